@@ -1,0 +1,127 @@
+import { stat, access, constants } from 'node:fs/promises';
+import { TeamsharkError } from './errors.js';
+import { buildFindings } from './findings/build.js';
+import type { Collector } from './model/collector.js';
+import { DnsCollector } from './model/dns.js';
+import { FlowCollector } from './model/flows.js';
+import { FrameCollector, captureTimes } from './model/frames.js';
+import { QuicCollector } from './model/quic.js';
+import { RtpCollector } from './model/rtp.js';
+import { SsdpCollector } from './model/ssdp.js';
+import { StunCollector } from './model/stun.js';
+import { TlsCollector } from './model/tls.js';
+import type { Report, Warning } from './schema/generated/report.js';
+import { locateTshark, type TsharkInfo } from './tshark/locate.js';
+import { runEk } from './tshark/run.js';
+import { loadValueNames } from './tshark/value-names.js';
+import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
+
+export interface AnalyzeOptions {
+  /** tshark to run; default: TEAMSHARK_TSHARK, then PATH. */
+  tsharkPath?: string;
+  /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
+  tsharkOptions?: readonly string[];
+  signal?: AbortSignal;
+  /** Called as packets are read, at most every few thousand packets. */
+  onProgress?: (packetsRead: number) => void;
+}
+
+/** Encapsulations wiretap uses to open files that are not network captures (media, logs, documents). */
+const NON_NETWORK_ENCAPSULATIONS = new Set(['MIME', 'JPEG/JFIF', 'MP4 files', 'Ruby marshal object', 'RFC 7468 file', 'systemd journal']);
+
+const PROGRESS_EVERY = 5000;
+
+/** Analyses one capture file: one tshark pass, the capture model, findings, warnings. */
+export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
+  const fileBytes = await checkReadableFile(capture);
+  const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
+
+  const frames = new FrameCollector();
+  const flows = new FlowCollector();
+  const dns = new DnsCollector();
+  const tls = new TlsCollector('tls');
+  const dtls = new TlsCollector('dtls');
+  const stun = new StunCollector();
+  const rtp = new RtpCollector();
+  const quic = new QuicCollector();
+  const ssdp = new SsdpCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp];
+
+  const warnings: Warning[] = [];
+  const warn = (warning: Warning) => warnings.push(warning);
+  const fields = [...new Set(collectors.flatMap((c) => c.fields))];
+  const namesPromise = loadValueNames(tshark, [...new Set(collectors.flatMap((c) => c.namedFields ?? []))]);
+  namesPromise.catch(() => undefined); // awaited below; keeps a failure from surfacing as unhandled meanwhile
+  const run = await runEk({
+    tshark,
+    capture,
+    fields,
+    extraOptions: options.tsharkOptions,
+    signal: options.signal,
+    warn,
+    onPacket(packet) {
+      for (const collector of collectors) collector.add(packet);
+      if (options.onProgress && packet.frame % PROGRESS_EVERY === 0) options.onProgress(packet.frame);
+    },
+  });
+  const names = await namesPromise;
+
+  const frameSummary = frames.finish({ start: 0, names, warn });
+  const context = { start: frameSummary.firstTime ?? 0, names, warn };
+  if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
+    const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
+    if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);
+    warn({ code: 'no-ip-packets', message: 'the capture holds no IPv4 or IPv6 packet: there is no Internet traffic to analyse' });
+  }
+  if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
+
+  const rtpModel = rtp.finish(context);
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'teamshark', version: TOOL_VERSION },
+    capture: {
+      file: capture,
+      fileBytes,
+      packets: frameSummary.packets,
+      bytes: frameSummary.bytes,
+      ...captureTimes(frameSummary),
+      linkTypes: frameSummary.linkTypes,
+      malformedPackets: frameSummary.malformedPackets,
+      tshark: { version: tshark.version, arguments: run.options },
+    },
+    protocols: frameSummary.protocols,
+    flows: flows.finish(context),
+    dns: { transactions: dns.finish(context) },
+    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)] },
+    stun: { messages: stun.finish(context) },
+    rtp: rtpModel,
+    quic: { connections: quic.finish() },
+    ssdp: { messages: ssdp.finish(context) },
+    findings: [],
+    warnings,
+  };
+  report.findings = buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages, rtp: rtpModel });
+  return report;
+}
+
+/** Fails early, in the user's words, on what tshark would report less clearly. Returns the file's size. */
+async function checkReadableFile(capture: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(capture);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new TeamsharkError(`${capture}: capture not found`);
+    if (code === 'EACCES') throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
+    throw new TeamsharkError(`${capture}: cannot open the capture (${code ?? 'unknown error'})`);
+  }
+  if (info.isDirectory()) throw new TeamsharkError(`${capture}: is a directory, not a capture file`);
+  if (!info.isFile() && !info.isFIFO()) throw new TeamsharkError(`${capture}: not a regular file`);
+  try {
+    await access(capture, constants.R_OK);
+  } catch {
+    throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
+  }
+  if (info.isFile() && info.size === 0) throw new TeamsharkError(`${capture}: the file is empty (0 bytes), not a capture`);
+  return info.size;
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeCapture } from './analyze.js';
+import { TeamsharkError } from './errors.js';
+import { renderMarkdown } from './report/markdown.js';
+import { plainText } from './report/escape.js';
+import { AnalysisCancelled } from './tshark/run.js';
+import { TOOL_VERSION } from './version.js';
+
+const USAGE = `Usage: teamshark analyze <capture> [--format md|json] [--out FILE] [--tshark PATH] [--decode-as RULE]...
+
+Analyses a packet capture of Microsoft Teams with tshark and prints the report.
+
+Options:
+  --format md|json   report format (default: md)
+  --out FILE         write the report to FILE instead of standard output
+  --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
+  --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
+  -h, --help         show this help
+  -v, --version      show the version`;
+
+/** Exit codes: 0 done, 1 the analysis failed (the message says why), 2 usage, 70 internal error, 130 Ctrl-C. */
+const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'md' },
+        out: { type: 'string' },
+        tshark: { type: 'string' },
+        'decode-as': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    process.stdout.write(`teamshark ${TOOL_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const [command, capture, ...extra] = positionals;
+  if (command !== 'analyze') return usageError(command ? `unknown command "${command}"` : 'no command given');
+  if (!capture) return usageError('no capture file given');
+  if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
+  if (values.format !== 'md' && values.format !== 'json') return usageError(`--format must be md or json, not "${values.format}"`);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const showProgress = process.stderr.isTTY === true;
+  try {
+    const report = await analyzeCapture(capture, {
+      tsharkPath: values.tshark,
+      tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
+      signal: controller.signal,
+      onProgress: showProgress ? (n) => process.stderr.write(`\rteamshark: ${n} packets read…`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    const text = values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderMarkdown(report)}\n`;
+    if (values.out) await writeAtomically(values.out, text);
+    else await writeStdout(text);
+    for (const warning of report.warnings) process.stderr.write(`teamshark: warning: ${plainText(warning.message)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    if (error instanceof AnalysisCancelled) {
+      process.stderr.write('teamshark: interrupted\n');
+      return EXIT.interrupted;
+    }
+    if (error instanceof TeamsharkError) {
+      process.stderr.write(`teamshark: ${plainText(error.message)}\n`);
+      return EXIT.failed;
+    }
+    const detail = process.env.TEAMSHARK_DEBUG ? (error as Error).stack : (error as Error)?.message;
+    process.stderr.write(`teamshark: internal error: ${plainText(String(detail))} (please report it; TEAMSHARK_DEBUG=1 shows the stack)\n`);
+    return EXIT.internal;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`teamshark: ${message}\n${USAGE}\n`);
+  return EXIT.usage;
+}
+
+/** Writes next to the target, then renames: a failed or interrupted write never leaves half a report. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new TeamsharkError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Resolves once stdout has taken the text; a closed pipe (| head) is not an error. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => {
+      if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(new TeamsharkError(`cannot write the report: ${error.message}`));
+    });
+  });
+}
+
+// Run when executed (bin or `node out/core/cli.js`), not when imported by tests.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

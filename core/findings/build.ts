@@ -1,0 +1,220 @@
+import type { Capture, DnsTransaction, Finding, StunMessage, TlsHandshake } from '../schema/generated/report.js';
+import type { RtpModel } from '../model/rtp.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { addressFilter, filterString, hex } from './filter.js';
+
+export interface FindingInputs {
+  capture: Capture;
+  dns: DnsTransaction[];
+  tls: TlsHandshake[];
+  stun: StunMessage[];
+  rtp: RtpModel;
+}
+
+/** Frames listed as evidence per finding; the filter shows them all. */
+const EVIDENCE_FRAMES = 50;
+
+/**
+ * Findings the capture model states on its own: facts with the frames that show them. The classifiers add
+ * their own (which service, which activity) on top.
+ */
+export function buildFindings(inputs: FindingInputs): Finding[] {
+  return [
+    ...dnsChainFindings(inputs.dns),
+    ...dnsAuthorityFindings(inputs.dns),
+    ...tlsVersionFindings(inputs.tls),
+    ...certificateValidityFindings(inputs.tls, inputs.capture),
+    ...turnAllocationFindings(inputs.stun),
+    ...reflexiveAddressFindings(inputs.stun),
+    ...rtpFindings(inputs.rtp),
+    ...malformedFindings(inputs.capture),
+  ];
+}
+
+function finding(f: Omit<Finding, 'frames'> & { frames: Iterable<number> }): Finding {
+  const frames = [...new Set(f.frames)].sort((a, b) => a - b).slice(0, EVIDENCE_FRAMES);
+  if (frames.length === 0) throw new Error(`finding ${f.id} has no evidence frames`);
+  return { ...f, frames: frames as Finding['frames'] };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function transactionFrames(t: DnsTransaction): number[] {
+  return [t.queryFrame, t.responseFrame].filter((f): f is number => f !== undefined);
+}
+
+function dnsChainFindings(dns: DnsTransaction[]): Finding[] {
+  const withAliases = dns.filter((t) => t.protocol === 'dns' && (t.chain?.names.length ?? 0) > 1);
+  return [...groupBy(withAliases, (t) => t.chain!.names.join(' → ').toLowerCase()).values()].map((group) => {
+    const chain = group[0]!.chain!;
+    const addresses = [...new Set(group.flatMap((t) => t.chain!.addresses))];
+    const aliases = chain.names.length - 1;
+    return finding({
+      id: `dns-cname-chain/${chain.names[0]!.toLowerCase()}`,
+      section: 'dns',
+      severity: 'info',
+      title: `${chain.names[0]} resolves through ${aliases} alias${aliases === 1 ? '' : 'es'}`,
+      detail: `${[...chain.names, ...(addresses.length ? [addresses.join(', ')] : [])].join(' → ')} (${group.length} response${group.length === 1 ? '' : 's'})`,
+      frames: group.flatMap(transactionFrames),
+      filter: `dns.qry.name == ${filterString(chain.names[0]!)}`,
+    });
+  });
+}
+
+function dnsAuthorityFindings(dns: DnsTransaction[]): Finding[] {
+  const soaAnswers = dns.flatMap((t) =>
+    t.authority.filter((r) => r.type.code === 6 && r.data).map((record) => ({ record, transaction: t })),
+  );
+  return [...groupBy(soaAnswers, ({ record }) => record.data!.toLowerCase()).values()].map((group) => {
+    const server = group[0]!.record.data!;
+    const zones = [...new Set(group.map(({ record }) => record.name.toLowerCase()))];
+    return finding({
+      id: `dns-soa/${server.toLowerCase()}`,
+      section: 'dns',
+      severity: 'info',
+      title: `${server} is the primary name server of ${zones.join(', ')}`,
+      detail: `SOA record${group.length === 1 ? '' : 's'} in the authority section of ${group.length} response${group.length === 1 ? '' : 's'}, for ${[...new Set(group.map(({ transaction }) => transaction.name))].join(', ')}`,
+      frames: group.map(({ transaction }) => transaction.responseFrame!).filter(Boolean),
+      filter: `dns.soa.mname == ${filterString(server)}`,
+    });
+  });
+}
+
+function tlsVersionFindings(tls: TlsHandshake[]): Finding[] {
+  const negotiated = tls.filter((h) => h.serverHello);
+  return [...groupBy(negotiated, (h) => `${h.protocol === 'dtls' ? 'dtls' : 'tls'}:${h.serverHello!.version.code}`).values()].map((group) => {
+    const sh = group[0]!.serverHello!;
+    const prefix = group[0]!.protocol === 'dtls' ? 'dtls' : 'tls';
+    const name = sh.version.name ?? hex(sh.version.code);
+    const viaExtension = sh.version.code !== sh.legacyVersion.code;
+    const servers = [...new Set(group.map((h) => h.clientHello?.sni ?? h.server.ip))];
+    const old = sh.version.code <= 0x0302 && prefix === 'tls';
+    return finding({
+      id: `tls-version/${name.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}`,
+      section: 'security',
+      severity: old ? 'warning' : 'info',
+      title: `${name} negotiated in ${group.length} handshake${group.length === 1 ? '' : 's'}`,
+      detail: `Servers: ${servers.slice(0, 10).join(', ')}${servers.length > 10 ? ` and ${servers.length - 10} more` : ''}${old ? '. This version is deprecated (RFC 8996).' : ''}`,
+      frames: group.map((h) => h.serverHello!.frame),
+      filter: viaExtension
+        ? `${prefix}.handshake.type == 2 && ${prefix}.handshake.extensions.supported_version == ${hex(sh.version.code)}`
+        : `${prefix}.handshake.type == 2 && ${prefix}.handshake.version == ${hex(sh.version.code)} && !${prefix}.handshake.extensions.supported_version`,
+    });
+  });
+}
+
+function certificateValidityFindings(tls: TlsHandshake[], capture: Capture): Finding[] {
+  if (!capture.start || !capture.end) return [];
+  const start = Date.parse(capture.start);
+  const end = Date.parse(capture.end);
+  const certificates = tls.flatMap((h) => h.certificates.map((c) => ({ certificate: c, handshake: h })));
+  const outOfDate = certificates.filter(({ certificate: c }) => Date.parse(c.notAfter) < start || Date.parse(c.notBefore) > end);
+  return [...groupBy(outOfDate, ({ certificate }) => certificate.sha256).values()].map((group) => {
+    const c = group[0]!.certificate;
+    const expired = Date.parse(c.notAfter) < start;
+    const who = c.subjectCommonName ?? c.subject;
+    return finding({
+      id: `tls-certificate-${expired ? 'expired' : 'not-yet-valid'}/${c.sha256.slice(0, 16)}`,
+      section: 'security',
+      severity: 'warning',
+      title: `Certificate for ${who} was ${expired ? 'expired' : 'not yet valid'} when captured`,
+      detail: `Valid ${c.notBefore} → ${c.notAfter}; the capture runs ${capture.start} → ${capture.end}. Sent by ${[...new Set(group.map(({ handshake }) => formatEndpoint(handshake.server)))].join(', ')}.`,
+      frames: group.map(({ certificate }) => certificate.frame),
+      filter: `tls.handshake.type == 11 && frame.number in {${[...new Set(group.map(({ certificate }) => certificate.frame))].join(' ')}}`,
+    });
+  });
+}
+
+const ALLOCATE = 'Allocate';
+const RELAYED = new Set([0x0016, 0x0001]); // XOR-RELAYED-ADDRESS (RFC 8656); MAPPED-ADDRESS carries it in MS-TURN
+const REFLEXIVE = new Set([0x0020, 0x8020]); // XOR-MAPPED-ADDRESS (RFC 8489, MS-TURN)
+
+function turnAllocationFindings(stun: StunMessage[]): Finding[] {
+  const allocations = stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
+  return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]) => {
+    const relayed = [...new Set(group.flatMap((m) => m.addresses.filter((a) => a.attribute && RELAYED.has(a.attribute.code)).map(formatEndpoint)))];
+    const source = group[0]!.source;
+    const count = group.length;
+    return finding({
+      id: `turn-allocation/${server}`,
+      section: 'network',
+      severity: 'info',
+      title: `TURN server ${server} granted ${count} allocation${count === 1 ? '' : 's'}`,
+      detail: relayed.length
+        ? `Relayed transport address${relayed.length === 1 ? '' : 'es'}: ${relayed.join(', ')}`
+        : 'The responses carry no relayed-address attribute Teamshark could read.',
+      frames: group.map((m) => m.frame),
+      filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && udp.srcport == ${source.port}`,
+    });
+  });
+}
+
+/**
+ * A success response tells its receiver the address the server saw it come from. When that differs from the
+ * address the response is delivered to in this capture, a NAT sits between the capture point and the server.
+ * (When they are equal the capture was taken on the responder's side, which says nothing about NAT.)
+ */
+function reflexiveAddressFindings(stun: StunMessage[]): Finding[] {
+  const translated = stun.flatMap((m) =>
+    m.class === 'success'
+      ? m.addresses
+          .filter((a) => a.attribute && REFLEXIVE.has(a.attribute.code) && a.ip !== m.destination.ip)
+          .map((address) => ({ address, message: m }))
+      : [],
+  );
+  return [...groupBy(translated, ({ address }) => address.ip).entries()].map(([ip, group]) => {
+    const hosts = [...new Set(group.map(({ message }) => message.destination.ip))];
+    return finding({
+      id: `nat-mapped-address/${ip}`,
+      section: 'network',
+      severity: 'info',
+      title: `${hosts.join(', ')} reach${hosts.length === 1 ? 'es' : ''} the Internet as ${ip} (NAT)`,
+      detail: `STUN success responses from ${[...new Set(group.map(({ message }) => formatEndpoint(message.source)))].join(', ')} report the mapped address${group.length === 1 ? '' : 'es'} ${[...new Set(group.map(({ address }) => formatEndpoint(address)))].join(', ')}.`,
+      frames: group.map(({ message }) => message.frame),
+      filter: `stun.att.${ip.includes(':') ? 'ipv6' : 'ipv4'} == ${ip}`,
+    });
+  });
+}
+
+function rtpFindings(rtp: RtpModel): Finding[] {
+  if (rtp.streams.length === 0) return [];
+  const payloadTypes = [...new Set(rtp.streams.flatMap((s) => s.payloadTypes.map((pt) => pt.code)))].sort((a, b) => a - b);
+  const packets = rtp.streams.reduce((sum, s) => sum + s.packets, 0);
+  return [
+    finding({
+      id: 'rtp-streams',
+      section: 'application',
+      severity: 'info',
+      title: `${rtp.streams.length} RTP stream${rtp.streams.length === 1 ? '' : 's'} (${packets} packets)`,
+      detail: `SSRCs ${rtp.streams.slice(0, 10).map((s) => `${s.ssrc} ${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`).join('; ')}${rtp.streams.length > 10 ? '; …' : ''}. Payload types: ${payloadTypes.join(', ')}.`,
+      frames: rtp.streams.map((s) => s.firstFrame),
+      filter: 'rtp',
+    }),
+  ];
+}
+
+function malformedFindings(capture: Capture): Finding[] {
+  const frames = capture.malformedPackets ?? [];
+  if (frames.length === 0) return [];
+  return [
+    finding({
+      id: 'malformed-packets',
+      section: 'transport',
+      severity: 'notice',
+      title: `tshark marked ${frames.length} packet${frames.length === 1 ? '' : 's'} as malformed`,
+      detail: 'Their dissection stopped early: fields past the damage are missing from this analysis. Proprietary extensions (such as MS-TURN attributes) often cause this.',
+      frames,
+      filter: '_ws.malformed',
+    }),
+  ];
+}

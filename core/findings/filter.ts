@@ -1,0 +1,14 @@
+/** A string literal in a Wireshark display filter: quotes and backslashes escaped, control bytes as \xNN. */
+export function filterString(value: string): string {
+  const escaped = value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${escaped}"`;
+}
+
+/** `ip.addr == 1.2.3.4` or `ipv6.addr == …`, whichever family the address is. */
+export function addressFilter(ip: string, direction: 'addr' | 'src' | 'dst' = 'addr'): string {
+  return `${ip.includes(':') ? 'ipv6' : 'ip'}.${direction} == ${ip}`;
+}
+
+export function hex(code: number, digits = 4): string {
+  return `0x${code.toString(16).padStart(digits, '0')}`;
+}

@@ -1,0 +1,70 @@
+import type { Endpoint } from '../schema/generated/report.js';
+import type { PacketRecord } from '../tshark/record.js';
+
+export const ADDRESSING_FIELDS = [
+  'frame.protocols',
+  'ip.src',
+  'ip.dst',
+  'ipv6.src',
+  'ipv6.dst',
+  'tcp.stream',
+  'tcp.srcport',
+  'tcp.dstport',
+  'udp.stream',
+  'udp.srcport',
+  'udp.dstport',
+] as const;
+
+/** Where a packet goes at its innermost transport layer, and which tshark stream it belongs to. */
+export interface PacketAddressing {
+  transport: 'tcp' | 'udp';
+  stream: number;
+  flowId: string;
+  source: Endpoint;
+  destination: Endpoint;
+}
+
+/**
+ * Reads a packet's addresses. Tunnels (IP-in-IP, VXLAN, Teredo) put several IP and UDP layers in one frame:
+ * the innermost transport and the IP layer just outside it are the ones that describe the conversation.
+ * Packets quoted inside ICMP errors are not part of the flow they quote, so they get no addressing.
+ */
+export function addressingOf(packet: PacketRecord): PacketAddressing | undefined {
+  const stack = packet.protocols;
+  const transportIndex = Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp'));
+  if (transportIndex < 0) return undefined;
+  const outer = stack.slice(0, transportIndex);
+  if (outer.includes('icmp') || outer.includes('icmpv6')) return undefined;
+  const transport = stack[transportIndex] as 'tcp' | 'udp';
+  const ipVersion = outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip';
+  const sourceIp = last(packet.values(`${ipVersion}.src`));
+  const destinationIp = last(packet.values(`${ipVersion}.dst`));
+  const stream = last(packet.ints(`${transport}.stream`));
+  const sourcePort = last(packet.ints(`${transport}.srcport`));
+  const destinationPort = last(packet.ints(`${transport}.dstport`));
+  if (sourceIp === undefined || destinationIp === undefined || stream === undefined) return undefined;
+  return {
+    transport,
+    stream,
+    flowId: `${transport}:${stream}`,
+    source: endpoint(sourceIp, sourcePort),
+    destination: endpoint(destinationIp, destinationPort),
+  };
+}
+
+export function endpoint(ip: string, port: number | undefined): Endpoint {
+  return port === undefined ? { ip } : { ip, port };
+}
+
+export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.ip === b.ip && a.port === b.port;
+}
+
+export function formatEndpoint(e: Endpoint): string {
+  const host = e.ip.includes(':') ? `[${e.ip}]` : e.ip;
+  return e.port === undefined ? host : `${host}:${e.port}`;
+}
+
+function last<T>(values: readonly T[]): T | undefined {
+  return values[values.length - 1];
+}

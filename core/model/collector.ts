@@ -1,0 +1,40 @@
+import type { PacketRecord } from '../tshark/record.js';
+import type { ValueNames } from '../tshark/value-names.js';
+import type { Warning } from '../schema/generated/report.js';
+
+export interface FinishContext {
+  /** Epoch seconds of the capture's first packet: report times are relative to it. */
+  readonly start: number;
+  /** Names of coded values, from tshark's own tables. */
+  readonly names: ValueNames;
+  warn(warning: Warning): void;
+}
+
+/**
+ * One analysis of the packet stream. It names the tshark fields it reads (the runner asks tshark for the
+ * union of them) and those whose value names it wants, sees every packet once, in order, and yields its
+ * part of the model at the end.
+ */
+export interface Collector<Result> {
+  readonly fields: readonly string[];
+  readonly namedFields?: readonly string[];
+  add(packet: PacketRecord): void;
+  finish(context: FinishContext): Result;
+}
+
+/** A code with the name tshark gives it, when it has one. */
+export function namedCode(names: ValueNames, field: string, code: number): { code: number; name?: string } {
+  const name = names(field, code);
+  return name === undefined ? { code } : { code, name };
+}
+
+/** Report times: seconds since the first packet, to the microsecond. */
+export function relativeTime(time: number, start: number): number {
+  return Math.round((time - start) * 1e6) / 1e6;
+}
+
+/** Removes keys whose value is undefined: the report schema allows a field to be absent, not undefined. */
+export function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,107 @@
+import type { DirectionCount, Endpoint, Flow } from '../schema/generated/report.js';
+import type { PacketRecord } from '../tshark/record.js';
+import { ADDRESSING_FIELDS, addressingOf, sameEndpoint, type PacketAddressing } from './addressing.js';
+import { relativeTime, type Collector, type FinishContext } from './collector.js';
+
+interface FlowState {
+  addressing: PacketAddressing;
+  /** Endpoint that sent the first packet seen. */
+  first: Endpoint;
+  second: Endpoint;
+  /** Set once a SYN (without ACK) or SYN+ACK shows which side opened the connection. */
+  synClient?: Endpoint;
+  fromFirst: DirectionCount;
+  fromSecond: DirectionCount;
+  start: number;
+  end: number;
+  firstFrame: number;
+  lastFrame: number;
+  protocols: Set<string>;
+}
+
+/** ASN.1 modules tshark lists when it decodes certificates: parts of TLS, not protocols of the flow. */
+const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/;
+
+/** Well-known service ports, for telling the server of a TCP connection whose SYN the capture missed. */
+const SERVICE_PORT_LIMIT = 1024;
+
+/** TCP connections and UDP conversations, as tshark numbers them (tcp.stream / udp.stream). */
+export class FlowCollector implements Collector<Flow[]> {
+  readonly fields = [...ADDRESSING_FIELDS, 'tcp.flags.syn', 'tcp.flags.ack'];
+  private readonly flows = new Map<string, FlowState>();
+
+  add(packet: PacketRecord): void {
+    const addressing = addressingOf(packet);
+    if (!addressing) return;
+    let flow = this.flows.get(addressing.flowId);
+    if (!flow) {
+      flow = {
+        addressing,
+        first: addressing.source,
+        second: addressing.destination,
+        fromFirst: { packets: 0, bytes: 0 },
+        fromSecond: { packets: 0, bytes: 0 },
+        start: packet.time,
+        end: packet.time,
+        firstFrame: packet.frame,
+        lastFrame: packet.frame,
+        protocols: new Set(),
+      };
+      this.flows.set(addressing.flowId, flow);
+    }
+    const direction = sameEndpoint(addressing.source, flow.first) ? flow.fromFirst : flow.fromSecond;
+    direction.packets++;
+    direction.bytes += packet.length;
+    flow.start = Math.min(flow.start, packet.time);
+    flow.end = Math.max(flow.end, packet.time);
+    flow.lastFrame = packet.frame;
+    if (addressing.transport === 'tcp' && flow.synClient === undefined && packet.flag('tcp.flags.syn')) {
+      flow.synClient = packet.flag('tcp.flags.ack') ? addressing.destination : addressing.source;
+    }
+    const stack = packet.protocols;
+    for (const protocol of stack.slice(stack.lastIndexOf(addressing.transport) + 1)) {
+      if (!CERTIFICATE_STRUCTURES.test(protocol)) flow.protocols.add(protocol);
+    }
+  }
+
+  finish({ start }: FinishContext): Flow[] {
+    return [...this.flows.values()]
+      .map((flow): Flow => {
+        const { client, clientBy } = chooseClient(flow);
+        const clientIsFirst = sameEndpoint(client, flow.first);
+        const clientToServer = clientIsFirst ? flow.fromFirst : flow.fromSecond;
+        const serverToClient = clientIsFirst ? flow.fromSecond : flow.fromFirst;
+        const { transport, stream, flowId } = flow.addressing;
+        return {
+          id: flowId,
+          transport,
+          stream,
+          client,
+          server: clientIsFirst ? flow.second : flow.first,
+          clientBy,
+          packets: clientToServer.packets + serverToClient.packets,
+          bytes: clientToServer.bytes + serverToClient.bytes,
+          clientToServer,
+          serverToClient,
+          start: relativeTime(flow.start, start),
+          end: relativeTime(flow.end, start),
+          firstFrame: flow.firstFrame,
+          lastFrame: flow.lastFrame,
+          protocols: [...flow.protocols],
+          filter: `${transport}.stream eq ${stream}`,
+        };
+      })
+      .sort((a, b) => a.firstFrame - b.firstFrame);
+  }
+}
+
+function chooseClient(flow: FlowState): { client: Endpoint; clientBy: Flow['clientBy'] } {
+  if (flow.synClient) return { client: flow.synClient, clientBy: 'syn' };
+  if (flow.addressing.transport === 'tcp') {
+    const firstPort = flow.first.port ?? 0;
+    const secondPort = flow.second.port ?? 0;
+    if (firstPort < SERVICE_PORT_LIMIT && secondPort >= SERVICE_PORT_LIMIT) return { client: flow.second, clientBy: 'port' };
+    if (secondPort < SERVICE_PORT_LIMIT && firstPort >= SERVICE_PORT_LIMIT) return { client: flow.first, clientBy: 'port' };
+  }
+  return { client: flow.first, clientBy: 'first-packet' };
+}

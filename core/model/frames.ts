@@ -1,0 +1,71 @@
+import type { Capture, ProtocolShare } from '../schema/generated/report.js';
+import type { PacketRecord } from '../tshark/record.js';
+import type { Collector, FinishContext } from './collector.js';
+
+export interface FrameSummary {
+  packets: number;
+  bytes: number;
+  /** Epoch seconds of the first and last packet (file order), undefined for an empty capture. */
+  firstTime?: number;
+  lastTime?: number;
+  ipPackets: number;
+  malformedPackets: number[];
+  linkTypes: string[];
+  protocols: ProtocolShare[];
+}
+
+/** Counts, time span, link types, malformed frames and the protocol mix of the whole capture. */
+export class FrameCollector implements Collector<FrameSummary> {
+  readonly fields = ['frame.number', 'frame.time_epoch', 'frame.len', 'frame.protocols', 'frame.encap_type', '_ws.malformed'];
+  readonly namedFields = ['frame.encap_type'];
+
+  private packets = 0;
+  private bytes = 0;
+  private firstTime?: number;
+  private lastTime?: number;
+  private ipPackets = 0;
+  private readonly malformed: number[] = [];
+  private readonly encapsulations = new Set<number>();
+  private readonly shares = new Map<string, ProtocolShare>();
+
+  add(packet: PacketRecord): void {
+    this.packets++;
+    this.bytes += packet.length;
+    // Packets in a file are not always in time order: the span runs from the earliest to the latest.
+    if (this.firstTime === undefined || packet.time < this.firstTime) this.firstTime = packet.time;
+    if (this.lastTime === undefined || packet.time > this.lastTime) this.lastTime = packet.time;
+    const encapsulation = packet.int('frame.encap_type');
+    if (encapsulation !== undefined) this.encapsulations.add(encapsulation);
+    if (packet.has('_ws.malformed')) this.malformed.push(packet.frame);
+    const protocols = new Set(packet.protocols);
+    if (protocols.has('ip') || protocols.has('ipv6')) this.ipPackets++;
+    for (const protocol of protocols) {
+      let share = this.shares.get(protocol);
+      if (!share) this.shares.set(protocol, (share = { protocol, packets: 0, bytes: 0 }));
+      share.packets++;
+      share.bytes += packet.length;
+    }
+  }
+
+  finish({ names }: FinishContext): FrameSummary {
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+      ipPackets: this.ipPackets,
+      malformedPackets: this.malformed,
+      linkTypes: [...this.encapsulations].map((code) => names('frame.encap_type', code) ?? `encapsulation ${code}`),
+      protocols: [...this.shares.values()].sort((a, b) => b.packets - a.packets || a.protocol.localeCompare(b.protocol)),
+    };
+  }
+}
+
+export function captureTimes(summary: FrameSummary): Pick<Capture, 'start' | 'end' | 'durationSec'> {
+  if (summary.firstTime === undefined || summary.lastTime === undefined) return { durationSec: 0 };
+  return {
+    start: new Date(summary.firstTime * 1000).toISOString(),
+    end: new Date(summary.lastTime * 1000).toISOString(),
+    durationSec: Math.round((summary.lastTime - summary.firstTime) * 1e6) / 1e6,
+  };
+}

@@ -1,0 +1,163 @@
+import type { StunAddress, StunMessage } from '../schema/generated/report.js';
+import type { PacketRecord } from '../tshark/record.js';
+import type { ValueNames } from '../tshark/value-names.js';
+import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
+import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
+import {
+  STUN_ADDRESS_ATTRIBUTES,
+  STUN_ATTRIBUTE_NAMES,
+  STUN_METHOD_NAMES,
+  splitStunType,
+  type StunClass,
+} from './stun-registry.js';
+
+type Dialect = 'stun' | 'classicstun';
+
+interface RawMessage extends Omit<StunMessage, 'time' | 'type' | 'attributes'> {
+  epoch: number;
+  typeCode: number;
+  attributeCodes: number[];
+}
+
+/**
+ * STUN and TURN messages, Microsoft's MS-TURN dialect included. tshark decodes RFC 5389 STUN as "stun" and
+ * RFC 3489 framing (which older MS-TURN messages such as Data Indications use) as "classicstun"; both become
+ * one kind of message here.
+ */
+export class StunCollector implements Collector<StunMessage[]> {
+  readonly fields = [
+    ...ADDRESSING_FIELDS,
+    ...(['stun', 'classicstun'] as const).flatMap((p) => [
+      `${p}.type`,
+      `${p}.id`,
+      `${p}.att.type`,
+      `${p}.att.family`,
+      `${p}.att.ipv4`,
+      `${p}.att.ipv6`,
+      `${p}.att.port`,
+    ]),
+    'stun.channel',
+    'stun.att.ms.version',
+    'stun.att.ms.multiplexed_turn_session_id',
+    'stun.att.ms.service_quality',
+    'stun.att.ms.stream_type',
+  ];
+  readonly namedFields = ['classicstun.type', 'classicstun.att.type', 'stun.att.ms.stream_type'];
+
+  private readonly messages: RawMessage[] = [];
+  private readonly unlabelled: number[] = [];
+
+  add(packet: PacketRecord): void {
+    const dialect: Dialect | undefined = packet.has('stun.type') || packet.has('stun.channel') ? 'stun' : packet.has('classicstun.type') ? 'classicstun' : undefined;
+    if (!dialect) return;
+    const addressing = addressingOf(packet);
+    if (!addressing) return;
+    const attributeCodes = packet.ints(`${dialect}.att.type`);
+    const message: RawMessage = {
+      frame: packet.frame,
+      epoch: packet.time,
+      flowId: addressing.flowId,
+      protocol: dialect,
+      source: addressing.source,
+      destination: addressing.destination,
+      typeCode: packet.int(`${dialect}.type`) ?? 0,
+      transactionId: packet.first(`${dialect}.id`),
+      channel: packet.int('stun.channel'),
+      attributeCodes,
+      addresses: this.addresses(packet, dialect, attributeCodes),
+    };
+    if (dialect === 'stun') {
+      const microsoft = withoutUndefined({
+        version: packet.int('stun.att.ms.version'),
+        multiplexedTurnSessionId: packet.first('stun.att.ms.multiplexed_turn_session_id'),
+        serviceQuality: packet.int('stun.att.ms.service_quality'),
+        streamType: codeOf(packet.int('stun.att.ms.stream_type')),
+      });
+      if (Object.keys(microsoft).length) message.microsoft = microsoft;
+    }
+    this.messages.push(message);
+  }
+
+  /** Puts the decoded addresses back on the attributes that carried them (see STUN_ADDRESS_ATTRIBUTES). */
+  private addresses(packet: PacketRecord, dialect: Dialect, attributeCodes: number[]): StunAddress[] {
+    const families = packet.ints(`${dialect}.att.family`);
+    const ipv4 = [...packet.values(`${dialect}.att.ipv4`)];
+    const ipv6 = [...packet.values(`${dialect}.att.ipv6`)];
+    const ports = packet.ints(`${dialect}.att.port`);
+    const addresses: StunAddress[] = [];
+    families.forEach((family, i) => {
+      const ip = family === 2 ? ipv6.shift() : ipv4.shift();
+      const port = ports[i];
+      if (ip !== undefined && port !== undefined) addresses.push({ ip, port });
+    });
+    const carriers = attributeCodes.filter((code) => STUN_ADDRESS_ATTRIBUTES.has(code));
+    if (carriers.length === addresses.length) {
+      addresses.forEach((address, i) => (address.attribute = { code: carriers[i]! }));
+    } else if (addresses.length) {
+      this.unlabelled.push(packet.frame);
+    }
+    return addresses;
+  }
+
+  finish({ start, names, warn }: FinishContext): StunMessage[] {
+    if (this.unlabelled.length) {
+      warn({
+        code: 'stun-addresses-unlabelled',
+        message: `${this.unlabelled.length} STUN message(s) carry addresses that could not be matched to their attributes; the addresses are listed without attribute`,
+        frames: this.unlabelled.slice(0, 20),
+        count: this.unlabelled.length,
+      });
+    }
+    return this.messages.map(({ epoch, typeCode, attributeCodes, ...rest }) => {
+      const attributeName = (code: number) =>
+        (rest.protocol === 'classicstun' ? names('classicstun.att.type', code) : undefined) ?? STUN_ATTRIBUTE_NAMES.get(code);
+      const message: StunMessage = {
+        ...rest,
+        time: relativeTime(epoch, start),
+        type: { code: typeCode },
+        attributes: attributeCodes.map((code) => codeOf(code, attributeName(code))!),
+        addresses: rest.addresses.map((a) => (a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a)),
+      };
+      if (message.microsoft?.streamType) message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
+      return withoutUndefined({ ...message, ...methodAndClass(rest.protocol, typeCode, rest.channel, names) });
+    });
+  }
+}
+
+function codeOf(code: number | undefined, name?: string): { code: number; name?: string } | undefined {
+  if (code === undefined) return undefined;
+  return name === undefined ? { code } : { code, name };
+}
+
+function methodAndClass(
+  dialect: Dialect,
+  typeCode: number,
+  channel: number | undefined,
+  names: ValueNames,
+): Pick<StunMessage, 'type' | 'method' | 'class'> {
+  if (dialect === 'stun') {
+    if (channel !== undefined && typeCode === 0) return { type: { code: 0, name: 'ChannelData' }, method: 'ChannelData' };
+    const { method, class: cls } = splitStunType(typeCode);
+    const methodName = STUN_METHOD_NAMES.get(method) ?? `method 0x${method.toString(16).padStart(3, '0')}`;
+    return { type: { code: typeCode, name: `${methodName} ${CLASS_WORDS[cls]}` }, method: methodName, class: cls };
+  }
+  // RFC 3489 and MS-TURN types do not follow RFC 5389's bit layout; tshark's name says what they are.
+  const name = names('classicstun.type', typeCode);
+  if (!name) return { type: { code: typeCode } };
+  const parsed = /^(.*?)\s*(Error Response|Response|Request|Indication)$/.exec(name);
+  const cls = parsed ? CLASS_BY_WORDS[parsed[2]!] : undefined;
+  return withoutUndefined({ type: { code: typeCode, name }, method: parsed?.[1] || undefined, class: cls });
+}
+
+const CLASS_WORDS: Record<StunClass, string> = {
+  request: 'Request',
+  indication: 'Indication',
+  success: 'Success Response',
+  error: 'Error Response',
+};
+const CLASS_BY_WORDS: Record<string, StunClass> = {
+  Request: 'request',
+  Indication: 'indication',
+  Response: 'success',
+  'Error Response': 'error',
+};

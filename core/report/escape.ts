@@ -1,0 +1,38 @@
+/**
+ * Everything a capture says (names, SNIs, certificate fields, user agents) is chosen by whoever made the
+ * traffic. These helpers make such text inert where reports put it.
+ */
+
+/** Removes terminal control sequences and control characters, keeping tabs as spaces and text on one line. */
+export function plainText(text: string): string {
+  return text
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') // CSI sequences (colours, cursor moves)
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '') // OSC sequences (titles, hyperlinks)
+    .replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
+}
+
+/**
+ * Text for Markdown prose or a table cell: no emphasis, links, HTML or pipes breaking the table. Characters
+ * that only mean something at the start of a line (#, +, -, 1.) are escaped there only, so domain names
+ * stay readable in the Markdown source.
+ */
+export function markdownText(text: string): string {
+  return plainText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+-]|\d+\.)/, '$1\\$2');
+}
+
+/**
+ * An inline code span that holds any text: the fence is longer than any backtick run inside. In a table
+ * cell a pipe must be escaped even inside code (GFM), elsewhere the escape would show.
+ */
+export function markdownCode(text: string, inTable = false): string {
+  const clean = inTable ? plainText(text).replace(/\|/g, '\\|') : plainText(text);
+  const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}

@@ -1,0 +1,24 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import ekRecordSchema from './ek-record.schema.json' with { type: 'json' };
+import reportSchema from './report.schema.json' with { type: 'json' };
+import type { EkRecord } from './generated/ek-record.js';
+import type { Report } from './generated/report.js';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
+const addFormats = ajvFormats as unknown as typeof ajvFormats.default;
+
+const ajv = new Ajv({ allErrors: false, strict: true });
+addFormats(ajv);
+
+export const validateEkRecord: ValidateFunction<EkRecord> = ajv.compile<EkRecord>(ekRecordSchema);
+export const validateReport: ValidateFunction<Report> = ajv.compile<Report>(reportSchema);
+
+/** ajv's first error as "path: message", for warnings and test failures. */
+export function describeErrors(errors: ErrorObject[] | null | undefined): string {
+  if (!errors?.length) return 'no error';
+  return errors
+    .slice(0, 3)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim())
+    .join('; ');
+}

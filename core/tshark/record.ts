@@ -1,0 +1,61 @@
+import type { EkRecord } from '../schema/generated/ek-record.js';
+
+/** The EK key tshark writes for a field: "tls.handshake.type" → "tls_handshake_type". */
+export function ekKey(field: string): string {
+  return field.replaceAll('.', '_');
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+/**
+ * One packet as tshark's `-T ek -e …` output gives it: every field is a list of strings, in the order the
+ * dissectors added them, absent when the packet has none. Accessors parse on demand and never throw: the
+ * record was validated against core/schema/ek-record.schema.json, which fixes the shape of the numeric fields.
+ */
+export class PacketRecord {
+  readonly frame: number;
+  readonly time: number;
+  readonly length: number;
+
+  constructor(private readonly layers: EkRecord['layers']) {
+    this.frame = Number(layers.frame_number[0]);
+    this.time = Number(layers.frame_time_epoch[0]);
+    this.length = Number(layers.frame_len[0]);
+  }
+
+  values(field: string): readonly string[] {
+    return this.layers[ekKey(field)] ?? NO_VALUES;
+  }
+
+  has(field: string): boolean {
+    return this.layers[ekKey(field)] !== undefined;
+  }
+
+  first(field: string): string | undefined {
+    return this.values(field)[0];
+  }
+
+  /** First value as a number; tshark writes decimal or, for hex-displayed fields, "0x…". */
+  int(field: string): number | undefined {
+    const value = this.first(field);
+    return value === undefined ? undefined : parseInteger(value);
+  }
+
+  ints(field: string): number[] {
+    return this.values(field).map(parseInteger).filter((n) => !Number.isNaN(n));
+  }
+
+  flag(field: string): boolean | undefined {
+    const value = this.first(field);
+    return value === undefined ? undefined : value === '1' || value === 'true' || value === 'True';
+  }
+
+  /** The protocol stack, outermost first, e.g. ["eth", "ethertype", "ip", "udp", "dns"]. */
+  get protocols(): string[] {
+    return (this.first('frame.protocols') ?? '').split(':').filter(Boolean);
+  }
+}
+
+export function parseInteger(text: string): number {
+  return /^0x/i.test(text) ? parseInt(text.slice(2), 16) : parseInt(text, 10);
+}
