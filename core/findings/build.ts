@@ -53,20 +53,27 @@ function transactionFrames(t: DnsTransaction): number[] {
   return [t.queryFrame, t.responseFrame].filter((f): f is number => f !== undefined);
 }
 
+/** One finding per aliased name; when answers differ (load balancing) each distinct chain is listed. */
 function dnsChainFindings(dns: DnsTransaction[]): Finding[] {
   const withAliases = dns.filter((t) => t.protocol === 'dns' && (t.chain?.names.length ?? 0) > 1);
-  return [...groupBy(withAliases, (t) => t.chain!.names.join(' → ').toLowerCase()).values()].map((group) => {
-    const chain = group[0]!.chain!;
-    const addresses = [...new Set(group.flatMap((t) => t.chain!.addresses))];
-    const aliases = chain.names.length - 1;
+  return [...groupBy(withAliases, (t) => t.name.toLowerCase()).entries()].map(([name, group]) => {
+    const chains = [...groupBy(group, (t) => t.chain!.names.join(' → ')).entries()].map(([path, members]) => {
+      const addresses = [...new Set(members.flatMap((t) => t.chain!.addresses))];
+      return addresses.length ? `${path} → ${addresses.join(', ')}` : path;
+    });
+    const aliases = Math.max(...group.map((t) => t.chain!.names.length - 1));
+    const title =
+      chains.length === 1
+        ? `${group[0]!.name} resolves through ${aliases} alias${aliases === 1 ? '' : 'es'}`
+        : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
     return finding({
-      id: `dns-cname-chain/${chain.names[0]!.toLowerCase()}`,
+      id: `dns-cname-chain/${name}`,
       section: 'dns',
       severity: 'info',
-      title: `${chain.names[0]} resolves through ${aliases} alias${aliases === 1 ? '' : 'es'}`,
-      detail: `${[...chain.names, ...(addresses.length ? [addresses.join(', ')] : [])].join(' → ')} (${group.length} response${group.length === 1 ? '' : 's'})`,
+      title,
+      detail: `${chains.join('; ')} (${group.length} response${group.length === 1 ? '' : 's'})`,
       frames: group.flatMap(transactionFrames),
-      filter: `dns.qry.name == ${filterString(chain.names[0]!)}`,
+      filter: `dns.qry.name == ${filterString(group[0]!.name)}`,
     });
   });
 }
@@ -154,7 +161,7 @@ function turnAllocationFindings(stun: StunMessage[]): Finding[] {
         ? `Relayed transport address${relayed.length === 1 ? '' : 'es'}: ${relayed.join(', ')}`
         : 'The responses carry no relayed-address attribute Teamshark could read.',
       frames: group.map((m) => m.frame),
-      filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && udp.srcport == ${source.port}`,
+      filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`,
     });
   });
 }

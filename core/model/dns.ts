@@ -4,7 +4,7 @@ import type { ValueNames } from '../tshark/value-names.js';
 import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 
-const RR_TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, AAAA: 28, SRV: 33, OPT: 41, SVCB: 64, HTTPS: 65 } as const;
+const RR_TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, AAAA: 28, SRV: 33, OPT: 41, NSEC: 47, SVCB: 64, HTTPS: 65 } as const;
 
 /**
  * tshark lists a message's resource records as parallel arrays: one dns.resp.name/type per record, and each
@@ -61,6 +61,9 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     'dns.resp.ttl',
     'dns.resp.z.do',
     'dns.soa.rname',
+    'dns.srv.service',
+    'dns.srv.proto',
+    'dns.srv.name',
     'dns.response_to',
     ...new Set(DATA_FIELD_BY_TYPE.values()),
   ];
@@ -68,7 +71,7 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
 
   private readonly transactions: PendingTransaction[] = [];
   private readonly byQueryFrame = new Map<number, PendingTransaction>();
-  private readonly misaligned: number[] = [];
+  private readonly misaligned: { frame: number; protocol: DnsTransaction['protocol'] }[] = [];
   private readonly multiMessage: number[] = [];
 
   add(packet: PacketRecord): void {
@@ -84,7 +87,7 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     const stack = packet.protocols;
     const protocol = stack.includes('mdns') ? 'mdns' : stack.includes('llmnr') ? 'llmnr' : 'dns';
     const isResponse = packet.flag('dns.flags.response') ?? false;
-    const records = this.readRecords(packet);
+    const records = this.readRecords(packet, protocol);
 
     const queryFrame = isResponse ? packet.int('dns.response_to') : undefined;
     let transaction = queryFrame === undefined ? undefined : this.byQueryFrame.get(queryFrame);
@@ -118,13 +121,24 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     }
   }
 
-  private readRecords(packet: PacketRecord): PendingTransaction['records'] {
+  /**
+   * Rebuilds the message's records from tshark's parallel lists. Two quirks of tshark's fields are handled:
+   * an SRV record's owner name comes split into dns.srv.service/proto/name instead of dns.resp.name, and an
+   * NSEC record lists its type bitmap in dns.resp.type too, so its records cannot be told apart; a message
+   * whose lists do not add up to its header counts keeps its question and result but no records.
+   */
+  private readRecords(packet: PacketRecord, protocol: DnsTransaction['protocol']): PendingTransaction['records'] {
+    const empty = { answers: [], authority: [], additional: [] };
     const names = packet.values('dns.resp.name');
     const types = packet.ints('dns.resp.type');
     const ttls = packet.ints('dns.resp.ttl');
-    const counts = [packet.int('dns.count.answers') ?? 0, packet.int('dns.count.auth_rr') ?? 0, packet.int('dns.count.add_rr') ?? 0];
-    const total = counts[0]! + counts[1]! + counts[2]!;
-    if (names.length !== types.length || names.length !== total) this.misaligned.push(packet.frame);
+    const [answers, authority, additional] = ['dns.count.answers', 'dns.count.auth_rr', 'dns.count.add_rr'].map((f) => packet.int(f) ?? 0) as [number, number, number];
+    const total = answers + authority + additional;
+    const srvRecords = types.filter((t) => t === RR_TYPE.SRV).length;
+    if (types.includes(RR_TYPE.NSEC) || types.length !== total || names.length + srvRecords !== total) {
+      this.misaligned.push({ frame: packet.frame, protocol });
+      return empty;
+    }
     const cursors = new Map<string, number>();
     const next = (field: string): string | undefined => {
       const index = cursors.get(field) ?? 0;
@@ -132,29 +146,29 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
       return packet.values(field)[index];
     };
     let ttlIndex = 0;
-    const all: RawRecord[] = [];
-    for (let i = 0; i < Math.min(names.length, types.length); i++) {
-      const type = types[i]!;
-      const record: RawRecord = { name: names[i]!, type };
+    const all = types.map((type): RawRecord => {
+      const name = type === RR_TYPE.SRV ? ['dns.srv.service', 'dns.srv.proto', 'dns.srv.name'].map(next).filter(Boolean).join('.') : next('dns.resp.name')!;
+      const record: RawRecord = { name, type };
       if (type !== RR_TYPE.OPT) record.ttl = ttls[ttlIndex++]; // the OPT pseudo-record has no TTL
       const dataField = DATA_FIELD_BY_TYPE.get(type);
       if (dataField) record.data = next(dataField);
       if (type === RR_TYPE.SOA) record.responsible = next('dns.soa.rname');
-      all.push(record);
-    }
+      return record;
+    });
     return {
-      answers: all.slice(0, counts[0]),
-      authority: all.slice(counts[0], counts[0]! + counts[1]!),
-      additional: all.slice(counts[0]! + counts[1]!),
+      answers: all.slice(0, answers),
+      authority: all.slice(answers, answers + authority),
+      additional: all.slice(answers + authority),
     };
   }
 
   finish({ start, names, warn }: FinishContext): DnsTransaction[] {
     if (this.misaligned.length) {
+      const byProtocol = [...groupCounts(this.misaligned.map((m) => m.protocol))].map(([p, n]) => `${n} ${p}`).join(', ');
       warn({
-        code: 'dns-records-misaligned',
-        message: `${this.misaligned.length} DNS message(s) list a different number of records than their header counts; their sections may be incomplete`,
-        frames: this.misaligned.slice(0, 20),
+        code: 'dns-records-unread',
+        message: `the records of ${this.misaligned.length} DNS message(s) (${byProtocol}) could not be matched up from tshark's fields (NSEC type bitmaps, or counts that do not add up); those messages are listed without their records`,
+        frames: this.misaligned.slice(0, 20).map((m) => m.frame),
         count: this.misaligned.length,
       });
     }
@@ -215,4 +229,10 @@ export function resolutionChain(queryName: string, answers: readonly RawRecord[]
     .map((r) => r.data!);
   if (chainNames.length === 1 && addresses.length === 0) return undefined;
   return { names: chainNames, addresses };
+}
+
+function groupCounts<T>(items: readonly T[]): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return counts;
 }

@@ -12,17 +12,16 @@ export function plainText(text: string): string {
 }
 
 /**
- * Text for Markdown prose or a table cell: no emphasis, links, HTML or pipes breaking the table. Characters
- * that only mean something at the start of a line (#, +, -, 1.) are escaped there only, so domain names
- * stay readable in the Markdown source.
+ * Text placed inside a Markdown line (a table cell, after a list marker, in bold): no emphasis, links, HTML
+ * or pipes breaking the table. Dots and dashes stay as they are, so names remain readable in the source;
+ * never start a line with this text, where "1." or "-" would begin a list.
  */
 export function markdownText(text: string): string {
   return plainText(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([#+-]|\d+\.)/, '$1\\$2');
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
 /**

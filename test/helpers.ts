@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { analyzeCapture } from '../core/analyze.js';
+import type { Report } from '../core/schema/generated/report.js';
+import { describeErrors, validateReport } from '../core/schema/validate.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The real captures beside the checkout (../shared/captures); never copied into the repo. */
+export const SHARED_CAPTURES = resolve(repoRoot, '../shared/captures');
+
+export const CLI = join(repoRoot, 'out/core/cli.js');
+
+/**
+ * Path of a shared capture. In CI a missing ../shared fails the test; on a developer machine without it the
+ * test is skipped, loudly.
+ */
+export function sharedCapture(context: Mocha.Context, name: string): string {
+  const path = join(SHARED_CAPTURES, name);
+  if (!existsSync(path)) {
+    if (process.env.CI) throw new Error(`${path} is missing: CI must have ../shared/captures beside the checkout`);
+    console.warn(`    (skipped: ${path} is missing)`);
+    context.skip();
+  }
+  return path;
+}
+
+const reports = new Map<string, Promise<Report>>();
+
+/** Each capture is analysed once per test run; tests then read the same report. */
+export function analyzed(path: string): Promise<Report> {
+  let report = reports.get(path);
+  if (!report) {
+    report = analyzeCapture(path);
+    reports.set(path, report);
+  }
+  return report;
+}
+
+export function assertValidReport(report: unknown): asserts report is Report {
+  if (!validateReport(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, [CLI, ...args], { reject: false, env, stdin: 'ignore', timeout: 120_000 });
+}
