@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { TeamsharkError } from './errors.js';
@@ -59,8 +61,9 @@ export async function main(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to handle.
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const showProgress = process.stderr.isTTY === true;
   try {
     const report = await analyzeCapture(capture, {
@@ -121,8 +124,17 @@ function writeStdout(text: string): Promise<void> {
   });
 }
 
-// Run when executed (bin or `node out/core/cli.js`), not when imported by tests.
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+/** True when this file is the program (run as `teamshark`, through npm's bin link, or by path), not imported. */
+function isMainModule(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -9,6 +9,7 @@ export interface FrameSummary {
   firstTime?: number;
   lastTime?: number;
   ipPackets: number;
+  untimedPackets: number;
   malformedPackets: number[];
   linkTypes: string[];
   protocols: ProtocolShare[];
@@ -24,6 +25,7 @@ export class FrameCollector implements Collector<FrameSummary> {
   private firstTime?: number;
   private lastTime?: number;
   private ipPackets = 0;
+  private untimed = 0;
   private readonly malformed: number[] = [];
   private readonly encapsulations = new Set<number>();
   private readonly shares = new Map<string, ProtocolShare>();
@@ -31,9 +33,13 @@ export class FrameCollector implements Collector<FrameSummary> {
   add(packet: PacketRecord): void {
     this.packets++;
     this.bytes += packet.length;
-    // Packets in a file are not always in time order: the span runs from the earliest to the latest.
-    if (this.firstTime === undefined || packet.time < this.firstTime) this.firstTime = packet.time;
-    if (this.lastTime === undefined || packet.time > this.lastTime) this.lastTime = packet.time;
+    if (!packet.timed) {
+      this.untimed++;
+    } else {
+      // Packets in a file are not always in time order: the span runs from the earliest to the latest.
+      if (this.firstTime === undefined || packet.time < this.firstTime) this.firstTime = packet.time;
+      if (this.lastTime === undefined || packet.time > this.lastTime) this.lastTime = packet.time;
+    }
     const encapsulation = packet.int('frame.encap_type');
     if (encapsulation !== undefined) this.encapsulations.add(encapsulation);
     if (packet.has('_ws.malformed')) this.malformed.push(packet.frame);
@@ -47,13 +53,17 @@ export class FrameCollector implements Collector<FrameSummary> {
     }
   }
 
-  finish({ names }: FinishContext): FrameSummary {
+  finish({ names, warn }: FinishContext): FrameSummary {
+    if (this.untimed) {
+      warn({ code: 'untimed-packets', message: `${this.untimed} packet(s) have no timestamp: they are placed at the time of the packet before them`, count: this.untimed });
+    }
     return {
       packets: this.packets,
       bytes: this.bytes,
       firstTime: this.firstTime,
       lastTime: this.lastTime,
       ipPackets: this.ipPackets,
+      untimedPackets: this.untimed,
       malformedPackets: this.malformed,
       linkTypes: [...this.encapsulations].map((code) => names('frame.encap_type', code) ?? `encapsulation ${code}`),
       protocols: [...this.shares.values()].sort((a, b) => b.packets - a.packets || a.protocol.localeCompare(b.protocol)),

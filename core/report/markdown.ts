@@ -106,7 +106,7 @@ export function renderMarkdown(report: Report): string {
           markdownText(formatEndpoint(h.server)),
           markdownText(h.clientHello?.sni ?? ''),
           markdownText(h.serverHello ? codeName(h.serverHello.version) : 'no ServerHello'),
-          markdownText(h.serverHello ? `${codeName(h.serverHello.cipherSuite)} (${hex(h.serverHello.cipherSuite.code)})` : ''),
+          h.serverHello ? `${markdownCode(codeName(h.serverHello.cipherSuite), true)} (${hex(h.serverHello.cipherSuite.code)})` : '',
           markdownText(leaf ? `${leaf.subjectCommonName ?? leaf.subject}, by ${leaf.issuerCommonName ?? leaf.issuer}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}` : ''),
         ];
       }),

@@ -14,12 +14,18 @@ const NO_VALUES: readonly string[] = Object.freeze([]);
  */
 export class PacketRecord {
   readonly frame: number;
+  /** Epoch seconds; for a packet the file stores without a timestamp, the time of the packet before it. */
   readonly time: number;
+  readonly timed: boolean;
   readonly length: number;
 
-  constructor(private readonly layers: EkRecord['layers']) {
+  constructor(
+    private readonly layers: EkRecord['layers'],
+    previousTime = 0,
+  ) {
     this.frame = Number(layers.frame_number[0]);
-    this.time = Number(layers.frame_time_epoch[0]);
+    this.timed = layers.frame_time_epoch !== undefined;
+    this.time = this.timed ? Number(layers.frame_time_epoch![0]) : previousTime;
     this.length = Number(layers.frame_len[0]);
   }
 

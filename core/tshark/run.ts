@@ -92,6 +92,7 @@ async function runOnce(
   });
 
   let packets = 0;
+  let previousTime = 0;
   const invalid = { count: 0, frames: [] as number[], firstError: '' };
   const unparsable = { count: 0, sample: '' };
   try {
@@ -112,7 +113,9 @@ async function runOnce(
         continue;
       }
       packets++;
-      options.onPacket(new PacketRecord(record.layers));
+      const packet = new PacketRecord(record.layers, previousTime);
+      previousTime = packet.time;
+      options.onPacket(packet);
     }
   } catch (error) {
     // The iteration ends with the subprocess's own failure; the result below says what it was. An error

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertValidReport, runCli, sharedCapture } from './helpers.js';
+
+describe('teamshark analyze (the CLI)', function () {
+  let dir: string;
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'teamshark-cli-'));
+  });
+  after(async function () {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--format json prints only the JSON report on stdout, and exits 0', async function () {
+    const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assertValidReport(report);
+    assert.equal(report.capture.packets, 1540);
+  });
+
+  it('prints a Markdown report by default, with findings, their frames and filters', async function () {
+    const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap')]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const md = result.stdout;
+    assert.match(md, /^# Teamshark report: .*teams\.pcap$/m);
+    for (const section of ['## Findings', '### DNS', '### Security', '## Flows', '## DNS', '## TLS', '## STUN / TURN', '## RTP']) {
+      assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
+    }
+    assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);
+    assert.match(md, /Frames 312, 333 · filter `dns\.qry\.name == "config\.teams\.microsoft\.com"`/);
+    assert.match(md, /`TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` \(0xc030\)/);
+    assert.match(md, /teams\.microsoft\.com, by Microsoft IT TLS CA 4, 2019-09-12 → 2021-09-12/);
+  });
+
+  it('--out writes the report to a file and nothing to stdout', async function () {
+    const out = join(dir, 'report.json');
+    const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json', '--out', out]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stdout, '');
+    assertValidReport(JSON.parse(await readFile(out, 'utf8')));
+    assert.deepEqual(await readdir(dir), ['report.json'], 'a temporary file was left behind');
+  });
+
+  it('a report that cannot be written: one-line error, exit 1, no partial file', async function () {
+    const out = join(dir, 'missing-folder', 'report.md');
+    const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--out', out]);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stderr, `teamshark: cannot write ${out}: ENOENT`);
+  });
+
+  it('a missing capture: one line on stderr, exit 1, nothing on stdout', async function () {
+    const result = await runCli(['analyze', join(dir, 'absent.pcap'), '--format', 'json']);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, `teamshark: ${join(dir, 'absent.pcap')}: capture not found`);
+  });
+
+  it('warnings go to stderr, one line each, and the report still comes out', async function () {
+    const original = await readFile(sharedCapture(this, 'teams.pcap'));
+    const cut = join(dir, 'cut.pcap');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(cut, original.subarray(0, 200_000));
+    const result = await runCli(['analyze', cut, '--format', 'json']);
+    await rm(cut);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /^teamshark: warning: the capture is cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it$/);
+    assert.ok(JSON.parse(result.stdout).warnings.length === 1);
+  });
+
+  it('usage errors exit 2 and show the usage', async function () {
+    for (const args of [[], ['frobnicate'], ['analyze'], ['analyze', 'a.pcap', '--format', 'pdf'], ['analyze', 'a.pcap', '--bogus']]) {
+      const result = await runCli(args);
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.match(result.stderr, /Usage: teamshark analyze <capture>/);
+    }
+  });
+
+  it('--help and --version', async function () {
+    assert.match((await runCli(['--help'])).stdout, /^Usage: teamshark analyze/);
+    assert.match((await runCli(['--version'])).stdout, /^teamshark \d+\.\d+\.\d+\n?$/);
+  });
+
+  it('Ctrl-C (SIGINT) stops tshark and exits 130', async function () {
+    const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
+    const { execa } = await import('execa');
+    const child = runCli(['analyze', capture]);
+    const tsharkRunning = async () => (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
+    for (let waited = 0; !(await tsharkRunning()); waited += 20) {
+      assert.ok(waited < 10_000, 'tshark never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130, result.stderr);
+    assert.match(result.stderr, /teamshark: interrupted/);
+    const { stdout } = await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false });
+    assert.equal(stdout.trim(), '');
+  });
+});

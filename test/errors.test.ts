@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { analyzeCapture } from '../core/analyze.js';
+import { TeamsharkError } from '../core/errors.js';
+import { AnalysisCancelled } from '../core/tshark/run.js';
+import { CLI, assertValidReport, sharedCapture } from './helpers.js';
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the analysis to fail');
+}
+
+/** The documented one-line message, and nothing that looks like a stack trace. */
+async function assertCleanError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await failure(promise);
+  assert.ok(error instanceof TeamsharkError, `not a TeamsharkError: ${error.stack}`);
+  assert.match(error.message, pattern);
+  assert.doesNotMatch(error.message, /\n|\s+at\s/);
+}
+
+describe('bad input: a clear one-line error or a partial report with a warning', function () {
+  let dir: string;
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'teamshark-errors-'));
+  });
+  after(async function () {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a missing file: "capture not found"', async function () {
+    await assertCleanError(analyzeCapture(join(dir, 'nope.pcap')), /nope\.pcap: capture not found$/);
+  });
+
+  it('an empty file: "the file is empty"', async function () {
+    const path = join(dir, 'empty.pcap');
+    await writeFile(path, '');
+    await assertCleanError(analyzeCapture(path), /empty\.pcap: the file is empty \(0 bytes\), not a capture$/);
+  });
+
+  it('a text file named .pcap: "not a capture file"', async function () {
+    const path = join(dir, 'notes.pcap');
+    await writeFile(path, 'These are my notes about the Teams call, not a capture.\nSecond line.\n');
+    await assertCleanError(analyzeCapture(path), /notes\.pcap: not a capture file/);
+  });
+
+  it('a short text file that tshark opens as media: "not a network capture"', async function () {
+    const path = join(dir, 'hello.pcap');
+    await writeFile(path, 'hello\n');
+    await assertCleanError(analyzeCapture(path), /hello\.pcap: not a (network )?capture/);
+  });
+
+  it('a directory: "is a directory"', async function () {
+    await assertCleanError(analyzeCapture(dir), /is a directory, not a capture file$/);
+  });
+
+  it('a file without read permission: "permission denied"', async function () {
+    const path = join(dir, 'secret.pcap');
+    await copyFile(sharedCapture(this, 'dns.pcap'), path);
+    await chmod(path, 0o000);
+    if (process.getuid?.() !== 0) {
+      await assertCleanError(analyzeCapture(path), /secret\.pcap: cannot read the capture \(permission denied\)$/);
+      return;
+    }
+    // root reads anything: run the CLI as "nobody" (setpriv, util-linux) so that the permission applies.
+    await chmod(dir, 0o755);
+    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'analyze', path], { reject: false });
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stderr, `teamshark: ${path}: cannot read the capture (permission denied)`);
+  });
+
+  it('teams.pcap cut in the middle of a packet: the packets before the cut, and a warning', async function () {
+    const original = await readFile(sharedCapture(this, 'teams.pcap'));
+    const path = join(dir, 'cut.pcap');
+    await writeFile(path, original.subarray(0, 300_000));
+    const report = await analyzeCapture(path);
+    assertValidReport(report);
+    assert.ok(report.capture.packets > 100 && report.capture.packets < 1540, `${report.capture.packets} packets`);
+    const warning = report.warnings.find((w) => w.code === 'truncated-capture');
+    assert.ok(warning, 'no truncated-capture warning');
+    assert.match(warning.message, /cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it/);
+  });
+
+  it('a capture cut inside its file header: a clean error', async function () {
+    const original = await readFile(sharedCapture(this, 'teams.pcap'));
+    const path = join(dir, 'header.pcap');
+    await writeFile(path, original.subarray(0, 10));
+    await assertCleanError(analyzeCapture(path), /header\.pcap: (the capture is cut short|not a capture file)/);
+  });
+
+  it('a 24-byte pcap with no packets: an empty report with a warning', async function () {
+    const original = await readFile(sharedCapture(this, 'teams.pcap'));
+    const path = join(dir, 'zero.pcap');
+    await writeFile(path, original.subarray(0, 24));
+    const report = await analyzeCapture(path);
+    assertValidReport(report);
+    assert.equal(report.capture.packets, 0);
+    assert.deepEqual(report.warnings.map((w) => w.code), ['no-packets']);
+  });
+
+  it('paths with spaces, quotes, $(), ; and a leading dash reach tshark as they are', async function () {
+    const source = sharedCapture(this, 'dns.pcap');
+    for (const name of ['with space.pcap', 'quote"and\'.pcap', '$(touch pwned);.pcap', '-r.pcap']) {
+      const path = join(dir, name);
+      await copyFile(source, path);
+      const report = await analyzeCapture(path);
+      assert.equal(report.capture.file, path);
+      assert.ok(report.capture.packets > 0, name);
+    }
+    await assert.rejects(readFile(join(dir, 'pwned')), /ENOENT/);
+  });
+
+  it('tshark missing: says so, with the install command', async function () {
+    await assertCleanError(
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(dir, 'no-such-tshark') }),
+      /tshark not found .*apt-get install -y tshark/,
+    );
+  });
+
+  it('a program that is not tshark: refused before any capture is read', async function () {
+    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: '/bin/true' }), /did not print a TShark version/);
+  });
+
+  it('tshark rejecting an option: its own message, shortened to one line', async function () {
+    await assertCleanError(
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkOptions: ['-d', 'not-a-decode-as-rule'] }),
+      /^tshark exited with code \d+ on .*dns\.pcap: .+/,
+    );
+  });
+
+  it('cancelling through an AbortSignal stops tshark and settles promptly', async function () {
+    const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
+    const controller = new AbortController();
+    let firstPackets = 0;
+    const analysis = analyzeCapture(capture, {
+      signal: controller.signal,
+      onProgress: () => undefined,
+    });
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 150);
+    const error = await failure(analysis);
+    firstPackets = Date.now() - started;
+    assert.ok(error instanceof AnalysisCancelled, `got ${error.stack}`);
+    assert.ok(firstPackets < 3000, `took ${firstPackets} ms to settle`);
+    const { stdout } = await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false });
+    assert.equal(stdout.trim(), '', 'a tshark process is still running');
+  });
+});
