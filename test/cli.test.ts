@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import { join } from 'node:path';
-import { assertValidReport, runCli, sharedCapture } from './helpers.js';
+import { assertValidReport, runCli, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 describe('teamshark analyze (the CLI)', function () {
-  let dir: string;
-  before(async function () {
-    dir = await mkdtemp(join(tmpdir(), 'teamshark-cli-'));
-  });
-  after(async function () {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const folder = temporaryFolder('cli');
 
   it('--format json prints only the JSON report on stdout, and exits 0', async function () {
     const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json']);
@@ -36,33 +30,30 @@ describe('teamshark analyze (the CLI)', function () {
   });
 
   it('--out writes the report to a file and nothing to stdout', async function () {
-    const out = join(dir, 'report.json');
+    const out = join(folder(), 'report.json');
     const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json', '--out', out]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(result.stdout, '');
     assertValidReport(JSON.parse(await readFile(out, 'utf8')));
-    assert.deepEqual(await readdir(dir), ['report.json'], 'a temporary file was left behind');
+    assert.deepEqual(await readdir(folder()), ['report.json'], 'a temporary file was left behind');
   });
 
   it('a report that cannot be written: one-line error, exit 1, no partial file', async function () {
-    const out = join(dir, 'missing-folder', 'report.md');
+    const out = join(folder(), 'missing-folder', 'report.md');
     const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--out', out]);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stderr, `teamshark: cannot write ${out}: ENOENT`);
   });
 
   it('a missing capture: one line on stderr, exit 1, nothing on stdout', async function () {
-    const result = await runCli(['analyze', join(dir, 'absent.pcap'), '--format', 'json']);
+    const result = await runCli(['analyze', join(folder(), 'absent.pcap'), '--format', 'json']);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stdout, '');
-    assert.equal(result.stderr, `teamshark: ${join(dir, 'absent.pcap')}: capture not found`);
+    assert.equal(result.stderr, `teamshark: ${join(folder(), 'absent.pcap')}: capture not found`);
   });
 
   it('warnings go to stderr, one line each, and the report still comes out', async function () {
-    const original = await readFile(sharedCapture(this, 'teams.pcap'));
-    const cut = join(dir, 'cut.pcap');
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(cut, original.subarray(0, 200_000));
+    const cut = await writeCutCopy(this, 'teams.pcap', 200_000, join(folder(), 'cut.pcap'));
     const result = await runCli(['analyze', cut, '--format', 'json']);
     await rm(cut);
     assert.equal(result.exitCode, 0, result.stderr);
@@ -85,7 +76,6 @@ describe('teamshark analyze (the CLI)', function () {
 
   it('Ctrl-C (SIGINT) stops tshark and exits 130', async function () {
     const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
-    const { execa } = await import('execa');
     const child = runCli(['analyze', capture]);
     const tsharkRunning = async () => (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
     for (let waited = 0; !(await tsharkRunning()); waited += 20) {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import { TeamsharkError } from '../core/errors.js';
 import { AnalysisCancelled } from '../core/tshark/run.js';
-import { CLI, assertValidReport, sharedCapture } from './helpers.js';
+import { CLI, assertValidReport, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -26,42 +25,36 @@ async function assertCleanError(promise: Promise<unknown>, pattern: RegExp): Pro
 }
 
 describe('bad input: a clear one-line error or a partial report with a warning', function () {
-  let dir: string;
-  before(async function () {
-    dir = await mkdtemp(join(tmpdir(), 'teamshark-errors-'));
-  });
-  after(async function () {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const folder = temporaryFolder('errors');
 
   it('a missing file: "capture not found"', async function () {
-    await assertCleanError(analyzeCapture(join(dir, 'nope.pcap')), /nope\.pcap: capture not found$/);
+    await assertCleanError(analyzeCapture(join(folder(), 'nope.pcap')), /nope\.pcap: capture not found$/);
   });
 
   it('an empty file: "the file is empty"', async function () {
-    const path = join(dir, 'empty.pcap');
+    const path = join(folder(), 'empty.pcap');
     await writeFile(path, '');
     await assertCleanError(analyzeCapture(path), /empty\.pcap: the file is empty \(0 bytes\), not a capture$/);
   });
 
   it('a text file named .pcap: "not a capture file"', async function () {
-    const path = join(dir, 'notes.pcap');
+    const path = join(folder(), 'notes.pcap');
     await writeFile(path, 'These are my notes about the Teams call, not a capture.\nSecond line.\n');
     await assertCleanError(analyzeCapture(path), /notes\.pcap: not a capture file/);
   });
 
   it('a short text file that tshark opens as media: "not a network capture"', async function () {
-    const path = join(dir, 'hello.pcap');
+    const path = join(folder(), 'hello.pcap');
     await writeFile(path, 'hello\n');
     await assertCleanError(analyzeCapture(path), /hello\.pcap: not a (network )?capture/);
   });
 
   it('a directory: "is a directory"', async function () {
-    await assertCleanError(analyzeCapture(dir), /is a directory, not a capture file$/);
+    await assertCleanError(analyzeCapture(folder()), /is a directory, not a capture file$/);
   });
 
   it('a file without read permission: "permission denied"', async function () {
-    const path = join(dir, 'secret.pcap');
+    const path = join(folder(), 'secret.pcap');
     await copyFile(sharedCapture(this, 'dns.pcap'), path);
     await chmod(path, 0o000);
     if (process.getuid?.() !== 0) {
@@ -69,16 +62,14 @@ describe('bad input: a clear one-line error or a partial report with a warning',
       return;
     }
     // root reads anything: run the CLI as "nobody" (setpriv, util-linux) so that the permission applies.
-    await chmod(dir, 0o755);
+    await chmod(folder(), 0o755);
     const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'analyze', path], { reject: false });
     assert.equal(result.exitCode, 1);
     assert.equal(result.stderr, `teamshark: ${path}: cannot read the capture (permission denied)`);
   });
 
   it('teams.pcap cut in the middle of a packet: the packets before the cut, and a warning', async function () {
-    const original = await readFile(sharedCapture(this, 'teams.pcap'));
-    const path = join(dir, 'cut.pcap');
-    await writeFile(path, original.subarray(0, 300_000));
+    const path = await writeCutCopy(this, 'teams.pcap', 300_000, join(folder(), 'cut.pcap'));
     const report = await analyzeCapture(path);
     assertValidReport(report);
     assert.ok(report.capture.packets > 100 && report.capture.packets < 1540, `${report.capture.packets} packets`);
@@ -88,16 +79,12 @@ describe('bad input: a clear one-line error or a partial report with a warning',
   });
 
   it('a capture cut inside its file header: a clean error', async function () {
-    const original = await readFile(sharedCapture(this, 'teams.pcap'));
-    const path = join(dir, 'header.pcap');
-    await writeFile(path, original.subarray(0, 10));
+    const path = await writeCutCopy(this, 'teams.pcap', 10, join(folder(), 'header.pcap'));
     await assertCleanError(analyzeCapture(path), /header\.pcap: (the capture is cut short|not a capture file)/);
   });
 
   it('a 24-byte pcap with no packets: an empty report with a warning', async function () {
-    const original = await readFile(sharedCapture(this, 'teams.pcap'));
-    const path = join(dir, 'zero.pcap');
-    await writeFile(path, original.subarray(0, 24));
+    const path = await writeCutCopy(this, 'teams.pcap', 24, join(folder(), 'zero.pcap'));
     const report = await analyzeCapture(path);
     assertValidReport(report);
     assert.equal(report.capture.packets, 0);
@@ -107,18 +94,18 @@ describe('bad input: a clear one-line error or a partial report with a warning',
   it('paths with spaces, quotes, $(), ; and a leading dash reach tshark as they are', async function () {
     const source = sharedCapture(this, 'dns.pcap');
     for (const name of ['with space.pcap', 'quote"and\'.pcap', '$(touch pwned);.pcap', '-r.pcap']) {
-      const path = join(dir, name);
+      const path = join(folder(), name);
       await copyFile(source, path);
       const report = await analyzeCapture(path);
       assert.equal(report.capture.file, path);
       assert.ok(report.capture.packets > 0, name);
     }
-    await assert.rejects(readFile(join(dir, 'pwned')), /ENOENT/);
+    await assert.rejects(readFile(join(folder(), 'pwned')), /ENOENT/);
   });
 
   it('tshark missing: says so, with the install command', async function () {
     await assertCleanError(
-      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(dir, 'no-such-tshark') }),
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(folder(), 'no-such-tshark') }),
       /tshark not found .*apt-get install -y tshark/,
     );
   });

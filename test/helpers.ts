@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -45,4 +47,23 @@ export function assertValidReport(report: unknown): asserts report is Report {
 
 export function runCli(args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [CLI, ...args], { reject: false, env, stdin: 'ignore', timeout: 120_000 });
+}
+
+/** A fresh folder for the suite's files, removed after it; call at the top of a describe(). */
+export function temporaryFolder(prefix: string): () => string {
+  let folder = '';
+  before(async function () {
+    folder = await mkdtemp(join(tmpdir(), `teamshark-${prefix}-`));
+  });
+  after(async function () {
+    await rm(folder, { recursive: true, force: true });
+  });
+  return () => folder;
+}
+
+/** Writes the first `bytes` bytes of a shared capture to `path`: a capture cut short. */
+export async function writeCutCopy(context: Mocha.Context, capture: string, bytes: number, path: string): Promise<string> {
+  const original = await readFile(sharedCapture(context, capture));
+  await writeFile(path, original.subarray(0, bytes));
+  return path;
 }
