@@ -1,5 +1,7 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
+import { classify } from './classify/index.js';
+import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
@@ -91,16 +93,33 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     },
     protocols: frameSummary.protocols,
     flows: flows.finish(context),
+    addresses: [],
     dns: { transactions: dns.finish(context) },
     tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)] },
-    stun: { messages: stun.finish(context) },
+    stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
     rtp: rtpModel,
+    media: [],
     quic: { connections: quic.finish() },
     ssdp: { messages: ssdp.finish(context) },
     findings: [],
     warnings,
   };
-  report.findings = buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages, rtp: rtpModel });
+  const classification = classify({
+    capture: report.capture,
+    flows: report.flows,
+    dns: report.dns.transactions,
+    tls: report.tls.handshakes,
+    stun: report.stun.messages,
+    rtp: rtpModel,
+  });
+  report.addresses = classification.addresses;
+  report.stun.summary = classification.nat;
+  report.media = classification.media;
+  if (classification.call) report.call = classification.call;
+  report.findings = [
+    ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
+    ...classificationFindings(classification),
+  ];
   return report;
 }
 

@@ -1,15 +1,15 @@
-// Writes TypeScript types for the JSON Schemas in core/schema/: the schema is the one source, ajv
-// validates against it at run time and these types follow it at compile time.
+// Writes TypeScript types for the JSON Schemas in core/schema/ and core/knowledge/: the schema is the one
+// source, ajv validates against it at run time and these types follow it at compile time.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
 
-const schemaDir = new URL('../core/schema/', import.meta.url);
-const outDir = new URL('generated/', schemaDir);
+const root = new URL('../', import.meta.url);
+const outDir = new URL('core/schema/generated/', root);
 await mkdir(outDir, { recursive: true });
-for (const name of ['ek-record', 'report']) {
-  const schema = JSON.parse(await readFile(new URL(`${name}.schema.json`, schemaDir), 'utf8'));
+for (const [dir, name] of [['core/schema', 'ek-record'], ['core/schema', 'report'], ['core/knowledge', 'services'], ['core/knowledge', 'ranges']]) {
+  const schema = JSON.parse(await readFile(new URL(`${dir}/${name}.schema.json`, root), 'utf8'));
   const ts = await compile(schema, schema.title, {
-    bannerComment: `/* Generated from core/schema/${name}.schema.json by scripts/gen-schema-types.mjs: edit the schema, not this file. */`,
+    bannerComment: `/* Generated from ${dir}/${name}.schema.json by scripts/gen-schema-types.mjs: edit the schema, not this file. */`,
     additionalProperties: false,
     unreachableDefinitions: true,
     style: { singleQuote: true },

@@ -1,5 +1,4 @@
 import type { Capture, DnsTransaction, Finding, StunMessage, TlsHandshake } from '../schema/generated/report.js';
-import type { RtpModel } from '../model/rtp.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { addressFilter, filterString, hex } from './filter.js';
 
@@ -8,7 +7,6 @@ export interface FindingInputs {
   dns: DnsTransaction[];
   tls: TlsHandshake[];
   stun: StunMessage[];
-  rtp: RtpModel;
 }
 
 /** Frames listed as evidence per finding; the filter shows them all. */
@@ -26,7 +24,6 @@ export function buildFindings(inputs: FindingInputs): Finding[] {
     ...certificateValidityFindings(inputs.tls, inputs.capture),
     ...turnAllocationFindings(inputs.stun),
     ...reflexiveAddressFindings(inputs.stun),
-    ...rtpFindings(inputs.rtp),
     ...malformedFindings(inputs.capture),
   ];
 }
@@ -191,23 +188,6 @@ function reflexiveAddressFindings(stun: StunMessage[]): Finding[] {
       filter: `stun.att.${ip.includes(':') ? 'ipv6' : 'ipv4'} == ${ip}`,
     });
   });
-}
-
-function rtpFindings(rtp: RtpModel): Finding[] {
-  if (rtp.streams.length === 0) return [];
-  const payloadTypes = [...new Set(rtp.streams.flatMap((s) => s.payloadTypes.map((pt) => pt.code)))].sort((a, b) => a - b);
-  const packets = rtp.streams.reduce((sum, s) => sum + s.packets, 0);
-  return [
-    finding({
-      id: 'rtp-streams',
-      section: 'application',
-      severity: 'info',
-      title: `${rtp.streams.length} RTP stream${rtp.streams.length === 1 ? '' : 's'} (${packets} packets)`,
-      detail: `SSRCs ${rtp.streams.slice(0, 10).map((s) => `${s.ssrc} ${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`).join('; ')}${rtp.streams.length > 10 ? '; …' : ''}. Payload types: ${payloadTypes.join(', ')}.`,
-      frames: rtp.streams.map((s) => s.firstFrame),
-      filter: 'rtp',
-    }),
-  ];
 }
 
 function malformedFindings(capture: Capture): Finding[] {

@@ -19,6 +19,15 @@ interface StreamState {
   lastSequence: number;
   /** Highest sequence number seen, extended past 16-bit wrap-arounds (RFC 3550 A.1). */
   highestExtended: number;
+  firstTimestamp: number;
+  /** Latest RTP timestamp, extended past 32-bit wrap-arounds, and when it was seen. */
+  lastTimestampExtended: number;
+  lastTimestampTime: number;
+  markers: number;
+  /** Packets carrying the same RTP timestamp as the stream's packet before: one media frame split over several packets. */
+  repeatedTimestamps: number;
+  smallest: number;
+  largest: number;
 }
 
 interface RawRtcp extends Omit<RtcpReport, 'time' | 'packetTypes'> {
@@ -38,6 +47,8 @@ export class RtpCollector implements Collector<RtpModel> {
     'rtp.ssrc',
     'rtp.p_type',
     'rtp.seq',
+    'rtp.timestamp',
+    'rtp.marker',
     'rtcp.pt',
     'rtcp.senderssrc',
     'rtcp.ssrc.identifier',
@@ -86,6 +97,7 @@ export class RtpCollector implements Collector<RtpModel> {
   private addRtp(packet: PacketRecord, flowId: string, source: Endpoint, destination: Endpoint): void {
     const ssrc = ssrcText(packet.first('rtp.ssrc')!);
     const sequence = packet.int('rtp.seq') ?? 0;
+    const timestamp = packet.int('rtp.timestamp') ?? 0;
     const key = `${flowId}/${source.ip}:${source.port}/${ssrc}`;
     let stream = this.streams.get(key);
     if (!stream) {
@@ -104,11 +116,33 @@ export class RtpCollector implements Collector<RtpModel> {
         firstSequence: sequence,
         lastSequence: sequence,
         highestExtended: sequence,
+        firstTimestamp: timestamp,
+        lastTimestampExtended: timestamp,
+        lastTimestampTime: packet.time,
+        markers: 0,
+        repeatedTimestamps: 0,
+        smallest: packet.length,
+        largest: packet.length,
       };
       this.streams.set(key, stream);
     }
+    if (stream.packets > 0) {
+      const previous = stream.lastTimestampExtended;
+      if (timestamp === previous % 0x100000000) stream.repeatedTimestamps++;
+      // Extend the 32-bit timestamp the way the sequence number is extended below.
+      const base = previous - (previous % 0x100000000);
+      let extendedTimestamp = base + timestamp;
+      if (extendedTimestamp < previous - 0x80000000) extendedTimestamp += 0x100000000;
+      if (extendedTimestamp >= previous) {
+        stream.lastTimestampExtended = extendedTimestamp;
+        stream.lastTimestampTime = packet.time;
+      }
+    }
     stream.packets++;
     stream.bytes += packet.length;
+    stream.smallest = Math.min(stream.smallest, packet.length);
+    stream.largest = Math.max(stream.largest, packet.length);
+    if (packet.flag('rtp.marker')) stream.markers++;
     stream.end = Math.max(stream.end, packet.time);
     stream.lastFrame = packet.frame;
     stream.lastSequence = sequence;
@@ -138,6 +172,10 @@ export class RtpCollector implements Collector<RtpModel> {
         firstSequence: s.firstSequence,
         lastSequence: s.lastSequence,
         lost: Math.max(0, s.highestExtended - s.firstSequence + 1 - s.packets),
+        markerPackets: s.markers,
+        repeatedTimestampPackets: s.repeatedTimestamps,
+        frameBytes: { min: s.smallest, mean: Math.round(s.bytes / s.packets), max: s.largest },
+        ...clockRate(s),
         filter: `rtp.ssrc == ${s.ssrc}`,
       }),
     );
@@ -154,4 +192,14 @@ export class RtpCollector implements Collector<RtpModel> {
 function ssrcText(value: string): string {
   const n = value.startsWith('0x') ? parseInt(value.slice(2), 16) : Number(value);
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * The RTP clock rate the stream's timestamps advance at, measured against capture time (RFC 3550 §5.1: audio
+ * codecs clock at their sampling rate, 8–48 kHz; video at 90 kHz). Needs a second of stream to be meaningful.
+ */
+function clockRate(s: StreamState): { clockRate?: number } {
+  const elapsed = s.lastTimestampTime - s.start;
+  if (elapsed < 1) return {};
+  return { clockRate: Math.round((s.lastTimestampExtended - s.firstTimestamp) / elapsed) };
 }

@@ -29,6 +29,9 @@ export function renderMarkdown(report: Report): string {
         ['Start', capture.start ?? '–'],
         ['Link types', markdownText(capture.linkTypes?.join(', ') || '–')],
         ['tshark', `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`],
+        ['Clients', markdownText(report.addresses.filter((a) => a.role === 'client').map((a) => a.ip).join(', ') || '–')],
+        ['Behind NAT', report.stun.summary.behindNat ? `yes: public ${markdownText(report.stun.summary.publicAddresses.map((p) => p.ip).join(', '))}` : 'not shown by STUN'],
+        ['Call path', report.call ? markdownText(report.call.reason) : 'no call media'],
       ],
     ),
   );
@@ -59,15 +62,32 @@ export function renderMarkdown(report: Report): string {
   out.push('## Protocols', '');
   out.push(table(['Protocol', 'Packets', 'Bytes'], report.protocols.map((p) => [markdownText(p.protocol), String(p.packets), String(p.bytes)])));
 
+  out.push('## Addresses', '');
+  out.push(
+    table(
+      ['Address', 'Role', 'Names in this capture', 'Microsoft range', 'Flows', 'Bytes'],
+      report.addresses.slice(0, TABLE_ROWS).map((a) => [
+        markdownText(a.ip),
+        markdownText(a.role),
+        markdownText(a.names.slice(0, 3).join(', ') + (a.names.length > 3 ? ', …' : '')),
+        markdownText(a.microsoftPrefix ?? ''),
+        String(a.flows),
+        String(a.bytes),
+      ]),
+      report.addresses.length,
+    ),
+  );
+
   out.push('## Flows', '');
   const flows = [...report.flows].sort((a, b) => b.bytes - a.bytes);
   out.push(
     table(
-      ['Flow', 'Client', 'Server', 'Packets', 'Bytes', 'Start (s)', 'Protocols'],
+      ['Flow', 'Client', 'Server', 'Service', 'Packets', 'Bytes', 'Start (s)', 'Protocols'],
       flows.slice(0, TABLE_ROWS).map((f) => [
         markdownCode(f.filter, true),
         markdownText(formatEndpoint(f.client)),
         markdownText(formatEndpoint(f.server)),
+        markdownText(f.service?.name ?? ''),
         String(f.packets),
         String(f.bytes),
         f.start.toFixed(3),
@@ -128,6 +148,24 @@ export function renderMarkdown(report: Report): string {
         markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
       ]),
       stun.length,
+    ),
+  );
+
+  out.push('## Media', '');
+  out.push(
+    table(
+      ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s', 'Why'],
+      report.media.slice(0, TABLE_ROWS).map((m) => [
+        markdownText(m.kind),
+        markdownText(m.source ? formatEndpoint(m.source) : ''),
+        markdownText(m.destination ? formatEndpoint(m.destination) : ''),
+        m.direction,
+        m.path,
+        String(m.pps),
+        String(m.kbps),
+        markdownText(m.reason),
+      ]),
+      report.media.length,
     ),
   );
 

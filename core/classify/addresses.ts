@@ -1,0 +1,120 @@
+import { platformForName, serviceForName } from '../knowledge/catalog.js';
+import { classifyAddress } from '../knowledge/ranges.js';
+import type { AddressRole, Evidence, Flow } from '../schema/generated/report.js';
+import type { NameIndex } from './names.js';
+
+const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
+const CDN_PLATFORMS = /akamai|cdn|front door/i;
+
+export function isLocalAddress(ip: string): boolean {
+  return LOCAL_SCOPES.has(classifyAddress(ip).scope);
+}
+
+export interface AddressInputs {
+  flows: Flow[];
+  names: NameIndex;
+  /** Flows that carry media or connectivity checks (RTP, STUN). */
+  mediaFlows: Set<string>;
+  /** Server addresses of TURN allocations and relay traffic. */
+  relays: Map<string, number[]>;
+}
+
+interface Tally {
+  packets: number;
+  bytes: number;
+  flows: number;
+  asClient: number;
+  firstFrame: number;
+}
+
+/**
+ * A role for every address: the capturing client(s), LAN peers, Microsoft cloud and relays, CDNs, public
+ * peers, DNS resolvers, other. What the capture shows (DNS names, TURN, media) decides before ranges do.
+ */
+export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]; clients: Set<string> } {
+  const tallies = new Map<string, Tally>();
+  for (const flow of inputs.flows) {
+    for (const side of [flow.client, flow.server]) {
+      let tally = tallies.get(side.ip);
+      if (!tally) tallies.set(side.ip, (tally = { packets: 0, bytes: 0, flows: 0, asClient: 0, firstFrame: flow.firstFrame }));
+      tally.packets += flow.packets;
+      tally.bytes += flow.bytes;
+      tally.flows++;
+      if (side === flow.client) tally.asClient++;
+    }
+  }
+  const clients = chooseClients(tallies, inputs.flows);
+  const resolvers = new Set(inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip));
+  const mediaPeers = new Set(
+    inputs.flows.filter((f) => inputs.mediaFlows.has(f.id)).flatMap((f) => [f.client.ip, f.server.ip].filter((ip) => !clients.has(ip))),
+  );
+
+  const roles = [...tallies.entries()].map(([ip, tally]): AddressRole => {
+    const address = classifyAddress(ip);
+    const sightings = inputs.names.namesOf(ip);
+    const names = [...new Set(sightings.map((s) => s.name))];
+    const evidence: Evidence[] = [];
+    const role = ((): AddressRole['role'] => {
+      if (clients.has(ip)) {
+        evidence.push({ kind: 'traffic', detail: `opens ${tally.asClient} of its ${tally.flows} flows`, frames: [tally.firstFrame] });
+        return 'client';
+      }
+      const relayFrames = inputs.relays.get(ip);
+      if (relayFrames) {
+        evidence.push({ kind: 'stun', detail: 'answers TURN requests (relay)', frames: relayFrames.slice(0, 10) });
+        return 'relay';
+      }
+      if (LOCAL_SCOPES.has(address.scope) && mediaPeers.has(ip)) {
+        evidence.push({ kind: 'traffic', detail: `${address.scope} address exchanging media or connectivity checks with the client`, frames: [tally.firstFrame] });
+        return 'lan-peer';
+      }
+      const matched = sightings.map((s) => ({ s, match: serviceForName(s.name) })).find((m) => m.match);
+      if (matched) {
+        evidence.push({ kind: matched.s.via, detail: `${matched.s.name} (${matched.match!.pattern})`, frames: matched.s.frames.slice(0, 5) });
+        // An edge of a CDN or of Azure Front Door serves the name from the nearest point of presence.
+        const platform = sightings.map((s) => platformForName(s.name)).find((p) => p && CDN_PLATFORMS.test(p));
+        if (platform) evidence.push({ kind: 'dns-answer', detail: `served through ${platform}`, frames: matched.s.frames.slice(0, 5) });
+        return matched.match!.service === 'cdn' || platform ? 'cdn' : 'microsoft';
+      }
+      if (address.microsoft) {
+        evidence.push({ kind: 'address-range', detail: `in ${address.microsoft.prefix} (Microsoft ${address.microsoft.serviceArea})`, frames: [tally.firstFrame] });
+        return 'microsoft';
+      }
+      if (resolvers.has(ip)) {
+        evidence.push({ kind: 'traffic', detail: 'answers DNS queries on port 53', frames: [tally.firstFrame] });
+        return 'dns-resolver';
+      }
+      if (address.scope === 'public' && mediaPeers.has(ip)) {
+        evidence.push({ kind: 'traffic', detail: 'public address exchanging media or connectivity checks with the client', frames: [tally.firstFrame] });
+        return 'public-peer';
+      }
+      return 'other';
+    })();
+    const result: AddressRole = { ip, role, scope: address.scope, names, packets: tally.packets, bytes: tally.bytes, flows: tally.flows, evidence };
+    if (address.microsoft) result.microsoftPrefix = address.microsoft.prefix;
+    const service = sightings.map((s) => serviceForName(s.name)?.service).find(Boolean);
+    if (service) result.service = service;
+    return result;
+  });
+  roles.sort((a, b) => b.bytes - a.bytes);
+  return { roles, clients };
+}
+
+/**
+ * The capturing host opens most of the flows. Local addresses that open flows are clients; with none (a
+ * capture on a host with a public address) the address that opens the most flows is.
+ */
+function chooseClients(tallies: Map<string, Tally>, flows: Flow[]): Set<string> {
+  const openers = [...tallies.entries()].filter(([, t]) => t.asClient > 0).sort((a, b) => b[1].asClient - a[1].asClient);
+  if (openers.length === 0) return new Set();
+  const top = openers[0]![1].asClient;
+  // A local host that opens at least a fifth as many flows as the busiest one is a client too (two PCs).
+  const local = openers.filter(([ip, t]) => isLocalAddress(ip) && t.asClient >= Math.max(2, top / 5) && !isMulticastOnly(ip, flows));
+  return new Set(local.length ? local.map(([ip]) => ip) : [openers[0]![0]]);
+}
+
+/** Hosts whose flows only go to multicast/broadcast (printers, TVs announcing themselves) are not clients. */
+function isMulticastOnly(ip: string, flows: Flow[]): boolean {
+  const destinations = flows.filter((f) => f.client.ip === ip).map((f) => classifyAddress(f.server.ip).scope);
+  return destinations.every((scope) => scope === 'multicast' || scope === 'broadcast');
+}

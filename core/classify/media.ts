@@ -1,0 +1,170 @@
+import type { CallSummary, Endpoint, Flow, MediaStream, RtpStream } from '../schema/generated/report.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { isLocalAddress } from './addresses.js';
+
+/** RTP clock rates (RFC 3551 and codec RFCs): audio runs at its sampling rate, video at 90 kHz. */
+const AUDIO_CLOCKS = [8000, 16000, 24000, 32000, 44100, 48000];
+const VIDEO_CLOCK = 90000;
+const CLOCK_TOLERANCE = 0.08;
+
+/** Teams client media ports when QoS port ranges are configured (Microsoft's Teams QoS guidance). */
+const CLIENT_PORT_ROLES = [
+  { from: 50000, to: 50019, role: 'audio' },
+  { from: 50020, to: 50039, role: 'video' },
+  { from: 50040, to: 50059, role: 'screen-sharing' },
+] as const;
+const SHARING_RELAY_PORT = 3481;
+
+/** Too few packets say nothing about a stream's nature. */
+const MINIMUM_PACKETS = 20;
+/** Undecodable relay traffic counts as media from this sustained rate on (audio alone runs at ~50 pkt/s). */
+const RELAYED_MEDIA_PPS = 15;
+const RELAYED_MEDIA_SECONDS = 3;
+
+export interface MediaInputs {
+  streams: RtpStream[];
+  flows: Map<string, Flow>;
+  clients: Set<string>;
+  relays: Map<string, number[]>;
+  relayNames: (ip: string) => string[];
+}
+
+export function classifyMedia(inputs: MediaInputs): MediaStream[] {
+  const media = inputs.streams.map((stream) => rtpMedia(stream, inputs));
+  const flowsWithRtp = new Set(inputs.streams.map((s) => s.flowId));
+  for (const flow of inputs.flows.values()) {
+    if (flow.transport !== 'udp' || flowsWithRtp.has(flow.id) || !inputs.relays.has(flow.server.ip)) continue;
+    const duration = flow.end - flow.start;
+    const pps = flow.packets / Math.max(duration, 1);
+    if (duration < RELAYED_MEDIA_SECONDS || pps < RELAYED_MEDIA_PPS) continue;
+    media.push({
+      flowId: flow.id,
+      kind: 'unknown',
+      confidence: 'medium',
+      reason: `${round(pps)} pkt/s with TURN relay ${formatEndpoint(flow.server)} for ${round(duration)} s: media relayed inside TURN, which tshark cannot decode as RTP`,
+      packets: flow.packets,
+      bytes: flow.bytes,
+      durationSec: round(duration),
+      pps: round(pps),
+      kbps: round((flow.bytes * 8) / Math.max(duration, 1) / 1000),
+      direction: 'both',
+      source: flow.client,
+      destination: flow.server,
+      path: 'relay',
+      relay: flow.server,
+      relayNames: inputs.relayNames(flow.server.ip),
+      firstFrame: flow.firstFrame,
+      filter: flow.filter,
+    });
+  }
+  return media;
+}
+
+function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
+  const duration = Math.max(stream.end - stream.start, 0);
+  const perSecond = Math.max(duration, 1);
+  const pps = stream.packets / perSecond;
+  const kbps = (stream.bytes * 8) / perSecond / 1000;
+  const clientSide = inputs.clients.has(stream.source.ip) ? stream.source : inputs.clients.has(stream.destination.ip) ? stream.destination : undefined;
+  const remote = clientSide === stream.source ? stream.destination : stream.source;
+  const { kind, confidence, reason } = mediaKind(stream, pps, kbps, clientSide, remote);
+  const media: MediaStream = {
+    flowId: stream.flowId,
+    ssrc: stream.ssrc,
+    payloadTypes: stream.payloadTypes.map((pt) => pt.code),
+    kind,
+    confidence,
+    reason,
+    packets: stream.packets,
+    bytes: stream.bytes,
+    durationSec: round(duration),
+    pps: round(pps),
+    kbps: round(kbps),
+    direction: !clientSide ? 'between-others' : clientSide === stream.source ? 'outbound' : 'inbound',
+    source: stream.source,
+    destination: stream.destination,
+    path: 'p2p',
+    firstFrame: stream.firstFrame,
+    filter: stream.filter,
+  };
+  const relay = [stream.source, stream.destination].find((e) => inputs.relays.has(e.ip));
+  if (relay) {
+    media.path = 'relay';
+    media.relay = relay;
+    media.relayNames = inputs.relayNames(relay.ip);
+  } else if (isLocalAddress(stream.source.ip) && isLocalAddress(stream.destination.ip)) {
+    media.path = 'p2p-lan';
+  }
+  return media;
+}
+
+function near(value: number, target: number): boolean {
+  return Math.abs(value - target) <= target * CLOCK_TOLERANCE;
+}
+
+function portRole(endpoint: Endpoint | undefined): string | undefined {
+  const port = endpoint?.port;
+  if (port === undefined) return undefined;
+  return CLIENT_PORT_ROLES.find((r) => port >= r.from && port <= r.to)?.role;
+}
+
+/**
+ * Audio or video from what the stream does: the RTP clock (audio at its sampling rate, video at 90 kHz),
+ * frames split across packets (video), packet rate and size. The Teams QoS port ranges and the relay's
+ * sharing port only tell screen sharing from camera video, which look alike on the wire.
+ */
+function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: Endpoint | undefined, remote: Endpoint): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
+  const pts = stream.payloadTypes.map((p) => p.code).join('/');
+  const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s, ${stream.frameBytes.mean} B average`;
+  if (stream.packets < MINIMUM_PACKETS) return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets (${shape})` };
+  const splitFrames = stream.repeatedTimestampPackets / stream.packets;
+  const clock = stream.clockRate;
+  const role = portRole(clientSide);
+  const portNote = role ? `; client port ${clientSide!.port} is in Teams' ${role} range` : '';
+
+  let videoLike: string | undefined;
+  if (clock !== undefined && near(clock, VIDEO_CLOCK)) {
+    videoLike = `RTP clock ${round(clock / 1000)} kHz (video)`;
+  } else if (clock !== undefined) {
+    const audioClock = AUDIO_CLOCKS.find((c) => near(clock, c));
+    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `RTP clock ${round(clock / 1000)} kHz (audio sampling rate), ${shape}${portNote}` };
+  } else if (splitFrames > 0.15) {
+    videoLike = `${Math.round(splitFrames * 100)} % of packets continue a frame (video)`;
+  } else if (stream.frameBytes.mean < 300 && pps >= 20 && pps <= 60 && stream.repeatedTimestampPackets === 0) {
+    return { kind: 'audio', confidence: 'medium', reason: `steady small packets, one per timestamp: ${shape}${portNote}` };
+  }
+  if (!videoLike) return { kind: 'unknown', confidence: 'low', reason: `neither an audio nor a video pattern (${clock ? `clock ${clock} Hz, ` : ''}${shape})` };
+  if (role === 'screen-sharing' || remote.port === SHARING_RELAY_PORT) {
+    const why = role === 'screen-sharing' ? portNote.slice(2) : `relay port ${SHARING_RELAY_PORT} carries screen sharing`;
+    return { kind: 'screen-sharing', confidence: 'medium', reason: `${videoLike}, ${shape}; ${why}` };
+  }
+  return { kind: 'video', confidence: clock !== undefined ? 'high' : 'medium', reason: `${videoLike}, ${Math.round(splitFrames * 100)} % of packets continue a frame, ${shape}${portNote}` };
+}
+
+/** The call's path is the path most of its media packets took. */
+export function summarizeCall(media: MediaStream[]): CallSummary | undefined {
+  if (media.length === 0) return undefined;
+  const packetsByPath = new Map<MediaStream['path'], number>();
+  for (const m of media) packetsByPath.set(m.path, (packetsByPath.get(m.path) ?? 0) + m.packets);
+  const ranked = [...packetsByPath.entries()].sort((a, b) => b[1] - a[1]);
+  const total = media.reduce((sum, m) => sum + m.packets, 0);
+  const relays = [...new Map(media.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m.relay!])).values()];
+  const describe = ([path, packets]: [string, number]) => `${PATH_WORDS[path as MediaStream['path']]} (${Math.round((packets / total) * 100)} % of media packets)`;
+  const summary: CallSummary = {
+    path: ranked.length === 1 ? ranked[0]![0] : 'mixed',
+    reason: ranked.map(describe).join('; '),
+    mediaFlows: [...new Set(media.map((m) => m.flowId))],
+  };
+  if (relays.length) summary.relays = relays;
+  return summary;
+}
+
+export const PATH_WORDS: Record<MediaStream['path'], string> = {
+  'p2p-lan': 'directly between two hosts of the same LAN',
+  p2p: 'directly between the peers across the Internet (NAT traversal)',
+  relay: 'through a Microsoft media relay (TURN)',
+};
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

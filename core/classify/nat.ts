@@ -1,0 +1,72 @@
+import type { Endpoint, NatSummary, StunMessage } from '../schema/generated/report.js';
+import { formatEndpoint } from '../model/addressing.js';
+import type { NameIndex } from './names.js';
+
+/** TURN methods: a server that handles them is a relay, not a mere STUN server. */
+const TURN_METHODS: ReadonlySet<string> = new Set(['Allocate', 'Refresh', 'Send', 'Data', 'CreatePermission', 'ChannelBind', 'ChannelData']);
+const REFLEXIVE_ATTRIBUTES: ReadonlySet<number> = new Set([0x0020, 0x8020]); // XOR-MAPPED-ADDRESS (RFC 8489, MS-TURN)
+
+/** The server end of a TURN message: the side that is not sending requests and indications to it. */
+function turnServer(message: StunMessage): Endpoint {
+  return message.class === 'request' || (message.class === 'indication' && message.method === 'Send') || message.method === 'ChannelData'
+    ? message.destination
+    : message.source;
+}
+
+function isTurn(message: StunMessage): boolean {
+  return TURN_METHODS.has(message.method ?? '') || (message.protocol === 'classicstun' && /Data|Send|Allocate/.test(message.type.name ?? ''));
+}
+
+/** Relay servers by address, with the frames of the TURN messages they took part in. */
+export function relayFrames(stun: readonly StunMessage[]): Map<string, number[]> {
+  const relays = new Map<string, number[]>();
+  for (const message of stun.filter(isTurn)) {
+    const server = turnServer(message);
+    const frames = relays.get(server.ip) ?? [];
+    frames.push(message.frame);
+    relays.set(server.ip, frames);
+  }
+  return relays;
+}
+
+/**
+ * How the client crosses its NAT: the public addresses STUN servers and peers saw it come from (when they
+ * differ from the address the answer is delivered to, a NAT translated it), and the TURN relays it used.
+ */
+export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>, names: NameIndex, malformedFrames: ReadonlySet<number>): NatSummary {
+  const publicAddresses = new Map<string, NatSummary['publicAddresses'][number]>();
+  for (const message of stun) {
+    if (message.class !== 'success') continue;
+    for (const address of message.addresses) {
+      if (!address.attribute || !REFLEXIVE_ATTRIBUTES.has(address.attribute.code) || address.ip === message.destination.ip) continue;
+      let entry = publicAddresses.get(address.ip);
+      if (!entry) publicAddresses.set(address.ip, (entry = { ip: address.ip, ports: [], privateAddresses: [], learnedFrom: [], frames: [] }));
+      if (!entry.ports.includes(address.port)) entry.ports.push(address.port);
+      if (!entry.privateAddresses.includes(message.destination.ip)) entry.privateAddresses.push(message.destination.ip);
+      if (!entry.learnedFrom.some((e) => formatEndpoint(e) === formatEndpoint(message.source))) entry.learnedFrom.push(message.source);
+      entry.frames.push(message.frame);
+    }
+  }
+
+  const relays = new Map<string, NatSummary['relays'][number]>();
+  for (const message of stun.filter(isTurn)) {
+    const server = turnServer(message);
+    if (clients.has(server.ip)) continue;
+    const key = formatEndpoint(server);
+    let relay = relays.get(key);
+    if (!relay) {
+      const relayNames = [...new Set(names.namesOf(server.ip).map((s) => s.name))];
+      relays.set(key, (relay = { ip: server.ip, port: server.port ?? 0, names: relayNames, allocations: 0, messages: 0, frames: [] }));
+    }
+    relay.messages++;
+    if (message.method === 'Allocate' && message.class === 'success') relay.allocations++;
+    if (relay.frames.length < 20) relay.frames.push(message.frame);
+  }
+
+  return {
+    behindNat: publicAddresses.size > 0,
+    publicAddresses: [...publicAddresses.values()],
+    relays: [...relays.values()],
+    malformedMessages: stun.filter((m) => malformedFrames.has(m.frame)).length,
+  };
+}

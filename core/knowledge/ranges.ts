@@ -1,0 +1,106 @@
+import { Ajv } from 'ajv';
+import ipaddr from 'ipaddr.js';
+import rangesJson from './ranges.json' with { type: 'json' };
+import rangesSchema from './ranges.schema.json' with { type: 'json' };
+import type { MicrosoftAddressRanges, MicrosoftRange, RangesSource } from '../schema/generated/ranges.js';
+
+export type AddressScope =
+  | 'private' // RFC 1918
+  | 'shared' // RFC 6598, carrier-grade NAT
+  | 'unique-local' // RFC 4193
+  | 'link-local'
+  | 'loopback'
+  | 'multicast'
+  | 'broadcast'
+  | 'unspecified'
+  | 'reserved'
+  | 'public'
+  | 'invalid';
+
+export interface MicrosoftAddressMatch {
+  prefix: string;
+  service: MicrosoftRange['service'];
+  serviceArea: MicrosoftRange['serviceArea'];
+  endpointIds: number[];
+  udpPorts?: string;
+  tcpPorts?: string;
+  category: MicrosoftRange['category'];
+  note?: string;
+  source: RangesSource;
+}
+
+export interface AddressClass {
+  scope: AddressScope;
+  /** The most specific of Microsoft's published prefixes the address falls in. */
+  microsoft?: MicrosoftAddressMatch;
+}
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+interface ParsedRange {
+  range: MicrosoftRange;
+  network: [Address, number];
+}
+
+const SCOPE_OF_RANGE: Record<string, AddressScope> = {
+  private: 'private',
+  carrierGradeNat: 'shared',
+  uniqueLocal: 'unique-local',
+  linkLocal: 'link-local',
+  loopback: 'loopback',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+  unspecified: 'unspecified',
+  unicast: 'public',
+  // Transition addresses (2002::/16, 2001::/32) are globally routed.
+  '6to4': 'public',
+  teredo: 'public',
+};
+
+/** Equal prefixes: the set Microsoft asks networks to optimise (media relays) before the others. */
+const CATEGORY_ORDER: Record<MicrosoftRange['category'], number> = { Optimize: 0, Allow: 1, Default: 2 };
+
+function loadRanges(data: unknown): { source: RangesSource; ranges: ParsedRange[] } {
+  const where = 'core/knowledge/ranges.json';
+  const validate = new Ajv({ allErrors: false, strict: true }).compile<MicrosoftAddressRanges>(rangesSchema);
+  if (!validate(data)) {
+    const [error] = validate.errors ?? [];
+    throw new Error(`${where} does not match ranges.schema.json: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
+  }
+  const ranges = data.ranges.map((range): ParsedRange => {
+    if (!ipaddr.isValidCIDR(range.prefix)) throw new Error(`${where}: ${range.prefix} is not an address prefix`);
+    return { range, network: ipaddr.parseCIDR(range.prefix) };
+  });
+  // Longest prefix first, so that the first range containing an address is the most specific one.
+  ranges.sort((a, b) => b.network[1] - a.network[1] || CATEGORY_ORDER[a.range.category] - CATEGORY_ORDER[b.range.category]);
+  return { source: data.source, ranges };
+}
+
+const { source, ranges } = loadRanges(rangesJson);
+
+/** Dotted-quad IPv4 or IPv6 (IPv4-mapped IPv6 becomes its IPv4 address); undefined for anything else. */
+function parseAddress(text: string): Address | undefined {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(text) && !ipaddr.IPv6.isValid(text)) return undefined;
+  return ipaddr.process(text);
+}
+
+function microsoftRange(address: Address): MicrosoftAddressMatch | undefined {
+  const found = ranges.find(({ network }) => network[0].kind() === address.kind() && address.match(network));
+  if (!found) return undefined;
+  const { prefix, service, serviceArea, endpointIds, udpPorts, tcpPorts, category, note } = found.range;
+  const match: MicrosoftAddressMatch = { prefix, service, serviceArea, endpointIds, category, source };
+  if (udpPorts) match.udpPorts = udpPorts;
+  if (tcpPorts) match.tcpPorts = tcpPorts;
+  if (note) match.note = note;
+  return match;
+}
+
+/** The address's scope (private, shared, link-local…, public) and, for public ones, Microsoft's range. */
+export function classifyAddress(ip: string): AddressClass {
+  const address = parseAddress(ip);
+  if (!address) return { scope: 'invalid' };
+  const scope = SCOPE_OF_RANGE[address.range()] ?? 'reserved';
+  if (scope !== 'public') return { scope };
+  const microsoft = microsoftRange(address);
+  return microsoft ? { scope, microsoft } : { scope };
+}
