@@ -50,6 +50,7 @@ export function classify(model: ModelParts): Classification {
   const nat = summarizeNat(model.stun, clients, names, malformed);
   const media = classifyMedia({
     streams: model.rtp.streams,
+    rtcp: model.rtp.rtcp,
     flows: new Map(model.flows.map((f: Flow) => [f.id, f])),
     clients,
     relays,

@@ -1,4 +1,4 @@
-import type { CallSummary, Endpoint, Flow, MediaStream, RtpStream } from '../schema/generated/report.js';
+import type { CallSummary, Endpoint, Flow, MediaStream, RtcpReport, RtpStream } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { isLocalAddress } from './addresses.js';
 
@@ -23,6 +23,7 @@ const RELAYED_MEDIA_SECONDS = 3;
 
 export interface MediaInputs {
   streams: RtpStream[];
+  rtcp: RtcpReport[];
   flows: Map<string, Flow>;
   clients: Set<string>;
   relays: Map<string, number[]>;
@@ -95,7 +96,23 @@ function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
   } else if (isLocalAddress(stream.source.ip) && isLocalAddress(stream.destination.ip)) {
     media.path = 'p2p-lan';
   }
+  const feedback = receiverFeedback(stream, inputs.rtcp);
+  if (feedback) media.rtcp = feedback;
   return media;
+}
+
+/** The receiver's RTCP report blocks about this stream: worst loss, latest jitter. */
+function receiverFeedback(stream: RtpStream, rtcp: RtcpReport[]): MediaStream['rtcp'] {
+  const reports = rtcp.flatMap((r) => r.blocks.filter((b) => b.ssrc === stream.ssrc).map((block) => ({ frame: r.frame, block })));
+  if (reports.length === 0) return undefined;
+  const feedback: NonNullable<MediaStream['rtcp']> = {
+    reports: reports.length,
+    frames: reports.slice(0, 20).map((r) => r.frame),
+    fractionLostMax: Math.max(...reports.map((r) => r.block.fractionLost ?? 0)),
+  };
+  const jitter = reports.at(-1)!.block.jitter;
+  if (jitter !== undefined && stream.clockRate) feedback.jitterMs = round((jitter / stream.clockRate) * 1000);
+  return feedback;
 }
 
 function near(value: number, target: number): boolean {

@@ -69,8 +69,10 @@ export class RtpCollector implements Collector<RtpModel> {
     if (!addressing) return;
     if (hasRtp) this.addRtp(packet, addressing.flowId, addressing.source, addressing.destination);
     if (hasRtcp) {
-      const identifiers = packet.values('rtcp.ssrc.identifier');
       const fractions = packet.ints('rtcp.ssrc.fraction');
+      // rtcp.ssrc.identifier also lists SDES chunks' SSRCs; SR/RR come first in a compound packet (RFC 3550
+      // §6.1) and each report block has one fraction-lost field, so the first ones are the blocks'.
+      const identifiers = packet.values('rtcp.ssrc.identifier').slice(0, fractions.length);
       const cumulative = packet.values('rtcp.ssrc.cum_nr').map(Number);
       const jitters = packet.ints('rtcp.ssrc.jitter');
       const sender = packet.first('rtcp.senderssrc');
@@ -179,11 +181,21 @@ export class RtpCollector implements Collector<RtpModel> {
         filter: `rtp.ssrc == ${s.ssrc}`,
       }),
     );
-    const rtcp = this.reports.map(({ epoch, packetTypeCodes, ...rest }) => ({
-      ...rest,
-      time: relativeTime(epoch, start),
-      packetTypes: packetTypeCodes.map((pt) => namedCode(names, 'rtcp.pt', pt)),
-    }));
+    // SRTCP (RFC 3711) encrypts everything after the sender's SSRC, yet tshark decodes the ciphertext as report
+    // blocks. A real block reports on a source this capture shows (an RTP stream, or an RTCP sender); one
+    // naming an SSRC nobody has is ciphertext.
+    const knownSsrcs = new Set([...streams.map((s) => s.ssrc), ...this.reports.flatMap((r) => (r.senderSsrc ? [r.senderSsrc] : []))]);
+    const rtcp = this.reports.map(({ epoch, packetTypeCodes, blocks, ...rest }): RtcpReport => {
+      const readable = blocks.filter((b) => knownSsrcs.has(b.ssrc));
+      const report: RtcpReport = {
+        ...rest,
+        time: relativeTime(epoch, start),
+        packetTypes: packetTypeCodes.map((pt) => namedCode(names, 'rtcp.pt', pt)),
+        blocks: readable,
+      };
+      if (readable.length < blocks.length) report.unreadableBlocks = blocks.length - readable.length;
+      return report;
+    });
     return { streams, rtcp };
   }
 }
