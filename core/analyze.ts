@@ -3,6 +3,7 @@ import { TeamsharkError } from './errors.js';
 import { classify } from './classify/index.js';
 import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
+import { dnsSecurityFindings } from './findings/dns-security.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -118,6 +119,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   if (classification.call) report.call = classification.call;
   report.findings = [
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
+    ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
     ...classificationFindings(classification),
   ];
   return report;

@@ -1,6 +1,6 @@
 import type { Capture, DnsTransaction, Finding, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, filterString, hex } from './filter.js';
+import { addressFilter, anyOf, filterString, hex } from './filter.js';
 
 export interface FindingInputs {
   capture: Capture;
@@ -134,7 +134,7 @@ function certificateValidityFindings(tls: TlsHandshake[], capture: Capture): Fin
       title: `Certificate for ${who} was ${expired ? 'expired' : 'not yet valid'} when captured`,
       detail: `Valid ${c.notBefore} → ${c.notAfter}; the capture runs ${capture.start} → ${capture.end}. Sent by ${[...new Set(group.map(({ handshake }) => formatEndpoint(handshake.server)))].join(', ')}.`,
       frames: group.map(({ certificate }) => certificate.frame),
-      filter: `tls.handshake.type == 11 && frame.number in {${[...new Set(group.map(({ certificate }) => certificate.frame))].join(' ')}}`,
+      filter: `tls.handshake.type == 11 && (${anyOf('frame.number', new Set(group.map(({ certificate }) => certificate.frame)))})`,
     });
   });
 }

@@ -12,3 +12,8 @@ export function addressFilter(ip: string, direction: 'addr' | 'src' | 'dst' = 'a
 export function hex(code: number, digits = 4): string {
   return `0x${code.toString(16).padStart(digits, '0')}`;
 }
+
+/** `field == a || field == b …`: set membership that tshark 3.6 and 4.x both parse (their `in {…}` syntaxes differ). */
+export function anyOf(field: string, values: Iterable<number | string>): string {
+  return [...values].map((v) => `${field} == ${v}`).join(' || ');
+}

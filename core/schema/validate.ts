@@ -8,8 +8,14 @@ import type { Report } from './generated/report.js';
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
 const addFormats = ajvFormats as unknown as typeof ajvFormats.default;
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-addFormats(ajv);
+/** A strict ajv instance that knows the standard formats (date-time, uri, ipv4, …). */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, strict: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const ajv = createAjv();
 
 export const validateEkRecord: ValidateFunction<EkRecord> = ajv.compile<EkRecord>(ekRecordSchema);
 export const validateReport: ValidateFunction<Report> = ajv.compile<Report>(reportSchema);
