@@ -4,6 +4,9 @@ import { classify } from './classify/index.js';
 import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
+import { summarizeDnsNames } from './sections/dns-names.js';
+import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
+import { ipVersions, parallelConnections } from './sections/transport.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -95,10 +98,11 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     protocols: frameSummary.protocols,
     flows: flows.finish(context),
     addresses: [],
-    dns: { transactions: dns.finish(context) },
-    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)] },
+    dns: { transactions: dns.finish(context), names: [] },
+    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)], clientFingerprints: [], servers: [] },
     stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
     rtp: rtpModel,
+    transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
     media: [],
     quic: { connections: quic.finish() },
     ssdp: { messages: ssdp.finish(context) },
@@ -114,6 +118,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     rtp: rtpModel,
   });
   report.addresses = classification.addresses;
+  report.dns.names = summarizeDnsNames(report.dns.transactions);
+  report.tls.clientFingerprints = clientFingerprints(report.tls.handshakes);
+  report.tls.servers = tlsServers(report.tls.handshakes);
+  report.transport.parallelConnections = parallelConnections(report.flows, classification.names);
   report.stun.summary = classification.nat;
   report.media = classification.media;
   if (classification.call) report.call = classification.call;

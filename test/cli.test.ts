@@ -20,13 +20,15 @@ describe('teamshark analyze (the CLI)', function () {
     assert.equal(result.exitCode, 0, result.stderr);
     const md = result.stdout;
     assert.match(md, /^# Teamshark report: .*teams\.pcap$/m);
-    for (const section of ['## Findings', '### DNS', '### Security', '## Flows', '## DNS', '## TLS', '## STUN / TURN', '## RTP']) {
+    const order = ['## DNS', '## Network', '## Transport', '## Security', '## Application'];
+    assert.deepEqual(order.map((h) => md.indexOf(`\n${h}\n`)).slice().sort((a, b) => a - b), order.map((h) => md.indexOf(`\n${h}\n`)));
+    for (const section of [...order, '### Names looked up', '### Addresses', '### TURN relays', '### Flows', '### TLS servers', '### Client hellos', '### Media']) {
       assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
     }
     assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);
     assert.match(md, /Frames 312, 333 · filter `dns\.qry\.name == "config\.teams\.microsoft\.com"`/);
     assert.match(md, /`TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` \(0xc030\)/);
-    assert.match(md, /teams\.microsoft\.com, by Microsoft IT TLS CA 4, 2019-09-12 → 2021-09-12/);
+    assert.match(md, /CN=teams\.microsoft\.com, 2019-09-12 → 2021-09-12 \(731 days\) \| Microsoft Corporation \|/);
   });
 
   it('--out writes the report to a file and nothing to stdout', async function () {

@@ -6,6 +6,8 @@ import { relayFrames, summarizeNat } from './nat.js';
 import { classifyFlowService } from './services.js';
 
 export interface Classification {
+  /** What the capture calls each address (not part of the report; other analyses consult it). */
+  names: NameIndex;
   addresses: AddressRole[];
   nat: NatSummary;
   media: MediaStream[];
@@ -57,5 +59,5 @@ export function classify(model: ModelParts): Classification {
     relayNames: (ip) => [...new Set(names.namesOf(ip).map((s) => s.name))],
   });
   const call = summarizeCall(media);
-  return call ? { addresses: roles, nat, media, call } : { addresses: roles, nat, media };
+  return call ? { names, addresses: roles, nat, media, call } : { names, addresses: roles, nat, media };
 }

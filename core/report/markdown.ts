@@ -6,19 +6,25 @@ import { markdownCode, markdownText } from './escape.js';
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
 
-const SECTION_TITLES: Record<Finding['section'], string> = {
-  dns: 'DNS',
-  network: 'Network',
-  transport: 'Transport',
-  security: 'Security',
-  application: 'Application',
-};
-
-/** The report as Markdown: summary, findings with their evidence, then the model's tables. */
+/**
+ * The report as Markdown, in the order a network-course report takes: the capture, then DNS, Network,
+ * Transport, Security and Application, each with its findings (frames and a display filter behind every
+ * statement) and its tables.
+ */
 export function renderMarkdown(report: Report): string {
-  const { capture } = report;
   const out: string[] = [];
-  out.push(`# Teamshark report: ${markdownText(capture.file)}`, '');
+  out.push(`# Teamshark report: ${markdownText(report.capture.file)}`, '');
+  captureSection(report, out);
+  section(out, report, 'dns', 'DNS', () => dnsTables(report, out));
+  section(out, report, 'network', 'Network', () => networkTables(report, out));
+  section(out, report, 'transport', 'Transport', () => transportTables(report, out));
+  section(out, report, 'security', 'Security', () => securityTables(report, out));
+  section(out, report, 'application', 'Application', () => applicationTables(report, out));
+  return out.join('\n');
+}
+
+function captureSection(report: Report, out: string[]): void {
+  const { capture } = report;
   out.push(
     table(
       ['Capture', ''],
@@ -35,34 +41,53 @@ export function renderMarkdown(report: Report): string {
       ],
     ),
   );
-
   if (report.warnings.length) {
-    out.push('## Warnings', '');
+    out.push('**Warnings**', '');
     for (const w of report.warnings) {
       const frames = w.frames?.length ? ` (frames ${w.frames.join(', ')})` : '';
-      out.push(`- **${w.code}**: ${markdownText(w.message)}${frames}`);
+      out.push(`- ${markdownText(w.message)}${frames}`);
     }
     out.push('');
   }
+}
 
-  out.push('## Findings', '');
-  if (report.findings.length === 0) out.push('No findings.', '');
-  for (const section of Object.keys(SECTION_TITLES) as Finding['section'][]) {
-    const findings = report.findings.filter((f) => f.section === section);
-    if (!findings.length) continue;
-    out.push(`### ${SECTION_TITLES[section]}`, '');
-    for (const f of findings) {
-      const severity = f.severity === 'info' ? '' : ` *(${f.severity})*`;
-      out.push(`- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}`);
-      out.push(`  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`);
-    }
-    out.push('');
+function section(out: string[], report: Report, id: Finding['section'], title: string, tables: () => void): void {
+  out.push(`## ${title}`, '');
+  const findings = report.findings.filter((f) => f.section === id);
+  for (const f of findings) {
+    const severity = f.severity === 'info' ? '' : ` *(${f.severity})*`;
+    out.push(`- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}`);
+    out.push(`  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`);
   }
+  if (findings.length) out.push('');
+  tables();
+}
 
-  out.push('## Protocols', '');
-  out.push(table(['Protocol', 'Packets', 'Bytes'], report.protocols.map((p) => [markdownText(p.protocol), String(p.packets), String(p.bytes)])));
+function dnsTables(report: Report, out: string[]): void {
+  const internet = report.dns.names.filter((n) => n.protocol === 'dns');
+  const discovery = report.dns.names.filter((n) => n.protocol !== 'dns');
+  out.push('### Names looked up', '');
+  out.push(
+    table(
+      ['First seen (s)', 'Name', 'Types', 'Resolves to', 'Platforms', 'Service'],
+      internet.slice(0, TABLE_ROWS).map((n) => [
+        `${n.firstSeen.toFixed(3)} (#${n.firstFrame})`,
+        markdownText(n.name),
+        markdownText(n.types.map((t) => (t.count > 1 ? `${t.type}×${t.count}` : t.type)).join(', ')),
+        markdownText([...n.aliases, ...n.addresses].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
+        markdownText(n.platforms.join(', ')),
+        markdownText(n.service ?? ''),
+      ]),
+      internet.length,
+    ),
+  );
+  if (discovery.length) {
+    out.push(`Local discovery (mDNS/LLMNR), kept apart from Internet lookups: ${discovery.length} name(s), e.g. ${markdownText(discovery.slice(0, 5).map((n) => n.name).join(', '))}.`, '');
+  }
+}
 
-  out.push('## Addresses', '');
+function networkTables(report: Report, out: string[]): void {
+  out.push('### Addresses', '');
   out.push(
     table(
       ['Address', 'Role', 'Names in this capture', 'Microsoft range', 'Flows', 'Bytes'],
@@ -77,8 +102,52 @@ export function renderMarkdown(report: Report): string {
       report.addresses.length,
     ),
   );
+  const { relays } = report.stun.summary;
+  if (relays.length) {
+    out.push('### TURN relays', '');
+    out.push(
+      table(
+        ['Relay', 'Names', 'Allocations', 'Messages'],
+        relays.map((r) => [markdownText(`${r.ip}:${r.port}`), markdownText(r.names.join(', ')), String(r.allocations), String(r.messages)]),
+      ),
+    );
+  }
+  const stun = report.stun.messages;
+  if (stun.length) {
+    out.push('### STUN / TURN messages', '');
+    out.push(
+      table(
+        ['Frame', 'Time (s)', 'From', 'To', 'Message', 'Addresses'],
+        stun.slice(0, TABLE_ROWS).map((m) => [
+          String(m.frame),
+          m.time.toFixed(3),
+          markdownText(formatEndpoint(m.source)),
+          markdownText(formatEndpoint(m.destination)),
+          markdownText(codeName(m.type)),
+          markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
+        ]),
+        stun.length,
+      ),
+    );
+  }
+}
 
-  out.push('## Flows', '');
+function transportTables(report: Report, out: string[]): void {
+  const { ipv4, ipv6 } = report.transport.ipVersions;
+  out.push(`IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`, '');
+  out.push('### Protocols', '');
+  out.push(table(['Protocol', 'Packets', 'Bytes'], report.protocols.map((p) => [markdownText(p.protocol), String(p.packets), String(p.bytes)])));
+  const parallel = report.transport.parallelConnections;
+  if (parallel.length) {
+    out.push('### Parallel TCP connections to one server', '');
+    out.push(
+      table(
+        ['Server', 'Names', 'Connections', 'At once'],
+        parallel.map((p) => [markdownText(formatEndpoint(p.server)), markdownText(p.names.slice(0, 2).join(', ')), String(p.connections), String(p.maxConcurrent)]),
+      ),
+    );
+  }
+  out.push('### Flows', '');
   const flows = [...report.flows].sort((a, b) => b.bytes - a.bytes);
   out.push(
     table(
@@ -96,62 +165,48 @@ export function renderMarkdown(report: Report): string {
       flows.length,
     ),
   );
+}
 
-  out.push('## DNS', '');
-  const dns = report.dns.transactions;
+function securityTables(report: Report, out: string[]): void {
+  out.push('### TLS servers', '');
+  const servers = report.tls.servers;
   out.push(
     table(
-      ['Frames', 'Name', 'Type', 'Result', 'Answers', 'Authority'],
-      dns.slice(0, TABLE_ROWS).map((t) => [
-        [t.queryFrame, t.responseFrame].filter(Boolean).join(', '),
-        markdownText(t.name),
-        markdownText(t.type.name ?? String(t.type.code)),
-        markdownText(t.rcode ? (t.rcode.name ?? String(t.rcode.code)) : 'no response'),
-        markdownText(t.chain ? [...t.chain.names.slice(1), ...t.chain.addresses].join(' → ') : t.answers.map((a) => a.data ?? a.type.name ?? '').join(', ')),
-        markdownText(t.authority.map((a) => `${a.type.name ?? a.type.code} ${a.data ?? ''}`.trim()).join(', ')),
-      ]),
-      dns.length,
-    ),
-  );
-
-  out.push('## TLS', '');
-  const handshakes = report.tls.handshakes;
-  out.push(
-    table(
-      ['Frame', 'Server', 'SNI', 'Version', 'Cipher suite', 'Certificate'],
-      handshakes.slice(0, TABLE_ROWS).map((h) => {
-        const leaf = h.certificates.find((c) => c.position === 0);
+      ['Server', 'SNI', 'Version', 'Cipher suite', 'Certificate (leaf)', 'Issuer'],
+      servers.slice(0, TABLE_ROWS).map((s) => {
+        const leaf = s.certificateChain?.[0];
         return [
-          String(h.clientHello?.frame ?? h.serverHello?.frame ?? ''),
-          markdownText(formatEndpoint(h.server)),
-          markdownText(h.clientHello?.sni ?? ''),
-          markdownText(h.serverHello ? codeName(h.serverHello.version) : 'no ServerHello'),
-          h.serverHello ? `${markdownCode(codeName(h.serverHello.cipherSuite), true)} (${hex(h.serverHello.cipherSuite.code)})` : '',
-          markdownText(leaf ? `${leaf.subjectCommonName ?? leaf.subject}, by ${leaf.issuerCommonName ?? leaf.issuer}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}` : ''),
+          markdownText(formatEndpoint(s.server)),
+          markdownText(s.snis.join(', ')),
+          markdownText(s.versions.map(codeName).join(', ')),
+          s.cipherSuites.map((c) => `${markdownCode(codeName(c), true)} (${hex(c.code)})`).join(', '),
+          markdownText(leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : ''),
+          markdownText(leaf ? (leaf.issuerOrganization ?? leaf.issuer) + (leaf.selfSigned ? ' (self-signed)' : '') : ''),
         ];
       }),
-      handshakes.length,
+      servers.length,
     ),
   );
+  const fingerprints = report.tls.clientFingerprints;
+  if (fingerprints.length) {
+    out.push('### Client hellos', '');
+    out.push(
+      table(
+        ['Fingerprint', 'Handshakes', 'SNIs', 'Suites offered (in order, GREASE left out)', 'GREASE'],
+        fingerprints.map((f) => [
+          markdownCode(f.fingerprint, true),
+          String(f.handshakes),
+          markdownText(f.snis.slice(0, 3).join(', ') + (f.snis.length > 3 ? ', …' : '')),
+          markdownText(f.cipherSuites.map((c) => hex(c.code)).join(' ')),
+          String(f.greaseValues),
+        ]),
+      ),
+    );
+  }
+}
 
-  out.push('## STUN / TURN', '');
-  const stun = report.stun.messages;
-  out.push(
-    table(
-      ['Frame', 'Time (s)', 'From', 'To', 'Message', 'Addresses'],
-      stun.slice(0, TABLE_ROWS).map((m) => [
-        String(m.frame),
-        m.time.toFixed(3),
-        markdownText(formatEndpoint(m.source)),
-        markdownText(formatEndpoint(m.destination)),
-        markdownText(codeName(m.type)),
-        markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
-      ]),
-      stun.length,
-    ),
-  );
-
-  out.push('## Media', '');
+function applicationTables(report: Report, out: string[]): void {
+  out.push('### Media', '');
   out.push(
     table(
       ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s', 'Why'],
@@ -168,28 +223,8 @@ export function renderMarkdown(report: Report): string {
       report.media.length,
     ),
   );
-
-  out.push('## RTP', '');
-  const streams = report.rtp.streams;
-  out.push(
-    table(
-      ['SSRC', 'From', 'To', 'Payload types', 'Packets', 'Lost', 'Start (s)', 'End (s)'],
-      streams.slice(0, TABLE_ROWS).map((s) => [
-        markdownCode(s.ssrc, true),
-        markdownText(formatEndpoint(s.source)),
-        markdownText(formatEndpoint(s.destination)),
-        markdownText(s.payloadTypes.map((pt) => String(pt.code)).join(', ')),
-        String(s.packets),
-        String(s.lost),
-        s.start.toFixed(3),
-        s.end.toFixed(3),
-      ]),
-      streams.length,
-    ),
-  );
-
   if (report.quic.connections.length) {
-    out.push('## QUIC', '');
+    out.push('### QUIC', '');
     out.push(
       table(
         ['Flow', 'Protocol', 'Versions', 'SNI', 'Packets'],
@@ -198,7 +233,7 @@ export function renderMarkdown(report: Report): string {
     );
   }
   if (report.ssdp.messages.length) {
-    out.push('## SSDP', '');
+    out.push('### SSDP (local discovery)', '');
     out.push(
       table(
         ['Frame', 'From', 'Method', 'User agent / server'],
@@ -212,7 +247,6 @@ export function renderMarkdown(report: Report): string {
       ),
     );
   }
-  return out.join('\n');
 }
 
 function codeName(code: NamedCode): string {

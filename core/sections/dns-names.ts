@@ -1,0 +1,51 @@
+import { platformForName, serviceForName } from '../knowledge/catalog.js';
+import type { DnsName, DnsTransaction } from '../schema/generated/report.js';
+
+/**
+ * One row per name asked for: how often and with which record types, when first, what it resolved to,
+ * the platform its CNAME chain reveals, the service the catalog knows it as, and whether the answers
+ * changed between responses (DNS load balancing).
+ */
+export function summarizeDnsNames(transactions: readonly DnsTransaction[]): DnsName[] {
+  const byName = new Map<string, DnsTransaction[]>();
+  for (const t of transactions) {
+    if (!t.name || t.queryFrame === undefined) continue; // unsolicited mDNS announcements ask nothing
+    const key = `${t.protocol}\0${t.name.toLowerCase()}`;
+    byName.set(key, [...(byName.get(key) ?? []), t]);
+  }
+  return [...byName.values()].map((group): DnsName => {
+    const first = group[0]!;
+    const typeCounts = new Map<string, number>();
+    for (const t of group) {
+      const type = t.type.name ?? String(t.type.code);
+      typeCounts.set(type, (typeCounts.get(type) ?? 0) + 1);
+    }
+    const answered = group.filter((t) => t.chain);
+    const aliases = answered.map((t) => t.chain!.names.slice(1)).sort((a, b) => b.length - a.length)[0] ?? [];
+    // A name's A and AAAA answers differ by nature: compare answers of the same record type only.
+    const answerSets = new Map<string, Set<string>>();
+    for (const t of answered) {
+      const key = String(t.type.code);
+      const answer = [...t.chain!.names.slice(1), ...[...t.chain!.addresses].sort()].join(' ');
+      answerSets.set(key, (answerSets.get(key) ?? new Set()).add(answer));
+    }
+    const row: DnsName = {
+      name: first.name,
+      protocol: first.protocol,
+      queries: group.length,
+      types: [...typeCounts].map(([type, count]) => ({ type, count })),
+      firstSeen: first.time,
+      firstFrame: first.queryFrame!,
+      addresses: [...new Set(answered.flatMap((t) => t.chain!.addresses))],
+      aliases,
+      platforms: [...new Set([first.name, ...aliases].flatMap((alias) => platformForName(alias) ?? []))],
+      loadBalanced: [...answerSets.values()].some((answers) => answers.size > 1),
+    };
+    const known = serviceForName(first.name);
+    if (known) {
+      row.service = known.service;
+      row.role = known.role;
+    }
+    return row;
+  });
+}

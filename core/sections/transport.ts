@@ -1,0 +1,47 @@
+import type { Flow, ParallelConnections, Report } from '../schema/generated/report.js';
+import type { FrameSummary } from '../model/frames.js';
+import { formatEndpoint } from '../model/addressing.js';
+import type { NameIndex } from '../classify/names.js';
+
+/**
+ * TCP connections a client keeps open to the same server at the same time: each pays its own handshakes,
+ * congestion control and head-of-line blocking; HTTP/2 exists to make one connection enough.
+ */
+export function parallelConnections(flows: readonly Flow[], names: NameIndex): ParallelConnections[] {
+  const byServer = new Map<string, Flow[]>();
+  for (const flow of flows.filter((f) => f.transport === 'tcp')) {
+    const key = `${flow.client.ip}|${formatEndpoint(flow.server)}`;
+    byServer.set(key, [...(byServer.get(key) ?? []), flow]);
+  }
+  return [...byServer.values()]
+    .filter((group) => group.length > 1)
+    .map((group): ParallelConnections => {
+      // Sweep the start and end times: the most connections open at once.
+      const events = group.flatMap((f) => [
+        { time: f.start, delta: 1 },
+        { time: f.end, delta: -1 },
+      ]);
+      events.sort((a, b) => a.time - b.time || b.delta - a.delta);
+      let open = 0;
+      let maxConcurrent = 0;
+      for (const event of events) maxConcurrent = Math.max(maxConcurrent, (open += event.delta));
+      return {
+        server: group[0]!.server,
+        names: [...new Set(names.namesOf(group[0]!.server.ip).map((s) => s.name))],
+        connections: group.length,
+        maxConcurrent,
+        flowIds: group.map((f) => f.id),
+        frames: group.map((f) => f.firstFrame).slice(0, 20),
+      };
+    })
+    .filter((p) => p.maxConcurrent > 1)
+    .sort((a, b) => b.maxConcurrent - a.maxConcurrent || b.connections - a.connections);
+}
+
+export function ipVersions(summary: FrameSummary): Report['transport']['ipVersions'] {
+  const share = (protocol: string) => {
+    const found = summary.protocols.find((p) => p.protocol === protocol);
+    return { packets: found?.packets ?? 0, bytes: found?.bytes ?? 0 };
+  };
+  return { ipv4: share('ip'), ipv6: share('ipv6') };
+}

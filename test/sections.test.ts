@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import type { Report } from '../core/schema/generated/report.js';
+import { analyzed, sharedCapture } from './helpers.js';
+
+// The report's section tables on the real Teams session: what a student would otherwise tabulate by hand.
+describe('report sections on teams.pcap', function () {
+  let report: Report;
+  before(async function () {
+    report = await analyzed(sharedCapture(this, 'teams.pcap'));
+  });
+
+  it('DNS: each name with its types, first frame, answers, platforms and service', function () {
+    const name = (n: string) => report.dns.names.find((row) => row.name === n);
+    const config = name('config.teams.microsoft.com')!;
+    assert.equal(config.firstFrame, 312);
+    assert.deepEqual(config.types, [{ type: 'A', count: 1 }]);
+    assert.equal(config.aliases.at(-1), 's-0005.s-msedge.net');
+    assert.ok(config.platforms.includes('Azure Front Door'), JSON.stringify(config.platforms));
+    assert.equal(config.service, 'teams');
+    assert.equal(name('emea.ng.msg.teams-msgapi.trafficmanager.net')?.service, 'teams');
+    assert.deepEqual(name('euaz.tr.teams.microsoft.com')?.platforms, ['Azure Traffic Manager', 'Azure compute']);
+    assert.deepEqual(name('trouter2-asse-a.trouter.teams.microsoft.com')?.types, [
+      { type: 'AAAA', count: 1 },
+      { type: 'A', count: 1 },
+    ]);
+    assert.equal(name('trouter2-asse-a.trouter.teams.microsoft.com')?.loadBalanced, false, 'A and AAAA answers differ by nature');
+  });
+
+  it('Security: client hellos grouped by JA3 with their ordered suites, GREASE set apart', function () {
+    const chrome = report.tls.clientFingerprints.find((f) => f.ja3 === 'ebf5e0e525258d7a8dcb54aa1564ecbd')!;
+    assert.equal(chrome.handshakes, 11);
+    assert.ok(chrome.snis.includes('teams.microsoft.com'));
+    assert.deepEqual(chrome.cipherSuites.slice(0, 6).map((c) => c.code), [0xcca9, 0xcca8, 0xc02b, 0xc02f, 0xc02c, 0xc030]);
+    assert.ok(chrome.greaseValues > 0);
+    assert.ok(chrome.cipherSuites.every((c) => (c.code & 0x0f0f) !== 0x0a0a));
+  });
+
+  it('Security: per server the negotiated version, the selected suite and the certificate chain', function () {
+    const issuers = new Set(report.tls.servers.flatMap((s) => s.certificateChain ?? []).map((c) => /CN=([^,]+)$/.exec(c.issuer)?.[1]));
+    for (const issuer of ['Microsoft IT TLS CA 1', 'Microsoft IT TLS CA 4', 'DigiCert Cloud Services CA-1']) assert.ok(issuers.has(issuer), issuer);
+    const teams = report.tls.servers.find((s) => s.server.ip === '52.113.194.132')!;
+    assert.deepEqual(teams.versions, [{ code: 0x0303, name: 'TLS 1.2' }]);
+    assert.deepEqual(teams.cipherSuites.map((c) => c.code), [0xc030]);
+    assert.equal(teams.certificateChain?.[0]?.validityDays, 731);
+    assert.equal(teams.certificateChain?.[0]?.selfSigned, false);
+  });
+
+  it('Transport: parallel connections to the telemetry server, and the IP versions', function () {
+    const telemetry = report.transport.parallelConnections.find((p) => p.server.ip === '52.114.77.33')!;
+    assert.equal(telemetry.connections, 9);
+    assert.ok(telemetry.maxConcurrent >= 2);
+    assert.ok(telemetry.names.includes('mobile.pipe.aria.microsoft.com'));
+    assert.equal(report.transport.ipVersions.ipv6.packets, 0);
+    assert.equal(report.transport.ipVersions.ipv4.packets, 1498);
+  });
+});
