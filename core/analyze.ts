@@ -15,6 +15,7 @@ import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
+import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
@@ -51,7 +52,8 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const rtp = new RtpCollector();
   const quic = new QuicCollector();
   const ssdp = new SsdpCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp];
+  const timeline = new TimelineCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline];
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -103,6 +105,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
     rtp: rtpModel,
     transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
+    timeline: timeline.finish(context),
     media: [],
     quic: { connections: quic.finish() },
     ssdp: { messages: ssdp.finish(context) },

@@ -6,18 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { TeamsharkError } from './errors.js';
+import { packetsPerSecondSpec, renderSvg } from './report/charts.js';
+import { renderHtml } from './report/html.js';
 import { renderMarkdown } from './report/markdown.js';
 import { plainText } from './report/escape.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 
-const USAGE = `Usage: teamshark analyze <capture> [--format md|json] [--out FILE] [--tshark PATH] [--decode-as RULE]...
+const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE] [--tshark PATH] [--decode-as RULE]...
 
 Analyses a packet capture of Microsoft Teams with tshark and prints the report.
 
 Options:
-  --format md|json   report format (default: md)
-  --out FILE         write the report to FILE instead of standard output
+  --format md|json|html  report format (default: md); html is one self-contained page with its chart
+  --out FILE         write the report to FILE instead of standard output; with md, the packets-per-second
+                     chart is written beside it as FILE's name + .packets-per-second.svg and linked
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
   -h, --help         show this help
@@ -57,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command !== 'analyze') return usageError(command ? `unknown command "${command}"` : 'no command given');
   if (!capture) return usageError('no capture file given');
   if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
-  if (values.format !== 'md' && values.format !== 'json') return usageError(`--format must be md or json, not "${values.format}"`);
+  const format = values.format;
+  if (format !== 'md' && format !== 'json' && format !== 'html') return usageError(`--format must be md, json or html, not "${format}"`);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -73,7 +77,19 @@ export async function main(argv: string[]): Promise<number> {
       onProgress: showProgress ? (n) => process.stderr.write(`\rteamshark: ${n} packets read…`) : undefined,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
-    const text = values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${renderMarkdown(report)}\n`;
+    const chart = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
+    let text: string;
+    if (format === 'json') {
+      text = `${JSON.stringify(report, null, 2)}\n`;
+    } else if (format === 'html') {
+      text = renderHtml(report, await chart());
+    } else if (values.out) {
+      const chartFile = `${basename(values.out).replace(/\.md$/i, '')}.packets-per-second.svg`;
+      await writeAtomically(join(dirname(values.out), chartFile), await chart());
+      text = `${renderMarkdown(report, { chartFile })}\n`;
+    } else {
+      text = `${renderMarkdown(report)}\n`;
+    }
     if (values.out) await writeAtomically(values.out, text);
     else await writeStdout(text);
     for (const warning of report.warnings) process.stderr.write(`teamshark: warning: ${plainText(warning.message)}\n`);

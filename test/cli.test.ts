@@ -31,6 +31,30 @@ describe('teamshark analyze (the CLI)', function () {
     assert.match(md, /CN=teams\.microsoft\.com, 2019-09-12 → 2021-09-12 \(731 days\) \| Microsoft Corporation \|/);
   });
 
+  it('--out with Markdown writes the packets-per-second chart beside the report and links it', async function () {
+    const out = join(folder(), 'call.md');
+    const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap'), '--out', out]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const md = await readFile(out, 'utf8');
+    assert.match(md, /^!\[Packets per second by protocol\]\(call\.packets-per-second\.svg\)$/m);
+    const svg = await readFile(join(folder(), 'call.packets-per-second.svg'), 'utf8');
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const protocol of ['TLS', 'DNS', 'STUN/TURN', 'RTP']) assert.ok(svg.includes(`>${protocol}<`), protocol);
+    await rm(out);
+    await rm(join(folder(), 'call.packets-per-second.svg'));
+  });
+
+  it('--format html is one self-contained page: chart inline, no script, nothing loaded', async function () {
+    const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap'), '--format', 'html']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const html = result.stdout;
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+    assert.match(html, /<figure><svg /);
+    assert.doesNotMatch(html, /<script|\bsrc=|href="http/i);
+    assert.match(html, /<h2>Security<\/h2>/);
+  });
+
   it('--out writes the report to a file and nothing to stdout', async function () {
     const out = join(folder(), 'report.json');
     const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json', '--out', out]);
@@ -41,8 +65,8 @@ describe('teamshark analyze (the CLI)', function () {
   });
 
   it('a report that cannot be written: one-line error, exit 1, no partial file', async function () {
-    const out = join(folder(), 'missing-folder', 'report.md');
-    const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--out', out]);
+    const out = join(folder(), 'missing-folder', 'report.json');
+    const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json', '--out', out]);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stderr, `teamshark: cannot write ${out}: ENOENT`);
   });

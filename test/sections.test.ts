@@ -45,6 +45,17 @@ describe('report sections on teams.pcap', function () {
     assert.equal(teams.certificateChain?.[0]?.selfSigned, false);
   });
 
+  it('Timeline: every packet counted once, under its highest-level protocol, per second', function () {
+    const { timeline } = report;
+    assert.equal(timeline.binSeconds, 1);
+    const total = timeline.series.reduce((sum, s) => sum + s.packets.reduce((a, b) => a + b, 0), 0);
+    assert.equal(total, report.capture.packets);
+    const packetsOf = (protocol: string) => timeline.series.find((s) => s.protocol === protocol)?.packets.reduce((a, b) => a + b, 0);
+    assert.equal(packetsOf('RTP'), 19, 'the RTP packets, the one carrying RTCP included');
+    assert.equal(packetsOf('DNS'), 45);
+    assert.ok(timeline.series.every((s) => s.packets.length === Math.ceil(report.capture.durationSec - timeline.startOffset)));
+  });
+
   it('Transport: parallel connections to the telemetry server, and the IP versions', function () {
     const telemetry = report.transport.parallelConnections.find((p) => p.server.ip === '52.114.77.33')!;
     assert.equal(telemetry.connections, 9);

@@ -11,10 +11,11 @@ const TABLE_ROWS = 40;
  * Transport, Security and Application, each with its findings (frames and a display filter behind every
  * statement) and its tables.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, options: { chartFile?: string } = {}): string {
   const out: string[] = [];
   out.push(`# Teamshark report: ${markdownText(report.capture.file)}`, '');
   captureSection(report, out);
+  if (options.chartFile) out.push(`![Packets per second by protocol](${encodeURI(options.chartFile)})`, '');
   section(out, report, 'dns', 'DNS', () => dnsTables(report, out));
   section(out, report, 'network', 'Network', () => networkTables(report, out));
   section(out, report, 'transport', 'Transport', () => transportTables(report, out));
@@ -56,7 +57,8 @@ function section(out: string[], report: Report, id: Finding['section'], title: s
   const findings = report.findings.filter((f) => f.section === id);
   for (const f of findings) {
     const severity = f.severity === 'info' ? '' : ` *(${f.severity})*`;
-    out.push(`- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}`);
+    // A trailing backslash is a hard line break (CommonMark): the evidence goes on its own line.
+    out.push(`- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}\\`);
     out.push(`  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`);
   }
   if (findings.length) out.push('');
