@@ -4,6 +4,7 @@ import { classify } from './classify/index.js';
 import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
+import { plaintextFindings } from './findings/plaintext.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
 import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
 import { ipVersions, parallelConnections } from './sections/transport.js';
@@ -131,6 +132,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.findings = [
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
+    ...plaintextFindings(report.flows, classification.names),
     ...classificationFindings(classification),
   ];
   return report;
