@@ -5,6 +5,8 @@ import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
 import { plaintextFindings } from './findings/plaintext.js';
+import { tlsSecurityFindings } from './findings/tls-security.js';
+import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
 import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
 import { ipVersions, parallelConnections } from './sections/transport.js';
@@ -102,7 +104,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     flows: flows.finish(context),
     addresses: [],
     dns: { transactions: dns.finish(context), names: [] },
-    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)], clientFingerprints: [], servers: [] },
+    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)], cipherSuites: [], clientFingerprints: [], servers: [] },
     stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
     rtp: rtpModel,
     transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
@@ -125,6 +127,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.dns.names = summarizeDnsNames(report.dns.transactions);
   report.tls.clientFingerprints = clientFingerprints(report.tls.handshakes);
   report.tls.servers = tlsServers(report.tls.handshakes);
+  report.tls.cipherSuites = cipherSuitesSeen(report.tls.handshakes);
   report.transport.parallelConnections = parallelConnections(report.flows, classification.names);
   report.stun.summary = classification.nat;
   report.media = classification.media;
@@ -133,6 +136,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
     ...plaintextFindings(report.flows, classification.names),
+    ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
     ...classificationFindings(classification),
   ];
   return report;

@@ -4,7 +4,7 @@ import { analyzed, sharedCapture } from './helpers.js';
 
 // A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames.
 describe('finding evidence, checked by tshark itself', function () {
-  for (const capture of ['teams.pcap', 'stun.pcap', 'dns_doh.pcap', 'dns_dot.pcap', 'webex.pcap', 'teams-activities/audio-lan-K1AE.pcapng', 'teams-activities/video-4g-K3VG-60sec.pcapng']) {
+  for (const capture of ['teams.pcap', 'stun.pcap', 'dns_doh.pcap', 'dns_dot.pcap', 'webex.pcap', 'tls_invalid_reads.pcap', 'tls-rdn-extract.pcap', 'teams-activities/audio-lan-K1AE.pcapng', 'teams-activities/video-4g-K3VG-60sec.pcapng']) {
     it(`every finding's display filter matches its frames in ${capture}`, async function () {
       const path = sharedCapture(this, capture);
       const report = await analyzed(path);

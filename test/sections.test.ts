@@ -45,6 +45,18 @@ describe('report sections on teams.pcap', function () {
     assert.equal(teams.certificateChain?.[0]?.selfSigned, false);
   });
 
+  it('Security: the selected suite 0xc030 taken apart: ECDHE / RSA / AES-256 / GCM / SHA-384, forward secret, AEAD', function () {
+    const suite = report.tls.cipherSuites.find((s) => s.code === 0xc030)!;
+    assert.equal(suite.name, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
+    assert.deepEqual([suite.keyExchange, suite.authentication, suite.cipher, suite.keyBits, suite.mode, suite.hash], ['ECDHE', 'RSA', 'AES', 256, 'GCM', 'SHA384']);
+    assert.equal(suite.forwardSecrecy, true);
+    assert.equal(suite.aead, true);
+    assert.equal(suite.grade, 'recommended');
+    assert.deepEqual(suite.references, ['RFC5289']);
+    assert.equal(suite.selectedIn, 22);
+    assert.ok(suite.frames.includes(26));
+  });
+
   it('Timeline: every packet counted once, under its highest-level protocol, per second', function () {
     const { timeline } = report;
     assert.equal(timeline.binSeconds, 1);
@@ -63,5 +75,17 @@ describe('report sections on teams.pcap', function () {
     assert.ok(telemetry.names.includes('mobile.pipe.aria.microsoft.com'));
     assert.equal(report.transport.ipVersions.ipv6.packets, 0);
     assert.equal(report.transport.ipVersions.ipv4.packets, 1498);
+  });
+});
+
+describe('TLS security findings on other captures', function () {
+  it('tls_invalid_reads.pcap: RC4-MD5 offered and selected, TLS 1.0 negotiated, each with its frames', async function () {
+    const report = await analyzed(sharedCapture(this, 'tls_invalid_reads.pcap'));
+    const ids = report.findings.map((f) => f.id);
+    for (const id of ['tls-insecure-suites-offered', 'tls-insecure-suite-selected/0x0004', 'tls-version/tls-1.0']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
+    const selected = report.findings.find((f) => f.id === 'tls-insecure-suite-selected/0x0004')!;
+    assert.equal(selected.severity, 'warning');
+    assert.match(selected.detail, /RC4/);
+    assert.doesNotMatch(selected.detail, /\.\./);
   });
 });

@@ -189,6 +189,29 @@ function securityTables(report: Report, out: string[]): void {
       servers.length,
     ),
   );
+  const suites = report.tls.cipherSuites;
+  if (suites.length) {
+    out.push('### Cipher suites', '');
+    out.push(
+      table(
+        ['Suite', 'Code', 'Offered', 'Selected', 'Key exchange / auth', 'Cipher', 'Hash', 'FS', 'AEAD', 'Grade', 'Defined in'],
+        suites.slice(0, TABLE_ROWS).map((c) => [
+          markdownCode(c.name, true),
+          hex(c.code),
+          String(c.offeredIn),
+          String(c.selectedIn),
+          markdownText(`${c.keyExchange} / ${c.authentication}`),
+          markdownText([c.cipher, c.keyBits, c.mode].filter((x) => x !== undefined).join(' ')),
+          markdownText(c.hash),
+          c.forwardSecrecy ? 'yes' : 'no',
+          c.aead ? 'yes' : 'no',
+          `${c.grade}${c.grade === 'recommended' || c.grade === 'secure' ? '' : `: ${markdownText(c.gradeReason)}`}`,
+          markdownText(c.references.join(', ')),
+        ]),
+        suites.length,
+      ),
+    );
+  }
   const fingerprints = report.tls.clientFingerprints;
   if (fingerprints.length) {
     out.push('### Client hellos', '');

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientFingerprint, NamedCode, TlsHandshake, TlsServer } from '../schema/generated/report.js';
+import { isGrease } from '../knowledge/cipher-suites.js';
 import { formatEndpoint } from '../model/addressing.js';
-
-/** RFC 8701: GREASE values are 0x?a?a with both bytes equal. */
-export function isGrease(code: number): boolean {
-  return (code & 0x0f0f) === 0x0a0a && code >> 8 === (code & 0xff);
-}
 
 const withoutGrease = (codes: NamedCode[]) => codes.filter((c) => !isGrease(c.code));
 const codeList = (codes: NamedCode[]) => withoutGrease(codes).map((c) => c.code).join('-');

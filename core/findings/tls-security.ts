@@ -1,0 +1,77 @@
+import type { CipherSuiteSeen, Finding, TlsHandshake } from '../schema/generated/report.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { anyOf, hex } from './filter.js';
+
+/** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
+const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 636, 5061, 3478, 3479, 3480, 3481]);
+
+/**
+ * A ServerHello that selects an insecure suite on a port where TLS is not expected, with nothing after it
+ * (no certificate), is almost always some other protocol whose bytes happen to parse as TLS.
+ */
+export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefined): boolean {
+  return h.protocol === 'tls' && suite?.grade === 'insecure' && !TLS_PORTS.has(h.server.port ?? 0) && h.certificates.length === 0;
+}
+
+/** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
+export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[]): Finding[] {
+  const byCode = new Map(suites.map((s) => [s.code, s]));
+  const findings: Finding[] = [];
+
+  const misparsed = handshakes.filter((h) => h.serverHello && looksMisparsed(h, byCode.get(h.serverHello.cipherSuite.code)));
+  for (const h of misparsed) {
+    const suite = byCode.get(h.serverHello!.cipherSuite.code)!;
+    findings.push({
+      id: `tls-probably-not-tls/${h.flowId}`,
+      section: 'security',
+      severity: 'notice',
+      title: `Probably not TLS: a "${h.serverHello!.version.name ?? hex(h.serverHello!.version.code)} / ${suite.name}" decode on port ${h.server.port}`,
+      detail: `tshark read a ServerHello selecting ${suite.name} from ${formatEndpoint(h.server)}, on a port where TLS is not expected and with no certificate after it: such a decode is almost always another protocol misparsed as TLS, not a weak TLS server.`,
+      frames: [h.serverHello!.frame],
+      filter: `tls.handshake.type == 2 && tcp.stream eq ${h.flowId.split(':')[1]}`,
+    });
+  }
+
+  const misparsedFlows = new Set(misparsed.map((h) => h.flowId));
+  const genuine = handshakes.filter((h) => !misparsedFlows.has(h.flowId));
+  for (const grade of ['insecure', 'weak'] as const) {
+    const offers = genuine.filter((h) => h.clientHello?.cipherSuites.some((c) => byCode.get(c.code)?.grade === grade));
+    if (offers.length) {
+      const offered = suites.filter((s) => s.grade === grade && s.offeredIn > 0);
+      findings.push({
+        id: `tls-${grade}-suites-offered`,
+        section: 'security',
+        severity: grade === 'insecure' ? 'warning' : 'notice',
+        title: `${offers.length} ClientHello${offers.length === 1 ? '' : 's'} offer ${grade} cipher suites`,
+        detail: `${offered.map((s) => `${s.name} (${hex(s.code)}: ${sentence(s.gradeReason)})`).slice(0, 6).join('; ')}${offered.length > 6 ? `; and ${offered.length - 6} more` : ''}. Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
+        frames: [...new Set(offers.map((h) => h.clientHello!.frame))].sort((a, b) => a - b).slice(0, 50) as Finding['frames'],
+        filter: handshakeFilter(1, offered.map((s) => s.code), offers),
+      });
+    }
+    const selections = genuine.filter((h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade);
+    for (const suite of suites.filter((s) => s.grade === grade && selections.some((h) => h.serverHello!.cipherSuite.code === s.code))) {
+      const chosen = selections.filter((h) => h.serverHello!.cipherSuite.code === suite.code);
+      findings.push({
+        id: `tls-${grade}-suite-selected/${hex(suite.code)}`,
+        section: 'security',
+        severity: 'warning',
+        title: `${chosen.length} server handshake${chosen.length === 1 ? '' : 's'} selected ${grade} ${suite.name}`,
+        detail: `${sentence(suite.gradeReason)}. Servers: ${[...new Set(chosen.map((h) => h.clientHello?.sni ?? formatEndpoint(h.server)))].join(', ')}.`,
+        frames: chosen.map((h) => h.serverHello!.frame).slice(0, 50) as Finding['frames'],
+        filter: handshakeFilter(2, [suite.code], chosen),
+      });
+    }
+  }
+  return findings;
+}
+
+/** A reason without its final period, to be embedded in a longer sentence. */
+function sentence(reason: string): string {
+  return reason.replace(/\.$/, '');
+}
+
+/** Hellos of the given type carrying one of the suites, in TLS (QUIC's included) or DTLS, whichever the handshakes used. */
+function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[]): string {
+  const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
+  return prefixes.map((p) => `(${p}.handshake.type == ${type} && (${anyOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)))}))`).join(' || ');
+}
