@@ -4,7 +4,9 @@ import { classify } from './classify/index.js';
 import { classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
+import { dnsVolumeFindings } from './findings/dns-volume.js';
 import { plaintextFindings } from './findings/plaintext.js';
+import { parallelConnectionFindings } from './findings/transport.js';
 import { tlsSecurityFindings } from './findings/tls-security.js';
 import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
@@ -135,6 +137,8 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.findings = [
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
+    ...dnsVolumeFindings(report.dns.transactions, report.rtp.streams, report.capture.durationSec),
+    ...parallelConnectionFindings(report.transport.parallelConnections),
     ...plaintextFindings(report.flows, classification.names),
     ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
     ...classificationFindings(classification),

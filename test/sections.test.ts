@@ -57,6 +57,20 @@ describe('report sections on teams.pcap', function () {
     assert.ok(suite.frames.includes(26));
   });
 
+  it('Security: tells the ClientHello record-layer "TLS 1.0" from the negotiated TLS 1.2', function () {
+    const finding = report.findings.find((f) => f.id === 'tls-record-version-is-not-negotiated')!;
+    assert.equal(finding.title, 'ClientHellos travel in TLS 1.0 records, yet TLS 1.2 is negotiated');
+    assert.ok(finding.frames.includes(18));
+  });
+
+  it('Network: the names the issue lists, with their services (telemetry, identity, chat)', function () {
+    const serviceOf = (name: string) => report.addresses.find((a) => a.names.includes(name))?.service;
+    assert.equal(serviceOf('teams.microsoft.com'), 'teams');
+    assert.equal(serviceOf('emea.ng.msg.teams-msgapi.trafficmanager.net'), 'teams');
+    assert.equal(serviceOf('mobile.pipe.aria.microsoft.com'), 'telemetry');
+    assert.equal(serviceOf('login.microsoftonline.com'), 'identity');
+  });
+
   it('Timeline: every packet counted once, under its highest-level protocol, per second', function () {
     const { timeline } = report;
     assert.equal(timeline.binSeconds, 1);
@@ -72,7 +86,10 @@ describe('report sections on teams.pcap', function () {
     const telemetry = report.transport.parallelConnections.find((p) => p.server.ip === '52.114.77.33')!;
     assert.equal(telemetry.connections, 9);
     assert.ok(telemetry.maxConcurrent >= 2);
-    assert.ok(telemetry.names.includes('mobile.pipe.aria.microsoft.com'));
+    assert.equal(telemetry.names[0], 'mobile.pipe.aria.microsoft.com', 'the SNI first');
+    const finding = report.findings.find((f) => f.id === 'tcp-parallel-connections/52.114.77.33:443')!;
+    assert.match(finding.title, /^9 TCP connections to 52\.114\.77\.33:443 \(mobile\.pipe\.aria\.microsoft\.com\), up to \d at once$/);
+    assert.match(finding.detail, /slow start/);
     assert.equal(report.transport.ipVersions.ipv6.packets, 0);
     assert.equal(report.transport.ipVersions.ipv4.packets, 1498);
   });
@@ -87,5 +104,48 @@ describe('TLS security findings on other captures', function () {
     assert.equal(selected.severity, 'warning');
     assert.match(selected.detail, /RC4/);
     assert.doesNotMatch(selected.detail, /\.\./);
+  });
+});
+
+describe('QUIC, SSDP and certificates on the other reference captures', function () {
+  it('quic_0RTT.pcap: IETF QUIC version 1 with SNI ssl.gstatic.com', async function () {
+    const report = await analyzed(sharedCapture(this, 'quic_0RTT.pcap'));
+    const quic = report.quic.connections.find((q) => q.sni === 'ssl.gstatic.com')!;
+    assert.equal(quic.protocol, 'quic');
+    assert.deepEqual(quic.versions, ['0x00000001']);
+    assert.deepEqual(quic.alpn, ['h3']);
+  });
+
+  it('quic.pcap: Google QUIC, not IETF QUIC', async function () {
+    const report = await analyzed(sharedCapture(this, 'quic.pcap'));
+    assert.ok(report.quic.connections.length > 0);
+    assert.ok(report.quic.connections.every((q) => q.protocol === 'gquic'));
+    assert.equal(report.quic.connections[0]?.sni, 'mail.google.com');
+  });
+
+  it('ssdp-m-search-ua.pcap: SSDP M-SEARCH discovery with its user agent', async function () {
+    const report = await analyzed(sharedCapture(this, 'ssdp-m-search-ua.pcap'));
+    assert.equal(report.ssdp.messages.length, 4);
+    assert.equal(report.ssdp.messages[0]?.method, 'M-SEARCH');
+    assert.match(report.ssdp.messages[0]?.userAgent ?? '', /Chrome/);
+  });
+
+  it('tls_long_cert.pcap and tls-rdn-extract.pcap: their certificate chains', async function () {
+    const long = await analyzed(sharedCapture(this, 'tls_long_cert.pcap'));
+    assert.deepEqual(long.tls.servers[0]?.certificateChain?.map((c) => /CN=([^,]+)/.exec(c.subject)?.[1]), ['www.repstatic.it', 'GeoTrust RSA CA 2018']);
+    const rdn = await analyzed(sharedCapture(this, 'tls-rdn-extract.pcap'));
+    const leaf = rdn.tls.handshakes.flatMap((h) => h.certificates)[0]!;
+    assert.equal(leaf.subjectCommonName, '*.officeapps.live.com');
+    assert.equal(leaf.issuerCommonName, 'Microsoft Secure Server Authority');
+  });
+});
+
+describe('DNS volume around a call', function () {
+  it('audio-lan-K1AE.pcapng: several times more lookups per minute while call media flows', async function () {
+    const report = await analyzed(sharedCapture(this, 'teams-activities/audio-lan-K1AE.pcapng'));
+    const finding = report.findings.find((f) => f.id === 'dns-volume-during-call')!;
+    const [during, outside] = /^([\d.]+) DNS lookups per minute while call media flows, ([\d.]+) outside it$/.exec(finding.title)!.slice(1).map(Number);
+    assert.ok(during! > 2 * outside!, finding.title);
+    assert.match(finding.filter, /^dns && frame\.time_relative >= [\d.]+ && frame\.time_relative <= [\d.]+$/);
   });
 });

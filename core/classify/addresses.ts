@@ -1,7 +1,7 @@
-import { platformForName, serviceForName } from '../knowledge/catalog.js';
+import { platformForName, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence, Flow } from '../schema/generated/report.js';
-import type { NameIndex } from './names.js';
+import type { NameIndex, NameSighting } from './names.js';
 
 const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
 const CDN_PLATFORMS = /akamai|cdn|front door/i;
@@ -53,6 +53,7 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     const address = classifyAddress(ip);
     const sightings = inputs.names.namesOf(ip);
     const names = [...new Set(sightings.map((s) => s.name))];
+    const matches = rankedMatches(sightings);
     const evidence: Evidence[] = [];
     const role = ((): AddressRole['role'] => {
       if (clients.has(ip)) {
@@ -68,13 +69,13 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
         evidence.push({ kind: 'traffic', detail: `${address.scope} address exchanging media or connectivity checks with the client`, frames: [tally.firstFrame] });
         return 'lan-peer';
       }
-      const matched = sightings.map((s) => ({ s, match: serviceForName(s.name) })).find((m) => m.match);
+      const matched = matches[0];
       if (matched) {
-        evidence.push({ kind: matched.s.via, detail: `${matched.s.name} (${matched.match!.pattern})`, frames: matched.s.frames.slice(0, 5) });
+        evidence.push({ kind: matched.s.via, detail: `${matched.s.name} (${matched.match.pattern})`, frames: matched.s.frames.slice(0, 5) });
         // An edge of a CDN or of Azure Front Door serves the name from the nearest point of presence.
         const platform = sightings.map((s) => platformForName(s.name)).find((p) => p && CDN_PLATFORMS.test(p));
         if (platform) evidence.push({ kind: 'dns-answer', detail: `served through ${platform}`, frames: matched.s.frames.slice(0, 5) });
-        return matched.match!.service === 'cdn' || platform ? 'cdn' : 'microsoft';
+        return matched.match.service === 'cdn' || platform ? 'cdn' : 'microsoft';
       }
       if (address.microsoft) {
         evidence.push({ kind: 'address-range', detail: `in ${address.microsoft.prefix} (Microsoft ${address.microsoft.serviceArea})`, frames: [tally.firstFrame] });
@@ -92,12 +93,28 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     })();
     const result: AddressRole = { ip, role, scope: address.scope, names, packets: tally.packets, bytes: tally.bytes, flows: tally.flows, evidence };
     if (address.microsoft) result.microsoftPrefix = address.microsoft.prefix;
-    const service = sightings.map((s) => serviceForName(s.name)?.service).find(Boolean);
-    if (service) result.service = service;
+    if (matches[0]) result.service = matches[0].match.service;
     return result;
   });
   roles.sort((a, b) => b.bytes - a.bytes);
   return { roles, clients };
+}
+
+const PLATFORM_SERVICES: ReadonlySet<string> = new Set(['azure', 'cdn']);
+
+/**
+ * The catalog's answers for an address's names, most telling first: a service over a mere hosting platform
+ * (mobile.pipe.aria.microsoft.com over skypedataprdcolneu04.cloudapp.net), then what the client asked for
+ * (SNI) over what DNS answered.
+ */
+function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: CatalogMatch }[] {
+  const rank = (m: { s: NameSighting; match: CatalogMatch }) => (PLATFORM_SERVICES.has(m.match.service) ? 2 : 0) + (m.s.via === 'sni' ? 0 : 1);
+  return sightings
+    .flatMap((s) => {
+      const match = serviceForName(s.name);
+      return match ? [{ s, match }] : [];
+    })
+    .sort((a, b) => rank(a) - rank(b));
 }
 
 /**

@@ -48,7 +48,9 @@ export class NameIndex {
     return this.heads.get(name.toLowerCase());
   }
 
+  /** The address's names, those clients asked for by SNI first (they say what the client wanted), then DNS's. */
   namesOf(address: string): NameSighting[] {
-    return [...(this.byAddress.get(address)?.values() ?? [])];
+    const sightings = [...(this.byAddress.get(address)?.values() ?? [])];
+    return [...sightings.filter((s) => s.via === 'sni'), ...sightings.filter((s) => s.via !== 'sni')];
   }
 }

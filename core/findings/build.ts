@@ -20,6 +20,7 @@ export function buildFindings(inputs: FindingInputs): Finding[] {
   return [
     ...dnsChainFindings(inputs.dns),
     ...dnsAuthorityFindings(inputs.dns),
+    ...dnsLoadBalancingFindings(inputs.dns),
     ...tlsVersionFindings(inputs.tls),
     ...certificateValidityFindings(inputs.tls, inputs.capture),
     ...turnAllocationFindings(inputs.stun),
@@ -75,22 +76,48 @@ function dnsChainFindings(dns: DnsTransaction[]): Finding[] {
   });
 }
 
+/** What the capture itself shows about who is authoritative: SOA and NS records in authority sections. */
 function dnsAuthorityFindings(dns: DnsTransaction[]): Finding[] {
-  const soaAnswers = dns.flatMap((t) =>
-    t.authority.filter((r) => r.type.code === 6 && r.data).map((record) => ({ record, transaction: t })),
-  );
-  return [...groupBy(soaAnswers, ({ record }) => record.data!.toLowerCase()).values()].map((group) => {
-    const server = group[0]!.record.data!;
-    const zones = [...new Set(group.map(({ record }) => record.name.toLowerCase()))];
-    return finding({
-      id: `dns-soa/${server.toLowerCase()}`,
-      section: 'dns',
-      severity: 'info',
-      title: `${server} is the primary name server of ${zones.join(', ')}`,
-      detail: `SOA record${group.length === 1 ? '' : 's'} in the authority section of ${group.length} response${group.length === 1 ? '' : 's'}, for ${[...new Set(group.map(({ transaction }) => transaction.name))].join(', ')}`,
-      frames: group.map(({ transaction }) => transaction.responseFrame!).filter(Boolean),
-      filter: `dns.soa.mname == ${filterString(server)}`,
+  const KINDS = [
+    { code: 6, kind: 'soa', field: 'dns.soa.mname', says: 'the primary name server' },
+    { code: 2, kind: 'ns', field: 'dns.ns', says: 'an authoritative name server' },
+  ] as const;
+  return KINDS.flatMap(({ code, kind, field, says }) => {
+    const records = dns.flatMap((t) => t.authority.filter((r) => r.type.code === code && r.data).map((record) => ({ record, transaction: t })));
+    return [...groupBy(records, ({ record }) => record.data!.toLowerCase()).values()].map((group) => {
+      const server = group[0]!.record.data!;
+      const zones = [...new Set(group.map(({ record }) => record.name.toLowerCase()))];
+      return finding({
+        id: `dns-${kind}/${server.toLowerCase()}`,
+        section: 'dns',
+        severity: 'info',
+        title: `${server} is ${says} of ${zones.join(', ')}`,
+        detail: `${kind.toUpperCase()} record${group.length === 1 ? '' : 's'} in the authority section of ${group.length} response${group.length === 1 ? '' : 's'}, for ${[...new Set(group.map(({ transaction }) => transaction.name))].join(', ')}`,
+        frames: group.map(({ transaction }) => transaction.responseFrame!).filter(Boolean),
+        filter: `${field} == ${filterString(server)}`,
+      });
     });
+  });
+}
+
+/** Names whose answers changed between responses of the same type: DNS load balancing at work. */
+function dnsLoadBalancingFindings(dns: DnsTransaction[]): Finding[] {
+  const answered = dns.filter((t) => t.protocol === 'dns' && t.chain && t.responseFrame !== undefined);
+  return [...groupBy(answered, (t) => `${t.name.toLowerCase()}|${t.type.code}`).values()].flatMap((group) => {
+    const answers = [...new Set(group.map((t) => [...t.chain!.names.slice(1), ...[...t.chain!.addresses].sort()].join(' → ')))];
+    if (answers.length < 2) return [];
+    const name = group[0]!.name;
+    return [
+      finding({
+        id: `dns-load-balanced/${name.toLowerCase()}`,
+        section: 'dns',
+        severity: 'info',
+        title: `${name} (${group[0]!.type.name ?? group[0]!.type.code}) got ${answers.length} different answers`,
+        detail: `${answers.join('; ')}. The name is load-balanced: each lookup may send the client elsewhere.`,
+        frames: group.map((t) => t.responseFrame!),
+        filter: `dns.qry.name == ${filterString(name)} && dns.flags.response == 1`,
+      }),
+    ];
   });
 }
 

@@ -32,6 +32,23 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
     });
   }
 
+  // Clients send their ClientHello in an old record-layer version for compatibility (RFC 8446 §5.1): reading
+  // "TLS 1.0" there as the connection's version is a classic mistake.
+  const compatible = handshakes.filter((h) => h.protocol === 'tls' && h.clientHello?.recordVersion && h.serverHello && h.clientHello.recordVersion.code < h.serverHello.version.code);
+  if (compatible.length) {
+    const recordVersions = [...new Set(compatible.map((h) => h.clientHello!.recordVersion!.name ?? hex(h.clientHello!.recordVersion!.code)))];
+    const negotiated = [...new Set(compatible.map((h) => h.serverHello!.version.name ?? hex(h.serverHello!.version.code)))];
+    findings.push({
+      id: 'tls-record-version-is-not-negotiated',
+      section: 'security',
+      severity: 'info',
+      title: `ClientHellos travel in ${recordVersions.join('/')} records, yet ${negotiated.join('/')} is negotiated`,
+      detail: `In ${compatible.length} handshake${compatible.length === 1 ? '' : 's'} the record layer of the ClientHello says ${recordVersions.join('/')} for compatibility with old middleboxes (RFC 8446 §5.1); the version actually used is what the ServerHello (or its supported_versions extension) selects: ${negotiated.join('/')}.`,
+      frames: compatible.map((h) => h.clientHello!.frame).slice(0, 50) as Finding['frames'],
+      filter: `tls.handshake.type == 1 && (${anyOf('tls.record.version', [...new Set(compatible.map((h) => hex(h.clientHello!.recordVersion!.code)))])})`,
+    });
+  }
+
   const misparsedFlows = new Set(misparsed.map((h) => h.flowId));
   const genuine = handshakes.filter((h) => !misparsedFlows.has(h.flowId));
   for (const grade of ['insecure', 'weak'] as const) {

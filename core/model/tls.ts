@@ -27,6 +27,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     const p = prefix;
     this.fields = [
       ...ADDRESSING_FIELDS,
+      `${p}.record.version`,
       `${p}.handshake.type`,
       `${p}.handshake.version`,
       `${p}.handshake.ciphersuite`,
@@ -106,8 +107,10 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   }
 
   private clientHello(packet: PacketRecord): NonNullable<TlsHandshake['clientHello']> {
+    const recordVersion = packet.int(this.field('record.version'));
     return withoutUndefined({
       frame: packet.frame,
+      recordVersion: recordVersion === undefined ? undefined : { code: recordVersion },
       legacyVersion: { code: packet.int(this.field('handshake.version')) ?? 0 },
       supportedVersions: this.codes(packet, 'handshake.extensions.supported_version'),
       cipherSuites: this.codes(packet, 'handshake.ciphersuite'),
@@ -172,6 +175,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     const { clientHello: ch, serverHello: sh, serverKeyExchange: ske } = handshake;
     if (ch) {
       ch.legacyVersion = version(ch.legacyVersion);
+      if (ch.recordVersion) ch.recordVersion = version(ch.recordVersion);
       ch.supportedVersions = ch.supportedVersions.map(version);
       ch.cipherSuites = ch.cipherSuites.map(name('handshake.ciphersuite'));
       ch.extensions = ch.extensions.map(name('handshake.extension.type'));
