@@ -1,7 +1,8 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
+import { classifyActivity } from './classify/activity.js';
 import { classify } from './classify/index.js';
-import { classificationFindings } from './classify/findings.js';
+import { activityFindings, classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
 import { dnsVolumeFindings } from './findings/dns-volume.js';
@@ -112,6 +113,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
     timeline: timeline.finish(context),
     media: [],
+    application: { dominantActivity: 'unknown', confidence: 'low', reason: '', activities: [], windowSeconds: 5, timeline: [], phases: [] },
     quic: { connections: quic.finish() },
     ssdp: { messages: ssdp.finish(context) },
     findings: [],
@@ -134,6 +136,14 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.stun.summary = classification.nat;
   report.media = classification.media;
   if (classification.call) report.call = classification.call;
+  const activity = classifyActivity({
+    durationSec: report.capture.durationSec,
+    flows: report.flows,
+    media: report.media,
+    streams: report.rtp.streams,
+    stun: report.stun.messages,
+  });
+  report.application = activity.application;
   report.findings = [
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
@@ -142,6 +152,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...plaintextFindings(report.flows, classification.names),
     ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
     ...classificationFindings(classification),
+    ...activityFindings(activity.application, activity.evidence),
   ];
   return report;
 }

@@ -22,7 +22,7 @@ describe('teamshark analyze (the CLI)', function () {
     assert.match(md, /^# Teamshark report: .*teams\.pcap$/m);
     const order = ['## DNS', '## Network', '## Transport', '## Security', '## Application'];
     assert.deepEqual(order.map((h) => md.indexOf(`\n${h}\n`)).slice().sort((a, b) => a - b), order.map((h) => md.indexOf(`\n${h}\n`)));
-    for (const section of [...order, '### Names looked up', '### Addresses', '### TURN relays', '### Flows', '### TLS servers', '### Cipher suites', '### Client hellos', '### Media']) {
+    for (const section of [...order, '### Names looked up', '### Addresses', '### TURN relays', '### Flows', '### TLS servers', '### Cipher suites', '### Client hellos', '### Activity over time (5 s windows)', '### Media']) {
       assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
     }
     assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);

@@ -1,4 +1,6 @@
-import type { Finding, MediaStream } from '../schema/generated/report.js';
+import type { Application, Finding, MediaStream } from '../schema/generated/report.js';
+import { anyOf } from '../findings/filter.js';
+import type { SegmentEvidence } from './activity.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { Classification } from './index.js';
 import { PATH_WORDS } from './media.js';
@@ -45,4 +47,37 @@ export function classificationFindings({ media, call }: Classification): Finding
     }
   }
   return findings;
+}
+
+const ACTIVITY_WORDS: Record<Application['dominantActivity'], string> = {
+  idle: 'idle',
+  chat: 'chat',
+  file: 'file transfer',
+  audio: 'audio call',
+  video: 'video call',
+  screenshare: 'screen sharing',
+  unknown: 'unknown activity',
+};
+
+/** One finding per labelled segment (idle ones aside) and per call phase. */
+export function activityFindings(application: Application, evidence: readonly SegmentEvidence[]): Finding[] {
+  const segments = evidence.map(({ segment, frames, filter }): Finding => ({
+    id: `activity/${segment.activity}-${segment.start}`,
+    section: 'application',
+    severity: 'info',
+    title: `${segment.start}–${segment.end} s: ${ACTIVITY_WORDS[segment.activity]}${segment.activities.length > 1 ? ` (also ${segment.activities.filter((a) => a !== segment.activity).map((a) => ACTIVITY_WORDS[a]).join(', ')})` : ''}`,
+    detail: `${segment.evidence.join('; ')}. Confidence ${segment.confidence}.`,
+    frames: frames.slice(0, 50) as Finding['frames'],
+    filter,
+  }));
+  const phases = application.phases.map((phase): Finding => ({
+    id: `call-phase/${phase.phase}`,
+    section: 'application',
+    severity: 'info',
+    title: `Call ${phase.phase === 'screenshare-start' ? 'screen sharing starts' : phase.phase} at ${phase.start} s${phase.end > phase.start ? `–${phase.end} s` : ''}`,
+    detail: phase.detail,
+    frames: phase.frames.slice(0, 50) as Finding['frames'],
+    filter: phase.phase === 'setup' ? `(stun || classicstun) && frame.time_relative <= ${phase.end}` : anyOf('frame.number', phase.frames),
+  }));
+  return [...segments, ...phases];
 }

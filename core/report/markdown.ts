@@ -38,6 +38,7 @@ function captureSection(report: Report, out: string[]): void {
         ['tshark', `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`],
         ['Clients', markdownText(report.addresses.filter((a) => a.role === 'client').map((a) => a.ip).join(', ') || '–')],
         ['Behind NAT', report.stun.summary.behindNat ? `yes: public ${markdownText(report.stun.summary.publicAddresses.map((p) => p.ip).join(', '))}` : 'not shown by STUN'],
+        ['Activity', markdownText(`${report.application.dominantActivity} (${report.application.confidence} confidence): ${report.application.reason}`)],
         ['Call path', report.call ? markdownText(report.call.reason) : 'no call media'],
       ],
     ),
@@ -231,6 +232,24 @@ function securityTables(report: Report, out: string[]): void {
 }
 
 function applicationTables(report: Report, out: string[]): void {
+  const { application } = report;
+  out.push(`### Activity over time (${application.windowSeconds} s windows)`, '');
+  out.push(
+    table(
+      ['From (s)', 'To (s)', 'Activity', 'Also', 'Evidence'],
+      application.timeline.map((s) => [
+        String(s.start),
+        String(s.end),
+        s.activity,
+        s.activities.filter((a) => a !== s.activity).join(', '),
+        markdownText(s.evidence.join('; ')),
+      ]),
+    ),
+  );
+  if (application.phases.length) {
+    out.push('### Call phases', '');
+    out.push(table(['Phase', 'From (s)', 'To (s)', 'What happens'], application.phases.map((p) => [p.phase, String(p.start), String(p.end), markdownText(p.detail)])));
+  }
   out.push('### Media', '');
   out.push(
     table(
