@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
+import { compareReport, comparisonChartSpec } from './compare.js';
 import { TeamsharkError } from './errors.js';
 import { packetsPerSecondSpec, renderSvg } from './report/charts.js';
 import { renderHtml } from './report/html.js';
+import { renderComparison } from './report/compare-markdown.js';
 import { renderMarkdown } from './report/markdown.js';
+import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE] [--tshark PATH] [--decode-as RULE]...
+       teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg]
 
-Analyses a packet capture of Microsoft Teams with tshark and prints the report.
+analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report
+compare   analyses several captures and prints one column per capture: activity, protocols, DNS volume,
+          TCP/UDP/TLS/QUIC shares, packets/s and bytes/s, who receives the packets, TLS versions
 
 Options:
   --format md|json|html  report format (default: md); html is one self-contained page with its chart
-  --out FILE         write the report to FILE instead of standard output; with md, the packets-per-second
-                     chart is written beside it as FILE's name + .packets-per-second.svg and linked
+  --out FILE         write to FILE instead of standard output; with md the packets-per-second chart is
+                     written beside it (FILE's name + .packets-per-second.svg) and linked
+  --chart FILE.svg   compare: where to write the packets-per-second chart of all captures
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
   -h, --help         show this help
@@ -28,6 +35,15 @@ Options:
 
 /** Exit codes: 0 done, 1 the analysis failed (the message says why), 2 usage, 70 internal error, 130 Ctrl-C. */
 const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+
+type Format = 'md' | 'json' | 'html';
+
+interface CommandOptions {
+  format: Format;
+  out?: string;
+  chart?: string;
+  analyze: (capture: string) => Promise<Report>;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -38,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', default: 'md' },
         out: { type: 'string' },
+        chart: { type: 'string' },
         tshark: { type: 'string' },
         'decode-as': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -56,12 +73,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`teamshark ${TOOL_VERSION}\n`);
     return EXIT.ok;
   }
-  const [command, capture, ...extra] = positionals;
-  if (command !== 'analyze') return usageError(command ? `unknown command "${command}"` : 'no command given');
-  if (!capture) return usageError('no capture file given');
-  if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
+  const [command, ...captures] = positionals;
   const format = values.format;
   if (format !== 'md' && format !== 'json' && format !== 'html') return usageError(`--format must be md, json or html, not "${format}"`);
+  if (command === 'analyze') {
+    if (captures.length === 0) return usageError('no capture file given');
+    if (captures.length > 1) return usageError(`unexpected argument "${captures[1]}"`);
+    if (values.chart) return usageError('--chart goes with compare');
+  } else if (command === 'compare') {
+    if (captures.length < 2) return usageError('compare needs two captures or more');
+    if (format === 'html') return usageError('compare writes md or json');
+  } else {
+    return usageError(command ? `unknown command "${command}"` : 'no command given');
+  }
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -69,30 +93,26 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const showProgress = process.stderr.isTTY === true;
+  const options: CommandOptions = {
+    format,
+    out: values.out,
+    chart: values.chart,
+    analyze: async (capture) => {
+      const report = await analyzeCapture(capture, {
+        tsharkPath: values.tshark,
+        tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
+        signal: controller.signal,
+        onProgress: showProgress ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`) : undefined,
+      });
+      if (showProgress) process.stderr.write('\r\x1b[K');
+      for (const warning of report.warnings) process.stderr.write(`teamshark: warning: ${plainText(`${captures.length > 1 ? `${capture}: ` : ''}${warning.message}`)}\n`);
+      return report;
+    },
+  };
   try {
-    const report = await analyzeCapture(capture, {
-      tsharkPath: values.tshark,
-      tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
-      signal: controller.signal,
-      onProgress: showProgress ? (n) => process.stderr.write(`\rteamshark: ${n} packets read…`) : undefined,
-    });
-    if (showProgress) process.stderr.write('\r\x1b[K');
-    const chart = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
-    let text: string;
-    if (format === 'json') {
-      text = `${JSON.stringify(report, null, 2)}\n`;
-    } else if (format === 'html') {
-      text = renderHtml(report, await chart());
-    } else if (values.out) {
-      const chartFile = `${basename(values.out).replace(/\.md$/i, '')}.packets-per-second.svg`;
-      await writeAtomically(join(dirname(values.out), chartFile), await chart());
-      text = `${renderMarkdown(report, { chartFile })}\n`;
-    } else {
-      text = `${renderMarkdown(report)}\n`;
-    }
+    const text = command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
     if (values.out) await writeAtomically(values.out, text);
     else await writeStdout(text);
-    for (const warning of report.warnings) process.stderr.write(`teamshark: warning: ${plainText(warning.message)}\n`);
     return EXIT.ok;
   } catch (error) {
     if (showProgress) process.stderr.write('\r\x1b[K');
@@ -111,6 +131,30 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** The report in the chosen format; with md and --out, its chart is written beside it first. */
+async function analyzeCommand(capture: string, { format, out, analyze }: CommandOptions): Promise<string> {
+  const report = await analyze(capture);
+  const chart = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'html') return renderHtml(report, await chart());
+  if (!out) return `${renderMarkdown(report)}\n`;
+  const chartFile = `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`;
+  await writeAtomically(join(dirname(out), chartFile), await chart());
+  return `${renderMarkdown(report, { chartFile })}\n`;
+}
+
+/** One column per capture, analysed one after the other (each tshark pass already keeps a core busy). */
+async function compareCommand(captures: string[], { format, out, chart, analyze }: CommandOptions): Promise<string> {
+  const reports: Report[] = [];
+  for (const capture of captures) reports.push(await analyze(capture));
+  const columns = reports.map(compareReport);
+  const chartPath = chart ?? (out && format === 'md' ? join(dirname(out), `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`) : undefined);
+  if (chartPath) await writeAtomically(chartPath, await renderSvg(comparisonChartSpec(reports)));
+  if (format === 'json') return `${JSON.stringify({ captures: columns }, null, 2)}\n`;
+  const link = chartPath && out ? relative(dirname(out), chartPath) : chartPath;
+  return `${renderComparison(columns, link)}\n`;
 }
 
 function usageError(message: string): number {

@@ -87,8 +87,24 @@ describe('teamshark analyze (the CLI)', function () {
     assert.ok(JSON.parse(result.stdout).warnings.length === 1);
   });
 
+  it('compare: one column per capture (audio, video, chat) and the chart of all three', async function () {
+    const captures = ['audio-lan-K1AE', 'video-lan-K1VE', 'chat-lan-K1ME'].map((name) => sharedCapture(this, `teams-activities/${name}.pcapng`));
+    const chart = join(folder(), 'compare.svg');
+    const result = await runCli(['compare', ...captures, '--chart', chart]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /^\| \| audio-lan-K1AE\.pcapng \| video-lan-K1VE\.pcapng \| chat-lan-K1ME\.pcapng \|$/m);
+    assert.match(result.stdout, /^\| Activity \| audio \| video \| chat \|$/m);
+    assert.match(result.stdout, /^\| Packets received by Microsoft servers \| \d+ % \| \d+ % \| \d+ % \|$/m);
+    const svg = await readFile(chart, 'utf8');
+    for (const name of ['audio-lan-K1AE.pcapng (audio)', 'video-lan-K1VE.pcapng (video)', 'chat-lan-K1ME.pcapng (chat)']) assert.ok(svg.includes(name), name);
+    const json = await runCli(['compare', ...captures, '--format', 'json']);
+    const parsed = JSON.parse(json.stdout) as { captures: { activity: string; packetsPerSecond: number }[] };
+    assert.deepEqual(parsed.captures.map((c) => c.activity), ['audio', 'video', 'chat']);
+    assert.ok(parsed.captures[1]!.packetsPerSecond > parsed.captures[2]!.packetsPerSecond);
+  });
+
   it('usage errors exit 2 and show the usage', async function () {
-    for (const args of [[], ['frobnicate'], ['analyze'], ['analyze', 'a.pcap', '--format', 'pdf'], ['analyze', 'a.pcap', '--bogus']]) {
+    for (const args of [[], ['frobnicate'], ['analyze'], ['compare', 'a.pcap'], ['analyze', 'a.pcap', '--chart', 'c.svg'], ['analyze', 'a.pcap', '--format', 'pdf'], ['analyze', 'a.pcap', '--bogus']]) {
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, args.join(' '));
       assert.match(result.stderr, /Usage: teamshark analyze <capture>/);

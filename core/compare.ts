@@ -1,0 +1,104 @@
+import { basename } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import type { AddressRole, Report } from './schema/generated/report.js';
+
+/** One column of the comparison table: what the manual Teams study measured for each situation. */
+export interface CaptureComparison {
+  file: string;
+  activity: Report['application']['dominantActivity'];
+  durationSec: number;
+  packets: number;
+  bytes: number;
+  packetsPerSecond: number;
+  kilobitsPerSecond: number;
+  /** Share of packets (0–1) per transport or protocol family. */
+  share: { tcp: number; udp: number; tls: number; quic: number; rtp: number; stun: number; dns: number };
+  dnsLookups: number;
+  dnsLookupsPerMinute: number;
+  /** Share of packets (0–1) by who receives them. */
+  receivers: { microsoft: number; otherClient: number; thisClient: number; other: number };
+  tlsVersions: string[];
+  protocols: string[];
+}
+
+const MICROSOFT_ROLES: ReadonlySet<AddressRole['role']> = new Set(['microsoft', 'relay', 'cdn']);
+const PEER_ROLES: ReadonlySet<AddressRole['role']> = new Set(['public-peer', 'lan-peer']);
+/** Protocols below the application layer, left out of "protocols used". */
+const CARRIERS = new Set(['eth', 'ethertype', 'ip', 'ipv6', 'tcp', 'udp', 'data', 'sll', 'vlan', 'frame']);
+
+export function compareReport(report: Report): CaptureComparison {
+  const { capture } = report;
+  const seconds = Math.max(capture.durationSec, 1);
+  const share = (protocol: string) => ratio(report.protocols.find((p) => p.protocol === protocol)?.packets ?? 0, capture.packets);
+  const roleOf = new Map(report.addresses.map((a) => [a.ip, a.role]));
+  const received = { microsoft: 0, otherClient: 0, thisClient: 0, other: 0 };
+  for (const flow of report.flows) {
+    for (const [ip, packets] of [
+      [flow.server.ip, flow.clientToServer.packets],
+      [flow.client.ip, flow.serverToClient.packets],
+    ] as const) {
+      const role = roleOf.get(ip);
+      if (role && MICROSOFT_ROLES.has(role)) received.microsoft += packets;
+      else if (role && PEER_ROLES.has(role)) received.otherClient += packets;
+      else if (role === 'client') received.thisClient += packets;
+      else received.other += packets;
+    }
+  }
+  const flowPackets = Object.values(received).reduce((a, b) => a + b, 0);
+  const lookups = report.dns.transactions.filter((t) => t.protocol === 'dns' && t.queryFrame !== undefined).length;
+  return {
+    file: capture.file,
+    activity: report.application.dominantActivity,
+    durationSec: capture.durationSec,
+    packets: capture.packets,
+    bytes: capture.bytes,
+    packetsPerSecond: round(capture.packets / seconds),
+    kilobitsPerSecond: round((capture.bytes * 8) / seconds / 1000),
+    share: { tcp: share('tcp'), udp: share('udp'), tls: share('tls'), quic: share('quic'), rtp: share('rtp'), stun: share('stun'), dns: share('dns') },
+    dnsLookups: lookups,
+    dnsLookupsPerMinute: round((lookups / seconds) * 60),
+    receivers: {
+      microsoft: ratio(received.microsoft, flowPackets),
+      otherClient: ratio(received.otherClient, flowPackets),
+      thisClient: ratio(received.thisClient, flowPackets),
+      other: ratio(received.other, flowPackets),
+    },
+    tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
+    protocols: report.protocols.map((p) => p.protocol).filter((p) => !CARRIERS.has(p) && !/^(x509|pkix|ocsp)/.test(p)),
+  };
+}
+
+/** All captures' packets per second on one time axis (seconds since each capture's first packet). */
+export function comparisonChartSpec(reports: readonly Report[]): TopLevelSpec {
+  const values = reports.flatMap((report) => {
+    const { timeline } = report;
+    const label = `${basename(report.capture.file)} (${report.application.dominantActivity})`;
+    const bins = timeline.series[0]?.packets.length ?? 0;
+    return Array.from({ length: bins }, (_, bin) => ({
+      second: timeline.startOffset + bin * timeline.binSeconds,
+      capture: label,
+      rate: timeline.series.reduce((sum, s) => sum + (s.packets[bin] ?? 0), 0) / timeline.binSeconds,
+    }));
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Packets per second, one line per capture',
+    width: 720,
+    height: 280,
+    data: { values },
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'second', type: 'quantitative', title: 'Time since the capture’s first packet (s)' },
+      y: { field: 'rate', type: 'quantitative', title: 'Packets per second' },
+      color: { field: 'capture', type: 'nominal', title: 'Capture' },
+    },
+  };
+}
+
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 1000;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,31 @@
+import { basename } from 'node:path';
+import type { CaptureComparison } from '../compare.js';
+import { markdownText } from './escape.js';
+
+const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+/** The manual study's comparison table: one row per measure, one column per capture. */
+export function renderComparison(columns: readonly CaptureComparison[], chartFile?: string): string {
+  const rows: [string, (c: CaptureComparison) => string][] = [
+    ['Activity', (c) => c.activity],
+    ['Duration', (c) => `${c.durationSec.toFixed(1)} s`],
+    ['Packets', (c) => String(c.packets)],
+    ['Packets per second', (c) => String(c.packetsPerSecond)],
+    ['kbit/s', (c) => String(c.kilobitsPerSecond)],
+    ['TCP / UDP packets', (c) => `${percent(c.share.tcp)} / ${percent(c.share.udp)}`],
+    ['TLS / QUIC packets', (c) => `${percent(c.share.tls)} / ${percent(c.share.quic)}`],
+    ['RTP / STUN packets', (c) => `${percent(c.share.rtp)} / ${percent(c.share.stun)}`],
+    ['DNS lookups (per minute)', (c) => `${c.dnsLookups} (${c.dnsLookupsPerMinute})`],
+    ['Packets received by Microsoft servers', (c) => percent(c.receivers.microsoft)],
+    ['… by the other client', (c) => percent(c.receivers.otherClient)],
+    ['… by this client', (c) => percent(c.receivers.thisClient)],
+    ['… by others (resolvers, LAN devices, other services)', (c) => percent(c.receivers.other)],
+    ['TLS versions negotiated', (c) => markdownText(c.tlsVersions.join(', ') || '–')],
+    ['Protocols', (c) => markdownText(c.protocols.join(', '))],
+  ];
+  const header = `| | ${columns.map((c) => markdownText(basename(c.file))).join(' | ')} |`;
+  const lines = ['# Teamshark comparison', '', header, `|---|${columns.map(() => '---').join('|')}|`];
+  for (const [label, cell] of rows) lines.push(`| ${label} | ${columns.map(cell).join(' | ')} |`);
+  if (chartFile) lines.push('', `![Packets per second, one line per capture](${encodeURI(chartFile)})`);
+  return lines.join('\n');
+}
