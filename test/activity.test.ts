@@ -7,6 +7,7 @@ import { classifyActivity } from '../core/classify/activity.js';
 import type { Flow, MediaStream, RtpStream } from '../core/schema/generated/report.js';
 import { SHARED_CAPTURES, analyzed, sharedCapture, temporaryFolder } from './helpers.js';
 import { analyzeCapture } from '../core/analyze.js';
+import { renderMarkdown } from '../core/report/markdown.js';
 
 interface Exception {
   file: string;
@@ -70,6 +71,8 @@ describe('dominant activity on the 40 labelled course captures', function () {
     const setup = application.phases[0]!;
     assert.ok(setup.end - setup.start > 0.5 && setup.end - setup.start < 15, `set-up lasts ${setup.end - setup.start} s`);
     assert.ok(report.findings.some((f) => f.id.startsWith('activity/video-')));
+    const markdown = renderMarkdown(report);
+    assert.match(markdown, /^\| \d+–\d+ s \| video \| [\d.]+ \|/m, 'the segments compared, packets per second per protocol');
   });
 });
 

@@ -246,6 +246,10 @@ function applicationTables(report: Report, out: string[]): void {
       ]),
     ),
   );
+  if (new Set(application.timeline.map((s) => s.activity)).size > 1) {
+    out.push('### Activities compared', '');
+    out.push(activityComparison(report, application.timeline));
+  }
   if (application.phases.length) {
     out.push('### Call phases', '');
     out.push(table(['Phase', 'From (s)', 'To (s)', 'What happens'], application.phases.map((p) => [p.phase, String(p.start), String(p.end), markdownText(p.detail)])));
@@ -291,6 +295,26 @@ function applicationTables(report: Report, out: string[]): void {
       ),
     );
   }
+}
+
+/** The study's comparison, within one capture: packets per second of each protocol in each segment. */
+function activityComparison(report: Report, segments: Report['application']['timeline']): string {
+  const { timeline } = report;
+  const rate = (protocol: string, start: number, end: number) => {
+    const series = timeline.series.find((s) => s.protocol === protocol);
+    if (!series) return 0;
+    let packets = 0;
+    series.packets.forEach((n, bin) => {
+      const binStart = timeline.startOffset + bin * timeline.binSeconds;
+      if (binStart >= start && binStart < end) packets += n;
+    });
+    return Math.round((packets / Math.max(end - start, timeline.binSeconds)) * 10) / 10;
+  };
+  const protocols = timeline.series.map((s) => s.protocol);
+  return table(
+    ['Segment', 'Activity', ...protocols.map((p) => `${markdownText(p)} pkt/s`)],
+    segments.map((s) => [`${s.start}–${s.end} s`, s.activity, ...protocols.map((p) => String(rate(p, s.start, s.end)))]),
+  );
 }
 
 function codeName(code: NamedCode): string {
