@@ -67,7 +67,7 @@ describe('dominant activity on the 40 labelled course captures', function () {
     assert.deepEqual(application.activities.slice(0, 2), ['video', 'audio']);
     const call = application.timeline.find((s) => s.activity === 'video')!;
     assert.ok(call.activities.includes('audio'));
-    assert.deepEqual(application.phases.map((p) => p.phase), ['setup', 'media', 'end']);
+    assert.deepEqual(application.phases.map((p) => p.phase), ['setup', 'signalling', 'media', 'end']);
     const setup = application.phases[0]!;
     assert.ok(setup.end - setup.start > 0.5 && setup.end - setup.start < 15, `set-up lasts ${setup.end - setup.start} s`);
     assert.ok(report.findings.some((f) => f.id.startsWith('activity/video-')));

@@ -164,7 +164,10 @@ function mergeWindows(windows: Segment[]): Segment[] {
  * Call phases: set-up (the STUN/TURN exchanges before the first media packet), media, the start of screen
  * sharing, and the end (the last media packet).
  */
-function callPhases({ media, streams, stun }: ActivityInputs): Phase[] {
+/** Connections opened this close to the first media packet belong to the call's signalling. */
+const SIGNALLING_WINDOW_SECONDS = 10;
+
+function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   const callStreams = streams.filter((s) => media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && MEDIA_ACTIVITY[m.kind] && m.durationSec >= MINIMUM_MEDIA_SECONDS));
   if (callStreams.length === 0) return [];
   const first = callStreams.reduce((a, b) => (b.start < a.start ? b : a));
@@ -179,6 +182,20 @@ function callPhases({ media, streams, stun }: ActivityInputs): Phase[] {
       end: round(first.start),
       detail: `${setup.length} STUN/TURN messages over ${round(first.start - start)} s before the first media packet: candidates gathered, relays allocated, paths checked`,
       frames: setup.slice(0, 20).map((m) => m.frame),
+    });
+  }
+  // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
+  // as the call connects.
+  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
+  if (signalling.length >= 2) {
+    const start = Math.min(...signalling.map((f) => f.start));
+    const end = Math.max(...signalling.map((f) => f.start));
+    phases.push({
+      phase: 'signalling',
+      start: round(start),
+      end: round(end),
+      detail: `${signalling.length} Teams TCP/TLS connections opened within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((f) => f.server.ip))].slice(0, 5).join(', ')})`,
+      frames: signalling.slice(0, 20).map((f) => f.firstFrame),
     });
   }
   phases.push({
