@@ -1,5 +1,3 @@
-import { basename } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import type { AddressRole, Report } from './schema/generated/report.js';
 
 /** One column of the comparison table: what the manual Teams study measured for each situation. */
@@ -65,33 +63,6 @@ export function compareReport(report: Report): CaptureComparison {
     },
     tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
     protocols: report.protocols.map((p) => p.protocol).filter((p) => !CARRIERS.has(p) && !/^(x509|pkix|ocsp)/.test(p)),
-  };
-}
-
-/** All captures' packets per second on one time axis (seconds since each capture's first packet). */
-export function comparisonChartSpec(reports: readonly Report[]): TopLevelSpec {
-  const values = reports.flatMap((report) => {
-    const { timeline } = report;
-    const label = `${basename(report.capture.file)} (${report.application.dominantActivity})`;
-    const bins = timeline.series[0]?.packets.length ?? 0;
-    return Array.from({ length: bins }, (_, bin) => ({
-      second: timeline.startOffset + bin * timeline.binSeconds,
-      capture: label,
-      rate: timeline.series.reduce((sum, s) => sum + (s.packets[bin] ?? 0), 0) / timeline.binSeconds,
-    }));
-  });
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: 'Packets per second, one line per capture',
-    width: 720,
-    height: 280,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
-    encoding: {
-      x: { field: 'second', type: 'quantitative', title: 'Time since the capture’s first packet (s)' },
-      y: { field: 'rate', type: 'quantitative', title: 'Packets per second' },
-      color: { field: 'capture', type: 'nominal', title: 'Capture' },
-    },
   };
 }
 

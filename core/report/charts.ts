@@ -1,32 +1,65 @@
+import { basename } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Timeline } from '../schema/generated/report.js';
+import type { Report, Timeline } from '../schema/generated/report.js';
+
+interface RatePoint {
+  second: number;
+  series: string;
+  rate: number;
+}
 
 /**
- * The packets-per-second chart as a Vega-Lite spec: one line per protocol over capture time. The CLI renders
- * it to SVG here; the VS Code webview draws the same spec.
+ * A rate over capture time, one stepped line per series, as a Vega-Lite spec. The CLI renders it to SVG
+ * here; the VS Code webview draws the same specs.
  */
-export function packetsPerSecondSpec(timeline: Timeline, title: string): TopLevelSpec {
-  const values = timeline.series.flatMap((s) =>
-    s.packets.map((packets, bin) => ({
-      second: timeline.startOffset + bin * timeline.binSeconds,
-      protocol: s.protocol,
-      rate: packets / timeline.binSeconds,
-    })),
-  );
+function rateOverTime(options: { title: string; points: RatePoint[]; seriesTitle: string; yTitle: string; xTitle: string; order?: string[] }): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title,
+    title: options.title,
     width: 720,
     height: 260,
-    data: { values },
+    data: { values: options.points },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
-      x: { field: 'second', type: 'quantitative', title: 'Time since the first packet (s)' },
-      y: { field: 'rate', type: 'quantitative', title: timeline.binSeconds === 1 ? 'Packets per second' : `Packets per second (${timeline.binSeconds} s bins)` },
-      color: { field: 'protocol', type: 'nominal', title: 'Protocol', sort: timeline.series.map((s) => s.protocol) },
+      x: { field: 'second', type: 'quantitative', title: options.xTitle },
+      y: { field: 'rate', type: 'quantitative', title: options.yTitle },
+      color: { field: 'series', type: 'nominal', title: options.seriesTitle, ...(options.order ? { sort: options.order } : {}) },
     },
   };
+}
+
+function binStart(timeline: Timeline, bin: number): number {
+  return timeline.startOffset + bin * timeline.binSeconds;
+}
+
+/** Packets per second of each protocol over the capture. */
+export function packetsPerSecondSpec(timeline: Timeline, title: string): TopLevelSpec {
+  return rateOverTime({
+    title,
+    points: timeline.series.flatMap((s) => s.packets.map((packets, bin) => ({ second: binStart(timeline, bin), series: s.protocol, rate: packets / timeline.binSeconds }))),
+    seriesTitle: 'Protocol',
+    xTitle: 'Time since the first packet (s)',
+    yTitle: timeline.binSeconds === 1 ? 'Packets per second' : `Packets per second (${timeline.binSeconds} s bins)`,
+    order: timeline.series.map((s) => s.protocol),
+  });
+}
+
+/** All captures' packets per second on one time axis (seconds since each capture's first packet). */
+export function comparisonChartSpec(reports: readonly Report[]): TopLevelSpec {
+  return rateOverTime({
+    title: 'Packets per second, one line per capture',
+    points: reports.flatMap(({ timeline, capture, application }) =>
+      Array.from({ length: timeline.series[0]?.packets.length ?? 0 }, (_, bin) => ({
+        second: binStart(timeline, bin),
+        series: `${basename(capture.file)} (${application.dominantActivity})`,
+        rate: timeline.series.reduce((sum, s) => sum + (s.packets[bin] ?? 0), 0) / timeline.binSeconds,
+      })),
+    ),
+    seriesTitle: 'Capture',
+    xTitle: 'Time since the capture’s first packet (s)',
+    yTitle: 'Packets per second',
+  });
 }
 
 /** Renders a Vega-Lite spec to a standalone SVG document, without a browser or a canvas. */
