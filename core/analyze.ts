@@ -5,6 +5,7 @@ import { classify } from './classify/index.js';
 import { activityFindings, classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
+import { withSafeIds } from './findings/ids.js';
 import { dnsVolumeFindings } from './findings/dns-volume.js';
 import { plaintextFindings } from './findings/plaintext.js';
 import { parallelConnectionFindings } from './findings/transport.js';
@@ -144,7 +145,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     stun: report.stun.messages,
   });
   report.application = activity.application;
-  report.findings = [
+  report.findings = withSafeIds([
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
     ...dnsVolumeFindings(report.dns.transactions, report.rtp.streams, report.capture.durationSec),
@@ -153,7 +154,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
     ...classificationFindings(classification),
     ...activityFindings(activity.application, activity.evidence),
-  ];
+  ]);
   return report;
 }
 

@@ -1,10 +1,10 @@
 // Converts Microsoft's endpoints web-service list (https://endpoints.office.com/endpoints/worldwide) into
 // core/knowledge/ranges.json: one range per prefix, service area and service, merging the endpoint sets that
 // list it. Usage: node scripts/convert-endpoints.mjs <endpoints.json> [--out FILE] [--version STRING]
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { Ajv } from 'ajv';
+import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
+import { InputError, parseCommandLine, previousOutput, runConverter, schemaError, writeOutput } from './lib/data-converter.mjs';
 
 const RANGES_SCHEMA = new URL('../core/knowledge/ranges.schema.json', import.meta.url);
 const DEFAULT_OUT = 'core/knowledge/ranges.json';
@@ -45,22 +45,6 @@ const ENDPOINT_SETS_SCHEMA = {
   },
 };
 
-/** A problem with the input or output files: one line on stderr, exit code 1. */
-class InputError extends Error {}
-/** A wrong command line: one line on stderr, exit code 2. */
-class UsageError extends Error {}
-
-function parseCommandLine(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, version: { type: 'string' } } });
-  } catch (error) {
-    throw new UsageError(`${error.message} (${USAGE})`);
-  }
-  if (parsed.positionals.length !== 1) throw new UsageError(USAGE);
-  return { input: parsed.positionals[0], out: parsed.values.out ?? DEFAULT_OUT, version: parsed.values.version };
-}
-
 async function readJson(path, what) {
   let text;
   try {
@@ -75,11 +59,6 @@ async function readJson(path, what) {
   } catch (error) {
     throw new InputError(`${path}: not JSON (${error.message})`);
   }
-}
-
-function firstError(errors) {
-  const [e] = errors ?? [];
-  return e ? `${e.instancePath || '/'} ${e.message ?? ''}`.trim() : 'invalid';
 }
 
 /** "80, 443" → [[80, 80], [443, 443]]; "50000-50019" → [[50000, 50019]]. */
@@ -174,20 +153,11 @@ function format({ ranges, ...head }) {
   return `${headText},\n  "ranges": [\n${ranges.map((r) => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]\n}\n`;
 }
 
-async function previousOutput(out) {
-  try {
-    return JSON.parse(await readFile(out, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 async function main() {
-  const options = parseCommandLine(process.argv.slice(2));
+  const options = parseCommandLine(process.argv.slice(2), { usage: USAGE, defaultOut: DEFAULT_OUT, options: { version: { type: 'string' } } });
   const sets = await readJson(options.input, 'endpoints file');
-  const ajv = new Ajv({ allErrors: false, strict: true });
-  const validateSets = ajv.compile(ENDPOINT_SETS_SCHEMA);
-  if (!validateSets(sets)) throw new InputError(`${options.input}: not Microsoft's endpoints format: ${firstError(validateSets.errors)}`);
+  const formatError = schemaError(ENDPOINT_SETS_SCHEMA, sets);
+  if (formatError) throw new InputError(`${options.input}: not Microsoft's endpoints format: ${formatError}`);
 
   const source = options.version ? { ...SOURCE, endpointsVersion: options.version } : SOURCE;
   const ranges = toRanges(sets, options.input);
@@ -204,23 +174,8 @@ async function main() {
     ranges,
   };
 
-  const validateRanges = ajv.compile(JSON.parse(await readFile(RANGES_SCHEMA, 'utf8')));
-  if (!validateRanges(converted)) throw new InputError(`${options.input}: the conversion does not match ranges.schema.json: ${firstError(validateRanges.errors)}`);
-
-  const temporary = `${options.out}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, format(converted));
-    await rename(temporary, options.out);
-  } catch (error) {
-    throw new InputError(`${options.out}: cannot write the ranges (${error.code ?? error.message})`);
-  }
+  await writeOutput(converted, { schema: RANGES_SCHEMA, format, input: options.input, out: options.out, contents: 'the ranges' });
   console.log(`${options.out}: ${ranges.length} ranges from ${sets.length} endpoint sets`);
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!(error instanceof InputError || error instanceof UsageError)) throw error;
-  console.error(`convert-endpoints: ${error.message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+await runConverter('convert-endpoints', main);

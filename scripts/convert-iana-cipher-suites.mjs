@@ -2,9 +2,9 @@
 // into core/knowledge/tls-cipher-suites.json: every assigned suite, and the GREASE values apart; ranges, "Unassigned" and
 // the other "Reserved" rows are left out. Usage:
 //   node scripts/convert-iana-cipher-suites.mjs <tls-parameters-4.csv> [--out FILE] [--retrieved YYYY-MM-DD] [--copy TEXT]
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { Ajv } from 'ajv';
+import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { InputError, UsageError, parseCommandLine, previousOutput, runConverter, writeOutput } from './lib/data-converter.mjs';
 
 const SCHEMA = new URL('../core/knowledge/tls-cipher-suites.schema.json', import.meta.url);
 const DEFAULT_OUT = 'core/knowledge/tls-cipher-suites.json';
@@ -14,24 +14,6 @@ const SOURCE = {
   title: 'IANA Transport Layer Security (TLS) Parameters: TLS Cipher Suites',
   url: 'https://www.iana.org/assignments/tls-parameters/tls-parameters-4.csv',
 };
-
-/** A problem with the input or output files: one line on stderr, exit code 1. */
-class InputError extends Error {}
-/** A wrong command line: one line on stderr, exit code 2. */
-class UsageError extends Error {}
-
-function parseCommandLine(argv) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, retrieved: { type: 'string' }, copy: { type: 'string' } } });
-  } catch (error) {
-    throw new UsageError(`${error.message} (${USAGE})`);
-  }
-  if (parsed.positionals.length !== 1) throw new UsageError(USAGE);
-  const { out = DEFAULT_OUT, retrieved, copy } = parsed.values;
-  if (retrieved !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(retrieved)) throw new UsageError(`--retrieved takes a date as YYYY-MM-DD, not "${retrieved}"`);
-  return { input: parsed.positionals[0], out, retrieved, copy };
-}
 
 async function readText(path) {
   try {
@@ -160,11 +142,6 @@ function toRegistry(records, path) {
   return { suites, grease };
 }
 
-function firstError(errors) {
-  const [e] = errors ?? [];
-  return e ? `${e.instancePath || '/'} ${e.message ?? ''}`.trim() : 'invalid';
-}
-
 /** JSON with one suite a line and the GREASE values on one, so that a change in IANA's registry is a one-line diff. */
 function format({ source, grease, suites }) {
   const sourceText = JSON.stringify(source, null, 2).replace(/\n/g, '\n  ');
@@ -172,16 +149,11 @@ function format({ source, grease, suites }) {
   return `{\n  "source": ${sourceText},\n  "grease": ${JSON.stringify(grease)},\n  "suites": [\n${suitesText}\n  ]\n}\n`;
 }
 
-async function previousOutput(out) {
-  try {
-    return JSON.parse(await readFile(out, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 async function main() {
-  const options = parseCommandLine(process.argv.slice(2));
+  const options = parseCommandLine(process.argv.slice(2), { usage: USAGE, defaultOut: DEFAULT_OUT, options: { retrieved: { type: 'string' }, copy: { type: 'string' } } });
+  if (options.retrieved !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.retrieved)) {
+    throw new UsageError(`--retrieved takes a date as YYYY-MM-DD, not "${options.retrieved}"`);
+  }
   const { suites, grease } = toRegistry(parseCsv(await readText(options.input), options.input), options.input);
 
   // Unchanged data keeps its source note, so regenerating it is not a change.
@@ -193,23 +165,8 @@ async function main() {
       : { ...SOURCE, retrieved: options.retrieved ?? new Date().toISOString().slice(0, 10), ...(options.copy && { copy: options.copy }) };
   const converted = { source, grease, suites };
 
-  const validate = new Ajv({ allErrors: false, strict: true }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')));
-  if (!validate(converted)) throw new InputError(`${options.input}: the conversion does not match tls-cipher-suites.schema.json: ${firstError(validate.errors)}`);
-
-  const temporary = `${options.out}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, format(converted));
-    await rename(temporary, options.out);
-  } catch (error) {
-    throw new InputError(`${options.out}: cannot write the cipher suites (${error.code ?? error.message})`);
-  }
+  await writeOutput(converted, { schema: SCHEMA, format, input: options.input, out: options.out, contents: 'the cipher suites' });
   console.log(`${options.out}: ${suites.length} cipher suites and ${grease.length} GREASE values`);
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!(error instanceof InputError || error instanceof UsageError)) throw error;
-  console.error(`convert-iana-cipher-suites: ${error.message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+await runConverter('convert-iana-cipher-suites', main);
