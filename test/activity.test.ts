@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFile, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { classifyActivity } from '../core/classify/activity.js';
 import type { Flow, MediaStream, RtpStream } from '../core/schema/generated/report.js';
-import { SHARED_CAPTURES, analyzed, sharedCapture, temporaryFolder } from './helpers.js';
+import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
 import { analyzeCapture } from '../core/analyze.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 
@@ -16,23 +16,10 @@ interface Exception {
   reason: string;
 }
 
-function labels(): { file: string; activity: string }[] {
-  try {
-    return readFileSync(join(SHARED_CAPTURES, 'teams-activities', 'LABELS.tsv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split('\t'))
-      .map(([file, activity]) => ({ file: file!, activity: activity! }));
-  } catch {
-    return [];
-  }
-}
-
 // What the user was doing, read from the traffic alone, against the course's labels.
 describe('dominant activity on the 40 labelled course captures', function () {
   it('is right on at least 90 %, and every miss is a listed exception with its reason', async function () {
-    const rows = labels();
+    const rows = courseLabels();
     if (rows.length === 0) sharedCapture(this, 'teams-activities/LABELS.tsv');
     const exceptions: Exception[] = JSON.parse(await promisify(readFile)(new URL('../../test/fixtures/activity-exceptions.json', import.meta.url), 'utf8'));
     const confusion = new Map<string, Map<string, number>>();

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Report } from '../core/schema/generated/report.js';
-import { SHARED_CAPTURES, analyzed, assertValidReport, sharedCapture } from './helpers.js';
+import { analyzed, assertValidReport, courseLabels, sharedCapture } from './helpers.js';
 
 function flowTo(report: Report, ip: string, port: number) {
   return report.flows.find((f) => f.server.ip === ip && f.server.port === port);
@@ -57,29 +55,9 @@ describe('Teams classifiers on teams.pcap', function () {
   });
 });
 
-interface Label {
-  file: string;
-  activity: string;
-}
-
-function labels(): Label[] {
-  try {
-    return readFileSync(join(SHARED_CAPTURES, 'teams-activities', 'LABELS.tsv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => {
-        const [file, activity] = line.split('\t');
-        return { file: file!, activity: activity! };
-      });
-  } catch {
-    return [];
-  }
-}
-
 // The course captures: each one activity. Media kinds must come out right from the traffic alone.
 describe('media kinds and call paths on the labelled course captures', function () {
-  const rows = labels();
+  const rows = courseLabels();
   it('has the labelled captures to test', function () {
     if (rows.length === 0) sharedCapture(this, 'teams-activities/LABELS.tsv');
     assert.equal(rows.length, 40);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +66,18 @@ export async function writeCutCopy(context: Mocha.Context, capture: string, byte
   const original = await readFile(sharedCapture(context, capture));
   await writeFile(path, original.subarray(0, bytes));
   return path;
+}
+
+/** The course captures' labels (teams-activities/LABELS.tsv): file and activity; empty when ../shared is missing. */
+export function courseLabels(): { file: string; activity: string }[] {
+  try {
+    return readFileSync(join(SHARED_CAPTURES, 'teams-activities', 'LABELS.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t'))
+      .map(([file, activity]) => ({ file: file!, activity: activity! }));
+  } catch {
+    return [];
+  }
 }

@@ -1,4 +1,4 @@
-import { platformForName, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
+import { isHostingPlatform, platformForName, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence, Flow } from '../schema/generated/report.js';
 import type { NameIndex, NameSighting } from './names.js';
@@ -100,15 +100,13 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
   return { roles, clients };
 }
 
-const PLATFORM_SERVICES: ReadonlySet<string> = new Set(['azure', 'cdn']);
-
 /**
  * The catalog's answers for an address's names, most telling first: a service over a mere hosting platform
  * (mobile.pipe.aria.microsoft.com over skypedataprdcolneu04.cloudapp.net), then what the client asked for
  * (SNI) over what DNS answered.
  */
 function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: CatalogMatch }[] {
-  const rank = (m: { s: NameSighting; match: CatalogMatch }) => (PLATFORM_SERVICES.has(m.match.service) ? 2 : 0) + (m.s.via === 'sni' ? 0 : 1);
+  const rank = (m: { s: NameSighting; match: CatalogMatch }) => (isHostingPlatform(m.match.service) ? 2 : 0) + (m.s.via === 'sni' ? 0 : 1);
   return sightings
     .flatMap((s) => {
       const match = serviceForName(s.name);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
+import { isHostingPlatform, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { DnsTransaction, Evidence, Flow, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import type { NameIndex } from './names.js';
@@ -26,9 +26,6 @@ export interface FlowEvidenceSources {
   rtpFlows: Set<string>;
 }
 
-/** Hosting platforms: a name that only says where something runs, not what it is. */
-const PLATFORM_SERVICES: ReadonlySet<string> = new Set(['azure', 'cdn']);
-
 /**
  * The catalog's answer for a name, or, when the name only names a hosting platform (a Traffic Manager
  * profile, a cloudapp host) and this capture shows a CNAME chain leading to it, the answer for the chain's
@@ -36,10 +33,10 @@ const PLATFORM_SERVICES: ReadonlySet<string> = new Set(['azure', 'cdn']);
  */
 function serviceOf(name: string, names: NameIndex): { match: CatalogMatch; why: string } | undefined {
   const own = serviceForName(name);
-  if (own && !PLATFORM_SERVICES.has(own.service)) return { match: own, why: own.pattern };
+  if (own && !isHostingPlatform(own.service)) return { match: own, why: own.pattern };
   const head = names.chainHeadOf(name);
   const inherited = head ? serviceForName(head) : undefined;
-  if (inherited && !PLATFORM_SERVICES.has(inherited.service)) return { match: inherited, why: `alias of ${head}: ${inherited.pattern}` };
+  if (inherited && !isHostingPlatform(inherited.service)) return { match: inherited, why: `alias of ${head}: ${inherited.pattern}` };
   return own && { match: own, why: own.pattern };
 }
 

@@ -114,3 +114,8 @@ export function serviceForName(name: string): CatalogMatch | undefined {
 export function platformForName(name: string): Platform | undefined {
   return matchingEntries(name)?.entries.find((entry) => entry.platform)?.platform;
 }
+
+/** Services that only say where something runs (a Traffic Manager profile, a cloudapp host, a CDN edge), not what it is. */
+export function isHostingPlatform(service: CatalogService): boolean {
+  return service === 'azure' || service === 'cdn';
+}
