@@ -1,8 +1,12 @@
 import type { EkRecord } from '../schema/generated/ek-record.js';
 
-/** The EK key tshark writes for a field: "tls.handshake.type" → "tls_handshake_type". */
+const ekKeys = new Map<string, string>();
+
+/** The EK key tshark writes for a field: "tls.handshake.type" → "tls_handshake_type" (looked up per packet: cached). */
 export function ekKey(field: string): string {
-  return field.replaceAll('.', '_');
+  let key = ekKeys.get(field);
+  if (key === undefined) ekKeys.set(field, (key = field.replaceAll('.', '_')));
+  return key;
 }
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
@@ -56,9 +60,11 @@ export class PacketRecord {
     return value === undefined ? undefined : value === '1' || value === 'true' || value === 'True';
   }
 
-  /** The protocol stack, outermost first, e.g. ["eth", "ethertype", "ip", "udp", "dns"]. */
-  get protocols(): string[] {
-    return (this.first('frame.protocols') ?? '').split(':').filter(Boolean);
+  private stack?: readonly string[];
+
+  /** The protocol stack, outermost first, e.g. ["eth", "ethertype", "ip", "udp", "dns"]; split once, every collector reads it. */
+  get protocols(): readonly string[] {
+    return (this.stack ??= (this.first('frame.protocols') ?? '').split(':').filter(Boolean));
   }
 }
 
