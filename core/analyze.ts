@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
   signal?: AbortSignal;
+  /** Length of the activity timeline's windows in seconds; by default it adapts to the capture. */
+  activityWindowSec?: number;
   /** Called as packets are read, at most every few thousand packets. */
   onProgress?: (packetsRead: number) => void;
 }
@@ -143,6 +145,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     media: report.media,
     streams: report.rtp.streams,
     stun: report.stun.messages,
+    windowSeconds: options.activityWindowSec,
   });
   report.application = activity.application;
   report.findings = withSafeIds([

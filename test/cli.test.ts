@@ -52,7 +52,7 @@ describe('teamshark analyze (the CLI)', function () {
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
     assert.match(html, /<figure><svg /);
     assert.doesNotMatch(html, /<script|\bsrc=|href="http/i);
-    assert.match(html, /<h2>Security<\/h2>/);
+    assert.match(html, /<h2 id="section-security">Security<\/h2>/);
   });
 
   it('--out writes the report to a file and nothing to stdout', async function () {

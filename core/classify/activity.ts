@@ -43,16 +43,20 @@ export interface ActivityInputs {
   media: readonly MediaStream[];
   streams: readonly RtpStream[];
   stun: readonly StunMessage[];
+  /** Window length in seconds; by default it adapts to the capture's duration. */
+  windowSeconds?: number;
 }
 
 /**
  * Windows of the capture, each labelled from its traffic: media streams by kind, a bulk transfer on one
  * connection (file), Teams service connections doing more than keeping alive (chat), or only background
- * traffic (idle). The window adapts to the capture: 5 s for short captures, up to 60 s for long ones.
+ * traffic (idle). Unless chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long
+ * ones.
  */
 export function classifyActivity(inputs: ActivityInputs): { application: Application; evidence: SegmentEvidence[] } {
   const duration = Math.max(inputs.durationSec, 0);
-  const windowSeconds = Math.min(60, Math.max(5, Math.ceil(duration / 20)));
+  // At least 1 s: a zero or negative window would never advance.
+  const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.min(60, Math.max(5, Math.ceil(duration / 20)));
   const intervals = activityIntervals(inputs);
 
   const windows: Segment[] = [];

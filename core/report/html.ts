@@ -7,18 +7,31 @@ table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}th,td{border:1
 th{background:#f6f8fa}code{background:#f6f8fa;padding:0 3px;border-radius:3px;font-size:12px}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:2em}
 figure{margin:1em 0}li{margin:.3em 0}`;
 
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+markdown.core.ruler.push('section_ids', (state) => {
+  state.tokens.forEach((token, index) => {
+    if (token.type === 'heading_open' && token.tag === 'h2') {
+      const title = state.tokens[index + 1]?.content ?? '';
+      token.attrSet('id', `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
+    }
+  });
+});
+
 /**
- * The report as one self-contained HTML page: the Markdown report rendered with raw HTML disabled (every
- * capture-derived string is already escaped there), the chart inlined as SVG, no script, and a
- * Content-Security-Policy that forbids loading anything.
+ * The report's body as HTML: the Markdown report rendered with raw HTML disabled (every capture-derived
+ * string is already escaped there) and the chart inlined as SVG before the first section. Each section
+ * heading gets an id (`section-dns`…) so views can link to it.
  */
-export function renderHtml(report: Report, chartSvg: string): string {
-  const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+export function renderReportBody(report: Report, chartSvg: string): string {
   const body = markdown.render(renderMarkdown(report));
-  const title = markdown.utils.escapeHtml(`Teamshark report: ${report.capture.file}`);
-  const firstHeading = body.indexOf('<h2>');
+  const firstHeading = body.indexOf('<h2');
   const chart = `<figure>${chartSvg}</figure>\n`;
-  const withChart = firstHeading < 0 ? body + chart : body.slice(0, firstHeading) + chart + body.slice(firstHeading);
+  return firstHeading < 0 ? body + chart : body.slice(0, firstHeading) + chart + body.slice(firstHeading);
+}
+
+/** The report as one self-contained HTML page: no script, and a CSP that forbids loading anything. */
+export function renderHtml(report: Report, chartSvg: string): string {
+  const title = escapeHtml(`Teamshark report: ${report.capture.file}`);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -29,7 +42,11 @@ export function renderHtml(report: Report, chartSvg: string): string {
 <style>${STYLE}</style>
 </head>
 <body>
-${withChart}</body>
+${renderReportBody(report, chartSvg)}</body>
 </html>
 `;
+}
+
+export function escapeHtml(text: string): string {
+  return markdown.utils.escapeHtml(text);
 }

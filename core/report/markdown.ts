@@ -56,14 +56,16 @@ function captureSection(report: Report, out: string[]): void {
 function section(out: string[], report: Report, id: Finding['section'], title: string, tables: () => void): void {
   out.push(`## ${title}`, '');
   const findings = report.findings.filter((f) => f.section === id);
-  for (const f of findings) {
-    const severity = f.severity === 'info' ? '' : ` *(${f.severity})*`;
-    // A trailing backslash is a hard line break (CommonMark): the evidence goes on its own line.
-    out.push(`- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}\\`);
-    out.push(`  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`);
-  }
+  for (const f of findings) out.push(findingMarkdown(f));
   if (findings.length) out.push('');
   tables();
+}
+
+/** A finding as a Markdown list item: title, severity, detail, then its evidence (frames and filter). */
+export function findingMarkdown(f: Finding): string {
+  const severity = f.severity === 'info' ? '' : ` *(${f.severity})*`;
+  // A trailing backslash is a hard line break (CommonMark): the evidence goes on its own line.
+  return `- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}\\\n  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`;
 }
 
 function dnsTables(report: Report, out: string[]): void {

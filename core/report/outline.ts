@@ -1,0 +1,278 @@
+import type { Finding, Report, TlsHandshake } from '../schema/generated/report.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { addressFilter, anyOf, filterString } from '../findings/filter.js';
+import { findingMarkdown } from './markdown.js';
+import { markdownCode, markdownText, plainText } from './escape.js';
+
+export type OutlineSection = Finding['section'];
+
+/**
+ * One entry of a report's outline: what a tree view shows. Labels and descriptions are plain one-line text
+ * (capture strings with control characters removed); `markdown` is the entry as Markdown for notes;
+ * `frames` and `filter` are its evidence; `revealText` is text to find in the rendered report.
+ */
+export interface OutlineNode {
+  id: string;
+  kind: 'section' | 'group' | 'finding' | 'domain' | 'address' | 'relay' | 'flow' | 'handshake' | 'certificate' | 'media' | 'activity';
+  section: OutlineSection;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  severity?: Finding['severity'];
+  frames?: number[];
+  filter?: string;
+  markdown?: string;
+  revealText?: string;
+  children?: OutlineNode[];
+}
+
+export const OUTLINE_SECTIONS: readonly { id: OutlineSection; title: string }[] = [
+  { id: 'dns', title: 'DNS' },
+  { id: 'network', title: 'Network' },
+  { id: 'transport', title: 'Transport' },
+  { id: 'security', title: 'Security' },
+  { id: 'application', title: 'Application' },
+];
+
+/** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
+export function reportOutline(report: Report): OutlineNode[] {
+  const groupsOf: Record<OutlineSection, () => OutlineNode[]> = {
+    dns: () => [group('dns', 'Names looked up', domainNodes(report))],
+    network: () => [group('network', 'Addresses', addressNodes(report)), group('network', 'TURN relays', relayNodes(report))],
+    transport: () => [group('transport', 'Flows', flowNodes(report))],
+    security: () => [group('security', 'TLS handshakes', handshakeNodes(report)), group('security', 'Certificates', certificateNodes(report))],
+    application: () => [group('application', 'Activity', activityNodes(report)), group('application', 'Media streams', mediaNodes(report))],
+  };
+  return OUTLINE_SECTIONS.map(({ id, title }) => {
+    const findings = report.findings.filter((f) => f.section === id).map(findingNode);
+    const children = [group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0);
+    const count = report.findings.filter((f) => f.section === id).length;
+    return { id: `section/${id}`, kind: 'section', section: id, label: title, description: count ? `${count} finding${count === 1 ? '' : 's'}` : undefined, revealText: title, children };
+  });
+}
+
+function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
+  return { id: `${section}/${title}`, kind: 'group', section, label: title, description: String(children.length), revealText: title, children };
+}
+
+function findingNode(f: Finding): OutlineNode {
+  return {
+    id: `finding/${f.id}`,
+    kind: 'finding',
+    section: f.section,
+    label: plainText(f.title),
+    description: f.severity === 'info' ? undefined : f.severity,
+    tooltip: plainText(f.detail),
+    severity: f.severity,
+    frames: f.frames,
+    filter: f.filter,
+    markdown: findingMarkdown(f),
+    revealText: plainText(f.title),
+  };
+}
+
+/** A one-line Markdown list item with its evidence, for an outline entry that is not a finding. */
+function itemMarkdown(title: string, detail: string, frames: readonly number[], filter: string): string {
+  const evidence = frames.length ? `Frames ${frames.join(', ')} · ` : '';
+  return `- **${markdownText(title)}** — ${markdownText(detail)}\\\n  ${evidence}filter ${markdownCode(filter)}`;
+}
+
+function domainNodes(report: Report): OutlineNode[] {
+  return report.dns.names.map((name) => {
+    const frames = report.dns.transactions
+      .filter((t) => t.name === name.name)
+      .flatMap((t) => [t.queryFrame, t.responseFrame])
+      .filter((f): f is number => f !== undefined);
+    const chain = [...name.aliases, ...name.addresses].join(' → ');
+    const service = name.service ? `${name.service}${name.role ? ` (${name.role})` : ''}` : undefined;
+    const filter = `${name.protocol === 'dns' ? 'dns' : name.protocol}.qry.name == ${filterString(name.name)}`;
+    const detail = [chain ? `resolves to ${chain}` : 'no answer', service].filter(Boolean).join('; ');
+    return {
+      id: `dns/name/${name.protocol}/${name.name}`,
+      kind: 'domain',
+      section: 'dns',
+      label: plainText(name.name),
+      description: plainText(chain || 'no answer'),
+      tooltip: plainText([detail, name.platforms.length ? `platforms: ${name.platforms.join(', ')}` : ''].filter(Boolean).join('\n')),
+      frames: [...new Set(frames)].sort((a, b) => a - b),
+      filter,
+      markdown: itemMarkdown(name.name, detail, [...new Set(frames)].sort((a, b) => a - b), filter),
+      revealText: plainText(name.name),
+    };
+  });
+}
+
+function addressNodes(report: Report): OutlineNode[] {
+  return report.addresses.map((address) => {
+    const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
+    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : ''].filter(Boolean).join(' · ');
+    const filter = addressFilter(address.ip);
+    return {
+      id: `network/address/${address.ip}`,
+      kind: 'address',
+      section: 'network',
+      label: address.ip,
+      description: plainText(what),
+      tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
+      frames,
+      filter,
+      markdown: itemMarkdown(address.ip, `${what}; ${address.packets} packets in ${address.flows} flows`, frames, filter),
+      revealText: address.ip,
+    };
+  });
+}
+
+function relayNodes(report: Report): OutlineNode[] {
+  return report.stun.summary.relays.map((relay) => {
+    const filter = `${addressFilter(relay.ip)} && udp.port == ${relay.port}`;
+    const detail = `${relay.allocations} allocations, ${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
+    return {
+      id: `network/relay/${relay.ip}:${relay.port}`,
+      kind: 'relay',
+      section: 'network',
+      label: `${relay.ip}:${relay.port}`,
+      description: plainText(detail),
+      frames: relay.frames,
+      filter,
+      markdown: itemMarkdown(`TURN relay ${relay.ip}:${relay.port}`, detail, relay.frames, filter),
+      revealText: relay.ip,
+    };
+  });
+}
+
+function flowNodes(report: Report): OutlineNode[] {
+  return report.flows.map((flow) => {
+    const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
+    const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`].filter(Boolean).join(' · ');
+    const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
+    return {
+      id: `transport/flow/${flow.id}`,
+      kind: 'flow',
+      section: 'transport',
+      label,
+      description: plainText(detail),
+      tooltip: flow.service ? plainText(flow.service.evidence.map((e) => e.detail).join('\n')) : undefined,
+      frames,
+      filter: flow.filter,
+      markdown: itemMarkdown(label, detail, frames, flow.filter),
+      revealText: formatEndpoint(flow.server),
+    };
+  });
+}
+
+function handshakeNodes(report: Report): OutlineNode[] {
+  const flowFilter = new Map(report.flows.map((f) => [f.id, f.filter]));
+  return report.tls.handshakes.map((handshake, index) => {
+    const label = handshake.clientHello?.sni ?? formatEndpoint(handshake.server);
+    const detail = handshakeSummary(handshake);
+    const frames = [handshake.clientHello?.frame, handshake.serverHello?.frame].filter((f): f is number => f !== undefined);
+    const filter = flowFilter.get(handshake.flowId) ?? addressFilter(handshake.server.ip);
+    return {
+      id: `security/handshake/${index}`,
+      kind: 'handshake',
+      section: 'security',
+      label: plainText(label),
+      description: plainText(detail),
+      tooltip: plainText(`${handshake.protocol.toUpperCase()} ${formatEndpoint(handshake.client)} → ${formatEndpoint(handshake.server)}\n${detail}`),
+      frames,
+      filter,
+      markdown: itemMarkdown(`${handshake.protocol.toUpperCase()} handshake with ${label}`, detail, frames, filter),
+      revealText: plainText(label),
+      children: handshake.certificates.map((certificate) => ({
+        id: `security/handshake/${index}/certificate/${certificate.position}`,
+        kind: 'certificate' as const,
+        section: 'security' as const,
+        label: plainText(certificate.subjectCommonName ?? certificate.subject),
+        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}`),
+        tooltip: plainText(`${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`),
+        frames: [certificate.frame],
+        filter: `frame.number == ${certificate.frame}`,
+        revealText: plainText(certificate.subjectCommonName ?? certificate.subject),
+      })),
+    };
+  });
+}
+
+function handshakeSummary(handshake: TlsHandshake): string {
+  const hello = handshake.serverHello;
+  if (!hello) return `no ServerHello; ${handshake.clientHello?.cipherSuites.length ?? 0} suites offered`;
+  return `${hello.version.name ?? hello.version.code} · ${hello.cipherSuite.name ?? hello.cipherSuite.code}`;
+}
+
+/** Certificates by fingerprint: a server's chain is usually shown in several handshakes. */
+function certificateNodes(report: Report): OutlineNode[] {
+  const seen = new Map<string, { certificate: TlsHandshake['certificates'][number]; frames: number[] }>();
+  for (const handshake of report.tls.handshakes) {
+    for (const certificate of handshake.certificates) {
+      const entry = seen.get(certificate.sha256) ?? { certificate, frames: [] };
+      entry.frames.push(certificate.frame);
+      seen.set(certificate.sha256, entry);
+    }
+  }
+  return [...seen.values()].map(({ certificate, frames }) => {
+    const subject = certificate.subjectCommonName ?? certificate.subject;
+    const detail = `issued by ${certificate.issuerCommonName ?? certificate.issuer}, valid ${certificate.notBefore.slice(0, 10)} – ${certificate.notAfter.slice(0, 10)}`;
+    const unique = [...new Set(frames)].sort((a, b) => a - b);
+    const filter = anyOf('frame.number', unique);
+    return {
+      id: `security/certificate/${certificate.sha256}`,
+      kind: 'certificate',
+      section: 'security',
+      label: plainText(subject),
+      description: plainText(detail),
+      tooltip: plainText(`${certificate.subject}\nSANs: ${certificate.subjectAltNames.join(', ') || '–'}\nSHA-256 ${certificate.sha256}`),
+      frames: unique,
+      filter,
+      markdown: itemMarkdown(`Certificate ${subject}`, detail, unique, filter),
+      revealText: plainText(subject),
+    };
+  });
+}
+
+function activityNodes(report: Report): OutlineNode[] {
+  const { application } = report;
+  if (report.capture.packets === 0) return [];
+  const phases = application.phases.map((phase, index) => {
+    const filter = anyOf('frame.number', phase.frames);
+    return {
+      id: `application/phase/${index}`,
+      kind: 'activity' as const,
+      section: 'application' as const,
+      label: `${phase.phase} ${phase.start.toFixed(1)}–${phase.end.toFixed(1)} s`,
+      description: plainText(phase.detail),
+      frames: phase.frames,
+      filter,
+      markdown: itemMarkdown(`${phase.phase} phase`, phase.detail, phase.frames, filter),
+    };
+  });
+  const dominant: OutlineNode = {
+    id: 'application/activity',
+    kind: 'activity',
+    section: 'application',
+    label: application.dominantActivity,
+    description: `${application.confidence} confidence`,
+    tooltip: plainText(application.reason),
+    revealText: 'Activity over time',
+  };
+  return [dominant, ...phases];
+}
+
+function mediaNodes(report: Report): OutlineNode[] {
+  return report.media.map((stream, index) => {
+    const ends = stream.source && stream.destination ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}` : `in flow ${stream.flowId}`;
+    const label = `${stream.kind} ${ends}`;
+    const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
+    return {
+      id: `application/media/${index}`,
+      kind: 'media',
+      section: 'application',
+      label,
+      description: plainText(detail),
+      tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
+      frames: [stream.firstFrame],
+      filter: stream.filter,
+      markdown: itemMarkdown(`${stream.kind} stream ${ends}`, `${detail}; ${stream.reason}`, [stream.firstFrame], stream.filter),
+      revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
+    };
+  });
+}

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { evidenceOf, type CaptureTreeNode } from '../capture-tree.js';
+import type { CaptureEditorProvider } from '../capture-editor.js';
+import { pickCapture } from '../capture-picker.js';
+import { wiresharkPath } from '../settings.js';
+
+/**
+ * "Teamshark: Open in Wireshark": the capture in Wireshark, with the item's display filter applied and its
+ * first frame selected. Without Wireshark the filter goes to the clipboard instead, so it can be pasted
+ * wherever the capture is opened.
+ */
+export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider): vscode.Disposable {
+  return vscode.commands.registerCommand('teamshark.openInWireshark', async (given?: CaptureTreeNode | vscode.Uri) => {
+    const picked = given && !(given instanceof vscode.Uri) ? given.uri : await pickCapture(editor, given);
+    if (!picked) return;
+    const target: ReturnType<typeof evidenceOf> = given && !(given instanceof vscode.Uri) ? evidenceOf(given) : { uri: picked };
+    const wireshark = findWireshark();
+    if (!wireshark) {
+      if (target.filter) await vscode.env.clipboard.writeText(target.filter);
+      void vscode.window.showInformationMessage(`Teamshark: Wireshark is not installed here${target.filter ? '; the display filter is on the clipboard' : ''}. Set teamshark.wiresharkPath if it is installed elsewhere.`);
+      return;
+    }
+    const args = ['-r', target.uri.fsPath];
+    if (target.filter) args.push('-Y', target.filter);
+    if (target.frame !== undefined) args.push('-g', String(target.frame));
+    const child = spawn(wireshark, args, { detached: true, stdio: 'ignore' });
+    child.on('error', (error) => void vscode.window.showErrorMessage(`Teamshark: cannot start Wireshark (${error.message})`));
+    child.unref();
+  });
+}
+
+function findWireshark(): string | undefined {
+  const configured = wiresharkPath();
+  const candidates = configured ? [configured] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'wireshark'));
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { AnalysisStore } from './analysis-store.js';
+import { CaptureEditorProvider } from './capture-editor.js';
+import { CaptureTreeProvider, type CaptureTreeNode } from './capture-tree.js';
+import { registerAnalyzeCommands } from './commands/analyze.js';
+import { registerCompareCommand } from './commands/compare.js';
+import { registerExportMarkdownCommand } from './commands/export-markdown.js';
+import { registerTreeActions } from './commands/tree-actions.js';
+import { registerOpenInWiresharkCommand } from './commands/wireshark.js';
+import { UntrustedConsent } from './trust.js';
+
+/** What activate returns: the extension's parts, for the extension tests in the real host. */
+export interface TeamsharkApi {
+  store: AnalysisStore;
+  editor: CaptureEditorProvider;
+  tree: CaptureTreeProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): TeamsharkApi {
+  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent());
+  const { provider: editor, registration } = CaptureEditorProvider.register(store, media);
+  const tree = new CaptureTreeProvider(store);
+  const treeView = vscode.window.createTreeView<CaptureTreeNode>('teamshark.captures', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    store,
+    registration,
+    tree,
+    treeView,
+    registerAnalyzeCommands(store, editor, treeView),
+    registerExportMarkdownCommand(store, editor),
+    registerCompareCommand(store),
+    registerOpenInWiresharkCommand(editor),
+    registerTreeActions(store, editor, treeView),
+  );
+  return { store, editor, tree };
+}

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
+
+/**
+ * Runs the extension's own test suite (test/vscode/suite, bundled into dist/test/suite) inside the real
+ * Node extension host of VS Code 1.100 (code-server), the way the workbench runs extension tests: it reads
+ * extensionDevelopmentPath and extensionTestsPath from the page URL and reports the exit code.
+ */
+describe('the extension in a real VS Code extension host (code-server)', function () {
+  this.timeout(600_000);
+  let server: CodeServer | undefined;
+  let workspace = '';
+
+  before(async function () {
+    const entry = installCodeServer();
+    server = await startCodeServer({ entry });
+    workspace = mkdtempSync(join(tmpdir(), 'teamshark-workspace-'));
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('passes the extension test suite (activation, analysis, tree, cancel, settings scope, corrupt capture)', async () => {
+    const { context, page } = await openBrowser(server!.root);
+    const log: string[] = [];
+    try {
+      const exitCode = new Promise<number>((resolve) => {
+        void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      });
+      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+        log.push(`${type}: ${format(...args)}`); // the host's console calls, format string first
+      });
+      await page.goto(workbenchUrl(server!, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }));
+      const code = await Promise.race([exitCode, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 300_000))]);
+      const results = log.map((line) => line.replace(/^\w+: /, '')).filter((line) => /^\s*(✔|✓|\d+\) )|\d+ (passing|failing|pending)/.test(line));
+      assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
+      assert.ok(results.some((line) => /\d+ passing/.test(line)), `no mocha summary in the host's log:\n${log.join('\n')}`);
+      assert.ok(!results.some((line) => /\d+ failing/.test(line)), results.join('\n'));
+      console.log(results.map((line) => `      ${line}`).join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+});

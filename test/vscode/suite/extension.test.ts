@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRunning, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
+
+const VIEW_TYPE = 'teamshark.capture';
+
+describe('Teamshark in the extension host', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates when a capture is opened, and the view shows its analysis', async () => {
+    const uri = sharedCapture('teams.pcap');
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    const extension = vscode.extensions.getExtension('teamshark.teamshark')!;
+    await until('activation', () => extension.isActive);
+    const api = await teamshark();
+    const states = await until('the report in the view', () => {
+      const s = api.editor.statesOf(uri);
+      return s.length && s.every((state) => state.kind !== 'analysing') ? s : undefined;
+    });
+    assert.deepEqual(states, [{ kind: 'report' }]);
+  });
+
+  it('"Analyze Teams capture" analyses teams.pcap and the Captures tree shows its sections and items', async () => {
+    const uri = sharedCapture('teams.pcap');
+    const api = await teamshark();
+    const report = await vscode.commands.executeCommand<{ capture: { packets: number } }>('teamshark.analyze', uri);
+    assert.equal(report?.capture.packets, 1540);
+
+    const captures = api.tree.getChildren();
+    const capture = captures.find((node) => node.kind === 'capture' && node.uri.fsPath === uri.fsPath);
+    assert.ok(capture, 'teams.pcap is in the tree');
+    assert.match(String(api.tree.getTreeItem(capture).description), /1540 packets/);
+    const sections = api.tree.getChildren(capture);
+    assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['DNS', 'Network', 'Transport', 'Security', 'Application']);
+
+    const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => String(api.tree.getTreeItem(child).label));
+    const [dns, network, transport, security, application] = sections;
+    const names = api.tree.getChildren(dns!).find((g) => api.tree.getTreeItem(g).label === 'Names looked up')!;
+    assert.ok(labelsUnder(names).includes('config.teams.microsoft.com'));
+    assert.ok(labelsUnder(network!).includes('Addresses'));
+    assert.ok(labelsUnder(transport!).includes('Flows'));
+    const handshakes = api.tree.getChildren(security!).find((g) => api.tree.getTreeItem(g).label === 'TLS handshakes')!;
+    const descriptions = api.tree.getChildren(handshakes).map((h) => String(api.tree.getTreeItem(h).description));
+    assert.ok(descriptions.some((d) => /TLS 1\.2 · TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/.test(d)), descriptions.join('\n'));
+    const media = api.tree.getChildren(application!).find((g) => api.tree.getTreeItem(g).label === 'Media streams')!;
+    assert.ok(api.tree.getChildren(media).length > 0);
+
+    // Evidence: an item's frames are its children, and its display filter is what "Copy display filter" copies.
+    const domain = api.tree.getChildren(names).find((n) => api.tree.getTreeItem(n).label === 'config.teams.microsoft.com')!;
+    assert.deepEqual(api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label), ['Frame 312', 'Frame 333']);
+    await vscode.commands.executeCommand('teamshark.copyFilter', domain);
+    assert.equal(await vscode.env.clipboard.readText(), 'dns.qry.name == "config.teams.microsoft.com"');
+  });
+
+  it('cancelling an analysis stops tshark: no tshark process is left', async function () {
+    const folder = join(workspaceFolder().fsPath, 'cancel');
+    mkdirSync(folder, { recursive: true });
+    const uri = largeCapture(join(folder, 'long.pcap'), 40);
+    const api = await teamshark();
+    const source = new vscode.CancellationTokenSource();
+    const analysis = api.store.analyze(uri, { force: true, token: source.token });
+    const [pid] = await until('tshark to start', () => {
+      const pids = tsharkChildren();
+      return pids.length ? pids : undefined;
+    });
+    source.cancel();
+    await assert.rejects(analysis, vscode.CancellationError);
+    await until('tshark to end', () => !isRunning(pid!), 5_000);
+    assert.deepEqual(tsharkChildren(), []);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  describe('settings', () => {
+    const settingsFile = () => join(workspaceFolder().fsPath, '.vscode', 'settings.json');
+    afterEach(async () => {
+      rmSync(join(workspaceFolder().fsPath, '.vscode'), { recursive: true, force: true });
+      await vscode.workspace.getConfiguration('teamshark').update('tsharkPath', undefined, vscode.ConfigurationTarget.Global);
+    });
+
+    it('ignores teamshark.tsharkPath and tshark options set by the workspace', async () => {
+      mkdirSync(join(workspaceFolder().fsPath, '.vscode'), { recursive: true });
+      const changed = new Promise<void>((resolve) => {
+        const listener = vscode.workspace.onDidChangeConfiguration(() => {
+          listener.dispose();
+          resolve();
+        });
+      });
+      writeFileSync(settingsFile(), JSON.stringify({ 'teamshark.tsharkPath': '/bin/false', 'teamshark.tsharkOptions': ['udp.port==3478,rtp'], 'teamshark.activityWindowSeconds': 7 }));
+      await Promise.race([changed, new Promise((r) => setTimeout(r, 5_000))]);
+      await until('the workspace setting to be read', () => vscode.workspace.getConfiguration('teamshark').get('activityWindowSeconds') === 7);
+      const api = await teamshark();
+      const report = await api.store.analyze(sharedCapture('teams.pcap'), { force: true });
+      assert.ok(!report.capture.tshark.arguments.includes('-d'), report.capture.tshark.arguments.join(' '));
+      assert.equal(report.application.windowSeconds, 7, 'a harmless workspace setting still applies');
+    });
+
+    it('honours teamshark.tsharkPath from user settings', async () => {
+      await vscode.workspace.getConfiguration('teamshark').update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Global);
+      const api = await teamshark();
+      await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), /\/nonexistent\/tshark/);
+    });
+  });
+
+  it('a corrupt capture shows an error message in its view, not a broken view', async () => {
+    const folder = join(workspaceFolder().fsPath, 'corrupt');
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, 'notes.pcap');
+    writeFileSync(path, 'these are notes, not packets\n');
+    const uri = vscode.Uri.file(path);
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    const api = await teamshark();
+    const [state] = await until('the error in the view', () => {
+      const s = api.editor.statesOf(uri);
+      return s.length && s[0]!.kind === 'error' ? s : undefined;
+    });
+    assert.equal(state!.kind, 'error');
+    assert.match((state as { message: string }).message, /notes\.pcap.*(not a|format|capture)/i);
+    assert.doesNotMatch((state as { message: string }).message, /\n|at .*\(.*:\d+:\d+\)/, 'one line, no stack trace');
+    rmSync(folder, { recursive: true, force: true });
+  });
+});
