@@ -18,7 +18,7 @@ const common = {
   alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
 };
 
-await build({ ...common, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', minify: true });
 
 const tests = readdirSync('test/vscode/suite').filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `test/vscode/suite/${f}`);
 await build({ ...common, entryPoints: tests, outdir: 'dist/test/suite', external: [...common.external, 'mocha'] });

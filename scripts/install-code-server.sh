@@ -19,7 +19,9 @@ fi
 if ! [ -e /usr/include/gssapi/gssapi.h ] && ! [ -e /usr/include/krb5.h ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "teamshark setup: installing Debian's libkrb5-dev (code-server's kerberos module builds against it)…" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libkrb5-dev >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq libkrb5-dev >/dev/null
   else
     echo "teamshark setup: code-server needs the Kerberos headers. Install them with: sudo apt-get install -y libkrb5-dev" >&2
     exit 1

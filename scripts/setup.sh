@@ -9,5 +9,6 @@ fi
 bash scripts/ensure-tool.sh "${TEAMSHARK_TSHARK:-tshark}" tshark
 if [ "${1:-}" = --test ]; then
   bash scripts/ensure-tool.sh ndpiReader libndpi-bin
+  bash scripts/install-code-server.sh >/dev/null
 fi
 npm run --silent build

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { FrameLocator, Page } from 'playwright-core';
+import { sharedCapture } from './helpers.js';
+import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
+
+const RESULTS = join(REPO, 'test-results');
+
+/**
+ * What a user sees: the .vsix installed into code-server with --install-extension, teams.pcap opened in the
+ * browser workbench, "Teamshark: Analyze Teams capture" run from the command palette, the Captures tree
+ * expanded. Assertions are on the text on screen; screenshots go to test-results/ for people.
+ */
+describe('Teamshark in the VS Code workbench (browser)', function () {
+  this.timeout(600_000);
+  let server: CodeServer | undefined;
+  let workspace = '';
+  let page: Page;
+  let closeBrowser: () => Promise<void> = async () => undefined;
+  const cspViolations: string[] = [];
+
+  before(async function () {
+    const capture = sharedCapture(this, 'teams.pcap');
+    const entry = installCodeServer();
+    workspace = mkdtempSync(join(tmpdir(), 'teamshark-ui-'));
+    symlinkSync(capture, join(workspace, 'teams.pcap'));
+    const vsix = join(workspace, 'teamshark.vsix');
+    await execa(join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix], { cwd: REPO, timeout: 120_000 });
+    server = await startCodeServer({ entry, install: [vsix] });
+    mkdirSync(RESULTS, { recursive: true });
+    const browser = await openBrowser(server.root);
+    closeBrowser = () => browser.context.close();
+    page = browser.page;
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.goto(workbenchUrl(server, workspace));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await closeBrowser();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('the .vsix installed with --install-extension is listed by code-server', async () => {
+    const { stdout } = await execa(process.execPath, [installCodeServer(), '--extensions-dir', server!.extensionsDir, '--list-extensions', '--show-versions']);
+    assert.match(stdout, /^teamshark\.teamshark@0\.1\.0$/m);
+  });
+
+  it('opening teams.pcap shows its analysis, not bytes', async () => {
+    await runQuickOpen(page, 'teams.pcap');
+    const view = analysisView(page);
+    await view.locator('h1', { hasText: 'Teamshark report' }).waitFor({ timeout: 120_000 });
+    for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application']) {
+      assert.equal(await view.locator('h2', { hasText: new RegExp(`^${section}$`) }).count(), 1, `section ${section}`);
+    }
+    assert.ok(await view.locator('figure svg').count(), 'the packets-per-second chart is drawn');
+    assert.match(await view.locator('table').first().innerText(), /Packets\s+1540/);
+  });
+
+  it('"Teamshark: Analyze Teams capture" from the palette fills the Captures tree with the report sections', async () => {
+    await runCommand(page, 'Teamshark: Analyze Teams capture');
+    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Captures/i }) });
+    const row = (label: string | RegExp) => tree.locator('.monaco-list-row', { hasText: label });
+    await row('teams.pcap').first().waitFor({ timeout: 60_000 });
+    for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application']) await row(new RegExp(`^${section}`)).first().waitFor();
+    await row(/^Names looked up/).first().click();
+    await row(/^config\.teams\.microsoft\.com/).first().click();
+    await tree.screenshot({ path: join(RESULTS, 'capture-tree.png') });
+
+    // Selecting the name in the tree reveals it in the analysis view.
+    const revealed = analysisView(page).locator('.revealed');
+    await revealed.waitFor({ timeout: 10_000 });
+    assert.match(await revealed.innerText(), /config\.teams\.microsoft\.com/);
+    await page.screenshot({ path: join(RESULTS, 'analysis-view.png') });
+  });
+
+  it('the analysis view runs under its Content-Security-Policy without a violation', () => {
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+/** The analysis webview's document: two iframes deep in the workbench. */
+function analysisView(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+async function runQuickOpen(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
