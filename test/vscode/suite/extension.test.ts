@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
 
@@ -54,6 +54,22 @@ describe('Teamshark in the extension host', () => {
     assert.deepEqual(api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label), ['Frame 312', 'Frame 333']);
     await vscode.commands.executeCommand('teamshark.copyFilter', domain);
     assert.equal(await vscode.env.clipboard.readText(), 'dns.qry.name == "config.teams.microsoft.com"');
+  });
+
+  it('serves an unchanged capture from the cache and analyses a changed one again', async () => {
+    const folder = join(workspaceFolder().fsPath, 'cache');
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, 'copy.pcap');
+    copyFileSync(sharedCapture('teams.pcap').fsPath, path);
+    const uri = vscode.Uri.file(path);
+    const api = await teamshark();
+    const first = await api.store.analyze(uri);
+    assert.equal(await api.store.analyze(uri), first, 'same file, same size and time: the cached report');
+    utimesSync(path, new Date(), new Date(Date.now() + 60_000));
+    const second = await api.store.analyze(uri);
+    assert.notEqual(second, first, 'a new modification time means a new analysis');
+    assert.deepEqual(second.findings, first.findings);
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('cancelling an analysis stops tshark: no tshark process is left', async function () {
