@@ -9,6 +9,24 @@ import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, ty
 
 const RESULTS = join(REPO, 'test-results');
 
+let vsix: Promise<string> | undefined;
+/** The .vsix as `npm run package` builds it (from the already compiled dist/), once per run. */
+function packagedExtension(): Promise<string> {
+  vsix ??= (async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'teamshark-vsix-')), 'teamshark.vsix');
+    await execa(join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', path], { cwd: REPO, timeout: 120_000 });
+    return path;
+  })();
+  return vsix;
+}
+
+/** A workspace folder holding (a link to) teams.pcap. */
+function workspaceWithCapture(capture: string): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'teamshark-ui-'));
+  symlinkSync(capture, join(workspace, 'teams.pcap'));
+  return workspace;
+}
+
 /**
  * What a user sees: the .vsix installed into code-server with --install-extension, teams.pcap opened in the
  * browser workbench, "Teamshark: Analyze Teams capture" run from the command palette, the Captures tree
@@ -25,11 +43,8 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   before(async function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const entry = installCodeServer();
-    workspace = mkdtempSync(join(tmpdir(), 'teamshark-ui-'));
-    symlinkSync(capture, join(workspace, 'teams.pcap'));
-    const vsix = join(workspace, 'teamshark.vsix');
-    await execa(join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix], { cwd: REPO, timeout: 120_000 });
-    server = await startCodeServer({ entry, install: [vsix] });
+    workspace = workspaceWithCapture(capture);
+    server = await startCodeServer({ entry, install: [await packagedExtension()] });
     mkdirSync(RESULTS, { recursive: true });
     const browser = await openBrowser(server.root);
     closeBrowser = () => browser.context.close();
@@ -82,6 +97,46 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
 
   it('the analysis view runs under its Content-Security-Policy without a violation', () => {
     assert.deepEqual(cspViolations, []);
+  });
+});
+
+describe('Teamshark in an untrusted workspace (browser)', function () {
+  this.timeout(600_000);
+  let server: CodeServer | undefined;
+  let workspace = '';
+  let closeBrowser: () => Promise<void> = async () => undefined;
+
+  after(async () => {
+    await closeBrowser();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('asks before running tshark, analyses nothing on "Cancel", and analyses after "Analyze"', async function () {
+    workspace = workspaceWithCapture(sharedCapture(this, 'teams.pcap'));
+    server = await startCodeServer({ entry: installCodeServer(), install: [await packagedExtension()], untrusted: true });
+    const browser = await openBrowser(server.root);
+    closeBrowser = () => browser.context.close();
+    const { page } = browser;
+    await page.goto(workbenchUrl(server, workspace));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    await runQuickOpen(page, 'teams.pcap');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    assert.match(await dialog.innerText(), /This workspace is not trusted\. Run tshark on teams\.pcap\?/);
+    await page.screenshot({ path: join(RESULTS, 'untrusted-consent.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    const view = analysisView(page);
+    await view.locator('.status-error').waitFor({ timeout: 30_000 });
+    assert.match(await view.locator('.status-error').innerText(), /not analysed: the workspace is not trusted/);
+    assert.equal(await view.locator('h1', { hasText: 'Teamshark report' }).count(), 0);
+
+    await view.getByRole('button', { name: 'Re-analyze' }).click();
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Analyze' }).click();
+    await view.locator('h1', { hasText: 'Teamshark report' }).waitFor({ timeout: 120_000 });
   });
 });
 

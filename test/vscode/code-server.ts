@@ -28,7 +28,8 @@ export function installCodeServer(): string {
   return join(prefix, 'node_modules/code-server/out/node/entry.js');
 }
 
-export async function startCodeServer(options: { entry: string; install?: string[] }): Promise<CodeServer> {
+/** By default every folder is trusted; with `untrusted` folders open in restricted mode. */
+export async function startCodeServer(options: { entry: string; install?: string[]; untrusted?: boolean }): Promise<CodeServer> {
   const root = mkdtempSync(join(tmpdir(), 'teamshark-code-server-'));
   const home = join(root, 'home');
   const userData = join(root, 'user-data');
@@ -43,7 +44,9 @@ export async function startCodeServer(options: { entry: string; install?: string
       'workbench.enableExperiments': false,
       'telemetry.telemetryLevel': 'off',
       'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': options.untrusted === true,
+      // Restricted mode without the startup dialog: the folder is simply not trusted.
+      'security.workspace.trust.startupPrompt': 'never',
     }),
   );
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache') };
@@ -53,7 +56,7 @@ export async function startCodeServer(options: { entry: string; install?: string
   const port = await freePort();
   const server: ChildProcess = spawn(
     process.execPath,
-    [options.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...common],
+    [options.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...common],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
