@@ -8,16 +8,17 @@ import { pickCapture, reportFailure } from '../capture-picker.js';
 
 /**
  * "Teamshark: Export report as Markdown": the CLI's Markdown report, with its packets-per-second chart
- * written beside it, where the user chooses; then opens it.
+ * written beside it, where the user chooses (or at `target`, for keybindings and other extensions); then
+ * opens it.
  */
 export function registerExportMarkdownCommand(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
-  return vscode.commands.registerCommand('teamshark.exportMarkdown', async (given?: unknown) => {
+  return vscode.commands.registerCommand('teamshark.exportMarkdown', async (given?: unknown, target?: vscode.Uri) => {
     const capture = await pickCapture(editor, given);
     if (!capture) return undefined;
     try {
       const report = await store.analyze(capture);
       const name = basename(capture.fsPath).replace(/\.(pcapng|pcap|cap)$/i, '');
-      const target = await vscode.window.showSaveDialog({
+      target ??= await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.joinPath(capture, '..', `${name}.teamshark.md`),
         filters: { Markdown: ['md'] },
         title: 'Teamshark: export the report as Markdown',

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { copyFileSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRunning, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
 
@@ -54,6 +54,23 @@ describe('Teamshark in the extension host', () => {
     assert.deepEqual(api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label), ['Frame 312', 'Frame 333']);
     await vscode.commands.executeCommand('teamshark.copyFilter', domain);
     assert.equal(await vscode.env.clipboard.readText(), 'dns.qry.name == "config.teams.microsoft.com"');
+  });
+
+  it('"Export report as Markdown" writes the report and its chart; "Compare captures…" opens one column per capture', async () => {
+    const folder = join(workspaceFolder().fsPath, 'export');
+    mkdirSync(folder, { recursive: true });
+    const target = vscode.Uri.file(join(folder, 'teams.md'));
+    await vscode.commands.executeCommand('teamshark.exportMarkdown', sharedCapture('teams.pcap'), target);
+    const markdown = readFileSync(target.fsPath, 'utf8');
+    assert.match(markdown, /^# Teamshark report: .*teams\.pcap/);
+    assert.match(markdown, /!\[Packets per second by protocol\]\(teams\.packets-per-second\.svg\)/);
+    assert.ok(existsSync(join(folder, 'teams.packets-per-second.svg')));
+    rmSync(folder, { recursive: true, force: true });
+
+    const captures = ['teams.pcap', 'teams-activities/audio-lan-K1AE.pcapng'].map(sharedCapture);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('teamshark.compare', captures);
+    assert.equal(document?.languageId, 'markdown');
+    assert.match(document!.getText(), /\| Activity \| chat \| audio \|/);
   });
 
   it('serves an unchanged capture from the cache and analyses a changed one again', async () => {
