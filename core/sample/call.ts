@@ -3,7 +3,7 @@ import { rtcpCompound, rtpPacket, type ReportBlock } from './rtp.js';
 import type { Session } from './session.js';
 import { ATTRIBUTE, CLASS, METHOD, addressValue, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
 import { uint16s, uint32 } from './bytes.js';
-import type { MediaKind } from './truth.js';
+import { endpointText, type MediaKind } from './truth.js';
 
 /**
  * A Teams call on the wire: connectivity checks (STUN Binding with ICE attributes), relay allocations
@@ -83,8 +83,8 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
   }));
 
   const truth = session.truth;
-  truth.relays.add(`${relay.ip}:${relay.port}`);
-  truth.finding(`turn-allocation/${relay.ip}:${relay.port}`);
+  truth.relays.add(endpointText(relay.ip, relay.port));
+  truth.finding(`turn-allocation/${endpointText(relay.ip, relay.port)}`);
   if (publicAddress.ip !== local.ip) {
     truth.publicAddresses.add(publicAddress.ip);
     truth.finding(`nat-mapped-address/${publicAddress.ip}`);

@@ -6,7 +6,7 @@ import { SeededRandom } from './random.js';
 import { SSDP_GROUP, ssdpMSearch } from './ssdp.js';
 import { CHROMIUM_CLIENT, TlsSession, type TlsServer } from './tls-session.js';
 import { VERSION, clientHello, serverHello } from './tls.js';
-import { TruthRecorder, type SampleTruth } from './truth.js';
+import { TruthRecorder, endpointText, type SampleTruth } from './truth.js';
 
 export interface SessionOptions {
   seed: number;
@@ -16,6 +16,8 @@ export interface SessionOptions {
   vlanId?: number;
   interfaces?: CaptureOptions['interfaces'];
   interfaceFor?: CaptureOptions['interfaceFor'];
+  /** More addresses of the capturing host (another interface). */
+  otherClients?: readonly string[];
 }
 
 export interface Lookup {
@@ -43,10 +45,12 @@ export class Session {
   readonly random: SeededRandom;
   readonly capture: CaptureBuilder;
   readonly truth = new TruthRecorder();
-  readonly client: string;
+  /** The address the next steps send from (see `as`). */
+  client: string;
   readonly start: Date;
   private authority?: CertificateAuthority;
   private nextEphemeralPort: number;
+  private dnssecAsked = false;
 
   constructor(readonly options: SessionOptions) {
     this.random = new SeededRandom(options.seed);
@@ -54,12 +58,23 @@ export class Session {
     this.start = new Date(CAPTURE_START + (options.seed % 86_400) * 1000);
     this.capture = new CaptureBuilder(this.random.fork('capture'), {
       link: options.link,
-      clientAddresses: [options.client],
+      clientAddresses: [options.client, ...(options.otherClients ?? [])],
       vlanId: options.vlanId,
       interfaces: options.interfaces,
       interfaceFor: options.interfaceFor,
     });
     this.nextEphemeralPort = this.random.int(50100, 60000);
+  }
+
+  /** Runs `steps` from another address of the capturing host. */
+  as(address: string, steps: () => void): void {
+    const previous = this.client;
+    this.client = address;
+    try {
+      steps();
+    } finally {
+      this.client = previous;
+    }
   }
 
   /** Windows hands out ephemeral ports one after the other. */
@@ -83,10 +98,10 @@ export class Session {
     this.capture.udp(answered, resolver, from, dnsResponse(question, this.answer(lookup)), 'dns');
 
     const aliases = lookup.aliases ?? [];
-    for (const name of [lookup.name, ...aliases]) this.truth.dnsNames.add(name);
+    this.truth.lookedUp(lookup.name, aliases, lookup.addresses);
     if (aliases.length) this.truth.finding(`dns-cname-chain/${lookup.name.toLowerCase()}`);
     this.truth.finding('dns-cleartext');
-    this.truth.finding(lookup.dnssec ? 'dnssec-used' : 'dnssec-absent');
+    this.dnssecAsked ||= lookup.dnssec === true;
     return answered;
   }
 
@@ -124,6 +139,7 @@ export class Session {
     this.authority ??= new CertificateAuthority(this.random.fork('certificates'), this.start);
     const session = new TlsSession({ capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port() }, server, time);
     const truth = this.truth;
+    if (server.established) return session;
     truth.tlsVersions.add(server.version);
     truth.selectedSuites.add(server.cipherSuite);
     if (server.sni) truth.serverNames.add(server.sni);
@@ -133,6 +149,24 @@ export class Session {
     if (session.client.recordVersion < VERSION[server.version]) truth.finding('tls-record-version-is-not-negotiated');
     if (server.certificate.notAfter < this.start && server.version !== 'TLS 1.3') truth.finding('tls-certificate-expired/');
     return session;
+  }
+
+  /** DNS over TLS (RFC 7858): a TLS 1.3 connection to a resolver's port 853 carrying a few lookups. */
+  dnsOverTls(time: number, resolver: { ip: string; sni: string }): number {
+    const connection = this.tls(time, { ...resolver, port: 853, version: 'TLS 1.3', cipherSuite: 0x1301, certificate: this.certificate(resolver.sni, [resolver.sni]) });
+    let t = connection.ready;
+    for (let i = 0; i < 3; i++) t = connection.exchange(t + 0.2, this.random.int(40, 70), this.random.int(80, 200), 0.005);
+    this.truth.finding(`dns-over-tls/${endpointText(resolver.ip, 853)}`);
+    return connection.close(t + 1);
+  }
+
+  /** DNS over HTTPS (RFC 8484): HTTP/2 over TLS 1.3 to a public resolver's name. */
+  dnsOverHttps(time: number, resolver: { ip: string; sni: string }): number {
+    const connection = this.tls(time, { ...resolver, version: 'TLS 1.3', cipherSuite: 0x1301, certificate: this.certificate(resolver.sni, [resolver.sni]) });
+    let t = connection.ready;
+    for (let i = 0; i < 3; i++) t = connection.exchange(t + 0.3, this.random.int(120, 200), this.random.int(150, 400), 0.008);
+    this.truth.finding(`dns-over-https/${resolver.sni}`);
+    return connection.close(t + 1);
   }
 
   /**
@@ -188,6 +222,8 @@ export class Session {
     const built = this.capture.build(this.epoch(), 'Teamshark sample writer', `Teamshark sample scenario "${name}" (seed ${this.options.seed}): synthetic traffic, not a recording`);
     const linkType = this.options.link === 'linux-sll' ? 'Linux cooked-mode capture v1' : 'Ethernet';
     for (const stack of built.stacks) this.truth.ipVersions.add(stack.includes(':ipv6:') ? 6 : 4);
+    if (this.truth.present.has('dns-cleartext')) this.truth.finding(this.dnssecAsked ? 'dnssec-used' : 'dnssec-absent');
+    this.truth.absent.add(this.dnssecAsked ? 'dnssec-absent' : 'dnssec-used');
     return { pcapng: built.pcapng, stacks: built.stacks, truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType) };
   }
 }

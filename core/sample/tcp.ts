@@ -23,6 +23,17 @@ const TURNAROUND = 0.00005;
 
 export type Side = 'client' | 'server';
 
+/** Application messages written back to back into the byte stream. */
+export interface Messages {
+  data: Buffer;
+  /** The protocol tshark decodes them as (frame.protocols). */
+  application: string;
+  /** Offsets in `data` where each message ends. */
+  ends: readonly number[];
+  /** Length of a message's header (the part that says how long it is). */
+  headerBytes: number;
+}
+
 /**
  * One TCP connection as the client's capture shows it: the three-way handshake, data cut into MSS-sized
  * segments with sequence and acknowledgement numbers that add up, an ACK for every second segment, and the
@@ -63,28 +74,30 @@ export class TcpConnection {
   }
 
   /**
-   * Sends `data` from one side at `time` (when the client captures it). `pduEnds` are the offsets in `data`
-   * where a message of `application` ends.
-   * Returns when the last segment was captured.
+   * Sends an application's messages from one side at `time` (when the client captures them), cut into
+   * segments. With `answered`, the peer's reply follows at once and carries the ACK for the last segment (no
+   * separate ACK). Returns when the last segment was captured.
    */
-  send(time: number, from: Side, data: Buffer, application: string, pduEnds: readonly number[]): number {
+  send(time: number, from: Side, messages: Messages, answered = false): number {
+    const { data, application, ends, headerBytes } = messages;
     const to: Side = from === 'client' ? 'server' : 'client';
     let t = this.after(time);
     const segmentTime = (bytes: number) => ((bytes + 54) * 8) / this.options.bitsPerSecond;
     // The peer's ACK for a segment the client sent is captured one RTT later; the client's ACK for a segment
     // that arrived is captured right after it.
     const ackDelay = from === 'client' ? this.rtt : TURNAROUND;
-    const pduStarts = [0, ...pduEnds.slice(0, -1)];
+    const starts = [0, ...ends.slice(0, -1)];
     let last = t;
     for (let offset = 0, index = 0; offset < data.length; offset += this.mss, index++) {
       const chunk = data.subarray(offset, offset + this.mss);
       const end = offset + chunk.length;
-      // tshark hands a segment to the application's dissector when a message ends in it or starts in it.
-      const dissected = pduEnds.some((e) => e > offset && e <= end) || pduStarts.some((s) => s >= offset && s < end);
+      // tshark hands a segment to the application's dissector when a message ends in it, or when it holds
+      // part of a message's header (the dissector reads the header to learn how much more it needs).
+      const dissected = ends.some((e) => e > offset && e <= end) || starts.some((s) => s < end && s + headerBytes > offset);
       this.segment(t, from, ACK | (end === data.length ? PSH : 0), chunk, dissected ? application : '');
       this.next[from] += chunk.length;
       last = t;
-      if (index % 2 === 1 || end === data.length) this.segment(t + ackDelay, to, ACK, Buffer.alloc(0), '');
+      if (end === data.length ? !answered : index % 2 === 1) this.segment(t + ackDelay, to, ACK, Buffer.alloc(0), '');
       t += segmentTime(chunk.length);
     }
     return last;

@@ -60,8 +60,10 @@ export interface TlsServer {
   client?: ClientProfile;
   /** Round-trip time to the server. */
   rtt?: number;
-  /** Client source port; by default the next ephemeral one. */
-  clientPort?: number;
+  /** The connection was open before the capture began: no TCP or TLS handshake is seen. */
+  established?: boolean;
+  /** Link rate of the path, in bit/s (paces bulk transfers). */
+  bitsPerSecond?: number;
 }
 
 export interface TlsContext {
@@ -76,6 +78,9 @@ const GREASE_VALUES = Array.from({ length: 16 }, (_, i) => i * 0x1010 + 0x0a0a);
 /** Bytes AEAD protection adds to a TLS 1.3 record: content type, 16-byte tag. */
 const TLS13_RECORD_OVERHEAD = 17;
 const SERVER_THINK_TIME = 0.004;
+const RECORD_HEADER_BYTES = 5;
+/** Windows delays an ACK up to 200 ms, hoping to send it with data. */
+const DELAYED_ACK = 0.2;
 
 /**
  * A TLS connection over TCP, from the SYN through the handshake (ClientHello, the server's flight with its
@@ -96,25 +101,24 @@ export class TlsSession {
   ) {
     const { capture, random } = context;
     this.client = server.client ?? CHROMIUM_CLIENT;
-    const clientEnd: Endpoint = { ip: context.client, port: server.clientPort ?? context.nextPort() };
-    this.connection = capture.tcp(clientEnd, { ip: server.ip, port: server.port ?? 443 }, { rtt: server.rtt ?? random.between(0.012, 0.03) });
+    const clientEnd: Endpoint = { ip: context.client, port: context.nextPort() };
+    this.connection = capture.tcp(clientEnd, { ip: server.ip, port: server.port ?? 443 }, { rtt: server.rtt ?? random.between(0.012, 0.03), ...(server.bitsPerSecond ? { bitsPerSecond: server.bitsPerSecond } : {}) });
     this.recordVersion = server.version === 'TLS 1.3' ? VERSION['TLS 1.2'] : VERSION[server.version];
-    let t = this.connection.open(time);
-    t = this.handshake(t + 0.0002);
-    this.ready = t;
+    this.ready = server.established ? time : this.handshake(this.connection.open(time) + 0.0002);
   }
 
   /** The client sends `request` bytes of application data; after `think` seconds the server answers `response` bytes. */
   exchange(time: number, request: number, response: number, think = 0.03): number {
-    let t = this.applicationData(time, 'client', request);
+    // A reply within the delayed-ACK timeout carries the ACK of the request.
+    let t = this.applicationData(time, 'client', request, response > 0 && think < DELAYED_ACK);
     if (response > 0) t = this.applicationData(t + this.connection.rtt + think, 'server', response);
     return t;
   }
 
   /** Encrypted application data: records of at most 16 kB, each with the cipher's overhead on top. */
-  applicationData(time: number, from: Side, bytes: number): number {
+  applicationData(time: number, from: Side, bytes: number, answered = false): number {
     const payload = this.context.random.bytes(bytes + this.overhead());
-    return this.sendRecords(time, from, records(CONTENT.applicationData, this.recordVersion, payload));
+    return this.sendRecords(time, from, records(CONTENT.applicationData, this.recordVersion, payload), answered);
   }
 
   /** close_notify (encrypted, so an opaque alert record), then the FIN exchange. */
@@ -176,10 +180,10 @@ export class TlsSession {
     return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...records(CONTENT.handshake, version, random.bytes(this.finishedLength()))]);
   }
 
-  private sendRecords(time: number, from: Side, list: readonly Buffer[]): number {
+  private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false): number {
     let end = 0;
     const ends = list.map((r) => (end += r.length));
-    return this.connection.send(time, from, Buffer.concat(list), 'tls', ends);
+    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered);
   }
 
   /** An encrypted Finished: 12 bytes of verify data in the negotiated cipher's record protection. */

@@ -2,7 +2,8 @@ import { allocateRelay, connectivityChecks, mediaStream } from '../call.js';
 import type { Endpoint } from '../capture.js';
 import type { Session } from '../session.js';
 import type { MediaKind } from '../truth.js';
-import { PUBLIC_ADDRESS, RELAY, RELAY_PORT, SERVICES, connect, endpoint, resolve } from './common.js';
+import { isIpv6 } from '../ip.js';
+import { PUBLIC_ADDRESS, RELAY_PORT, addressOf, connect, endpoint, resolve } from './common.js';
 
 /** Client media ports in Teams' QoS ranges: audio 50000–50019, video 50020–50039, screen sharing 50040–50059. */
 export const MEDIA_PORTS: Record<MediaKind, number> = { audio: 50010, video: 50030, 'screen-sharing': 50050 };
@@ -33,10 +34,12 @@ export function hangUp(session: Session, time: number): number {
  * both ways (screen sharing only from the client) through it.
  */
 export function relayedCall(session: Session, time: number, kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[]): number {
-  session.lookup(time, SERVICES.relay.lookup);
-  const relay = endpoint(RELAY, RELAY_PORT);
+  resolve(session, time, 'relay');
+  const relay = endpoint(addressOf(session, 'relay'), RELAY_PORT);
+  // Behind the IPv4 NAT the relay sees the client's public address; over IPv6 it sees the client itself.
+  const seenAs = (port: number) => (isIpv6(session.client) ? endpoint(session.client, port) : endpoint(PUBLIC_ADDRESS, port + 11000));
   let t = time + 0.05;
-  for (const { kind } of kinds) t = allocateRelay(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, endpoint(PUBLIC_ADDRESS, MEDIA_PORTS[kind] + 11000), kind);
+  for (const { kind } of kinds) t = allocateRelay(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, seenAs(MEDIA_PORTS[kind]), kind);
   session.truth.finding('call-phase/setup');
   let end = t;
   for (const { kind, start, duration, both } of kinds) {
