@@ -1,5 +1,5 @@
 import forge from 'node-forge';
-import type { SeededRandom } from './random.js';
+import { SeededRandom } from './random.js';
 import { generateRsaKeyPair } from './rsa.js';
 
 /**
@@ -23,15 +23,25 @@ interface Authority {
 
 const DAY_MS = 86_400_000;
 
+const authorities = new Map<string, CertificateAuthority>();
+
 export class CertificateAuthority {
   private readonly issuer: Authority;
   private readonly issuerDer: Buffer;
   private readonly serverKeys: forge.pki.rsa.KeyPair;
 
-  constructor(
-    private readonly random: SeededRandom,
-    captureStart: Date,
-  ) {
+  /**
+   * The authority of one seed, made once per process: its keys take a prime search, and it depends on the
+   * seed alone, so every scenario written with that seed shares it.
+   */
+  static forSeed(seed: number, captureStart: Date): CertificateAuthority {
+    const key = `${seed}/${captureStart.toISOString()}`;
+    let authority = authorities.get(key);
+    if (!authority) authorities.set(key, (authority = new CertificateAuthority(new SeededRandom(`certificates/${seed}`), captureStart)));
+    return authority;
+  }
+
+  private constructor(random: SeededRandom, captureStart: Date) {
     const rootKeys = generateRsaKeyPair(random);
     const rootName = [
       { shortName: 'C', value: 'US' },
@@ -39,7 +49,7 @@ export class CertificateAuthority {
       { shortName: 'OU', value: 'www.digicert.com' },
       { shortName: 'CN', value: 'DigiCert Global Root G2' },
     ];
-    const root = this.sign(rootName, rootName, rootKeys.publicKey, rootKeys.privateKey, new Date('2013-08-01T12:00:00Z'), new Date('2038-01-15T12:00:00Z'), caExtensions());
+    const root = sign(random, rootName, rootName, rootKeys.publicKey, rootKeys.privateKey, new Date('2013-08-01T12:00:00Z'), new Date('2038-01-15T12:00:00Z'), caExtensions());
     const issuerKeys = generateRsaKeyPair(random);
     const issuerName = [
       { shortName: 'C', value: 'US' },
@@ -47,7 +57,7 @@ export class CertificateAuthority {
       { shortName: 'CN', value: 'Microsoft Azure RSA TLS Issuing CA 03' },
     ];
     const issued = new Date(captureStart.getTime() - 700 * DAY_MS);
-    const issuer = this.sign(issuerName, rootName, issuerKeys.publicKey, rootKeys.privateKey, issued, new Date(issued.getTime() + 1800 * DAY_MS), [
+    const issuer = sign(random, issuerName, rootName, issuerKeys.publicKey, rootKeys.privateKey, issued, new Date(issued.getTime() + 1800 * DAY_MS), [
       ...caExtensions(0),
       { name: 'authorityKeyIdentifier', keyIdentifier: root.generateSubjectKeyIdentifier().getBytes() },
     ]);
@@ -57,8 +67,8 @@ export class CertificateAuthority {
     this.serverKeys = generateRsaKeyPair(random);
   }
 
-  /** DER bytes of the server's certificate and of the issuing CA's, as a server sends them. */
-  chain(server: ServerCertificate): Buffer[] {
+  /** DER bytes of the server's certificate (its serial number drawn from `random`) and of the issuing CA's, as a server sends them. */
+  chain(server: ServerCertificate, random: SeededRandom): Buffer[] {
     const subject = [
       { shortName: 'C', value: 'US' },
       { shortName: 'ST', value: 'WA' },
@@ -66,7 +76,7 @@ export class CertificateAuthority {
       { shortName: 'O', value: server.organization ?? 'Microsoft Corporation' },
       { shortName: 'CN', value: server.commonName },
     ];
-    const leaf = this.sign(subject, this.issuer.certificate.subject.attributes, this.serverKeys.publicKey, this.issuer.keys.privateKey, server.notBefore, server.notAfter, [
+    const leaf = sign(random, subject, this.issuer.certificate.subject.attributes, this.serverKeys.publicKey, this.issuer.keys.privateKey, server.notBefore, server.notAfter, [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
@@ -83,30 +93,31 @@ export class CertificateAuthority {
     digest.update(data.toString('binary'));
     return Buffer.from(this.serverKeys.privateKey.sign(digest), 'binary');
   }
+}
 
-  private sign(
-    subject: forge.pki.CertificateField[],
-    issuer: forge.pki.CertificateField[],
-    publicKey: forge.pki.rsa.PublicKey,
-    signer: forge.pki.rsa.PrivateKey,
-    notBefore: Date,
-    notAfter: Date,
-    extensions: object[],
-  ): forge.pki.Certificate {
-    const certificate = forge.pki.createCertificate();
-    certificate.publicKey = publicKey;
-    // A positive 16-byte serial number (RFC 5280 §4.1.2.2).
-    const serial = this.random.bytes(16);
-    serial[0] = (serial[0]! & 0x7f) | 0x10;
-    certificate.serialNumber = serial.toString('hex');
-    certificate.validity.notBefore = notBefore;
-    certificate.validity.notAfter = notAfter;
-    certificate.setSubject(subject);
-    certificate.setIssuer(issuer);
-    certificate.setExtensions(extensions);
-    certificate.sign(signer, forge.md.sha256.create());
-    return certificate;
-  }
+function sign(
+  random: SeededRandom,
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+  publicKey: forge.pki.rsa.PublicKey,
+  signer: forge.pki.rsa.PrivateKey,
+  notBefore: Date,
+  notAfter: Date,
+  extensions: object[],
+): forge.pki.Certificate {
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = publicKey;
+  // A positive 16-byte serial number (RFC 5280 §4.1.2.2).
+  const serial = random.bytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x10;
+  certificate.serialNumber = serial.toString('hex');
+  certificate.validity.notBefore = notBefore;
+  certificate.validity.notAfter = notAfter;
+  certificate.setSubject(subject);
+  certificate.setIssuer(issuer);
+  certificate.setExtensions(extensions);
+  certificate.sign(signer, forge.md.sha256.create());
+  return certificate;
 }
 
 function caExtensions(pathLength?: number): object[] {

@@ -136,7 +136,7 @@ export class Session {
 
   /** A TLS connection over TCP (handshake done when it returns; see TlsSession.ready). */
   tls(time: number, server: TlsServer): TlsSession {
-    this.authority ??= new CertificateAuthority(this.random.fork('certificates'), this.start);
+    this.authority ??= CertificateAuthority.forSeed(this.options.seed, this.start);
     const session = new TlsSession({ capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port() }, server, time);
     const truth = this.truth;
     if (server.established) return session;

@@ -149,7 +149,7 @@ export class TlsSession {
     const sessionId = random.bytes(32);
     const alpn = client.alpn?.[0];
     const hello2 = serverHello({ random: serverRandom, sessionId, cipherSuite: server.cipherSuite, version: VERSION[server.version], keyShare: tls13 ? random.bytes(32) : undefined, alpn });
-    const chain = authority.chain(server.certificate);
+    const chain = authority.chain(server.certificate, random);
     if (tls13) {
       // EncryptedExtensions, Certificate, CertificateVerify and Finished travel as application data.
       const encryptedFlight = 6 + chain.reduce((n, der) => n + der.length + 5, 11) + 264 + 36 + TLS13_RECORD_OVERHEAD;
