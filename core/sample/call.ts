@@ -12,7 +12,7 @@ import { endpointText, type MediaKind } from './truth.js';
  * video PT 122 at 90 kHz with frames split over packets.
  */
 
-/** MS-TURN's MAGIC-COOKIE attribute value ([MS-TURN] 2.2.2.9) and MS-VERSION 6 (multiplexed TURN over UDP and TCP). */
+/** MS-TURN's MAGIC-COOKIE attribute value and MS-VERSION 6 (multiplexed TURN over UDP and TCP). */
 const MS_TURN_COOKIE = 0x72c64bc6;
 const MS_VERSION = 6;
 const MS_APP_ID = 2;
@@ -39,7 +39,7 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
   send((t += rtt), relay, local, stunMessage({ method: METHOD.binding, class: CLASS.success, transactionId: binding, attributes: [[ATTRIBUTE.xorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, binding)]], fingerprint: true }));
 
   const microsoft: Attribute[] = [
-    [0x000f, uint32(MS_TURN_COOKIE)],
+    [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
     [ATTRIBUTE.msAppId, uint32(MS_APP_ID)],
     [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
     [ATTRIBUTE.bandwidth, uint32(kind === 'audio' ? 200 : 12000)],
@@ -52,7 +52,7 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     method: METHOD.allocate,
     class: CLASS.error,
     transactionId: first,
-    attributes: [[0x000f, uint32(MS_TURN_COOKIE)], [ATTRIBUTE.msVersion, uint32(MS_VERSION)], [ATTRIBUTE.errorCode, errorCodeValue(401, 'Unauthorized')], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
+    attributes: [[ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)], [ATTRIBUTE.msVersion, uint32(MS_VERSION)], [ATTRIBUTE.errorCode, errorCodeValue(401, 'Unauthorized')], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
   }));
 
   const username = random.bytes(24).toString('base64');
@@ -71,12 +71,12 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     class: CLASS.success,
     transactionId: second,
     attributes: [
-      [0x000f, uint32(MS_TURN_COOKIE)],
+      [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
       [ATTRIBUTE.lifetime, uint32(RELAY_LIFETIME)],
-      // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in XOR-MAPPED-ADDRESS (0x8020).
+      // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in its XOR-MAPPED-ADDRESS.
       [ATTRIBUTE.mappedAddress, addressValue(relayed.ip, relayed.port)],
       [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
-      [0x8020, addressValue(publicAddress.ip, publicAddress.port, second)],
+      [ATTRIBUTE.msXorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, second)],
       [ATTRIBUTE.msSequenceNumber, Buffer.concat([random.bytes(20), uint32(1)])],
     ],
     integrityKey: key,
@@ -205,7 +205,8 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   }
 
   const id = `0x${ssrc.toString(16).padStart(8, '0')}`;
-  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType: spec.kind === 'audio' ? AUDIO.payloadType : VIDEO.payloadType });
+  const payloadType = spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
+  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType });
   session.truth.activities.add(spec.kind === 'screen-sharing' ? 'screenshare' : spec.kind);
   session.truth.finding(`media-stream/${id}`);
   session.truth.finding(`call-path/${spec.path}`);

@@ -3,7 +3,7 @@ import { addressBytes } from './ip.js';
 
 /** DNS messages (RFC 1035) with EDNS(0) (RFC 6891) and the DNSSEC bits (DO, AD; RFC 4035), names compressed. */
 
-export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, AAAA: 28, OPT: 41, RRSIG: 46, HTTPS: 65 } as const;
+export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, AAAA: 28, OPT: 41, RRSIG: 46 } as const;
 const CLASS_IN = 1;
 const EDNS_UDP_SIZE = 1232;
 const FLAG_QR = 0x8000;
@@ -55,13 +55,6 @@ export function dnsQuery(question: DnsQuestion): Buffer {
 
 export function dnsResponse(question: DnsQuestion, answer: DnsAnswer): Buffer {
   return encodeMessage(question, FLAG_QR | FLAG_RD | FLAG_RA | (answer.authenticated ? FLAG_AD : 0), answer);
-}
-
-/** A message with a DNS-over-TCP (and DoT) two-byte length prefix (RFC 1035 §4.2.2). */
-export function withLengthPrefix(message: Buffer): Buffer {
-  const prefix = Buffer.alloc(2);
-  prefix.writeUInt16BE(message.length);
-  return Buffer.concat([prefix, message]);
 }
 
 function encodeMessage(question: DnsQuestion, flags: number, { answers, authority = [] }: DnsAnswer): Buffer {

@@ -24,8 +24,6 @@ const BLOCK_ENHANCED_PACKET = 0x00000006;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPTION_END = 0;
 const OPTION_COMMENT = 1;
-const SHB_HARDWARE = 2;
-const SHB_OS = 3;
 const SHB_USER_APPLICATION = 4;
 const IF_NAME = 2;
 const IF_DESCRIPTION = 3;
@@ -50,11 +48,7 @@ function sectionHeader(application: string, comment: string | undefined): Buffer
   body.writeUInt16LE(1, 4);
   body.writeUInt16LE(0, 6);
   body.writeBigInt64LE(-1n, 8); // section length not specified
-  const options: [number, Buffer][] = [
-    [SHB_HARDWARE, Buffer.from('generated')],
-    [SHB_OS, Buffer.from('generated')],
-    [SHB_USER_APPLICATION, Buffer.from(application)],
-  ];
+  const options: [number, Buffer][] = [[SHB_USER_APPLICATION, Buffer.from(application)]];
   if (comment) options.unshift([OPTION_COMMENT, Buffer.from(comment)]);
   return block(BLOCK_SECTION_HEADER, Buffer.concat([body, encodeOptions(options)]));
 }

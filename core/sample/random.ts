@@ -67,10 +67,6 @@ export class SeededRandom {
   bigint(bits: number): bigint {
     return BigInt(`0x${this.bytes(Math.ceil(bits / 8)).toString('hex')}`) & ((1n << BigInt(bits)) - 1n);
   }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.float() * items.length)]!;
-  }
 }
 
 function rotl(value: number, bits: number): number {

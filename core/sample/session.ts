@@ -4,8 +4,8 @@ import { TYPE, dnsQuery, dnsResponse, type DnsQuestion, type ResourceRecord, typ
 import { clientInitial, serverInitial, shortHeaderPacket, transportParameters } from './quic.js';
 import { SeededRandom } from './random.js';
 import { SSDP_GROUP, ssdpMSearch } from './ssdp.js';
-import { CHROMIUM_CLIENT, TlsSession, type TlsServer } from './tls-session.js';
-import { VERSION, clientHello, serverHello } from './tls.js';
+import { TlsSession, type TlsServer } from './tls-session.js';
+import { VERSION, clientHello, greaseValue, serverHello } from './tls.js';
 import { TruthRecorder, endpointText, type SampleTruth } from './truth.js';
 
 export interface SessionOptions {
@@ -188,7 +188,7 @@ export class Session {
       alpn: ['h3'],
       versions: [VERSION['TLS 1.3']],
       keyShare: random.bytes(32),
-      grease: CHROMIUM_CLIENT.grease ? 0x3a3a : undefined,
+      grease: greaseValue(random),
       quicTransportParameters: transportParameters(clientId),
     });
     this.capture.udp(time, from, to, clientInitial({ originalDestinationId, destinationId: originalDestinationId, sourceId: clientId, packetNumber: 0, crypto: hello }), 'quic:tls');

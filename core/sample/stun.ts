@@ -9,8 +9,8 @@ import { addressBytes, isIpv6 } from './ip.js';
  */
 
 const MAGIC_COOKIE = 0x2112a442;
-export const METHOD = { binding: 0x001, allocate: 0x003, refresh: 0x004, createPermission: 0x008 } as const;
-export const CLASS = { request: 0x000, indication: 0x010, success: 0x100, error: 0x110 } as const;
+export const METHOD = { binding: 0x001, allocate: 0x003 } as const;
+export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
 
 export const ATTRIBUTE = {
   mappedAddress: 0x0001,
@@ -18,17 +18,16 @@ export const ATTRIBUTE = {
   messageIntegrity: 0x0008,
   errorCode: 0x0009,
   lifetime: 0x000d,
+  /** MS-TURN's own MAGIC-COOKIE attribute ([MS-TURN] 2.2.2.9), besides the header's cookie. */
+  msMagicCookie: 0x000f,
   bandwidth: 0x0010,
-  xorPeerAddress: 0x0012,
   realm: 0x0014,
   nonce: 0x0015,
-  xorRelayedAddress: 0x0016,
-  requestedTransport: 0x0019,
   xorMappedAddress: 0x0020,
+  /** XOR-MAPPED-ADDRESS under the code MS-TURN uses (an early draft's). */
+  msXorMappedAddress: 0x8020,
   priority: 0x0024,
-  useCandidate: 0x0025,
   msVersion: 0x8008,
-  software: 0x8022,
   fingerprint: 0x8028,
   iceControlled: 0x8029,
   iceControlling: 0x802a,

@@ -10,6 +10,7 @@ import {
   changeCipherSpec,
   clientHello,
   clientKeyExchange,
+  greaseValue,
   records,
   serverHello,
   serverHelloDone,
@@ -74,7 +75,6 @@ export interface TlsContext {
   nextPort: () => number;
 }
 
-const GREASE_VALUES = Array.from({ length: 16 }, (_, i) => i * 0x1010 + 0x0a0a);
 /** Bytes AEAD protection adds to a TLS 1.3 record: content type, 16-byte tag. */
 const TLS13_RECORD_OVERHEAD = 17;
 const SERVER_THINK_TIME = 0.004;
@@ -131,7 +131,7 @@ export class TlsSession {
     const { random, authority } = this.context;
     const { server, client } = this;
     const tls13 = server.version === 'TLS 1.3';
-    const grease = client.grease ? random.pick(GREASE_VALUES) : undefined;
+    const grease = client.grease ? greaseValue(random) : undefined;
     const hello = clientHello({
       random: random.bytes(32),
       sessionId: client.versions ? random.bytes(32) : Buffer.alloc(0),

@@ -1,4 +1,5 @@
 import { uint16s } from './bytes.js';
+import type { SeededRandom } from './random.js';
 
 /** TLS records and handshake messages (RFC 5246, RFC 8446): what goes on the wire up to the encrypted part. */
 
@@ -75,10 +76,23 @@ export function clientHello(o: ClientHelloOptions): Buffer {
     extensions.push([EXTENSION.supportedVersions, vector(1, uint16s([...(o.grease !== undefined ? [o.grease] : []), ...o.versions]))]);
   }
   if (o.quicTransportParameters) extensions.push([EXTENSION.quicTransportParameters, o.quicTransportParameters]);
-  if (o.grease !== undefined) extensions.push([(o.grease + 0x1010) & 0xffff, Buffer.from([0])]);
+  if (o.grease !== undefined) extensions.push([nextGrease(o.grease), Buffer.from([0])]);
   const suites = [...(o.grease !== undefined ? [o.grease] : []), ...o.cipherSuites];
   const body = Buffer.concat([uint16s([o.legacyVersion ?? VERSION['TLS 1.2']]), o.random, vector(1, o.sessionId), vector(2, uint16s(suites)), Buffer.from([1, 0]), encodeExtensions(extensions)]);
   return handshake(HANDSHAKE.clientHello, body);
+}
+
+/** GREASE values (RFC 8701) are 0x?a?a with the same nibble twice. */
+export function greaseValue(random: SeededRandom): number {
+  return greaseWithNibble(random.int(0, 15));
+}
+
+function nextGrease(value: number): number {
+  return greaseWithNibble(((value >> 12) + 1) & 0xf);
+}
+
+function greaseWithNibble(nibble: number): number {
+  return (nibble << 12) | 0x0a00 | (nibble << 4) | 0x0a;
 }
 
 export function serverHello(o: ServerHelloOptions): Buffer {
