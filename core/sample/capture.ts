@@ -29,8 +29,8 @@ export interface TransportOptions {
 }
 
 interface PendingPacket {
-  /** Microseconds since the capture's start. */
-  micros: number;
+  /** Nanoseconds since the capture's start (an interface in microseconds drops the rest). */
+  nanos: number;
   order: number;
   source: string;
   destination: string;
@@ -91,12 +91,12 @@ export class CaptureBuilder {
 
   private add(time: number, source: string, destination: string, protocol: number, segment: Buffer, application: string, dscp = 0): void {
     if (!(time >= 0)) throw new Error(`packet at ${time} s: scenarios start at 0`);
-    this.packets.push({ micros: Math.round(time * 1e6), order: this.packets.length, source, destination, protocol, segment, application, dscp });
+    this.packets.push({ nanos: Math.round(time * 1e9), order: this.packets.length, source, destination, protocol, segment, application, dscp });
   }
 
   /** The pcapng file: packets sorted by time (ties keep the order they were added in). */
   build(startEpochSeconds: number, application: string, comment: string): BuiltCapture {
-    const sorted = [...this.packets].sort((a, b) => a.micros - b.micros || a.order - b.order);
+    const sorted = [...this.packets].sort((a, b) => a.nanos - b.nanos || a.order - b.order);
     const linkType = this.options.link === 'linux-sll' ? LINKTYPE_LINUX_SLL : LINKTYPE_ETHERNET;
     const interfaces: PcapngInterface[] = (this.options.interfaces ?? [{ name: 'eth0', description: 'client LAN', resolution: 'us' as const }]).map((i) => ({ ...i, linkType }));
     const start = BigInt(startEpochSeconds) * 1_000_000_000n;
@@ -106,11 +106,11 @@ export class CaptureBuilder {
       stacks.push([LINK_STACKS[this.options.link], isIpv6(p.source) ? 'ipv6' : 'ip', p.protocol === PROTOCOL_TCP ? 'tcp' : 'udp', p.application].filter(Boolean).join(':'));
       return {
         interfaceId: this.options.interfaceFor?.(p.source, p.destination) ?? 0,
-        timeNs: start + BigInt(p.micros) * 1000n,
+        timeNs: start + BigInt(p.nanos),
         data: this.frame(p.source, p.destination, ip),
       };
     });
-    const durationSec = sorted.length ? (sorted.at(-1)!.micros - sorted[0]!.micros) / 1e6 : 0;
+    const durationSec = sorted.length ? (sorted.at(-1)!.nanos - sorted[0]!.nanos) / 1e9 : 0;
     return { pcapng: encodePcapng(interfaces, frames, application, comment), stacks, durationSec };
   }
 
