@@ -65,6 +65,19 @@ describe('sample captures (teamshark sample)', function () {
     });
   }
 
+  it('the comparison with the ground truth catches a report that disagrees', async function () {
+    const { path, sample } = samples.get('audio-relay')!;
+    const report = structuredClone(await analyzed(path));
+    report.application.dominantActivity = 'video';
+    report.media.pop();
+    report.findings = report.findings.filter((f) => !f.id.startsWith('turn-allocation/'));
+    report.findings.push({ ...report.findings[0]!, id: 'tls-certificate-expired/0123456789abcdef' });
+    const problems = truthDisagreements(report, sample.truth);
+    for (const expected of [/^dominant activity: /, /^media streams: /, /^finding turn-allocation\/.* is missing$/, /^finding tls-certificate-expired\/0123456789abcdef should not be there$/]) {
+      assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${problems.join(' | ')}`);
+    }
+  });
+
   it('QUIC: tshark removes the Initial protection and reads the ClientHello SNI', async function () {
     const { path, sample } = samples.get('default')!;
     const { stdout } = await execa('tshark', ['-n', '-r', path, '-Y', 'quic.long.packet_type == 0 && tls.handshake.type == 1', '-T', 'fields', '-e', 'tls.handshake.extensions_server_name', '-e', 'udp.length']);
