@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { compareReport } from './compare.js';
 import { TeamsharkError } from './errors.js';
+import { sampleCommand } from './sample/command.js';
+import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
 import { renderHtml } from './report/html.js';
 import { renderComparison } from './report/compare-markdown.js';
@@ -18,10 +20,14 @@ import { TOOL_VERSION } from './version.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE] [--tshark PATH] [--decode-as RULE]...
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg]
+       teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] | [--list]
 
-analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report
+analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
+          capture from standard input (teamshark sample | teamshark analyze -)
 compare   analyses several captures and prints one column per capture: activity, protocols, DNS volume,
           TCP/UDP/TLS/QUIC shares, packets/s and bytes/s, who receives the packets, TLS versions
+sample    writes a synthetic Teams capture (pcapng) to --out or to a pipe: the default scenario is a short
+          session with DNS, TLS, QUIC, chat and a relayed call; --list shows the other scenarios
 
 Options:
   --format md|json|html  report format (default: md); html is one self-contained page with its chart
@@ -30,6 +36,10 @@ Options:
   --chart FILE.svg   compare: where to write the packets-per-second chart of all captures
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
+  --scenario NAME    sample: which scenario to write (default: default)
+  --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
+  --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
+  --list             sample: list the scenarios, one line each
   -h, --help         show this help
   -v, --version      show the version`;
 
@@ -57,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
         chart: { type: 'string' },
         tshark: { type: 'string' },
         'decode-as': { type: 'string', multiple: true },
+        scenario: { type: 'string' },
+        seed: { type: 'string' },
+        truth: { type: 'string' },
+        list: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -74,6 +88,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [command, ...captures] = positionals;
+  if (command === 'sample') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : sample(values);
+  const sampleOption = (['scenario', 'seed', 'truth', 'list'] as const).find((option) => values[option] !== undefined);
+  if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
   const format = values.format;
   if (format !== 'md' && format !== 'json' && format !== 'html') return usageError(`--format must be md, json or html, not "${format}"`);
   if (command === 'analyze') {
@@ -98,6 +115,11 @@ export async function main(argv: string[]): Promise<number> {
     out: values.out,
     chart: values.chart,
     analyze: async (capture) => {
+      if (capture === '-') {
+        const report = await withStdinCapture(process.stdin, (path) => options.analyze(path));
+        report.capture.file = STDIN_NAME;
+        return report;
+      }
       const report = await analyzeCapture(capture, {
         tsharkPath: values.tshark,
         tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
@@ -133,6 +155,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `teamshark sample`: writes the files it asks for, then its standard output. */
+async function sample(values: Parameters<typeof sampleCommand>[0]): Promise<number> {
+  try {
+    const output = sampleCommand(values, process.stdout.isTTY === true);
+    for (const file of output.files) await writeAtomically(file.path, file.content);
+    if (output.stdout !== undefined) await writeStdout(output.stdout);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof TeamsharkError)) throw error;
+    process.stderr.write(`teamshark: ${plainText(error.message)}\n`);
+    return EXIT.failed;
+  }
+}
+
 /** The report in the chosen format; with md and --out, its chart is written beside it first. */
 async function analyzeCommand(capture: string, { format, out, analyze }: CommandOptions): Promise<string> {
   const report = await analyze(capture);
@@ -163,7 +199,7 @@ function usageError(message: string): number {
 }
 
 /** Writes next to the target, then renames: a failed or interrupted write never leaves half a report. */
-async function writeAtomically(path: string, text: string): Promise<void> {
+async function writeAtomically(path: string, text: string | Buffer): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(temporary, text);
@@ -175,7 +211,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** Resolves once stdout has taken the text; a closed pipe (| head) is not an error. */
-function writeStdout(text: string): Promise<void> {
+function writeStdout(text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (error) => {
       if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();

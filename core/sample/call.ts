@@ -1,0 +1,227 @@
+import type { Endpoint } from './capture.js';
+import { rtcpCompound, rtpPacket, type ReportBlock } from './rtp.js';
+import type { Session } from './session.js';
+import { ATTRIBUTE, CLASS, METHOD, addressValue, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
+import { uint16s, uint32 } from './bytes.js';
+import { endpointText, type MediaKind } from './truth.js';
+
+/**
+ * A Teams call on the wire: connectivity checks (STUN Binding with ICE attributes), relay allocations
+ * (Microsoft's TURN dialect: MS-VERSION, MS-SERVICE-QUALITY, a 401 then an authenticated Allocate), and RTP
+ * media with its RTCP reports. Sizes and rates follow the course captures: audio PT 108 at 50 packets/s,
+ * video PT 122 at 90 kHz with frames split over packets.
+ */
+
+/** MS-TURN's MAGIC-COOKIE attribute value and MS-VERSION 6 (multiplexed TURN over UDP and TCP). */
+const MS_TURN_COOKIE = 0x72c64bc6;
+const MS_VERSION = 6;
+const MS_APP_ID = 2;
+const TURN_REALM = 'rtcmedia';
+const RELAY_LIFETIME = 480;
+/** [MS-TURNBWM] stream types. */
+const STREAM_TYPE: Record<MediaKind, number> = { audio: 1, video: 2, 'screen-sharing': 4 };
+
+export interface Peer {
+  local: Endpoint;
+  remote: Endpoint;
+}
+
+/**
+ * A TURN allocation on a Teams relay: Binding (learns the public address), Allocate → 401 with realm and
+ * nonce, the authenticated Allocate → success with the relayed and mapped addresses. Returns when done.
+ */
+export function allocateRelay(session: Session, time: number, local: Endpoint, relay: Endpoint, publicAddress: Endpoint, kind: MediaKind, rtt = 0.02): number {
+  const { random, capture } = session;
+  const send = (t: number, from: Endpoint, to: Endpoint, message: Buffer) => capture.udp(t, from, to, message, 'stun');
+  let t = time;
+  const binding = random.bytes(12);
+  send(t, local, relay, stunMessage({ method: METHOD.binding, class: CLASS.request, transactionId: binding, attributes: [], fingerprint: true }));
+  send((t += rtt), relay, local, stunMessage({ method: METHOD.binding, class: CLASS.success, transactionId: binding, attributes: [[ATTRIBUTE.xorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, binding)]], fingerprint: true }));
+
+  const microsoft: Attribute[] = [
+    [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
+    [ATTRIBUTE.msAppId, uint32(MS_APP_ID)],
+    [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
+    [ATTRIBUTE.bandwidth, uint32(kind === 'audio' ? 200 : 12000)],
+    [ATTRIBUTE.msServiceQuality, uint16s([STREAM_TYPE[kind], 0])],
+  ];
+  const first = random.bytes(12);
+  send((t += 0.001), local, relay, stunMessage({ method: METHOD.allocate, class: CLASS.request, transactionId: first, attributes: microsoft }));
+  const nonce = random.bytes(16).toString('hex');
+  send((t += rtt), relay, local, stunMessage({
+    method: METHOD.allocate,
+    class: CLASS.error,
+    transactionId: first,
+    attributes: [[ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)], [ATTRIBUTE.msVersion, uint32(MS_VERSION)], [ATTRIBUTE.errorCode, errorCodeValue(401, 'Unauthorized')], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
+  }));
+
+  const username = random.bytes(24).toString('base64');
+  const key = longTermKey(username, TURN_REALM, random.bytes(16).toString('base64'));
+  const second = random.bytes(12);
+  send((t += 0.001), local, relay, stunMessage({
+    method: METHOD.allocate,
+    class: CLASS.request,
+    transactionId: second,
+    attributes: [...microsoft, [ATTRIBUTE.username, Buffer.from(username)], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
+    integrityKey: key,
+  }));
+  const relayed: Endpoint = { ip: relay.ip, port: random.int(50000, 59999) };
+  send((t += rtt), relay, local, stunMessage({
+    method: METHOD.allocate,
+    class: CLASS.success,
+    transactionId: second,
+    attributes: [
+      [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
+      [ATTRIBUTE.lifetime, uint32(RELAY_LIFETIME)],
+      // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in its XOR-MAPPED-ADDRESS.
+      [ATTRIBUTE.mappedAddress, addressValue(relayed.ip, relayed.port)],
+      [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
+      [ATTRIBUTE.msXorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, second)],
+      [ATTRIBUTE.msSequenceNumber, Buffer.concat([random.bytes(20), uint32(1)])],
+    ],
+    integrityKey: key,
+  }));
+
+  const truth = session.truth;
+  truth.relays.add(endpointText(relay.ip, relay.port));
+  truth.finding(`turn-allocation/${endpointText(relay.ip, relay.port)}`);
+  if (publicAddress.ip !== local.ip) {
+    truth.publicAddresses.add(publicAddress.ip);
+    truth.finding(`nat-mapped-address/${publicAddress.ip}`);
+  }
+  return t;
+}
+
+/**
+ * ICE connectivity checks between two candidates (MS-ICE2): Binding requests with USERNAME, PRIORITY,
+ * ICE-CONTROLLING/CONTROLLED, MESSAGE-INTEGRITY and FINGERPRINT, both ways, each answered with the address
+ * the other side saw (`seenAs`: the local side's public address when a NAT sits between).
+ */
+export function connectivityChecks(session: Session, time: number, { local, remote }: Peer, seenAs: Endpoint, rtt = 0.01): number {
+  const { random, capture } = session;
+  const localUfrag = random.bytes(3).toString('hex');
+  const remoteUfrag = random.bytes(3).toString('hex');
+  const password = Buffer.from(random.bytes(16).toString('base64'));
+  const check = (t: number, from: Endpoint, to: Endpoint, controlling: boolean, mapped: Endpoint) => {
+    const id = random.bytes(12);
+    const username = controlling ? `${remoteUfrag}:${localUfrag}` : `${localUfrag}:${remoteUfrag}`;
+    capture.udp(t, from, to, stunMessage({
+      method: METHOD.binding,
+      class: CLASS.request,
+      transactionId: id,
+      attributes: [
+        [ATTRIBUTE.username, Buffer.from(username)],
+        [controlling ? ATTRIBUTE.iceControlling : ATTRIBUTE.iceControlled, random.bytes(8)],
+        [ATTRIBUTE.msImplementationVersion, uint32(2)],
+        [ATTRIBUTE.priority, uint32(0x6e7f1eff)],
+        [ATTRIBUTE.msAppId, uint32(MS_APP_ID)],
+      ],
+      integrityKey: password,
+      fingerprint: true,
+    }), 'stun');
+    capture.udp(t + rtt, to, from, stunMessage({
+      method: METHOD.binding,
+      class: CLASS.success,
+      transactionId: id,
+      attributes: [[ATTRIBUTE.msImplementationVersion, uint32(2)], [ATTRIBUTE.xorMappedAddress, addressValue(mapped.ip, mapped.port, id)], [ATTRIBUTE.msAppId, uint32(MS_APP_ID)]],
+      integrityKey: password,
+      fingerprint: true,
+    }), 'stun');
+  };
+  check(time, local, remote, true, seenAs);
+  check(time + 0.003, remote, local, false, remote);
+  check(time + 0.05, local, remote, true, seenAs);
+  if (seenAs.ip !== local.ip) {
+    session.truth.publicAddresses.add(seenAs.ip);
+    session.truth.finding(`nat-mapped-address/${seenAs.ip}`);
+  }
+  return time + 0.05 + rtt;
+}
+
+export interface StreamSpec {
+  kind: MediaKind;
+  from: Endpoint;
+  to: Endpoint;
+  start: number;
+  duration: number;
+  path: 'p2p-lan' | 'p2p' | 'relay';
+  /** One-way delay jitter the arrival times show (inbound streams). */
+  jitter?: number;
+}
+
+const AUDIO = { payloadType: 108, clock: 48000, interval: 0.02, bytes: [70, 150] as const };
+const VIDEO = { payloadType: 122, clock: 90000, fps: 30, keyframeEvery: 2, maxPayload: 1150 };
+const SHARING = { payloadType: 122, clock: 90000, fps: 15, maxPayload: 1150 };
+const RTCP_INTERVAL = 1;
+
+/**
+ * One RTP stream (one SSRC, one direction) with the sender's RTCP sender reports and the receiver's receiver
+ * reports on the same ports (rtcp-mux). Returns the SSRC.
+ */
+export function mediaStream(session: Session, spec: StreamSpec): number {
+  const { random, capture } = session;
+  const ssrc = random.uint32();
+  let sequence = random.int(0, 0xffff);
+  const firstTimestamp = random.uint32();
+  const inbound = !capture.isClient(spec.from.ip);
+  const dscp = 46;
+  let packets = 0;
+  let octets = 0;
+  const send = (t: number, timestamp: number, marker: boolean, payloadType: number, size: number) => {
+    const arrival = inbound ? t + random.between(0, spec.jitter ?? 0.004) : t;
+    capture.udp(arrival, spec.from, spec.to, rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, random.bytes(size)), 'rtp', { dscp });
+    packets++;
+    octets += size;
+  };
+  let nextReport = spec.start + random.between(0.5, RTCP_INTERVAL);
+  const report = (t: number, clock: number) => {
+    const block: ReportBlock = { ssrc, fractionLost: 0, cumulativeLost: 0, highestSequence: (sequence - 1) & 0xffff, jitter: Math.round(random.between(0, 0.003) * clock) };
+    const cname = (side: Endpoint) => `${side.ip.replace(/[.:]/g, '')}@teams`;
+    capture.udp(t, spec.from, spec.to, rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }), 'rtcp');
+    capture.udp(t + 0.01, spec.to, spec.from, rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp');
+  };
+
+  const end = spec.start + spec.duration;
+  if (spec.kind === 'audio') {
+    for (let t = spec.start, i = 0; t < end; t += AUDIO.interval, i++) {
+      send(t, i * AUDIO.clock * AUDIO.interval, i === 0, AUDIO.payloadType, random.int(...AUDIO.bytes));
+      if (t >= nextReport) {
+        report(t + 0.001, AUDIO.clock);
+        nextReport += RTCP_INTERVAL;
+      }
+    }
+  } else {
+    const profile = spec.kind === 'video' ? VIDEO : SHARING;
+    for (let t = spec.start, i = 0; t < end; t += 1 / profile.fps, i++) {
+      const frameBytes = spec.kind === 'video' ? videoFrameBytes(random, i) : sharingFrameBytes(random, i);
+      const parts = Math.ceil(frameBytes / profile.maxPayload);
+      const timestamp = Math.round((i * profile.clock) / profile.fps);
+      for (let p = 0; p < parts; p++) send(t + p * 0.0002, timestamp, p === parts - 1, profile.payloadType, Math.ceil(frameBytes / parts));
+      if (t >= nextReport) {
+        report(t + 0.002, profile.clock);
+        nextReport += RTCP_INTERVAL;
+      }
+    }
+  }
+
+  const id = `0x${ssrc.toString(16).padStart(8, '0')}`;
+  const payloadType = spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
+  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType });
+  session.truth.activities.add(spec.kind === 'screen-sharing' ? 'screenshare' : spec.kind);
+  session.truth.finding(`media-stream/${id}`);
+  session.truth.finding(`call-path/${spec.path}`);
+  session.truth.finding('call-phase/media');
+  session.truth.finding('call-phase/end');
+  if (spec.kind === 'screen-sharing') session.truth.finding('call-phase/screenshare-start');
+  return ssrc;
+}
+
+/** Camera video: a key frame of ~12 kB every two seconds, delta frames of 1.5–4 kB (about 600 kbit/s). */
+function videoFrameBytes(random: Session['random'], frame: number): number {
+  return frame % (VIDEO.fps * VIDEO.keyframeEvery) === 0 ? random.int(10_000, 14_000) : random.int(1_500, 4_000);
+}
+
+/** Screen content: a large frame when the picture changes, small updates in between. */
+function sharingFrameBytes(random: Session['random'], frame: number): number {
+  return frame % 45 === 0 ? random.int(20_000, 40_000) : random.int(300, 2_500);
+}

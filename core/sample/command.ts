@@ -1,0 +1,35 @@
+import { TeamsharkError } from '../errors.js';
+import { DEFAULT_SEED, SCENARIOS, writeSample } from './index.js';
+
+export interface SampleOptions {
+  scenario?: string;
+  seed?: string;
+  out?: string;
+  truth?: string;
+  list?: boolean;
+}
+
+export interface SampleOutput {
+  /** Text for standard output (the list), or the pcapng when no --out is given. */
+  stdout?: string | Buffer;
+  files: { path: string; content: string | Buffer }[];
+}
+
+/**
+ * `teamshark sample`: the scenario list, or a scenario's pcapng (to --out or standard output) and its
+ * ground truth (to --truth).
+ */
+export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean): SampleOutput {
+  if (options.list) {
+    const width = Math.max(...SCENARIOS.map((s) => s.name.length));
+    return { stdout: `${SCENARIOS.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`, files: [] };
+  }
+  const seed = options.seed === undefined ? DEFAULT_SEED : Number(options.seed);
+  if (!/^\d+$/.test(options.seed ?? '0') || !Number.isSafeInteger(seed)) throw new TeamsharkError(`--seed must be a whole number, not "${options.seed}"`);
+  if (!options.out && stdoutIsTerminal) throw new TeamsharkError('a capture is binary: write it with --out FILE, or pipe it (teamshark sample | teamshark analyze -)');
+  const sample = writeSample(options.scenario, seed);
+  const files = [];
+  if (options.out) files.push({ path: options.out, content: sample.pcapng });
+  if (options.truth) files.push({ path: options.truth, content: `${JSON.stringify(sample.truth, null, 2)}\n` });
+  return { stdout: options.out ? undefined : sample.pcapng, files };
+}

@@ -1,0 +1,68 @@
+import { TeamsharkError } from '../errors.js';
+import { Session, type SessionOptions } from './session.js';
+import type { SampleTruth } from './truth.js';
+import { chatSession, dnsSecurity, fileUpload, idle } from './scenarios/background.js';
+import { audioLan, audioRelay, screenShare, videoCall } from './scenarios/calls.js';
+import { CLIENT, ROUTER } from './scenarios/common.js';
+import { defaultSession } from './scenarios/default.js';
+import { WLAN_CLIENT, ipv6Session, twoInterfaces } from './scenarios/network.js';
+import { weakTls } from './scenarios/security.js';
+
+export interface Scenario {
+  name: string;
+  description: string;
+  session?: Partial<SessionOptions>;
+  write: (session: Session) => void;
+}
+
+export interface WrittenSample {
+  pcapng: Buffer;
+  truth: SampleTruth;
+  /** Per frame, the protocol stack tshark must decode (frame.protocols). */
+  stacks: string[];
+}
+
+export const DEFAULT_SEED = 1;
+
+export const SCENARIOS: readonly Scenario[] = [
+  { name: 'default', description: 'a short Teams session: start-up DNS, sign-in, TLS 1.2 and 1.3, QUIC, chat, telemetry, a relayed call with audio, video and screen sharing, SSDP', write: defaultSession },
+  { name: 'idle', description: 'an idle client: push-channel keep-alives, one telemetry upload, an SSDP search, a minute long', write: idle },
+  { name: 'chat', description: 'chat messages over the messaging service (TLS 1.2) with presence (TLS 1.3)', write: chatSession },
+  { name: 'file-upload', description: 'a 2.4 MB file uploaded to OneDrive (SharePoint) over TLS 1.3 during a chat', write: fileUpload },
+  { name: 'audio-p2p-lan', description: 'an audio call straight to another PC of the LAN after ICE checks', write: audioLan },
+  { name: 'audio-relay', description: 'an audio call through a Teams relay (MS-TURN allocate: 401, then authenticated)', write: audioRelay },
+  { name: 'video', description: 'a video call peer to peer across the NAT: ICE checks, audio and camera video both ways', write: videoCall },
+  { name: 'screenshare', description: 'screen sharing in a relayed call, with audio both ways', write: screenShare },
+  { name: 'dns-security', description: 'DNSSEC-validated answers (DO, AD, RRSIG) next to plain DNS, DNS over TLS and DNS over HTTPS', write: dnsSecurity },
+  { name: 'weak-tls', description: 'an old device offering RC4/3DES/anonymous suites, TLS 1.0 with 3DES and an expired certificate, next to TLS 1.2', write: weakTls },
+  { name: 'ipv6', description: 'Teams on an IPv6-only network: AAAA lookups, TLS, chat and a relayed audio call over IPv6', write: ipv6Session, session: { client: '2001:db8:1:20::20', resolver: '2001:db8:1:20::1' } },
+  { name: 'vlan', description: 'the chat scenario on an 802.1Q-tagged LAN (VLAN 20)', write: chatSession, session: { link: 'vlan', vlanId: 20 } },
+  { name: 'linux-sll', description: 'the relayed audio call captured on Linux "any" (Linux cooked-mode, SLL)', write: (session) => audioRelay(session), session: { link: 'linux-sll' } },
+  {
+    name: 'two-interfaces',
+    description: 'one host on two interfaces in one pcapng: the call on eth0 (µs timestamps), chat on wlan0 (ns timestamps)',
+    write: twoInterfaces,
+    session: {
+      otherClients: [WLAN_CLIENT],
+      interfaces: [
+        { name: 'eth0', description: 'wired LAN', resolution: 'us' },
+        { name: 'wlan0', description: 'Wi-Fi', resolution: 'ns' },
+      ],
+      interfaceFor: (source, destination) => (source === WLAN_CLIENT || destination === WLAN_CLIENT ? 1 : 0),
+    },
+  },
+];
+
+export function scenarioNamed(name: string): Scenario {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (!scenario) throw new TeamsharkError(`unknown scenario "${name}": teamshark sample --list shows them`);
+  return scenario;
+}
+
+/** Writes a scenario: the pcapng bytes, its ground truth and the protocol stack of every frame. */
+export function writeSample(name = 'default', seed = DEFAULT_SEED): WrittenSample {
+  const scenario = scenarioNamed(name);
+  const session = new Session({ seed, link: 'ethernet', client: CLIENT, resolver: ROUTER, ...scenario.session });
+  scenario.write(session);
+  return session.finish(scenario.name, scenario.description);
+}

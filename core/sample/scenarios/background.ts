@@ -1,0 +1,65 @@
+import type { Session } from '../session.js';
+import { SERVICES, chat, connect, resolve, telemetry } from './common.js';
+
+/**
+ * An idle client: the Trouter push channel opened before the capture only exchanges keep-alives, telemetry
+ * goes out once, Windows searches for devices. No chat, no call, no transfer.
+ */
+export function idle(session: Session): void {
+  const trouter = session.tls(0.2, {
+    ip: SERVICES.trouter.lookup.addresses[0]!,
+    version: 'TLS 1.2',
+    cipherSuite: 0xc030,
+    certificate: session.certificate(SERVICES.trouter.certificate.commonName, SERVICES.trouter.certificate.subjectAltNames),
+    established: true,
+  });
+  trouter.exchange(0.2, 40, 40, 0.01);
+  session.ssdp(8);
+  resolve(session, 24, 'telemetry');
+  telemetry(session, 24.05);
+  trouter.exchange(50.2, 40, 40, 0.01);
+  session.lookup(58, { name: 'www.msftconnecttest.com', aliases: ['ncsi-geo.trafficmanager.net', 'www.msftncsi.com.edgesuite.net', 'a1961.g2.akamai.net'], addresses: ['23.62.99.11', '23.62.99.35'] });
+}
+
+/** Chat: sign-in, the messaging service (TLS 1.2) and presence (TLS 1.3), messages back and forth for 25 s. */
+export function chatSession(session: Session): void {
+  let t = resolve(session, 0.1, 'chat');
+  const messages = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
+  t = resolve(session, 0.4, 'presence');
+  const presence = connect(session, t + 0.001, 'presence', 'TLS 1.3', 0x1301);
+  presence.exchange(presence.ready + 0.01, 700, 1200);
+  chat(session, messages, messages.ready + 0.5, 25);
+  presence.exchange(20, 500, 800);
+  messages.close(26);
+  presence.close(26.2);
+}
+
+/** A file shared in a chat: a 2.4 MB upload to the sender's OneDrive (SharePoint) at 20 Mbit/s, and the chat message about it. */
+export function fileUpload(session: Session): void {
+  let t = resolve(session, 0.1, 'chat');
+  const messages = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
+  chat(session, messages, messages.ready + 0.5, 4);
+  t = resolve(session, 4.5, 'sharepoint');
+  const sharepoint = session.tls(t + 0.001, {
+    ip: SERVICES.sharepoint.lookup.addresses[0]!,
+    sni: SERVICES.sharepoint.sni,
+    version: 'TLS 1.3',
+    cipherSuite: 0x1302,
+    certificate: session.certificate(SERVICES.sharepoint.certificate.commonName, SERVICES.sharepoint.certificate.subjectAltNames),
+    bitsPerSecond: 20e6,
+  });
+  t = sharepoint.exchange(sharepoint.ready + 0.01, 2_400_000, 1200, 0.15);
+  session.truth.activities.add('file');
+  chat(session, messages, t + 0.3, t + 4);
+  sharepoint.close(t + 5);
+  messages.close(t + 6);
+}
+
+/** DNS protected three ways next to plain DNS: DNSSEC-validated answers (DO asked, AD given), DoT and DoH. */
+export function dnsSecurity(session: Session): void {
+  session.lookup(0.1, { name: 'teams.microsoft.com', aliases: SERVICES.teams.lookup.aliases, addresses: SERVICES.teams.lookup.addresses, dnssec: true });
+  session.lookup(0.6, { name: 'www.ietf.org', aliases: ['www.ietf.org.cdn.cloudflare.net'], addresses: ['104.16.44.99'], dnssec: true, authority: 'ns' });
+  session.lookup(1.0, { name: 'login.microsoftonline.com', aliases: SERVICES.login.lookup.aliases, addresses: SERVICES.login.lookup.addresses });
+  session.dnsOverTls(2, { ip: '1.1.1.1', sni: 'cloudflare-dns.com' });
+  session.dnsOverHttps(6, { ip: '8.8.8.8', sni: 'dns.google' });
+}

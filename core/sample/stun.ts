@@ -1,0 +1,120 @@
+import { createHash, createHmac } from 'node:crypto';
+import { uint32 } from './bytes.js';
+import { addressBytes, isIpv6 } from './ip.js';
+
+/**
+ * STUN (RFC 8489) and TURN (RFC 8656) messages with the attributes Microsoft's Teams stack adds (MS-TURN,
+ * MS-ICE2): MS-VERSION, MS-SEQUENCE-NUMBER, MS-SERVICE-QUALITY, MS-APP-ID, MS-IMPLEMENTATION-VERSION.
+ * Unlike the captured Teams clients, attributes are padded to four bytes, so tshark reads every one.
+ */
+
+const MAGIC_COOKIE = 0x2112a442;
+export const METHOD = { binding: 0x001, allocate: 0x003 } as const;
+export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
+
+export const ATTRIBUTE = {
+  mappedAddress: 0x0001,
+  username: 0x0006,
+  messageIntegrity: 0x0008,
+  errorCode: 0x0009,
+  lifetime: 0x000d,
+  /** MS-TURN's own MAGIC-COOKIE attribute ([MS-TURN] 2.2.2.9), besides the header's cookie. */
+  msMagicCookie: 0x000f,
+  bandwidth: 0x0010,
+  realm: 0x0014,
+  nonce: 0x0015,
+  xorMappedAddress: 0x0020,
+  /** XOR-MAPPED-ADDRESS under the code MS-TURN uses (an early draft's). */
+  msXorMappedAddress: 0x8020,
+  priority: 0x0024,
+  msVersion: 0x8008,
+  fingerprint: 0x8028,
+  iceControlled: 0x8029,
+  iceControlling: 0x802a,
+  msAppId: 0x8037,
+  msSequenceNumber: 0x8050,
+  msServiceQuality: 0x8055,
+  msImplementationVersion: 0x8070,
+} as const;
+
+export type Attribute = [type: number, value: Buffer];
+
+export interface StunMessageOptions {
+  method: number;
+  class: number;
+  transactionId: Buffer;
+  attributes: readonly Attribute[];
+  /** Appends MESSAGE-INTEGRITY (HMAC-SHA1) with this key (RFC 8489 §14.5). */
+  integrityKey?: Buffer;
+  /** Appends FINGERPRINT (CRC-32 XOR 0x5354554e, RFC 8489 §14.7). */
+  fingerprint?: boolean;
+}
+
+export function stunMessage(o: StunMessageOptions): Buffer {
+  let body = Buffer.concat(o.attributes.map(([type, value]) => attribute(type, value)));
+  const header = (bodyLength: number) => {
+    const h = Buffer.alloc(20);
+    h.writeUInt16BE(messageType(o.method, o.class), 0);
+    h.writeUInt16BE(bodyLength, 2);
+    h.writeUInt32BE(MAGIC_COOKIE, 4);
+    o.transactionId.copy(h, 8);
+    return h;
+  };
+  if (o.integrityKey) {
+    // The HMAC covers the message with its length already counting the MESSAGE-INTEGRITY attribute.
+    const hmac = createHmac('sha1', o.integrityKey).update(Buffer.concat([header(body.length + 24), body])).digest();
+    body = Buffer.concat([body, attribute(ATTRIBUTE.messageIntegrity, hmac)]);
+  }
+  if (o.fingerprint) {
+    const crc = (crc32(Buffer.concat([header(body.length + 8), body])) ^ 0x5354554e) >>> 0;
+    body = Buffer.concat([body, attribute(ATTRIBUTE.fingerprint, uint32(crc))]);
+  }
+  return Buffer.concat([header(body.length), body]);
+}
+
+/** RFC 8489 §5: the method's bits around the two class bits. */
+function messageType(method: number, cls: number): number {
+  return ((method & 0xf80) << 2) | ((method & 0x070) << 1) | (method & 0x00f) | cls;
+}
+
+function attribute(type: number, value: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(type, 0);
+  head.writeUInt16BE(value.length, 2);
+  return Buffer.concat([head, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+}
+
+/** A MAPPED-ADDRESS-style value, or with a transaction id the XOR-ed form (RFC 8489 §14.2). */
+export function addressValue(ip: string, port: number, xorWith?: Buffer): Buffer {
+  const family = isIpv6(ip) ? 2 : 1;
+  const address = addressBytes(ip);
+  const head = Buffer.from([0, family, 0, 0]);
+  if (!xorWith) {
+    head.writeUInt16BE(port, 2);
+    return Buffer.concat([head, address]);
+  }
+  const key = Buffer.concat([uint32(MAGIC_COOKIE), xorWith]);
+  head.writeUInt16BE(port ^ (MAGIC_COOKIE >>> 16), 2);
+  return Buffer.concat([head, Buffer.from(address.map((byte, i) => byte ^ key[i]!))]);
+}
+
+export function errorCodeValue(code: number, reason: string): Buffer {
+  return Buffer.concat([Buffer.from([0, 0, Math.floor(code / 100), code % 100]), Buffer.from(reason)]);
+}
+
+/** The long-term credential key (RFC 8489 §9.2.2): MD5(username ":" realm ":" password). */
+export function longTermKey(username: string, realm: string, password: string): Buffer {
+  return createHash('md5').update(`${username}:${realm}:${password}`).digest();
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
