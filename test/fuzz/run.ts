@@ -5,6 +5,7 @@
  *
  *   npm run fuzz                        all 500
  *   npm run fuzz -- --only editcap/     the variants whose name contains "editcap/"
+ *   npm run fuzz -- --verbose           every outcome with its detail, not only the failures
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { corpus } from './corpus.js';
 import { VARIANT_TIMEOUT_MS, runVariants, tally } from './oracle.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, concurrency: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, verbose: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '2' } } });
 const variants = (await corpus()).filter((v) => !values.only || v.name.includes(values.only));
 const root = await mkdtemp(join(tmpdir(), 'teamshark-fuzz-'));
 await chmod(root, 0o755); // the no-permission variant runs as "nobody", who must reach its folder
@@ -27,7 +28,8 @@ const outcomes = await runVariants(variants, {
   onOutcome(outcome) {
     done++;
     const failed = outcome.kept !== undefined;
-    if (failed || process.stderr.isTTY) process.stderr.write(`${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`);
+    if (values.verbose) process.stderr.write(`[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict} (${outcome.ms} ms) — ${outcome.detail}\n`);
+    else if (failed || process.stderr.isTTY) process.stderr.write(`${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`);
   },
 });
 
