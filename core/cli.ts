@@ -219,13 +219,18 @@ async function linkWithoutReplacing(from: string, to: string): Promise<void> {
   }
 }
 
-/** Resolves once stdout has taken the text; a closed pipe (| head) is not an error. */
+/**
+ * Resolves once stdout has taken the text; a closed pipe (| head) is not an error. A failed write (a full
+ * disk behind a redirection) is also emitted as an 'error' event, which would crash the process unheard.
+ */
 function writeStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => {
+    const settle = (error?: Error | null) => {
       if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
-      else reject(new TeamsharkError(`cannot write the report: ${error.message}`));
-    });
+      else reject(new TeamsharkError(`cannot write the report to standard output: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+    };
+    process.stdout.on('error', settle);
+    process.stdout.write(text, settle);
   });
 }
 
