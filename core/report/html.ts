@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import type { Report } from '../schema/generated/report.js';
+import { plainText } from './escape.js';
 import { renderMarkdown } from './markdown.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}
@@ -15,7 +16,7 @@ figure{margin:1em 0}li{margin:.3em 0}`;
 export function renderHtml(report: Report, chartSvg: string): string {
   const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
   const body = markdown.render(renderMarkdown(report));
-  const title = markdown.utils.escapeHtml(`Teamshark report: ${report.capture.file}`);
+  const title = markdown.utils.escapeHtml(plainText(`Teamshark report: ${report.capture.file}`));
   const firstHeading = body.indexOf('<h2>');
   const chart = `<figure>${chartSvg}</figure>\n`;
   const withChart = firstHeading < 0 ? body + chart : body.slice(0, firstHeading) + chart + body.slice(firstHeading);

@@ -20,7 +20,7 @@ import {
   sectionHeaderBlock,
   interfaceBlock,
   udp,
-} from './capture-bytes.js';
+} from '../capture-bytes.js';
 
 /** What a variant must produce: a report, a one-line error, or either; `warned`: a report must carry a warning. */
 export interface Expectation {
