@@ -3,19 +3,7 @@ import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCommand } from './fuzz/oracle.js';
-import { CLI, analyzed, assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
-
-/**
- * A stand-in for tshark: a shell script that runs the real one for everything but the analysis pass
- * (`-T ek`), which it replaces with `analysisPass`. Only these tests use it; every other test runs tshark.
- */
-async function brokenTshark(folder: string, name: string, analysisPass: (realTshark: string) => string): Promise<string> {
-  const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
-  const path = join(folder, name);
-  await writeFile(path, `#!/bin/sh\ncase " $* " in\n  *" -T ek "*) ${analysisPass(real)} ;;\n  *) exec ${real} "$@" ;;\nesac\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+import { CLI, analyzed, assertValidReport, sharedCapture, temporaryFolder, tsharkWrapper } from './helpers.js';
 
 /** The CLI in its own process group, so that a tshark left behind shows (and is killed). */
 function analyzeInGroup(args: string[], timeoutMs = 120_000) {
@@ -69,7 +57,7 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
   });
 
   it('tshark printing garbage (cut lines, terminal escapes, invalid UTF-8): a report that says what it skipped, no escape on the terminal', async function () {
-    const garbled = await brokenTshark(
+    const garbled = await tsharkWrapper(
       folder(),
       'garbled-tshark',
       (tshark) =>
@@ -87,7 +75,7 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
   });
 
   it('tshark that never finishes: --timeout stops it with a one-line error', async function () {
-    const slow = await brokenTshark(folder(), 'slow-tshark', () => 'exec sleep 300');
+    const slow = await tsharkWrapper(folder(), 'slow-tshark', () => 'exec sleep 300');
     const started = Date.now();
     const run = await analyzeInGroup([sharedCapture(this, 'dns.pcap'), '--timeout', '2', '--tshark', slow]);
     assert.equal(run.exitCode, 1, run.stderr);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
@@ -8,7 +8,8 @@ import { renderMarkdown } from '../core/report/markdown.js';
 import MarkdownIt from 'markdown-it';
 import type { Report } from '../core/schema/generated/report.js';
 import { ATTACKS, HOSTILE_SNI, hostileCapture, hostileCertificate } from './hostile-capture.js';
-import { runCli, temporaryFolder } from './helpers.js';
+import { pcapFile } from './capture-bytes.js';
+import { CLI, runCli, temporaryFolder, tsharkWrapper } from './helpers.js';
 
 const HOSTILE = '<script>alert(1)</script> [x](javascript:alert(1)) **b** | \x1b[31mred\x1b[0m `tick`';
 
@@ -132,5 +133,24 @@ describe('hostile names in DNS, TLS SNI and a certificate subject', function () 
     assert.equal(error.exitCode, 1);
     assert.match(error.stderr, /^teamshark: .*<b>x\|y`z\.pcap: the file is empty \(0 bytes\), not a capture$/);
     assert.doesNotMatch(error.stderr, TERMINAL_CONTROL);
+  });
+});
+
+// A capture's name comes from whoever sent the file: it must reach tshark as one argument, never through a shell.
+describe('the capture path reaches tshark as one argument, as it is', function () {
+  const folder = temporaryFolder('arguments');
+
+  it('names with a command, quotes, a semicolon, spaces and a leading dash; "-" is passed as "./-" (not standard input)', async function () {
+    const recorder = await tsharkWrapper(folder(), 'recording-tshark', (tshark) => `printf '%s\\0' "$@" > "$0.args"; exec ${tshark} "$@"`);
+    const names = ['$(touch pwned); echo "q" \'q\' `touch pwned2`.pcap', '-r.pcap', '-'];
+    for (const name of names) await writeFile(join(folder(), name), pcapFile([]));
+    for (const name of names) {
+      const result = await execa(process.execPath, [CLI, 'analyze', '--format', 'json', '--tshark', recorder, '--', name], { cwd: folder(), reject: false, stdin: 'ignore' });
+      assert.equal(result.exitCode, 0, `${name}: ${result.stderr}`);
+      const args = (await readFile(`${recorder}.args`, 'utf8')).split('\0').slice(0, -1);
+      assert.equal(args[args.indexOf('-r') + 1], name === '-' ? './-' : name);
+    }
+    await assert.rejects(readFile(join(folder(), 'pwned')), /ENOENT/);
+    await assert.rejects(readFile(join(folder(), 'pwned2')), /ENOENT/);
   });
 });
