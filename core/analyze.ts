@@ -49,7 +49,7 @@ const NON_NETWORK_ENCAPSULATIONS = new Set(['MIME', 'JPEG/JFIF', 'MP4 files', 'R
 const PROGRESS_EVERY = 5000;
 
 /** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
-export const PIPE_WAIT_MS = 10_000;
+const PIPE_WAIT_MS = 10_000;
 
 /** Analyses one capture file: one tshark pass, the capture model, findings, warnings. */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {

@@ -178,6 +178,7 @@ function usageError(message: string): number {
   return EXIT.usage;
 }
 
+/** An existing file (or a link, even a dangling one) at a path the command would write. */
 async function refuseExisting(path: string): Promise<void> {
   const exists = await lstat(path).then(
     () => true,
