@@ -80,8 +80,7 @@ async function runOnce(
   fields: readonly string[],
   tsharkOptions: string[],
 ): Promise<Omit<EkRunResult, 'options'> | { unknownFields: string[] }> {
-  // tshark reads "-" as standard input: a file of that name is passed as "./-". (An argument array, never a shell.)
-  const args = ['-r', options.capture === '-' ? './-' : options.capture, '-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
+  const args = ['-r', options.capture, '-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
   const subprocess = execa(options.tshark.path, args, {
     reject: false,
     stdin: 'ignore',

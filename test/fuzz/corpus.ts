@@ -297,7 +297,8 @@ function singleVariants(): Variant[] {
 
 function pathVariants(): Variant[] {
   const source = SOURCES[1]!;
-  const names: { name: string; file: string | Buffer; relative?: boolean; expect?: Expectation }[] = [
+  /** `given`: how the CLI receives the name, relative to the variant's folder; by default its full path. */
+  const names: { name: string; file: string | Buffer; given?: string; expect?: Expectation }[] = [
     { name: 'space', file: 'with space.pcapng' },
     { name: 'quotes', file: 'quote"and\'.pcapng' },
     { name: 'semicolon', file: 'a;touch pwned;.pcapng' },
@@ -305,16 +306,17 @@ function pathVariants(): Variant[] {
     { name: 'backticks', file: '`touch pwned`.pcapng' },
     // Node decodes its arguments as UTF-8, so such a name cannot arrive intact: a clear error is the best outcome.
     { name: 'not-utf8', file: Buffer.from('caf\xe9.pcapng', 'latin1'), expect: { outcome: 'error' } },
-    { name: 'leading-dash', file: '-r.pcapng', relative: true },
-    { name: 'only-a-dash', file: '-', relative: true },
+    { name: 'leading-dash', file: '-r.pcapng', given: '-r.pcapng' },
+    // "-" alone means standard input (`teamshark sample | teamshark analyze -`): a file of that name is "./-".
+    { name: 'file-named-dash', file: '-', given: './-' },
   ];
-  return names.map(({ name, file, relative, expect }) => ({
+  return names.map(({ name, file, given, expect }) => ({
     name: `path/${name}`,
-    recipe: `${source} copied to ${JSON.stringify(String(file))}${relative ? ', given relative to the working folder' : ''}`,
+    recipe: `${source} copied to ${JSON.stringify(String(file))}${given ? `, given as ${JSON.stringify(given)} from its folder` : ''}`,
     async build(folder: string) {
       const path = typeof file === 'string' ? join(folder, file) : Buffer.concat([Buffer.from(`${folder}/`), file]);
       await copyFile(sourcePath(source), path);
-      return { capture: relative ? (file as string) : path, cwd: folder, expect: expect ?? { outcome: 'report' } };
+      return { capture: given ?? path, cwd: folder, expect: expect ?? { outcome: 'report' } };
     },
   }));
 }
