@@ -4,7 +4,7 @@
  * capture holds. Little-endian throughout, as most writers produce.
  */
 
-export const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_ETHERNET = 1;
 
 /** A pcap file: the 24-byte header, then one record (16-byte header + bytes) per packet. */
 export function pcapFile(packets: readonly Buffer[], { linkType = LINKTYPE_ETHERNET, snapLength = 262_144 } = {}): Buffer {
@@ -51,30 +51,27 @@ export function pcapngOptions(options: readonly { code: number; value: Buffer }[
 export const BLOCK = {
   sectionHeader: 0x0a0d0d0a,
   interfaceDescription: 0x00000001,
-  obsoletePacket: 0x00000002,
-  simplePacket: 0x00000003,
   nameResolution: 0x00000004,
-  interfaceStatistics: 0x00000005,
   enhancedPacket: 0x00000006,
   decryptionSecrets: 0x0000000a,
   customCopiable: 0x00000bad,
   customNotCopiable: 0x40000bad,
 } as const;
 
-export function sectionHeaderBlock(options: Buffer = Buffer.alloc(0)): Buffer {
+export function sectionHeaderBlock(): Buffer {
   const body = Buffer.alloc(16);
   body.writeUInt32LE(0x1a2b3c4d, 0);
   body.writeUInt16LE(1, 4);
   body.writeUInt16LE(0, 6);
   body.writeBigInt64LE(-1n, 8); // section length unknown
-  return pcapngBlock(BLOCK.sectionHeader, Buffer.concat([body, options]));
+  return pcapngBlock(BLOCK.sectionHeader, body);
 }
 
-export function interfaceBlock(linkType = LINKTYPE_ETHERNET, options: Buffer = Buffer.alloc(0)): Buffer {
+export function interfaceBlock(linkType = LINKTYPE_ETHERNET): Buffer {
   const body = Buffer.alloc(8);
   body.writeUInt16LE(linkType, 0);
   body.writeUInt32LE(262_144, 4);
-  return pcapngBlock(BLOCK.interfaceDescription, Buffer.concat([body, options]));
+  return pcapngBlock(BLOCK.interfaceDescription, body);
 }
 
 export function enhancedPacketBlock(
