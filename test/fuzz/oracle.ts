@@ -45,7 +45,7 @@ function printfFormat(name: Buffer): string {
 }
 
 /** The command line that runs the CLI on an input: argv, and the same as shell text for a reproduction. */
-export function commandFor(input: Input): { argv: string[]; shell: string } {
+function commandFor(input: Input): { argv: string[]; shell: string } {
   const privilege = input.unprivileged && process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cd = input.cwd ? `cd ${quote(input.cwd)} && ` : '';
