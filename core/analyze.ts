@@ -27,6 +27,7 @@ import { TlsCollector } from './model/tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runEk } from './tshark/run.js';
+import { TimeLimits } from './time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
 
@@ -40,6 +41,8 @@ export interface AnalyzeOptions {
   activityWindowSec?: number;
   /** Called as packets are read, at most every few thousand packets. */
   onProgress?: (packetsRead: number) => void;
+  /** Stops tshark and fails with a one-line error when the run takes longer than this. */
+  timeoutMs?: number;
 }
 
 /** Encapsulations wiretap uses to open files that are not network captures (media, logs, documents). */
@@ -47,9 +50,12 @@ const NON_NETWORK_ENCAPSULATIONS = new Set(['MIME', 'JPEG/JFIF', 'MP4 files', 'R
 
 const PROGRESS_EVERY = 5000;
 
+/** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
+const PIPE_WAIT_MS = 10_000;
+
 /** Analyses one capture file: one tshark pass, the capture model, findings, warnings. */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
-  const fileBytes = await checkReadableFile(capture);
+  const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
 
   const frames = new FrameCollector();
@@ -69,18 +75,32 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const fields = [...new Set(collectors.flatMap((c) => c.fields))];
   const namesPromise = loadValueNames(tshark, [...new Set(collectors.flatMap((c) => c.namedFields ?? []))]);
   namesPromise.catch(() => undefined); // awaited below; keeps a failure from surfacing as unhandled meanwhile
-  const run = await runEk({
-    tshark,
-    capture,
-    fields,
-    extraOptions: options.tsharkOptions,
-    signal: options.signal,
-    warn,
-    onPacket(packet) {
-      for (const collector of collectors) collector.add(packet);
-      if (options.onProgress && packet.frame % PROGRESS_EVERY === 0) options.onProgress(packet.frame);
-    },
-  });
+  const limits = new TimeLimits(options.signal);
+  if (options.timeoutMs) {
+    const limit = options.timeoutMs;
+    limits.start('timeout', limit, () => new TeamsharkError(`${capture}: the analysis did not finish within ${limit / 1000} s: tshark was stopped`));
+  }
+  if (file.pipe) limits.start('pipe', PIPE_WAIT_MS, () => new TeamsharkError(`${capture}: no packet came through the pipe in ${PIPE_WAIT_MS / 1000} s: is anything writing to it?`));
+  let run;
+  try {
+    run = await runEk({
+      tshark,
+      capture,
+      fields,
+      extraOptions: options.tsharkOptions,
+      signal: limits.signal,
+      warn,
+      onPacket(packet) {
+        limits.stop('pipe');
+        for (const collector of collectors) collector.add(packet);
+        if (options.onProgress && packet.frame % PROGRESS_EVERY === 0) options.onProgress(packet.frame);
+      },
+    });
+  } catch (error) {
+    throw limits.fired ?? error;
+  } finally {
+    limits.dispose();
+  }
   const names = await namesPromise;
 
   const frameSummary = frames.finish({ start: 0, names, warn });
@@ -98,7 +118,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     tool: { name: 'teamshark', version: TOOL_VERSION },
     capture: {
       file: capture,
-      fileBytes,
+      fileBytes: file.bytes,
       packets: frameSummary.packets,
       bytes: frameSummary.bytes,
       ...captureTimes(frameSummary),
@@ -161,13 +181,15 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   return report;
 }
 
-/** Fails early, in the user's words, on what tshark would report less clearly. Returns the file's size. */
-async function checkReadableFile(capture: string): Promise<number> {
+/** Fails early, in the user's words, on what tshark would report less clearly. Returns the file's size and kind. */
+async function checkReadableFile(capture: string): Promise<{ bytes: number; pipe: boolean }> {
   let info;
   try {
     info = await stat(capture);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // Node decodes command-line arguments as UTF-8: a name in another encoding arrives with U+FFFD in it.
+    if (code === 'ENOENT' && capture.includes('\uFFFD')) throw new TeamsharkError(`${capture}: capture not found (its name is not UTF-8 and cannot be passed on intact: rename the file)`);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new TeamsharkError(`${capture}: capture not found`);
     if (code === 'EACCES') throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
     throw new TeamsharkError(`${capture}: cannot open the capture (${code ?? 'unknown error'})`);
@@ -180,5 +202,5 @@ async function checkReadableFile(capture: string): Promise<number> {
     throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
   }
   if (info.isFile() && info.size === 0) throw new TeamsharkError(`${capture}: the file is empty (0 bytes), not a capture`);
-  return info.size;
+  return { bytes: info.size, pipe: info.isFIFO() };
 }

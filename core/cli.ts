@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, constants, link, lstat, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,9 +18,9 @@ import { plainText } from './report/escape.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 
-const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE] [--tshark PATH] [--decode-as RULE]...
-       teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg]
-       teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] | [--list]
+const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]...
+       teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
+       teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--force] | [--list]
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
           capture from standard input (teamshark sample | teamshark analyze -)
@@ -34,6 +34,8 @@ Options:
   --out FILE         write to FILE instead of standard output; with md the packets-per-second chart is
                      written beside it (FILE's name + .packets-per-second.svg) and linked
   --chart FILE.svg   compare: where to write the packets-per-second chart of all captures
+  --force            replace files that --out and --chart would write if they exist (otherwise: an error)
+  --timeout SECONDS  stop tshark and fail when one capture's analysis takes longer (default: no limit)
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
   --scenario NAME    sample: which scenario to write (default: default)
@@ -51,7 +53,9 @@ type Format = 'md' | 'json' | 'html';
 interface CommandOptions {
   format: Format;
   out?: string;
+  /** The chart file: --chart, or beside a Markdown --out. */
   chart?: string;
+  force: boolean;
   analyze: (capture: string) => Promise<Report>;
 }
 
@@ -65,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'md' },
         out: { type: 'string' },
         chart: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
         tshark: { type: 'string' },
         'decode-as': { type: 'string', multiple: true },
         scenario: { type: 'string' },
@@ -103,6 +109,9 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     return usageError(command ? `unknown command "${command}"` : 'no command given');
   }
+  const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) return usageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
+  const chart = values.chart ?? (values.out && format === 'md' ? chartBeside(values.out) : undefined);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -113,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
   const options: CommandOptions = {
     format,
     out: values.out,
-    chart: values.chart,
+    chart,
+    force: values.force,
     analyze: async (capture) => {
       if (capture === '-') {
         const report = await withStdinCapture(process.stdin, (path) => options.analyze(path));
@@ -121,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
         return report;
       }
       const report = await analyzeCapture(capture, {
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
         tsharkPath: values.tshark,
         tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
         signal: controller.signal,
@@ -132,8 +143,10 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
   try {
+    // Refused before the analysis, not after a minute of it; writeAtomically checks again when it writes.
+    if (!values.force) for (const path of [values.out, chart]) if (path) await refuseExisting(path);
     const text = command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
-    if (values.out) await writeAtomically(values.out, text);
+    if (values.out) await writeAtomically(values.out, text, values.force);
     else await writeStdout(text);
     return EXIT.ok;
   } catch (error) {
@@ -156,10 +169,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** `teamshark sample`: writes the files it asks for, then its standard output. */
-async function sample(values: Parameters<typeof sampleCommand>[0]): Promise<number> {
+async function sample(values: Parameters<typeof sampleCommand>[0] & { force?: boolean }): Promise<number> {
   try {
     const output = sampleCommand(values, process.stdout.isTTY === true);
-    for (const file of output.files) await writeAtomically(file.path, file.content);
+    for (const file of output.files) await writeAtomically(file.path, file.content, values.force === true);
     if (output.stdout !== undefined) await writeStdout(output.stdout);
     return EXIT.ok;
   } catch (error) {
@@ -170,27 +183,30 @@ async function sample(values: Parameters<typeof sampleCommand>[0]): Promise<numb
 }
 
 /** The report in the chosen format; with md and --out, its chart is written beside it first. */
-async function analyzeCommand(capture: string, { format, out, analyze }: CommandOptions): Promise<string> {
+async function analyzeCommand(capture: string, { format, out, chart, force, analyze }: CommandOptions): Promise<string> {
   const report = await analyze(capture);
-  const chart = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
+  const chartSvg = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'html') return renderHtml(report, await chart());
-  if (!out) return `${renderMarkdown(report)}\n`;
-  const chartFile = `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`;
-  await writeAtomically(join(dirname(out), chartFile), await chart());
-  return `${renderMarkdown(report, { chartFile })}\n`;
+  if (format === 'html') return renderHtml(report, await chartSvg());
+  if (!out || !chart) return `${renderMarkdown(report)}\n`;
+  await writeAtomically(chart, await chartSvg(), force);
+  return `${renderMarkdown(report, { chartFile: relative(dirname(out), chart) })}\n`;
 }
 
 /** One column per capture, analysed one after the other (each tshark pass already keeps a core busy). */
-async function compareCommand(captures: string[], { format, out, chart, analyze }: CommandOptions): Promise<string> {
+async function compareCommand(captures: string[], { format, out, chart, force, analyze }: CommandOptions): Promise<string> {
   const reports: Report[] = [];
   for (const capture of captures) reports.push(await analyze(capture));
   const columns = reports.map(compareReport);
-  const chartPath = chart ?? (out && format === 'md' ? join(dirname(out), `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`) : undefined);
-  if (chartPath) await writeAtomically(chartPath, await renderSvg(comparisonChartSpec(reports)));
+  if (chart) await writeAtomically(chart, await renderSvg(comparisonChartSpec(reports)), force);
   if (format === 'json') return `${JSON.stringify({ captures: columns }, null, 2)}\n`;
-  const link = chartPath && out ? relative(dirname(out), chartPath) : chartPath;
-  return `${renderComparison(columns, link)}\n`;
+  const chartLink = chart && out ? relative(dirname(out), chart) : chart;
+  return `${renderComparison(columns, chartLink)}\n`;
+}
+
+/** The chart written beside a Markdown report: call.md → call.packets-per-second.svg */
+function chartBeside(out: string): string {
+  return join(dirname(out), `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`);
 }
 
 function usageError(message: string): number {
@@ -198,25 +214,60 @@ function usageError(message: string): number {
   return EXIT.usage;
 }
 
-/** Writes next to the target, then renames: a failed or interrupted write never leaves half a report. */
-async function writeAtomically(path: string, text: string | Buffer): Promise<void> {
+/** An existing file (or a link, even a dangling one) at a path the command would write. */
+async function refuseExisting(path: string): Promise<void> {
+  const exists = await lstat(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw alreadyExists(path);
+}
+
+function alreadyExists(path: string): TeamsharkError {
+  return new TeamsharkError(`${path} already exists: add --force to replace it`);
+}
+
+/**
+ * Writes next to the target, then moves the whole file into place: a failed or interrupted write (a full
+ * disk) never leaves half a report, nor harms the file already there. Without `overwrite`, the move is a
+ * hard link, which fails rather than replace a file that appeared meanwhile.
+ */
+async function writeAtomically(path: string, text: string | Buffer, overwrite: boolean): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(temporary, text);
-    await rename(temporary, path);
+    if (overwrite) await rename(temporary, path);
+    else await linkWithoutReplacing(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(path);
     throw new TeamsharkError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 
-/** Resolves once stdout has taken the text; a closed pipe (| head) is not an error. */
+async function linkWithoutReplacing(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    // Some filesystems (FAT, some network shares) have no hard links: an exclusive copy also never replaces.
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(from, to, constants.COPYFILE_EXCL);
+  }
+}
+
+/**
+ * Resolves once stdout has taken the text; a closed pipe (| head) is not an error. A failed write (a full
+ * disk behind a redirection) is also emitted as an 'error' event, which would crash the process unheard.
+ */
 function writeStdout(text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => {
+    const settle = (error?: Error | null) => {
       if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
-      else reject(new TeamsharkError(`cannot write the report: ${error.message}`));
-    });
+      else reject(new TeamsharkError(`cannot write the report to standard output: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+    };
+    process.stdout.on('error', settle);
+    process.stdout.write(text, settle);
   });
 }
 

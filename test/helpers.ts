@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -80,4 +80,17 @@ export function courseLabels(): { file: string; activity: string }[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A stand-in for tshark: a shell script that runs the real one for everything but the analysis pass
+ * (`-T ek`), which it replaces with `analysisPass`. Only the tests of broken tools and of the arguments tshark
+ * receives use one; every other test runs tshark itself.
+ */
+export async function tsharkWrapper(folder: string, name: string, analysisPass: (realTshark: string) => string): Promise<string> {
+  const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
+  const path = join(folder, name);
+  await writeFile(path, `#!/bin/sh\ncase " $* " in\n  *" -T ek "*) ${analysisPass(real)} ;;\n  *) exec ${real} "$@" ;;\nesac\n`);
+  await chmod(path, 0o755);
+  return path;
 }

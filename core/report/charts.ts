@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Report, Timeline } from '../schema/generated/report.js';
+import { plainText } from './escape.js';
 
 interface RatePoint {
   second: number;
@@ -11,20 +12,21 @@ interface RatePoint {
 
 /**
  * A rate over capture time, one stepped line per series, as a Vega-Lite spec. The CLI renders it to SVG
- * here; the VS Code webview draws the same specs.
+ * here; the VS Code webview draws the same specs. Vega escapes markup but keeps control characters, so
+ * the title and series names (file names among them) lose theirs here.
  */
 function rateOverTime(options: { title: string; points: RatePoint[]; seriesTitle: string; yTitle: string; xTitle: string; order?: string[] }): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title,
+    title: plainText(options.title),
     width: 720,
     height: 260,
-    data: { values: options.points },
+    data: { values: options.points.map((point) => ({ ...point, series: plainText(point.series) })) },
     mark: { type: 'line', interpolate: 'step-after' },
     encoding: {
       x: { field: 'second', type: 'quantitative', title: options.xTitle },
       y: { field: 'rate', type: 'quantitative', title: options.yTitle },
-      color: { field: 'series', type: 'nominal', title: options.seriesTitle, ...(options.order ? { sort: options.order } : {}) },
+      color: { field: 'series', type: 'nominal', title: options.seriesTitle, ...(options.order ? { sort: options.order.map(plainText) } : {}) },
     },
   };
 }

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import type { Report } from '../schema/generated/report.js';
+import { plainText } from './escape.js';
 import { renderMarkdown } from './markdown.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}
@@ -31,7 +32,7 @@ export function renderReportBody(report: Report, chartSvg: string): string {
 
 /** The report as one self-contained HTML page: no script, and a CSP that forbids loading anything. */
 export function renderHtml(report: Report, chartSvg: string): string {
-  const title = escapeHtml(`Teamshark report: ${report.capture.file}`);
+  const title = escapeHtml(plainText(`Teamshark report: ${report.capture.file}`));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
