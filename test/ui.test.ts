@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { FrameLocator, Page } from 'playwright-core';
 import { sharedCapture } from './helpers.js';
+import { ATTACKS, hostileCapture, hostileCertificate } from './hostile-capture.js';
 import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
@@ -39,16 +40,22 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   let page: Page;
   let closeBrowser: () => Promise<void> = async () => undefined;
   const cspViolations: string[] = [];
+  const dialogs: string[] = [];
 
   before(async function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const entry = installCodeServer();
     workspace = workspaceWithCapture(capture);
+    writeFileSync(join(workspace, 'hostile.pcap'), hostileCapture(await hostileCertificate(workspace)));
     server = await startCodeServer({ entry, install: [await packagedExtension()] });
     mkdirSync(RESULTS, { recursive: true });
     const browser = await openBrowser(server.root);
     closeBrowser = () => browser.context.close();
     page = browser.page;
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
     });
@@ -93,6 +100,21 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await revealed.waitFor({ timeout: 10_000 });
     assert.match(await revealed.innerText(), /config\.teams\.microsoft\.com/);
     await page.screenshot({ path: join(RESULTS, 'analysis-view.png') });
+  });
+
+  it('a capture whose DNS names, SNI and certificate subject are attacks renders them as inert text', async () => {
+    await runQuickOpen(page, 'hostile.pcap');
+    const view = analysisView(page);
+    await view.locator('h1', { hasText: 'hostile.pcap' }).waitFor({ timeout: 120_000 });
+    const text = await view.locator('body').innerText();
+    assert.ok(text.includes(ATTACKS.script), 'the <script> name is shown as text');
+    assert.ok(text.includes(ATTACKS.link), 'the Markdown link is shown as text');
+    assert.doesNotMatch(text, /\x1b/, 'no terminal escape reaches the view');
+    // VS Code injects its own bootstrap script into every webview: look for the capture's, not for any.
+    assert.equal(await view.locator('script', { hasText: 'alert(1)' }).count(), 0, 'the <script> name did not become an element');
+    assert.equal(await view.locator('a[href^="javascript" i], [onerror], [onclick]').count(), 0, 'no active link or handler');
+    await page.screenshot({ path: join(RESULTS, 'hostile-capture.png') });
+    assert.deepEqual(dialogs, [], 'no script ran (it would have opened an alert)');
   });
 
   it('the analysis view runs under its Content-Security-Policy without a violation', () => {
@@ -140,9 +162,9 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
   });
 });
 
-/** The analysis webview's document: two iframes deep in the workbench. */
+/** The visible analysis webview's document: two iframes deep in the workbench (hidden views keep theirs). */
 function analysisView(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 }
 
 async function runQuickOpen(page: Page, text: string): Promise<void> {
