@@ -155,13 +155,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('teamshark: interrupted\n');
       return EXIT.interrupted;
     }
-    if (error instanceof TeamsharkError) {
-      process.stderr.write(`teamshark: ${plainText(error.message)}\n`);
-      return EXIT.failed;
-    }
-    const detail = process.env.TEAMSHARK_DEBUG ? (error as Error).stack : (error as Error)?.message;
-    process.stderr.write(`teamshark: internal error: ${plainText(String(detail))} (please report it; TEAMSHARK_DEBUG=1 shows the stack)\n`);
-    return EXIT.internal;
+    return failure(error);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -176,10 +170,19 @@ async function sample(values: Parameters<typeof sampleCommand>[0] & { force?: bo
     if (output.stdout !== undefined) await writeStdout(output.stdout);
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof TeamsharkError)) throw error;
+    return failure(error);
+  }
+}
+
+/** One line on stderr and the exit code: the user's error as it is, anything else as a bug to report. */
+function failure(error: unknown): number {
+  if (error instanceof TeamsharkError) {
     process.stderr.write(`teamshark: ${plainText(error.message)}\n`);
     return EXIT.failed;
   }
+  const detail = process.env.TEAMSHARK_DEBUG ? (error as Error).stack : (error as Error)?.message;
+  process.stderr.write(`teamshark: internal error: ${plainText(String(detail))} (please report it; TEAMSHARK_DEBUG=1 shows the stack)\n`);
+  return EXIT.internal;
 }
 
 /** The report in the chosen format; with md and --out, its chart is written beside it first. */

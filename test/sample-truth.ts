@@ -37,7 +37,7 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
   expect('DNS names', [...names.keys()].sort(), truth.dnsNames.map((n) => n.name));
   for (const { name, aliases, addresses } of truth.dnsNames) {
     const found = names.get(name);
-    if (found) expect(`DNS ${name}`, [[...found.aliases].sort(), [...found.addresses].sort()], [aliases, addresses]);
+    if (found) expect(`DNS ${name}`, [found.aliases, [...found.addresses].sort()], [aliases, addresses]);
   }
 
   const handshakes = report.tls.handshakes.filter((h) => h.protocol === 'tls');

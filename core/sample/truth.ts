@@ -85,7 +85,7 @@ export class TruthRecorder {
       relays: [...this.relays].sort(),
       behindNat: this.publicAddresses.size > 0,
       publicAddresses: [...this.publicAddresses].sort(),
-      dnsNames: [...this.dnsNames.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, { aliases, addresses }]) => ({ name, aliases: [...aliases].sort(), addresses: [...addresses].sort() })),
+      dnsNames: [...this.dnsNames.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, { aliases, addresses }]) => ({ name, aliases: [...aliases], addresses: [...addresses].sort() })),
       tls: { versions: [...this.tlsVersions].sort(), serverNames: [...this.serverNames].sort(), selectedSuites: [...this.selectedSuites].sort((a, b) => a - b) },
       quicServerNames: [...this.quicServerNames].sort(),
       ssdp: this.ssdp,
