@@ -14,6 +14,7 @@ import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
 import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
 import { ipVersions, parallelConnections } from './sections/transport.js';
+import type { ChunkingOptions } from './chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -26,7 +27,7 @@ import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
-import { runEk } from './tshark/run.js';
+import { runTsharkPass } from './tshark/run.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
 
@@ -35,6 +36,8 @@ export interface AnalyzeOptions {
   tsharkPath?: string;
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
+  /** Splitting a large capture across several tsharks; default: one per core above 50000 packets (core/chunking/plan.ts). */
+  chunking?: ChunkingOptions;
   signal?: AbortSignal;
   /** Called as packets are read, at most every few thousand packets. */
   onProgress?: (packetsRead: number) => void;
@@ -45,7 +48,7 @@ const NON_NETWORK_ENCAPSULATIONS = new Set(['MIME', 'JPEG/JFIF', 'MP4 files', 'R
 
 const PROGRESS_EVERY = 5000;
 
-/** Analyses one capture file: one tshark pass, the capture model, findings, warnings. */
+/** Analyses one capture file: one tshark pass (or one per chunk), the capture model, findings, warnings. */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
   const fileBytes = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
@@ -67,11 +70,12 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const fields = [...new Set(collectors.flatMap((c) => c.fields))];
   const namesPromise = loadValueNames(tshark, [...new Set(collectors.flatMap((c) => c.namedFields ?? []))]);
   namesPromise.catch(() => undefined); // awaited below; keeps a failure from surfacing as unhandled meanwhile
-  const run = await runEk({
+  const run = await runTsharkPass({
     tshark,
     capture,
     fields,
     extraOptions: options.tsharkOptions,
+    chunking: options.chunking,
     signal: options.signal,
     warn,
     onPacket(packet) {

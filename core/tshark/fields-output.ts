@@ -1,0 +1,49 @@
+import type { EkRecord } from '../schema/generated/ek-record.js';
+import { ekKey } from './record.js';
+
+/**
+ * Between a field's occurrences in a column: the ASCII record separator. tshark writes a tab inside a value
+ * as the two characters "\t", so tabs only ever separate columns; a value that itself holds 0x1E (none of the
+ * fields the analyses read is free text a protocol allows control characters in, except HTTP headers) would
+ * be split there.
+ */
+const OCCURRENCE_SEPARATOR = '\x1e';
+
+/**
+ * The options for `tshark -T fields`: one line per packet, the fields' columns in order. Cheaper than `-T ek`
+ * on both sides: tshark writes it about a fifth faster, and splitting a line costs less than JSON.parse.
+ */
+export function fieldsOutputOptions(fields: readonly string[]): string[] {
+  return [
+    '-T', 'fields',
+    '-E', 'separator=/t',
+    '-E', 'occurrence=a',
+    '-E', `aggregator=${OCCURRENCE_SEPARATOR}`,
+    '-E', 'quote=n',
+    ...fields.flatMap((field) => ['-e', field]),
+  ];
+}
+
+/**
+ * Reads a `-T fields` line back into the shape `-T ek -e` gives (core/schema/ek-record.schema.json): each
+ * field the packet has, under its EK key, as a list of strings. A line with the wrong number of columns is
+ * not a packet record: undefined.
+ */
+export class FieldsLineParser {
+  private readonly keys: readonly string[];
+
+  constructor(fields: readonly string[]) {
+    this.keys = fields.map(ekKey);
+  }
+
+  parse(line: string): EkRecord | undefined {
+    const columns = line.split('\t');
+    if (columns.length !== this.keys.length) return undefined;
+    const layers: Record<string, string[]> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i]!;
+      if (column !== '') layers[this.keys[i]!] = column.includes(OCCURRENCE_SEPARATOR) ? column.split(OCCURRENCE_SEPARATOR) : [column];
+    }
+    return { layers } as EkRecord;
+  }
+}
