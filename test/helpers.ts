@@ -42,7 +42,8 @@ export function analyzed(path: string): Promise<Report> {
 }
 
 export function assertValidReport(report: unknown): asserts report is Report {
-  if (!validateReport(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
+  const validate = validateReport();
+  if (!validate(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validate.errors)}`);
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}) {

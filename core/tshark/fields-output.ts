@@ -37,13 +37,21 @@ export class FieldsLineParser {
   }
 
   parse(line: string): EkRecord | undefined {
-    const columns = line.split('\t');
-    if (columns.length !== this.keys.length) return undefined;
+    // Most of a packet's columns are empty: find the tabs rather than split, which would make a string of each.
     const layers: Record<string, string[]> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i]!;
-      if (column !== '') layers[this.keys[i]!] = column.includes(OCCURRENCE_SEPARATOR) ? column.split(OCCURRENCE_SEPARATOR) : [column];
+    let start = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      let end = line.indexOf('\t', start);
+      if (end === -1) {
+        if (i !== this.keys.length - 1) return undefined;
+        end = line.length;
+      }
+      if (end > start) {
+        const column = line.slice(start, end);
+        layers[this.keys[i]!] = column.includes(OCCURRENCE_SEPARATOR) ? column.split(OCCURRENCE_SEPARATOR) : [column];
+      }
+      start = end + 1;
     }
-    return { layers } as EkRecord;
+    return start === line.length + 1 ? ({ layers } as EkRecord) : undefined;
   }
 }
