@@ -42,8 +42,7 @@ export function analyzed(path: string): Promise<Report> {
 }
 
 export function assertValidReport(report: unknown): asserts report is Report {
-  const validate = validateReport();
-  if (!validate(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validate.errors)}`);
+  if (!validateReport(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}) {
