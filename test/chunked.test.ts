@@ -106,7 +106,7 @@ describe('cutting a capture into chunks', function () {
 
   it('reads tshark -T fields lines back into records, and refuses a line with the wrong number of columns', function () {
     const parser = new FieldsLineParser(['frame.number', 'tcp.stream', 'dns.a']);
-    assert.deepEqual(parser.parse('7\t\t1.2.3.4\x1e5.6.7.8'), { layers: { frame_number: ['7'], dns_a: ['1.2.3.4', '5.6.7.8'] } });
+    assert.deepEqual(parser.parse('7\t\t1.2.3.4\x1e5.6.7.8'), { layers: { 'frame.number': ['7'], 'dns.a': ['1.2.3.4', '5.6.7.8'] } });
     assert.equal(parser.parse('7\t3'), undefined);
     assert.equal(parser.parse('7\t3\t\t'), undefined);
   });

@@ -1,5 +1,4 @@
 import type { EkRecord } from '../schema/generated/ek-record.js';
-import { ekKey } from './record.js';
 
 /**
  * Between a field's occurrences in a column: the ASCII record separator. tshark writes a tab inside a value
@@ -25,15 +24,15 @@ export function fieldsOutputOptions(fields: readonly string[]): string[] {
 }
 
 /**
- * Reads a `-T fields` line back into the shape `-T ek -e` gives (core/schema/ek-record.schema.json): each
- * field the packet has, under its EK key, as a list of strings. A line with the wrong number of columns is
- * not a packet record: undefined.
+ * Reads a `-T fields` line back into a record (core/schema/ek-record.schema.json): each field the packet has,
+ * under its name, as a list of strings — what `-T ek -e` gives, keyed by field name so that reading a field
+ * needs no key conversion. A line with the wrong number of columns is not a packet record: undefined.
  */
 export class FieldsLineParser {
   private readonly keys: readonly string[];
 
   constructor(fields: readonly string[]) {
-    this.keys = fields.map(ekKey);
+    this.keys = fields;
   }
 
   parse(line: string): EkRecord | undefined {

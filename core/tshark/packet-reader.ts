@@ -38,7 +38,7 @@ export class PacketReader {
     if (!validateEkRecord(record)) {
       if (stitcher?.isWarmup(layers)) return; // the chunk before counted it
       this.invalid.count++;
-      const frame = Number(layers.frame_number?.[0]);
+      const frame = Number(layers['frame.number']?.[0]);
       if (this.invalid.frames.length < WARNING_FRAME_SAMPLE && Number.isInteger(frame) && frame > 0) this.invalid.frames.push(frame);
       this.invalid.firstError ||= describeErrors(validateEkRecord.errors);
       return;

@@ -9,7 +9,7 @@ import { fieldsOutputOptions } from './fields-output.js';
 import type { TsharkInfo } from './locate.js';
 import { PacketReader } from './packet-reader.js';
 import { startTshark, type TsharkExit } from './process.js';
-import { PacketRecord, ekKey } from './record.js';
+import type { PacketRecord } from './record.js';
 
 /**
  * Options every analysis run gives tshark, and why:
@@ -61,7 +61,6 @@ export class AnalysisCancelled extends TeamsharkError {
  * and a warning. Everything else tshark refuses becomes a one-line TeamsharkError.
  */
 export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkPassResult> {
-  assertDistinctKeys(options.fields);
   const tsharkOptions = [...TSHARK_ANALYSIS_OPTIONS, ...(options.extraOptions ?? [])];
   const split = await splitCapture(options.capture, options.chunking);
   let fields = split ? [...new Set([...options.fields, ...STITCHER_FIELDS])] : options.fields;
@@ -109,16 +108,6 @@ function judgeExit(exit: TsharkExit, options: TsharkPassOptions, packets: number
     options.warn({ code: damage.code, message: `${damage.message}: the analysis covers the ${packets} packet(s) before it` });
   } else {
     throw tsharkFailure(options.capture, exit, damage?.message);
-  }
-}
-
-/** Two fields with the same EK key would silently overwrite each other in the records. */
-function assertDistinctKeys(fields: readonly string[]): void {
-  const seen = new Map<string, string>();
-  for (const field of fields) {
-    const other = seen.get(ekKey(field));
-    if (other !== undefined && other !== field) throw new Error(`fields ${other} and ${field} share EK key ${ekKey(field)}`);
-    seen.set(ekKey(field), field);
   }
 }
 
