@@ -3,7 +3,6 @@ import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import { indexCapture } from '../core/chunking/capture-index.js';
 import { planChunks, resolveChunking } from '../core/chunking/plan.js';
-import { FieldsLineParser } from '../core/tshark/fields-output.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { join } from 'node:path';
 import { analyzed, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
@@ -102,12 +101,5 @@ describe('cutting a capture into chunks', function () {
     }
     assert.equal(planChunks(1_000_000, resolveChunking({ chunkPackets: 0 }, {})), undefined, 'chunkPackets 0 never splits');
     assert.throws(() => planChunks(100, resolveChunking({ starts: [50, 40] }, {})), /must increase/);
-  });
-
-  it('reads tshark -T fields lines back into records, and refuses a line with the wrong number of columns', function () {
-    const parser = new FieldsLineParser(['frame.number', 'tcp.stream', 'dns.a']);
-    assert.deepEqual(parser.parse('7\t\t1.2.3.4\x1e5.6.7.8'), { layers: { 'frame.number': ['7'], 'dns.a': ['1.2.3.4', '5.6.7.8'] } });
-    assert.equal(parser.parse('7\t3'), undefined);
-    assert.equal(parser.parse('7\t3\t\t'), undefined);
   });
 });

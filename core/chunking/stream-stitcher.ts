@@ -46,30 +46,30 @@ export class StreamStitcher {
     for (const streams of Object.values(this.streams)) streams.startChunk(chunk.warmupFirst);
   }
 
-  isWarmup(layers: Layers): boolean {
-    return Number(layers['frame.number']?.[0]) + this.offset < this.chunk!.first;
+  /** Whether the current chunk's tshark frame number falls in its warm-up. */
+  isWarmup(localFrame: number): boolean {
+    return localFrame + this.offset < this.chunk!.first;
   }
 
   /** Renumbers a record of the current chunk; false for a warm-up record (its frame belongs to an earlier chunk). */
   accept(layers: Layers): boolean {
     const chunk = this.chunk!;
-    const frame = Number(layers['frame.number'][0]) + this.offset;
+    const frame = Number(layers.frame_number[0]) + this.offset;
     if (frame < chunk.first) {
       for (const streams of Object.values(this.streams)) streams.observeWarmup(layers, frame);
       return false;
     }
-    layers['frame.number'] = [String(frame)];
+    layers.frame_number = [String(frame)];
     const remember = frame >= this.rememberFrom;
     for (const streams of Object.values(this.streams)) streams.renumber(layers, frame, remember);
-    const queries = layers['dns.response_to'];
-    if (queries) layers['dns.response_to'] = queries.map((query) => String(Number(query) + this.offset));
+    if (layers.dns_response_to) layers.dns_response_to = layers.dns_response_to.map((query) => String(Number(query) + this.offset));
     return true;
   }
 }
 
 /** The renumbering of one transport's streams. */
 class TransportStreams {
-  private readonly key: 'tcp.stream' | 'udp.stream';
+  private readonly key: 'tcp_stream' | 'udp_stream';
   private next = 0;
   /** Last frame of each stream, by its final number. */
   private readonly lastFrame: number[] = [];
@@ -80,7 +80,7 @@ class TransportStreams {
   private warmupFirst = 1;
 
   constructor(private readonly transport: Transport) {
-    this.key = `${transport}.stream`;
+    this.key = `${transport}_stream`;
   }
 
   startChunk(warmupFirst: number): void {
@@ -119,7 +119,7 @@ class TransportStreams {
   private assign(layers: Layers): number {
     const tuple = this.tuple(layers);
     const earlier = this.latestByTuple.get(tuple);
-    const opensConnection = this.transport === 'tcp' && isSetFlag(layers['tcp.flags.syn']?.[0] ?? '') && !isSetFlag(layers['tcp.flags.ack']?.[0] ?? '');
+    const opensConnection = this.transport === 'tcp' && isSetFlag(layers.tcp_flags_syn?.[0] ?? '') && !isSetFlag(layers.tcp_flags_ack?.[0] ?? '');
     const final = earlier !== undefined && this.lastFrame[earlier]! < this.warmupFirst && !opensConnection ? earlier : this.next++;
     this.latestByTuple.set(tuple, final);
     return final;
@@ -128,8 +128,8 @@ class TransportStreams {
   /** The innermost addresses and ports, the same string whichever way the packet goes. */
   private tuple(layers: Layers): string {
     const t = this.transport;
-    const a = `${last(layers['ipv6.src']) ?? last(layers['ip.src'])}/${last(layers[`${t}.srcport`])}`;
-    const b = `${last(layers['ipv6.dst']) ?? last(layers['ip.dst'])}/${last(layers[`${t}.dstport`])}`;
+    const a = `${last(layers.ipv6_src) ?? last(layers.ip_src)}/${last(layers[`${t}_srcport`])}`;
+    const b = `${last(layers.ipv6_dst) ?? last(layers.ip_dst)}/${last(layers[`${t}_dstport`])}`;
     return a < b ? `${a} ${b}` : `${b} ${a}`;
   }
 }

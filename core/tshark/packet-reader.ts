@@ -1,45 +1,39 @@
 import type { Warning } from '../schema/generated/report.js';
 import { describeErrors, validateEkRecord } from '../schema/validate.js';
 import type { StreamStitcher } from '../chunking/stream-stitcher.js';
-import { FieldsLineParser } from './fields-output.js';
 import { PacketRecord } from './record.js';
 
 /** Frames named in a warning about many records: enough to look at, not a list of thousands. */
 const WARNING_FRAME_SAMPLE = 20;
 
 /**
- * Turns tshark's output lines into validated packets, in order, across one tshark or the chunks of several.
- * Records that fail the schema and lines that are not records are counted for one warning each.
+ * Turns the lines of tshark's `-T ek` output into validated packets, in order, across one tshark or the
+ * chunks of several. Records that fail the schema and lines that are not JSON are counted for one warning each.
  */
 export class PacketReader {
   packets = 0;
   private previousTime = 0;
-  private readonly parser: FieldsLineParser;
   private readonly invalid = { count: 0, frames: [] as number[], firstError: '' };
   private readonly unparsable = { count: 0, sample: '' };
 
-  constructor(
-    fields: readonly string[],
-    private readonly onPacket: (packet: PacketRecord) => void,
-  ) {
-    this.parser = new FieldsLineParser(fields);
-  }
+  constructor(private readonly onPacket: (packet: PacketRecord) => void) {}
 
   /** With a stitcher, the line comes from one chunk's tshark: renumbered, and dropped when it is warm-up. */
   read(line: string, stitcher?: StreamStitcher): void {
-    if (line.length === 0) return;
-    const record = this.parser.parse(line);
-    if (!record) {
+    if (line.length === 0 || line.startsWith('{"index"')) return;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
       this.unparsable.count++;
       this.unparsable.sample ||= line.slice(0, 80);
       return;
     }
-    const { layers } = record;
     if (!validateEkRecord(record)) {
-      if (stitcher?.isWarmup(layers)) return; // the chunk before counted it
+      const frame = frameNumberOf(record);
+      if (stitcher?.isWarmup(frame)) return; // the chunk before counted it
       this.invalid.count++;
-      const frame = Number(layers['frame.number']?.[0]);
-      if (this.invalid.frames.length < WARNING_FRAME_SAMPLE && Number.isInteger(frame) && frame > 0) this.invalid.frames.push(frame);
+      if (this.invalid.frames.length < WARNING_FRAME_SAMPLE && frame > 0) this.invalid.frames.push(frame);
       this.invalid.firstError ||= describeErrors(validateEkRecord.errors);
       return;
     }
@@ -64,9 +58,15 @@ export class PacketReader {
     if (this.unparsable.count > 0) {
       warn({
         code: 'unparsable-output',
-        message: `${this.unparsable.count} line(s) of tshark output were not packet records and were skipped (first: "${this.unparsable.sample}")`,
+        message: `${this.unparsable.count} line(s) of tshark output were not JSON and were skipped (first: "${this.unparsable.sample}")`,
         count: this.unparsable.count,
       });
     }
   }
+}
+
+function frameNumberOf(record: unknown): number {
+  const layers = (record as { layers?: { frame_number?: unknown } } | null)?.layers;
+  const value = Array.isArray(layers?.frame_number) ? Number(layers.frame_number[0]) : NaN;
+  return Number.isInteger(value) ? value : 0;
 }

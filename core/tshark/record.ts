@@ -1,9 +1,18 @@
 import type { EkRecord } from '../schema/generated/ek-record.js';
 
+const ekKeys = new Map<string, string>();
+
+/** The EK key tshark writes for a field: "tls.handshake.type" → "tls_handshake_type" (looked up per packet: cached). */
+export function ekKey(field: string): string {
+  let key = ekKeys.get(field);
+  if (key === undefined) ekKeys.set(field, (key = field.replaceAll('.', '_')));
+  return key;
+}
+
 const NO_VALUES: readonly string[] = Object.freeze([]);
 
 /**
- * One packet as tshark's `-T fields -e …` output gives it: every field is a list of strings, in the order the
+ * One packet as tshark's `-T ek -e …` output gives it: every field is a list of strings, in the order the
  * dissectors added them, absent when the packet has none. Accessors parse on demand and never throw: the
  * record was validated against core/schema/ek-record.schema.json, which fixes the shape of the numeric fields.
  */
@@ -18,18 +27,18 @@ export class PacketRecord {
     private readonly layers: EkRecord['layers'],
     previousTime = 0,
   ) {
-    this.frame = Number(layers['frame.number'][0]);
-    this.timed = layers['frame.time_epoch'] !== undefined;
-    this.time = this.timed ? Number(layers['frame.time_epoch']![0]) : previousTime;
-    this.length = Number(layers['frame.len'][0]);
+    this.frame = Number(layers.frame_number[0]);
+    this.timed = layers.frame_time_epoch !== undefined;
+    this.time = this.timed ? Number(layers.frame_time_epoch![0]) : previousTime;
+    this.length = Number(layers.frame_len[0]);
   }
 
   values(field: string): readonly string[] {
-    return this.layers[field] ?? NO_VALUES;
+    return this.layers[ekKey(field)] ?? NO_VALUES;
   }
 
   has(field: string): boolean {
-    return this.layers[field] !== undefined;
+    return this.layers[ekKey(field)] !== undefined;
   }
 
   first(field: string): string | undefined {

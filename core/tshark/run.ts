@@ -5,11 +5,10 @@ import { indexCapture, type CaptureIndex } from '../chunking/capture-index.js';
 import { runChunkedPass } from '../chunking/chunked-pass.js';
 import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from '../chunking/plan.js';
 import { STITCHER_FIELDS } from '../chunking/stream-stitcher.js';
-import { fieldsOutputOptions } from './fields-output.js';
 import type { TsharkInfo } from './locate.js';
 import { PacketReader } from './packet-reader.js';
 import { startTshark, type TsharkExit } from './process.js';
-import type { PacketRecord } from './record.js';
+import { ekKey, type PacketRecord } from './record.js';
 
 /**
  * Options every analysis run gives tshark, and why:
@@ -54,19 +53,20 @@ export class AnalysisCancelled extends TeamsharkError {
 }
 
 /**
- * Reads a capture with tshark and hands each validated packet to onPacket, in frame order, as it arrives:
+ * Runs `tshark -T ek -e …` over a capture and hands each validated packet to onPacket, in frame order, as it arrives:
  * the output is streamed line by line, never held whole. A large capture is split into chunks read by several
  * tsharks at once (core/chunking), with the same packets coming out. Records that fail the schema are counted
  * and reported as one warning; a capture cut short or damaged part-way yields the packets before the damage
  * and a warning. Everything else tshark refuses becomes a one-line TeamsharkError.
  */
 export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkPassResult> {
+  assertDistinctKeys(options.fields);
   const tsharkOptions = [...TSHARK_ANALYSIS_OPTIONS, ...(options.extraOptions ?? [])];
   const split = await splitCapture(options.capture, options.chunking);
   let fields = split ? [...new Set([...options.fields, ...STITCHER_FIELDS])] : options.fields;
   for (;;) {
-    const reader = new PacketReader(fields, options.onPacket);
-    const args = [...tsharkOptions, ...fieldsOutputOptions(fields)];
+    const reader = new PacketReader(options.onPacket);
+    const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
     const exits = split
       ? await runChunkedPass({ ...options, ...split, args, reader })
       : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
@@ -108,6 +108,16 @@ function judgeExit(exit: TsharkExit, options: TsharkPassOptions, packets: number
     options.warn({ code: damage.code, message: `${damage.message}: the analysis covers the ${packets} packet(s) before it` });
   } else {
     throw tsharkFailure(options.capture, exit, damage?.message);
+  }
+}
+
+/** Two fields with the same EK key would silently overwrite each other in tshark's output. */
+function assertDistinctKeys(fields: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const field of fields) {
+    const other = seen.get(ekKey(field));
+    if (other !== undefined && other !== field) throw new Error(`fields ${other} and ${field} share EK key ${ekKey(field)}`);
+    seen.set(ekKey(field), field);
   }
 }
 
