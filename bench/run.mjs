@@ -83,6 +83,12 @@ async function median(command, args, env) {
   return { seconds: middle('seconds'), cpuSeconds: middle('cpuSeconds'), peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
+async function measureTotal(run) {
+  const started = process.hrtime.bigint();
+  await run();
+  return Math.round(Number(process.hrtime.bigint() - started) / 1e7) / 100;
+}
+
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;
 
 const cli = join(root, 'out', 'core', 'cli.js');
@@ -120,12 +126,6 @@ const out = mkdtempSync(join(tmpdir(), 'teamshark-bench-'));
 const jobs = cpus().length;
 const parallel = await measure(process.execPath, [cli, 'analyze', courses, '--out', out, '--format', 'json', '--jobs', String(jobs)]);
 rmSync(out, { recursive: true, force: true });
-
-async function measureTotal(run) {
-  const started = process.hrtime.bigint();
-  await run();
-  return Math.round(Number(process.hrtime.bigint() - started) / 1e7) / 100;
-}
 
 const machine = {
   cores: cpus().length,

@@ -36,7 +36,7 @@ export interface AnalyzeOptions {
   tsharkPath?: string;
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
-  /** Splitting a large capture across several tsharks; default: one per core above 50000 packets (core/chunking/plan.ts). */
+  /** Splitting a large capture across several tsharks; the defaults are in core/chunking/plan.ts. */
   chunking?: ChunkingOptions;
   signal?: AbortSignal;
   /** Called as packets are read, at most every few thousand packets. */
