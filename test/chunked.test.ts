@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import { indexCapture } from '../core/chunking/capture-index.js';
-import { planChunks, resolveChunking } from '../core/chunking/plan.js';
+import { planChunks, resolveChunking, type Chunk } from '../core/chunking/plan.js';
+import { StreamStitcher } from '../core/chunking/stream-stitcher.js';
+import type { EkRecord } from '../core/schema/generated/ek-record.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { join } from 'node:path';
 import { analyzed, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
@@ -83,6 +85,38 @@ describe('cutting a capture into chunks', function () {
     assert.equal(await indexCapture(new URL(import.meta.url).pathname), undefined);
     const cut = await writeCutCopy(this, 'teams.pcap', 100_000, join(folder(), 'cut.pcap'));
     assert.equal(await indexCapture(cut), undefined);
+  });
+
+  it('renumbers a later chunk as one tshark would: frames, DNS matches, streams continued or new', function () {
+    type Layers = EkRecord['layers'];
+    const udp = (frame: number, stream: number, [src, sport]: [string, number], [dst, dport]: [string, number], extra: Partial<Layers> = {}): Layers => ({
+      frame_number: [String(frame)], frame_len: ['60'], udp_stream: [String(stream)], ip_src: [src], ip_dst: [dst], udp_srcport: [String(sport)], udp_dstport: [String(dport)], ...extra,
+    });
+    const tcp = (frame: number, stream: number, syn: boolean): Layers => ({
+      frame_number: [String(frame)], frame_len: ['60'], tcp_stream: [String(stream)], ip_src: ['10.0.0.1'], ip_dst: ['10.0.0.3'], tcp_srcport: ['2000'], tcp_dstport: ['443'],
+      tcp_flags_syn: [syn ? '1' : '0'], tcp_flags_ack: [syn ? '0' : '1'],
+    });
+    const host = (n: number, port: number): [string, number] => [`10.0.0.${n}`, port];
+    const chunks: Chunk[] = [{ first: 1, last: 4, warmupFirst: 1 }, { first: 5, last: 8, warmupFirst: 3 }];
+    const stitcher = new StreamStitcher();
+    stitcher.startChunk(chunks[0]!, chunks[1]);
+    for (const layers of [tcp(1, 0, true), udp(2, 0, host(1, 1000), host(2, 53)), udp(3, 1, host(1, 3000), host(4, 3478)), udp(4, 1, host(4, 3478), host(1, 3000))]) {
+      assert.equal(stitcher.accept(layers), true);
+    }
+    // The second chunk's tshark reads frames 3–8 as its 1–6 and numbers streams from 0 again.
+    stitcher.startChunk(chunks[1]!, undefined);
+    const second = [
+      udp(1, 0, host(1, 3000), host(4, 3478)), // warm-up (frame 3): its stream is the first chunk's 1
+      udp(2, 0, host(4, 3478), host(1, 3000)), // warm-up (frame 4)
+      udp(3, 0, host(1, 3000), host(4, 3478)), // frame 5: continues stream 1, seen in the warm-up
+      udp(4, 1, host(2, 53), host(1, 1000)), // frame 6: continues stream 0, silent since frame 2
+      tcp(5, 0, true), // frame 7: a SYN on the 5-tuple of TCP stream 0: a new connection
+      udp(6, 2, host(1, 5000), host(5, 53), { dns_response_to: ['4'] }), // frame 8: a new stream; answers frame 6
+    ];
+    assert.deepEqual(second.map((layers) => stitcher.accept(layers)), [false, false, true, true, true, true]);
+    assert.deepEqual(second.slice(2).map((l) => l.frame_number), [['5'], ['6'], ['7'], ['8']]);
+    assert.deepEqual(second.slice(2).map((l) => l.udp_stream ?? l.tcp_stream), [['1'], ['0'], ['1'], ['2']]);
+    assert.deepEqual(second[5]!.dns_response_to, ['6']);
   });
 
   it('splits only captures worth splitting, into chunks that cover every frame once', function () {
