@@ -14,6 +14,7 @@ import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
 import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
 import { ipVersions, parallelConnections } from './sections/transport.js';
+import type { ChunkingOptions } from './chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -26,7 +27,7 @@ import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
-import { runEk } from './tshark/run.js';
+import { runTsharkPass } from './tshark/run.js';
 import { TimeLimits } from './time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
@@ -36,6 +37,8 @@ export interface AnalyzeOptions {
   tsharkPath?: string;
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
+  /** Splitting a large capture across several tsharks; the defaults are in core/chunking/plan.ts. */
+  chunking?: ChunkingOptions;
   signal?: AbortSignal;
   /** Length of the activity timeline's windows in seconds; by default it adapts to the capture. */
   activityWindowSec?: number;
@@ -53,7 +56,7 @@ const PROGRESS_EVERY = 5000;
 /** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
 const PIPE_WAIT_MS = 10_000;
 
-/** Analyses one capture file: one tshark pass, the capture model, findings, warnings. */
+/** Analyses one capture file: one tshark pass (or one per chunk), the capture model, findings, warnings. */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
@@ -83,11 +86,12 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   if (file.pipe) limits.start('pipe', PIPE_WAIT_MS, () => new TeamsharkError(`${capture}: no packet came through the pipe in ${PIPE_WAIT_MS / 1000} s: is anything writing to it?`));
   let run;
   try {
-    run = await runEk({
+    run = await runTsharkPass({
       tshark,
       capture,
       fields,
       extraOptions: options.tsharkOptions,
+      chunking: options.chunking,
       signal: limits.signal,
       warn,
       onPacket(packet) {

@@ -1,29 +1,34 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { copyFile, constants, link, lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, constants, link, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
+import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from './batch.js';
 import { compareReport } from './compare.js';
 import { TeamsharkError } from './errors.js';
 import { sampleCommand } from './sample/command.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
 import { renderHtml } from './report/html.js';
-import { renderComparison } from './report/compare-markdown.js';
+import { renderBatchSummary, renderComparison } from './report/compare-markdown.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
+import { ProgressBar } from './progress-bar.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 
-const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]...
+const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
+       teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
        teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--force] | [--list]
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
-          capture from standard input (teamshark sample | teamshark analyze -)
+          capture from standard input (teamshark sample | teamshark analyze -); given several captures or
+          a folder, writes one report per capture into DIR and prints a summary table
 compare   analyses several captures and prints one column per capture: activity, protocols, DNS volume,
           TCP/UDP/TLS/QUIC shares, packets/s and bytes/s, who receives the packets, TLS versions
 sample    writes a synthetic Teams capture (pcapng) to --out or to a pipe: the default scenario is a short
@@ -38,6 +43,9 @@ Options:
   --timeout SECONDS  stop tshark and fail when one capture's analysis takes longer (default: no limit)
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
+  --jobs N           several captures: how many to analyse at once (default: the number of cores)
+  --workers N        tsharks reading one large capture in parallel chunks (default: the number of cores;
+                     also TEAMSHARK_WORKERS)
   --scenario NAME    sample: which scenario to write (default: default)
   --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
   --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
@@ -73,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
         timeout: { type: 'string' },
         tshark: { type: 'string' },
         'decode-as': { type: 'string', multiple: true },
+        jobs: { type: 'string' },
+        workers: { type: 'string' },
         scenario: { type: 'string' },
         seed: { type: 'string' },
         truth: { type: 'string' },
@@ -99,10 +109,17 @@ export async function main(argv: string[]): Promise<number> {
   if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
   const format = values.format;
   if (format !== 'md' && format !== 'json' && format !== 'html') return usageError(`--format must be md, json or html, not "${format}"`);
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  for (const [name, value] of [['--jobs', jobs], ['--workers', workers]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) return usageError(`${name} must be a whole number ≥ 1`);
+  }
+  const batch = command === 'analyze' && (captures.length > 1 || (captures.length === 1 && (await isDirectory(captures[0]!))));
   if (command === 'analyze') {
     if (captures.length === 0) return usageError('no capture file given');
-    if (captures.length > 1) return usageError(`unexpected argument "${captures[1]}"`);
     if (values.chart) return usageError('--chart goes with compare');
+    if (batch && !values.out) return usageError('analysing several captures needs --out DIR, the folder for their reports');
+    if (!batch && jobs !== undefined) return usageError('--jobs goes with several captures or a folder');
   } else if (command === 'compare') {
     if (captures.length < 2) return usageError('compare needs two captures or more');
     if (format === 'html') return usageError('compare writes md or json');
@@ -111,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) return usageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
-  const chart = values.chart ?? (values.out && format === 'md' ? chartBeside(values.out) : undefined);
+  const chart = values.chart ?? (values.out && format === 'md' && !batch ? chartBeside(values.out) : undefined);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -119,6 +136,10 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const showProgress = process.stderr.isTTY === true;
+  // Several captures at once share the cores: each then reads its capture with fewer tsharks.
+  const jobCount = batch ? (jobs ?? availableParallelism()) : 1;
+  let bar: ProgressBar | undefined;
+  const note = (line: string) => (bar ? bar.print(line) : process.stderr.write(line));
   const options: CommandOptions = {
     format,
     out: values.out,
@@ -134,15 +155,21 @@ export async function main(argv: string[]): Promise<number> {
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
         tsharkPath: values.tshark,
         tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
+        chunking: { workers: workers ?? (batch ? Math.max(1, Math.floor(availableParallelism() / jobCount)) : undefined) },
         signal: controller.signal,
-        onProgress: showProgress ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`) : undefined,
+        onProgress: showProgress && !batch ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`) : undefined,
       });
-      if (showProgress) process.stderr.write('\r\x1b[K');
-      for (const warning of report.warnings) process.stderr.write(`teamshark: warning: ${plainText(`${captures.length > 1 ? `${capture}: ` : ''}${warning.message}`)}\n`);
+      if (showProgress && !batch) process.stderr.write('\r\x1b[K');
+      for (const warning of report.warnings) note(`teamshark: warning: ${plainText(`${captures.length > 1 || batch ? `${capture}: ` : ''}${warning.message}`)}\n`);
       return report;
     },
   };
   try {
+    if (batch) {
+      const list = await expandCaptures(captures);
+      if (showProgress) bar = new ProgressBar(process.stderr, list.length, 'captures');
+      return await batchCommand(list, jobCount, values.out!, options, { bar, note });
+    }
     // Refused before the analysis, not after a minute of it; writeAtomically checks again when it writes.
     if (!values.force) for (const path of [values.out, chart]) if (path) await refuseExisting(path);
     const text = command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
@@ -210,6 +237,62 @@ async function compareCommand(captures: string[], { format, out, chart, force, a
 /** The chart written beside a Markdown report: call.md → call.packets-per-second.svg */
 function chartBeside(out: string): string {
   return join(dirname(out), `${basename(out).replace(/\.md$/i, '')}.packets-per-second.svg`);
+}
+
+/**
+ * One report per capture in the folder `out`, `jobs` captures at a time, and the comparison of them all as a
+ * summary (on stdout and beside the reports). A capture that fails is listed in the summary; the others go on.
+ */
+async function batchCommand(
+  captures: string[],
+  jobs: number,
+  out: string,
+  options: CommandOptions,
+  { bar, note }: { bar?: ProgressBar; note: (line: string) => void },
+): Promise<number> {
+  await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new TeamsharkError(`cannot create ${out}: ${error.code ?? error.message}`);
+  });
+  const summaryFile = `summary.${options.format === 'json' ? 'json' : 'md'}`;
+  if (!options.force) await refuseExisting(join(out, summaryFile));
+  const files = reportFileNames(captures, options.format, [summaryFile]);
+  const fileOf = new Map(captures.map((capture, i) => [capture, files[i]!]));
+  let done = 0;
+  let failed = 0;
+  bar?.update(0, 0);
+  const outcomes = await runBatch(
+    captures,
+    jobs,
+    async (capture) => {
+      const path = join(out, fileOf.get(capture)!);
+      const report = await options.analyze(capture);
+      const chart = options.format === 'md' ? chartBeside(path) : undefined;
+      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: async () => report }), options.force);
+      return report;
+    },
+    (outcome: BatchOutcome<Report>) => {
+      done++;
+      if ('error' in outcome) {
+        failed++;
+        note(`teamshark: ${plainText(outcome.error)}\n`);
+      }
+      bar?.update(done, failed);
+    },
+  );
+  bar?.clear();
+  const reports = outcomes.flatMap((o) => ('result' in o ? [{ file: fileOf.get(o.capture)!, comparison: compareReport(o.result) }] : []));
+  const failures = outcomes.flatMap((o) => ('error' in o ? [{ capture: o.capture, error: o.error }] : []));
+  const summary =
+    options.format === 'json'
+      ? `${JSON.stringify({ captures: reports.map((r) => ({ ...r.comparison, report: r.file })), failed: failures }, null, 2)}\n`
+      : `${renderBatchSummary(reports, failures)}\n`;
+  await writeAtomically(join(out, summaryFile), summary, options.force);
+  await writeStdout(summary);
+  return failures.length ? EXIT.failed : EXIT.ok;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
 function usageError(message: string): number {

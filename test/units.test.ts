@@ -4,12 +4,12 @@ import { resolutionChain } from '../core/model/dns.js';
 import { splitStunType } from '../core/model/stun-registry.js';
 import { markdownCode, markdownText, plainText } from '../core/report/escape.js';
 import { filterString } from '../core/findings/filter.js';
-import { lines } from '../core/tshark/lines.js';
+import { forEachLine } from '../core/tshark/lines.js';
 import { compareVersions, parseTsharkVersion } from '../core/tshark/locate.js';
 
 async function collect(chunks: (string | Buffer)[]): Promise<string[]> {
   const out: string[] = [];
-  for await (const line of lines(Readable.from(chunks))) out.push(line);
+  await forEachLine(Readable.from(chunks), (line) => out.push(line));
   return out;
 }
 

@@ -29,3 +29,13 @@ export function renderComparison(columns: readonly CaptureComparison[], chartFil
   if (chartFile) lines.push('', `![Packets per second, one line per capture](${encodeURI(chartFile)})`);
   return lines.join('\n');
 }
+
+/** The summary of a batch: the comparison of the captures analysed, where their reports are, and what failed. */
+export function renderBatchSummary(reports: readonly { file: string; comparison: CaptureComparison }[], failures: readonly { capture: string; error: string }[]): string {
+  const parts = reports.length ? [renderComparison(reports.map((r) => r.comparison))] : ['# Teamshark comparison'];
+  if (reports.length) parts.push('## Reports', reports.map((r) => `- ${markdownText(r.comparison.file)}: [${markdownText(r.file)}](${encodeURI(r.file)})`).join('\n'));
+  // Most errors name their capture already.
+  const failure = (f: { capture: string; error: string }) => (f.error.startsWith(f.capture) ? f.error : `${f.capture}: ${f.error}`);
+  if (failures.length) parts.push('## Failed', failures.map((f) => `- ${markdownText(failure(f))}`).join('\n'));
+  return parts.join('\n\n');
+}

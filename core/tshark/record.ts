@@ -57,7 +57,7 @@ export class PacketRecord {
 
   flag(field: string): boolean | undefined {
     const value = this.first(field);
-    return value === undefined ? undefined : value === '1' || value === 'true' || value === 'True';
+    return value === undefined ? undefined : isSetFlag(value);
   }
 
   private stack?: readonly string[];
@@ -66,6 +66,11 @@ export class PacketRecord {
   get protocols(): readonly string[] {
     return (this.stack ??= (this.first('frame.protocols') ?? '').split(':').filter(Boolean));
   }
+}
+
+/** tshark writes a set flag as 1 (True in some versions). */
+export function isSetFlag(value: string): boolean {
+  return value === '1' || value === 'true' || value === 'True';
 }
 
 export function parseInteger(text: string): number {

@@ -1,10 +1,14 @@
-import { execa } from 'execa';
+import { stat } from 'node:fs/promises';
 import { TeamsharkError, oneLine } from '../errors.js';
-import { describeErrors, validateEkRecord } from '../schema/validate.js';
 import type { Warning } from '../schema/generated/report.js';
+import { indexCapture, type CaptureIndex } from '../chunking/capture-index.js';
+import { runChunkedPass } from '../chunking/chunked-pass.js';
+import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from '../chunking/plan.js';
+import { STITCHER_FIELDS } from '../chunking/stream-stitcher.js';
 import type { TsharkInfo } from './locate.js';
-import { lines } from './lines.js';
-import { PacketRecord, ekKey } from './record.js';
+import { PacketReader } from './packet-reader.js';
+import { startTshark, type TsharkExit } from './process.js';
+import { ekKey, type PacketRecord } from './record.js';
 
 /**
  * Options every analysis run gives tshark, and why:
@@ -21,25 +25,26 @@ export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   'rtcp_udp',
 ]);
 
-export interface EkRunOptions {
+export interface TsharkPassOptions {
   tshark: TsharkInfo;
   capture: string;
   fields: readonly string[];
   /** Added after TSHARK_ANALYSIS_OPTIONS, e.g. user decode-as rules (`-d udp.port==50000,rtp`). */
   extraOptions?: readonly string[];
+  /** Splitting a large capture across several tsharks (core/chunking/plan.ts has the defaults). */
+  chunking?: ChunkingOptions;
   signal?: AbortSignal;
   onPacket(packet: PacketRecord): void;
   warn(warning: Warning): void;
 }
 
-export interface EkRunResult {
+export interface TsharkPassResult {
   packets: number;
-  /** The options given besides -r and -e. */
+  /** The options given besides the input and the fields. */
   options: string[];
+  /** tshark processes the capture was split across (1: one pass). */
+  chunks: number;
 }
-
-/** Frames named in a warning about many records: enough to look at, not a list of thousands. */
-const WARNING_FRAME_SAMPLE = 20;
 
 export class AnalysisCancelled extends TeamsharkError {
   constructor() {
@@ -48,118 +53,62 @@ export class AnalysisCancelled extends TeamsharkError {
 }
 
 /**
- * Runs one `tshark -T ek` pass over a capture and hands each validated packet to onPacket as it arrives:
- * the output is streamed line by line, never held whole. Records that fail the EK schema are counted and
- * reported as one warning; a capture cut short or damaged part-way yields the packets before the damage
+ * Runs `tshark -T ek -e …` over a capture and hands each validated packet to onPacket, in frame order, as it arrives:
+ * the output is streamed line by line, never held whole. A large capture is split into chunks read by several
+ * tsharks at once (core/chunking), with the same packets coming out. Records that fail the schema are counted
+ * and reported as one warning; a capture cut short or damaged part-way yields the packets before the damage
  * and a warning. Everything else tshark refuses becomes a one-line TeamsharkError.
  */
-export async function runEk(options: EkRunOptions): Promise<EkRunResult> {
+export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkPassResult> {
   assertDistinctKeys(options.fields);
   const tsharkOptions = [...TSHARK_ANALYSIS_OPTIONS, ...(options.extraOptions ?? [])];
-  let fields = options.fields;
+  const split = await splitCapture(options.capture, options.chunking);
+  let fields = split ? [...new Set([...options.fields, ...STITCHER_FIELDS])] : options.fields;
   for (;;) {
-    const outcome = await runOnce(options, fields, tsharkOptions);
-    if ('unknownFields' in outcome) {
+    const reader = new PacketReader(options.onPacket);
+    const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
+    const exits = split
+      ? await runChunkedPass({ ...options, ...split, args, reader })
+      : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
+    if (options.signal?.aborted || exits.some((exit) => exit.cancelled)) throw new AnalysisCancelled();
+    const unknownFields = exits.map((exit) => /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(exit.stderr)).find(Boolean);
+    if (unknownFields && reader.packets === 0) {
       // An older tshark lacks some fields: say which, and read the capture without them.
-      const unknown = new Set(outcome.unknownFields);
+      const unknown = new Set(unknownFields[1]!.trim().split(/\s+/));
       const remaining = fields.filter((f) => !unknown.has(f));
-      if (remaining.length === fields.length) throw new TeamsharkError(`tshark rejected the field list: ${outcome.unknownFields.join(', ')}`);
+      if (remaining.length === fields.length) throw new TeamsharkError(`tshark rejected the field list: ${[...unknown].join(', ')}`);
       options.warn({
         code: 'fields-unavailable',
-        message: `tshark ${options.tshark.version} does not know ${outcome.unknownFields.join(', ')}: the parts of the analysis that read them are incomplete`,
+        message: `tshark ${options.tshark.version} does not know ${[...unknown].join(', ')}: the parts of the analysis that read them are incomplete`,
       });
       fields = remaining;
       continue;
     }
-    return { ...outcome, options: tsharkOptions };
+    reader.reportTo(options.warn);
+    for (const exit of exits) judgeExit(exit, options, reader.packets);
+    return { packets: reader.packets, options: tsharkOptions, chunks: split?.chunks.length ?? 1 };
   }
 }
 
-async function runOnce(
-  options: EkRunOptions,
-  fields: readonly string[],
-  tsharkOptions: string[],
-): Promise<Omit<EkRunResult, 'options'> | { unknownFields: string[] }> {
-  const args = ['-r', options.capture, '-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
-  const subprocess = execa(options.tshark.path, args, {
-    reject: false,
-    stdin: 'ignore',
-    buffer: { stdout: false, stderr: true },
-    maxBuffer: { stderr: 4 * 1024 * 1024 },
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 2000,
-  });
-
-  let packets = 0;
-  let previousTime = 0;
-  const invalid = { count: 0, frames: [] as number[], firstError: '' };
-  const unparsable = { count: 0, sample: '' };
-  try {
-    for await (const line of lines(subprocess.stdout)) {
-      if (line.length === 0 || line.startsWith('{"index"')) continue;
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        unparsable.count++;
-        unparsable.sample ||= line.slice(0, 80);
-        continue;
-      }
-      if (!validateEkRecord(record)) {
-        invalid.count++;
-        if (invalid.frames.length < WARNING_FRAME_SAMPLE) invalid.frames.push(frameNumberOf(record));
-        invalid.firstError ||= describeErrors(validateEkRecord.errors);
-        continue;
-      }
-      packets++;
-      const packet = new PacketRecord(record.layers, previousTime);
-      previousTime = packet.time;
-      options.onPacket(packet);
-    }
-  } catch (error) {
-    // The iteration ends with the subprocess's own failure; the result below says what it was. An error
-    // thrown by onPacket is ours, not tshark's, and must not be disguised as a tshark failure.
-    if (!(error instanceof Error && 'exitCode' in error) && !options.signal?.aborted) {
-      subprocess.kill();
-      throw error;
-    }
-  }
-  const result = await subprocess;
-
-  if (options.signal?.aborted || result.isCanceled) throw new AnalysisCancelled();
-  const stderr = cleanStderr(String(result.stderr ?? ''));
-  const unknownFields = /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(stderr);
-  if (unknownFields && packets === 0) return { unknownFields: unknownFields[1]!.trim().split(/\s+/) };
-  if (invalid.count > 0) {
-    options.warn({
-      code: 'invalid-record',
-      message: `${invalid.count} packet record(s) from tshark did not match the expected shape and were skipped (${invalid.firstError})`,
-      count: invalid.count,
-      frames: invalid.frames.filter((f) => f > 0),
-    });
-  }
-  if (unparsable.count > 0) {
-    options.warn({
-      code: 'unparsable-output',
-      message: `${unparsable.count} line(s) of tshark output were not JSON and were skipped (first: "${unparsable.sample}")`,
-      count: unparsable.count,
-    });
-  }
-  if (result.exitCode !== 0 || result.failed) {
-    const damage = captureDamage(stderr);
-    if (damage && packets > 0) {
-      options.warn({ code: damage.code, message: `${damage.message}: the analysis covers the ${packets} packet(s) before it` });
-    } else {
-      throw tsharkFailure(options.capture, stderr, result.exitCode, result.signal, damage?.message);
-    }
-  }
-  return { packets };
+/** The chunks to read a capture in, or undefined for one pass (a small capture, or a file not cut safely). */
+async function splitCapture(capture: string, chunking: ChunkingOptions | undefined): Promise<{ index: CaptureIndex; chunks: Chunk[]; workers: number } | undefined> {
+  const settings = resolveChunking(chunking);
+  if (settings.chunkPackets === 0 && !settings.starts) return undefined;
+  if (!(await stat(capture)).isFile()) return undefined; // a pipe can be read once only
+  const index = await indexCapture(capture);
+  const chunks = index && planChunks(index.packets, settings);
+  return chunks ? { index: index!, chunks, workers: settings.workers } : undefined;
 }
 
-function frameNumberOf(record: unknown): number {
-  const layers = (record as { layers?: { frame_number?: unknown } } | null)?.layers;
-  const value = Array.isArray(layers?.frame_number) ? Number(layers.frame_number[0]) : NaN;
-  return Number.isInteger(value) ? value : 0;
+/** Warns about damage past the first packet; throws for everything else tshark failed at. */
+function judgeExit(exit: TsharkExit, options: TsharkPassOptions, packets: number): void {
+  if (exit.exitCode === 0 && !exit.failed) return;
+  const damage = captureDamage(exit.stderr);
+  if (damage && packets > 0) {
+    options.warn({ code: damage.code, message: `${damage.message}: the analysis covers the ${packets} packet(s) before it` });
+  } else {
+    throw tsharkFailure(options.capture, exit, damage?.message);
+  }
 }
 
 /** Two fields with the same EK key would silently overwrite each other in tshark's output. */
@@ -170,15 +119,6 @@ function assertDistinctKeys(fields: readonly string[]): void {
     if (other !== undefined && other !== field) throw new Error(`fields ${other} and ${field} share EK key ${ekKey(field)}`);
     seen.set(ekKey(field), field);
   }
-}
-
-/** tshark's stderr without the banner it prints when run as root. */
-export function cleanStderr(stderr: string): string {
-  return stderr
-    .split('\n')
-    .filter((line) => line.trim() && !/^Running as user .* This could be dangerous\.$/.test(line.trim()))
-    .map((line) => line.replace(/^tshark: /, ''))
-    .join('\n');
 }
 
 function captureDamage(stderr: string): { code: 'truncated-capture' | 'damaged-capture'; message: string } | undefined {
@@ -192,13 +132,7 @@ function captureDamage(stderr: string): { code: 'truncated-capture' | 'damaged-c
   return undefined;
 }
 
-function tsharkFailure(
-  capture: string,
-  stderr: string,
-  exitCode: number | undefined,
-  signal: string | undefined,
-  damage: string | undefined,
-): TeamsharkError {
+function tsharkFailure(capture: string, { stderr, exitCode, signal }: TsharkExit, damage: string | undefined): TeamsharkError {
   if (/isn't a capture file in a format TShark understands/.test(stderr)) {
     return new TeamsharkError(`${capture}: not a capture file (tshark does not recognise its format)`);
   }

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { TeamsharkError } from '../errors.js';
 import type { TsharkInfo } from './locate.js';
-import { lines } from './lines.js';
+import { forEachLine } from './lines.js';
 import { parseInteger } from './record.js';
 
 /** The name tshark gives a field's value ("0xc030" of tls.handshake.ciphersuite → its IANA name). */
@@ -34,19 +34,19 @@ async function readValueTables(tshark: TsharkInfo, wanted: Set<string>): Promise
     buffer: { stdout: false, stderr: true },
     timeout: 60_000,
   });
-  for await (const line of lines(subprocess.stdout)) {
+  const reading = forEachLine(subprocess.stdout, (line) => {
     // "V\t<field>\t<value>\t<name>" for plain value strings; ranges and true/false strings are not needed.
     // Over a million lines: look at the field name before splitting anything.
-    if (line.charCodeAt(0) !== 86 || line.charCodeAt(1) !== 9) continue;
+    if (line.charCodeAt(0) !== 86 || line.charCodeAt(1) !== 9) return;
     const fieldEnd = line.indexOf('\t', 2);
-    if (fieldEnd < 0 || !wanted.has(line.slice(2, fieldEnd))) continue;
+    if (fieldEnd < 0 || !wanted.has(line.slice(2, fieldEnd))) return;
     const [, field, value, name] = line.split('\t');
-    if (!field || value === undefined || !name) continue;
+    if (!field || value === undefined || !name) return;
     let table = tables.get(field);
     if (!table) tables.set(field, (table = new Map()));
     table.set(parseInteger(value), name);
-  }
-  const result = await subprocess;
+  });
+  const [result] = await Promise.all([subprocess, reading]);
   if (result.failed) throw new TeamsharkError(`"${tshark.path} -G values" failed: ${result.shortMessage}`);
   return tables;
 }

@@ -1,0 +1,117 @@
+import { constants, createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { execa, type ResultPromise } from 'execa';
+import type { TsharkInfo } from './locate.js';
+import { forEachLine } from './lines.js';
+
+/** How a tshark run ended, for the caller to judge. */
+export interface TsharkExit {
+  exitCode?: number;
+  signal?: string;
+  failed: boolean;
+  cancelled: boolean;
+  /** Without the banner tshark prints when run as root. */
+  stderr: string;
+}
+
+export interface RunningTshark {
+  /** Settles once tshark has exited and every line of its output was handed over; rejects when onLine threw. */
+  readonly done: Promise<TsharkExit>;
+  kill(): void;
+}
+
+/**
+ * Starts tshark on a capture — a file, or a stream of capture bytes — and hands each line of its standard
+ * output to onLine as it arrives. `args` are everything but the input.
+ */
+export function startTshark(
+  tshark: TsharkInfo,
+  input: string | Readable,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): RunningTshark {
+  let subprocess: ResultPromise | undefined;
+  let killed = false;
+  const done = (async (): Promise<TsharkExit> => {
+    const fifo = typeof input === 'string' ? undefined : await NamedPipe.create();
+    try {
+      subprocess = execa(tshark.path, ['-r', fifo?.path ?? (input as string), ...args], {
+        reject: false,
+        stdin: 'ignore',
+        buffer: { stdout: false, stderr: true },
+        maxBuffer: { stderr: 4 * 1024 * 1024 },
+        cancelSignal: signal,
+        forceKillAfterDelay: 2000,
+      });
+      if (killed) subprocess.kill();
+      // tshark stopping early (an error, a cancel) breaks the pipe: its exit status says why, not the EPIPE.
+      if (fifo) pipeline(input as Readable, createWriteStream(fifo.path)).catch(() => undefined);
+      try {
+        await forEachLine(subprocess.stdout!, onLine);
+      } catch (error) {
+        // An error thrown by onLine is ours, not tshark's, and must not be disguised as a tshark failure.
+        if (!(error instanceof Error && 'exitCode' in error) && !signal?.aborted) {
+          subprocess.kill();
+          await subprocess;
+          throw error;
+        }
+      }
+      const result = await subprocess;
+      return {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        failed: result.failed,
+        cancelled: result.isCanceled || signal?.aborted === true,
+        stderr: cleanStderr(String(result.stderr ?? '')),
+      };
+    } finally {
+      await fifo?.remove();
+    }
+  })();
+  return {
+    done,
+    kill: () => {
+      killed = true;
+      subprocess?.kill();
+    },
+  };
+}
+
+/**
+ * A FIFO for feeding tshark capture bytes: tshark refuses to read a socket, which is what Node gives a child
+ * as its standard input.
+ */
+class NamedPipe {
+  private constructor(
+    private readonly folder: string,
+    readonly path: string,
+  ) {}
+
+  static async create(): Promise<NamedPipe> {
+    const folder = await mkdtemp(join(tmpdir(), 'teamshark-chunk-'));
+    const path = join(folder, 'capture');
+    await execa('mkfifo', ['-m', '600', path]);
+    return new NamedPipe(folder, path);
+  }
+
+  /** Opening it for reading releases a writer still waiting for tshark to open it (tshark failed first). */
+  async remove(): Promise<void> {
+    const reader = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+    await reader?.close();
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
+
+/** tshark's stderr without the banner it prints when run as root. */
+export function cleanStderr(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line.trim() && !/^Running as user .* This could be dangerous\.$/.test(line.trim()))
+    .map((line) => line.replace(/^tshark: /, ''))
+    .join('\n');
+}
