@@ -124,7 +124,8 @@ const sequential = await measureTotal(async () => {
 });
 const out = mkdtempSync(join(tmpdir(), 'teamshark-bench-'));
 const jobs = cpus().length;
-const parallel = await measure(process.execPath, [cli, 'analyze', courses, '--out', out, '--format', 'json', '--jobs', String(jobs)]);
+const run = await measure(process.execPath, [cli, 'analyze', courses, '--out', out, '--format', 'json', '--jobs', String(jobs)]);
+const parallel = { ...run, seconds: Math.round(run.seconds * 100) / 100, cpuSeconds: Math.round(run.cpuSeconds * 100) / 100 };
 rmSync(out, { recursive: true, force: true });
 
 const machine = {
@@ -144,4 +145,4 @@ for (const r of results) {
   console.log(`| ${r.input} | ${r.packets} | ${cell(r.bareTshark)} | ${cell(r.onePass, r.bareTshark)} | ${WORKERS.map((w) => cell(r.chunked[w], r.bareTshark)).join(' | ')} | ${cell(r.ndpiReader)} |`);
 }
 console.log(`\n${batch.length} course captures: ${sequential} s one after the other, ${parallel.seconds} s with --jobs ${jobs} (${parallel.peakMb} MB).`);
-console.log(`Machine: ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.tshark}; load average ${machine.loadAverage.before} before, ${machine.loadAverage.after} after.`);
+console.log(`Machine: ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.tshark} Load average ${machine.loadAverage.before} before, ${machine.loadAverage.after} after.`);

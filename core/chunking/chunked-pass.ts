@@ -19,7 +19,6 @@ export interface ChunkedPassOptions {
   reader: PacketReader;
 }
 
-
 /**
  * Runs one tshark per chunk, `workers` at a time, and feeds their records to the reader in frame order, so the
  * model is built exactly as from one pass: the current chunk is read as tshark writes it, the next ones wait

@@ -42,8 +42,6 @@ export interface TsharkPassResult {
   packets: number;
   /** The options given besides the input and the fields. */
   options: string[];
-  /** tshark processes the capture was split across (1: one pass). */
-  chunks: number;
 }
 
 export class AnalysisCancelled extends TeamsharkError {
@@ -86,7 +84,7 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
     }
     reader.reportTo(options.warn);
     for (const exit of exits) judgeExit(exit, options, reader.packets);
-    return { packets: reader.packets, options: tsharkOptions, chunks: split?.chunks.length ?? 1 };
+    return { packets: reader.packets, options: tsharkOptions };
   }
 }
 
