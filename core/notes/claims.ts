@@ -5,7 +5,7 @@
  *
  *   sentence     text up to ". ", "! " or "? ", within one paragraph, list item, heading or table row; front
  *                matter, fenced code, link targets and code spans that hold a display filter are not read.
- *   skipped      a sentence with a negation or hedge (not, no, never, without, instead, if, may, might, could,
+ *   skipped      a sentence with a negation or hedge (not, no, never, without, instead, if, may, maybe, might, could,
  *                would, should, probably, likely, expected, "n't") or a question mark.
  *   servers      the domain names and addresses the sentence names narrow the handshakes it speaks of (by SNI,
  *                certificate name or server address); a named server the capture has no handshake with makes
@@ -50,7 +50,7 @@ export interface Sentence {
   text: string;
 }
 
-const SKIP = /\b(?:not|no|none|never|without|nor|neither|instead|rather|unless|if|whether|may|might|could|would|should|probably|likely|perhaps|expected|supposed)\b|n't\b|\?/i;
+const SKIP = /\b(?:not|no|none|never|without|nor|neither|instead|rather|unless|if|whether|may|maybe|might|could|would|should|probably|likely|perhaps|expected|supposed)\b|n't\b|\?/i;
 const NEGOTIATED = /\b(?:negotiat\w*|agreed|settled on|selected|chosen|chose|picked)\b/i;
 const NOT_NEGOTIATION = /\b(?:record|records|client ?hellos?|offer\w*|supports?|supported)\b/i;
 const TRAFFIC = /\b(?:connect\w*|contact\w*|talk\w*|reach\w*|resolv\w*|quer(?:y|ies|ied)|looked up|seen|saw|sent|sends|receiv\w*|relay(?:ed|s)?)\b/i;
@@ -75,7 +75,7 @@ export function noteSentences(text: string): Sentence[] {
   const readable = readableText(text);
   const sentences: Sentence[] = [];
   // Blocks: paragraphs, and each heading, list item or table row on its own.
-  const blocks = readable.matchAll(/(?:^|\n)([ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\|)[^\n]*|[^\n]+(?:\n(?![ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||\n))[^\n]+)*)/g);
+  const blocks = readable.matchAll(/(?:^|\n)([ \t]*#{1,6}\s[^\n]*|[^\n]+(?:\n(?![ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\|)|[ \t]*(?:\n|$))[^\n]+)*)/g);
   for (const block of blocks) {
     const body = block[1]!;
     const blockStart = block.index + block[0].length - body.length;

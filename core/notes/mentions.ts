@@ -22,8 +22,8 @@ const PATTERNS: [RegExp, (text: string) => Omit<Mention, 'text' | 'start' | 'end
   [/(?<![\w-])[A-Z0-9]+(?:-[A-Z0-9]+){2,}(?![\w-])/g, suite],
   [/\b(?:rsa_pkcs1|rsa_pss_rsae|rsa_pss_pss|ecdsa)_\w+\b|\bed(?:25519|448)\b/g, parameter],
   [/\b(?:x25519|x448|secp\d{3}r1|brainpoolP\d{3}r1|ffdhe\d{4}|X25519MLKEM768)\b/g, parameter],
-  [/(?<![\w.:/])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w.:/])/g, address],
-  [/(?<![\w.:/])(?=[0-9a-f:]*:[0-9a-f:]*:)[0-9a-f:]{2,39}(?:\/\d{1,3})?(?![\w.:/])/gi, address],
+  [/(?<![\w.:/])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w:/]|\.\w)/g, address],
+  [/(?<![\w.:/])(?=[0-9a-f:]*:[0-9a-f:]*:)[0-9a-f:]{2,39}(?:\/\d{1,3})?(?![\w:/]|\.\w)/gi, address],
   [/(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?![\w-]|\.\w)/gi, domain],
 ];
 
