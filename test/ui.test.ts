@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -8,6 +8,7 @@ import { sharedCapture } from './helpers.js';
 import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
+const NOTE_CLAIM = 'The connection to teams.microsoft.com negotiated TLS 1.0 with TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.';
 
 /**
  * What a user sees: the .vsix installed into code-server with --install-extension, teams.pcap opened in the
@@ -27,6 +28,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const entry = installCodeServer();
     workspace = mkdtempSync(join(tmpdir(), 'teamshark-ui-'));
     symlinkSync(capture, join(workspace, 'teams.pcap'));
+    writeFileSync(join(workspace, 'call-notes.md'), `---\ncapture: ./teams.pcap\n---\n# Security\n\n${NOTE_CLAIM}\n`);
     const vsix = join(workspace, 'teamshark.vsix');
     await execa(join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', vsix], { cwd: REPO, timeout: 120_000 });
     server = await startCodeServer({ entry, install: [vsix] });
@@ -78,6 +80,26 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await revealed.waitFor({ timeout: 10_000 });
     assert.match(await revealed.innerText(), /config\.teams\.microsoft\.com/);
     await page.screenshot({ path: join(RESULTS, 'analysis-view.png') });
+  });
+
+  it('a note linked to teams.pcap: a hover explains its cipher suite, and the Problems panel lists the wrong TLS version', async () => {
+    await runQuickOpen(page, 'call-notes.md');
+    const suite = page.locator('.monaco-editor .view-line span', { hasText: /^TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384$/ });
+    await suite.waitFor({ timeout: 30_000 });
+    assert.match(String(await suite.getAttribute('class')), /mtk\d+/, 'the grammar makes the suite a token of its own');
+    await suite.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Forward secrecy' });
+    await hover.waitFor({ timeout: 30_000 });
+    assert.match(await hover.innerText(), /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384[\s\S]*Grade: recommended[\s\S]*In teams\.pcap: offered in 38 ClientHellos/);
+    await page.screenshot({ path: join(RESULTS, 'note-hover.png') });
+
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'negotiated TLS 1.2, not TLS 1.0' });
+    await problem.waitFor({ timeout: 120_000 });
+    assert.match(await problem.innerText(), /frames 26, 186, 931/);
+    await page.screenshot({ path: join(RESULTS, 'note-problems.png') });
   });
 
   it('the analysis view runs under its Content-Security-Policy without a violation', () => {
