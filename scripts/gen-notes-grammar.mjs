@@ -41,25 +41,25 @@ const grammar = {
     { include: '#frame-reference' },
   ],
   repository: {
-    'cipher-suite': { name: 'support.constant.cipher-suite.teamshark', match: `(?<![\\w-])(?:${suiteNames})(?![\\w-])` },
+    'cipher-suite': { name: 'constant.language.cipher-suite.teamshark', match: `(?<![\\w-])(?:${suiteNames})(?![\\w-])` },
     'cipher-suite-code': {
       name: 'constant.numeric.cipher-suite.teamshark',
       match: `(?<![\\w])(?i:0x(?:${suiteCodes})|0x[0-9a-f]{2},\\s?0x[0-9a-f]{2})(?![\\w])`,
     },
     'ip-address': {
       patterns: [
-        { name: 'constant.numeric.ip-prefix.teamshark', match: `(?<![\\w.:/])${octet}(?:\\.${octet}){3}/(?:3[0-2]|[12]?[0-9])(?![\\w.:/])` },
-        { name: 'constant.numeric.ip-address.teamshark', match: `(?<![\\w.:/])${octet}(?:\\.${octet}){3}(?![\\w.:/])` },
+        { name: 'constant.numeric.ip-prefix.teamshark', match: `(?<![\\w.:/])${octet}(?:\\.${octet}){3}/(?:3[0-2]|[12]?[0-9])(?![\\w:/]|\\.\\w)` },
+        { name: 'constant.numeric.ip-address.teamshark', match: `(?<![\\w.:/])${octet}(?:\\.${octet}){3}(?![\\w:/]|\\.\\w)` },
         // IPv6: hex groups and colons with a '::' or a hex letter in it, so that times like 10:30:45 stay text.
         {
           name: 'constant.numeric.ip-address.ipv6.teamshark',
-          match: '(?<![\\w.:/])(?=[0-9a-fA-F:]*(?:::|[a-fA-F]))(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?(?![\\w.:/])',
+          match: '(?<![\\w.:/])(?=[0-9a-fA-F:]*(?:::|[a-fA-F]))(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?(?![\\w:/]|\\.\\w)',
         },
       ],
     },
-    domain: { name: 'entity.name.domain.teamshark', match: `(?<![\\w.@/-])(?i:${domains})(?![\\w-]|\\.\\w)` },
+    domain: { name: 'entity.name.type.domain.teamshark', match: `(?<![\\w.@/-])(?i:${domains})(?![\\w-]|\\.\\w)` },
     'frame-reference': {
-      name: 'constant.other.frame-reference.teamshark',
+      name: 'variable.other.frame-reference.teamshark',
       match: '(?<![\\w&#])#[0-9]+\\b|\\b[Ff]rames? [0-9]+(?:(?:, ?| and | ?[–-] ?)[0-9]+)*\\b',
     },
     // A code span holding a comparison or a logical operator is a display filter: fields, operators, values.

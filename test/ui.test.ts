@@ -84,8 +84,13 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
 
   it('a note linked to teams.pcap: a hover explains its cipher suite, and the Problems panel lists the wrong TLS version', async () => {
     await runQuickOpen(page, 'call-notes.md');
-    const suite = page.locator('.monaco-editor .view-line span', { hasText: /^TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384$/ });
-    await suite.waitFor({ timeout: 30_000 });
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'negotiated' });
+    await line.waitFor({ timeout: 30_000 });
+    const suite = line.locator('span span', { hasText: /^TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384$/ });
+    await suite.waitFor({ timeout: 10_000 }).catch(async (error) => {
+      await page.screenshot({ path: join(RESULTS, 'note-debug.png') });
+      throw new Error(`${(error as Error).message}\n${await line.innerHTML()}`);
+    });
     assert.match(String(await suite.getAttribute('class')), /mtk\d+/, 'the grammar makes the suite a token of its own');
     await suite.hover();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Forward secrecy' });
