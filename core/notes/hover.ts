@@ -147,7 +147,11 @@ function addressInCapture({ label, report }: LinkedReport, ip: string): string {
 
 function prefixText(prefix: string): string {
   const [network, bits] = ipaddr.parseCIDR(prefix);
-  return `**${markdownText(prefix)}** — ${network.kind() === 'ipv4' ? 'IPv4' : 'IPv6'} prefix of ${network.kind() === 'ipv4' ? 2 ** (32 - bits) : `2^${128 - bits}`} addresses${addressText(network.toString()).includes("Microsoft's") ? `; its first address is in a Microsoft range:\n\n${addressText(network.toString())}` : ''}`;
+  const ipv4 = network.kind() === 'ipv4';
+  const size = ipv4 ? String(2 ** (32 - bits)) : `2^${128 - bits}`;
+  const start = network.toString();
+  const microsoft = classifyAddress(start).microsoft ? `\n\nIts first address:\n\n${addressText(start)}` : '';
+  return `**${markdownText(prefix)}** — ${ipv4 ? 'IPv4' : 'IPv6'} prefix of ${size} addresses${microsoft}`;
 }
 
 function prefixInCapture({ label, report }: LinkedReport, prefix: string): string {

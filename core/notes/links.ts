@@ -35,7 +35,7 @@ export function captureLinks(text: string): CaptureLink[] {
     const key = /^captures?:[ \t]*(.*)$/m.exec(body);
     if (key) {
       const valueStart = front.start + key.index + key[0].length - key[1].length;
-      const value = key[1].trimEnd();
+      const value = withoutComment(key[1]!);
       if (value.startsWith('[')) {
         for (const item of value.slice(1, value.lastIndexOf(']')).matchAll(/[^,\s][^,]*/g)) add(item[0].trimEnd(), valueStart + 1 + item.index);
       } else if (value) {
@@ -46,7 +46,7 @@ export function captureLinks(text: string): CaptureLink[] {
         for (const line of body.slice(key.index + key[0].length + 1).split('\n')) {
           const item = /^([ \t]*-[ \t]+)(.+?)\r?$/.exec(line);
           if (!item) break;
-          add(item[2]!.trimEnd(), lineStart + item[1]!.length);
+          add(withoutComment(item[2]!), lineStart + item[1]!.length);
           lineStart += line.length + 1;
         }
       }
@@ -58,6 +58,11 @@ export function captureLinks(text: string): CaptureLink[] {
     add(angled ? m[1]!.slice(1, -1) : m[1]!, m.index + 2 + (angled ? 1 : 0));
   }
   return links;
+}
+
+/** A YAML value without its trailing ' # comment'. */
+function withoutComment(value: string): string {
+  return value.replace(/\s+#.*$/, '').trimEnd();
 }
 
 function decode(target: string): string {

@@ -86,4 +86,17 @@ describe('Notes that stay true to the capture', () => {
     assert.match(editor.document.getText(), /supported_version`\n## DNS\n\n- \*\*captive\.apple\.com\.edgekey\.net resolves through 1 alias\*\*/);
     assert.match(editor.document.getText(), /### Names looked up\n\n\| First seen \(s\) \| Name \|/);
   });
+
+  it('"Insert finding into note" from a finding in the Captures tree inserts that finding', async () => {
+    const uri = writeNote('from-tree.md', '');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const api = await teamshark();
+    const capture = api.tree.getChildren().find((node) => node.kind === 'capture' && node.uri.fsPath.endsWith('/notes/teams.pcap'))!;
+    const security = api.tree.getChildren(capture).find((node) => api.tree.getTreeItem(node).label === 'Security')!;
+    const findings = api.tree.getChildren(security).find((node) => api.tree.getTreeItem(node).label === 'Findings')!;
+    const finding = api.tree.getChildren(findings).find((node) => api.tree.getTreeItem(node).label === 'No DNSSEC: no query asked for it and no answer was validated')!;
+    assert.match(String(api.tree.getTreeItem(finding).contextValue), /markdown/, 'the context menu offers the command');
+    assert.equal(await vscode.commands.executeCommand('teamshark.insertFinding', finding), true);
+    assert.match(editor.document.getText(), /^- \*\*No DNSSEC: no query asked for it and no answer was validated\*\* \*\(notice\)\* — .*\\\n {2}Frames 10, 11, .* · filter `dns && .*`$/s);
+  });
 });
