@@ -66,7 +66,21 @@ describe('Notes that stay true to the capture', () => {
     assert.deepEqual(actions.map((a) => a.title), ['Replace with TLS 1.2', 'Annotate with what the capture shows (frames)']);
     assert.ok(await vscode.workspace.applyEdit(actions[0]!.edit!));
     assert.match(document.getText(), /negotiated TLS 1\.2\.\n$/);
+    await document.save();
     await until('the diagnostic to clear', () => vscode.languages.getDiagnostics(uri).length === 0, 10_000);
+  });
+
+  it('says on the link when a linked capture cannot be analysed', async () => {
+    const uri = writeNote('missing.md', 'See [the call](./missing.pcapng): it negotiated TLS 1.0.\n');
+    await vscode.workspace.openTextDocument(uri);
+    const [diagnostic, ...others] = await until('the note diagnostics', () => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length ? found : undefined;
+    });
+    assert.deepEqual(others, [], 'without a report nothing is contradicted');
+    assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Information);
+    assert.deepEqual([diagnostic!.range.start.character, diagnostic!.range.end.character], [15, 31]);
+    assert.match(diagnostic!.message, /^missing\.pcapng was not analysed: .*capture not found/);
   });
 
   it('"Insert finding into note" and "Insert report section" write the report\'s Markdown at the cursor', async () => {
