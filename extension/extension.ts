@@ -11,6 +11,7 @@ import { NoteDiagnostics } from './notes/diagnostics.js';
 import { registerNoteCodeActions } from './notes/code-actions.js';
 import { registerNoteCodeLenses } from './notes/code-lens.js';
 import { registerNoteHovers } from './notes/hover-provider.js';
+import { registerNoteInlayHints } from './notes/inlay-hints.js';
 import { registerInsertCommands } from './notes/insert-commands.js';
 import { UntrustedConsent } from './trust.js';
 
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     notes,
     registerNoteHovers(store),
     registerNoteCodeActions(notes),
+    registerNoteInlayHints(notes),
     registerNoteCodeLenses(store, editor),
     registerInsertCommands(store),
   );

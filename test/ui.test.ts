@@ -8,7 +8,7 @@ import { sharedCapture } from './helpers.js';
 import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
-const NOTE_CLAIM = 'The connection to teams.microsoft.com negotiated TLS 1.0 with TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.';
+const NOTE_CLAIM = 'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
 
 /**
  * What a user sees: the .vsix installed into code-server with --install-extension, teams.pcap opened in the
@@ -82,9 +82,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.screenshot({ path: join(RESULTS, 'analysis-view.png') });
   });
 
-  it('a note linked to teams.pcap: a hover explains its cipher suite, and the Problems panel lists the wrong TLS version', async () => {
+  it('a note linked to teams.pcap: a hover explains its cipher suite; the Problems panel and an inlay hint give the true TLS version', async () => {
     await runQuickOpen(page, 'call-notes.md');
-    const line = page.locator('.monaco-editor .view-line', { hasText: 'negotiated' });
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'selected' });
     await line.waitFor({ timeout: 30_000 });
     const suite = line.locator('span span', { hasText: /^TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384$/ });
     await suite.waitFor({ timeout: 10_000 }).catch(async (error) => {
@@ -104,6 +104,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'negotiated TLS 1.2, not TLS 1.0' });
     await problem.waitFor({ timeout: 120_000 });
     assert.match(await problem.innerText(), /frames 26, 186, 931/);
+    await page.locator('.monaco-editor .view-line', { hasText: '≠ teams.pcap: TLS 1.2, frames 26, 186, 931' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(RESULTS, 'note-problems.png') });
   });
 

@@ -55,6 +55,10 @@ describe('Notes that stay true to the capture', () => {
     assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(diagnostic!.message, 'teams.pcap: the 3 ServerHello(s) with teams.microsoft.com negotiated TLS 1.2, not TLS 1.0 (frames 26, 186, 931).');
 
+    // What the capture shows is written right after the words.
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, new vscode.Range(0, 0, document.lineCount, 0));
+    assert.deepEqual(hints.map((h) => [h.position.isEqual(diagnostic!.range.end), h.label]), [[true, '≠ teams.pcap: TLS 1.2, frames 26, 186, 931']]);
+
     // A code lens on the Security heading counts the capture's security findings.
     const api = await teamshark();
     const security = api.store.get(vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap')))!.report.findings.filter((f) => f.section === 'security').length;
