@@ -64,11 +64,13 @@ export function domainsSeen(report: Report): Set<string> {
   return names;
 }
 
-/** True when the capture shows the name, or a certificate covers it with a wildcard ('*.teams.microsoft.com'). */
+/**
+ * True when the capture shows the name, a name below it ('microsoft.com' for 'teams.microsoft.com'), or a
+ * certificate covers it with a wildcard ('*.teams.microsoft.com').
+ */
 export function domainSeen(report: Report, name: string): boolean {
-  const seen = domainsSeen(report);
   const lower = name.toLowerCase();
-  return seen.has(lower) || seen.has(`*.${lower.slice(lower.indexOf('.') + 1)}`);
+  return [...domainsSeen(report)].some((seen) => seen === lower || seen.endsWith(`.${lower}`) || (seen.startsWith('*.') && lower.endsWith(seen.slice(1))));
 }
 
 /** Every address the capture shows: in packet headers, DNS answers and STUN attributes. */

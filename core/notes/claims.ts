@@ -24,7 +24,7 @@
 import { addressFilter, anyOf } from '../findings/filter.js';
 import { describeCipherSuite } from '../knowledge/cipher-suites.js';
 import type { Report, TlsHandshake } from '../schema/generated/report.js';
-import { addressSeen, domainsSeen, handshakesWith, sortedFrames, type LinkedReport } from './capture-facts.js';
+import { addressSeen, domainSeen, handshakesWith, sortedFrames, type LinkedReport } from './capture-facts.js';
 import { frontMatter } from './links.js';
 import { mentionsIn, type Mention } from './mentions.js';
 
@@ -211,8 +211,7 @@ function checkAddressSeen({ label, report }: LinkedReport, ip: string): Verdict 
 }
 
 function checkDomainSeen({ label, report }: LinkedReport, name: string): Verdict {
-  const seen = domainsSeen(report);
-  if ([...seen].some((s) => s === name || s.endsWith(`.${name}`) || (s.startsWith('*.') && name.endsWith(s.slice(1))))) return CONSISTENT;
+  if (domainSeen(report, name)) return CONSISTENT;
   return { contradicted: true, message: `${label} never shows ${name}: no DNS question or answer, SNI or certificate names it.`, frames: [], filter: `dns.qry.name == "${name}" || tls.handshake.extensions_server_name == "${name}"`, annotation: ` (not in ${label})` };
 }
 

@@ -37,7 +37,7 @@ function link(title: string, url: string): string {
   return `[${markdownText(title)}](${url})`;
 }
 
-export function suiteText(s: CipherSuiteInfo): string {
+function suiteText(s: CipherSuiteInfo): string {
   const lines = [`**${markdownText(s.name)}** (${s.hex}${s.openssl && s.openssl !== s.name ? ` · OpenSSL ${markdownCode(s.openssl)}` : ''})`, ''];
   if (s.signalling) return [...lines, 'A signalling value, not a cipher suite: it is never negotiated.', '', `Defined in ${references(s.references)}`].join('\n');
   lines.push(
@@ -174,7 +174,7 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
 }
 
 /** ' (frames 18, 26, …)', or nothing without frames. */
-export function framesText(frames: Iterable<number | undefined>): string {
+function framesText(frames: Iterable<number | undefined>): string {
   const sorted = sortedFrames(frames);
   if (!sorted.length) return '';
   return ` (frame${sorted.length === 1 ? '' : 's'} ${sorted.slice(0, LISTED).join(', ')}${sorted.length > LISTED ? `, … ${sorted.length - LISTED} more` : ''})`;
