@@ -17,7 +17,7 @@ interface CaptureView {
   ready: boolean;
 }
 
-interface RevealTarget {
+export interface RevealTarget {
   section?: OutlineSection;
   text?: string;
 }

@@ -7,6 +7,12 @@ import { registerCompareCommand } from './commands/compare.js';
 import { registerExportMarkdownCommand } from './commands/export-markdown.js';
 import { registerTreeActions } from './commands/tree-actions.js';
 import { registerOpenInWiresharkCommand } from './commands/wireshark.js';
+import { NoteDiagnostics } from './notes/diagnostics.js';
+import { registerNoteCodeActions } from './notes/code-actions.js';
+import { registerNoteCodeLenses } from './notes/code-lens.js';
+import { registerNoteHovers } from './notes/hover-provider.js';
+import { registerNoteInlayHints } from './notes/inlay-hints.js';
+import { registerInsertCommands } from './notes/insert-commands.js';
 import { UntrustedConsent } from './trust.js';
 
 /** What activate returns: the extension's parts, for the extension tests in the real host. */
@@ -14,6 +20,7 @@ export interface TeamsharkApi {
   store: AnalysisStore;
   editor: CaptureEditorProvider;
   tree: CaptureTreeProvider;
+  notes: NoteDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): TeamsharkApi {
@@ -21,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
   const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent());
   const { provider: editor, registration } = CaptureEditorProvider.register(store, media);
   const tree = new CaptureTreeProvider(store);
+  const notes = new NoteDiagnostics(store);
   const treeView = vscode.window.createTreeView<CaptureTreeNode>('teamshark.captures', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     store,
@@ -32,6 +40,12 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     registerCompareCommand(store),
     registerOpenInWiresharkCommand(editor),
     registerTreeActions(store, editor, treeView),
+    notes,
+    registerNoteHovers(store),
+    registerNoteCodeActions(notes),
+    registerNoteInlayHints(notes),
+    registerNoteCodeLenses(store, editor),
+    registerInsertCommands(store),
   );
-  return { store, editor, tree };
+  return { store, editor, tree, notes };
 }

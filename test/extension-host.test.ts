@@ -26,7 +26,7 @@ describe('the extension in a real VS Code extension host (code-server)', functio
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('passes the extension test suite (activation, analysis, tree, cancel, settings scope, corrupt capture)', async () => {
+  it('passes the extension test suite (activation, analysis, tree, cancel, settings scope, corrupt capture, notes)', async () => {
     const { context, page } = await openBrowser(server!.root);
     const log: string[] = [];
     try {

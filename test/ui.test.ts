@@ -9,6 +9,7 @@ import { ATTACKS, hostileCapture, hostileCertificate } from './hostile-capture.j
 import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
+const NOTE_CLAIM = 'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
 
 let vsix: Promise<string> | undefined;
 /** The .vsix as `npm run package` builds it (from the already compiled dist/), once per run. */
@@ -47,6 +48,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const entry = installCodeServer();
     workspace = workspaceWithCapture(capture);
     writeFileSync(join(workspace, 'hostile.pcap'), hostileCapture(await hostileCertificate(workspace)));
+    writeFileSync(join(workspace, 'call-notes.md'), `---\ncapture: ./teams.pcap\n---\n# Security\n\n${NOTE_CLAIM}\n`);
     server = await startCodeServer({ entry, install: [await packagedExtension()] });
     mkdirSync(RESULTS, { recursive: true });
     const browser = await openBrowser(server.root);
@@ -115,6 +117,32 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     assert.equal(await view.locator('a[href^="javascript" i], [onerror], [onclick]').count(), 0, 'no active link or handler');
     await page.screenshot({ path: join(RESULTS, 'hostile-capture.png') });
     assert.deepEqual(dialogs, [], 'no script ran (it would have opened an alert)');
+  });
+
+  it('a note linked to teams.pcap: a hover explains its cipher suite; the Problems panel and an inlay hint give the true TLS version', async () => {
+    await runQuickOpen(page, 'call-notes.md');
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'selected' });
+    await line.waitFor({ timeout: 30_000 });
+    const suite = line.locator('span span', { hasText: /^TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384$/ });
+    await suite.waitFor({ timeout: 10_000 }).catch(async (error) => {
+      await page.screenshot({ path: join(RESULTS, 'note-debug.png') });
+      throw new Error(`${(error as Error).message}\n${await line.innerHTML()}`);
+    });
+    assert.match(String(await suite.getAttribute('class')), /mtk\d+/, 'the grammar makes the suite a token of its own');
+    await suite.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Forward secrecy' });
+    await hover.waitFor({ timeout: 30_000 });
+    assert.match(await hover.innerText(), /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384[\s\S]*Grade: recommended[\s\S]*In teams\.pcap: offered in 38 ClientHellos/);
+    await page.screenshot({ path: join(RESULTS, 'note-hover.png') });
+
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'negotiated TLS 1.2, not TLS 1.0' });
+    await problem.waitFor({ timeout: 120_000 });
+    assert.match(await problem.innerText(), /frames 26, 186, 931/);
+    await page.locator('.monaco-editor .view-line', { hasText: '≠ teams.pcap: TLS 1.2, frames 26, 186, 931' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(RESULTS, 'note-problems.png') });
   });
 
   it('the analysis view runs under its Content-Security-Policy without a violation', () => {

@@ -16,11 +16,22 @@ export function renderMarkdown(report: Report, options: { chartFile?: string } =
   out.push(`# Teamshark report: ${markdownText(report.capture.file)}`, '');
   captureSection(report, out);
   if (options.chartFile) out.push(`![Packets per second by protocol](${encodeURI(options.chartFile)})`, '');
-  section(out, report, 'dns', 'DNS', () => dnsTables(report, out));
-  section(out, report, 'network', 'Network', () => networkTables(report, out));
-  section(out, report, 'transport', 'Transport', () => transportTables(report, out));
-  section(out, report, 'security', 'Security', () => securityTables(report, out));
-  section(out, report, 'application', 'Application', () => applicationTables(report, out));
+  for (const id of Object.keys(SECTIONS) as Finding['section'][]) out.push(renderSection(report, id));
+  return out.join('\n');
+}
+
+const SECTIONS: Record<Finding['section'], { title: string; tables: (report: Report, out: string[]) => void }> = {
+  dns: { title: 'DNS', tables: dnsTables },
+  network: { title: 'Network', tables: networkTables },
+  transport: { title: 'Transport', tables: transportTables },
+  security: { title: 'Security', tables: securityTables },
+  application: { title: 'Application', tables: applicationTables },
+};
+
+/** One section of the Markdown report (its heading, findings and tables), e.g. to insert into a note. */
+export function renderSection(report: Report, id: Finding['section']): string {
+  const out: string[] = [];
+  section(out, report, id, SECTIONS[id].title, () => SECTIONS[id].tables(report, out));
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { evidenceOf, type CaptureTreeNode } from '../capture-tree.js';
+import type { RevealTarget } from '../capture-editor.js';
 
 /**
  * What the Captures tree does with its items: selecting one reveals it in the analysis view (opening the
@@ -18,10 +19,7 @@ export function registerTreeActions(store: AnalysisStore, editor: CaptureEditorP
     tree.onDidChangeSelection(async ({ selection: [node] }) => {
       if (!node || node.kind === 'capture' || node.kind === 'more-frames') return;
       const outline = node.kind === 'outline' ? node.node : node.parent;
-      if (!editor.reveal(node.uri, { section: outline.section, text: outline.revealText })) {
-        await vscode.commands.executeCommand('vscode.openWith', node.uri, 'teamshark.capture', { preserveFocus: true, preview: false });
-        editor.reveal(node.uri, { section: outline.section, text: outline.revealText });
-      }
+      await showInAnalysis(editor, node.uri, { section: outline.section, text: outline.revealText }, true);
     }),
     vscode.commands.registerCommand('teamshark.copyFilter', copy((e) => e.filter, 'display filter')),
     vscode.commands.registerCommand('teamshark.copyMarkdown', copy((e) => e.markdown, 'Markdown')),
@@ -29,4 +27,11 @@ export function registerTreeActions(store: AnalysisStore, editor: CaptureEditorP
       if (node?.kind === 'capture') store.forget(node.uri);
     }),
   );
+}
+
+/** Reveals a part of a capture's analysis view, opening the view first when it is not open. */
+export async function showInAnalysis(editor: CaptureEditorProvider, uri: vscode.Uri, target: RevealTarget, preserveFocus: boolean): Promise<void> {
+  if (editor.reveal(uri, target)) return;
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'teamshark.capture', { preserveFocus, preview: false });
+  editor.reveal(uri, target);
 }
