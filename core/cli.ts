@@ -118,6 +118,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'analyze') {
     if (captures.length === 0) return usageError('no capture file given');
     if (values.chart) return usageError('--chart goes with compare');
+    // One folder alone is more likely a slip than a batch: say what it is, in one line, like any bad capture path.
+    if (batch && !values.out && captures.length === 1) return failure(new TeamsharkError(`${captures[0]}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`));
     if (batch && !values.out) return usageError('analysing several captures needs --out DIR, the folder for their reports');
     if (!batch && jobs !== undefined) return usageError('--jobs goes with several captures or a folder');
   } else if (command === 'compare') {

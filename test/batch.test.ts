@@ -49,5 +49,8 @@ describe('teamshark analyze on several captures (batch)', function () {
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, args.join(' '));
     }
+    const folderAlone = await runCli(['analyze', folder()]);
+    assert.equal(folderAlone.exitCode, 1);
+    assert.equal(folderAlone.stderr, `teamshark: ${folder()}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`);
   });
 });

@@ -14,7 +14,18 @@ import { parseArgs } from 'node:util';
 import { corpus } from './corpus.js';
 import { VARIANT_TIMEOUT_MS, runVariants, tally } from './oracle.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, verbose: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '2' } } });
+const USAGE = 'usage: npm run fuzz -- [--only TEXT] [--concurrency N] [--verbose]';
+let values;
+try {
+  ({ values } = parseArgs({ options: { only: { type: 'string' }, verbose: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '2' } } }));
+} catch (error) {
+  console.error(`fuzz: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (!(Number(values.concurrency) >= 1)) {
+  console.error(`fuzz: --concurrency must be a whole number ≥ 1\n${USAGE}`);
+  process.exit(2);
+}
 const variants = (await corpus()).filter((v) => !values.only || v.name.includes(values.only));
 const root = await mkdtemp(join(tmpdir(), 'teamshark-fuzz-'));
 await chmod(root, 0o755); // the no-permission variant runs as "nobody", who must reach its folder
