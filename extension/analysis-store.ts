@@ -37,6 +37,8 @@ export class AnalysisStore implements vscode.Disposable {
   private readonly analyses = new Map<string, Analysis>();
   private readonly memory = new Map<string, CacheEntry>();
   private readonly running = new Map<string, { key: string; report: Promise<Report> }>();
+  /** Analyses under way, stopped when the extension is (a closing window must not leave tshark running). */
+  private readonly controllers = new Set<AbortController>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
@@ -86,6 +88,7 @@ export class AnalysisStore implements vscode.Disposable {
     const title = `Teamshark: analysing ${basename(uri.fsPath)}`;
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, progressToken) => {
       const controller = new AbortController();
+      this.controllers.add(controller);
       const subscriptions = [progressToken, token].map((t) => t?.onCancellationRequested(() => controller.abort()));
       if (token?.isCancellationRequested) controller.abort();
       try {
@@ -100,6 +103,7 @@ export class AnalysisStore implements vscode.Disposable {
         if (error instanceof AnalysisCancelled) throw new vscode.CancellationError();
         throw error;
       } finally {
+        this.controllers.delete(controller);
         for (const subscription of subscriptions) subscription?.dispose();
       }
     });
@@ -137,6 +141,7 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const controller of this.controllers) controller.abort();
     this.changed.dispose();
   }
 }
