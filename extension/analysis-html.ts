@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../core/report/html.js';
+import { escapeHtml, htmlDocument } from '../core/report/html.js';
 
 /**
  * A page of the analysis view. Its Content-Security-Policy allows only the extension's own stylesheet and
@@ -11,20 +11,12 @@ export function analysisPage(webview: vscode.Webview, media: vscode.Uri, title: 
   const nonce = randomBytes(16).toString('base64');
   const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'analysis.css'));
   const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'analysis.js'));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${style.toString()}">
-<script nonce="${nonce}" src="${script.toString()}" defer></script>
-</head>
-<body>
-${body}
-</body>
-</html>`;
+  return htmlDocument({
+    csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';`,
+    title,
+    head: `<link rel="stylesheet" href="${style.toString()}">\n<script nonce="${nonce}" src="${script.toString()}" defer></script>`,
+    body: `${body}\n`,
+  });
 }
 
 /** A page that says what is happening instead of a report: analysing, cancelled, failed. */

@@ -32,18 +32,30 @@ export function renderReportBody(report: Report, chartSvg: string): string {
 
 /** The report as one self-contained HTML page: no script, and a CSP that forbids loading anything. */
 export function renderHtml(report: Report, chartSvg: string): string {
-  const title = escapeHtml(plainText(`Teamshark report: ${report.capture.file}`));
+  return htmlDocument({
+    csp: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    title: `Teamshark report: ${report.capture.file}`,
+    head: `<style>${STYLE}</style>`,
+    body: renderReportBody(report, chartSvg),
+  });
+}
+
+/**
+ * An HTML page with its Content-Security-Policy. `title` is plain text (escaped here); `head` and `body`
+ * are HTML whose capture-derived strings are already escaped.
+ */
+export function htmlDocument(page: { csp: string; title: string; head: string; body: string }): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${page.csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${STYLE}</style>
+<title>${escapeHtml(plainText(page.title))}</title>
+${page.head}
 </head>
 <body>
-${renderReportBody(report, chartSvg)}</body>
+${page.body}</body>
 </html>
 `;
 }
