@@ -78,7 +78,7 @@ describe('notes: mentions, hovers and capture links', function () {
   it('reads capture links from front matter (scalar, flow and block lists) and Markdown links', () => {
     const note = '---\ntitle: call\ncapture: ./call.pcapng   # the call\ncaptures:\n  - "other one.pcap"\n  - ../b.cap\n---\nSee [the call](./calls/x%20y.pcapng) and [site](https://example.org/a.pcap), ![](pic.png).\n';
     const links = captureLinks(note);
-    assert.deepEqual(links.map((l) => l.target), ['./call.pcapng', './calls/x y.pcapng']);
+    assert.deepEqual(links.map((l) => l.target), ['./call.pcapng', 'other one.pcap', '../b.cap', './calls/x y.pcapng']);
     const block = '---\ncaptures:\n  - "other one.pcap"\n  - ../b.cap\n---\n';
     assert.deepEqual(captureLinks(block).map((l) => [l.target, block.slice(l.start, l.end)]), [
       ['other one.pcap', 'other one.pcap'],

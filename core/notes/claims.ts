@@ -25,8 +25,8 @@ import { addressFilter, anyOf } from '../findings/filter.js';
 import { describeCipherSuite } from '../knowledge/cipher-suites.js';
 import type { Report, TlsHandshake } from '../schema/generated/report.js';
 import { addressSeen, domainSeen, handshakesWith, sortedFrames, type LinkedReport } from './capture-facts.js';
-import { frontMatter } from './links.js';
 import { mentionsIn, type Mention } from './mentions.js';
+import { noteStructure, type NoteStructure } from './structure.js';
 
 export type ClaimKind = 'tls-version' | 'cipher-suite' | 'unseen-address' | 'unseen-domain' | 'dnssec';
 
@@ -57,34 +57,32 @@ const TRAFFIC = /\b(?:connect\w*|contact\w*|talk\w*|reach\w*|resolv\w*|quer(?:y|
 const DNSSEC_USED = /\b(?:validat\w*|authenticat\w*|signed|secured|protected|enabled|used|in use|AD (?:bit|flag))\b/i;
 
 /** A note's text with what the claim grammar does not read blanked out, same length, newlines kept. */
-export function readableText(text: string): string {
-  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+export function readableText(text: string, structure: NoteStructure = noteStructure(text)): string {
+  const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
   let out = text;
-  const front = frontMatter(text);
-  if (front) out = blank(out.slice(0, front.end + 3)) + out.slice(front.end + 3);
-  out = out.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, blank); // fenced code
-  out = out.replace(/<!--[\s\S]*?-->/g, blank);
+  const unread = [...(structure.frontMatter ? [structure.frontMatter] : []), ...structure.blocks.filter((b) => b.kind === 'code' || b.kind === 'html')];
+  for (const { start, end } of unread) out = out.slice(0, start) + blank(out.slice(start, end)) + out.slice(end);
+  out = out.replace(/<!--[\s\S]*?-->/g, blank); // comments inside a paragraph
   out = out.replace(/\]\((<[^>\n]*>|[^)\s]*)(\s+"[^"]*")?\)/g, (m) => `]${blank(m.slice(1))}`); // link targets
   // Code spans that hold a display filter or a command (spaces, operators) are quotes, not statements.
   out = out.replace(/(`+)([^`\n]+?)\1/g, (m, _fence: string, body: string) => (/[\s=<>!&|()]/.test(body) ? blank(m) : m));
   return out;
 }
 
-/** The sentences of a note, in order. */
+/** The sentences of a note, in order: within each heading, paragraph (a list item's too) and table row, as markdown-it reads them. */
 export function noteSentences(text: string): Sentence[] {
-  const readable = readableText(text);
+  const structure = noteStructure(text);
+  const readable = readableText(text, structure);
   const sentences: Sentence[] = [];
-  // Blocks: paragraphs, and each heading, list item or table row on its own.
-  const blocks = readable.matchAll(/(?:^|\n)([ \t]*#{1,6}\s[^\n]*|[^\n]+(?:\n(?![ \t]*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\|)|[ \t]*(?:\n|$))[^\n]+)*)/g);
-  for (const block of blocks) {
-    const body = block[1]!;
-    const blockStart = block.index + block[0].length - body.length;
+  for (const block of structure.blocks) {
+    if (block.kind === 'code' || block.kind === 'html') continue;
+    const body = readable.slice(block.start, block.end);
     let start = 0;
     for (const end of body.matchAll(/[.!?](?=\s|$)/g)) {
-      sentences.push({ start: blockStart + start, text: body.slice(start, end.index + 1) });
+      sentences.push({ start: block.start + start, text: body.slice(start, end.index + 1) });
       start = end.index + 1;
     }
-    if (body.slice(start).trim()) sentences.push({ start: blockStart + start, text: body.slice(start) });
+    if (body.slice(start).trim()) sentences.push({ start: block.start + start, text: body.slice(start) });
   }
   return sentences;
 }

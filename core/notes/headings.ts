@@ -1,32 +1,56 @@
 import type { Finding } from '../schema/generated/report.js';
+import { OUTLINE_SECTIONS } from '../report/outline.js';
+import { noteStructure } from './structure.js';
 
 export interface SectionHeading {
   section: Finding['section'];
-  /** The heading line's offsets in the note. */
+  /** The heading's source lines (offsets into the note). */
   start: number;
   end: number;
 }
 
-/** Heading words → the report section they correspond to; the first word that matches decides. */
-const SECTION_WORDS: [RegExp, Finding['section']][] = [
-  [/\b(?:DNS|DNSSEC|names?|resolution)\b/i, 'dns'],
-  [/\b(?:TLS|DTLS|security|certificates?|cipher|encryption)\b/i, 'security'],
-  [/\b(?:network|addresses|NAT|STUN|TURN|relays?)\b/i, 'network'],
-  [/\b(?:transport|TCP|UDP|flows?|connections)\b/i, 'transport'],
-  [/\b(?:application|media|activity|call|RTP|audio|video)\b/i, 'application'],
-];
+/**
+ * What a heading may say to name a report section, besides the section's title: the report's own
+ * sub-headings and the Captures tree's groups under it (what "Insert report section" writes into a note),
+ * and the usual names of the same thing. Whole phrases only: "Call notes" names no section although a call
+ * is part of Application.
+ */
+const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
+  dns: ['names looked up', 'name resolution', 'dns names', 'domain names', 'dns lookups', 'dns queries', 'dnssec', 'dns security'],
+  network: ['addresses', 'ip addresses', 'turn relays', 'relays', 'stun/turn messages', 'stun/turn', 'stun', 'turn', 'nat', 'nat traversal', 'ice'],
+  transport: ['flows', 'connections', 'protocols', 'parallel tcp connections to one server', 'transports', 'tcp', 'udp', 'tcp and udp', 'ports'],
+  security: ['tls', 'dtls', 'tls/dtls', 'tls servers', 'tls handshakes', 'handshakes', 'cipher suites', 'ciphers', 'client hellos', 'certificates', 'encryption'],
+  application: ['activity', 'activities', 'activity over time', 'activities compared', 'user activity', 'call phases', 'media', 'media streams', 'rtp', 'rtp/rtcp', 'quic', 'ssdp'],
+};
 
-/** The note's Markdown headings (ATX, outside fenced code) that match a section of the report. */
+const SECTION_OF_NAME = new Map<string, Finding['section']>(
+  OUTLINE_SECTIONS.flatMap(({ id, title }) => [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const)),
+);
+
+/**
+ * A heading's text reduced to the phrase it names: case, a leading number ("2.", "3.1"), a trailing
+ * parenthesis ("(5 s windows)") or colon, and spacing around "/" do not matter.
+ */
+function normalise(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\/\s*/g, '/')
+    .replace(/^\s*\d+(?:\.\d+)*[.)]?\s+/, '')
+    .replace(/\s*\([^()]*\)\s*$/, '')
+    .replace(/[\s:]+$/, '')
+    .trim();
+}
+
+/** The report section a heading's text names as a whole phrase, if any. */
+export function sectionNamed(heading: string): Finding['section'] | undefined {
+  return SECTION_OF_NAME.get(normalise(heading));
+}
+
+/** The note's Markdown headings (markdown-it's, so never a line inside a code block) that name a section of the report. */
 export function sectionHeadings(text: string): SectionHeading[] {
-  const headings: SectionHeading[] = [];
-  let fenced = false;
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    if (/^(```|~~~)/.test(line)) fenced = !fenced;
-    const heading = !fenced && /^#{1,6}\s+(.*)$/.exec(line);
-    const section = heading ? SECTION_WORDS.find(([words]) => words.test(heading[1]!))?.[1] : undefined;
-    if (section) headings.push({ section, start: offset, end: offset + line.replace(/\r$/, '').length });
-    offset += line.length + 1;
-  }
-  return headings;
+  return noteStructure(text).blocks.flatMap((block) => {
+    const section = block.kind === 'heading' ? sectionNamed(block.text) : undefined;
+    return section ? [{ section, start: block.start, end: block.end }] : [];
+  });
 }

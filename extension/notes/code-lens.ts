@@ -9,8 +9,9 @@ import { labelOf, linkedCaptures } from './links.js';
 const SHOW_SECTION = 'teamshark.showNoteSection';
 
 /**
- * "N findings in call.pcapng" above each heading of a linked note that matches a report section (DNS, TLS or
- * Security, Network, Transport, Application…); clicking it reveals that section in the capture's analysis.
+ * "N findings in call.pcapng" above each heading of a linked note that names a report section ("Security",
+ * "TLS servers", "Name resolution"…, whole phrases: core/notes/headings.ts); clicking it reveals that section in
+ * the capture's analysis.
  */
 export function registerNoteCodeLenses(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkNote, type NoteProblem } from '../../core/notes/claims.js';
 import type { LinkedReport } from '../../core/notes/capture-facts.js';
+import { readFrontMatter } from '../../core/notes/front-matter.js';
 import { AnalysisDeclined, type AnalysisStore } from '../analysis-store.js';
 import { isNote, labelOf, linkedCaptures } from './links.js';
 
@@ -10,9 +11,9 @@ const DEBOUNCE_MS = 400;
 export const DIAGNOSTIC_SOURCE = 'teamshark';
 
 /**
- * The Problems entries of linked notes: statements the linked captures contradict (core/notes/claims.ts), and
- * links to captures that could not be analysed. A note is checked when it opens, after edits (debounced) and
- * when one of its captures is analysed again. Linked captures are analysed through the store, so an untrusted
+ * The Problems entries of notes: statements the linked captures contradict (core/notes/claims.ts), links to
+ * captures that could not be analysed, and front matter that is not valid YAML. A note is checked when it
+ * opens, after edits (debounced) and when one of its captures is analysed again. Linked captures are analysed through the store, so an untrusted
  * workspace asks first, as for any other analysis.
  */
 export class NoteDiagnostics implements vscode.Disposable {
@@ -63,6 +64,12 @@ export class NoteDiagnostics implements vscode.Disposable {
       }
     }
     if (document.isClosed || document.version !== version) return; // edited meanwhile: the next check has it
+    for (const problem of frontMatterProblems(document)) {
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)), problem.message, vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = DIAGNOSTIC_SOURCE;
+      diagnostic.code = 'front-matter';
+      diagnostics.push(diagnostic);
+    }
     const problems = checkNote(document.getText(), reports);
     for (const problem of problems) {
       const severity = problem.kind.startsWith('unseen') ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning;
@@ -80,7 +87,8 @@ export class NoteDiagnostics implements vscode.Disposable {
     if (!isNote(document) || document.uri.scheme === 'git' || document.uri.scheme === 'output') return;
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
-    if (!linkedCaptures(document).length && !this.problems.has(key)) return; // never linked: nothing to check or clear
+    // Never linked and nothing to say about its front matter: nothing to check or clear.
+    if (!linkedCaptures(document).length && !frontMatterProblems(document).length && !this.problems.has(key)) return;
     this.timers.set(
       key,
       setTimeout(() => {
@@ -101,4 +109,9 @@ export class NoteDiagnostics implements vscode.Disposable {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** YAML the front matter cannot be read as, and capture keys of the wrong shape. */
+function frontMatterProblems(document: vscode.TextDocument) {
+  return readFrontMatter(document.getText())?.problems ?? [];
 }

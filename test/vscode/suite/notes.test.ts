@@ -74,6 +74,53 @@ describe('Notes that stay true to the capture', () => {
     await until('the diagnostic to clear', () => vscode.languages.getDiagnostics(uri).length === 0, 10_000);
   });
 
+  it('puts code lenses only on headings that name a report section: not on the title "# Call notes", nor on "#" lines in a code block', async () => {
+    const note = [
+      '---',
+      'capture: ./teams.pcap',
+      '---',
+      '# Call notes', // "call" is a word of the Application section, but the heading names no section
+      '',
+      'We called from the lab.',
+      '',
+      '````markdown',
+      '```',
+      '# DNS',
+      '```',
+      '````',
+      '',
+      '## Security',
+      '',
+      '## Name resolution',
+      '',
+    ].join('\n');
+    const uri = writeNote('lenses.md', note);
+    const capture = vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap'));
+    const report = await (await teamshark()).store.analyze(capture);
+    const lensTitle = (section: string) => {
+      const count = report.findings.filter((f) => f.section === section).length;
+      return `${count} finding${count === 1 ? '' : 's'} in teams.pcap`;
+    };
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1]]), [
+      [13, lensTitle('security'), 'security'],
+      [15, lensTitle('dns'), 'dns'],
+    ]);
+  });
+
+  it('says where front matter is not valid YAML, as a warning on the note', async () => {
+    const uri = writeNote('bad-yaml.md', '---\ncapture: ./teams.pcap\ncapture: ./teams.pcap\n---\n# Security\n');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const diagnostics = await until('the note diagnostics', () => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length ? found : undefined;
+    }, 120_000);
+    assert.deepEqual(diagnostics.map((d) => [d.severity, d.code, d.message, d.range.start.line, document.getText(d.range)]), [
+      [vscode.DiagnosticSeverity.Warning, 'front-matter', 'Front matter is not valid YAML: Map keys must be unique', 2, 'capture: ./teams.pcap'],
+    ]);
+  });
+
   it('says on the link when a linked capture cannot be analysed', async () => {
     const uri = writeNote('missing.md', 'See [the call](./missing.pcapng): it negotiated TLS 1.0.\n');
     await vscode.workspace.openTextDocument(uri);
