@@ -33,6 +33,12 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
     assert.deepEqual(linksIn('---\ncapture: one.pcap\ncaptures: [two.pcap]\n...\n').map(([target]) => target), ['one.pcap', 'two.pcap']);
   });
 
+  it('reads a note written with CRLF line breaks the same way', () => {
+    const note = '---\r\ncapture: "call #2.pcap"\r\n---\r\n# Call notes\r\n\r\n## DNS\r\n';
+    assert.deepEqual(linksIn(note), [['call #2.pcap', 'call #2.pcap']]);
+    assert.deepEqual(headingsIn(note), [['dns', '## DNS']]);
+  });
+
   it('turns bad YAML into one-line problems at their place, never a throw, and still reads what it can', () => {
     const note = '---\ncapture: a.pcap\ncapture: b.pcap\nfoo: [unclosed\n---\n# DNS\n';
     const front = readFrontMatter(note)!;

@@ -34,7 +34,7 @@ const CAPTURE_KEYS = new Set(['capture', 'captures']);
 export function readFrontMatter(text: string): FrontMatter | undefined {
   const open = /^---[ \t]*\r?\n/.exec(text);
   if (!open) return undefined;
-  const close = /^(?:---|\.\.\.)[ \t]*$/m.exec(text.slice(open[0].length));
+  const close = /^(?:---|\.\.\.)[ \t]*\r?$/m.exec(text.slice(open[0].length));
   if (!close) return undefined;
   const bodyStart = open[0].length;
   const body = text.slice(bodyStart, bodyStart + close.index);
@@ -52,7 +52,7 @@ export function readFrontMatter(text: string): FrontMatter | undefined {
     if (isScalar(node) && typeof node.value === 'string') {
       const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
       const { start, end } = at(node.range!);
-      captures.push({ target: node.value.trim(), start: start + quoted, end: end - quoted });
+      captures.push({ target: node.value, start: start + quoted, end: end - quoted });
     } else if (node && !(isScalar(node) && node.value === null)) {
       problems.push({ message: `Front matter: "${key}:" should be a file name or a list of file names`, ...at(node.range ?? [0, body.length]) });
     }
