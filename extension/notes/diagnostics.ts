@@ -12,9 +12,9 @@ export const DIAGNOSTIC_SOURCE = 'teamshark';
 
 /**
  * The Problems entries of notes: statements the linked captures contradict (core/notes/claims.ts), links to
- * captures that could not be analysed, and front matter that is not valid YAML. A note is checked when it
- * opens, after edits (debounced) and when one of its captures is analysed again. Linked captures are analysed through the store, so an untrusted
- * workspace asks first, as for any other analysis.
+ * captures that could not be analysed, and Markdown front matter that is not valid YAML. A note is checked
+ * when it opens, after edits (debounced) and when one of its captures is analysed again. Linked captures are
+ * analysed through the store, so an untrusted workspace asks first, as for any other analysis.
  */
 export class NoteDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('teamshark-notes');
@@ -111,7 +111,10 @@ export class NoteDiagnostics implements vscode.Disposable {
   }
 }
 
-/** YAML the front matter cannot be read as, and capture keys of the wrong shape. */
+/**
+ * YAML the front matter cannot be read as, and capture keys of the wrong shape. Markdown only: in a plain-text
+ * file, lines between two "---" are as likely prose as front matter.
+ */
 function frontMatterProblems(document: vscode.TextDocument) {
-  return readFrontMatter(document.getText())?.problems ?? [];
+  return document.languageId === 'markdown' ? (readFrontMatter(document.getText())?.problems ?? []) : [];
 }
