@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Report } from '../schema/generated/report.js';
@@ -59,7 +59,7 @@ export async function writeCapturePartitions(
     throw new TeamsharkError(`${record.file}: cannot write its partition in ${dataset}: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
-    await rm(join(dataset, STAGING)).catch(() => undefined); // only when empty: other exports may be staging
+    await rmdir(join(dataset, STAGING)).catch(() => undefined); // only when empty: other exports may be staging
   }
 }
 

@@ -230,7 +230,7 @@ const findingsTable: TableDefinition<Report, Finding> = {
   rows: (report) => report.findings,
   columns: [
     { name: 'finding_id', type: 'string', description: 'Stable kind of finding, then what it is about', ecs: 'rule.id', value: (f) => f.id },
-    { name: 'kind', type: 'string', description: 'The finding’s kind: its id up to the first colon', ecs: 'rule.name', value: (f) => f.id.split(':')[0] },
+    { name: 'kind', type: 'string', description: 'The finding’s kind: its id up to the first slash', ecs: 'rule.name', value: (f) => f.id.split('/')[0] },
     { name: 'section', type: 'string', description: 'dns, network, transport, security or application', ecs: 'rule.category', value: (f) => f.section },
     { name: 'severity', type: 'string', description: 'info, notice or warning', ecs: 'log.level', value: (f) => f.severity },
     { name: 'title', type: 'string', description: 'One line', ecs: 'message', value: (f) => f.title },
