@@ -18,9 +18,10 @@ FROM captures GROUP BY dominant_activity ORDER BY captures DESC, dominant_activi
   {
     name: 'call-transport',
     question: 'Which calls fell back to TCP (e.g. 443) for their media, and which stayed on UDP?',
-    sql: `SELECT f.transport, f.server_port, m.path, count(DISTINCT m.capture_id) AS captures, count(*) AS media_streams
+    sql: `SELECT f.transport, m.path, count(DISTINCT m.capture_id) AS captures, count(*) AS media_streams,
+  count(*) FILTER (WHERE f.server_port = 443 OR f.client_port = 443) AS on_port_443
 FROM media_streams m JOIN flows f USING (capture_id, flow_id)
-GROUP BY ALL ORDER BY captures DESC, media_streams DESC, f.transport, f.server_port`,
+GROUP BY ALL ORDER BY captures DESC, f.transport, m.path`,
   },
   {
     name: 'relays',
