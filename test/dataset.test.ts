@@ -203,6 +203,16 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.equal(flow['@timestamp'], report.capture.start && new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString());
   });
 
+  it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
+    for (const args of [['export', 'a.pcap'], ['export', 'a.pcap', '--out', 'ds', '--format', 'json'], ['analyze', 'a.pcap', '--format', 'parquet'], ['analyze', '-', '--format', 'ecs-ndjson'], ['query', 'ds'], ['analyze', 'a.pcap', 'b.pcap', '--format', 'parquet', '--out', 'ds'], ['query', 'ds', 'x', '--format', 'html']]) {
+      const result = await runCli(args);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+    }
+    const notDataset = await runCli(['query', folder(), 'SELECT 1']);
+    assert.equal(notDataset.exitCode, 1);
+    assert.equal(notDataset.stderr, `teamshark: ${folder()}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`);
+  });
+
   it('documents the schema as the definitions say (docs/dataset.md is generated and current)', async function () {
     const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
     assert.equal(doc, renderSchemaDoc(), 'run npm run build && npm run gen-dataset-docs');
