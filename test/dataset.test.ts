@@ -175,6 +175,19 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.match(bad.stderr, /^teamshark: query failed: Binder Error: .*nope.*$/);
   });
 
+  it('lets two exports write into one dataset at once: every capture once, no staging left', async function () {
+    const captures = FEW.slice(0, 2).map((name) => sharedCapture(this, `teams-activities/${name}`));
+    const dataset = join(folder(), 'concurrent');
+    const [a, b] = await Promise.all([runCli(['export', ...captures, '--out', dataset, '--jobs', '1']), runCli(['export', ...captures.reverse(), '--out', dataset, '--jobs', '1'])]);
+    assert.equal(a!.exitCode, 0, a!.stderr);
+    assert.equal(b!.exitCode, 0, b!.stderr);
+    assert.deepEqual((await readdir(dataset)).sort(), [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort());
+    for (const table of ['flows', 'manifest']) assert.equal((await partitions(dataset, table)).length, 2, table);
+    const reports = await Promise.all(captures.map(analyzed));
+    assert.equal(await count(dataset, 'SELECT count(*) FROM flows'), reports[0]!.flows.length + reports[1]!.flows.length);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM manifest'), 2);
+  });
+
   it('writes ECS documents with _bulk action lines that match the generated index template', async function () {
     const capture = sharedCapture(this, `teams-activities/${FEW[0]}`);
     const out = join(folder(), 'ecs');
