@@ -185,7 +185,7 @@ const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report 
     { name: 'duration_sec', type: 'float', unit: 's', description: 'Last packet minus first packet', value: (m) => m.durationSec },
     { name: 'pps', type: 'float', unit: 'packets/s', description: 'Packet rate', value: (m) => m.pps },
     { name: 'kbps', type: 'float', unit: 'kbit/s', description: 'Bit rate of the frames', value: (m) => m.kbps },
-    { name: 'direction', type: 'string', description: 'outbound, inbound, both or between-others (seen from the capturing client)', ecs: 'network.direction', value: (m) => m.direction },
+    { name: 'direction', type: 'string', description: 'outbound, inbound, both or between-others (seen from the capturing client)', value: (m) => m.direction },
     ...endpointColumns<MediaStream>('source', 'Sender', (m) => m.source, 'source'),
     ...endpointColumns<MediaStream>('destination', 'Receiver', (m) => m.destination, 'destination'),
     { name: 'path', type: 'string', description: 'p2p-lan, p2p or relay', value: (m) => m.path },
