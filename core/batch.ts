@@ -44,14 +44,18 @@ export async function runBatch<T>(
         outcomes[i] = { capture, result: await work(capture) };
       } catch (error) {
         if (error instanceof AnalysisCancelled) throw error;
-        const message = error instanceof TeamsharkError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
-        outcomes[i] = { capture, error: message };
+        outcomes[i] = { capture, error: batchErrorMessage(error) };
       }
       onSettled?.(outcomes[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, captures.length) }, worker));
   return outcomes;
+}
+
+/** A capture's failure in one line: the user's error as it is, anything else marked as internal. */
+export function batchErrorMessage(error: unknown): string {
+  return error instanceof TeamsharkError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
 }
 
 /** Report file names in the output folder: the capture's name with the report's extension, made unique. */

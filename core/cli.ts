@@ -25,6 +25,9 @@ const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
        teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--force] | [--list]
+       teamshark export <capture|folder>... --out DATASET [--jobs N] [--format parquet|ecs-ndjson] [--force] [--timeout SECONDS]
+       teamshark analyze <capture> --format parquet --out DATASET [--force]
+       teamshark query DATASET "SQL"|QUESTION [--format md|json] | --list
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
           capture from standard input (teamshark sample | teamshark analyze -); given several captures or
@@ -33,9 +36,18 @@ compare   analyses several captures and prints one column per capture: activity,
           TCP/UDP/TLS/QUIC shares, packets/s and bytes/s, who receives the packets, TLS versions
 sample    writes a synthetic Teams capture (pcapng) to --out or to a pipe: the default scenario is a short
           session with DNS, TLS, QUIC, chat and a relayed call; --list shows the other scenarios
+export    analyses captures into a dataset: Parquet tables (flows, dns_lookups, tls_handshakes, findings…)
+          partitioned by capture_id=<sha256 of the capture>, and a manifest; captures already in it are
+          skipped (--force analyses them again); docs/dataset.md describes every column. With
+          --format ecs-ndjson: Elasticsearch/OpenSearch _bulk files and their index template
+query     answers SQL over a dataset with DuckDB (tables: captures, flows, dns_lookups, tls_handshakes,
+          certificates, media_streams, activity_segments, findings, manifest), or a named question; --list
+          shows the named questions
 
 Options:
-  --format md|json|html  report format (default: md); html is one self-contained page with its chart
+  --format md|json|html  report format (default: md); html is one self-contained page with its chart;
+                     parquet: the capture's partition of a dataset (--out DATASET); ecs-ndjson: its flows,
+                     findings and media as Elastic Common Schema documents with _bulk action lines
   --out FILE         write to FILE instead of standard output; with md the packets-per-second chart is
                      written beside it (FILE's name + .packets-per-second.svg) and linked
   --chart FILE.svg   compare: where to write the packets-per-second chart of all captures
@@ -56,7 +68,10 @@ Options:
 /** Exit codes: 0 done, 1 the analysis failed (the message says why), 2 usage, 70 internal error, 130 Ctrl-C. */
 const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
-type Format = 'md' | 'json' | 'html';
+const FORMATS = ['md', 'json', 'html', 'parquet', 'ecs-ndjson'] as const;
+const DATASET_FORMATS: readonly string[] = ['parquet', 'ecs-ndjson'];
+type Format = (typeof FORMATS)[number];
+type DatasetFormat = 'parquet' | 'ecs-ndjson';
 
 interface CommandOptions {
   format: Format;
@@ -74,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        format: { type: 'string', default: 'md' },
+        format: { type: 'string' },
         out: { type: 'string' },
         chart: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -104,18 +119,26 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [command, ...captures] = positionals;
+  if (command === 'query') return query(captures, values);
   if (command === 'sample') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : sample(values);
   const sampleOption = (['scenario', 'seed', 'truth', 'list'] as const).find((option) => values[option] !== undefined);
   if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
-  const format = values.format;
-  if (format !== 'md' && format !== 'json' && format !== 'html') return usageError(`--format must be md, json or html, not "${format}"`);
+  const format = values.format ?? (command === 'export' ? 'parquet' : 'md');
+  if (command === 'export' ? !DATASET_FORMATS.includes(format) : !(FORMATS as readonly string[]).includes(format)) return usageError(`--format must be ${command === 'export' ? 'parquet or ecs-ndjson' : 'md, json, html, parquet or ecs-ndjson'}, not "${format}"`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   for (const [name, value] of [['--jobs', jobs], ['--workers', workers]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) return usageError(`${name} must be a whole number ≥ 1`);
   }
-  const batch = command === 'analyze' && (captures.length > 1 || (captures.length === 1 && (await isDirectory(captures[0]!))));
-  if (command === 'analyze') {
+  const datasetOut = command === 'export' || format === 'parquet';
+  const batch = (command === 'analyze' || command === 'export') && (captures.length > 1 || (captures.length === 1 && (await isDirectory(captures[0]!))));
+  if (command === 'export' || (command === 'analyze' && DATASET_FORMATS.includes(format))) {
+    if (captures.length === 0) return usageError('no capture file given');
+    if (command === 'analyze' && batch) return usageError('a dataset of several captures: teamshark export <capture|folder>... --out DATASET');
+    if (captures.includes('-')) return usageError(`--format ${format} needs capture files (their hash names them), not standard input`);
+    if (datasetOut && !values.out) return usageError('needs --out DATASET, the dataset folder');
+    if (values.chart) return usageError('--chart goes with compare');
+  } else if (command === 'analyze') {
     if (captures.length === 0) return usageError('no capture file given');
     if (values.chart) return usageError('--chart goes with compare');
     // One folder alone is more likely a slip than a batch: say what it is, in one line, like any bad capture path.
@@ -124,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!batch && jobs !== undefined) return usageError('--jobs goes with several captures or a folder');
   } else if (command === 'compare') {
     if (captures.length < 2) return usageError('compare needs two captures or more');
-    if (format === 'html') return usageError('compare writes md or json');
+    if (format !== 'md' && format !== 'json') return usageError('compare writes md or json');
   } else {
     return usageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -143,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
   let bar: ProgressBar | undefined;
   const note = (line: string) => (bar ? bar.print(line) : process.stderr.write(line));
   const options: CommandOptions = {
-    format,
+    format: format as Format,
     out: values.out,
     chart,
     force: values.force,
@@ -167,6 +190,14 @@ export async function main(argv: string[]): Promise<number> {
     },
   };
   try {
+    if (datasetOut) {
+      const { exportCommand } = await import('./dataset/command.js');
+      const list = await expandCaptures(captures);
+      if (showProgress && batch) bar = new ProgressBar(process.stderr, list.length, 'captures');
+      const exported = await exportCommand(list, { out: values.out!, format: format as DatasetFormat, jobs: jobCount, force: values.force, tsharkPath: values.tshark, analyze: options.analyze, bar, note });
+      await writeStdout(exported.text);
+      return exported.failed ? EXIT.failed : EXIT.ok;
+    }
     if (batch) {
       const list = await expandCaptures(captures);
       if (showProgress) bar = new ProgressBar(process.stderr, list.length, 'captures');
@@ -203,6 +234,20 @@ async function sample(values: Parameters<typeof sampleCommand>[0] & { force?: bo
   }
 }
 
+/** `teamshark query DATASET SQL|QUESTION` and `query --list`: DuckDB is loaded only here. */
+async function query(args: string[], values: { format?: string; list?: boolean }): Promise<number> {
+  const json = values.format === 'json';
+  if (values.format !== undefined && !json && values.format !== 'md') return usageError(`query prints md or json, not "${values.format}"`);
+  if (values.list ? args.length > 1 : args.length !== 2) return usageError('query needs DATASET and "SQL" (or a question\'s name), or --list');
+  try {
+    const { queryCommand } = await import('./dataset/command.js');
+    await writeStdout(await queryCommand(args[0], values.list ? undefined : args[1], json));
+    return EXIT.ok;
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 /** One line on stderr and the exit code: the user's error as it is, anything else as a bug to report. */
 function failure(error: unknown): number {
   if (error instanceof TeamsharkError) {
@@ -220,6 +265,7 @@ async function analyzeCommand(capture: string, { format, out, chart, force, anal
   const chartSvg = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'html') return renderHtml(report, await chartSvg());
+  if (format === 'ecs-ndjson') return (await import('./dataset/command.js')).ecsCommand(capture, report);
   if (!out || !chart) return `${renderMarkdown(report)}\n`;
   await writeAtomically(chart, await chartSvg(), force);
   return `${renderMarkdown(report, { chartFile: relative(dirname(out), chart) })}\n`;

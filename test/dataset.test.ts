@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { expandCaptures } from '../core/batch.js';
+import { exportDataset } from '../core/dataset/export.js';
+import { MANIFEST_TABLE } from '../core/dataset/manifest.js';
+import { captureId, DATA_FILE } from '../core/dataset/partition.js';
+import { queryDataset } from '../core/dataset/query.js';
+import { renderSchemaDoc } from '../core/dataset/schema-doc.js';
+import { REPORT_TABLES } from '../core/dataset/tables.js';
+import type { ColumnType } from '../core/dataset/schema.js';
+import type { Report } from '../core/schema/generated/report.js';
+import { analyzed, runCli, sharedCapture, SHARED_CAPTURES, temporaryFolder, writeCutCopy } from './helpers.js';
+
+const COURSE = join(SHARED_CAPTURES, 'teams-activities');
+/** A handful of course captures: a call with loss, a chat, a video call (TLS certificates, media, findings). */
+const FEW = ['audio-4g-K1AG.pcapng', 'chat-lan-K1ME.pcapng', 'video-wifi-K2VW.pcapng'];
+
+/** What the Parquet files must hold for each column type, as the Parquet format names it (not as our code does). */
+const PARQUET_EXPECTED: Record<ColumnType, { type: string; converted?: string; timestamp?: boolean }> = {
+  string: { type: 'BYTE_ARRAY', converted: 'UTF8' },
+  ip: { type: 'BYTE_ARRAY', converted: 'UTF8' },
+  int: { type: 'INT64' },
+  float: { type: 'DOUBLE' },
+  bool: { type: 'BOOLEAN' },
+  timestamp: { type: 'INT64', timestamp: true },
+  'string[]': { type: 'BYTE_ARRAY', converted: 'UTF8' },
+  'int[]': { type: 'INT64' },
+};
+
+async function count(dataset: string, sql: string): Promise<number> {
+  const { rows } = await queryDataset(dataset, sql);
+  return Number(Object.values(rows[0]!)[0]);
+}
+
+async function partitions(dataset: string, table: string): Promise<string[]> {
+  return (await readdir(join(dataset, table))).filter((name) => name.startsWith('capture_id=')).sort();
+}
+
+describe('teamshark export: the analyses as a Parquet dataset', function () {
+  const folder = temporaryFolder('dataset');
+
+  it('holds, for all 40 course captures, as many rows as the JSON reports hold items (DuckDB counts)', async function () {
+    this.timeout(20 * 60_000);
+    sharedCapture(this, 'teams-activities/LABELS.tsv');
+    const captures = await expandCaptures([COURSE]);
+    assert.equal(captures.length, 40);
+    const dataset = join(folder(), 'course');
+    const summary = await exportDataset(captures, { out: dataset, format: 'parquet', jobs: 2, force: false, analyze: analyzed });
+    assert.deepEqual(summary, { exported: 40, skipped: 0, failed: [] });
+    const reports: Report[] = await Promise.all(captures.map(analyzed));
+    const sum = (items: (r: Report) => unknown[]) => reports.reduce((total, r) => total + items(r).length, 0);
+    const expected = {
+      captures: 40,
+      flows: sum((r) => r.flows),
+      dns_lookups: sum((r) => r.dns.transactions),
+      tls_handshakes: sum((r) => r.tls.handshakes),
+      certificates: sum((r) => r.tls.handshakes.flatMap((h) => h.certificates)),
+      media_streams: sum((r) => r.media),
+      activity_segments: sum((r) => r.application.timeline),
+      findings: sum((r) => r.findings),
+    };
+    for (const [table, n] of Object.entries(expected)) assert.equal(await count(dataset, `SELECT count(*) FROM ${table}`), n, table);
+    assert.ok(expected.flows > 1000 && expected.dns_lookups > 500 && expected.media_streams > 30 && expected.certificates > 0, JSON.stringify(expected));
+    // Sums, not only counts: bytes of the flows and packets of the media, per capture.
+    const perCapture = await queryDataset(dataset, 'SELECT c.file, sum(f.bytes) AS bytes FROM flows f JOIN captures c USING (capture_id) GROUP BY c.file');
+    for (const report of reports) {
+      const row = perCapture.rows.find((r) => r.file === report.capture.file);
+      assert.equal(row?.bytes, report.flows.reduce((total, f) => total + f.bytes, 0), report.capture.file);
+    }
+    assert.equal(await count(dataset, 'SELECT sum(packets) FROM media_streams'), reports.reduce((t, r) => t + r.media.reduce((s, m) => s + m.packets, 0), 0));
+    // One partition per capture and table, named by the SHA-256 of the capture's bytes.
+    for (const table of [...REPORT_TABLES.map((t) => t.name), 'manifest']) assert.equal((await partitions(dataset, table)).length, 40, table);
+    const sha256 = (await execa('sha256sum', [captures[0]!])).stdout.split(' ')[0];
+    assert.equal(await count(dataset, `SELECT count(*) FROM flows WHERE capture_id = '${sha256}'`), reports[0]!.flows.length);
+  });
+
+  it('counts as many TCP flows in a capture as tshark has TCP streams', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[0]}`);
+    const dataset = join(folder(), 'one');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    const tshark = await execa('tshark', ['-n', '-r', capture, '-Y', 'tcp', '-T', 'fields', '-e', 'tcp.stream']);
+    const streams = new Set(tshark.stdout.split('\n').filter(Boolean));
+    assert.equal(await count(dataset, "SELECT count(*) FROM flows WHERE transport = 'tcp'"), streams.size);
+  });
+
+  it('writes Parquet that a second reader (hyparquet) reads with the documented types and the report’s values', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[2]}`);
+    const dataset = join(folder(), 'hyparquet');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    const report = await analyzed(capture);
+    const id = await captureId(capture);
+    const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
+    for (const table of [...REPORT_TABLES, MANIFEST_TABLE] as { name: string; columns: { name: string; type: ColumnType }[]; rows: (input: never) => unknown[] }[]) {
+      const bytes = await readFile(join(dataset, table.name, `capture_id=${id}`, DATA_FILE));
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const metadata = parquetMetadata(file);
+      const columns = parquetSchema(metadata).children;
+      assert.deepEqual(columns.map((c) => c.element.name), table.columns.map((c) => c.name), table.name);
+      for (const column of table.columns) {
+        const node = columns.find((c) => c.element.name === column.name)!;
+        // A list is a LIST group of one repeated group of one element.
+        const leaf = column.type.endsWith('[]') ? node.children[0]!.children[0]!.element : node.element;
+        if (column.type.endsWith('[]')) assert.equal(node.element.converted_type, 'LIST', `${table.name}.${column.name}`);
+        const expected = PARQUET_EXPECTED[column.type];
+        assert.equal(leaf.type, expected.type, `${table.name}.${column.name}`);
+        if (expected.converted) assert.equal(leaf.converted_type, expected.converted, `${table.name}.${column.name}`);
+        if (expected.timestamp) assert.equal(leaf.logical_type?.type, 'TIMESTAMP', `${table.name}.${column.name}`);
+        // The documentation names the column with its type.
+        assert.ok(doc.includes(`| \`${column.name}\` | ${column.type.replace('|', '\\|')} |`), `docs/dataset.md lacks ${table.name}.${column.name}`);
+      }
+      const rows = await parquetReadObjects({ file });
+      if (table.name !== 'manifest') assert.equal(rows.length, table.rows(report as never).length, table.name);
+    }
+    const flows = await readFile(join(dataset, 'flows', `capture_id=${id}`, DATA_FILE));
+    const rows = await parquetReadObjects({ file: flows.buffer.slice(flows.byteOffset, flows.byteOffset + flows.byteLength) });
+    for (const [i, flow] of report.flows.entries()) {
+      const row = rows[i]!;
+      assert.deepEqual(
+        [row.flow_id, row.client_ip, Number(row.client_port), row.server_ip, Number(row.bytes), Number(row.first_frame), row.protocols, row.filter],
+        [flow.id, flow.client.ip, flow.client.port, flow.server.ip, flow.bytes, flow.firstFrame, flow.protocols, flow.filter],
+      );
+      assert.equal((row.start_time as Date).getTime(), Date.parse(report.capture.start!) + Math.round(flow.start * 1000));
+    }
+  });
+
+  it('skips what it holds, adds a new capture as one partition, lists a damaged one as failed and goes on (CLI)', async function () {
+    const input = join(folder(), 'in');
+    await mkdir(input);
+    for (const name of FEW.slice(0, 2)) await copyFile(sharedCapture(this, `teams-activities/${name}`), join(input, name));
+    const damaged = await writeCutCopy(this, `teams-activities/${FEW[1]}`, 100, join(input, 'damaged.pcapng'));
+    const dataset = join(folder(), 'cli');
+
+    const first = await runCli(['export', input, '--out', dataset, '--jobs', '2']);
+    assert.equal(first.exitCode, 1, first.stderr);
+    assert.equal(first.stdout, `dataset ${dataset}: 2 exported, 0 already there (skipped), 1 failed`);
+    assert.match(first.stderr, /damaged\.pcapng: not a network capture/);
+    const failed = await queryDataset(dataset, 'failed');
+    assert.deepEqual(failed.rows.map((r) => [r.file, r.error]), [[damaged, `${damaged}: not a network capture (tshark reads it as "MIME")`]]);
+    assert.equal(await count(dataset, "SELECT count(*) FROM manifest WHERE status = 'ok'"), 2);
+    assert.equal((await partitions(dataset, 'flows')).length, 2);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM captures'), 2);
+
+    const again = await runCli(['export', ...FEW.slice(0, 2).map((n) => join(input, n)), '--out', dataset, '--jobs', '2']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.equal(again.stdout, `dataset ${dataset}: 0 exported, 2 already there (skipped), 0 failed`);
+
+    // One capture more: analysed as a single task, the way a scheduler runs it.
+    const added = await runCli(['analyze', sharedCapture(this, `teams-activities/${FEW[2]}`), '--format', 'parquet', '--out', dataset]);
+    assert.equal(added.exitCode, 0, added.stderr);
+    assert.equal((await partitions(dataset, 'flows')).length, 3);
+    assert.equal((await partitions(dataset, 'media_streams')).length, 3);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM captures'), 3);
+    const flowsBefore = await count(dataset, 'SELECT count(*) FROM flows');
+
+    // --force analyses again and replaces the partition: no row counted twice.
+    const forced = await runCli(['export', join(input, FEW[0]!), '--out', dataset, '--force']);
+    assert.equal(forced.stdout, `dataset ${dataset}: 1 exported, 0 already there (skipped), 0 failed`, forced.stderr);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM flows'), flowsBefore);
+    assert.deepEqual(await readdir(dataset).then((names) => names.sort()), [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort());
+
+    const json = await runCli(['query', dataset, 'SELECT dominant_activity, count(*) AS n FROM captures GROUP BY 1 ORDER BY 1', '--format', 'json']);
+    assert.deepEqual(JSON.parse(json.stdout), [
+      { dominant_activity: 'audio', n: 1 },
+      { dominant_activity: 'chat', n: 1 },
+      { dominant_activity: 'video', n: 1 },
+    ]);
+    const list = await runCli(['query', '--list']);
+    assert.match(list.stdout, /^weak-cipher-offers +Which clients/m);
+    const bad = await runCli(['query', dataset, 'SELECT nope FROM flows']);
+    assert.equal(bad.exitCode, 1);
+    assert.match(bad.stderr, /^teamshark: query failed: Binder Error: .*nope.*$/);
+  });
+
+  it('lets two exports write into one dataset at once: every capture once, no staging left', async function () {
+    const captures = FEW.slice(0, 2).map((name) => sharedCapture(this, `teams-activities/${name}`));
+    const dataset = join(folder(), 'concurrent');
+    const [a, b] = await Promise.all([runCli(['export', ...captures, '--out', dataset, '--jobs', '1']), runCli(['export', ...captures.reverse(), '--out', dataset, '--jobs', '1'])]);
+    assert.equal(a!.exitCode, 0, a!.stderr);
+    assert.equal(b!.exitCode, 0, b!.stderr);
+    assert.deepEqual((await readdir(dataset)).sort(), [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort());
+    for (const table of ['flows', 'manifest']) assert.equal((await partitions(dataset, table)).length, 2, table);
+    const reports = await Promise.all(captures.map(analyzed));
+    assert.equal(await count(dataset, 'SELECT count(*) FROM flows'), reports[0]!.flows.length + reports[1]!.flows.length);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM manifest'), 2);
+  });
+
+  it('writes ECS documents with _bulk action lines that match the generated index template', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[0]}`);
+    const out = join(folder(), 'ecs');
+    const result = await runCli(['export', capture, '--out', out, '--format', 'ecs-ndjson']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const id = await captureId(capture);
+    const template = JSON.parse(await readFile(join(out, 'index-template.json'), 'utf8'));
+    assert.equal(template.template.mappings.dynamic, 'strict');
+    const lines = (await readFile(join(out, `${id}.ndjson`), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const single = await runCli(['analyze', capture, '--format', 'ecs-ndjson']);
+    assert.deepEqual(single.stdout.trimEnd().split('\n').map((line) => JSON.parse(line)).map(withoutFile), lines.map(withoutFile));
+
+    const report = await analyzed(capture);
+    const byIndex = new Map<string, number>();
+    for (let i = 0; i < lines.length; i += 2) {
+      const action = lines[i].index;
+      assert.ok(action?._index && action._id, JSON.stringify(lines[i]));
+      byIndex.set(action._index, (byIndex.get(action._index) ?? 0) + 1);
+      assertMatchesMapping(lines[i + 1], template.template.mappings.properties, '');
+    }
+    assert.deepEqual(Object.fromEntries(byIndex), { 'teamshark-flows': report.flows.length, 'teamshark-findings': report.findings.length, 'teamshark-media-streams': report.media.length });
+    const flow = lines[1];
+    assert.equal(flow.source.ip, report.flows[0]!.client.ip);
+    assert.equal(flow.destination.port, report.flows[0]!.server.port);
+    assert.equal(flow.network.transport, report.flows[0]!.transport);
+    assert.equal(flow['@timestamp'], report.capture.start && new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString());
+  });
+
+  it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
+    for (const args of [['export', 'a.pcap'], ['export', 'a.pcap', '--out', 'ds', '--format', 'json'], ['analyze', 'a.pcap', '--format', 'parquet'], ['analyze', '-', '--format', 'ecs-ndjson'], ['query', 'ds'], ['analyze', 'a.pcap', 'b.pcap', '--format', 'parquet', '--out', 'ds'], ['query', 'ds', 'x', '--format', 'html']]) {
+      const result = await runCli(args);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+    }
+    const notDataset = await runCli(['query', folder(), 'SELECT 1']);
+    assert.equal(notDataset.exitCode, 1);
+    assert.equal(notDataset.stderr, `teamshark: ${folder()}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`);
+  });
+
+  it('documents the schema as the definitions say (docs/dataset.md is generated and current)', async function () {
+    const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
+    assert.equal(doc, renderSchemaDoc(), 'run npm run build && npm run gen-dataset-docs');
+  });
+});
+
+/** The capture path differs between the two runs (export resolves nothing; both give it as typed): compare the rest. */
+function withoutFile(line: Record<string, any>): unknown {
+  return line.teamshark ? { ...line, teamshark: { ...line.teamshark, capture_file: undefined } } : line;
+}
+
+/** Every leaf of the document is a field of the mapping, with a value of its type (as OpenSearch would index it). */
+function assertMatchesMapping(document: Record<string, unknown>, properties: Record<string, any>, prefix: string): void {
+  for (const [key, value] of Object.entries(document)) {
+    const field = `${prefix}${key}`;
+    const mapping = properties[key];
+    assert.ok(mapping, `${field} is not in the index template`);
+    if (mapping.properties) {
+      assert.equal(typeof value, 'object', field);
+      assertMatchesMapping(value as Record<string, unknown>, mapping.properties, `${field}.`);
+      continue;
+    }
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const ok = {
+        keyword: () => typeof item === 'string',
+        ip: () => typeof item === 'string' && isIP(item) !== 0,
+        long: () => Number.isSafeInteger(item),
+        double: () => typeof item === 'number' && Number.isFinite(item),
+        boolean: () => typeof item === 'boolean',
+        date: () => typeof item === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(item) && !Number.isNaN(Date.parse(item)),
+      }[mapping.type as string];
+      assert.ok(ok?.(), `${field} = ${JSON.stringify(item)} is not a ${mapping.type}`);
+    }
+  }
+}
