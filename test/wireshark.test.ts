@@ -100,16 +100,20 @@ describe('teamshark wireshark-profile', function () {
     const home = join(folder(), 'decode');
     const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
     const out = join(home, '.config', 'wireshark', 'profiles', PROFILE_NAME);
-    assert.equal((await runCli(['wireshark-profile', '--out', out, '--decode-as', 'udp.port==53,rtp'], env)).exitCode, 0);
+    assert.equal((await runCli(['wireshark-profile', '--out', out, '--decode-as', 'udp.port==1900,rtp'], env)).exitCode, 0);
     const heuristics = await readFile(join(out, 'heuristic_protos'), 'utf8');
     assert.match(heuristics, /^rtp_udp,1$/m);
     assert.match(heuristics, /^rtcp_udp,1$/m);
     assert.match(await readFile(join(out, 'preferences'), 'utf8'), /^tcp\.reassemble_out_of_order: TRUE$/m);
-    // With the profile, tshark decodes DNS's port as RTP: the decode-as entry was read.
-    const dns = sharedCapture(this, 'dns.pcap');
-    const run = await execa('tshark', ['-C', PROFILE_NAME, '-r', dns, '-c', '1', '-T', 'fields', '-e', 'frame.protocols'], { env, reject: false });
+    // With the profile, tshark decodes the SSDP port as it does when given the rule with -d: the entry was read.
+    const ssdp = sharedCapture(this, 'ssdp-m-search-ua.pcap');
+    const stack = ['-r', ssdp, '-c', '1', '-T', 'fields', '-e', 'frame.protocols'];
+    const run = await execa('tshark', ['-C', PROFILE_NAME, ...stack], { env, reject: false });
     assert.equal(run.stderr.replace(ROOT_NOTICE, ''), '');
-    assert.match(run.stdout, /:rtp/);
+    const plain = await execa('tshark', stack);
+    const decoded = await execa('tshark', ['-d', 'udp.port==1900,rtp', ...stack]);
+    assert.notEqual(decoded.stdout, plain.stdout);
+    assert.equal(run.stdout, decoded.stdout);
   });
 
   it('every colouring rule and filter button is a display filter tshark accepts', async function () {
@@ -131,5 +135,102 @@ describe('teamshark wireshark-profile', function () {
     const teams = new Set(report.dns.names.map((n) => n.name).filter((name) => ['teams', 'teams-calling'].includes(serviceForName(name)?.service ?? '')));
     assert.ok(teams.size >= 3, `only ${teams.size} Teams names`);
     assert.deepEqual([...coloured].sort(), [...teams].sort());
+  });
+});
+
+describe('--keylog: decryption with a TLS key log', function () {
+  const folder = temporaryFolder('keylog');
+  let capture = '';
+  let keylog = '';
+  let secrets: string[] = [];
+
+  before(async function () {
+    capture = join(folder(), 'sample.pcapng');
+    keylog = join(folder(), 'keys.txt');
+    const result = await runCli(['sample', '--out', capture, '--keylog', keylog]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const lines = (await readFile(keylog, 'utf8')).trim().split('\n');
+    assert.ok(lines.length >= 3, `${lines.length} key log lines`);
+    for (const line of lines) assert.match(line, /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+    secrets = lines.flatMap((line) => line.split(' ').slice(1));
+  });
+
+  it('decrypts the sample\'s own sessions: the count, the request lines and the flows are what tshark decrypts', async function () {
+    const result = await runCli(['analyze', capture, '--keylog', keylog, '--format', 'json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    const decryption = report.decryption;
+    const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'http2.headers.method', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'http2.headers.method', '-e', 'http2.headers.authority']);
+    const rows = stdout.trim().split('\n').map((line) => line.split('\t'));
+    const streams = new Set(rows.map((r) => r[1]));
+    assert.equal(decryption.sessionsDecrypted, streams.size);
+    assert.equal(decryption.sessionsDecrypted, (await readFile(keylog, 'utf8')).trim().split('\n').length, 'one decrypted session per key');
+    assert.ok(decryption.sessions > decryption.sessionsDecrypted, 'the TLS 1.3 sessions have no key in the log');
+    assert.deepEqual(decryption.requests.map((r: { frame: number; method: string; host: string }) => [String(r.frame), r.method, r.host]), rows.map((r) => [r[0], r[2], r[3]]));
+    const posted = decryption.requests.filter((r: { action?: string }) => r.action === 'message-sent');
+    assert.ok(posted.length >= 2);
+    for (const r of posted) {
+      assert.equal(r.pathTemplate, '/v1/users/ME/conversations/{id}/messages');
+      assert.equal(r.status, 201);
+      assert.ok(r.requestBytes > 0 && r.responseBytes > 0);
+    }
+    // The activity evidence: the chat segment names the decrypted request and is stated with high confidence.
+    const chat = report.application.timeline.find((s: { evidence: string[] }) => s.evidence.some((e) => e.startsWith('decrypted request: POST emea.ng.msg.teams.microsoft.com/v1/users/ME/conversations/{id}/messages → 201')));
+    assert.ok(chat, JSON.stringify(report.application.timeline));
+    assert.equal(chat.activity, 'chat');
+    assert.equal(chat.confidence, 'high');
+    assert.ok(report.capture.tshark.arguments.includes(`tls.keylog_file:${keylog}`));
+  });
+
+  it('without a key log the report has no decryption section and tshark is given no key log', async function () {
+    const result = await runCli(['analyze', capture, '--format', 'json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.decryption, undefined);
+    assert.ok(!report.capture.tshark.arguments.some((a: string) => a.includes('keylog')));
+    assert.ok(!report.flows.some((f: { protocols: string[] }) => f.protocols.includes('http2')), 'nothing was decrypted');
+    assert.ok(!report.application.timeline.some((s: { evidence: string[] }) => s.evidence.some((e) => e.startsWith('decrypted request'))));
+  });
+
+  it('no secret from the key log appears in any report, message or comment; annotate --keylog embeds the keys and says so', async function () {
+    const outputs: string[] = [];
+    for (const format of ['md', 'json', 'html']) {
+      const result = await runCli(['analyze', capture, '--keylog', keylog, '--format', format]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      outputs.push(result.stdout, result.stderr);
+    }
+    assert.match(outputs[0]!, /## Decryption \(TLS key log\)/);
+    assert.match(outputs[0]!, /decrypted \*\*\d+ of \d+\*\* TLS session/);
+    const annotated = join(folder(), 'annotated.pcapng');
+    const result = await runCli(['annotate', capture, '--out', annotated, '--keylog', keylog]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stderr, /warning: .*annotated\.pcapng now holds the TLS keys/);
+    outputs.push(result.stdout, result.stderr);
+    outputs.push((await execa('capinfos', ['-k', annotated])).stdout);
+    outputs.push((await execa('tshark', ['-n', '-r', annotated, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.comment'])).stdout);
+    const everything = outputs.join('\n').toLowerCase();
+    for (const secret of secrets) assert.ok(!everything.includes(secret.toLowerCase()), `secret ${secret.slice(0, 8)}… leaked`);
+    // The keys travel inside the annotated pcapng: it decrypts without a key log.
+    const { stdout } = await execa('tshark', ['-n', '-r', annotated, '-Y', 'http2.headers.method', '-T', 'fields', '-e', 'frame.number']);
+    assert.ok(stdout.trim().split('\n').length >= 3);
+  });
+
+  it('says in one line when the key log is missing', async function () {
+    const result = await runCli(['analyze', capture, '--keylog', join(folder(), 'none.txt')]);
+    assert.equal(result.exitCode, 1);
+    assert.match(result.stderr, /^teamshark: .*none\.txt: key log not found\n$/);
+  });
+});
+
+describe('request path templates', function () {
+  it('replace identifiers with {id} and drop the query', async function () {
+    const { pathTemplate, requestAction } = await import('../core/wireshark/request-path.js');
+    assert.equal(pathTemplate('/v1/users/ME/conversations/19:abc@thread.v2/messages?startTime=1'), '/v1/users/ME/conversations/{id}/messages?…');
+    assert.equal(pathTemplate('/drives/b!x/items/01ABCDEF2GHIJKLMNOP/content'), '/drives/b!x/items/{id}/content');
+    assert.equal(pathTemplate('/users/alice@contoso.com/photo'), '/users/{id}/photo');
+    assert.equal(pathTemplate('/api/v2/ep/conv-weu-01/0f8fad5b-d9cb-469f-a165-70867728950e'), '/api/v2/ep/conv-weu-01/{id}');
+    assert.equal(requestAction('POST', 'x.ng.msg.teams.microsoft.com', '/v1/users/ME/conversations/{id}/messages'), 'message-sent');
+    assert.equal(requestAction('PUT', 'contoso-my.sharepoint.com', '/personal/{id}/_api/web/files'), 'file-upload');
+    assert.equal(requestAction('GET', 'contoso-my.sharepoint.com', '/personal/{id}'), undefined);
   });
 });
