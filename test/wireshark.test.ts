@@ -218,7 +218,7 @@ describe('--keylog: decryption with a TLS key log', function () {
   it('says in one line when the key log is missing', async function () {
     const result = await runCli(['analyze', capture, '--keylog', join(folder(), 'none.txt')]);
     assert.equal(result.exitCode, 1);
-    assert.match(result.stderr, /^teamshark: .*none\.txt: key log not found\n$/);
+    assert.match(result.stderr, /^teamshark: .*none\.txt: key log not found$/);
   });
 });
 
