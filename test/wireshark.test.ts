@@ -160,13 +160,21 @@ describe('--keylog: decryption with a TLS key log', function () {
     assert.equal(result.exitCode, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     const decryption = report.decryption;
-    const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'http2.headers.method', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'http2.headers.method', '-e', 'http2.headers.authority']);
-    const rows = stdout.trim().split('\n').map((line) => line.split('\t'));
+    const fields = ['frame.number', 'tcp.stream', 'http2.headers.method', 'http2.headers.authority', 'http.request.method', 'http.host'].flatMap((f) => ['-e', f]);
+    const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls && (http2.headers.method || http.request)', '-T', 'fields', ...fields]);
+    // [frame, stream, method, host], from HTTP/2's fields or HTTP/1.1's.
+    const rows = stdout.trim().split('\n').map((line) => line.split('\t')).map((r) => [r[0], r[1], r[2] || r[4], r[3] || r[5]]);
     const streams = new Set(rows.map((r) => r[1]));
     assert.equal(decryption.sessionsDecrypted, streams.size);
     assert.equal(decryption.sessionsDecrypted, (await readFile(keylog, 'utf8')).trim().split('\n').length, 'one decrypted session per key');
     assert.ok(decryption.sessions > decryption.sessionsDecrypted, 'the TLS 1.3 sessions have no key in the log');
     assert.deepEqual(decryption.requests.map((r: { frame: number; method: string; host: string }) => [String(r.frame), r.method, r.host]), rows.map((r) => [r[0], r[2], r[3]]));
+    const protocols = new Set(decryption.requests.map((r: { protocol: string }) => r.protocol));
+    assert.deepEqual([...protocols].sort(), ['HTTP/1.1', 'HTTP/2']);
+    const telemetry = decryption.requests.find((r: { protocol: string }) => r.protocol === 'HTTP/1.1');
+    const { stdout: lengths } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', `frame.number == ${telemetry.frame} || frame.number == ${telemetry.responseFrame}`, '-T', 'fields', '-e', 'http.content_length']);
+    assert.deepEqual(lengths.trim().split('\n').map(Number), [telemetry.requestBytes, telemetry.responseBytes]);
+    assert.equal(telemetry.status, 200);
     const posted = decryption.requests.filter((r: { action?: string }) => r.action === 'message-sent');
     assert.ok(posted.length >= 2);
     for (const r of posted) {

@@ -11,6 +11,12 @@ export interface ApiCall {
   status: number;
 }
 
+/** A service's REST calls and the protocol (ALPN) its server picks for them. */
+export interface ServiceApi {
+  alpn: 'h2' | 'http/1.1';
+  calls: readonly ApiCall[];
+}
+
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const FRAME = { data: 0x0, headers: 0x1, settings: 0x4 } as const;
 const FLAG = { endStream: 0x1, ack: 0x1, endHeaders: 0x4 } as const;

@@ -1,6 +1,7 @@
 import type { CaptureBuilder, Endpoint } from './capture.js';
 import type { CertificateAuthority, ServerCertificate } from './certificates.js';
-import { Http2Connection, type ApiCall } from './http2.js';
+import { Http1Connection } from './http1.js';
+import { Http2Connection, type ServiceApi } from './http2.js';
 import type { SeededRandom } from './random.js';
 import { GCM_RECORD_OVERHEAD, tls12Keys, type SessionKeys } from './tls-keys.js';
 import type { Side, TcpConnection } from './tcp.js';
@@ -69,9 +70,10 @@ export interface TlsServer {
   bitsPerSecond?: number;
   /**
    * The REST calls its exchanges make, in turn. A TLS 1.2 session with a GCM suite then carries them as real
-   * HTTP/2 in really encrypted records, and its keys go to the key log (teamshark sample --keylog).
+   * HTTP/2 or HTTP/1.1 (the ALPN its server picks) in really encrypted records, and its keys go to the key
+   * log (teamshark sample --keylog).
    */
-  api?: readonly ApiCall[];
+  api?: ServiceApi;
 }
 
 export interface TlsContext {
@@ -104,7 +106,7 @@ export class TlsSession {
   private readonly recordVersion: number;
   /** Set for a session whose records are really encrypted (see TlsServer.api). */
   private keys?: SessionKeys;
-  private http?: Http2Connection;
+  private http?: Http1Connection | Http2Connection;
 
   constructor(
     private readonly context: TlsContext,
@@ -189,7 +191,7 @@ export class TlsSession {
     const rtt = this.connection.rtt;
     const serverRandom = random.bytes(32);
     const sessionId = random.bytes(32);
-    const alpn = client.alpn?.[0];
+    const alpn = server.api && client.alpn?.includes(server.api.alpn) ? server.api.alpn : client.alpn?.[0];
     const hello2 = serverHello({ random: serverRandom, sessionId, cipherSuite: server.cipherSuite, version: VERSION[server.version], keyShare: tls13 ? random.bytes(32) : undefined, alpn });
     const chain = authority.chain(server.certificate, random);
     if (tls13) {
@@ -206,7 +208,8 @@ export class TlsSession {
     const version = VERSION[server.version];
     if (server.api && server.version === 'TLS 1.2') this.keys = tls12Keys(server.cipherSuite, clientRandom, serverRandom);
     if (this.keys) {
-      this.http = new Http2Connection(server.sni ?? server.ip, server.api!);
+      const host = server.sni ?? server.ip;
+      this.http = server.api!.alpn === 'h2' ? new Http2Connection(host, server.api!.calls) : new Http1Connection(host, server.api!.calls);
       this.context.keylog?.(this.keys.keylogLine);
     }
     const ecdhe = isEcdhe(server.cipherSuite);
