@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { lstat, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { writeAnnotatedCapture } from '../../core/wireshark/annotate.js';
@@ -27,14 +28,8 @@ export function registerSaveAnnotatedCaptureCommand(store: AnalysisStore, editor
       });
       if (!target) return undefined;
       if (target.fsPath === capture.fsPath) throw new Error('the annotated copy cannot replace the capture itself: choose another name');
-      // The save dialog asked before replacing: write beside the target, then move it into place.
-      const temporary = join(dirname(target.fsPath), `.${basename(target.fsPath)}.${process.pid}.tmp`);
-      try {
-        await annotate(store, capture, temporary);
-        await rename(temporary, target.fsPath);
-      } finally {
-        await rm(temporary, { force: true });
-      }
+      // The save dialog asked before replacing.
+      await writeBeside(target.fsPath, (temporary) => annotate(store, capture, temporary));
       void vscode.window.showInformationMessage(`Teamshark: annotated capture saved to ${target.fsPath}`);
       return target;
     } catch (error) {
@@ -44,12 +39,28 @@ export function registerSaveAnnotatedCaptureCommand(store: AnalysisStore, editor
   });
 }
 
-/** For "Open in Wireshark": a fresh annotated copy in a temporary folder, and the Teamshark profile in place. */
+/**
+ * For "Open in Wireshark": a fresh annotated copy, one per capture in the temporary folder (replaced, not
+ * piled up, each time; a Wireshark still showing the previous one keeps reading it), and the Teamshark
+ * profile in place.
+ */
 export async function prepareForWireshark(store: AnalysisStore, capture: vscode.Uri): Promise<{ annotated: string; profile: boolean }> {
-  const folder = await mkdtemp(join(tmpdir(), 'teamshark-wireshark-'));
+  const folder = join(tmpdir(), 'teamshark-wireshark', createHash('sha256').update(capture.fsPath).digest('hex').slice(0, 16));
+  await mkdir(folder, { recursive: true });
   const annotated = join(folder, annotatedName(capture));
-  await annotate(store, capture, annotated);
+  await writeBeside(annotated, (temporary) => annotate(store, capture, temporary));
   return { annotated, profile: await ensureProfile() };
+}
+
+/** Writes a file beside `path`, then moves it into place. */
+async function writeBeside(path: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await write(temporary);
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
 }
 
 /** Writes the Teamshark profile when Wireshark has none by that name; a profile already there is the user's to keep. */
