@@ -242,6 +242,8 @@ async function profile(values: { out?: string; force?: boolean; 'decode-as'?: st
 async function annotateCommand(capture: string, out: string, options: CommandOptions & { keylog?: string; tsharkPath?: string; signal: AbortSignal }): Promise<void> {
   if (capture === '-') throw new TeamsharkError('annotate needs a capture file, not standard input: editcap reads it after the analysis');
   if (await sameFile(capture, out)) throw new TeamsharkError(`${out}: is the capture itself: annotate never modifies the capture, choose another --out`);
+  // Said before the analysis, not after it: editcap would name its temporary file instead.
+  if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
   const report = await options.analyze(capture);
   const editcap = editcapCommand(options.tsharkPath);
   await writeAtomically(out, (temporary) => writeAnnotatedCapture(report, { editcap, capture, out: temporary, keylog: options.keylog, signal: options.signal }), options.force);
