@@ -21,7 +21,7 @@ import { ProgressBar } from './progress-bar.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 import { frameComments, writeAnnotatedCapture } from './wireshark/annotate.js';
-import { editcapCommand } from './wireshark/editcap.js';
+import { checkEditcap, editcapCommand } from './wireshark/editcap.js';
 import { writeWiresharkProfile } from './wireshark/profile.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
@@ -244,8 +244,9 @@ async function annotateCommand(capture: string, out: string, options: CommandOpt
   if (await sameFile(capture, out)) throw new TeamsharkError(`${out}: is the capture itself: annotate never modifies the capture, choose another --out`);
   // Said before the analysis, not after it: editcap would name its temporary file instead.
   if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
-  const report = await options.analyze(capture);
   const editcap = editcapCommand(options.tsharkPath);
+  await checkEditcap(editcap);
+  const report = await options.analyze(capture);
   await writeAtomically(out, (temporary) => writeAnnotatedCapture(report, { editcap, capture, out: temporary, keylog: options.keylog, signal: options.signal }), options.force);
   const annotated = frameComments(report.findings).size;
   process.stderr.write(`teamshark: ${out}: ${annotated} frame(s) annotated with ${report.findings.length} finding(s)\n`);

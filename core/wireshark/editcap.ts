@@ -22,3 +22,8 @@ export async function runEditcap(command: string, args: readonly string[], signa
   }
   if (result.failed) throw new TeamsharkError(`editcap failed: ${oneLine(String(result.stderr ?? '') || (result.shortMessage ?? 'no message'), 200)}`);
 }
+
+/** Fails before a long analysis, not after it, when editcap cannot be run. */
+export async function checkEditcap(command: string): Promise<void> {
+  await runEditcap(command, ['-h']);
+}
