@@ -31,6 +31,9 @@ import { runTsharkPass } from './tshark/run.js';
 import { TimeLimits } from './time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
+import { withDecryptedConfidence } from './classify/decrypted-activity.js';
+import { HttpCollector } from './model/http.js';
+import { checkKeylog, decryptionSection, keylogTsharkOptions } from './wireshark/keylog.js';
 
 export interface AnalyzeOptions {
   /** tshark to run; default: TEAMSHARK_TSHARK, then PATH. */
@@ -46,6 +49,8 @@ export interface AnalyzeOptions {
   onProgress?: (packetsRead: number) => void;
   /** Stops tshark and fails with a one-line error when the run takes longer than this. */
   timeoutMs?: number;
+  /** A TLS key log: tshark decrypts with it and the report gains its decryption section (core/wireshark/keylog.ts). */
+  keylog?: string;
 }
 
 /** Encapsulations wiretap uses to open files that are not network captures (media, logs, documents). */
@@ -72,6 +77,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const ssdp = new SsdpCollector();
   const timeline = new TimelineCollector();
   const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline];
+  // Only with a key log: without one the run, and so the report, is exactly what it was.
+  const http = options.keylog ? new HttpCollector() : undefined;
+  if (http) collectors.push(http);
+  if (options.keylog) await checkKeylog(options.keylog);
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -90,8 +99,9 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
       tshark,
       capture,
       fields,
-      extraOptions: options.tsharkOptions,
-      chunking: options.chunking,
+      extraOptions: [...(options.tsharkOptions ?? []), ...(options.keylog ? keylogTsharkOptions(options.keylog) : [])],
+      // Decryption needs each session's handshake: one tshark reads the capture whole.
+      chunking: options.keylog ? { ...options.chunking, chunkPackets: 0 } : options.chunking,
       signal: limits.signal,
       warn,
       onPacket(packet) {
@@ -163,6 +173,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.stun.summary = classification.nat;
   report.media = classification.media;
   if (classification.call) report.call = classification.call;
+  const decrypted = http?.finish(context);
   const activity = classifyActivity({
     durationSec: report.capture.durationSec,
     flows: report.flows,
@@ -170,8 +181,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     streams: report.rtp.streams,
     stun: report.stun.messages,
     windowSeconds: options.activityWindowSec,
+    ...(decrypted ? { decryptedRequests: decrypted.requests } : {}),
   });
-  report.application = activity.application;
+  report.application = decrypted ? withDecryptedConfidence(activity.application) : activity.application;
+  if (decrypted) report.decryption = decryptionSection(options.keylog!, decrypted);
   report.findings = withSafeIds([
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),

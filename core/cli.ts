@@ -20,14 +20,19 @@ import { plainText } from './report/escape.js';
 import { ProgressBar } from './progress-bar.js';
 import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
+import { frameComments, writeAnnotatedCapture } from './wireshark/annotate.js';
+import { checkEditcap, editcapCommand } from './wireshark/editcap.js';
+import { writeWiresharkProfile } from './wireshark/profile.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
-       teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--force] | [--list]
+       teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--keylog FILE] [--force] | [--list]
        teamshark export <capture|folder>... --out DATASET [--jobs N] [--format parquet|ecs-ndjson] [--force] [--timeout SECONDS]
        teamshark analyze <capture> --format parquet --out DATASET [--force]
        teamshark query DATASET "SQL"|QUESTION [--format md|json] | --list
+       teamshark annotate <capture> --out ANNOTATED.pcapng [--force] [--keylog FILE] [--tshark PATH] [--decode-as RULE]...
+       teamshark wireshark-profile [--out DIR] [--force] [--decode-as RULE]...
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
           capture from standard input (teamshark sample | teamshark analyze -); given several captures or
@@ -43,6 +48,11 @@ export    analyses captures into a dataset: Parquet tables (flows, dns_lookups, 
 query     answers SQL over a dataset with DuckDB (tables: captures, flows, dns_lookups, tls_handshakes,
           certificates, media_streams, activity_segments, findings, manifest), or a named question; --list
           shows the named questions
+annotate  writes a copy of the capture (pcapng, with Wireshark's editcap) whose evidence frames carry the
+          findings as packet comments and whose capture comment holds the summary; the capture is only read
+wireshark-profile
+          writes a Wireshark configuration profile "Teamshark" (colouring rules, filter buttons, columns and
+          the preferences Teamshark analyses with) to DIR (default: Wireshark's profiles folder)
 
 Options:
   --format md|json|html  report format (default: md); html is one self-contained page with its chart;
@@ -62,6 +72,10 @@ Options:
   --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
   --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
   --list             sample: list the scenarios, one line each
+  --keylog FILE      analyze, annotate: decrypt TLS with this key log (SSLKEYLOGFILE format); the report shows
+                     the decrypted requests' method, host, path template, status and sizes, never secrets,
+                     cookies or bodies; annotate also embeds the keys in the pcapng (which then holds them);
+                     sample: write the key log of the sample's own TLS sessions to FILE
   -h, --help         show this help
   -v, --version      show the version`;
 
@@ -102,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         truth: { type: 'string' },
         list: { type: 'boolean' },
+        keylog: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -121,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...captures] = positionals;
   if (command === 'query') return query(captures, values);
   if (command === 'sample') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : sample(values);
+  if (command === 'wireshark-profile') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : profile(values);
   const sampleOption = (['scenario', 'seed', 'truth', 'list'] as const).find((option) => values[option] !== undefined);
   if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
   const format = values.format ?? (command === 'export' ? 'parquet' : 'md');
@@ -145,6 +161,9 @@ export async function main(argv: string[]): Promise<number> {
     if (batch && !values.out && captures.length === 1) return failure(new TeamsharkError(`${captures[0]}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`));
     if (batch && !values.out) return usageError('analysing several captures needs --out DIR, the folder for their reports');
     if (!batch && jobs !== undefined) return usageError('--jobs goes with several captures or a folder');
+  } else if (command === 'annotate') {
+    if (captures.length !== 1) return usageError('annotate takes one capture');
+    if (!values.out) return usageError('annotate needs --out ANNOTATED.pcapng');
   } else if (command === 'compare') {
     if (captures.length < 2) return usageError('compare needs two captures or more');
     if (format !== 'md' && format !== 'json') return usageError('compare writes md or json');
@@ -153,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) return usageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
-  const chart = values.chart ?? (values.out && format === 'md' && !batch ? chartBeside(values.out) : undefined);
+  const chart = values.chart ?? (values.out && format === 'md' && !batch && command !== 'annotate' ? chartBeside(values.out) : undefined);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -180,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
         tsharkPath: values.tshark,
         tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
+        keylog: values.keylog,
         chunking: { workers: workers ?? (batch ? Math.max(1, Math.floor(availableParallelism() / jobCount)) : undefined) },
         signal: controller.signal,
         onProgress: showProgress && !batch ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`) : undefined,
@@ -205,6 +225,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Refused before the analysis, not after a minute of it; writeAtomically checks again when it writes.
     if (!values.force) for (const path of [values.out, chart]) if (path) await refuseExisting(path);
+    if (command === 'annotate') {
+      await annotateCommand(captures[0]!, values.out!, { ...options, keylog: values.keylog, tsharkPath: values.tshark, signal: controller.signal });
+      return EXIT.ok;
+    }
     const text = command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
     if (values.out) await writeAtomically(values.out, text, values.force);
     else await writeStdout(text);
@@ -246,6 +270,37 @@ async function query(args: string[], values: { format?: string; list?: boolean }
   } catch (error) {
     return failure(error);
   }
+}
+
+/** `teamshark wireshark-profile`: the Teamshark profile, into Wireshark's profiles folder unless --out says where. */
+async function profile(values: { out?: string; force?: boolean; 'decode-as'?: string[] }): Promise<number> {
+  try {
+    const folder = await writeWiresharkProfile({ folder: values.out, force: values.force === true, decodeAs: values['decode-as'] });
+    process.stdout.write(`teamshark: Wireshark profile written to ${folder}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** `teamshark annotate`: the analysis, then editcap writes the annotated copy (moved into place like a report). */
+async function annotateCommand(capture: string, out: string, options: CommandOptions & { keylog?: string; tsharkPath?: string; signal: AbortSignal }): Promise<void> {
+  if (capture === '-') throw new TeamsharkError('annotate needs a capture file, not standard input: editcap reads it after the analysis');
+  if (await sameFile(capture, out)) throw new TeamsharkError(`${out}: is the capture itself: annotate never modifies the capture, choose another --out`);
+  // Said before the analysis, not after it: editcap would name its temporary file instead.
+  if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
+  const editcap = editcapCommand(options.tsharkPath);
+  await checkEditcap(editcap);
+  const report = await options.analyze(capture);
+  await writeAtomically(out, (temporary) => writeAnnotatedCapture(report, { editcap, capture, out: temporary, keylog: options.keylog, signal: options.signal }), options.force);
+  const annotated = frameComments(report.findings).size;
+  process.stderr.write(`teamshark: ${out}: ${annotated} frame(s) annotated with ${report.findings.length} finding(s)\n`);
+  if (options.keylog) process.stderr.write(`teamshark: warning: ${out} now holds the TLS keys of ${options.keylog}: whoever has the file can decrypt the sessions\n`);
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 /** One line on stderr and the exit code: the user's error as it is, anything else as a bug to report. */
@@ -366,13 +421,16 @@ function alreadyExists(path: string): TeamsharkError {
  * disk) never leaves half a report, nor harms the file already there. Without `overwrite`, the move is a
  * hard link, which fails rather than replace a file that appeared meanwhile.
  */
-async function writeAtomically(path: string, text: string | Buffer, overwrite: boolean): Promise<void> {
+async function writeAtomically(path: string, text: string | Buffer | ((temporary: string) => Promise<void>), overwrite: boolean): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(temporary, text);
+    // A function writes the file itself (editcap writing the annotated capture).
+    if (typeof text === 'function') await text(temporary);
+    else await writeFile(temporary, text);
     if (overwrite) await rename(temporary, path);
     else await linkWithoutReplacing(temporary, path);
   } catch (error) {
+    if (error instanceof TeamsharkError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(path);
     throw new TeamsharkError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   } finally {

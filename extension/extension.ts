@@ -7,6 +7,7 @@ import { registerCompareCommand } from './commands/compare.js';
 import { registerExportMarkdownCommand } from './commands/export-markdown.js';
 import { registerTreeActions } from './commands/tree-actions.js';
 import { registerOpenInWiresharkCommand } from './commands/wireshark.js';
+import { registerSaveAnnotatedCaptureCommand } from './commands/annotated-capture.js';
 import { NoteDiagnostics } from './notes/diagnostics.js';
 import { registerNoteCodeActions } from './notes/code-actions.js';
 import { registerNoteCodeLenses } from './notes/code-lens.js';
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     registerAnalyzeCommands(store, editor, treeView),
     registerExportMarkdownCommand(store, editor),
     registerCompareCommand(store),
-    registerOpenInWiresharkCommand(editor),
+    registerOpenInWiresharkCommand(editor, store),
+    registerSaveAnnotatedCaptureCommand(store, editor),
     registerTreeActions(store, editor, treeView),
     notes,
     registerNoteHovers(store),

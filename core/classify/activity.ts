@@ -1,4 +1,5 @@
-import type { Application, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import type { Application, DecryptedRequest, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import { decryptedRequestIntervals } from './decrypted-activity.js';
 
 type Activity = Application['dominantActivity'];
 type Segment = Application['timeline'][number];
@@ -45,6 +46,8 @@ export interface ActivityInputs {
   stun: readonly StunMessage[];
   /** Window length in seconds; by default it adapts to the capture's duration. */
   windowSeconds?: number;
+  /** Requests seen inside TLS that a key log decrypted (core/classify/decrypted-activity.ts); absent without one. */
+  decryptedRequests?: readonly DecryptedRequest[];
 }
 
 /**
@@ -99,7 +102,7 @@ function confidenceOf(activity: Activity): Segment['confidence'] {
   return activity === 'audio' || activity === 'video' || activity === 'file' ? 'high' : 'medium';
 }
 
-function activityIntervals({ flows, media, streams, durationSec }: ActivityInputs): Interval[] {
+function activityIntervals({ flows, media, streams, durationSec, decryptedRequests }: ActivityInputs): Interval[] {
   const intervals: Interval[] = [];
   const streamOf = new Map(streams.map((s) => [`${s.flowId}/${s.ssrc}/${s.source.ip}:${s.source.port}`, s]));
   for (const m of media) {
@@ -146,6 +149,7 @@ function activityIntervals({ flows, media, streams, durationSec }: ActivityInput
       });
     }
   }
+  intervals.push(...decryptedRequestIntervals(decryptedRequests ?? []));
   return intervals;
 }
 

@@ -8,12 +8,12 @@ const VIDEO_CLOCK = 90000;
 const CLOCK_TOLERANCE = 0.08;
 
 /** Teams client media ports when QoS port ranges are configured (Microsoft's Teams QoS guidance). */
-const CLIENT_PORT_ROLES = [
+export const CLIENT_PORT_ROLES = [
   { from: 50000, to: 50019, role: 'audio' },
   { from: 50020, to: 50039, role: 'video' },
   { from: 50040, to: 50059, role: 'screen-sharing' },
 ] as const;
-const SHARING_RELAY_PORT = 3481;
+export const SHARING_RELAY_PORT = 3481;
 
 /** Too few packets say nothing about a stream's nature. */
 const MINIMUM_PACKETS = 20;

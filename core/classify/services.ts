@@ -12,7 +12,7 @@ const TEAMS_FAMILY: ReadonlySet<ServiceName> = new Set(['teams', 'teams-calling'
 const MICROSOFT_STUN_ATTRIBUTES: ReadonlySet<number> = new Set([0x8008, 0x8037, 0x8050, 0x8055, 0x8070, 0x8090, 0x8095]);
 
 /** UDP ports of Teams transport relays (Microsoft 365 endpoints, Skype id 11). */
-const RELAY_PORTS: ReadonlySet<number> = new Set([3478, 3479, 3480, 3481]);
+export const RELAY_PORTS: ReadonlySet<number> = new Set([3478, 3479, 3480, 3481]);
 
 export function isRelayPort(flow: Flow): boolean {
   return flow.transport === 'udp' && flow.server.port !== undefined && RELAY_PORTS.has(flow.server.port);

@@ -119,3 +119,8 @@ export function platformForName(name: string): Platform | undefined {
 export function isHostingPlatform(service: CatalogService): boolean {
   return service === 'azure' || service === 'cdn';
 }
+
+/** Every catalog entry (validated), e.g. to write the same knowledge into a Wireshark profile. */
+export function catalogEntries(): readonly CatalogEntry[] {
+  return catalog.entries;
+}

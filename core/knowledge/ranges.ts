@@ -104,3 +104,8 @@ export function classifyAddress(ip: string): AddressClass {
   const microsoft = microsoftRange(address);
   return microsoft ? { scope, microsoft } : { scope };
 }
+
+/** Every published range (validated), e.g. to write the same knowledge into a Wireshark profile. */
+export function publishedRanges(): readonly MicrosoftRange[] {
+  return ranges.map((parsed) => parsed.range);
+}

@@ -20,7 +20,7 @@ interface FlowState {
 }
 
 /** ASN.1 modules tshark lists when it decodes certificates: parts of TLS, not protocols of the flow. */
-const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/;
+export const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/;
 
 /** Well-known service ports, for telling the server of a TCP connection whose SYN the capture missed. */
 const SERVICE_PORT_LIMIT = 1024;

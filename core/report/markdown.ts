@@ -2,6 +2,7 @@ import type { Finding, NamedCode, Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { hex } from '../findings/filter.js';
 import { markdownCode, markdownText } from './escape.js';
+import { decryptionMarkdown } from './decryption-markdown.js';
 
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
@@ -17,6 +18,7 @@ export function renderMarkdown(report: Report, options: { chartFile?: string } =
   captureSection(report, out);
   if (options.chartFile) out.push(`![Packets per second by protocol](${encodeURI(options.chartFile)})`, '');
   for (const id of Object.keys(SECTIONS) as Finding['section'][]) out.push(renderSection(report, id));
+  if (report.decryption) out.push(decryptionMarkdown(report.decryption));
   return out.join('\n');
 }
 
@@ -335,7 +337,7 @@ function codeName(code: NamedCode): string {
 }
 
 /** A GFM table; when rows were cut, a line says how many the JSON report has. */
-function table(header: string[], rows: string[][], total = rows.length): string {
+export function table(header: string[], rows: string[][], total = rows.length): string {
   if (rows.length === 0) return 'None.\n';
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
   if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; the JSON report (\`--format json\`) has all.*`);

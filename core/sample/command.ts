@@ -6,6 +6,7 @@ export interface SampleOptions {
   seed?: string;
   out?: string;
   truth?: string;
+  keylog?: string;
   list?: boolean;
 }
 
@@ -31,5 +32,6 @@ export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean)
   const files = [];
   if (options.out) files.push({ path: options.out, content: sample.pcapng });
   if (options.truth) files.push({ path: options.truth, content: `${JSON.stringify(sample.truth, null, 2)}\n` });
+  if (options.keylog) files.push({ path: options.keylog, content: sample.keylog });
   return { stdout: options.out ? undefined : sample.pcapng, files };
 }

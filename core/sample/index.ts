@@ -20,6 +20,8 @@ export interface WrittenSample {
   truth: SampleTruth;
   /** Per frame, the protocol stack tshark must decode (frame.protocols). */
   stacks: string[];
+  /** The key log of the sessions whose records are really encrypted (teamshark sample --keylog). */
+  keylog: string;
 }
 
 export const DEFAULT_SEED = 1;

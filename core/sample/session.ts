@@ -45,6 +45,8 @@ export class Session {
   readonly random: SeededRandom;
   readonly capture: CaptureBuilder;
   readonly truth = new TruthRecorder();
+  /** Key log lines of the sessions whose records are really encrypted (NSS key log format). */
+  readonly keylog: string[] = [];
   /** The address the next steps send from (see `as`). */
   client: string;
   readonly start: Date;
@@ -137,7 +139,7 @@ export class Session {
   /** A TLS connection over TCP (handshake done when it returns; see TlsSession.ready). */
   tls(time: number, server: TlsServer): TlsSession {
     this.authority ??= CertificateAuthority.forSeed(this.options.seed, this.start);
-    const session = new TlsSession({ capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port() }, server, time);
+    const session = new TlsSession({ capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port(), keylog: (line) => this.keylog.push(line) }, server, time);
     const truth = this.truth;
     if (server.established) return session;
     truth.tlsVersions.add(server.version);
@@ -218,13 +220,13 @@ export class Session {
     return Math.floor(this.start.getTime() / 1000);
   }
 
-  finish(name: string, description: string): { pcapng: Buffer; stacks: string[]; truth: SampleTruth } {
+  finish(name: string, description: string): { pcapng: Buffer; stacks: string[]; truth: SampleTruth; keylog: string } {
     const built = this.capture.build(this.epoch(), 'Teamshark sample writer', `Teamshark sample scenario "${name}" (seed ${this.options.seed}): synthetic traffic, not a recording`);
     const linkType = this.options.link === 'linux-sll' ? 'Linux cooked-mode capture v1' : 'Ethernet';
     for (const stack of built.stacks) this.truth.ipVersions.add(stack.includes(':ipv6:') ? 6 : 4);
     if (this.truth.present.has('dns-cleartext')) this.truth.finding(this.dnssecAsked ? 'dnssec-used' : 'dnssec-absent');
     this.truth.absent.add(this.dnssecAsked ? 'dnssec-absent' : 'dnssec-used');
-    return { pcapng: built.pcapng, stacks: built.stacks, truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType) };
+    return { pcapng: built.pcapng, stacks: built.stacks, keylog: this.keylog.map((line) => `${line}\n`).join(''), truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType) };
   }
 }
 

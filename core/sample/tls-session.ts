@@ -1,6 +1,9 @@
 import type { CaptureBuilder, Endpoint } from './capture.js';
 import type { CertificateAuthority, ServerCertificate } from './certificates.js';
+import { Http1Connection } from './http1.js';
+import { Http2Connection, type ServiceApi } from './http2.js';
 import type { SeededRandom } from './random.js';
+import { GCM_RECORD_OVERHEAD, tls12Keys, type SessionKeys } from './tls-keys.js';
 import type { Side, TcpConnection } from './tcp.js';
 import {
   CONTENT,
@@ -65,6 +68,12 @@ export interface TlsServer {
   established?: boolean;
   /** Link rate of the path, in bit/s (paces bulk transfers). */
   bitsPerSecond?: number;
+  /**
+   * The REST calls its exchanges make, in turn. A TLS 1.2 session with a GCM suite then carries them as real
+   * HTTP/2 or HTTP/1.1 (the ALPN its server picks) in really encrypted records, and its keys go to the key
+   * log (teamshark sample --keylog).
+   */
+  api?: ServiceApi;
 }
 
 export interface TlsContext {
@@ -73,6 +82,8 @@ export interface TlsContext {
   authority: CertificateAuthority;
   client: string;
   nextPort: () => number;
+  /** Receives the key log line of each session whose records are really encrypted. */
+  keylog?: (line: string) => void;
 }
 
 /** Bytes AEAD protection adds to a TLS 1.3 record: content type, 16-byte tag. */
@@ -93,6 +104,9 @@ export class TlsSession {
   /** When the handshake is over and the client may send application data. */
   readonly ready: number;
   private readonly recordVersion: number;
+  /** Set for a session whose records are really encrypted (see TlsServer.api). */
+  private keys?: SessionKeys;
+  private http?: Http1Connection | Http2Connection;
 
   constructor(
     private readonly context: TlsContext,
@@ -118,12 +132,41 @@ export class TlsSession {
   /** Encrypted application data: records of at most 16 kB, each with the cipher's overhead on top. */
   applicationData(time: number, from: Side, bytes: number, answered = false): number {
     const payload = this.context.random.bytes(bytes + this.overhead());
-    return this.sendRecords(time, from, records(CONTENT.applicationData, this.recordVersion, payload), answered);
+    const list = records(CONTENT.applicationData, this.recordVersion, payload);
+    return this.sendRecords(time, from, this.keys ? this.encryptedHttp(from, list.map((r) => r.length - RECORD_HEADER_BYTES)) : list, answered);
+  }
+
+  /**
+   * The next HTTP/2 request or response in records of the given sizes (a last one too small for a byte of
+   * plaintext joins the one before it), so the packets keep their sizes.
+   */
+  private encryptedHttp(from: Side, sizes: number[]): Buffer[] {
+    if (sizes.length > 1 && sizes.at(-1)! <= GCM_RECORD_OVERHEAD) sizes.splice(-2, 2, sizes.at(-2)! + sizes.at(-1)!);
+    const plaintext = sizes.map((size) => size - GCM_RECORD_OVERHEAD);
+    const total = plaintext.reduce((a, b) => a + b, 0);
+    const message = from === 'client' ? this.http!.request(total) : this.http!.response(total);
+    let offset = 0;
+    return plaintext.map((size) => this.sealed(from, CONTENT.applicationData, message.subarray(offset, (offset += size))));
+  }
+
+  private sealed(from: Side, contentType: number, plaintext: Buffer): Buffer {
+    const protection = from === 'client' ? this.keys!.client : this.keys!.server;
+    const fragment = protection.seal(contentType, this.recordVersion, plaintext);
+    return Buffer.concat([Buffer.from([contentType, this.recordVersion >> 8, this.recordVersion & 0xff, fragment.length >> 8, fragment.length & 0xff]), fragment]);
+  }
+
+  /** The Finished message: 12 bytes of verify data (here from the random stream), encrypted when the session is. */
+  private finished(from: Side, version: number): Buffer[] {
+    const opaque = this.context.random.bytes(this.finishedLength());
+    if (!this.keys) return records(CONTENT.handshake, version, opaque);
+    return [this.sealed(from, CONTENT.handshake, Buffer.concat([Buffer.from([20, 0, 0, 12]), opaque.subarray(0, 12)]))];
   }
 
   /** close_notify (encrypted, so an opaque alert record), then the FIN exchange. */
   close(time: number, from: Side = 'client'): number {
-    const t = this.sendRecords(time, from, records(CONTENT.alert, this.recordVersion, this.context.random.bytes(2 + this.overhead())));
+    const opaque = this.context.random.bytes(2 + this.overhead());
+    const alert = this.keys ? [this.sealed(from, CONTENT.alert, Buffer.from([1, 0]))] : records(CONTENT.alert, this.recordVersion, opaque);
+    const t = this.sendRecords(time, from, alert);
     return this.connection.close(t + 0.0001, from);
   }
 
@@ -132,8 +175,9 @@ export class TlsSession {
     const { server, client } = this;
     const tls13 = server.version === 'TLS 1.3';
     const grease = client.grease ? greaseValue(random) : undefined;
+    const clientRandom = random.bytes(32);
     const hello = clientHello({
-      random: random.bytes(32),
+      random: clientRandom,
       sessionId: client.versions ? random.bytes(32) : Buffer.alloc(0),
       cipherSuites: client.cipherSuites,
       sni: server.sni,
@@ -147,7 +191,7 @@ export class TlsSession {
     const rtt = this.connection.rtt;
     const serverRandom = random.bytes(32);
     const sessionId = random.bytes(32);
-    const alpn = client.alpn?.[0];
+    const alpn = server.api && client.alpn?.includes(server.api.alpn) ? server.api.alpn : client.alpn?.[0];
     const hello2 = serverHello({ random: serverRandom, sessionId, cipherSuite: server.cipherSuite, version: VERSION[server.version], keyShare: tls13 ? random.bytes(32) : undefined, alpn });
     const chain = authority.chain(server.certificate, random);
     if (tls13) {
@@ -162,6 +206,12 @@ export class TlsSession {
       return t;
     }
     const version = VERSION[server.version];
+    if (server.api && server.version === 'TLS 1.2') this.keys = tls12Keys(server.cipherSuite, clientRandom, serverRandom);
+    if (this.keys) {
+      const host = server.sni ?? server.ip;
+      this.http = server.api!.alpn === 'h2' ? new Http2Connection(host, server.api!.calls) : new Http1Connection(host, server.api!.calls);
+      this.context.keylog?.(this.keys.keylogLine);
+    }
     const ecdhe = isEcdhe(server.cipherSuite);
     const flight = [hello2, certificateMessage(chain)];
     if (ecdhe) {
@@ -175,9 +225,9 @@ export class TlsSession {
     t = this.sendRecords(t + 0.001, 'client', [
       ...records(CONTENT.handshake, version, keyExchange),
       changeCipherSpec(version),
-      ...records(CONTENT.handshake, version, random.bytes(this.finishedLength())),
+      ...this.finished('client', version),
     ]);
-    return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...records(CONTENT.handshake, version, random.bytes(this.finishedLength()))]);
+    return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...this.finished('server', version)]);
   }
 
   private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false): number {

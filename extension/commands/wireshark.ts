@@ -3,16 +3,20 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { evidenceOf, type CaptureTreeNode } from '../capture-tree.js';
+import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { pickCapture } from '../capture-picker.js';
 import { wiresharkPath } from '../settings.js';
+import { PROFILE_NAME } from '../../core/wireshark/profile.js';
+import { prepareForWireshark } from './annotated-capture.js';
 
 /**
  * "Teamshark: Open in Wireshark": the capture in Wireshark, with the item's display filter applied and its
- * first frame selected. Without Wireshark the filter goes to the clipboard instead, so it can be pasted
- * wherever the capture is opened.
+ * first frame selected — an annotated copy (the findings as packet comments) opened with the Teamshark
+ * profile, or, when that cannot be made (no editcap, the analysis failed), the capture itself. Without
+ * Wireshark the filter goes to the clipboard instead, so it can be pasted wherever the capture is opened.
  */
-export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider): vscode.Disposable {
+export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, store: AnalysisStore): vscode.Disposable {
   return vscode.commands.registerCommand('teamshark.openInWireshark', async (given?: CaptureTreeNode | vscode.Uri) => {
     const picked = given && !(given instanceof vscode.Uri) ? given.uri : await pickCapture(editor, given);
     if (!picked) return;
@@ -24,6 +28,13 @@ export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider): v
       return;
     }
     const args = ['-r', target.uri.fsPath];
+    try {
+      const prepared = await prepareForWireshark(store, target.uri);
+      args.splice(0, 2, ...(prepared.profile ? ['-C', PROFILE_NAME] : []), '-r', prepared.annotated);
+    } catch (error) {
+      if (error instanceof vscode.CancellationError) return;
+      void vscode.window.showWarningMessage(`Teamshark: opening the capture without annotations (${(error as Error).message})`);
+    }
     if (target.filter) args.push('-Y', target.filter);
     if (target.frame !== undefined) args.push('-g', String(target.frame));
     const child = spawn(wireshark, args, { detached: true, stdio: 'ignore' });

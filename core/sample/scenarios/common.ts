@@ -3,6 +3,7 @@ import { isIpv6 } from '../ip.js';
 import type { Lookup, Session } from '../session.js';
 import type { TlsSession } from '../tls-session.js';
 import type { TlsVersionName } from '../tls.js';
+import { API_CALLS } from './api.js';
 
 /**
  * The hosts scenarios talk to: documentation and private addresses for the client side (RFC 1918, RFC 5737,
@@ -76,6 +77,7 @@ export function connect(session: Session, time: number, name: ServiceName, versi
   return session.tls(time, {
     ip: addressOf(session, name),
     sni: s.sni,
+    api: API_CALLS[name],
     version,
     cipherSuite,
     certificate: session.certificate(s.certificate.commonName, s.certificate.subjectAltNames),
