@@ -1,4 +1,5 @@
-import type { Application, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import type { Application, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import type { ClassifiedFlow } from './index.js';
 
 type Activity = Application['dominantActivity'];
 type Segment = Application['timeline'][number];
@@ -39,7 +40,8 @@ export interface SegmentEvidence {
 
 export interface ActivityInputs {
   durationSec: number;
-  flows: readonly Flow[];
+  /** The flows with their services: the activity is read from what the classification decided. */
+  flows: readonly ClassifiedFlow[];
   media: readonly MediaStream[];
   streams: readonly RtpStream[];
   stun: readonly StunMessage[];
@@ -123,18 +125,18 @@ function activityIntervals({ flows, media, streams, durationSec }: ActivityInput
     if (mediaFlows.has(flow.id)) continue;
     const up = flow.clientToServer.bytes;
     const down = flow.serverToClient.bytes;
-    const fileService = flow.service?.name === 'sharepoint-onedrive';
+    const fileService = flow.service.name === 'sharepoint-onedrive';
     if (up >= FILE_UPLOAD_BYTES || (fileService && down >= FILE_DOWNLOAD_BYTES)) {
       const direction = up >= FILE_UPLOAD_BYTES ? `upload of ${kB(up)}` : `download of ${kB(down)}`;
       intervals.push({
         start: flow.start,
         end: flow.end,
         activity: 'file',
-        evidence: `${direction} in ${round(flow.end - flow.start)} s on ${flow.id} (${flow.server.ip}, ${flow.service?.name ?? 'unknown'})`,
+        evidence: `${direction} in ${round(flow.end - flow.start)} s on ${flow.id} (${flow.server.ip}, ${flow.service.name})`,
         frames: [flow.firstFrame, flow.lastFrame],
         filter: flow.filter,
       });
-    } else if (flow.service?.name === 'teams' && flow.transport === 'tcp' && flow.packets >= CHAT_MINIMUM_PACKETS) {
+    } else if (flow.service.name === 'teams' && flow.transport === 'tcp' && flow.packets >= CHAT_MINIMUM_PACKETS) {
       const role = flow.service.role ? `: ${flow.service.role.replace(/\.$/, '')}` : '';
       intervals.push({
         start: flow.start,
@@ -190,7 +192,7 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   }
   // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
   // as the call connects.
-  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
+  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
   if (signalling.length >= 2) {
     const start = Math.min(...signalling.map((f) => f.start));
     const end = Math.max(...signalling.map((f) => f.start));

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { isHostingPlatform, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
-import type { DnsTransaction, Evidence, Flow, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
+import type { DnsTransaction, Evidence, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
+import type { ModelFlow } from '../model/flows.js';
 import type { NameIndex } from './names.js';
 
 type ServiceName = FlowService['name'];
@@ -14,7 +15,7 @@ const MICROSOFT_STUN_ATTRIBUTES: ReadonlySet<number> = new Set([0x8008, 0x8037, 
 /** UDP ports of Teams transport relays (Microsoft 365 endpoints, Skype id 11). */
 const RELAY_PORTS: ReadonlySet<number> = new Set([3478, 3479, 3480, 3481]);
 
-export function isRelayPort(flow: Flow): boolean {
+export function isRelayPort(flow: ModelFlow): boolean {
   return flow.transport === 'udp' && flow.server.port !== undefined && RELAY_PORTS.has(flow.server.port);
 }
 
@@ -45,7 +46,7 @@ function serviceOf(name: string, names: NameIndex): { match: CatalogMatch; why: 
  * a DNS flow looks up, the names this capture's DNS gave the server's address, Microsoft's STUN attributes,
  * Microsoft's published address ranges. A port is never enough on its own.
  */
-export function classifyFlowService(flow: Flow, sources: FlowEvidenceSources): FlowService {
+export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSources): FlowService {
   const evidence: Evidence[] = [];
   const found = (name: ServiceName, role?: string): FlowService => {
     const service: FlowService = { name, teams: TEAMS_FAMILY.has(name), evidence };
