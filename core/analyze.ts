@@ -1,39 +1,22 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
 import { classifyActivity } from './classify/activity.js';
-import { activityFindings, classificationFindings } from './classify/findings.js';
 import { classify, withServices } from './classify/index.js';
-import { buildFindings } from './findings/build.js';
-import { dnsSecurityFindings } from './findings/dns-security.js';
-import { withSafeIds } from './findings/ids.js';
-import { dnsVolumeFindings } from './findings/dns-volume.js';
-import { plaintextFindings } from './findings/plaintext.js';
-import { parallelConnectionFindings } from './findings/transport.js';
-import { tlsSecurityFindings } from './findings/tls-security.js';
+import { findingsOf } from './findings/rules.js';
 import { summarize } from './sections/index.js';
 import type { ChunkingOptions } from './chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
-import { FlowCollector, type ModelFlow } from './model/flows.js';
+import { FlowCollector } from './model/flows.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
 import { QuicCollector } from './model/quic.js';
-import { RtpCollector, type RtpModel } from './model/rtp.js';
+import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
-import type {
-  Capture,
-  DnsTransaction,
-  ProtocolShare,
-  QuicConnection,
-  Report,
-  SsdpMessage,
-  StunMessage,
-  Timeline,
-  TlsHandshake,
-  Warning,
-} from './schema/generated/report.js';
+import type { CaptureModel } from './model/capture-model.js';
+import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
 import { TimeLimits } from './time-limits.js';
@@ -64,21 +47,6 @@ const PROGRESS_EVERY = 5000;
 /** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
 const PIPE_WAIT_MS = 10_000;
 
-/** What the collectors make of the packets: the capture model every later stage reads and none changes. */
-export interface CaptureModel {
-  readonly capture: Capture;
-  readonly protocols: ProtocolShare[];
-  readonly flows: ModelFlow[];
-  readonly dns: DnsTransaction[];
-  readonly tls: TlsHandshake[];
-  readonly stun: StunMessage[];
-  readonly rtp: RtpModel;
-  readonly timeline: Timeline;
-  readonly quic: QuicConnection[];
-  readonly ssdp: SsdpMessage[];
-  readonly warnings: Warning[];
-}
-
 /**
  * Analyses one capture file as a chain of stages, each reading only what the earlier ones produced: the
  * capture model (one tshark pass, or one per chunk, through the collectors), summaries of it, the
@@ -98,16 +66,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     stun: model.stun,
     windowSeconds: options.activityWindowSec,
   });
-  const findings = withSafeIds([
-    ...buildFindings({ capture: model.capture, dns: model.dns, tls: model.tls, stun: model.stun }),
-    ...dnsSecurityFindings({ dns: model.dns, flows, tls: model.tls }),
-    ...dnsVolumeFindings(model.dns, model.rtp.streams, model.capture.durationSec),
-    ...parallelConnectionFindings(summaries.parallelConnections),
-    ...plaintextFindings(flows, summaries.names),
-    ...tlsSecurityFindings(model.tls, summaries.cipherSuites),
-    ...classificationFindings(classification),
-    ...activityFindings(activity.application, activity.evidence),
-  ]);
+  const findings = findingsOf({ model, summaries, classification, flows, activity });
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -38,6 +38,12 @@ export interface SegmentEvidence {
   filter: string;
 }
 
+/** The activity stage's output: the report's application section, and each segment's evidence for its finding. */
+export interface ActivityClassification {
+  application: Application;
+  evidence: SegmentEvidence[];
+}
+
 export interface ActivityInputs {
   durationSec: number;
   /** The flows with their services: the activity is read from what the classification decided. */
@@ -55,7 +61,7 @@ export interface ActivityInputs {
  * traffic (idle). Unless chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long
  * ones.
  */
-export function classifyActivity(inputs: ActivityInputs): { application: Application; evidence: SegmentEvidence[] } {
+export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
   // At least 1 s: a zero or negative window would never advance.
   const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.min(60, Math.max(5, Math.ceil(duration / 20)));
