@@ -3,8 +3,8 @@ import { TeamsharkError } from './errors.js';
 import { classifyActivity } from './classify/activity.js';
 import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
-import { summarize } from './sections/index.js';
-import type { ChunkingOptions } from './chunking/plan.js';
+import { summarize } from './summaries/index.js';
+import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -28,7 +28,7 @@ export interface AnalyzeOptions {
   tsharkPath?: string;
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
-  /** Splitting a large capture across several tsharks; the defaults are in core/chunking/plan.ts. */
+  /** Splitting a large capture across several tsharks; the defaults are in core/tshark/chunking/plan.ts. */
   chunking?: ChunkingOptions;
   signal?: AbortSignal;
   /** Length of the activity timeline's windows in seconds; by default it adapts to the capture. */

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from './batch.js';
 import { compareReport } from './compare.js';
-import { TeamsharkError } from './errors.js';
+import { AnalysisCancelled, TeamsharkError } from './errors.js';
 import { sampleCommand } from './sample/command.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
@@ -18,7 +18,6 @@ import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
 import { ProgressBar } from './progress-bar.js';
-import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]

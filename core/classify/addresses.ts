@@ -2,7 +2,7 @@ import { isHostingPlatform, platformForName, serviceForName, type CatalogMatch }
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
-import type { NameIndex, NameSighting } from './names.js';
+import type { NameIndex, NameSighting } from '../summaries/names.js';
 
 const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
 const CDN_PLATFORMS = /akamai|cdn|front door/i;

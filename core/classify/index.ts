@@ -2,7 +2,7 @@ import type { AddressRole, CallSummary, DnsTransaction, FlowService, MediaStream
 import type { ModelFlow } from '../model/flows.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
-import type { NameIndex } from './names.js';
+import type { NameIndex } from '../summaries/names.js';
 import { relayFrames, summarizeNat } from './nat.js';
 import { classifyFlowService } from './services.js';
 

@@ -1,6 +1,6 @@
 import type { Endpoint, NatSummary, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from './names.js';
+import type { NameIndex } from '../summaries/names.js';
 
 /** TURN methods: a server that handles them is a relay, not a mere STUN server. */
 const TURN_METHODS: ReadonlySet<string> = new Set(['Allocate', 'Refresh', 'Send', 'Data', 'CreatePermission', 'ChannelBind', 'ChannelData']);

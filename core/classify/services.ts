@@ -3,7 +3,7 @@ import { isHostingPlatform, serviceForName, type CatalogMatch } from '../knowled
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { DnsTransaction, Evidence, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
-import type { NameIndex } from './names.js';
+import type { NameIndex } from '../summaries/names.js';
 
 type ServiceName = FlowService['name'];
 

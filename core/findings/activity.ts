@@ -1,5 +1,5 @@
 import type { Application } from '../schema/generated/report.js';
-import { anyOf } from './filter.js';
+import { anyOf } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 const ACTIVITY_WORDS: Record<Application['dominantActivity'], string> = {

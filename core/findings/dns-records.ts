@@ -1,6 +1,6 @@
 import { groupBy } from '../collections.js';
 import type { DnsTransaction } from '../schema/generated/report.js';
-import { filterString } from './filter.js';
+import { filterString } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 function transactionFrames(t: DnsTransaction): (number | undefined)[] {

@@ -1,7 +1,7 @@
 import type { DnsTransaction, Flow, TlsHandshake } from '../schema/generated/report.js';
 import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-resolvers.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, filterString } from './filter.js';
+import { anyOf, filterString } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY

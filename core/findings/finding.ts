@@ -2,7 +2,7 @@ import type { ActivityClassification } from '../classify/activity.js';
 import type { ClassifiedFlow, Classification } from '../classify/index.js';
 import type { CaptureModel } from '../model/capture-model.js';
 import type { Finding } from '../schema/generated/report.js';
-import type { Summaries } from '../sections/index.js';
+import type { Summaries } from '../summaries/index.js';
 
 /** What every rule may read: the outputs of the analysis stages before findings. Rules never change them. */
 export interface FindingFacts {

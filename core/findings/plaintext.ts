@@ -1,6 +1,6 @@
 import type { Flow } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from '../classify/names.js';
+import type { NameIndex } from '../summaries/names.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /**

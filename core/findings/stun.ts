@@ -1,6 +1,6 @@
 import { groupBy } from '../collections.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, hex } from './filter.js';
+import { addressFilter, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 const ALLOCATE = 'Allocate';

@@ -1,6 +1,6 @@
 import { groupBy } from '../collections.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, hex } from './filter.js';
+import { anyOf, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */

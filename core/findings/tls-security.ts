@@ -1,6 +1,6 @@
 import type { CipherSuiteSeen, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, hex } from './filter.js';
+import { anyOf, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */

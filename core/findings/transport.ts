@@ -1,5 +1,5 @@
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf } from './filter.js';
+import { anyOf } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Parallel TCP connections to one server, and why they matter. */

@@ -1,6 +1,6 @@
 import type { Finding, Report, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, anyOf, filterString } from '../findings/filter.js';
+import { addressFilter, anyOf, filterString } from '../display-filter.js';
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 

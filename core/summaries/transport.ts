@@ -1,7 +1,7 @@
 import type { ParallelConnections, ProtocolShare, Report } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from '../classify/names.js';
+import type { NameIndex } from './names.js';
 
 /**
  * TCP connections a client keeps open to the same server at the same time: each pays its own handshakes,

@@ -1,6 +1,6 @@
 import type { CipherSuiteSeen, ClientFingerprint, DnsName, ParallelConnections, Report, TlsServer } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
-import { NameIndex } from '../classify/names.js';
+import { NameIndex } from './names.js';
 import { cipherSuitesSeen } from './cipher-suites-seen.js';
 import { summarizeDnsNames } from './dns-names.js';
 import { clientFingerprints, tlsServers } from './tls-summary.js';
