@@ -1,4 +1,5 @@
 import type { AddressRole, CallSummary, DnsTransaction, FlowService, MediaStream, NatSummary, Report, StunMessage, TlsHandshake } from '../schema/generated/report.js';
+import { groupBy } from '../collections.js';
 import type { ModelFlow } from '../model/flows.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
@@ -30,9 +31,7 @@ export interface ClassifierInputs {
 }
 
 function byFlow<T extends { flowId: string }>(items: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) map.set(item.flowId, [...(map.get(item.flowId) ?? []), item]);
-  return map;
+  return groupBy(items, (item) => item.flowId);
 }
 
 /**
@@ -42,11 +41,7 @@ function byFlow<T extends { flowId: string }>(items: readonly T[]): Map<string, 
  */
 export function classify(model: ClassifierInputs, names: NameIndex): Classification {
   const flowIdOf = new Map(model.flows.map((f) => [`${f.transport}|${f.client.ip}|${f.client.port}|${f.server.ip}|${f.server.port}`, f.id]));
-  const dnsByFlow = new Map<string, DnsTransaction[]>();
-  for (const t of model.dns) {
-    const id = flowIdOf.get(`${t.transport}|${t.client.ip}|${t.client.port}|${t.server.ip}|${t.server.port}`);
-    if (id) dnsByFlow.set(id, [...(dnsByFlow.get(id) ?? []), t]);
-  }
+  const dnsByFlow = groupBy(model.dns, (t) => flowIdOf.get(`${t.transport}|${t.client.ip}|${t.client.port}|${t.server.ip}|${t.server.port}`));
   const stunByFlow = byFlow(model.stun);
   const rtpFlows = new Set(model.rtp.streams.map((s) => s.flowId));
   const mediaFlows = new Set([...rtpFlows, ...stunByFlow.keys()]);

@@ -2,6 +2,7 @@ import { groupBy } from '../collections.js';
 import type { DnsTransaction } from '../schema/generated/report.js';
 import { filterString } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count, plural } from '../plural.js';
 
 function transactionFrames(t: DnsTransaction): (number | undefined)[] {
   return [t.queryFrame, t.responseFrame];
@@ -20,13 +21,13 @@ export const dnsCnameChains: FindingRule = {
       const aliases = Math.max(...group.map((t) => t.chain!.names.length - 1));
       const title =
         chains.length === 1
-          ? `${group[0]!.name} resolves through ${aliases} alias${aliases === 1 ? '' : 'es'}`
+          ? `${group[0]!.name} resolves through ${count(aliases, 'alias', 'aliases')}`
           : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
       return {
         id: `dns-cname-chain/${name}`,
         severity: 'info',
         title,
-        detail: `${chains.join('; ')} (${group.length} response${group.length === 1 ? '' : 's'})`,
+        detail: `${chains.join('; ')} (${count(group.length, 'response')})`,
         frames: group.flatMap(transactionFrames),
         filter: `dns.qry.name == ${filterString(group[0]!.name)}`,
       };
@@ -51,7 +52,7 @@ export const dnsAuthorities: FindingRule = {
           id: `dns-${kind}/${server.toLowerCase()}`,
           severity: 'info',
           title: `${server} is ${says} of ${zones.join(', ')}`,
-          detail: `${kind.toUpperCase()} record${group.length === 1 ? '' : 's'} in the authority section of ${group.length} response${group.length === 1 ? '' : 's'}, for ${[...new Set(group.map(({ transaction }) => transaction.name))].join(', ')}`,
+          detail: `${kind.toUpperCase()} ${plural(group.length, 'record')} in the authority section of ${count(group.length, 'response')}, for ${[...new Set(group.map(({ transaction }) => transaction.name))].join(', ')}`,
           frames: group.map(({ transaction }) => transaction.responseFrame),
           filter: `${field} == ${filterString(server)}`,
         };

@@ -3,6 +3,7 @@ import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, filterString } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { plural } from '../plural.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
 
@@ -27,7 +28,7 @@ function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flo
     findings.push({
       id: 'dns-cleartext',
       severity: 'notice',
-      title: `${plain.length} DNS lookup${plain.length === 1 ? '' : 's'} in clear text on port 53`,
+      title: `${plain.length} DNS ${plural(plain.length, 'lookup')} in clear text on port 53`,
       detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
       frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
       filter: 'dns && (udp.port == 53 || tcp.port == 53)',

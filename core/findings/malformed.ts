@@ -1,4 +1,5 @@
 import type { FindingRule } from './finding.js';
+import { count } from '../plural.js';
 
 /** Packets tshark could not dissect to the end. */
 export const malformedPackets: FindingRule = {
@@ -10,7 +11,7 @@ export const malformedPackets: FindingRule = {
       {
         id: 'malformed-packets',
         severity: 'notice',
-        title: `tshark marked ${frames.length} packet${frames.length === 1 ? '' : 's'} as malformed`,
+        title: `tshark marked ${count(frames.length, 'packet')} as malformed`,
         detail: 'Their dissection stopped early: fields past the damage are missing from this analysis. Proprietary extensions (such as MS-TURN attributes) often cause this.',
         frames,
         filter: '_ws.malformed',

@@ -2,6 +2,7 @@ import type { Flow } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { NameIndex } from '../summaries/names.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count } from '../plural.js';
 
 /**
  * Application protocols tshark decoded in the clear that carry content or credentials; their TLS-protected
@@ -41,7 +42,7 @@ function plaintextFindings(flows: readonly Flow[], names: NameIndex): FindingDra
       {
         id: `plaintext/${protocol}`,
         severity: 'notice',
-        title: `${label} in clear text in ${carrying.length} flow${carrying.length === 1 ? '' : 's'}`,
+        title: `${label} in clear text in ${count(carrying.length, 'flow')}`,
         detail: `Unencrypted ${label} to ${servers.slice(0, 8).join(', ')}${servers.length > 8 ? ` and ${servers.length - 8} more` : ''}: its content can be read and changed on the path.`,
         frames: shown.map((f) => f.firstFrame),
         // The flows themselves, first frames included; `${protocol}` alone would show only the decoded messages.

@@ -1,11 +1,11 @@
 import { groupBy } from '../collections.js';
 import { formatEndpoint } from '../model/addressing.js';
+import { REFLEXIVE_ADDRESS_ATTRIBUTES, RELAYED_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import { addressFilter, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count, plural } from '../plural.js';
 
 const ALLOCATE = 'Allocate';
-const RELAYED = new Set([0x0016, 0x0001]); // XOR-RELAYED-ADDRESS (RFC 8656); MAPPED-ADDRESS carries it in MS-TURN
-const REFLEXIVE = new Set([0x0020, 0x8020]); // XOR-MAPPED-ADDRESS (RFC 8489, MS-TURN)
 
 /** The TURN servers that granted allocations, and the relayed addresses they gave. */
 export const turnAllocations: FindingRule = {
@@ -13,15 +13,14 @@ export const turnAllocations: FindingRule = {
   find({ model }) {
     const allocations = model.stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
     return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
-      const relayed = [...new Set(group.flatMap((m) => m.addresses.filter((a) => a.attribute && RELAYED.has(a.attribute.code)).map(formatEndpoint)))];
+      const relayed = [...new Set(group.flatMap((m) => m.addresses.filter((a) => a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code)).map(formatEndpoint)))];
       const source = group[0]!.source;
-      const count = group.length;
       return {
         id: `turn-allocation/${server}`,
         severity: 'info',
-        title: `TURN server ${server} granted ${count} allocation${count === 1 ? '' : 's'}`,
+        title: `TURN server ${server} granted ${count(group.length, 'allocation')}`,
         detail: relayed.length
-          ? `Relayed transport address${relayed.length === 1 ? '' : 'es'}: ${relayed.join(', ')}`
+          ? `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}`
           : 'The responses carry no relayed-address attribute Teamshark could read.',
         frames: group.map((m) => m.frame),
         filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`,
@@ -41,7 +40,7 @@ export const reflexiveAddresses: FindingRule = {
     const translated = model.stun.flatMap((m) =>
       m.class === 'success'
         ? m.addresses
-            .filter((a) => a.attribute && REFLEXIVE.has(a.attribute.code) && a.ip !== m.destination.ip)
+            .filter((a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip)
             .map((address) => ({ address, message: m }))
         : [],
     );
@@ -50,8 +49,8 @@ export const reflexiveAddresses: FindingRule = {
       return {
         id: `nat-mapped-address/${ip}`,
         severity: 'info',
-        title: `${hosts.join(', ')} reach${hosts.length === 1 ? 'es' : ''} the Internet as ${ip} (NAT)`,
-        detail: `STUN success responses from ${[...new Set(group.map(({ message }) => formatEndpoint(message.source)))].join(', ')} report the mapped address${group.length === 1 ? '' : 'es'} ${[...new Set(group.map(({ address }) => formatEndpoint(address)))].join(', ')}.`,
+        title: `${hosts.join(', ')} ${plural(hosts.length, 'reaches', 'reach')} the Internet as ${ip} (NAT)`,
+        detail: `STUN success responses from ${[...new Set(group.map(({ message }) => formatEndpoint(message.source)))].join(', ')} report the mapped ${plural(group.length, 'address', 'addresses')} ${[...new Set(group.map(({ address }) => formatEndpoint(address)))].join(', ')}.`,
         frames: group.map(({ message }) => message.frame),
         filter: `stun.att.${ip.includes(':') ? 'ipv6' : 'ipv4'} == ${ip}`,
       };

@@ -2,6 +2,7 @@ import { groupBy } from '../collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count } from '../plural.js';
 
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */
 export const tlsVersions: FindingRule = {
@@ -18,7 +19,7 @@ export const tlsVersions: FindingRule = {
       return {
         id: `tls-version/${name.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}`,
         severity: old ? 'warning' : 'info',
-        title: `${name} negotiated in ${group.length} handshake${group.length === 1 ? '' : 's'}`,
+        title: `${name} negotiated in ${count(group.length, 'handshake')}`,
         detail: `Servers: ${servers.slice(0, 10).join(', ')}${servers.length > 10 ? ` and ${servers.length - 10} more` : ''}${old ? '. This version is deprecated (RFC 8996).' : ''}`,
         frames: group.map((h) => h.serverHello!.frame),
         filter: viaExtension

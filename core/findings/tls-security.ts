@@ -2,6 +2,7 @@ import type { CipherSuiteSeen, TlsHandshake } from '../schema/generated/report.j
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, hex } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count, plural } from '../plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
 const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 636, 5061, 3478, 3479, 3480, 3481]);
@@ -47,7 +48,7 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
       id: 'tls-record-version-is-not-negotiated',
       severity: 'info',
       title: `ClientHellos travel in ${recordVersions.join('/')} records, yet ${negotiated.join('/')} is negotiated`,
-      detail: `In ${compatible.length} handshake${compatible.length === 1 ? '' : 's'} the record layer of the ClientHello says ${recordVersions.join('/')} for compatibility with old middleboxes (RFC 8446 §5.1); the version actually used is what the ServerHello (or its supported_versions extension) selects: ${negotiated.join('/')}.`,
+      detail: `In ${count(compatible.length, 'handshake')} the record layer of the ClientHello says ${recordVersions.join('/')} for compatibility with old middleboxes (RFC 8446 §5.1); the version actually used is what the ServerHello (or its supported_versions extension) selects: ${negotiated.join('/')}.`,
       frames: compatible.map((h) => h.clientHello!.frame),
       filter: `tls.handshake.type == 1 && (${anyOf('tls.record.version', [...new Set(compatible.map((h) => hex(h.clientHello!.recordVersion!.code)))])})`,
     });
@@ -62,7 +63,7 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
       findings.push({
         id: `tls-${grade}-suites-offered`,
         severity: grade === 'insecure' ? 'warning' : 'notice',
-        title: `${offers.length} ClientHello${offers.length === 1 ? '' : 's'} offer ${grade} cipher suites`,
+        title: `${count(offers.length, 'ClientHello')} offer ${grade} cipher suites`,
         detail: `${offered.map((s) => `${s.name} (${hex(s.code)}: ${sentence(s.gradeReason)})`).slice(0, 6).join('; ')}${offered.length > 6 ? `; and ${offered.length - 6} more` : ''}. Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
         frames: offers.map((h) => h.clientHello!.frame),
         filter: handshakeFilter(1, offered.map((s) => s.code), offers),
@@ -74,7 +75,7 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
       findings.push({
         id: `tls-${grade}-suite-selected/${hex(suite.code)}`,
         severity: 'warning',
-        title: `${chosen.length} server handshake${chosen.length === 1 ? '' : 's'} selected ${grade} ${suite.name}`,
+        title: `${chosen.length} server ${plural(chosen.length, 'handshake')} selected ${grade} ${suite.name}`,
         detail: `${sentence(suite.gradeReason)}. Servers: ${[...new Set(chosen.map((h) => h.clientHello?.sni ?? formatEndpoint(h.server)))].join(', ')}.`,
         frames: chosen.map((h) => h.serverHello!.frame),
         filter: handshakeFilter(2, [suite.code], chosen),

@@ -1,4 +1,5 @@
 import type { ParallelConnections, ProtocolShare, Report } from '../schema/generated/report.js';
+import { groupBy } from '../collections.js';
 import type { ModelFlow } from '../model/flows.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { NameIndex } from './names.js';
@@ -8,11 +9,10 @@ import type { NameIndex } from './names.js';
  * congestion control and head-of-line blocking; HTTP/2 exists to make one connection enough.
  */
 export function parallelConnections(flows: readonly ModelFlow[], names: NameIndex): ParallelConnections[] {
-  const byServer = new Map<string, ModelFlow[]>();
-  for (const flow of flows.filter((f) => f.transport === 'tcp')) {
-    const key = `${flow.client.ip}|${formatEndpoint(flow.server)}`;
-    byServer.set(key, [...(byServer.get(key) ?? []), flow]);
-  }
+  const byServer = groupBy(
+    flows.filter((f) => f.transport === 'tcp'),
+    (flow) => `${flow.client.ip}|${formatEndpoint(flow.server)}`,
+  );
   return [...byServer.values()]
     .filter((group) => group.length > 1)
     .map((group): ParallelConnections => {
