@@ -33,7 +33,7 @@ export async function runBatch<T>(
   work: (capture: string) => Promise<T>,
   onSettled?: (outcome: BatchOutcome<T>) => void,
 ): Promise<BatchOutcome<T>[]> {
-  const outcomes: BatchOutcome<T>[] = new Array(captures.length);
+  const outcomes = new Array<BatchOutcome<T>>(captures.length);
   let next = 0;
   const worker = async () => {
     while (next < captures.length) {

@@ -268,7 +268,7 @@ async function batchCommand(
       const path = join(out, fileOf.get(capture)!);
       const report = await options.analyze(capture);
       const chart = options.format === 'md' ? chartBeside(path) : undefined;
-      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: async () => report }), options.force);
+      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: () => Promise.resolve(report) }), options.force);
       return report;
     },
     (outcome: BatchOutcome<Report>) => {
@@ -369,7 +369,7 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -34,8 +34,8 @@ export interface TsharkPassOptions {
   /** Splitting a large capture across several tsharks (core/tshark/chunking/plan.ts has the defaults). */
   chunking?: ChunkingOptions;
   signal?: AbortSignal;
-  onPacket(packet: PacketRecord): void;
-  warn(warning: Warning): void;
+  onPacket: (packet: PacketRecord) => void;
+  warn: (warning: Warning) => void;
 }
 
 export interface TsharkPassResult {
