@@ -1,20 +1,10 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
 import { classifyActivity } from './classify/activity.js';
-import { classify } from './classify/index.js';
-import { activityFindings, classificationFindings } from './classify/findings.js';
-import { buildFindings } from './findings/build.js';
-import { dnsSecurityFindings } from './findings/dns-security.js';
-import { withSafeIds } from './findings/ids.js';
-import { dnsVolumeFindings } from './findings/dns-volume.js';
-import { plaintextFindings } from './findings/plaintext.js';
-import { parallelConnectionFindings } from './findings/transport.js';
-import { tlsSecurityFindings } from './findings/tls-security.js';
-import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
-import { summarizeDnsNames } from './sections/dns-names.js';
-import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
-import { ipVersions, parallelConnections } from './sections/transport.js';
-import type { ChunkingOptions } from './chunking/plan.js';
+import { classify, withServices } from './classify/index.js';
+import { findingsOf } from './findings/rules.js';
+import { summarize } from './summaries/index.js';
+import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
@@ -25,6 +15,7 @@ import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
+import type { CaptureModel } from './model/capture-model.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -40,7 +31,7 @@ export interface AnalyzeOptions {
   tsharkPath?: string;
   /** Extra tshark options, e.g. decode-as rules: ['-d', 'udp.port==50000,rtp']. */
   tsharkOptions?: readonly string[];
-  /** Splitting a large capture across several tsharks; the defaults are in core/chunking/plan.ts. */
+  /** Splitting a large capture across several tsharks; the defaults are in core/tshark/chunking/plan.ts. */
   chunking?: ChunkingOptions;
   signal?: AbortSignal;
   /** Length of the activity timeline's windows in seconds; by default it adapts to the capture. */
@@ -61,8 +52,56 @@ const PROGRESS_EVERY = 5000;
 /** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
 const PIPE_WAIT_MS = 10_000;
 
-/** Analyses one capture file: one tshark pass (or one per chunk), the capture model, findings, warnings. */
+/**
+ * Analyses one capture file as a chain of stages, each reading only what the earlier ones produced: the
+ * capture model (one tshark pass, or one per chunk, through the collectors), summaries of it, the
+ * classification (a service per flow, address roles, NAT, media), the activity, then the findings. Their
+ * outputs are assembled into the report once, at the end.
+ */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
+  const model = await readCapture(capture, options);
+  const summaries = summarize(model);
+  const classification = classify(model, summaries.names);
+  const flows = withServices(model.flows, classification.services);
+  const activity = classifyActivity({
+    durationSec: model.capture.durationSec,
+    flows,
+    media: classification.media,
+    streams: model.rtp.streams,
+    stun: model.stun,
+    windowSeconds: options.activityWindowSec,
+    ...(model.decrypted ? { decryptedRequests: model.decrypted.requests } : {}),
+  });
+  const application = model.decrypted ? withDecryptedConfidence(activity.application) : activity.application;
+  const findings = findingsOf({ model, summaries, classification, flows, activity });
+  // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'teamshark', version: TOOL_VERSION },
+    capture: model.capture,
+    protocols: model.protocols,
+    flows,
+    addresses: classification.addresses,
+    dns: { transactions: model.dns, names: summaries.dnsNames },
+    tls: { handshakes: model.tls, cipherSuites: summaries.cipherSuites, clientFingerprints: summaries.clientFingerprints, servers: summaries.tlsServers },
+    stun: { messages: model.stun, summary: classification.nat },
+    rtp: model.rtp,
+    transport: { ipVersions: summaries.ipVersions, parallelConnections: summaries.parallelConnections },
+    timeline: model.timeline,
+    media: classification.media,
+    application,
+    quic: { connections: model.quic },
+    ssdp: { messages: model.ssdp },
+    findings,
+    warnings: model.warnings,
+  };
+  if (classification.call) report.call = classification.call;
+  if (model.decrypted) report.decryption = decryptionSection(options.keylog!, model.decrypted);
+  return report;
+}
+
+/** The first stage: tshark reads the capture once, every collector sees every packet, then yields its part of the model. */
+async function readCapture(capture: string, options: AnalyzeOptions): Promise<CaptureModel> {
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
 
@@ -126,10 +165,9 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   }
   if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
 
+  // The collectors finish in this order because some warn as they finish: the warnings keep the same order.
   const rtpModel = rtp.finish(context);
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'teamshark', version: TOOL_VERSION },
+  return {
     capture: {
       file: capture,
       fileBytes: file.bytes,
@@ -142,60 +180,16 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     },
     protocols: frameSummary.protocols,
     flows: flows.finish(context),
-    addresses: [],
-    dns: { transactions: dns.finish(context), names: [] },
-    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)], cipherSuites: [], clientFingerprints: [], servers: [] },
-    stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
+    dns: dns.finish(context),
+    tls: [...tls.finish(context), ...dtls.finish(context)],
+    stun: stun.finish(context),
     rtp: rtpModel,
-    transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
     timeline: timeline.finish(context),
-    media: [],
-    application: { dominantActivity: 'unknown', confidence: 'low', reason: '', activities: [], windowSeconds: 5, timeline: [], phases: [] },
-    quic: { connections: quic.finish() },
-    ssdp: { messages: ssdp.finish(context) },
-    findings: [],
+    quic: quic.finish(),
+    ssdp: ssdp.finish(context),
     warnings,
+    ...(http ? { decrypted: http.finish(context) } : {}),
   };
-  const classification = classify({
-    capture: report.capture,
-    flows: report.flows,
-    dns: report.dns.transactions,
-    tls: report.tls.handshakes,
-    stun: report.stun.messages,
-    rtp: rtpModel,
-  });
-  report.addresses = classification.addresses;
-  report.dns.names = summarizeDnsNames(report.dns.transactions);
-  report.tls.clientFingerprints = clientFingerprints(report.tls.handshakes);
-  report.tls.servers = tlsServers(report.tls.handshakes);
-  report.tls.cipherSuites = cipherSuitesSeen(report.tls.handshakes);
-  report.transport.parallelConnections = parallelConnections(report.flows, classification.names);
-  report.stun.summary = classification.nat;
-  report.media = classification.media;
-  if (classification.call) report.call = classification.call;
-  const decrypted = http?.finish(context);
-  const activity = classifyActivity({
-    durationSec: report.capture.durationSec,
-    flows: report.flows,
-    media: report.media,
-    streams: report.rtp.streams,
-    stun: report.stun.messages,
-    windowSeconds: options.activityWindowSec,
-    ...(decrypted ? { decryptedRequests: decrypted.requests } : {}),
-  });
-  report.application = decrypted ? withDecryptedConfidence(activity.application) : activity.application;
-  if (decrypted) report.decryption = decryptionSection(options.keylog!, decrypted);
-  report.findings = withSafeIds([
-    ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
-    ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
-    ...dnsVolumeFindings(report.dns.transactions, report.rtp.streams, report.capture.durationSec),
-    ...parallelConnectionFindings(report.transport.parallelConnections),
-    ...plaintextFindings(report.flows, classification.names),
-    ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
-    ...classificationFindings(classification),
-    ...activityFindings(activity.application, activity.evidence),
-  ]);
-  return report;
 }
 
 /** Fails early, in the user's words, on what tshark would report less clearly. Returns the file's size and kind. */

@@ -1,7 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { TeamsharkError } from './errors.js';
-import { AnalysisCancelled } from './tshark/run.js';
+import { AnalysisCancelled, TeamsharkError } from './errors.js';
 
 /** File names taken for captures when a folder is given: what tshark reads and capture tools write. */
 const CAPTURE_NAME = /\.(pcap|pcapng|cap|pcap\.gz|pcapng\.gz|ntar)$/i;
@@ -34,7 +33,7 @@ export async function runBatch<T>(
   work: (capture: string) => Promise<T>,
   onSettled?: (outcome: BatchOutcome<T>) => void,
 ): Promise<BatchOutcome<T>[]> {
-  const outcomes: BatchOutcome<T>[] = new Array(captures.length);
+  const outcomes = new Array<BatchOutcome<T>>(captures.length);
   let next = 0;
   const worker = async () => {
     while (next < captures.length) {

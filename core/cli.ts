@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from './batch.js';
 import { compareReport } from './compare.js';
-import { TeamsharkError } from './errors.js';
+import { AnalysisCancelled, TeamsharkError } from './errors.js';
 import { sampleCommand } from './sample/command.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
@@ -18,7 +18,6 @@ import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
 import { ProgressBar } from './progress-bar.js';
-import { AnalysisCancelled } from './tshark/run.js';
 import { TOOL_VERSION } from './version.js';
 import { frameComments, writeAnnotatedCapture } from './wireshark/annotate.js';
 import { checkEditcap, editcapCommand } from './wireshark/editcap.js';
@@ -370,7 +369,7 @@ async function batchCommand(
       const path = join(out, fileOf.get(capture)!);
       const report = await options.analyze(capture);
       const chart = options.format === 'md' ? chartBeside(path) : undefined;
-      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: async () => report }), options.force);
+      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: () => Promise.resolve(report) }), options.force);
       return report;
     },
     (outcome: BatchOutcome<Report>) => {
@@ -474,7 +473,7 @@ function isMainModule(): boolean {
 }
 
 if (isMainModule()) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

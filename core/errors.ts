@@ -10,6 +10,13 @@ export class TeamsharkError extends Error {
   }
 }
 
+/** The analysis was stopped on request (a signal, a cancelled view): not a failure to report. */
+export class AnalysisCancelled extends TeamsharkError {
+  constructor() {
+    super('analysis cancelled');
+  }
+}
+
 /** Folds whitespace (newlines included) so a message always fits on one line. */
 export function oneLine(text: string, maxLength = 300): string {
   const folded = text.replace(/\s+/g, ' ').trim();

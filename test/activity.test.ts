@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { classifyActivity } from '../core/classify/activity.js';
-import type { Flow, MediaStream, RtpStream } from '../core/schema/generated/report.js';
+import type { MediaStream, RtpStream } from '../core/schema/generated/report.js';
+import type { ClassifiedFlow } from '../core/classify/index.js';
+import type { ModelFlow } from '../core/model/flows.js';
 import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
 import { analyzeCapture } from '../core/analyze.js';
 import { renderMarkdown } from '../core/report/markdown.js';
@@ -80,7 +82,7 @@ describe('activities the course set lacks, built from real traffic', function ()
   });
 
   it('a video-like stream from the Teams sharing port range reads as screen sharing', function () {
-    const flow = { id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as Flow;
+    const flow: ClassifiedFlow = { ...({ id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as ModelFlow), service: { name: 'teams-calling', teams: true, evidence: [] } };
     const stream = { ssrc: '0x00000001', flowId: 'udp:1', source: { ip: '192.168.1.2', port: 50045 }, start: 2, end: 30, firstFrame: 5, lastFrame: 900 } as RtpStream;
     const media = { flowId: 'udp:1', ssrc: '0x00000001', source: stream.source, kind: 'screen-sharing', durationSec: 28, pps: 12, kbps: 400, direction: 'outbound', payloadTypes: [122], firstFrame: 5, filter: 'rtp.ssrc == 0x00000001' } as MediaStream;
     const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [stream], stun: [] });

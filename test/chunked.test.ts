@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { indexCapture } from '../core/chunking/capture-index.js';
-import { planChunks, resolveChunking, type Chunk } from '../core/chunking/plan.js';
-import { StreamStitcher } from '../core/chunking/stream-stitcher.js';
+import { indexCapture } from '../core/tshark/chunking/capture-index.js';
+import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
+import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { join } from 'node:path';

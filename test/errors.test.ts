@@ -3,8 +3,7 @@ import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { TeamsharkError } from '../core/errors.js';
-import { AnalysisCancelled } from '../core/tshark/run.js';
+import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
 import { CLI, assertValidReport, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 async function failure(promise: Promise<unknown>): Promise<Error> {

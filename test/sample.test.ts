@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { sampleCommand } from '../core/sample/command.js';
 import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
-import truthSchema from '../core/schema/sample-truth.schema.json' with { type: 'json' };
-import { createAjv, describeErrors } from '../core/schema/validate.js';
+import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';
 import { CLI, analyzed, runCli, temporaryFolder } from './helpers.js';
 import { truthDisagreements } from './sample-truth.js';
 
 /** tshark's expert severity for errors (_ws.expert.severity: PI_ERROR). */
 const EXPERT_ERROR = 0x00800000;
-const validateTruth = createAjv().compile(truthSchema);
 
 /**
  * tshark's protocol stack without what the sample does not choose: the certificate's x509 sub-dissectors, and

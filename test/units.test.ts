@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { resolutionChain } from '../core/model/dns.js';
 import { splitStunType } from '../core/model/stun-registry.js';
 import { markdownCode, markdownText, plainText } from '../core/report/escape.js';
-import { filterString } from '../core/findings/filter.js';
+import { filterString } from '../core/display-filter.js';
 import { forEachLine } from '../core/tshark/lines.js';
 import { compareVersions, parseTsharkVersion } from '../core/tshark/locate.js';
 

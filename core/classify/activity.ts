@@ -1,5 +1,6 @@
-import type { Application, DecryptedRequest, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import type { Application, DecryptedRequest, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
 import { decryptedRequestIntervals } from './decrypted-activity.js';
+import type { ClassifiedFlow } from './index.js';
 
 type Activity = Application['dominantActivity'];
 type Segment = Application['timeline'][number];
@@ -38,9 +39,16 @@ export interface SegmentEvidence {
   filter: string;
 }
 
+/** The activity stage's output: the report's application section, and each segment's evidence for its finding. */
+export interface ActivityClassification {
+  application: Application;
+  evidence: SegmentEvidence[];
+}
+
 export interface ActivityInputs {
   durationSec: number;
-  flows: readonly Flow[];
+  /** The flows with their services: the activity is read from what the classification decided. */
+  flows: readonly ClassifiedFlow[];
   media: readonly MediaStream[];
   streams: readonly RtpStream[];
   stun: readonly StunMessage[];
@@ -56,7 +64,7 @@ export interface ActivityInputs {
  * traffic (idle). Unless chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long
  * ones.
  */
-export function classifyActivity(inputs: ActivityInputs): { application: Application; evidence: SegmentEvidence[] } {
+export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
   // At least 1 s: a zero or negative window would never advance.
   const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.min(60, Math.max(5, Math.ceil(duration / 20)));
@@ -126,18 +134,18 @@ function activityIntervals({ flows, media, streams, durationSec, decryptedReques
     if (mediaFlows.has(flow.id)) continue;
     const up = flow.clientToServer.bytes;
     const down = flow.serverToClient.bytes;
-    const fileService = flow.service?.name === 'sharepoint-onedrive';
+    const fileService = flow.service.name === 'sharepoint-onedrive';
     if (up >= FILE_UPLOAD_BYTES || (fileService && down >= FILE_DOWNLOAD_BYTES)) {
       const direction = up >= FILE_UPLOAD_BYTES ? `upload of ${kB(up)}` : `download of ${kB(down)}`;
       intervals.push({
         start: flow.start,
         end: flow.end,
         activity: 'file',
-        evidence: `${direction} in ${round(flow.end - flow.start)} s on ${flow.id} (${flow.server.ip}, ${flow.service?.name ?? 'unknown'})`,
+        evidence: `${direction} in ${round(flow.end - flow.start)} s on ${flow.id} (${flow.server.ip}, ${flow.service.name})`,
         frames: [flow.firstFrame, flow.lastFrame],
         filter: flow.filter,
       });
-    } else if (flow.service?.name === 'teams' && flow.transport === 'tcp' && flow.packets >= CHAT_MINIMUM_PACKETS) {
+    } else if (flow.service.name === 'teams' && flow.transport === 'tcp' && flow.packets >= CHAT_MINIMUM_PACKETS) {
       const role = flow.service.role ? `: ${flow.service.role.replace(/\.$/, '')}` : '';
       intervals.push({
         start: flow.start,
@@ -194,7 +202,7 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   }
   // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
   // as the call connects.
-  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
+  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
   if (signalling.length >= 2) {
     const start = Math.min(...signalling.map((f) => f.start));
     const end = Math.max(...signalling.map((f) => f.start));

@@ -1,7 +1,8 @@
 import { isHostingPlatform, platformForName, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
-import type { AddressRole, Evidence, Flow } from '../schema/generated/report.js';
-import type { NameIndex, NameSighting } from './names.js';
+import type { AddressRole, Evidence } from '../schema/generated/report.js';
+import type { ModelFlow } from '../model/flows.js';
+import type { NameIndex, NameSighting } from '../summaries/names.js';
 
 const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
 const CDN_PLATFORMS = /akamai|cdn|front door/i;
@@ -11,7 +12,7 @@ export function isLocalAddress(ip: string): boolean {
 }
 
 export interface AddressInputs {
-  flows: Flow[];
+  flows: readonly ModelFlow[];
   names: NameIndex;
   /** Flows that carry media or connectivity checks (RTP, STUN). */
   mediaFlows: Set<string>;
@@ -119,7 +120,7 @@ function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: Cat
  * The capturing host opens most of the flows. Local addresses that open flows are clients; with none (a
  * capture on a host with a public address) the address that opens the most flows is.
  */
-function chooseClients(tallies: Map<string, Tally>, flows: Flow[]): Set<string> {
+function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[]): Set<string> {
   const openers = [...tallies.entries()].filter(([, t]) => t.asClient > 0).sort((a, b) => b[1].asClient - a[1].asClient);
   if (openers.length === 0) return new Set();
   const top = openers[0]![1].asClient;
@@ -129,7 +130,7 @@ function chooseClients(tallies: Map<string, Tally>, flows: Flow[]): Set<string> 
 }
 
 /** Hosts whose flows only go to multicast/broadcast (printers, TVs announcing themselves) are not clients. */
-function isMulticastOnly(ip: string, flows: Flow[]): boolean {
+function isMulticastOnly(ip: string, flows: readonly ModelFlow[]): boolean {
   const destinations = flows.filter((f) => f.client.ip === ip).map((f) => classifyAddress(f.server.ip).scope);
   return destinations.every((scope) => scope === 'multicast' || scope === 'broadcast');
 }

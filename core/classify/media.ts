@@ -1,4 +1,5 @@
-import type { CallSummary, Endpoint, Flow, MediaStream, RtcpReport, RtpStream } from '../schema/generated/report.js';
+import type { CallSummary, Endpoint, MediaStream, RtcpReport, RtpStream } from '../schema/generated/report.js';
+import type { ModelFlow } from '../model/flows.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { isLocalAddress } from './addresses.js';
 
@@ -24,7 +25,7 @@ const RELAYED_MEDIA_SECONDS = 3;
 export interface MediaInputs {
   streams: RtpStream[];
   rtcp: RtcpReport[];
-  flows: Map<string, Flow>;
+  flows: Map<string, ModelFlow>;
   clients: Set<string>;
   relays: Map<string, number[]>;
   relayNames: (ip: string) => string[];

@@ -1,10 +1,10 @@
 import type { Endpoint, NatSummary, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from './names.js';
+import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
+import type { NameIndex } from '../summaries/names.js';
 
 /** TURN methods: a server that handles them is a relay, not a mere STUN server. */
 const TURN_METHODS: ReadonlySet<string> = new Set(['Allocate', 'Refresh', 'Send', 'Data', 'CreatePermission', 'ChannelBind', 'ChannelData']);
-const REFLEXIVE_ATTRIBUTES: ReadonlySet<number> = new Set([0x0020, 0x8020]); // XOR-MAPPED-ADDRESS (RFC 8489, MS-TURN)
 
 /** The server end of a TURN message: the side that is not sending requests and indications to it. */
 function turnServer(message: StunMessage): Endpoint {
@@ -38,7 +38,7 @@ export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>,
   for (const message of stun) {
     if (message.class !== 'success') continue;
     for (const address of message.addresses) {
-      if (!address.attribute || !REFLEXIVE_ATTRIBUTES.has(address.attribute.code) || address.ip === message.destination.ip) continue;
+      if (!address.attribute || !REFLEXIVE_ADDRESS_ATTRIBUTES.has(address.attribute.code) || address.ip === message.destination.ip) continue;
       let entry = publicAddresses.get(address.ip);
       if (!entry) publicAddresses.set(address.ip, (entry = { ip: address.ip, ports: [], privateAddresses: [], learnedFrom: [], frames: [] }));
       if (!entry.ports.includes(address.port)) entry.ports.push(address.port);

@@ -1,20 +1,31 @@
 import { isIP } from 'node:net';
 import { isHostingPlatform, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
-import type { DnsTransaction, Evidence, Flow, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
-import type { NameIndex } from './names.js';
+import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
+import { hex } from '../display-filter.js';
+import type { DnsTransaction, Evidence, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
+import type { ModelFlow } from '../model/flows.js';
+import type { NameIndex } from '../summaries/names.js';
 
 type ServiceName = FlowService['name'];
 
 const TEAMS_FAMILY: ReadonlySet<ServiceName> = new Set(['teams', 'teams-calling']);
 
 /** Microsoft attributes only Microsoft's STUN/TURN stack sends (MS-TURN, MS-ICE2). */
-const MICROSOFT_STUN_ATTRIBUTES: ReadonlySet<number> = new Set([0x8008, 0x8037, 0x8050, 0x8055, 0x8070, 0x8090, 0x8095]);
+const MICROSOFT_STUN_ATTRIBUTES: ReadonlySet<number> = new Set([
+  STUN_ATTRIBUTE.MS_VERSION,
+  STUN_ATTRIBUTE.MS_APP_ID,
+  STUN_ATTRIBUTE.MS_SEQUENCE_NUMBER,
+  STUN_ATTRIBUTE.MS_SERVICE_QUALITY,
+  STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION,
+  STUN_ATTRIBUTE.MS_ALT_MAPPED_ADDRESS,
+  STUN_ATTRIBUTE.MS_MULTIPLEXED_TURN_SESSION_ID,
+]);
 
 /** UDP ports of Teams transport relays (Microsoft 365 endpoints, Skype id 11). */
 export const RELAY_PORTS: ReadonlySet<number> = new Set([3478, 3479, 3480, 3481]);
 
-export function isRelayPort(flow: Flow): boolean {
+export function isRelayPort(flow: ModelFlow): boolean {
   return flow.transport === 'udp' && flow.server.port !== undefined && RELAY_PORTS.has(flow.server.port);
 }
 
@@ -45,7 +56,7 @@ function serviceOf(name: string, names: NameIndex): { match: CatalogMatch; why: 
  * a DNS flow looks up, the names this capture's DNS gave the server's address, Microsoft's STUN attributes,
  * Microsoft's published address ranges. A port is never enough on its own.
  */
-export function classifyFlowService(flow: Flow, sources: FlowEvidenceSources): FlowService {
+export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSources): FlowService {
   const evidence: Evidence[] = [];
   const found = (name: ServiceName, role?: string): FlowService => {
     const service: FlowService = { name, teams: TEAMS_FAMILY.has(name), evidence };
@@ -83,7 +94,7 @@ export function classifyFlowService(flow: Flow, sources: FlowEvidenceSources): F
   const microsoftStun = (sources.stunByFlow.get(flow.id) ?? []).filter((m) => m.attributes.some((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)));
   const range = classifyAddress(flow.server.ip).microsoft ?? classifyAddress(flow.client.ip).microsoft;
   if (microsoftStun.length) {
-    const names = [...new Set(microsoftStun.flatMap((m) => m.attributes.filter((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)).map((a) => a.name ?? `0x${a.code.toString(16)}`)))];
+    const names = [...new Set(microsoftStun.flatMap((m) => m.attributes.filter((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)).map((a) => a.name ?? hex(a.code, 0))))];
     evidence.push({ kind: 'stun', detail: `STUN with Microsoft attributes ${names.join(', ')}`, frames: microsoftStun.slice(0, 5).map((m) => m.frame) });
     if (sources.rtpFlows.has(flow.id)) evidence.push({ kind: 'rtp', detail: 'RTP media in the same flow', frames: [flow.firstFrame] });
     if (range) evidence.push({ kind: 'address-range', detail: `${range.prefix} (Microsoft ${range.serviceArea})`, frames: [flow.firstFrame] });

@@ -1,20 +1,11 @@
-import type { DnsTransaction, Finding, Flow, TlsHandshake } from '../schema/generated/report.js';
+import type { DnsTransaction, Flow, TlsHandshake } from '../schema/generated/report.js';
 import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-resolvers.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, filterString } from './filter.js';
+import { anyOf, filterString } from '../display-filter.js';
+import type { FindingDraft, FindingRule } from './finding.js';
+import { plural } from '../plural.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
-const EVIDENCE_FRAMES = 50;
-
-export interface DnsSecurityInputs {
-  dns: DnsTransaction[];
-  flows: Flow[];
-  tls: TlsHandshake[];
-}
-
-function frames(values: Iterable<number | undefined>): Finding['frames'] {
-  return [...new Set([...values].filter((f): f is number => f !== undefined))].sort((a, b) => a - b).slice(0, EVIDENCE_FRAMES) as Finding['frames'];
-}
 
 /**
  * What protected the capture's name lookups, and what did not: plain DNS on port 53 (readable and
@@ -22,8 +13,13 @@ function frames(values: Iterable<number | undefined>): Finding['frames'] {
  * records carry it — the QR "response" flag proves nothing), DNS over TLS (port 853) and over HTTPS
  * (TLS to a public resolver).
  */
-export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Finding[] {
-  const findings: Finding[] = [];
+export const dnsSecurity: FindingRule = {
+  section: 'security',
+  find: ({ model, flows }) => dnsSecurityFindings(model.dns, flows, model.tls),
+};
+
+function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flow[], tls: readonly TlsHandshake[]): FindingDraft[] {
+  const findings: FindingDraft[] = [];
   const plain = dns.filter((t) => t.protocol === 'dns' && t.server.port === 53);
   if (plain.length) {
     const withDo = plain.filter((t) => t.dnssecOk);
@@ -31,31 +27,28 @@ export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Fin
     const signed = plain.filter((t) => [...t.answers, ...t.authority].some((r) => DNSSEC_RECORD_TYPES.has(r.type.code)));
     findings.push({
       id: 'dns-cleartext',
-      section: 'security',
       severity: 'notice',
-      title: `${plain.length} DNS lookup${plain.length === 1 ? '' : 's'} in clear text on port 53`,
+      title: `${plain.length} DNS ${plural(plain.length, 'lookup')} in clear text on port 53`,
       detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
-      frames: frames(plain.flatMap((t) => [t.queryFrame, t.responseFrame])),
+      frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
       filter: 'dns && (udp.port == 53 || tcp.port == 53)',
     });
     if (withDo.length === 0 && authenticated.length === 0 && signed.length === 0) {
       findings.push({
         id: 'dnssec-absent',
-        section: 'security',
         severity: 'notice',
         title: 'No DNSSEC: no query asked for it and no answer was validated',
         detail: `None of the ${plain.length} queries sets the DO bit, no response sets the AD (authenticated data) bit and none carries RRSIG, DNSKEY or DS records. The answers are unauthenticated; the QR flag only marks a message as a response and says nothing about its authenticity.`,
-        frames: frames(plain.flatMap((t) => [t.queryFrame, t.responseFrame])),
+        frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
         filter: 'dns && (udp.port == 53 || tcp.port == 53) && !(dns.flags.authenticated == 1) && !(dns.resp.z.do == 1)',
       });
     } else {
       findings.push({
         id: 'dnssec-used',
-        section: 'security',
         severity: 'info',
         title: `DNSSEC: ${withDo.length} quer${withDo.length === 1 ? 'y asks' : 'ies ask'} for it, ${authenticated.length} answer${authenticated.length === 1 ? ' is' : 's are'} validated`,
         detail: `DO bit set in ${withDo.length} of ${plain.length} queries; AD bit in ${authenticated.length} responses; RRSIG/DNSKEY/DS records in ${signed.length}. An AD bit is only as trustworthy as the path to the resolver that set it.`,
-        frames: frames([...withDo.map((t) => t.queryFrame), ...authenticated.map((t) => t.responseFrame), ...signed.map((t) => t.responseFrame)]),
+        frames: [...withDo.map((t) => t.queryFrame), ...authenticated.map((t) => t.responseFrame), ...signed.map((t) => t.responseFrame)],
         filter: `dns.resp.z.do == 1 || dns.flags.authenticated == 1 || ${anyOf('dns.resp.type', DNSSEC_RECORD_TYPES)}`,
       });
     }
@@ -64,7 +57,6 @@ export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Fin
   for (const flow of flows.filter((f) => f.transport === 'tcp' && f.server.port === 853)) {
     findings.push({
       id: `dns-over-tls/${formatEndpoint(flow.server)}`,
-      section: 'security',
       severity: 'info',
       title: `DNS over TLS to ${formatEndpoint(flow.server)}`,
       detail: `${flow.packets} packets on TCP 853 (RFC 7858): the names looked up there are encrypted.`,
@@ -78,7 +70,6 @@ export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Fin
     const sni = handshake.clientHello?.sni;
     findings.push({
       id: `dns-over-https/${sni ?? handshake.server.ip}`,
-      section: 'security',
       severity: 'info',
       title: `DNS over HTTPS to ${sni ?? handshake.server.ip}`,
       detail: `TLS to the public resolver ${sni ? `${sni} at ` : ''}${formatEndpoint(handshake.server)} (RFC 8484): names looked up there are encrypted and invisible in this capture.`,

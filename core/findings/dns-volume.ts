@@ -1,4 +1,5 @@
-import type { DnsTransaction, Finding, RtpStream } from '../schema/generated/report.js';
+import type { DnsTransaction, RtpStream } from '../schema/generated/report.js';
+import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Below this, a call window or the rest of the capture is too short for a rate to mean anything. */
 const MINIMUM_SECONDS = 2;
@@ -7,7 +8,12 @@ const MINIMUM_SECONDS = 2;
  * DNS lookups while call media flows compared with the rest of the capture: a Teams client resolves relays,
  * signalling and telemetry names around a call (the manual study saw about ten times more DNS then).
  */
-export function dnsVolumeFindings(dns: readonly DnsTransaction[], streams: readonly RtpStream[], durationSec: number): Finding[] {
+export const dnsVolume: FindingRule = {
+  section: 'dns',
+  find: ({ model }) => dnsVolumeFindings(model.dns, model.rtp.streams, model.capture.durationSec),
+};
+
+function dnsVolumeFindings(dns: readonly DnsTransaction[], streams: readonly RtpStream[], durationSec: number): FindingDraft[] {
   const media = streams.filter((s) => s.packets >= 20);
   const lookups = dns.filter((t) => t.protocol === 'dns' && t.queryFrame !== undefined);
   if (media.length === 0 || lookups.length === 0) return [];
@@ -26,11 +32,10 @@ export function dnsVolumeFindings(dns: readonly DnsTransaction[], streams: reado
   return [
     {
       id: 'dns-volume-during-call',
-      section: 'dns',
       severity: 'info',
       title: `${duringRate} DNS lookups per minute while call media flows, ${outsideRate} outside it`,
       detail: `${during.length} of ${lookups.length} lookups fall in the ${round(callSeconds)} s from the first media packet (${round(start)} s) to the last (${round(end)} s); the other ${outside} in the remaining ${round(otherSeconds)} s.`,
-      frames: during.map((t) => t.queryFrame!).slice(0, 50) as Finding['frames'],
+      frames: during.map((t) => t.queryFrame),
       filter: `dns && frame.time_relative >= ${round(start)} && frame.time_relative <= ${round(end)}`,
     },
   ];

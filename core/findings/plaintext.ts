@@ -1,6 +1,8 @@
-import type { Finding, Flow } from '../schema/generated/report.js';
+import type { Flow } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from '../classify/names.js';
+import type { NameIndex } from '../summaries/names.js';
+import type { FindingDraft, FindingRule } from './finding.js';
+import { count } from '../plural.js';
 
 /**
  * Application protocols tshark decoded in the clear that carry content or credentials; their TLS-protected
@@ -22,8 +24,13 @@ const PLAINTEXT_PROTOCOLS: ReadonlyMap<string, string> = new Map([
 const EVIDENCE_FLOWS = 20;
 
 /** One finding per plaintext protocol: which servers, how much, with the flows' frames. */
-export function plaintextFindings(flows: readonly Flow[], names: NameIndex): Finding[] {
-  return [...PLAINTEXT_PROTOCOLS].flatMap(([protocol, label]): Finding[] => {
+export const plaintext: FindingRule = {
+  section: 'security',
+  find: ({ flows, summaries }) => plaintextFindings(flows, summaries.names),
+};
+
+function plaintextFindings(flows: readonly Flow[], names: NameIndex): FindingDraft[] {
+  return [...PLAINTEXT_PROTOCOLS].flatMap(([protocol, label]): FindingDraft[] => {
     const carrying = flows.filter((f) => f.protocols.includes(protocol) && !(protocol === 'http' && f.protocols.includes('ssdp')));
     if (carrying.length === 0) return [];
     const shown = carrying.slice(0, EVIDENCE_FLOWS);
@@ -34,11 +41,10 @@ export function plaintextFindings(flows: readonly Flow[], names: NameIndex): Fin
     return [
       {
         id: `plaintext/${protocol}`,
-        section: 'security',
         severity: 'notice',
-        title: `${label} in clear text in ${carrying.length} flow${carrying.length === 1 ? '' : 's'}`,
+        title: `${label} in clear text in ${count(carrying.length, 'flow')}`,
         detail: `Unencrypted ${label} to ${servers.slice(0, 8).join(', ')}${servers.length > 8 ? ` and ${servers.length - 8} more` : ''}: its content can be read and changed on the path.`,
-        frames: [...new Set(shown.map((f) => f.firstFrame))].sort((a, b) => a - b) as Finding['frames'],
+        frames: shown.map((f) => f.firstFrame),
         // The flows themselves, first frames included; `${protocol}` alone would show only the decoded messages.
         filter: shown.map((f) => f.filter).join(' || '),
       },

@@ -1,6 +1,8 @@
-import type { CipherSuiteSeen, Finding, TlsHandshake } from '../schema/generated/report.js';
+import type { CipherSuiteSeen, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, hex } from './filter.js';
+import { anyOf, hex } from '../display-filter.js';
+import type { FindingDraft, FindingRule } from './finding.js';
+import { count, plural } from '../plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
 const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 636, 5061, 3478, 3479, 3480, 3481]);
@@ -14,16 +16,20 @@ export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefin
 }
 
 /** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
-export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[]): Finding[] {
+export const tlsSecurity: FindingRule = {
+  section: 'security',
+  find: ({ model, summaries }) => tlsSecurityFindings(model.tls, summaries.cipherSuites),
+};
+
+function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[]): FindingDraft[] {
   const byCode = new Map(suites.map((s) => [s.code, s]));
-  const findings: Finding[] = [];
+  const findings: FindingDraft[] = [];
 
   const misparsed = handshakes.filter((h) => h.serverHello && looksMisparsed(h, byCode.get(h.serverHello.cipherSuite.code)));
   for (const h of misparsed) {
     const suite = byCode.get(h.serverHello!.cipherSuite.code)!;
     findings.push({
       id: `tls-probably-not-tls/${h.flowId}`,
-      section: 'security',
       severity: 'notice',
       title: `Probably not TLS: a "${h.serverHello!.version.name ?? hex(h.serverHello!.version.code)} / ${suite.name}" decode on port ${h.server.port}`,
       detail: `tshark read a ServerHello selecting ${suite.name} from ${formatEndpoint(h.server)}, on a port where TLS is not expected and with no certificate after it: such a decode is almost always another protocol misparsed as TLS, not a weak TLS server.`,
@@ -40,11 +46,10 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
     const negotiated = [...new Set(compatible.map((h) => h.serverHello!.version.name ?? hex(h.serverHello!.version.code)))];
     findings.push({
       id: 'tls-record-version-is-not-negotiated',
-      section: 'security',
       severity: 'info',
       title: `ClientHellos travel in ${recordVersions.join('/')} records, yet ${negotiated.join('/')} is negotiated`,
-      detail: `In ${compatible.length} handshake${compatible.length === 1 ? '' : 's'} the record layer of the ClientHello says ${recordVersions.join('/')} for compatibility with old middleboxes (RFC 8446 §5.1); the version actually used is what the ServerHello (or its supported_versions extension) selects: ${negotiated.join('/')}.`,
-      frames: compatible.map((h) => h.clientHello!.frame).slice(0, 50) as Finding['frames'],
+      detail: `In ${count(compatible.length, 'handshake')} the record layer of the ClientHello says ${recordVersions.join('/')} for compatibility with old middleboxes (RFC 8446 §5.1); the version actually used is what the ServerHello (or its supported_versions extension) selects: ${negotiated.join('/')}.`,
+      frames: compatible.map((h) => h.clientHello!.frame),
       filter: `tls.handshake.type == 1 && (${anyOf('tls.record.version', [...new Set(compatible.map((h) => hex(h.clientHello!.recordVersion!.code)))])})`,
     });
   }
@@ -57,11 +62,10 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
       const offered = suites.filter((s) => s.grade === grade && s.offeredIn > 0);
       findings.push({
         id: `tls-${grade}-suites-offered`,
-        section: 'security',
         severity: grade === 'insecure' ? 'warning' : 'notice',
-        title: `${offers.length} ClientHello${offers.length === 1 ? '' : 's'} offer ${grade} cipher suites`,
+        title: `${count(offers.length, 'ClientHello')} offer ${grade} cipher suites`,
         detail: `${offered.map((s) => `${s.name} (${hex(s.code)}: ${sentence(s.gradeReason)})`).slice(0, 6).join('; ')}${offered.length > 6 ? `; and ${offered.length - 6} more` : ''}. Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
-        frames: [...new Set(offers.map((h) => h.clientHello!.frame))].sort((a, b) => a - b).slice(0, 50) as Finding['frames'],
+        frames: offers.map((h) => h.clientHello!.frame),
         filter: handshakeFilter(1, offered.map((s) => s.code), offers),
       });
     }
@@ -70,11 +74,10 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
       const chosen = selections.filter((h) => h.serverHello!.cipherSuite.code === suite.code);
       findings.push({
         id: `tls-${grade}-suite-selected/${hex(suite.code)}`,
-        section: 'security',
         severity: 'warning',
-        title: `${chosen.length} server handshake${chosen.length === 1 ? '' : 's'} selected ${grade} ${suite.name}`,
+        title: `${chosen.length} server ${plural(chosen.length, 'handshake')} selected ${grade} ${suite.name}`,
         detail: `${sentence(suite.gradeReason)}. Servers: ${[...new Set(chosen.map((h) => h.clientHello?.sni ?? formatEndpoint(h.server)))].join(', ')}.`,
-        frames: chosen.map((h) => h.serverHello!.frame).slice(0, 50) as Finding['frames'],
+        frames: chosen.map((h) => h.serverHello!.frame),
         filter: handshakeFilter(2, [suite.code], chosen),
       });
     }

@@ -1,7 +1,6 @@
-import { Ajv } from 'ajv';
 import { parse } from 'tldts';
 import catalogJson from './services.json' with { type: 'json' };
-import catalogSchema from './services.schema.json' with { type: 'json' };
+import { checked, validateServiceCatalog } from '../schema/validate.js';
 import type { CatalogEntry, CatalogService, Platform, ServiceCatalog, Source } from '../schema/generated/services.js';
 
 export type { CatalogService, Platform };
@@ -58,13 +57,9 @@ function splitFirstLabel(name: string): [string, string] {
   return dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot + 1)];
 }
 
-function loadCatalog(data: unknown): { catalog: ServiceCatalog; byDomain: Map<string, CompiledPattern[]> } {
+function loadCatalog(json: unknown): { catalog: ServiceCatalog; byDomain: Map<string, CompiledPattern[]> } {
   const where = 'core/knowledge/services.json';
-  const validate = new Ajv({ allErrors: false, strict: true }).compile<ServiceCatalog>(catalogSchema);
-  if (!validate(data)) {
-    const [error] = validate.errors ?? [];
-    throw new Error(`${where} does not match services.schema.json: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
-  }
+  const data = checked(validateServiceCatalog, json, where);
   const byDomain = new Map<string, CompiledPattern[]>();
   const seen = new Set<string>();
   for (const entry of data.entries) {

@@ -23,10 +23,9 @@
  *   recommended  IANA marks it Recommended: forward-secret AEAD suites and the TLS 1.3 suites.
  *   secure       the rest: forward secret with CBC and a SHA-2 MAC, or an AEAD suite IANA does not recommend.
  */
-import { Ajv } from 'ajv';
 import registryJson from './tls-cipher-suites.json' with { type: 'json' };
-import registrySchema from './tls-cipher-suites.schema.json' with { type: 'json' };
-import type { CipherSuiteEntry, TlsCipherSuites } from '../schema/generated/tls-cipher-suites.js';
+import type { CipherSuiteEntry } from '../schema/generated/tls-cipher-suites.js';
+import { checked, validateCipherSuiteRegistry } from '../schema/validate.js';
 
 export type KeyExchange =
   | 'ECDHE' | 'DHE' | 'RSA' | 'ECDH' | 'DH' | 'PSK' | 'ECDHE_PSK' | 'DHE_PSK' | 'RSA_PSK' | 'SRP' | 'KRB5'
@@ -350,13 +349,9 @@ function describeGrease(code: number): CipherSuiteInfo {
   };
 }
 
-function loadRegistry(data: unknown) {
+function loadRegistry(json: unknown) {
   const where = 'core/knowledge/tls-cipher-suites.json';
-  const validate = new Ajv({ allErrors: false, strict: true }).compile<TlsCipherSuites>(registrySchema);
-  if (!validate(data)) {
-    const [error] = validate.errors ?? [];
-    throw new Error(`${where} does not match tls-cipher-suites.schema.json: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
-  }
+  const data = checked(validateCipherSuiteRegistry, json, where);
   const byCode = new Map<number, CipherSuiteInfo>();
   const byName = new Map<string, CipherSuiteInfo>();
   for (const entry of data.suites) {

@@ -1,17 +1,7 @@
-import { createAjv } from '../schema/validate.js';
+import { checked, validateDnsResolvers } from '../schema/validate.js';
 import resolversJson from './dns-resolvers.json' with { type: 'json' };
-import resolversSchema from './dns-resolvers.schema.json' with { type: 'json' };
 
-function load(data: unknown): typeof resolversJson {
-  const validate = createAjv().compile<typeof resolversJson>(resolversSchema);
-  if (!validate(data)) {
-    const [error] = validate.errors ?? [];
-    throw new Error(`core/knowledge/dns-resolvers.json does not match its schema: ${error?.instancePath || '/'} ${error?.message ?? ''}`);
-  }
-  return data;
-}
-
-const resolvers = load(resolversJson);
+const resolvers = checked(validateDnsResolvers, resolversJson, 'core/knowledge/dns-resolvers.json');
 
 const exactNames = new Set(resolvers.names.filter((n) => !n.startsWith('*.')));
 const suffixes = resolvers.names.filter((n) => n.startsWith('*.')).map((n) => n.slice(1));

@@ -1,8 +1,7 @@
-import { Ajv } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import rangesJson from './ranges.json' with { type: 'json' };
-import rangesSchema from './ranges.schema.json' with { type: 'json' };
-import type { MicrosoftAddressRanges, MicrosoftRange, RangesSource } from '../schema/generated/ranges.js';
+import type { MicrosoftRange, RangesSource } from '../schema/generated/ranges.js';
+import { checked, validateRanges } from '../schema/validate.js';
 
 export type AddressScope =
   | 'private' // RFC 1918
@@ -60,13 +59,9 @@ const SCOPE_OF_RANGE: Record<string, AddressScope> = {
 /** Equal prefixes: the set Microsoft asks networks to optimise (media relays) before the others. */
 const CATEGORY_ORDER: Record<MicrosoftRange['category'], number> = { Optimize: 0, Allow: 1, Default: 2 };
 
-function loadRanges(data: unknown): { source: RangesSource; ranges: ParsedRange[] } {
+function loadRanges(json: unknown): { source: RangesSource; ranges: ParsedRange[] } {
   const where = 'core/knowledge/ranges.json';
-  const validate = new Ajv({ allErrors: false, strict: true }).compile<MicrosoftAddressRanges>(rangesSchema);
-  if (!validate(data)) {
-    const [error] = validate.errors ?? [];
-    throw new Error(`${where} does not match ranges.schema.json: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
-  }
+  const data = checked(validateRanges, json, where);
   const ranges = data.ranges.map((range): ParsedRange => {
     if (!ipaddr.isValidCIDR(range.prefix)) throw new Error(`${where}: ${range.prefix} is not an address prefix`);
     return { range, network: ipaddr.parseCIDR(range.prefix) };

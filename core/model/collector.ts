@@ -7,7 +7,7 @@ export interface FinishContext {
   readonly start: number;
   /** Names of coded values, from tshark's own tables. */
   readonly names: ValueNames;
-  warn(warning: Warning): void;
+  readonly warn: (warning: Warning) => void;
 }
 
 /**

@@ -25,8 +25,11 @@ export const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/
 /** Well-known service ports, for telling the server of a TCP connection whose SYN the capture missed. */
 const SERVICE_PORT_LIMIT = 1024;
 
+/** A flow as the capture model holds it: the service it belongs to is the classification's to decide. */
+export type ModelFlow = Omit<Flow, 'service'>;
+
 /** TCP connections and UDP conversations, as tshark numbers them (tcp.stream / udp.stream). */
-export class FlowCollector implements Collector<Flow[]> {
+export class FlowCollector implements Collector<ModelFlow[]> {
   readonly fields = [...ADDRESSING_FIELDS, 'tcp.flags.syn', 'tcp.flags.ack'];
   private readonly flows = new Map<string, FlowState>();
 
@@ -64,9 +67,9 @@ export class FlowCollector implements Collector<Flow[]> {
     }
   }
 
-  finish({ start }: FinishContext): Flow[] {
+  finish({ start }: FinishContext): ModelFlow[] {
     return [...this.flows.values()]
-      .map((flow): Flow => {
+      .map((flow): ModelFlow => {
         const { client, clientBy } = chooseClient(flow);
         const clientIsFirst = sameEndpoint(client, flow.first);
         const clientToServer = clientIsFirst ? flow.fromFirst : flow.fromSecond;

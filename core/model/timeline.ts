@@ -40,7 +40,7 @@ export class TimelineCollector implements Collector<Timeline> {
     if (!packet.timed) return;
     const category = categoryOf(packet.protocols);
     let seconds = this.perSecond.get(category);
-    if (!seconds) this.perSecond.set(category, (seconds = new Map()));
+    if (!seconds) this.perSecond.set(category, (seconds = new Map<number, [number, number]>()));
     const second = Math.floor(packet.time);
     const counts = seconds.get(second) ?? [0, 0];
     counts[0]++;

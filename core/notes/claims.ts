@@ -21,7 +21,7 @@
  *                DNS responses exist and none has the AD bit.
  * With several linked captures, a statement is flagged only when every capture that can decide it contradicts it.
  */
-import { addressFilter, anyOf } from '../findings/filter.js';
+import { addressFilter, anyOf } from '../display-filter.js';
 import { describeCipherSuite } from '../knowledge/cipher-suites.js';
 import type { Report, TlsHandshake } from '../schema/generated/report.js';
 import { addressSeen, domainSeen, handshakesWith, sortedFrames, type LinkedReport } from './capture-facts.js';

@@ -5,7 +5,7 @@ import { serviceForName } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import { rfcUrl, type TlsParameter } from '../knowledge/tls-parameters.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, hex } from '../findings/filter.js';
+import { addressFilter, hex } from '../display-filter.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import { handshakesWith, parameterUse, sortedFrames, suiteUse, type LinkedReport } from './capture-facts.js';
 import type { Mention } from './mentions.js';

@@ -1,6 +1,6 @@
 import type { Finding, NamedCode, Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { hex } from '../findings/filter.js';
+import { hex } from '../display-filter.js';
 import { markdownCode, markdownText } from './escape.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
 

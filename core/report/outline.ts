@@ -1,8 +1,9 @@
 import type { Finding, Report, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, anyOf, filterString } from '../findings/filter.js';
+import { addressFilter, anyOf, filterString } from '../display-filter.js';
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
+import { count } from '../plural.js';
 
 export type OutlineSection = Finding['section'];
 
@@ -46,8 +47,7 @@ export function reportOutline(report: Report): OutlineNode[] {
   return OUTLINE_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
     const children = [group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0);
-    const count = report.findings.filter((f) => f.section === id).length;
-    return { id: `section/${id}`, kind: 'section', section: id, label: title, description: count ? `${count} finding${count === 1 ? '' : 's'}` : undefined, revealText: title, children };
+    return { id: `section/${id}`, kind: 'section', section: id, label: title, description: findings.length ? count(findings.length, 'finding') : undefined, revealText: title, children };
   });
 }
 

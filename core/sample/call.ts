@@ -1,7 +1,8 @@
 import type { Endpoint } from './capture.js';
 import { rtcpCompound, rtpPacket, type ReportBlock } from './rtp.js';
 import type { Session } from './session.js';
-import { ATTRIBUTE, CLASS, METHOD, addressValue, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
+import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
+import { CLASS, METHOD, addressValue, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
 import { uint16s, uint32 } from './bytes.js';
 import { endpointText, type MediaKind } from './truth.js';
 
@@ -36,14 +37,14 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
   let t = time;
   const binding = random.bytes(12);
   send(t, local, relay, stunMessage({ method: METHOD.binding, class: CLASS.request, transactionId: binding, attributes: [], fingerprint: true }));
-  send((t += rtt), relay, local, stunMessage({ method: METHOD.binding, class: CLASS.success, transactionId: binding, attributes: [[ATTRIBUTE.xorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, binding)]], fingerprint: true }));
+  send((t += rtt), relay, local, stunMessage({ method: METHOD.binding, class: CLASS.success, transactionId: binding, attributes: [[STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, binding)]], fingerprint: true }));
 
   const microsoft: Attribute[] = [
-    [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
-    [ATTRIBUTE.msAppId, uint32(MS_APP_ID)],
-    [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
-    [ATTRIBUTE.bandwidth, uint32(kind === 'audio' ? 200 : 12000)],
-    [ATTRIBUTE.msServiceQuality, uint16s([STREAM_TYPE[kind], 0])],
+    [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
+    [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)],
+    [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)],
+    [STUN_ATTRIBUTE.BANDWIDTH, uint32(kind === 'audio' ? 200 : 12000)],
+    [STUN_ATTRIBUTE.MS_SERVICE_QUALITY, uint16s([STREAM_TYPE[kind], 0])],
   ];
   const first = random.bytes(12);
   send((t += 0.001), local, relay, stunMessage({ method: METHOD.allocate, class: CLASS.request, transactionId: first, attributes: microsoft }));
@@ -52,7 +53,7 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     method: METHOD.allocate,
     class: CLASS.error,
     transactionId: first,
-    attributes: [[ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)], [ATTRIBUTE.msVersion, uint32(MS_VERSION)], [ATTRIBUTE.errorCode, errorCodeValue(401, 'Unauthorized')], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
+    attributes: [[STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)], [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)], [STUN_ATTRIBUTE.ERROR_CODE, errorCodeValue(401, 'Unauthorized')], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
   }));
 
   const username = random.bytes(24).toString('base64');
@@ -62,7 +63,7 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     method: METHOD.allocate,
     class: CLASS.request,
     transactionId: second,
-    attributes: [...microsoft, [ATTRIBUTE.username, Buffer.from(username)], [ATTRIBUTE.realm, Buffer.from(TURN_REALM)], [ATTRIBUTE.nonce, Buffer.from(nonce)]],
+    attributes: [...microsoft, [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
     integrityKey: key,
   }));
   const relayed: Endpoint = { ip: relay.ip, port: random.int(50000, 59999) };
@@ -71,13 +72,13 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     class: CLASS.success,
     transactionId: second,
     attributes: [
-      [ATTRIBUTE.msMagicCookie, uint32(MS_TURN_COOKIE)],
-      [ATTRIBUTE.lifetime, uint32(RELAY_LIFETIME)],
+      [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
+      [STUN_ATTRIBUTE.LIFETIME, uint32(RELAY_LIFETIME)],
       // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in its XOR-MAPPED-ADDRESS.
-      [ATTRIBUTE.mappedAddress, addressValue(relayed.ip, relayed.port)],
-      [ATTRIBUTE.msVersion, uint32(MS_VERSION)],
-      [ATTRIBUTE.msXorMappedAddress, addressValue(publicAddress.ip, publicAddress.port, second)],
-      [ATTRIBUTE.msSequenceNumber, Buffer.concat([random.bytes(20), uint32(1)])],
+      [STUN_ATTRIBUTE.MAPPED_ADDRESS, addressValue(relayed.ip, relayed.port)],
+      [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)],
+      [STUN_ATTRIBUTE.MS_XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, second)],
+      [STUN_ATTRIBUTE.MS_SEQUENCE_NUMBER, Buffer.concat([random.bytes(20), uint32(1)])],
     ],
     integrityKey: key,
   }));
@@ -110,11 +111,11 @@ export function connectivityChecks(session: Session, time: number, { local, remo
       class: CLASS.request,
       transactionId: id,
       attributes: [
-        [ATTRIBUTE.username, Buffer.from(username)],
-        [controlling ? ATTRIBUTE.iceControlling : ATTRIBUTE.iceControlled, random.bytes(8)],
-        [ATTRIBUTE.msImplementationVersion, uint32(2)],
-        [ATTRIBUTE.priority, uint32(0x6e7f1eff)],
-        [ATTRIBUTE.msAppId, uint32(MS_APP_ID)],
+        [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)],
+        [controlling ? STUN_ATTRIBUTE.ICE_CONTROLLING : STUN_ATTRIBUTE.ICE_CONTROLLED, random.bytes(8)],
+        [STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)],
+        [STUN_ATTRIBUTE.PRIORITY, uint32(0x6e7f1eff)],
+        [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)],
       ],
       integrityKey: password,
       fingerprint: true,
@@ -123,7 +124,7 @@ export function connectivityChecks(session: Session, time: number, { local, remo
       method: METHOD.binding,
       class: CLASS.success,
       transactionId: id,
-      attributes: [[ATTRIBUTE.msImplementationVersion, uint32(2)], [ATTRIBUTE.xorMappedAddress, addressValue(mapped.ip, mapped.port, id)], [ATTRIBUTE.msAppId, uint32(MS_APP_ID)]],
+      attributes: [[STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)], [STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(mapped.ip, mapped.port, id)], [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)]],
       integrityKey: password,
       fingerprint: true,
     }), 'stun');

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { uint32 } from './bytes.js';
 import { addressBytes, isIpv6 } from './ip.js';
+import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
 
 /**
  * STUN (RFC 8489) and TURN (RFC 8656) messages with the attributes Microsoft's Teams stack adds (MS-TURN,
@@ -11,31 +12,6 @@ import { addressBytes, isIpv6 } from './ip.js';
 const MAGIC_COOKIE = 0x2112a442;
 export const METHOD = { binding: 0x001, allocate: 0x003 } as const;
 export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
-
-export const ATTRIBUTE = {
-  mappedAddress: 0x0001,
-  username: 0x0006,
-  messageIntegrity: 0x0008,
-  errorCode: 0x0009,
-  lifetime: 0x000d,
-  /** MS-TURN's own MAGIC-COOKIE attribute ([MS-TURN] 2.2.2.9), besides the header's cookie. */
-  msMagicCookie: 0x000f,
-  bandwidth: 0x0010,
-  realm: 0x0014,
-  nonce: 0x0015,
-  xorMappedAddress: 0x0020,
-  /** XOR-MAPPED-ADDRESS under the code MS-TURN uses (an early draft's). */
-  msXorMappedAddress: 0x8020,
-  priority: 0x0024,
-  msVersion: 0x8008,
-  fingerprint: 0x8028,
-  iceControlled: 0x8029,
-  iceControlling: 0x802a,
-  msAppId: 0x8037,
-  msSequenceNumber: 0x8050,
-  msServiceQuality: 0x8055,
-  msImplementationVersion: 0x8070,
-} as const;
 
 export type Attribute = [type: number, value: Buffer];
 
@@ -63,11 +39,11 @@ export function stunMessage(o: StunMessageOptions): Buffer {
   if (o.integrityKey) {
     // The HMAC covers the message with its length already counting the MESSAGE-INTEGRITY attribute.
     const hmac = createHmac('sha1', o.integrityKey).update(Buffer.concat([header(body.length + 24), body])).digest();
-    body = Buffer.concat([body, attribute(ATTRIBUTE.messageIntegrity, hmac)]);
+    body = Buffer.concat([body, attribute(STUN_ATTRIBUTE.MESSAGE_INTEGRITY, hmac)]);
   }
   if (o.fingerprint) {
     const crc = (crc32(Buffer.concat([header(body.length + 8), body])) ^ 0x5354554e) >>> 0;
-    body = Buffer.concat([body, attribute(ATTRIBUTE.fingerprint, uint32(crc))]);
+    body = Buffer.concat([body, attribute(STUN_ATTRIBUTE.FINGERPRINT, uint32(crc))]);
   }
   return Buffer.concat([header(body.length), body]);
 }

@@ -1,39 +1,33 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import ajvFormats from 'ajv-formats';
-import ekRecordSchema from './ek-record.schema.json' with { type: 'json' };
-import reportSchema from './report.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { EkRecord } from './generated/ek-record.js';
+import type { MicrosoftAddressRanges } from './generated/ranges.js';
 import type { Report } from './generated/report.js';
+import type { SampleTruth } from './generated/sample-truth.js';
+import type { ServiceCatalog } from './generated/services.js';
+import type { TlsCipherSuites } from './generated/tls-cipher-suites.js';
+import * as precompiled from './generated/validators.js';
 
-// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
-const addFormats = ajvFormats as unknown as typeof ajvFormats.default;
+// Validators precompiled at build from the JSON Schemas (scripts/gen-schema-types.mjs): no ajv compilation at
+// run time. The generated module is untyped; the schemas' own types are attached here.
+export const validateEkRecord = precompiled.validateEkRecord as ValidateFunction<EkRecord>;
+export const validateReport = precompiled.validateReport as ValidateFunction<Report>;
+export const validateServiceCatalog = precompiled.validateServiceCatalog as ValidateFunction<ServiceCatalog>;
+export const validateRanges = precompiled.validateRanges as ValidateFunction<MicrosoftAddressRanges>;
+export const validateCipherSuiteRegistry = precompiled.validateCipherSuiteRegistry as ValidateFunction<TlsCipherSuites>;
+export const validateDnsResolvers = precompiled.validateDnsResolvers as ValidateFunction<{ names: string[]; addresses: string[] }>;
+export const validateSampleTruth = precompiled.validateSampleTruth as ValidateFunction<SampleTruth>;
 
-/** A strict ajv instance that knows the standard formats (date-time, uri, ipv4, …). */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: true });
-  addFormats(ajv);
-  return ajv;
-}
-
-const ajv = createAjv();
-
-export const validateEkRecord: ValidateFunction<EkRecord> = ajv.compile<EkRecord>(ekRecordSchema);
-
-/** Compiled on first use: the report schema is the largest (0.4 s to compile), and an analysis never needs it. */
-export const validateReport: ValidateFunction<Report> = compiledOnFirstUse<Report>(reportSchema);
-
-function compiledOnFirstUse<T>(schema: object): ValidateFunction<T> {
-  let compiled: ValidateFunction<T> | undefined;
-  const validate = ((data: unknown) => (compiled ??= ajv.compile<T>(schema))(data)) as ValidateFunction<T>;
-  Object.defineProperty(validate, 'errors', { get: () => compiled?.errors });
-  return validate;
-}
-
-/** ajv's first error as "path: message", for warnings and test failures. */
+/** ajv's first errors as "path: message", for warnings, load failures and test failures. */
 export function describeErrors(errors: ErrorObject[] | null | undefined): string {
   if (!errors?.length) return 'no error';
   return errors
     .slice(0, 3)
     .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim())
     .join('; ');
+}
+
+/** The data, typed, when it matches its schema; otherwise an error naming the file (`where`) and what is wrong. */
+export function checked<T>(validate: ValidateFunction<T>, data: unknown, where: string): T {
+  if (!validate(data)) throw new Error(`${where} does not match its schema: ${describeErrors(validate.errors)}`);
+  return data;
 }

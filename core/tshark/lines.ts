@@ -25,6 +25,7 @@ export function forEachLine(stream: Readable, onLine: (line: string) => void): P
         emit(partial + (typeof chunk === 'string' ? chunk : decoder.write(chunk)), false);
       } catch (error) {
         stream.destroy();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what the line handler threw, as it threw it
         reject(error);
       }
     });
@@ -34,6 +35,7 @@ export function forEachLine(stream: Readable, onLine: (line: string) => void): P
         emit(partial + decoder.end(), true);
         resolve();
       } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what the line handler threw, as it threw it
         reject(error);
       }
     });

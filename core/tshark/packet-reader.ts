@@ -1,6 +1,6 @@
 import type { Warning } from '../schema/generated/report.js';
 import { describeErrors, validateEkRecord } from '../schema/validate.js';
-import type { StreamStitcher } from '../chunking/stream-stitcher.js';
+import type { StreamStitcher } from './chunking/stream-stitcher.js';
 import { PacketRecord } from './record.js';
 
 /** Frames named in a warning about many records: enough to look at, not a list of thousands. */

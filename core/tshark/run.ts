@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { TeamsharkError, oneLine } from '../errors.js';
+import { AnalysisCancelled, TeamsharkError, oneLine } from '../errors.js';
 import type { Warning } from '../schema/generated/report.js';
-import { indexCapture, type CaptureIndex } from '../chunking/capture-index.js';
-import { runChunkedPass } from '../chunking/chunked-pass.js';
-import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from '../chunking/plan.js';
-import { STITCHER_FIELDS } from '../chunking/stream-stitcher.js';
+import { indexCapture, type CaptureIndex } from './chunking/capture-index.js';
+import { runChunkedPass } from './chunking/chunked-pass.js';
+import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from './chunking/plan.js';
+import { STITCHER_FIELDS } from './chunking/stream-stitcher.js';
 import type { TsharkInfo } from './locate.js';
 import { PacketReader } from './packet-reader.js';
 import { startTshark, type TsharkExit } from './process.js';
@@ -31,11 +31,11 @@ export interface TsharkPassOptions {
   fields: readonly string[];
   /** Added after TSHARK_ANALYSIS_OPTIONS, e.g. user decode-as rules (`-d udp.port==50000,rtp`). */
   extraOptions?: readonly string[];
-  /** Splitting a large capture across several tsharks (core/chunking/plan.ts has the defaults). */
+  /** Splitting a large capture across several tsharks (core/tshark/chunking/plan.ts has the defaults). */
   chunking?: ChunkingOptions;
   signal?: AbortSignal;
-  onPacket(packet: PacketRecord): void;
-  warn(warning: Warning): void;
+  onPacket: (packet: PacketRecord) => void;
+  warn: (warning: Warning) => void;
 }
 
 export interface TsharkPassResult {
@@ -44,16 +44,10 @@ export interface TsharkPassResult {
   options: string[];
 }
 
-export class AnalysisCancelled extends TeamsharkError {
-  constructor() {
-    super('analysis cancelled');
-  }
-}
-
 /**
  * Runs `tshark -T ek -e …` over a capture and hands each validated packet to onPacket, in frame order, as it arrives:
  * the output is streamed line by line, never held whole. A large capture is split into chunks read by several
- * tsharks at once (core/chunking), with the same packets coming out. Records that fail the schema are counted
+ * tsharks at once (core/tshark/chunking), with the same packets coming out. Records that fail the schema are counted
  * and reported as one warning; a capture cut short or damaged part-way yields the packets before the damage
  * and a warning. Everything else tshark refuses becomes a one-line TeamsharkError.
  */

@@ -43,7 +43,7 @@ async function readValueTables(tshark: TsharkInfo, wanted: Set<string>): Promise
     const [, field, value, name] = line.split('\t');
     if (!field || value === undefined || !name) return;
     let table = tables.get(field);
-    if (!table) tables.set(field, (table = new Map()));
+    if (!table) tables.set(field, (table = new Map<number, string>()));
     table.set(parseInteger(value), name);
   });
   const [result] = await Promise.all([subprocess, reading]);

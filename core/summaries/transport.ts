@@ -1,18 +1,18 @@
-import type { Flow, ParallelConnections, Report } from '../schema/generated/report.js';
-import type { FrameSummary } from '../model/frames.js';
+import type { ParallelConnections, ProtocolShare, Report } from '../schema/generated/report.js';
+import { groupBy } from '../collections.js';
+import type { ModelFlow } from '../model/flows.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { NameIndex } from '../classify/names.js';
+import type { NameIndex } from './names.js';
 
 /**
  * TCP connections a client keeps open to the same server at the same time: each pays its own handshakes,
  * congestion control and head-of-line blocking; HTTP/2 exists to make one connection enough.
  */
-export function parallelConnections(flows: readonly Flow[], names: NameIndex): ParallelConnections[] {
-  const byServer = new Map<string, Flow[]>();
-  for (const flow of flows.filter((f) => f.transport === 'tcp')) {
-    const key = `${flow.client.ip}|${formatEndpoint(flow.server)}`;
-    byServer.set(key, [...(byServer.get(key) ?? []), flow]);
-  }
+export function parallelConnections(flows: readonly ModelFlow[], names: NameIndex): ParallelConnections[] {
+  const byServer = groupBy(
+    flows.filter((f) => f.transport === 'tcp'),
+    (flow) => `${flow.client.ip}|${formatEndpoint(flow.server)}`,
+  );
   return [...byServer.values()]
     .filter((group) => group.length > 1)
     .map((group): ParallelConnections => {
@@ -38,9 +38,9 @@ export function parallelConnections(flows: readonly Flow[], names: NameIndex): P
     .sort((a, b) => b.maxConcurrent - a.maxConcurrent || b.connections - a.connections);
 }
 
-export function ipVersions(summary: FrameSummary): Report['transport']['ipVersions'] {
+export function ipVersions(protocols: readonly ProtocolShare[]): Report['transport']['ipVersions'] {
   const share = (protocol: string) => {
-    const found = summary.protocols.find((p) => p.protocol === protocol);
+    const found = protocols.find((p) => p.protocol === protocol);
     return { packets: found?.packets ?? 0, bytes: found?.bytes ?? 0 };
   };
   return { ipv4: share('ip'), ipv6: share('ipv6') };

@@ -1,4 +1,5 @@
 import { platformForName, serviceForName } from '../knowledge/catalog.js';
+import { groupBy } from '../collections.js';
 import type { DnsName, DnsTransaction } from '../schema/generated/report.js';
 
 /**
@@ -7,12 +8,8 @@ import type { DnsName, DnsTransaction } from '../schema/generated/report.js';
  * changed between responses (DNS load balancing).
  */
 export function summarizeDnsNames(transactions: readonly DnsTransaction[]): DnsName[] {
-  const byName = new Map<string, DnsTransaction[]>();
-  for (const t of transactions) {
-    if (!t.name || t.queryFrame === undefined) continue; // unsolicited mDNS announcements ask nothing
-    const key = `${t.protocol}\0${t.name.toLowerCase()}`;
-    byName.set(key, [...(byName.get(key) ?? []), t]);
-  }
+  // Unsolicited mDNS announcements ask nothing: no name asked, no query frame.
+  const byName = groupBy(transactions, (t) => (!t.name || t.queryFrame === undefined ? undefined : `${t.protocol}\0${t.name.toLowerCase()}`));
   return [...byName.values()].map((group): DnsName => {
     const first = group[0]!;
     const typeCounts = new Map<string, number>();

@@ -33,7 +33,7 @@ export class NameIndex {
 
   private add(address: string, name: string, via: NameSighting['via'], frame: number): void {
     let names = this.byAddress.get(address);
-    if (!names) this.byAddress.set(address, (names = new Map()));
+    if (!names) this.byAddress.set(address, (names = new Map<string, NameSighting>()));
     const key = `${via}:${name.toLowerCase()}`;
     const sighting = names.get(key);
     if (sighting) {

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { TsharkInfo } from '../tshark/locate.js';
-import type { PacketReader } from '../tshark/packet-reader.js';
-import { startTshark, type RunningTshark, type TsharkExit } from '../tshark/process.js';
+import type { TsharkInfo } from '../locate.js';
+import type { PacketReader } from '../packet-reader.js';
+import { startTshark, type RunningTshark, type TsharkExit } from '../process.js';
 import type { CaptureIndex } from './capture-index.js';
 import type { Chunk } from './plan.js';
 import { StreamStitcher } from './stream-stitcher.js';

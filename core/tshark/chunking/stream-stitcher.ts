@@ -1,5 +1,5 @@
-import type { EkRecord } from '../schema/generated/ek-record.js';
-import { isSetFlag } from '../tshark/record.js';
+import type { EkRecord } from '../../schema/generated/ek-record.js';
+import { isSetFlag } from '../record.js';
 import type { Chunk } from './plan.js';
 
 type Layers = EkRecord['layers'];

@@ -1,0 +1,52 @@
+import { groupBy } from '../collections.js';
+import { PATH_WORDS } from '../classify/media.js';
+import { formatEndpoint } from '../model/addressing.js';
+import type { MediaStream } from '../schema/generated/report.js';
+import type { FindingDraft, FindingRule } from './finding.js';
+
+const KIND_WORDS: Record<MediaStream['kind'], string> = {
+  audio: 'Audio',
+  video: 'Video',
+  'screen-sharing': 'Screen-sharing',
+  unknown: 'Unclassified media',
+};
+
+/** Each media stream the classifiers found, with its kind and why. */
+export const mediaStreams: FindingRule = {
+  section: 'application',
+  find: ({ classification }) =>
+    classification.media.map((m): FindingDraft => ({
+      id: `media-stream/${m.ssrc ?? m.flowId}`,
+      severity: 'info',
+      title: `${KIND_WORDS[m.kind]} stream ${m.source ? formatEndpoint(m.source) : ''} → ${m.destination ? formatEndpoint(m.destination) : ''} (${m.direction})`,
+      detail: `${m.reason}. ${m.packets} packets over ${m.durationSec} s; confidence ${m.confidence}.`,
+      frames: [m.firstFrame],
+      filter: m.filter,
+    })),
+};
+
+/** The path the call's media takes: through a relay, directly on the LAN, or peer to peer across the Internet. */
+export const callPaths: FindingRule = {
+  section: 'network',
+  find({ classification: { media, call } }) {
+    if (!call) return [];
+    return [...groupBy(media, (m) => m.path)].map(([path, streams]): FindingDraft => {
+      const relays = [...new Map(streams.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m])).values()];
+      const relayText = relays.map((m) => `${formatEndpoint(m.relay!)}${m.relayNames?.length ? ` (${m.relayNames.join(', ')})` : ''}`).join(', ');
+      const title =
+        path === 'relay'
+          ? `Media is relayed through ${relayText} — TURN`
+          : path === 'p2p-lan'
+            ? 'Call media flows directly between two LAN hosts'
+            : 'Call media flows peer to peer across the Internet';
+      return {
+        id: `call-path/${path}`,
+        severity: 'info',
+        title,
+        detail: `${streams.length} media stream(s) ${PATH_WORDS[path as MediaStream['path']]}: ${[...new Set(streams.map((m) => `${m.source ? formatEndpoint(m.source) : '?'} ↔ ${m.destination ? formatEndpoint(m.destination) : '?'}`))].slice(0, 6).join('; ')}. Overall: ${call.reason}.`,
+        frames: streams.map((m) => m.firstFrame),
+        filter: [...new Set(streams.map((m) => `(${m.filter})`))].join(' || '),
+      };
+    });
+  },
+};

@@ -1,0 +1,59 @@
+import { groupBy } from '../collections.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { REFLEXIVE_ADDRESS_ATTRIBUTES, RELAYED_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
+import { addressFilter, hex } from '../display-filter.js';
+import type { FindingDraft, FindingRule } from './finding.js';
+import { count, plural } from '../plural.js';
+
+const ALLOCATE = 'Allocate';
+
+/** The TURN servers that granted allocations, and the relayed addresses they gave. */
+export const turnAllocations: FindingRule = {
+  section: 'network',
+  find({ model }) {
+    const allocations = model.stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
+    return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
+      const relayed = [...new Set(group.flatMap((m) => m.addresses.filter((a) => a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code)).map(formatEndpoint)))];
+      const source = group[0]!.source;
+      return {
+        id: `turn-allocation/${server}`,
+        severity: 'info',
+        title: `TURN server ${server} granted ${count(group.length, 'allocation')}`,
+        detail: relayed.length
+          ? `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}`
+          : 'The responses carry no relayed-address attribute Teamshark could read.',
+        frames: group.map((m) => m.frame),
+        filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`,
+      };
+    });
+  },
+};
+
+/**
+ * A success response tells its receiver the address the server saw it come from. When that differs from the
+ * address the response is delivered to in this capture, a NAT sits between the capture point and the server.
+ * (When they are equal the capture was taken on the responder's side, which says nothing about NAT.)
+ */
+export const reflexiveAddresses: FindingRule = {
+  section: 'network',
+  find({ model }) {
+    const translated = model.stun.flatMap((m) =>
+      m.class === 'success'
+        ? m.addresses
+            .filter((a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip)
+            .map((address) => ({ address, message: m }))
+        : [],
+    );
+    return [...groupBy(translated, ({ address }) => address.ip).entries()].map(([ip, group]): FindingDraft => {
+      const hosts = [...new Set(group.map(({ message }) => message.destination.ip))];
+      return {
+        id: `nat-mapped-address/${ip}`,
+        severity: 'info',
+        title: `${hosts.join(', ')} ${plural(hosts.length, 'reaches', 'reach')} the Internet as ${ip} (NAT)`,
+        detail: `STUN success responses from ${[...new Set(group.map(({ message }) => formatEndpoint(message.source)))].join(', ')} report the mapped ${plural(group.length, 'address', 'addresses')} ${[...new Set(group.map(({ address }) => formatEndpoint(address)))].join(', ')}.`,
+        frames: group.map(({ message }) => message.frame),
+        filter: `stun.att.${ip.includes(':') ? 'ipv6' : 'ipv4'} == ${ip}`,
+      };
+    });
+  },
+};

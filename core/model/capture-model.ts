@@ -1,0 +1,31 @@
+import type {
+  Capture,
+  DnsTransaction,
+  ProtocolShare,
+  QuicConnection,
+  SsdpMessage,
+  StunMessage,
+  Timeline,
+  TlsHandshake,
+  Warning,
+} from '../schema/generated/report.js';
+import type { ModelFlow } from './flows.js';
+import type { DecryptedTraffic } from './http.js';
+import type { RtpModel } from './rtp.js';
+
+/** What the collectors make of the packets: the capture model every later stage reads and none changes. */
+export interface CaptureModel {
+  readonly capture: Capture;
+  readonly protocols: ProtocolShare[];
+  readonly flows: ModelFlow[];
+  readonly dns: DnsTransaction[];
+  readonly tls: TlsHandshake[];
+  readonly stun: StunMessage[];
+  readonly rtp: RtpModel;
+  readonly timeline: Timeline;
+  readonly quic: QuicConnection[];
+  readonly ssdp: SsdpMessage[];
+  readonly warnings: Warning[];
+  /** Only with a key log (AnalyzeOptions.keylog): what tshark could decrypt. */
+  readonly decrypted?: DecryptedTraffic;
+}
