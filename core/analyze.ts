@@ -1,6 +1,6 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
-import { classifyActivity } from './classify/activity.js';
+import { classifyActivity, type ActivityInputs } from './classify/activity.js';
 import { classify } from './classify/index.js';
 import { activityFindings, classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
@@ -19,6 +19,7 @@ import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
+import { PayloadCollector } from './model/payload.js';
 import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
@@ -58,6 +59,11 @@ const PIPE_WAIT_MS = 10_000;
 
 /** Analyses one capture file: one tshark pass (or one per chunk), the capture model, findings, warnings. */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeCaptureModel(capture, options)).report;
+}
+
+/** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
+export async function analyzeCaptureModel(capture: string, options: AnalyzeOptions = {}): Promise<{ report: Report; activityInputs: ActivityInputs }> {
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
 
@@ -71,7 +77,8 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const quic = new QuicCollector();
   const ssdp = new SsdpCollector();
   const timeline = new TimelineCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline];
+  const payload = new PayloadCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, payload];
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -163,14 +170,16 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   report.stun.summary = classification.nat;
   report.media = classification.media;
   if (classification.call) report.call = classification.call;
-  const activity = classifyActivity({
+  const activityInputs: ActivityInputs = {
     durationSec: report.capture.durationSec,
     flows: report.flows,
     media: report.media,
     streams: report.rtp.streams,
     stun: report.stun.messages,
+    payload: payload.finish(context),
     windowSeconds: options.activityWindowSec,
-  });
+  };
+  const activity = classifyActivity(activityInputs);
   report.application = activity.application;
   report.findings = withSafeIds([
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
@@ -182,7 +191,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...classificationFindings(classification),
     ...activityFindings(activity.application, activity.evidence),
   ]);
-  return report;
+  return { report, activityInputs };
 }
 
 /** Fails early, in the user's words, on what tshark would report less clearly. Returns the file's size and kind. */

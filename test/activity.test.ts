@@ -83,7 +83,7 @@ describe('activities the course set lacks, built from real traffic', function ()
     const flow = { id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as Flow;
     const stream = { ssrc: '0x00000001', flowId: 'udp:1', source: { ip: '192.168.1.2', port: 50045 }, start: 2, end: 30, firstFrame: 5, lastFrame: 900 } as RtpStream;
     const media = { flowId: 'udp:1', ssrc: '0x00000001', source: stream.source, kind: 'screen-sharing', durationSec: 28, pps: 12, kbps: 400, direction: 'outbound', payloadTypes: [122], firstFrame: 5, filter: 'rtp.ssrc == 0x00000001' } as MediaStream;
-    const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [stream], stun: [] });
+    const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [stream], stun: [], payload: new Map() });
     assert.equal(application.dominantActivity, 'screenshare');
     assert.deepEqual(application.phases.map((p) => p.phase), ['media', 'screenshare-start', 'end']);
   });
