@@ -50,17 +50,32 @@ const UNNAMED_SERVICES: ReadonlySet<string> = new Set(['unknown', 'azure', 'micr
 const FILE_STORE_PATTERNS = ['*.asyncgw.teams.microsoft.com', '*.asm.skype.com'];
 /** The Teams web app: its uploads are the app's own (logs, settings), not files. */
 const WEB_APP_PATTERNS = ['teams.microsoft.com', 'teams.cloud.microsoft', 'teams.live.com'];
+/** The Teams configuration service: the client fetches its settings from it when it starts. */
+const CONFIGURATION_PATTERNS = ['config.teams.microsoft.com'];
+/** Presence: an idle client refreshes its own and its contacts' availability; never a chat. */
+const PRESENCE_PATTERNS = ['presence.teams.microsoft.com'];
+/** From sign-in to this long after the last configuration fetch, the app is loading: its exchanges are not chat. */
+const STARTUP_LEAD_SECONDS = 2;
+const STARTUP_TAIL_SECONDS = 5;
+const SIGN_IN_NEAR_SECONDS = 10;
+/** Exchanges this close before a call's set-up are its dialling, this close after its last media packet its hang-up. */
+const DIALLING_SECONDS = 2;
+const HANG_UP_SECONDS = 5;
 
 function rolesOf(patterns: readonly string[]): ReadonlySet<string> {
   return new Set(catalog.entries.filter((e) => patterns.includes(e.pattern)).map((e) => e.role));
 }
 const FILE_STORE_ROLES = rolesOf(FILE_STORE_PATTERNS);
 const WEB_APP_ROLES = rolesOf(WEB_APP_PATTERNS);
+const CONFIGURATION_ROLES = rolesOf(CONFIGURATION_PATTERNS);
+const PRESENCE_ROLES = rolesOf(PRESENCE_PATTERNS);
 
 const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = { audio: 'audio', video: 'video', 'screen-sharing': 'screenshare', unknown: 'audio' };
 const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 interface Interval {
+  /** The flow it rests on, when one. */
+  flowId?: string;
   start: number;
   end: number;
   activity: Activity;
@@ -123,13 +138,15 @@ export function classifyActivity(inputs: ActivityInputs): { application: Applica
     const activities = PRIORITY.filter((a) => inside.some((i) => i.activity === a));
     const activity = activities[0] ?? 'idle';
     const sources = inside.filter((i) => i.activity === activity);
+    // Whatever else the window holds is named too, with one line of its own evidence: a file sent during a call.
+    const also = activities.slice(1).map((a) => `also ${a}: ${inside.find((i) => i.activity === a)!.evidence}`);
     windows.push({
       start,
       end,
       activity,
       activities: activities.length ? activities : ['idle'],
       confidence: sources.length ? strongest(sources) : idleConfidence(inputs),
-      evidence: sources.length ? unique(sources.map((i) => i.evidence), 5) : idleEvidence(background.filter((b) => b.start < end && b.end >= start)),
+      evidence: sources.length ? [...unique(sources.map((i) => i.evidence), 4), ...also] : idleEvidence(background.filter((b) => b.start < end && b.end >= start)),
     });
   }
   const timeline = mergeWindows(windows);
@@ -169,8 +186,46 @@ function idleEvidence(background: readonly Interval[]): string[] {
 
 function activityIntervals(inputs: ActivityInputs): Interval[] {
   const media = mediaIntervals(inputs);
+  const setup = setupIntervals(inputs, media);
   const thresholds = inputs.thresholds ?? FITTED_THRESHOLDS;
-  return [...media, ...setupIntervals(inputs, media), ...transferIntervals(inputs, thresholds), ...chatIntervals(inputs, thresholds)];
+  const transfers = transferIntervals(inputs, thresholds);
+  // Exchanges that are not messaging: the app starting, a call's dialling and hang-up, the rest of a file's upload.
+  const calls = [...setup, ...media];
+  const notChat: { start: number; end: number }[] = [
+    ...startupSpans(inputs).map((s) => ({ start: s.start - STARTUP_LEAD_SECONDS, end: s.end + STARTUP_TAIL_SECONDS })),
+    ...calls.map((c) => ({ start: c.start - DIALLING_SECONDS, end: c.start })),
+    ...media.map((m) => ({ start: m.end, end: m.end + HANG_UP_SECONDS })),
+  ];
+  const fileFlows = new Set(transfers.map((t) => t.flowId));
+  const chat = chatIntervals(inputs, thresholds).filter((c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end));
+  return [...media, ...setup, ...transfers, ...chat];
+}
+
+/**
+ * The app starting: the client fetching its configuration from the Teams configuration service, with the
+ * sign-ins around it.
+ */
+function startupSpans(inputs: ActivityInputs): Interval[] {
+  const flows = nonMediaTcp(inputs);
+  const configuration = flows.filter((f) => f.service?.role && CONFIGURATION_ROLES.has(f.service.role));
+  if (configuration.length === 0) return [];
+  const first = Math.min(...configuration.map((f) => f.start));
+  const last = Math.max(...configuration.map((f) => f.start));
+  // Sign-ins near the configuration fetch are the app starting; others renew tokens in a running app.
+  const signIn = flows.filter((f) => f.service?.name === 'identity' && f.start >= first - SIGN_IN_NEAR_SECONDS && f.start <= last + SIGN_IN_NEAR_SECONDS);
+  const all = [...configuration, ...signIn];
+  const start = Math.min(...all.map((f) => f.start));
+  return [
+    {
+      start,
+      end: last,
+      activity: 'idle',
+      confidence: 'medium',
+      evidence: `app start-up: configuration fetched on ${configuration.map((f) => f.id).join(', ')}${signIn.length ? `, sign-in on ${signIn.map((f) => f.id).join(', ')}` : ''}`,
+      frames: all.map((f) => f.firstFrame),
+      filter: all.map((f) => f.filter).join(' || '),
+    },
+  ];
 }
 
 function mediaIntervals({ media, streams, flows, durationSec }: ActivityInputs): Interval[] {
@@ -239,6 +294,7 @@ function useOf(flow: Flow): FlowUse {
   if (!service) return 'unnamed';
   if (service.name === 'sharepoint-onedrive' || (service.role && FILE_STORE_ROLES.has(service.role))) return 'file-store';
   if (service.role && WEB_APP_ROLES.has(service.role)) return 'web-app';
+  if (service.role && PRESENCE_ROLES.has(service.role)) return 'background';
   if (service.name === 'teams-calling') return 'calling';
   if (service.name === 'teams') return 'teams';
   if (UNNAMED_SERVICES.has(service.name)) return 'unnamed';
@@ -279,6 +335,7 @@ function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: Activi
       const confidence: Confidence = use === 'file-store' ? 'high' : use === 'teams' ? 'medium' : 'low';
       const server = `${flow.server.ip}${flow.service?.role && use !== 'unnamed' ? `, ${flow.service.role.replace(/[:.].*$/, '')}` : use === 'unnamed' ? ', a server this capture does not name' : ''}`;
       intervals.push({
+        flowId: flow.id,
         start: transfer.start,
         end: transfer.end,
         activity: 'file',
@@ -307,6 +364,7 @@ function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransfer
       if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
       const named = use === 'unnamed' ? 'a server this capture does not name' : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
       intervals.push({
+        flowId: flow.id,
         start: b.start,
         end: b.end,
         activity: 'chat',
@@ -322,7 +380,7 @@ function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransfer
 
 /** What an idle window holds: background exchanges named by their service, and sign-in (the app starting). */
 function backgroundIntervals(inputs: ActivityInputs): Interval[] {
-  const intervals: Interval[] = [];
+  const intervals: Interval[] = startupSpans(inputs);
   for (const flow of nonMediaTcp(inputs)) {
     if (useOf(flow) !== 'background') continue;
     const service = flow.service!.name;
@@ -354,10 +412,11 @@ function mergeWindows(windows: Segment[]): Segment[] {
   const merged: Segment[] = [];
   for (const w of windows) {
     const last = merged[merged.length - 1];
-    if (last && last.activity === w.activity) {
+    // Windows merge only when they hold the same activities: each activity keeps its own time segment.
+    if (last && last.activity === w.activity && last.activities.join() === w.activities.join()) {
       last.end = w.end;
       last.activities = [...new Set([...last.activities, ...w.activities])];
-      last.evidence = unique([...last.evidence, ...w.evidence], 5);
+      last.evidence = unique([...last.evidence, ...w.evidence], 6);
       if (CONFIDENCE_RANK[w.confidence] > CONFIDENCE_RANK[last.confidence]) last.confidence = w.confidence;
     } else {
       merged.push({ ...w, activities: [...w.activities], evidence: [...w.evidence] });

@@ -9,7 +9,7 @@ import { addressBytes, isIpv6 } from './ip.js';
  */
 
 const MAGIC_COOKIE = 0x2112a442;
-export const METHOD = { binding: 0x001, allocate: 0x003 } as const;
+export const METHOD = { binding: 0x001, allocate: 0x003, channelBind: 0x009 } as const;
 export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
 
 export const ATTRIBUTE = {
@@ -17,11 +17,13 @@ export const ATTRIBUTE = {
   username: 0x0006,
   messageIntegrity: 0x0008,
   errorCode: 0x0009,
+  channelNumber: 0x000c,
   lifetime: 0x000d,
   /** MS-TURN's own MAGIC-COOKIE attribute ([MS-TURN] 2.2.2.9), besides the header's cookie. */
   msMagicCookie: 0x000f,
   bandwidth: 0x0010,
   realm: 0x0014,
+  xorPeerAddress: 0x0012,
   nonce: 0x0015,
   xorMappedAddress: 0x0020,
   /** XOR-MAPPED-ADDRESS under the code MS-TURN uses (an early draft's). */
@@ -117,4 +119,12 @@ function crc32(data: Buffer): number {
   let crc = 0xffffffff;
   for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** TURN ChannelData (RFC 8656 §12.4): channel number, length, the data; padded to 4 bytes as over TCP. */
+export function channelData(channel: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(channel, 0);
+  head.writeUInt16BE(data.length, 2);
+  return Buffer.concat([head, data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
 }
