@@ -27,8 +27,14 @@ export interface ActivityThresholds {
   chatExchangeBytes: number;
   fileTransferBytes: number;
 }
-export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 200, fileTransferBytes: 300_000 };
+export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 100, fileTransferBytes: 150_000 };
 
+/**
+ * A post answered by a short acknowledgement, several times smaller, is a batch upload (events, logs), not a
+ * message: a sent message comes back with the conversation's update.
+ */
+const UPLOAD_RATIO = 3;
+const ACKNOWLEDGEMENT_BYTES = 1000;
 /** A transfer moves at least this fast (a telemetry batch trickling out over half a minute does not). */
 const FILE_MINIMUM_BYTES_PER_SECOND = 25_000;
 /** Bursts of one connection this close together are one transfer (TCP stalls for a moment on a slow link). */
@@ -280,7 +286,7 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
         confidence: allocations > 0 || checks >= 2 ? 'medium' : 'low',
         evidence: `call set-up: ${before.length} STUN/TURN messages (${allocations} relay allocation(s), ${checks} binding request(s)) from ${round(start)} s ${outcome}`,
         frames: before.slice(0, 20).map((m) => m.frame),
-        filter: `(stun || classicstun) && !stun.channel && frame.time_relative >= ${round(start) - 0.001} && frame.time_relative <= ${round(end) + 0.001}`,
+        filter: `(stun || classicstun) && !stun.channel && frame.time_relative >= ${(start - 0.001).toFixed(3)} && frame.time_relative <= ${(end + 0.001).toFixed(3)}`,
       },
     ];
   });
@@ -362,6 +368,7 @@ function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransfer
     if (use === 'background' || use === 'calling') continue;
     for (const b of orientedBursts(flow, inputs.payload)) {
       if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
+      if (b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
       const named = use === 'unnamed' ? 'a server this capture does not name' : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
       intervals.push({
         flowId: flow.id,
