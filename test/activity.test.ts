@@ -6,6 +6,8 @@ import { analyzeCapture, analyzeCaptureModel } from '../core/analyze.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import type { Flow, MediaStream, Report, RtpStream } from '../core/schema/generated/report.js';
 import { renderMarkdown } from '../core/report/markdown.js';
+import { writeFile } from 'node:fs/promises';
+import { writeSample } from '../core/sample/index.js';
 import { accuracy, dominantOf, fitThresholds, type LabelledCapture } from './activity-fit.js';
 import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
 
@@ -223,6 +225,44 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const file = application.timeline[1]!;
     assert.ok(file.start <= 10 && file.end > 10 && file.end - file.start <= 10, JSON.stringify(file));
     await assertSegmentsRestOnTheirWindow(merged, mergedReport);
+  });
+});
+
+// The sample writer's activity scenarios: bytes we control, with the timeline each must give.
+describe('activity scenarios of the sample writer, with their expected timelines', function () {
+  const folder = temporaryFolder('activity-samples');
+  async function analyzedSample(name: string): Promise<{ path: string; report: Report }> {
+    const path = join(folder(), `${name}.pcapng`);
+    await writeFile(path, writeSample(name).pcapng);
+    return { path, report: await analyzeCapture(path) };
+  }
+
+  it('screen sharing relayed inside TURN ChannelData: decoded (rtp_stun), set up, then audio, then the share', async function () {
+    const { path, report } = await analyzedSample('screenshare-channeldata');
+    assert.ok((await matching(path, 'stun.channel && rtp')).length > 500, 'RTP inside ChannelData');
+    assert.ok(report.media.some((m) => m.kind === 'screen-sharing' && m.path === 'relay'));
+    const { application } = report;
+    assert.equal(application.dominantActivity, 'screenshare');
+    assert.deepEqual(application.timeline.map((s) => s.activity), ['audio', 'screenshare', 'idle']);
+    assert.deepEqual(application.timeline[0]!.activities, ['audio', 'call-setup']);
+    assert.ok(application.phases.some((p) => p.phase === 'screenshare-start'));
+    await assertSegmentsRestOnTheirWindow(path, report);
+  });
+
+  it('a client at rest with two 420 kB telemetry batches and presence refreshes: idle throughout, never file or chat', async function () {
+    const { application } = (await analyzedSample('idle-telemetry')).report;
+    assert.deepEqual(application.timeline.map((s) => [s.activity, s.activities]), [['idle', ['idle']]]);
+    assert.equal(application.confidence, 'medium');
+    assert.ok(application.timeline[0]!.evidence.some((e) => /telemetry upload of 4\d\d kB/.test(e)), JSON.stringify(application.timeline[0]!.evidence));
+  });
+
+  it('a file sent 10 s into a relayed call: audio throughout, the file in its own 10–15 s segment', async function () {
+    const { path, report } = await analyzedSample('file-during-call');
+    const { application } = report;
+    assert.equal(application.dominantActivity, 'audio');
+    assert.deepEqual(application.timeline.map((s) => s.activity), ['audio', 'audio', 'audio', 'audio']);
+    assert.deepEqual(application.timeline.filter((s) => s.activities.includes('file')).map((s) => [s.start, s.end]), [[10, 15]]);
+    await assertSegmentsRestOnTheirWindow(path, report);
   });
 });
 

@@ -392,7 +392,7 @@ function backgroundIntervals(inputs: ActivityInputs): Interval[] {
     if (useOf(flow) !== 'background') continue;
     const service = flow.service!.name;
     for (const b of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
-      const what = service === 'identity' ? 'sign-in (the app starting or renewing its tokens)' : service === 'telemetry' ? `telemetry upload of ${kB(b.up)}` : `${service} traffic (${kB(b.up)} up, ${kB(b.down)} down)`;
+      const what = service === 'identity' ? 'sign-in (the app starting or renewing its tokens)' : service === 'telemetry' ? `telemetry upload of ${kB(b.up)}` : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
       intervals.push({ start: b.start, end: b.end, activity: 'idle', confidence: 'medium', evidence: `background: ${what} on ${flow.id}`, frames: [b.firstFrame], filter: flow.filter });
     }
   }
