@@ -14,7 +14,7 @@ type Phase = Application['phases'][number];
  * does not make the call a file transfer, a call being set up outranks the chat around it, and any of them
  * keeps the client's background traffic going.
  */
-export const PRIORITY: readonly Activity[] = ['screenshare', 'video', 'audio', 'file', 'call-setup', 'chat', 'idle'];
+const PRIORITY: readonly Activity[] = ['screenshare', 'video', 'audio', 'file', 'call-setup', 'chat', 'idle'];
 
 /**
  * The two thresholds fitted from labelled captures (test/activity-fit.ts documents the procedure and checks

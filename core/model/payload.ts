@@ -8,7 +8,7 @@ const UDP_HEADER_BYTES = 8;
 /** A TCP keep-alive carries at most one byte (RFC 9293 §3.8.4): not application data. */
 const KEEPALIVE_PAYLOAD_BYTES = 1;
 /** Packets of one connection this close together belong to one burst (a request and its response). */
-export const BURST_GAP_SECONDS = 1;
+const BURST_GAP_SECONDS = 1;
 
 /** One burst of application data on a connection: payload bytes each way, between its first and last packet. */
 export interface PayloadBurst {
