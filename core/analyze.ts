@@ -1,6 +1,6 @@
 import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
-import { classifyActivity } from './classify/activity.js';
+import { classifyActivity, type ActivityInputs } from './classify/activity.js';
 import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
 import { summarize } from './summaries/index.js';
@@ -9,6 +9,7 @@ import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
 import { FlowCollector } from './model/flows.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
+import { PayloadCollector } from './model/payload.js';
 import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
@@ -59,19 +60,26 @@ const PIPE_WAIT_MS = 10_000;
  * outputs are assembled into the report once, at the end.
  */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
+  return (await analyzeCaptureModel(capture, options)).report;
+}
+
+/** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
+export async function analyzeCaptureModel(capture: string, options: AnalyzeOptions = {}): Promise<{ report: Report; activityInputs: ActivityInputs }> {
   const model = await readCapture(capture, options);
   const summaries = summarize(model);
   const classification = classify(model, summaries.names);
   const flows = withServices(model.flows, classification.services);
-  const activity = classifyActivity({
+  const activityInputs: ActivityInputs = {
     durationSec: model.capture.durationSec,
     flows,
     media: classification.media,
     streams: model.rtp.streams,
     stun: model.stun,
+    payload: model.payload,
     windowSeconds: options.activityWindowSec,
     ...(model.decrypted ? { decryptedRequests: model.decrypted.requests } : {}),
-  });
+  };
+  const activity = classifyActivity(activityInputs);
   const application = model.decrypted ? withDecryptedConfidence(activity.application) : activity.application;
   const findings = findingsOf({ model, summaries, classification, flows, activity });
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
@@ -97,7 +105,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   };
   if (classification.call) report.call = classification.call;
   if (model.decrypted) report.decryption = decryptionSection(options.keylog!, model.decrypted);
-  return report;
+  return { report, activityInputs };
 }
 
 /** The first stage: tshark reads the capture once, every collector sees every packet, then yields its part of the model. */
@@ -115,7 +123,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const quic = new QuicCollector();
   const ssdp = new SsdpCollector();
   const timeline = new TimelineCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline];
+  const payload = new PayloadCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, payload];
   // Only with a key log: without one the run, and so the report, is exactly what it was.
   const http = options.keylog ? new HttpCollector() : undefined;
   if (http) collectors.push(http);
@@ -187,6 +196,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     timeline: timeline.finish(context),
     quic: quic.finish(),
     ssdp: ssdp.finish(context),
+    payload: payload.finish(context),
     warnings,
     ...(http ? { decrypted: http.finish(context) } : {}),
   };

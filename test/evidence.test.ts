@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { analyzed, sharedCapture } from './helpers.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
 // A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames.
 describe('finding evidence, checked by tshark itself', function () {
@@ -10,7 +11,7 @@ describe('finding evidence, checked by tshark itself', function () {
       const report = await analyzed(path);
       assert.ok(report.findings.length > 0, 'no findings to check');
       for (const finding of report.findings) {
-        const { stdout } = await execa('tshark', ['-r', path, '-n', '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
+        const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
         const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
         const missing = finding.frames.filter((frame) => !shown.has(frame));
         assert.deepEqual(missing, [], `${finding.id}: filter ${finding.filter} does not show frames ${missing.join(', ')}`);

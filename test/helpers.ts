@@ -68,15 +68,15 @@ export async function writeCutCopy(context: Mocha.Context, capture: string, byte
   return path;
 }
 
-/** The course captures' labels (teams-activities/LABELS.tsv): file and activity; empty when ../shared is missing. */
-export function courseLabels(): { file: string; activity: string }[] {
+/** The course captures' labels (teams-activities/LABELS.tsv): file, activity and network; empty when ../shared is missing. */
+export function courseLabels(): { file: string; activity: string; network: string }[] {
   try {
     return readFileSync(join(SHARED_CAPTURES, 'teams-activities', 'LABELS.tsv'), 'utf8')
       .trim()
       .split('\n')
       .slice(1)
       .map((line) => line.split('\t'))
-      .map(([file, activity]) => ({ file: file!, activity: activity! }));
+      .map(([file, activity, network]) => ({ file: file!, activity: activity!, network: network! }));
   } catch {
     return [];
   }

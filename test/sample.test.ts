@@ -8,6 +8,7 @@ import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index
 import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';
 import { CLI, analyzed, runCli, temporaryFolder } from './helpers.js';
 import { truthDisagreements } from './sample-truth.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
 /** tshark's expert severity for errors (_ws.expert.severity: PI_ERROR). */
 const EXPERT_ERROR = 0x00800000;
@@ -46,7 +47,7 @@ describe('sample captures (teamshark sample)', function () {
     describe(name, function () {
       it('tshark decodes every frame as the intended protocol stack, with no malformed packet or expert error', async function () {
         const { path, sample } = samples.get(name)!;
-        const { stdout } = await execa('tshark', ['-n', '-r', path, '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.expert.severity', '-e', '_ws.malformed']);
+        const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.expert.severity', '-e', '_ws.malformed']);
         const frames = stdout.split('\n').map((line) => line.split('\t'));
         assert.equal(frames.length, sample.stacks.length, 'frames');
         const errors = frames.flatMap(([, severities = '', malformed = ''], i) => (malformed || severities.split(',').some((s) => Number(s) >= EXPERT_ERROR) ? [i + 1] : []));

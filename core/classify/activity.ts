@@ -1,31 +1,92 @@
-import type { Application, DecryptedRequest, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import catalog from '../knowledge/services.json' with { type: 'json' };
+import type { FlowPayload, PayloadBurst } from '../model/payload.js';
+import { sameEndpoint } from '../model/addressing.js';
+import type { Application, DecryptedRequest, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
 import { decryptedRequestIntervals } from './decrypted-activity.js';
-import type { ClassifiedFlow } from './index.js';
 
 type Activity = Application['dominantActivity'];
+type Confidence = Application['confidence'];
 type Segment = Application['timeline'][number];
 type Phase = Application['phases'][number];
 
 /**
- * The richer activity wins a window or a capture: a video call carries audio too, a file transfer happens
- * inside a chat, and any of them keeps the client's background traffic going.
+ * The dominant-activity rule (README, "What the user was doing"): the richest activity seen wins, a window's
+ * as the capture's. A video call carries audio, a screen share runs inside a call, a file sent during a call
+ * does not make the call a file transfer, a call being set up outranks the chat around it, and any of them
+ * keeps the client's background traffic going.
  */
-const PRIORITY: readonly Activity[] = ['screenshare', 'video', 'audio', 'file', 'chat', 'idle'];
+const PRIORITY: readonly Activity[] = ['screenshare', 'video', 'audio', 'file', 'call-setup', 'chat', 'idle'];
 
-/** A file transfer moves at least this much in one direction over one connection (a chat message is kB). */
-const FILE_UPLOAD_BYTES = 200_000;
-const FILE_DOWNLOAD_BYTES = 500_000;
+/**
+ * The two thresholds fitted from labelled captures (test/activity-fit.ts documents the procedure and checks
+ * these values are its result on the 40 course captures):
+ * - chatExchangeBytes: a request/response exchange is messaging when each side sends at least this much
+ *   application data in it (keep-alives and push-channel pings are tens of bytes);
+ * - fileTransferBytes: a transfer is a file when it moves at least this much one way.
+ */
+export interface ActivityThresholds {
+  chatExchangeBytes: number;
+  fileTransferBytes: number;
+}
+export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 100, fileTransferBytes: 150_000 };
+
+/**
+ * A post answered by a short acknowledgement, several times smaller, is a batch upload (events, logs), not a
+ * message: a sent message comes back with the conversation's update.
+ */
+const UPLOAD_RATIO = 3;
+const ACKNOWLEDGEMENT_BYTES = 1000;
+/** A transfer moves at least this fast (a telemetry batch trickling out over half a minute does not). */
+const FILE_MINIMUM_BYTES_PER_SECOND = 25_000;
+/** Bursts of one connection this close together are one transfer (TCP stalls for a moment on a slow link). */
+const TRANSFER_GAP_SECONDS = 3;
 /** Media shorter than this is a connectivity check or a glitch, not a call. */
 const MINIMUM_MEDIA_SECONDS = 2;
-/** A Teams connection that only keeps itself alive exchanges a handful of packets. */
-const CHAT_MINIMUM_PACKETS = 8;
+/** STUN/TURN messages this close together are one call set-up. */
+const SETUP_GAP_SECONDS = 15;
+/** Fewer STUN messages than this are a NAT probe, not a call being set up (a relay allocation alone takes 4). */
+const SETUP_MINIMUM_MESSAGES = 4;
+/** Connections opened this close to the first media packet belong to the call's signalling. */
+const SIGNALLING_WINDOW_SECONDS = 10;
 
-const MEDIA_ACTIVITY: Partial<Record<MediaStream['kind'], Activity>> = { audio: 'audio', video: 'video', 'screen-sharing': 'screenshare' };
+/** Services whose traffic is the client's background: never a file, never a chat. */
+const BACKGROUND_SERVICES: ReadonlySet<string> = new Set(['telemetry', 'identity', 'cdn', 'microsoft365', 'other-app']);
+/** Servers named by nothing more specific than an address range or a hosting platform. */
+const UNNAMED_SERVICES: ReadonlySet<string> = new Set(['unknown', 'azure', 'microsoft-other']);
+/** Where Teams keeps the files and images shared in chats (services.json patterns). */
+const FILE_STORE_PATTERNS = ['*.asyncgw.teams.microsoft.com', '*.asm.skype.com'];
+/** The Teams web app: its uploads are the app's own (logs, settings), not files. */
+const WEB_APP_PATTERNS = ['teams.microsoft.com', 'teams.cloud.microsoft', 'teams.live.com'];
+/** The Teams configuration service: the client fetches its settings from it when it starts. */
+const CONFIGURATION_PATTERNS = ['config.teams.microsoft.com'];
+/** Presence: an idle client refreshes its own and its contacts' availability; never a chat. */
+const PRESENCE_PATTERNS = ['presence.teams.microsoft.com'];
+/** From sign-in to this long after the last configuration fetch, the app is loading: its exchanges are not chat. */
+const STARTUP_LEAD_SECONDS = 2;
+const STARTUP_TAIL_SECONDS = 5;
+const SIGN_IN_NEAR_SECONDS = 10;
+/** Exchanges this close before a call's set-up are its dialling, this close after its last media packet its hang-up. */
+const DIALLING_SECONDS = 2;
+const HANG_UP_SECONDS = 5;
+
+function rolesOf(patterns: readonly string[]): ReadonlySet<string> {
+  return new Set(catalog.entries.filter((e) => patterns.includes(e.pattern)).map((e) => e.role));
+}
+const FILE_STORE_ROLES = rolesOf(FILE_STORE_PATTERNS);
+const WEB_APP_ROLES = rolesOf(WEB_APP_PATTERNS);
+const CONFIGURATION_ROLES = rolesOf(CONFIGURATION_PATTERNS);
+const PRESENCE_ROLES = rolesOf(PRESENCE_PATTERNS);
+
+const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = { audio: 'audio', video: 'video', 'screen-sharing': 'screenshare', unknown: 'audio' };
+const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 interface Interval {
+  /** The flow it rests on, when one. */
+  flowId?: string;
   start: number;
   end: number;
   activity: Activity;
+  confidence: Confidence;
   evidence: string;
   /** Frames and a display filter that show it. */
   frames: number[];
@@ -39,36 +100,51 @@ export interface SegmentEvidence {
   filter: string;
 }
 
+export interface ActivityInputs {
+  durationSec: number;
+  flows: readonly Flow[];
+  media: readonly MediaStream[];
+  streams: readonly RtpStream[];
+  stun: readonly StunMessage[];
+  /** Application data per flow, in bursts (core/model/payload.ts). */
+  payload: ReadonlyMap<string, FlowPayload>;
+  /** Window length in seconds; by default it adapts to the capture's duration. */
+  windowSeconds?: number;
+  thresholds?: ActivityThresholds;
+  /** Requests seen inside TLS that a key log decrypted (core/classify/decrypted-activity.ts); absent without one. */
+  decryptedRequests?: readonly DecryptedRequest[];
+}
+
 /** The activity stage's output: the report's application section, and each segment's evidence for its finding. */
 export interface ActivityClassification {
   application: Application;
   evidence: SegmentEvidence[];
 }
 
-export interface ActivityInputs {
-  durationSec: number;
-  /** The flows with their services: the activity is read from what the classification decided. */
-  flows: readonly ClassifiedFlow[];
-  media: readonly MediaStream[];
-  streams: readonly RtpStream[];
-  stun: readonly StunMessage[];
-  /** Window length in seconds; by default it adapts to the capture's duration. */
-  windowSeconds?: number;
-  /** Requests seen inside TLS that a key log decrypted (core/classify/decrypted-activity.ts); absent without one. */
-  decryptedRequests?: readonly DecryptedRequest[];
+/**
+ * The one place that decides whether a media stream is call media, and of which activity: audio, video or
+ * screen sharing from the stream's kind (RTP clock, frame structure, rates: core/classify/media.ts), relayed
+ * streams included. Media of no known kind that lasts (relayed traffic tshark cannot decode) still makes a
+ * call, labelled audio with low confidence, the least a call carries.
+ */
+export function mediaActivityOf(m: MediaStream): { activity: Activity; confidence: Confidence } | undefined {
+  if (m.durationSec < MINIMUM_MEDIA_SECONDS) return undefined;
+  if (m.kind === 'unknown') return m.path === 'relay' ? { activity: 'audio', confidence: 'low' } : undefined;
+  return { activity: MEDIA_ACTIVITY[m.kind], confidence: m.confidence };
 }
 
 /**
- * Windows of the capture, each labelled from its traffic: media streams by kind, a bulk transfer on one
- * connection (file), Teams service connections doing more than keeping alive (chat), or only background
- * traffic (idle). Unless chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long
- * ones.
+ * Windows of the capture, each labelled from the traffic inside it: call media by kind, a call being set up
+ * (STUN/TURN without media), a bulk transfer to a file service (file), request/response exchanges with
+ * Teams' messaging services (chat), or nothing beyond keep-alives and background traffic (idle). Unless
+ * chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long ones.
  */
 export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
   // At least 1 s: a zero or negative window would never advance.
   const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.min(60, Math.max(5, Math.ceil(duration / 20)));
   const intervals = activityIntervals(inputs);
+  const background = backgroundIntervals(inputs);
 
   const windows: Segment[] = [];
   for (let start = 0; start < Math.max(duration, 1e-9); start += windowSeconds) {
@@ -76,28 +152,31 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
     const inside = intervals.filter((i) => i.start < end && i.end >= start);
     const activities = PRIORITY.filter((a) => inside.some((i) => i.activity === a));
     const activity = activities[0] ?? 'idle';
+    const sources = inside.filter((i) => i.activity === activity);
+    // Whatever else the window holds is named too, with one line of its own evidence: a file sent during a call.
+    const also = activities.slice(1).map((a) => `also ${a}: ${inside.find((i) => i.activity === a)!.evidence}`);
     windows.push({
       start,
       end,
       activity,
       activities: activities.length ? activities : ['idle'],
-      confidence: confidenceOf(activity),
-      evidence: activity === 'idle' ? ['no media, no bulk transfer, no Teams service traffic beyond keep-alives'] : [...new Set(inside.filter((i) => i.activity === activity).map((i) => i.evidence))].slice(0, 5),
+      confidence: sources.length ? strongest(sources) : idleConfidence(inputs),
+      evidence: sources.length ? [...unique(sources.map((i) => i.evidence), 4), ...also] : idleEvidence(background.filter((b) => b.start < end && b.end >= start)),
     });
   }
   const timeline = mergeWindows(windows);
   const seen = PRIORITY.filter((a) => intervals.some((i) => i.activity === a));
   const dominantActivity = seen[0] ?? 'idle';
-  const reasons = intervals.filter((i) => i.activity === dominantActivity).map((i) => i.evidence);
+  const reasons = intervals.filter((i) => i.activity === dominantActivity);
   const evidence = timeline.flatMap((segment): SegmentEvidence[] => {
     const sources = intervals.filter((i) => i.activity === segment.activity && i.start < segment.end && i.end >= segment.start);
     if (sources.length === 0) return [];
-    return [{ segment, frames: [...new Set(sources.flatMap((i) => i.frames))].sort((a, b) => a - b), filter: [...new Set(sources.map((i) => `(${i.filter})`))].join(' || ') }];
+    return [{ segment, frames: [...new Set(sources.flatMap((i) => i.frames))].sort((a, b) => a - b), filter: unique(sources.map((i) => `(${i.filter})`)).join(' || ') }];
   });
   const application: Application = {
     dominantActivity,
-    confidence: confidenceOf(dominantActivity),
-    reason: reasons.length ? [...new Set(reasons)].slice(0, 4).join('; ') : 'only background traffic: no media, no bulk transfer, no Teams service traffic beyond keep-alives',
+    confidence: reasons.length ? strongest(reasons) : idleConfidence(inputs),
+    reason: reasons.length ? unique(reasons.map((i) => i.evidence), 4).join('; ') : idleEvidence(background).join('; '),
     activities: seen.length ? seen : ['idle'],
     windowSeconds,
     timeline,
@@ -106,69 +185,255 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
   return { application, evidence };
 }
 
-function confidenceOf(activity: Activity): Segment['confidence'] {
-  return activity === 'audio' || activity === 'video' || activity === 'file' ? 'high' : 'medium';
+function strongest(intervals: readonly Interval[]): Confidence {
+  return intervals.reduce<Confidence>((best, i) => (CONFIDENCE_RANK[i.confidence] > CONFIDENCE_RANK[best] ? i.confidence : best), 'low');
 }
 
-function activityIntervals({ flows, media, streams, durationSec, decryptedRequests }: ActivityInputs): Interval[] {
-  const intervals: Interval[] = [];
+/** Idle is sure only as far as the capture shows a Teams client at all. */
+function idleConfidence({ flows }: ActivityInputs): Confidence {
+  return flows.some((f) => f.service?.teams) ? 'medium' : 'low';
+}
+
+function idleEvidence(background: readonly Interval[]): string[] {
+  const told = unique(background.map((b) => b.evidence), 4);
+  return ['no call media, no call set-up, no file transfer, no messaging exchange', ...told];
+}
+
+function activityIntervals(inputs: ActivityInputs): Interval[] {
+  const media = mediaIntervals(inputs);
+  const setup = setupIntervals(inputs, media);
+  const thresholds = inputs.thresholds ?? FITTED_THRESHOLDS;
+  const transfers = transferIntervals(inputs, thresholds);
+  // Exchanges that are not messaging: the app starting, a call's dialling and hang-up, the rest of a file's upload.
+  const calls = [...setup, ...media];
+  const notChat: { start: number; end: number }[] = [
+    ...startupSpans(inputs).map((s) => ({ start: s.start - STARTUP_LEAD_SECONDS, end: s.end + STARTUP_TAIL_SECONDS })),
+    ...calls.map((c) => ({ start: c.start - DIALLING_SECONDS, end: c.start })),
+    ...media.map((m) => ({ start: m.end, end: m.end + HANG_UP_SECONDS })),
+  ];
+  const fileFlows = new Set(transfers.map((t) => t.flowId));
+  const chat = chatIntervals(inputs, thresholds).filter((c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end));
+  return [...media, ...setup, ...transfers, ...chat, ...decryptedRequestIntervals(inputs.decryptedRequests ?? [])];
+}
+
+/**
+ * The app starting: the client fetching its configuration from the Teams configuration service, with the
+ * sign-ins around it.
+ */
+function startupSpans(inputs: ActivityInputs): Interval[] {
+  const flows = nonMediaTcp(inputs);
+  const configuration = flows.filter((f) => f.service?.role && CONFIGURATION_ROLES.has(f.service.role));
+  if (configuration.length === 0) return [];
+  const first = Math.min(...configuration.map((f) => f.start));
+  const last = Math.max(...configuration.map((f) => f.start));
+  // Sign-ins near the configuration fetch are the app starting; others renew tokens in a running app.
+  const signIn = flows.filter((f) => f.service?.name === 'identity' && f.start >= first - SIGN_IN_NEAR_SECONDS && f.start <= last + SIGN_IN_NEAR_SECONDS);
+  const all = [...configuration, ...signIn];
+  const start = Math.min(...all.map((f) => f.start));
+  return [
+    {
+      start,
+      end: last,
+      activity: 'idle',
+      confidence: 'medium',
+      evidence: `app start-up: configuration fetched on ${configuration.map((f) => f.id).join(', ')}${signIn.length ? `, sign-in on ${signIn.map((f) => f.id).join(', ')}` : ''}`,
+      frames: all.map((f) => f.firstFrame),
+      filter: all.map((f) => f.filter).join(' || '),
+    },
+  ];
+}
+
+function mediaIntervals({ media, streams, flows, durationSec }: ActivityInputs): Interval[] {
   const streamOf = new Map(streams.map((s) => [`${s.flowId}/${s.ssrc}/${s.source.ip}:${s.source.port}`, s]));
-  for (const m of media) {
-    const activity = MEDIA_ACTIVITY[m.kind];
-    if (!activity || m.durationSec < MINIMUM_MEDIA_SECONDS) continue;
+  return media.flatMap((m): Interval[] => {
+    const call = mediaActivityOf(m);
+    if (!call) return [];
     const stream = m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
     const flow = flows.find((f) => f.id === m.flowId);
-    const start = stream?.start ?? flow?.start ?? 0;
-    const end = stream?.end ?? flow?.end ?? durationSec;
-    intervals.push({
-      start,
-      end,
-      activity,
-      evidence: `${m.kind} stream ${m.ssrc ?? m.flowId}: PT ${m.payloadTypes?.join('/') ?? '?'} at ${m.pps} pkt/s, ${m.kbps} kbit/s ${m.direction}`,
-      frames: stream ? [stream.firstFrame, stream.lastFrame] : [m.firstFrame],
-      filter: m.filter,
-    });
+    const kind = m.kind === 'unknown' ? 'media of unknown kind' : `${m.kind} stream`;
+    return [
+      {
+        start: stream?.start ?? flow?.start ?? 0,
+        end: stream?.end ?? flow?.end ?? durationSec,
+        activity: call.activity,
+        confidence: call.confidence,
+        evidence: `${kind} ${m.ssrc ?? m.flowId}${m.path === 'relay' ? ' (relayed)' : ''}: ${m.payloadTypes?.length ? `PT ${m.payloadTypes.join('/')} at ` : ''}${m.pps} pkt/s, ${m.kbps} kbit/s ${m.direction}`,
+        frames: stream ? [stream.firstFrame, stream.lastFrame] : [m.firstFrame],
+        filter: m.filter,
+      },
+    ];
+  });
+}
+
+/**
+ * A call being set up: STUN/TURN messages (relay allocations, connectivity checks) before any media, or with
+ * none at all (ringing, not answered, still connecting when the capture ends). ChannelData frames carry
+ * media, not set-up.
+ */
+function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly Interval[]): Interval[] {
+  const messages = stun.filter((m) => m.channel === undefined && m.method !== 'ChannelData').sort((a, b) => a.time - b.time);
+  const clusters: StunMessage[][] = [];
+  for (const m of messages) {
+    const cluster = clusters.at(-1);
+    if (cluster && m.time - cluster.at(-1)!.time <= SETUP_GAP_SECONDS) cluster.push(m);
+    else clusters.push([m]);
   }
+  return clusters.flatMap((cluster): Interval[] => {
+    const start = cluster[0]!.time;
+    const firstMedia = Math.min(...media.filter((i) => i.end >= start && i.start <= cluster.at(-1)!.time + SETUP_GAP_SECONDS).map((i) => i.start));
+    const before = cluster.filter((m) => m.time <= firstMedia);
+    if (before.length < SETUP_MINIMUM_MESSAGES) return [];
+    const allocations = before.filter((m) => m.method === 'Allocate' && m.class === 'success').length;
+    const checks = before.filter((m) => m.method === 'Binding' && m.class === 'request').length;
+    const end = Number.isFinite(firstMedia) ? firstMedia : Math.min(durationSec, before.at(-1)!.time);
+    const outcome = Number.isFinite(firstMedia) ? `until the first media packet at ${round(firstMedia)} s` : end >= durationSec - SETUP_GAP_SECONDS ? 'and no media before the capture ends' : 'and no media: a call not answered or abandoned';
+    return [
+      {
+        start,
+        end,
+        activity: 'call-setup',
+        confidence: allocations > 0 || checks >= 2 ? 'medium' : 'low',
+        evidence: `call set-up: ${before.length} STUN/TURN messages (${allocations} relay allocation(s), ${checks} binding request(s)) from ${round(start)} s ${outcome}`,
+        frames: before.slice(0, 20).map((m) => m.frame),
+        filter: `(stun || classicstun) && !stun.channel && frame.time_relative >= ${(start - 0.001).toFixed(3)} && frame.time_relative <= ${(end + 0.001).toFixed(3)}`,
+      },
+    ];
+  });
+}
+
+type FlowUse = 'file-store' | 'web-app' | 'teams' | 'calling' | 'unnamed' | 'background';
+
+/** What a connection's server is, for telling a file or a chat from the client's own background traffic. */
+function useOf(flow: Flow): FlowUse {
+  const service = flow.service;
+  if (!service) return 'unnamed';
+  if (service.name === 'sharepoint-onedrive' || (service.role && FILE_STORE_ROLES.has(service.role))) return 'file-store';
+  if (service.role && WEB_APP_ROLES.has(service.role)) return 'web-app';
+  if (service.role && PRESENCE_ROLES.has(service.role)) return 'background';
+  if (service.name === 'teams-calling') return 'calling';
+  if (service.name === 'teams') return 'teams';
+  if (UNNAMED_SERVICES.has(service.name)) return 'unnamed';
+  return BACKGROUND_SERVICES.has(service.name) ? 'background' : 'unnamed';
+}
+
+/** A flow's bursts oriented client → server. */
+function orientedBursts(flow: Flow, payload: ReadonlyMap<string, FlowPayload>): { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }[] {
+  const p = payload.get(flow.id);
+  if (!p) return [];
+  const clientFirst = sameEndpoint(p.first, flow.client);
+  return p.bursts.map((b: PayloadBurst) => ({ start: b.start, end: b.end, up: clientFirst ? b.fromFirst : b.fromSecond, down: clientFirst ? b.fromSecond : b.fromFirst, firstFrame: b.firstFrame, lastFrame: b.lastFrame }));
+}
+
+function nonMediaTcp({ flows, media }: ActivityInputs): Flow[] {
   const mediaFlows = new Set(media.map((m) => m.flowId));
-  for (const flow of flows) {
-    if (mediaFlows.has(flow.id)) continue;
-    const up = flow.clientToServer.bytes;
-    const down = flow.serverToClient.bytes;
-    const fileService = flow.service.name === 'sharepoint-onedrive';
-    if (up >= FILE_UPLOAD_BYTES || (fileService && down >= FILE_DOWNLOAD_BYTES)) {
-      const direction = up >= FILE_UPLOAD_BYTES ? `upload of ${kB(up)}` : `download of ${kB(down)}`;
+  return flows.filter((f) => f.transport === 'tcp' && !mediaFlows.has(f.id));
+}
+
+/**
+ * File transfers: a transfer (bursts of one connection, stalls under TRANSFER_GAP_SECONDS) moving at least
+ * fileTransferBytes one way at a transfer's rate. Uploads count to file stores, to Teams services and to
+ * servers the capture does not name (then with low confidence: it may be an unnamed telemetry endpoint);
+ * downloads only from file stores (an unnamed download is as likely the app's own content). Telemetry,
+ * sign-in, CDNs, Microsoft 365 and the web app are background, never a file.
+ */
+function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: ActivityThresholds): Interval[] {
+  const intervals: Interval[] = [];
+  for (const flow of nonMediaTcp(inputs)) {
+    const use = useOf(flow);
+    if (use === 'background' || use === 'web-app' || use === 'calling') continue;
+    for (const transfer of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
+      const seconds = Math.max(transfer.end - transfer.start, 1);
+      const upload = transfer.up >= transfer.down;
+      const bytes = upload ? transfer.up : transfer.down;
+      if (bytes < fileTransferBytes || bytes / seconds < FILE_MINIMUM_BYTES_PER_SECOND) continue;
+      if (!upload && use !== 'file-store') continue;
+      const confidence: Confidence = use === 'file-store' ? 'high' : use === 'teams' ? 'medium' : 'low';
+      const server = `${flow.server.ip}${flow.service?.role && use !== 'unnamed' ? `, ${flow.service.role.replace(/[:.].*$/, '')}` : use === 'unnamed' ? ', a server this capture does not name' : ''}`;
       intervals.push({
-        start: flow.start,
-        end: flow.end,
+        flowId: flow.id,
+        start: transfer.start,
+        end: transfer.end,
         activity: 'file',
-        evidence: `${direction} in ${round(flow.end - flow.start)} s on ${flow.id} (${flow.server.ip}, ${flow.service.name})`,
-        frames: [flow.firstFrame, flow.lastFrame],
-        filter: flow.filter,
-      });
-    } else if (flow.service.name === 'teams' && flow.transport === 'tcp' && flow.packets >= CHAT_MINIMUM_PACKETS) {
-      const role = flow.service.role ? `: ${flow.service.role.replace(/\.$/, '')}` : '';
-      intervals.push({
-        start: flow.start,
-        end: flow.end,
-        activity: 'chat',
-        evidence: `Teams service connection ${flow.id} to ${flow.server.ip}${role} (${kB(up)} up, ${kB(down)} down)`,
-        frames: [flow.firstFrame, flow.lastFrame],
-        filter: flow.filter,
+        confidence,
+        evidence: `${upload ? 'upload' : 'download'} of ${kB(bytes)} in ${round(transfer.end - transfer.start)} s (${round(transfer.start)}–${round(transfer.end)} s) on ${flow.id} (${server})`,
+        frames: [transfer.firstFrame, transfer.lastFrame],
+        filter: `${flow.filter} && frame.number >= ${transfer.firstFrame} && frame.number <= ${transfer.lastFrame}`,
       });
     }
   }
-  intervals.push(...decryptedRequestIntervals(decryptedRequests ?? []));
   return intervals;
+}
+
+/**
+ * Chat: request/response exchanges in which both sides send at least chatExchangeBytes, on connections to
+ * Teams services, the web app or servers the capture does not name (low confidence: nothing says they are
+ * Teams'). Keep-alives and push-channel pings (tens of bytes), background services and transfers big
+ * enough to be files are not chat.
+ */
+function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransferBytes }: ActivityThresholds): Interval[] {
+  const intervals: Interval[] = [];
+  for (const flow of nonMediaTcp(inputs)) {
+    const use = useOf(flow);
+    if (use === 'background' || use === 'calling') continue;
+    for (const b of orientedBursts(flow, inputs.payload)) {
+      if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
+      if (b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
+      const named = use === 'unnamed' ? 'a server this capture does not name' : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
+      intervals.push({
+        flowId: flow.id,
+        start: b.start,
+        end: b.end,
+        activity: 'chat',
+        confidence: use === 'unnamed' ? 'low' : 'medium',
+        evidence: `exchange at ${round(b.start)} s on ${flow.id} (${flow.server.ip}, ${named}): ${b.up} B sent, ${b.down} B received`,
+        frames: [b.firstFrame, b.lastFrame],
+        filter: `${flow.filter} && frame.number >= ${b.firstFrame} && frame.number <= ${b.lastFrame}`,
+      });
+    }
+  }
+  return intervals;
+}
+
+/** What an idle window holds: background exchanges named by their service, and sign-in (the app starting). */
+function backgroundIntervals(inputs: ActivityInputs): Interval[] {
+  const intervals: Interval[] = startupSpans(inputs);
+  for (const flow of nonMediaTcp(inputs)) {
+    if (useOf(flow) !== 'background') continue;
+    const service = flow.service!.name;
+    for (const b of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
+      const what = service === 'identity' ? 'sign-in (the app starting or renewing its tokens)' : service === 'telemetry' ? `telemetry upload of ${kB(b.up)}` : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
+      intervals.push({ start: b.start, end: b.end, activity: 'idle', confidence: 'medium', evidence: `background: ${what} on ${flow.id}`, frames: [b.firstFrame], filter: flow.filter });
+    }
+  }
+  return intervals;
+}
+
+function joinBursts<T extends { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }>(bursts: readonly T[], gap: number): T[] {
+  const joined: T[] = [];
+  for (const b of bursts) {
+    const last = joined.at(-1);
+    if (last && b.start - last.end <= gap) {
+      last.end = b.end;
+      last.up += b.up;
+      last.down += b.down;
+      last.lastFrame = b.lastFrame;
+    } else {
+      joined.push({ ...b });
+    }
+  }
+  return joined;
 }
 
 function mergeWindows(windows: Segment[]): Segment[] {
   const merged: Segment[] = [];
   for (const w of windows) {
     const last = merged[merged.length - 1];
-    if (last && last.activity === w.activity) {
+    // Windows merge only when they hold the same activities: each activity keeps its own time segment.
+    if (last && last.activity === w.activity && last.activities.join() === w.activities.join()) {
       last.end = w.end;
       last.activities = [...new Set([...last.activities, ...w.activities])];
-      last.evidence = [...new Set([...last.evidence, ...w.evidence])].slice(0, 5);
+      last.evidence = unique([...last.evidence, ...w.evidence], 6);
+      if (CONFIDENCE_RANK[w.confidence] > CONFIDENCE_RANK[last.confidence]) last.confidence = w.confidence;
     } else {
       merged.push({ ...w, activities: [...w.activities], evidence: [...w.evidence] });
     }
@@ -177,14 +442,11 @@ function mergeWindows(windows: Segment[]): Segment[] {
 }
 
 /**
- * Call phases: set-up (the STUN/TURN exchanges before the first media packet), media, the start of screen
- * sharing, and the end (the last media packet).
+ * Call phases: set-up (the STUN/TURN exchanges before the first media packet), signalling, media, the start
+ * of screen sharing, and the end (the last media packet).
  */
-/** Connections opened this close to the first media packet belong to the call's signalling. */
-const SIGNALLING_WINDOW_SECONDS = 10;
-
 function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
-  const callStreams = streams.filter((s) => media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && MEDIA_ACTIVITY[m.kind] && m.durationSec >= MINIMUM_MEDIA_SECONDS));
+  const callStreams = streams.filter((s) => media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && mediaActivityOf(m)));
   if (callStreams.length === 0) return [];
   const first = callStreams.reduce((a, b) => (b.start < a.start ? b : a));
   const last = callStreams.reduce((a, b) => (b.end > a.end ? b : a));
@@ -202,7 +464,7 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   }
   // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
   // as the call connects.
-  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
+  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
   if (signalling.length >= 2) {
     const start = Math.min(...signalling.map((f) => f.start));
     const end = Math.max(...signalling.map((f) => f.start));
@@ -228,6 +490,10 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   }
   phases.push({ phase: 'end', start: round(last.end), end: round(last.end), detail: `last media packet (frame ${last.lastFrame})`, frames: [last.lastFrame] });
   return phases;
+}
+
+function unique(values: readonly string[], limit = Infinity): string[] {
+  return [...new Set(values)].slice(0, limit);
 }
 
 function kB(bytes: number): string {

@@ -24,6 +24,7 @@ export function decryptedRequestIntervals(requests: readonly DecryptedRequest[])
         start: request.time,
         end: request.time,
         activity,
+        confidence: 'high' as const,
         evidence: `${DECRYPTED_EVIDENCE}: ${request.method} ${request.host}${request.pathTemplate}${request.status ? ` → ${request.status}` : ''} (${request.action})`,
         frames,
         filter: frames.map((frame) => `frame.number == ${frame}`).join(' || '),

@@ -6,6 +6,7 @@ const ACTIVITY_WORDS: Record<Application['dominantActivity'], string> = {
   idle: 'idle',
   chat: 'chat',
   file: 'file transfer',
+  'call-setup': 'call set-up',
   audio: 'audio call',
   video: 'video call',
   screenshare: 'screen sharing',

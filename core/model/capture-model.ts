@@ -11,6 +11,7 @@ import type {
 } from '../schema/generated/report.js';
 import type { ModelFlow } from './flows.js';
 import type { DecryptedTraffic } from './http.js';
+import type { FlowPayload } from './payload.js';
 import type { RtpModel } from './rtp.js';
 
 /** What the collectors make of the packets: the capture model every later stage reads and none changes. */
@@ -25,6 +26,8 @@ export interface CaptureModel {
   readonly timeline: Timeline;
   readonly quic: QuicConnection[];
   readonly ssdp: SsdpMessage[];
+  /** Application data per flow, in bursts: what the activity reads (not part of the report). */
+  readonly payload: ReadonlyMap<string, FlowPayload>;
   readonly warnings: Warning[];
   /** Only with a key log (AnalyzeOptions.keylog): what tshark could decrypt. */
   readonly decrypted?: DecryptedTraffic;

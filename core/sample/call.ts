@@ -2,7 +2,7 @@ import type { Endpoint } from './capture.js';
 import { rtcpCompound, rtpPacket, type ReportBlock } from './rtp.js';
 import type { Session } from './session.js';
 import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
-import { CLASS, METHOD, addressValue, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
+import { CLASS, METHOD, addressValue, channelData, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
 import { uint16s, uint32 } from './bytes.js';
 import { endpointText, type MediaKind } from './truth.js';
 
@@ -148,6 +148,21 @@ export interface StreamSpec {
   path: 'p2p-lan' | 'p2p' | 'relay';
   /** One-way delay jitter the arrival times show (inbound streams). */
   jitter?: number;
+  /** A TURN channel bound to the peer: the media travels inside ChannelData (RFC 8656 §12), not as bare RTP. */
+  channel?: number;
+}
+
+/**
+ * Binds a TURN channel to the peer (RFC 8656 §11): ChannelBind with CHANNEL-NUMBER and XOR-PEER-ADDRESS,
+ * answered with success. Returns when done.
+ */
+export function bindChannel(session: Session, time: number, local: Endpoint, relay: Endpoint, peer: Endpoint, channel: number, rtt = 0.02): number {
+  const id = session.random.bytes(12);
+  const number = Buffer.alloc(4);
+  number.writeUInt16BE(channel, 0);
+  session.capture.udp(time, local, relay, stunMessage({ method: METHOD.channelBind, class: CLASS.request, transactionId: id, attributes: [[STUN_ATTRIBUTE.CHANNEL_NUMBER, number], [STUN_ATTRIBUTE.XOR_PEER_ADDRESS, addressValue(peer.ip, peer.port, id)]], fingerprint: true }), 'stun');
+  session.capture.udp(time + rtt, relay, local, stunMessage({ method: METHOD.channelBind, class: CLASS.success, transactionId: id, attributes: [], fingerprint: true }), 'stun');
+  return time + rtt;
 }
 
 const AUDIO = { payloadType: 108, clock: 48000, interval: 0.02, bytes: [70, 150] as const };
@@ -170,16 +185,18 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   let octets = 0;
   const send = (t: number, timestamp: number, marker: boolean, payloadType: number, size: number) => {
     const arrival = inbound ? t + random.between(0, spec.jitter ?? 0.004) : t;
-    capture.udp(arrival, spec.from, spec.to, rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, random.bytes(size)), 'rtp', { dscp });
+    const rtp = rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, random.bytes(size));
+    capture.udp(arrival, spec.from, spec.to, ...wrapped(rtp, 'rtp'), { dscp });
     packets++;
     octets += size;
   };
+  const wrapped = (data: Buffer, application: string): [Buffer, string] => (spec.channel === undefined ? [data, application] : [channelData(spec.channel, data), `stun:${application}`]);
   let nextReport = spec.start + random.between(0.5, RTCP_INTERVAL);
   const report = (t: number, clock: number) => {
     const block: ReportBlock = { ssrc, fractionLost: 0, cumulativeLost: 0, highestSequence: (sequence - 1) & 0xffff, jitter: Math.round(random.between(0, 0.003) * clock) };
     const cname = (side: Endpoint) => `${side.ip.replace(/[.:]/g, '')}@teams`;
-    capture.udp(t, spec.from, spec.to, rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }), 'rtcp');
-    capture.udp(t + 0.01, spec.to, spec.from, rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp');
+    capture.udp(t, spec.from, spec.to, ...wrapped(rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }), 'rtcp'));
+    capture.udp(t + 0.01, spec.to, spec.from, ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'));
   };
 
   const end = spec.start + spec.duration;

@@ -1,8 +1,8 @@
 import { TeamsharkError } from '../errors.js';
 import { Session, type SessionOptions } from './session.js';
 import type { SampleTruth } from './truth.js';
-import { chatSession, dnsSecurity, fileUpload, idle } from './scenarios/background.js';
-import { audioLan, audioRelay, screenShare, videoCall } from './scenarios/calls.js';
+import { chatSession, dnsSecurity, fileUpload, idle, idleWithTelemetry } from './scenarios/background.js';
+import { audioLan, audioRelay, fileDuringCall, screenShare, screenShareChannelData, videoCall } from './scenarios/calls.js';
 import { CLIENT, ROUTER } from './scenarios/common.js';
 import { defaultSession } from './scenarios/default.js';
 import { WLAN_CLIENT, ipv6Session, twoInterfaces } from './scenarios/network.js';
@@ -35,6 +35,9 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'audio-relay', description: 'an audio call through a Teams relay (MS-TURN allocate: 401, then authenticated)', write: audioRelay },
   { name: 'video', description: 'a video call peer to peer across the NAT: ICE checks, audio and camera video both ways', write: videoCall },
   { name: 'screenshare', description: 'screen sharing in a relayed call, with audio both ways', write: screenShare },
+  { name: 'screenshare-channeldata', description: 'screen sharing relayed inside TURN ChannelData (channels bound to the far end), with audio both ways', write: screenShareChannelData },
+  { name: 'idle-telemetry', description: 'a client left open 90 s: push-channel keep-alives, presence refreshes, two 420 kB telemetry batches (one trickling out)', write: idleWithTelemetry },
+  { name: 'file-during-call', description: 'a 3 MB file uploaded to OneDrive (SharePoint) 10 s into a relayed audio call', write: fileDuringCall },
   { name: 'dns-security', description: 'DNSSEC-validated answers (DO, AD, RRSIG) next to plain DNS, DNS over TLS and DNS over HTTPS', write: dnsSecurity },
   { name: 'weak-tls', description: 'an old device offering RC4/3DES/anonymous suites, TLS 1.0 with 3DES and an expired certificate, next to TLS 1.2', write: weakTls },
   { name: 'ipv6', description: 'Teams on an IPv6-only network: AAAA lookups, TLS, chat and a relayed audio call over IPv6', write: ipv6Session, session: { client: '2001:db8:1:20::20', resolver: '2001:db8:1:20::1' } },

@@ -10,7 +10,7 @@ import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
  */
 
 const MAGIC_COOKIE = 0x2112a442;
-export const METHOD = { binding: 0x001, allocate: 0x003 } as const;
+export const METHOD = { binding: 0x001, allocate: 0x003, channelBind: 0x009 } as const;
 export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
 
 export type Attribute = [type: number, value: Buffer];
@@ -93,4 +93,12 @@ function crc32(data: Buffer): number {
   let crc = 0xffffffff;
   for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** TURN ChannelData (RFC 8656 §12.4): channel number, length, the data; padded to 4 bytes as over TCP. */
+export function channelData(channel: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(channel, 0);
+  head.writeUInt16BE(data.length, 2);
+  return Buffer.concat([head, data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
 }

@@ -4,7 +4,7 @@ export type { Activity, SampleTruth };
 export type MediaKind = SampleTruth['media'][number]['kind'];
 
 /** The richer activity wins, as a video call carries audio and a file is sent inside a chat. */
-const PRIORITY: readonly Exclude<Activity, 'idle'>[] = ['screenshare', 'video', 'audio', 'file', 'chat'];
+const PRIORITY: readonly Exclude<Activity, 'idle'>[] = ['screenshare', 'video', 'audio', 'file', 'call-setup', 'chat'];
 
 /** Findings a scenario must not cause unless it records them: the analysis must then report none of them. */
 const CHECKED_FAMILIES = [

@@ -16,6 +16,12 @@ import { ekKey, type PacketRecord } from './record.js';
  *   resolver, and the run stays offline and repeatable.
  * - `rtp_udp`, `rtcp_udp`: Teams media runs on dynamic UDP ports with no signalling tshark can see (it is
  *   inside TLS), so without these heuristics RTP/RTCP decode as "data".
+ * - `rtp_stun`, `rtcp_stun`: media relayed through a Teams transport relay travels inside TURN ChannelData
+ *   (RFC 8656 §12.4); tshark hands the channel's payload to these heuristics, both off by default, so without
+ *   them relayed audio, video and screen sharing are "data" and get no stream, kind, path or quality. Checked on
+ *   tshark 4.0 (`tshark -G heuristic-decodes` lists them under `stun`); the names date from Wireshark 2.0's
+ *   heuristic short names (epan/prefs.c maps the old rtp.heuristic_rtp preference onto rtp_udp and rtp_stun), so
+ *   3.6 knows them too.
  */
 export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   '-n',
@@ -23,6 +29,10 @@ export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   'rtp_udp',
   '--enable-heuristic',
   'rtcp_udp',
+  '--enable-heuristic',
+  'rtp_stun',
+  '--enable-heuristic',
+  'rtcp_stun',
 ]);
 
 export interface TsharkPassOptions {

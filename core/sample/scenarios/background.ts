@@ -63,3 +63,36 @@ export function dnsSecurity(session: Session): void {
   session.dnsOverTls(2, { ip: '1.1.1.1', sni: 'cloudflare-dns.com' });
   session.dnsOverHttps(6, { ip: '8.8.8.8', sni: 'dns.google' });
 }
+
+/**
+ * A client left open for 90 s: push-channel keep-alives every 30 s, presence refreshed twice, and telemetry
+ * batches of the size real clients send (about 420 kB: one at once, one trickling out over half a minute on a
+ * slow uplink, as the course's 4G captures show). Uploads, but no file; exchanges, but no chat.
+ */
+export function idleWithTelemetry(session: Session): void {
+  const trouter = session.tls(0.2, {
+    ip: SERVICES.trouter.lookup.addresses[0]!,
+    version: 'TLS 1.2',
+    cipherSuite: 0xc030,
+    certificate: session.certificate(SERVICES.trouter.certificate.commonName, SERVICES.trouter.certificate.subjectAltNames),
+    established: true,
+  });
+  for (const t of [0.2, 30.2, 60.2, 89.2]) trouter.exchange(t, 40, 40, 0.01);
+  let t = resolve(session, 5, 'presence');
+  const presence = connect(session, t + 0.001, 'presence', 'TLS 1.3', 0x1301);
+  presence.exchange(presence.ready + 0.01, 300, 400);
+  presence.exchange(65, 300, 400);
+  t = resolve(session, 12, 'telemetry');
+  const batch = connect(session, t + 0.001, 'telemetry', 'TLS 1.2', 0xc030);
+  batch.close(batch.exchange(batch.ready + 0.001, 420_000, 400) + 0.05);
+  const slow = session.tls(40, {
+    ip: SERVICES.telemetry.lookup.addresses[0]!,
+    sni: SERVICES.telemetry.sni,
+    version: 'TLS 1.2',
+    cipherSuite: 0xc030,
+    certificate: session.certificate(SERVICES.telemetry.certificate.commonName, SERVICES.telemetry.certificate.subjectAltNames),
+    bitsPerSecond: 100e3,
+  });
+  slow.close(slow.exchange(slow.ready + 0.001, 420_000, 400) + 0.05);
+  session.ssdp(50);
+}

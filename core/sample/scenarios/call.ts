@@ -1,9 +1,9 @@
-import { allocateRelay, connectivityChecks, mediaStream } from '../call.js';
+import { allocateRelay, bindChannel, connectivityChecks, mediaStream } from '../call.js';
 import type { Endpoint } from '../capture.js';
 import type { Session } from '../session.js';
 import type { MediaKind } from '../truth.js';
 import { isIpv6 } from '../ip.js';
-import { PUBLIC_ADDRESS, RELAY_PORT, addressOf, connect, endpoint, resolve } from './common.js';
+import { PUBLIC_ADDRESS, RELAY_PORT, REMOTE_PEER, addressOf, connect, endpoint, resolve } from './common.js';
 
 /** Client media ports in Teams' QoS ranges: audio 50000–50019, video 50020–50039, screen sharing 50040–50059. */
 export const MEDIA_PORTS: Record<MediaKind, number> = { audio: 50010, video: 50030, 'screen-sharing': 50050 };
@@ -29,30 +29,39 @@ export function hangUp(session: Session, time: number): number {
   return connection.close(t + 0.1);
 }
 
+/** The first TURN channel number a client may bind (RFC 8656 §12: 0x4000–0x4FFF). */
+const FIRST_CHANNEL = 0x4000;
+
 /**
  * A call through the Teams relay: one allocation per media kind on RELAY:3478, then each kind's streams
- * both ways (screen sharing only from the client) through it.
+ * both ways (screen sharing only from the client) through it: as bare RTP, or with `channelData` inside TURN
+ * ChannelData on a channel bound to the far end, as relays carry media when both ends are relayed.
  */
-export function relayedCall(session: Session, time: number, kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[]): number {
+export function relayedCall(session: Session, time: number, kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[], channelData = false): number {
   resolve(session, time, 'relay');
   const relay = endpoint(addressOf(session, 'relay'), RELAY_PORT);
   // Behind the IPv4 NAT the relay sees the client's public address; over IPv6 it sees the client itself.
   const seenAs = (port: number) => (isIpv6(session.client) ? endpoint(session.client, port) : endpoint(PUBLIC_ADDRESS, port + 11000));
   let t = time + 0.05;
   for (const { kind } of kinds) t = allocateRelay(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, seenAs(MEDIA_PORTS[kind]), kind);
+  const channels = kinds.map((_, i) => (channelData ? FIRST_CHANNEL + i : undefined));
+  kinds.forEach(({ kind }, i) => {
+    if (channels[i] !== undefined) t = bindChannel(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, endpoint(REMOTE_PEER, 31522 + 2 * i), channels[i]);
+  });
   session.truth.finding('call-phase/setup');
+  session.truth.activities.add('call-setup');
   let end = t;
-  for (const { kind, start, duration, both } of kinds) {
+  kinds.forEach(({ kind, start, duration, both }, i) => {
     const local = endpoint(session.client, MEDIA_PORTS[kind]);
-    end = Math.max(end, streams(session, local, relay, kind, start, duration, both, 'relay'));
-  }
+    end = Math.max(end, streams(session, local, relay, kind, start, duration, both, 'relay', channels[i]));
+  });
   return end;
 }
 
 /** Media of one kind between two endpoints: outbound, and inbound too when both sides send. */
-export function streams(session: Session, local: Endpoint, remote: Endpoint, kind: MediaKind, start: number, duration: number, both: boolean, path: 'p2p-lan' | 'p2p' | 'relay'): number {
-  mediaStream(session, { kind, from: local, to: remote, start, duration, path });
-  if (both) mediaStream(session, { kind, from: remote, to: local, start: start + 0.013, duration, path });
+export function streams(session: Session, local: Endpoint, remote: Endpoint, kind: MediaKind, start: number, duration: number, both: boolean, path: 'p2p-lan' | 'p2p' | 'relay', channel?: number): number {
+  mediaStream(session, { kind, from: local, to: remote, start, duration, path, channel });
+  if (both) mediaStream(session, { kind, from: remote, to: local, start: start + 0.013, duration, path, channel });
   return start + duration + 0.02;
 }
 
@@ -61,5 +70,6 @@ export function peerChecks(session: Session, time: number, local: Endpoint, remo
   const seenAs = behindNat ? endpoint(PUBLIC_ADDRESS, local.port + 11000) : local;
   const t = connectivityChecks(session, time, { local, remote }, seenAs);
   session.truth.finding('call-phase/setup');
+  session.truth.activities.add('call-setup');
   return t;
 }
