@@ -9,6 +9,7 @@ import { withSafeIds } from './findings/ids.js';
 import { dnsVolumeFindings } from './findings/dns-volume.js';
 import { plaintextFindings } from './findings/plaintext.js';
 import { parallelConnectionFindings } from './findings/transport.js';
+import { qualityFindings } from './findings/quality.js';
 import { tlsSecurityFindings } from './findings/tls-security.js';
 import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
@@ -25,6 +26,8 @@ import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
+import { QualityCollector } from './quality/collector.js';
+import { analyseCallQuality } from './quality/index.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -71,7 +74,8 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   const quic = new QuicCollector();
   const ssdp = new SsdpCollector();
   const timeline = new TimelineCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline];
+  const quality = new QualityCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, quality];
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -172,6 +176,17 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     windowSeconds: options.activityWindowSec,
   });
   report.application = activity.application;
+  const callQuality = analyseCallQuality({
+    packets: quality.finish(),
+    captureStart: context.start,
+    durationSec: report.capture.durationSec,
+    media: report.media,
+    rtcp: report.rtp.rtcp,
+    stun: report.stun.messages,
+    addresses: report.addresses,
+    relays: report.stun.summary.relays,
+  });
+  if (callQuality) report.quality = callQuality;
   report.findings = withSafeIds([
     ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
@@ -181,6 +196,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
     ...classificationFindings(classification),
     ...activityFindings(activity.application, activity.evidence),
+    ...qualityFindings(report.quality),
   ]);
   return report;
 }

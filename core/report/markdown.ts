@@ -2,6 +2,7 @@ import type { Finding, NamedCode, Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { hex } from '../findings/filter.js';
 import { markdownCode, markdownText } from './escape.js';
+import { qualityTables } from './quality-section.js';
 
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
@@ -26,6 +27,7 @@ const SECTIONS: Record<Finding['section'], { title: string; tables: (report: Rep
   transport: { title: 'Transport', tables: transportTables },
   security: { title: 'Security', tables: securityTables },
   application: { title: 'Application', tables: applicationTables },
+  quality: { title: 'Call quality', tables: qualityTables },
 };
 
 /** One section of the Markdown report (its heading, findings and tables), e.g. to insert into a note. */
@@ -335,7 +337,7 @@ function codeName(code: NamedCode): string {
 }
 
 /** A GFM table; when rows were cut, a line says how many the JSON report has. */
-function table(header: string[], rows: string[][], total = rows.length): string {
+export function table(header: string[], rows: string[][], total = rows.length): string {
   if (rows.length === 0) return 'None.\n';
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
   if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; the JSON report (\`--format json\`) has all.*`);

@@ -23,6 +23,10 @@ export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   'rtp_udp',
   '--enable-heuristic',
   'rtcp_udp',
+  '--enable-heuristic',
+  'rtp_stun',
+  '--enable-heuristic',
+  'rtcp_stun',
 ]);
 
 export interface TsharkPassOptions {
