@@ -30,13 +30,17 @@ export const QUALITY_METHOD =
 export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefined {
   const clients = new Set(inputs.addresses.filter((a) => a.role === 'client').map((a) => a.ip));
   const relays = new Set(inputs.relays.map((r) => formatEndpoint(r)));
-  const labels = new Map(inputs.addresses.map((a) => [a.ip, `${a.role}${a.names[0] ? ` ${a.names[0]}` : ''}`]));
+  const labels = new Map(inputs.addresses.map((a) => [a.ip, `${a.names[0] ?? a.ip} (${a.role})`]));
   const roundTrips = [...stunRoundTrips(inputs.stun, clients, relays), ...tcpRoundTrips(inputs.packets.handshakes, clients, (ip) => labels.get(ip))];
   if (inputs.packets.streams.length === 0 && roundTrips.length === 0) return undefined;
 
   const binSeconds = Math.max(1, Math.ceil(inputs.durationSec / MAX_BINS));
   const mediaOf = new Map(inputs.media.filter((m) => m.ssrc).map((m) => [`${m.flowId}/${formatEndpoint(m.source!)}/${m.ssrc}`, m]));
-  const streams = inputs.packets.streams.map((packets) => streamQuality(packets, mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`), inputs, roundTrips, binSeconds));
+  const measured = inputs.packets.streams.map((packets) => streamQuality(packets, mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`), inputs, roundTrips, binSeconds));
+  const streams = measured.map((stream) => {
+    const main = mainStreamBeside(stream, measured);
+    return main ? { ...stream, auxiliaryTo: main.ssrc, verdict: 'not-judged' as const, crossed: [] } : { ...stream, ...judgeStream(stream) };
+  });
 
   const judged = streams.filter((s) => s.verdict !== 'not-judged');
   const poor = streams.filter((s) => s.verdict === 'poor');
@@ -78,7 +82,16 @@ function streamQuality(packets: StreamPackets, media: MediaStream | undefined, i
   if (roundTrip !== undefined) stream.roundTripMs = roundTrip;
   const feedback = receiverReports(packets.ssrc, stream.clock.rate, inputs.rtcp);
   if (feedback) stream.receiverReports = feedback;
-  return { ...stream, ...judgeStream(stream) };
+  return { ...stream, targetsMissed: judgeStream(stream).targetsMissed };
+}
+
+/** Repair data or a second layer rides beside a main stream: same flow, sender and kind, a tenth of its packets or fewer. */
+const AUXILIARY_SHARE = 0.1;
+
+function mainStreamBeside(stream: StreamQuality, all: readonly StreamQuality[]): StreamQuality | undefined {
+  return all.find(
+    (other) => other !== stream && other.kind === stream.kind && other.flowId === stream.flowId && formatEndpoint(other.source) === formatEndpoint(stream.source) && stream.packets <= other.packets * AUXILIARY_SHARE,
+  );
 }
 
 /** The median STUN round trip to the stream's far end (the relay or the peer): the exact endpoint first, else its address. */

@@ -32,9 +32,15 @@ export function stunRoundTrips(messages: readonly StunMessage[], clients: Readon
       samples.push({ from: request.source, to: request.destination, ms: (m.time - request.time) * 1000, frames: [request.frame, m.frame] });
     }
   }
-  return grouped(samples, 'stun', (s) => `${formatEndpoint(s.from)}→${formatEndpoint(s.to)}`, (s) =>
-    relays.has(formatEndpoint(s.to)) ? `TURN relay ${formatEndpoint(s.to)}` : `candidate pair ${formatEndpoint(s.from)} ↔ ${formatEndpoint(s.to)}`,
-  (rows) => anyOf('frame.number', rows.flatMap((s) => s.frames)));
+  // Per relay (whichever local port asked), and per candidate pair.
+  const isRelay = (s: Sample) => relays.has(formatEndpoint(s.to));
+  return grouped(
+    samples,
+    'stun',
+    (s) => (isRelay(s) ? formatEndpoint(s.to) : `${formatEndpoint(s.from)}→${formatEndpoint(s.to)}`),
+    (s) => (isRelay(s) ? `TURN relay ${formatEndpoint(s.to)}` : `candidate pair ${formatEndpoint(s.from)} ↔ ${formatEndpoint(s.to)}`),
+    (rows) => anyOf('frame.number', rows.flatMap((s) => s.frames)),
+  );
 }
 
 /** Round trips from TCP handshakes the client opened: SYN → SYN/ACK, per server. */

@@ -54,9 +54,11 @@ export function qualityTables(report: Report, out: string[]): void {
         streams.length,
       ),
     );
-    const gaps = streams.flatMap((s) => s.gaps.map((g) => ({ s, g }))).sort((a, b) => b.g.durationMs - a.g.durationMs);
+    // Losses and delays before pauses of the sender (DTX), main streams before repair streams; longest first.
+    const rank = (s: StreamQuality, g: StreamQuality['gaps'][number]) => (g.cause === 'dtx' ? 2 : 0) + (s.auxiliaryTo ? 1 : 0);
+    const gaps = streams.flatMap((s) => s.gaps.map((g) => ({ s, g }))).sort((a, b) => rank(a.s, a.g) - rank(b.s, b.g) || b.g.durationMs - a.g.durationMs);
     if (gaps.length) {
-      out.push('### Gaps (longest first)', '');
+      out.push('### Gaps of 200 ms or more', '');
       out.push(
         table(
           ['Stream', 'At (s)', 'Length (ms)', 'Cause', 'Missing', 'Frames either side'],
@@ -111,6 +113,7 @@ function dscpText(s: StreamQuality): string {
 }
 
 function verdictText(s: StreamQuality): string {
+  if (s.auxiliaryTo) return `not judged: beside ${s.auxiliaryTo} (repair data or a second layer)`;
   if (s.verdict === 'not-judged') return 'not judged';
   if (s.verdict === 'good') return 'good';
   return `poor: ${s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ')}`;
