@@ -38,7 +38,11 @@ export const COMFORT_NOISE_TYPES: ReadonlySet<number> = new Set([13, 19]);
 
 /** What a measured rate is snapped to: narrowband, wideband and fullband audio, video. */
 const STANDARD_RATES = [8000, 16000, 48000, 90000];
-const SNAP_TOLERANCE = 0.08;
+/**
+ * How far a measured rate may stray from a standard one: arrival times drift from the sender's clock over DTX
+ * pauses and queue build-up (a real 48 kHz Teams stream measures 41 kHz); ±20 % still keeps the four apart.
+ */
+const SNAP_TOLERANCE = 0.2;
 /** Below this much stream time, timestamps against arrival times say nothing reliable. */
 const MINIMUM_SECONDS = 1;
 
@@ -50,7 +54,7 @@ export interface ClockRate {
 
 /**
  * The stream's clock: its static payload type's when every packet has one, otherwise the rate its timestamps
- * advance at over arrival time, when that is within 8 % of a standard rate.
+ * advance at over arrival time, when that is within 20 % of a standard rate.
  */
 export function streamClock(payloadTypes: Iterable<number>, measured: number | undefined, seconds: number): ClockRate {
   const statics = [...new Set([...payloadTypes].map((pt) => STATIC_CLOCK_RATES.get(pt)))];
