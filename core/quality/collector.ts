@@ -52,11 +52,12 @@ export class QualityCollector implements Collector<QualityPackets> {
 
   add(packet: PacketRecord): void {
     const hasRtp = packet.has('rtp.ssrc');
-    if (!hasRtp && !packet.has('tcp.flags.syn')) return;
+    // Every TCP segment carries the SYN flag field; only the set ones matter.
+    if (!hasRtp && !packet.flag('tcp.flags.syn')) return;
     const addressing = addressingOf(packet);
     if (!addressing) return;
     if (!hasRtp) {
-      if (addressing.transport === 'tcp' && packet.flag('tcp.flags.syn')) this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
+      if (addressing.transport === 'tcp') this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
       return;
     }
     const ssrc = ssrcText(packet.first('rtp.ssrc')!);
