@@ -86,6 +86,26 @@ export function qualityTables(report: Report, out: string[]): void {
     );
   }
   out.push(`**RTCP.** ${markdownText(quality.rtcp.note)}`, '');
+  const reported = streams.filter((s) => s.receiverReports);
+  if (reported.length) {
+    out.push(
+      table(
+        ['Stream', 'Receiver reports', 'Worst fraction lost (reported)', 'Loss (capture)', 'Jitter, latest reported / capture mean (ms)', 'Frames'],
+        reported.slice(0, TABLE_ROWS).map((s) => {
+          const r = s.receiverReports!;
+          return [
+            markdownText(describeStream(s)),
+            String(r.reports),
+            `${Math.round(r.fractionLostMax * 1000) / 10} %`,
+            `${s.lossPercent} %`,
+            `${r.jitterMs ?? '–'} / ${s.jitter?.meanMs ?? '–'}`,
+            r.frames.slice(0, 6).join(', '),
+          ];
+        }),
+        reported.length,
+      ),
+    );
+  }
   if (streams.some((s) => s.dscp.length)) {
     out.push(
       `**QoS marking.** ${markdownText(`Microsoft's guidance marks audio EF (46), video AF41 (34) and screen sharing AF21 (18), on client ports 50000–50019, 50020–50039 and 50040–50059 when port ranges are configured (${QOS_GUIDANCE}). A capture taken on the client shows the marking outbound packets leave with and the one inbound packets arrive with; it cannot tell whether routers on the way honoured the outbound marking or re-marked it, nor what the far end set.`)}`,
