@@ -10,6 +10,8 @@ import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { qualityChartSvg } from '../core/report/quality-chart.js';
 import { writeSample } from '../core/sample/index.js';
+import { hoverMarkdown } from '../core/notes/hover.js';
+import { mentionAt } from '../core/notes/mentions.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { analyzed, assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
@@ -86,6 +88,13 @@ describe('call quality', function () {
     const svg = await qualityChartSvg(report, 'Loss and jitter');
     assert.ok(svg && svg.includes('Packet loss'));
     assert.ok(renderReportBody(report, '<svg></svg>', svg).includes('Jitter, ms'));
+    // A note naming the stream: the hover gives its loss and verdict.
+    const line = 'Inbound audio 0x0000A0AC broke up on 4G.';
+    const mention = mentionAt(line, line.indexOf('0x') + 2)!;
+    assert.equal(mention.kind, 'ssrc');
+    const hover = hoverMarkdown(mention, [{ label: 'video-4g', report }]);
+    assert.match(hover, /Lost 196 of 1212 \(16\.2 %\)/);
+    assert.match(hover, /\*\*poor\*\*: packet loss 16\.2/);
   });
 
   it('the relay heuristics decode media inside TURN ChannelData that rtp_udp alone misses', async function () {
