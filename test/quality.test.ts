@@ -101,6 +101,8 @@ describe('call quality', function () {
     const path = sharedCapture(this, 'stun_dtls_rtp.pcapng');
     const report = await analyzed(path);
     assert.ok(report.quality!.streams.some((s) => s.source.port === 3478), 'a stream from the relay port');
+    const { stdout } = await execa('tshark', ['-r', path, '-n', '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-q', '-z', 'rtp,streams']);
+    assert.doesNotMatch(stdout, / 3478 /, 'rtp_udp alone sees no stream from the relay');
   });
 
   it('a clean LAN call is good', async function () {
