@@ -17,6 +17,8 @@ import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
+import { QualityCollector } from './quality/collector.js';
+import { analyseCallQuality } from './quality/index.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -81,7 +83,17 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
   };
   const activity = classifyActivity(activityInputs);
   const application = model.decrypted ? withDecryptedConfidence(activity.application) : activity.application;
-  const findings = findingsOf({ model, summaries, classification, flows, activity });
+  const quality = analyseCallQuality({
+    packets: model.qualityPackets,
+    captureStart: model.timeOrigin,
+    durationSec: model.capture.durationSec,
+    media: classification.media,
+    rtcp: model.rtp.rtcp,
+    stun: model.stun,
+    addresses: classification.addresses,
+    relays: classification.nat.relays,
+  });
+  const findings = findingsOf({ model, summaries, classification, flows, activity, quality });
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -104,6 +116,7 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     warnings: model.warnings,
   };
   if (classification.call) report.call = classification.call;
+  if (quality) report.quality = quality;
   if (model.decrypted) report.decryption = decryptionSection(options.keylog!, model.decrypted);
   return { report, activityInputs };
 }
@@ -124,7 +137,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const ssdp = new SsdpCollector();
   const timeline = new TimelineCollector();
   const payload = new PayloadCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, payload];
+  const quality = new QualityCollector();
+  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, payload, quality];
   // Only with a key log: without one the run, and so the report, is exactly what it was.
   const http = options.keylog ? new HttpCollector() : undefined;
   if (http) collectors.push(http);
@@ -197,6 +211,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     quic: quic.finish(),
     ssdp: ssdp.finish(context),
     payload: payload.finish(context),
+    qualityPackets: quality.finish(),
+    timeOrigin: context.start,
     warnings,
     ...(http ? { decrypted: http.finish(context) } : {}),
   };

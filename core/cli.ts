@@ -13,6 +13,7 @@ import { sampleCommand } from './sample/command.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
 import { renderHtml } from './report/html.js';
+import { qualityChartSvg } from './report/quality-chart.js';
 import { renderBatchSummary, renderComparison } from './report/compare-markdown.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './schema/generated/report.js';
@@ -318,7 +319,7 @@ async function analyzeCommand(capture: string, { format, out, chart, force, anal
   const report = await analyze(capture);
   const chartSvg = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'html') return renderHtml(report, await chartSvg());
+  if (format === 'html') return renderHtml(report, await chartSvg(), await qualityChartSvg(report, `Loss and jitter: ${basename(capture)}`));
   if (format === 'ecs-ndjson') return (await import('./dataset/command.js')).ecsCommand(capture, report);
   if (!out || !chart) return `${renderMarkdown(report)}\n`;
   await writeAtomically(chart, await chartSvg(), force);

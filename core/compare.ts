@@ -1,4 +1,5 @@
 import type { AddressRole, Report } from './schema/generated/report.js';
+import { compareQuality, type QualityComparison } from './quality/comparison.js';
 
 /** One column of the comparison table: what the manual Teams study measured for each situation. */
 export interface CaptureComparison {
@@ -17,6 +18,8 @@ export interface CaptureComparison {
   receivers: { microsoft: number; otherClient: number; thisClient: number; other: number };
   tlsVersions: string[];
   protocols: string[];
+  /** The call's quality, as the network delivered it (core/quality). */
+  quality: QualityComparison;
 }
 
 const MICROSOFT_ROLES: ReadonlySet<AddressRole['role']> = new Set(['microsoft', 'relay', 'cdn']);
@@ -63,6 +66,7 @@ export function compareReport(report: Report): CaptureComparison {
     },
     tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
     protocols: report.protocols.map((p) => p.protocol).filter((p) => !CARRIERS.has(p) && !/^(x509|pkix|ocsp)/.test(p)),
+    quality: compareQuality(report.quality),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { packetsPerSecondSpec, renderSvg } from '../core/report/charts.js';
+import { qualityChartSvg } from '../core/report/quality-chart.js';
 import { renderReportBody } from '../core/report/html.js';
 import type { OutlineSection } from '../core/report/outline.js';
 import { analysisPage, statusBody } from './analysis-html.js';
@@ -117,7 +118,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     try {
       const report = await this.store.analyze(uri, { force });
       const chart = await renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${name}`));
-      this.render(view, { kind: 'report' }, renderReportBody(report, chart));
+      this.render(view, { kind: 'report' }, renderReportBody(report, chart, await qualityChartSvg(report, `Loss and jitter: ${name}`)));
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
         this.render(view, { kind: 'cancelled' }, statusBody('cancelled', `Analysis of ${name} cancelled`, 'tshark was stopped before it finished.'));

@@ -13,10 +13,10 @@ function* walk(nodes: readonly OutlineNode[]): Generator<OutlineNode> {
 
 // The outline is what the VS Code tree shows: every item there carries evidence a user can check in Wireshark.
 describe('report outline (the Captures tree)', function () {
-  it('has the five sections in report order, each grouping its findings and items', async function () {
+  it('has the six sections in report order, each grouping its findings and items', async function () {
     const report = await analyzed(sharedCapture(this, 'teams.pcap'));
     const outline = reportOutline(report);
-    assert.deepEqual(outline.map((s) => s.label), ['DNS', 'Network', 'Transport', 'Security', 'Application']);
+    assert.deepEqual(outline.map((s) => s.label), ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality']);
     const groups = Object.fromEntries(outline.map((s) => [s.label, s.children!.map((g) => g.label)]));
     assert.deepEqual(groups.DNS, ['Findings', 'Names looked up']);
     assert.deepEqual(groups.Security, ['Findings', 'TLS handshakes', 'Certificates']);

@@ -1,7 +1,7 @@
 import type { ActivityClassification } from '../classify/activity.js';
 import type { ClassifiedFlow, Classification } from '../classify/index.js';
 import type { CaptureModel } from '../model/capture-model.js';
-import type { Finding } from '../schema/generated/report.js';
+import type { CallQuality, Finding } from '../schema/generated/report.js';
 import type { Summaries } from '../summaries/index.js';
 
 /** What every rule may read: the outputs of the analysis stages before findings. Rules never change them. */
@@ -16,6 +16,8 @@ export interface FindingFacts {
   readonly flows: readonly ClassifiedFlow[];
   /** The application section (activity timeline, call phases) and each segment's evidence. */
   readonly activity: ActivityClassification;
+  /** Call quality per media stream (core/quality/), when the capture holds RTP. */
+  readonly quality: CallQuality | undefined;
 }
 
 /**

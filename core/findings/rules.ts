@@ -7,6 +7,7 @@ import { makeFinding, type FindingFacts, type FindingRule } from './finding.js';
 import { malformedPackets } from './malformed.js';
 import { callPaths, mediaStreams } from './media.js';
 import { plaintext } from './plaintext.js';
+import { callQuality } from './quality.js';
 import { reflexiveAddresses, turnAllocations } from './stun.js';
 import { certificateValidity, tlsVersions } from './tls-handshakes.js';
 import { tlsSecurity } from './tls-security.js';
@@ -47,6 +48,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   callPaths,
   activitySegments,
   callPhases,
+  callQuality,
 ];
 
 /** The findings of every rule, in the list's order. */

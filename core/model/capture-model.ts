@@ -12,6 +12,7 @@ import type {
 import type { ModelFlow } from './flows.js';
 import type { DecryptedTraffic } from './http.js';
 import type { FlowPayload } from './payload.js';
+import type { QualityPackets } from '../quality/collector.js';
 import type { RtpModel } from './rtp.js';
 
 /** What the collectors make of the packets: the capture model every later stage reads and none changes. */
@@ -28,6 +29,10 @@ export interface CaptureModel {
   readonly ssdp: SsdpMessage[];
   /** Application data per flow, in bursts: what the activity reads (not part of the report). */
   readonly payload: ReadonlyMap<string, FlowPayload>;
+  /** The RTP packets and TCP handshakes the call-quality stage reads (not part of the report). */
+  readonly qualityPackets: QualityPackets;
+  /** Epoch seconds of the first packet: the model's relative times count from it. */
+  readonly timeOrigin: number;
   readonly warnings: Warning[];
   /** Only with a key log (AnalyzeOptions.keylog): what tshark could decrypt. */
   readonly decrypted?: DecryptedTraffic;

@@ -201,7 +201,7 @@ export class RtpCollector implements Collector<RtpModel> {
 }
 
 /** tshark writes SSRCs as "0x3a4b5c6d" (or without leading zeros); reports use eight lowercase hex digits. */
-function ssrcText(value: string): string {
+export function ssrcText(value: string): string {
   const n = value.startsWith('0x') ? parseInt(value.slice(2), 16) : Number(value);
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 }

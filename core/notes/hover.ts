@@ -9,6 +9,7 @@ import { addressFilter, hex } from '../display-filter.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import { handshakesWith, parameterUse, sortedFrames, suiteUse, type LinkedReport } from './capture-facts.js';
 import type { Mention } from './mentions.js';
+import { streamQualityHover } from './quality-hover.js';
 
 /** Frames and items listed in a hover; the display filter shows the rest. */
 const LISTED = 12;
@@ -30,6 +31,8 @@ export function hoverMarkdown(mention: Mention, captures: readonly LinkedReport[
       return [addressText(mention.ip), ...captures.map((c) => addressInCapture(c, mention.ip))].join('\n\n');
     case 'prefix':
       return [prefixText(mention.prefix), ...captures.map((c) => prefixInCapture(c, mention.prefix))].join('\n\n');
+    case 'ssrc':
+      return [`**RTP stream ${markdownCode(mention.ssrc)}** (SSRC, RFC 3550 §5.1)`, ...captures.map((c) => streamQualityHover(c, mention.ssrc))].join('\n\n');
   }
 }
 

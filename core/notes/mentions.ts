@@ -10,10 +10,13 @@ export type Mention = { text: string; start: number; end: number } & (
   | { kind: 'address'; ip: string }
   | { kind: 'prefix'; prefix: string }
   | { kind: 'domain'; name: string }
+  | { kind: 'ssrc'; ssrc: string }
 );
 
 /** Candidates, most specific first; each is confirmed by a lookup, so a word that only looks like one is skipped. */
 const PATTERNS: [RegExp, (text: string) => Omit<Mention, 'text' | 'start' | 'end'> | undefined][] = [
+  // An RTP stream's SSRC as reports write it (eight hex digits); the hover says whether a capture has it.
+  [/\b0x[0-9a-f]{8}\b/gi, (text) => ({ kind: 'ssrc' as const, ssrc: text.toLowerCase() })],
   [/\b0x[0-9a-f]{2}\s*,\s*0x[0-9a-f]{2}\b/gi, suite],
   [/\b0x[0-9a-f]{4}\b/gi, suite],
   [/\b(?:TLS|SSL)_[A-Z0-9_]+\b/g, suite],

@@ -22,6 +22,10 @@ export function renderComparison(columns: readonly CaptureComparison[], chartFil
     ['… by others (resolvers, LAN devices, other services)', (c) => percent(c.receivers.other)],
     ['TLS versions negotiated', (c) => markdownText(c.tlsVersions.join(', ') || '–')],
     ['Protocols', (c) => markdownText(c.protocols.join(', '))],
+    ['Call quality (network-side estimate)', (c) => c.quality.verdict],
+    ['Worst stream loss', (c) => (c.quality.worstLoss ? markdownText(`${c.quality.worstLoss.percent} % (${c.quality.worstLoss.stream})`) : '–')],
+    ['Worst stream jitter', (c) => (c.quality.worstJitter ? markdownText(`${c.quality.worstJitter.ms} ms (${c.quality.worstJitter.stream})`) : '–')],
+    ['Media path', (c) => markdownText(c.quality.paths.join(', ') || '–')],
   ];
   const header = `| | ${columns.map((c) => markdownText(basename(c.file))).join(' | ')} |`;
   const lines = ['# Teamshark comparison', '', header, `|---|${columns.map(() => '---').join('|')}|`];

@@ -23,20 +23,28 @@ markdown.core.ruler.push('section_ids', (state) => {
  * string is already escaped there) and the chart inlined as SVG before the first section. Each section
  * heading gets an id (`section-dns`…) so views can link to it.
  */
-export function renderReportBody(report: Report, chartSvg: string): string {
-  const body = markdown.render(renderMarkdown(report));
+export function renderReportBody(report: Report, chartSvg: string, qualityChartSvg?: string): string {
+  const body = withQualityChart(markdown.render(renderMarkdown(report)), qualityChartSvg);
   const firstHeading = body.indexOf('<h2');
   const chart = `<figure>${chartSvg}</figure>\n`;
   return firstHeading < 0 ? body + chart : body.slice(0, firstHeading) + chart + body.slice(firstHeading);
 }
 
+/** The loss-and-jitter chart at the head of the Call quality section's tables (before its first sub-heading). */
+function withQualityChart(body: string, svg: string | undefined): string {
+  const section = body.indexOf('<h2 id="section-call-quality"');
+  const tables = section < 0 ? -1 : body.indexOf('<h3', section);
+  if (!svg || tables < 0) return body;
+  return `${body.slice(0, tables)}<figure>${svg}</figure>\n${body.slice(tables)}`;
+}
+
 /** The report as one self-contained HTML page: no script, and a CSP that forbids loading anything. */
-export function renderHtml(report: Report, chartSvg: string): string {
+export function renderHtml(report: Report, chartSvg: string, qualityChartSvg?: string): string {
   return htmlDocument({
     csp: "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
     title: `Teamshark report: ${report.capture.file}`,
     head: `<style>${STYLE}</style>`,
-    body: renderReportBody(report, chartSvg),
+    body: renderReportBody(report, chartSvg, qualityChartSvg),
   });
 }
 

@@ -3,6 +3,7 @@ import { formatEndpoint } from '../model/addressing.js';
 import { hex } from '../display-filter.js';
 import { markdownCode, markdownText } from './escape.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
+import { qualityTables } from './quality-section.js';
 
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
@@ -28,6 +29,7 @@ const SECTIONS: Record<Finding['section'], { title: string; tables: (report: Rep
   transport: { title: 'Transport', tables: transportTables },
   security: { title: 'Security', tables: securityTables },
   application: { title: 'Application', tables: applicationTables },
+  quality: { title: 'Call quality', tables: qualityTables },
 };
 
 /** One section of the Markdown report (its heading, findings and tables), e.g. to insert into a note. */

@@ -4,6 +4,7 @@ import { addressFilter, anyOf, filterString } from '../display-filter.js';
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../plural.js';
+import { qualityGroups } from './quality-outline.js';
 
 export type OutlineSection = Finding['section'];
 
@@ -33,6 +34,7 @@ export const OUTLINE_SECTIONS: readonly { id: OutlineSection; title: string }[] 
   { id: 'transport', title: 'Transport' },
   { id: 'security', title: 'Security' },
   { id: 'application', title: 'Application' },
+  { id: 'quality', title: 'Call quality' },
 ];
 
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
@@ -43,6 +45,7 @@ export function reportOutline(report: Report): OutlineNode[] {
     transport: () => [group('transport', 'Flows', flowNodes(report))],
     security: () => [group('security', 'TLS handshakes', handshakeNodes(report)), group('security', 'Certificates', certificateNodes(report))],
     application: () => [group('application', 'Activity', activityNodes(report)), group('application', 'Media streams', mediaNodes(report))],
+    quality: () => qualityGroups(report),
   };
   return OUTLINE_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
@@ -51,7 +54,7 @@ export function reportOutline(report: Report): OutlineNode[] {
   });
 }
 
-function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
+export function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
   return { id: `${section}/${title}`, kind: 'group', section, label: title, description: String(children.length), revealText: title, children };
 }
 
@@ -72,7 +75,7 @@ function findingNode(f: Finding): OutlineNode {
 }
 
 /** A one-line Markdown list item with its evidence, for an outline entry that is not a finding. */
-function itemMarkdown(title: string, detail: string, frames: readonly number[], filter: string): string {
+export function itemMarkdown(title: string, detail: string, frames: readonly number[], filter: string): string {
   const evidence = frames.length ? `Frames ${frames.join(', ')} · ` : '';
   return `- **${markdownText(title)}** — ${markdownText(detail)}\\\n  ${evidence}filter ${markdownCode(filter)}`;
 }

@@ -5,6 +5,7 @@ import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
 import { CLASS, METHOD, addressValue, channelData, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
 import { uint16s, uint32 } from './bytes.js';
 import { endpointText, type MediaKind } from './truth.js';
+import { ImpairedPath, type Impairment } from './impairment.js';
 
 /**
  * A Teams call on the wire: connectivity checks (STUN Binding with ICE attributes), relay allocations
@@ -150,6 +151,8 @@ export interface StreamSpec {
   jitter?: number;
   /** A TURN channel bound to the peer: the media travels inside ChannelData (RFC 8656 §12), not as bare RTP. */
   channel?: number;
+  /** A bad network between the sender and the capture (the bad-network scenarios); its ground truth goes in the truth file. */
+  impairment?: Impairment;
 }
 
 /**
@@ -183,7 +186,17 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   const dscp = 46;
   let packets = 0;
   let octets = 0;
+  const impaired = spec.impairment && new ImpairedPath(random, spec.impairment, spec.start);
   const send = (t: number, timestamp: number, marker: boolean, payloadType: number, size: number) => {
+    if (impaired) {
+      const payload = random.bytes(size);
+      const arrival = impaired.carry(t, sequence, timestamp, marker);
+      const packet = rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, payload);
+      if (arrival !== undefined) capture.udp(arrival, spec.from, spec.to, ...wrapped(packet, 'rtp'), { dscp });
+      packets++;
+      octets += size;
+      return;
+    }
     const arrival = inbound ? t + random.between(0, spec.jitter ?? 0.004) : t;
     const rtp = rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, random.bytes(size));
     capture.udp(arrival, spec.from, spec.to, ...wrapped(rtp, 'rtp'), { dscp });
@@ -192,8 +205,16 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   };
   const wrapped = (data: Buffer, application: string): [Buffer, string] => (spec.channel === undefined ? [data, application] : [channelData(spec.channel, data), `stun:${application}`]);
   let nextReport = spec.start + random.between(0.5, RTCP_INTERVAL);
+  const reported = { lost: 0, sent: 0 };
   const report = (t: number, clock: number) => {
     const block: ReportBlock = { ssrc, fractionLost: 0, cumulativeLost: 0, highestSequence: (sequence - 1) & 0xffff, jitter: Math.round(random.between(0, 0.003) * clock) };
+    if (impaired) {
+      // The receiver reports the losses the network caused since its last report (RFC 3550 §6.4.1).
+      block.fractionLost = (impaired.lostSoFar - reported.lost) / Math.max(impaired.sentSoFar - reported.sent, 1);
+      block.cumulativeLost = impaired.lostSoFar;
+      reported.lost = impaired.lostSoFar;
+      reported.sent = impaired.sentSoFar;
+    }
     const cname = (side: Endpoint) => `${side.ip.replace(/[.:]/g, '')}@teams`;
     capture.udp(t, spec.from, spec.to, ...wrapped(rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }), 'rtcp'));
     capture.udp(t + 0.01, spec.to, spec.from, ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'));
@@ -201,8 +222,15 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
 
   const end = spec.start + spec.duration;
   if (spec.kind === 'audio') {
+    let talkspurt = true;
     for (let t = spec.start, i = 0; t < end; t += AUDIO.interval, i++) {
-      send(t, i * AUDIO.clock * AUDIO.interval, i === 0, AUDIO.payloadType, random.int(...AUDIO.bytes));
+      // In a silence (DTX) the sender sends nothing; the first packet after it starts a talkspurt (marker, RFC 3551 §4.1).
+      if (impaired?.silent(t)) {
+        talkspurt = true;
+        continue;
+      }
+      send(t, i * AUDIO.clock * AUDIO.interval, talkspurt, AUDIO.payloadType, random.int(...AUDIO.bytes));
+      talkspurt = false;
       if (t >= nextReport) {
         report(t + 0.001, AUDIO.clock);
         nextReport += RTCP_INTERVAL;
@@ -224,7 +252,8 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
 
   const id = `0x${ssrc.toString(16).padStart(8, '0')}`;
   const payloadType = spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
-  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType });
+  const clock = spec.kind === 'audio' ? AUDIO.clock : VIDEO.clock;
+  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType, ...(impaired ? { quality: impaired.truth(spec.kind, clock) } : {}) });
   session.truth.activities.add(spec.kind === 'screen-sharing' ? 'screenshare' : spec.kind);
   session.truth.finding(`media-stream/${id}`);
   session.truth.finding(`call-path/${spec.path}`);

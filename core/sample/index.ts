@@ -3,6 +3,7 @@ import { Session, type SessionOptions } from './session.js';
 import type { SampleTruth } from './truth.js';
 import { chatSession, dnsSecurity, fileUpload, idle, idleWithTelemetry } from './scenarios/background.js';
 import { audioLan, audioRelay, fileDuringCall, screenShare, screenShareChannelData, videoCall } from './scenarios/calls.js';
+import { jitteryCall, lossyCall, reorderingCall, silentCall } from './scenarios/bad-network.js';
 import { CLIENT, ROUTER } from './scenarios/common.js';
 import { defaultSession } from './scenarios/default.js';
 import { WLAN_CLIENT, ipv6Session, twoInterfaces } from './scenarios/network.js';
@@ -38,6 +39,10 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'screenshare-channeldata', description: 'screen sharing relayed inside TURN ChannelData (channels bound to the far end), with audio both ways', write: screenShareChannelData },
   { name: 'idle-telemetry', description: 'a client left open 90 s: push-channel keep-alives, presence refreshes, two 420 kB telemetry batches (one trickling out)', write: idleWithTelemetry },
   { name: 'file-during-call', description: 'a 3 MB file uploaded to OneDrive (SharePoint) 10 s into a relayed audio call', write: fileDuringCall },
+  { name: 'bad-network-loss', description: 'a peer-to-peer audio call whose inbound audio loses 8 % of its packets at random and two bursts of over half a second: poor', write: lossyCall },
+  { name: 'bad-network-jitter', description: 'a peer-to-peer audio call whose inbound audio is held in a queue for up to 800 ms at random (packets stall, then arrive together; jitter about 32 ms): poor', write: jitteryCall },
+  { name: 'bad-network-reordering', description: 'a peer-to-peer audio call whose inbound audio has 5 % of its packets held back behind the next and 1 % lost: good', write: reorderingCall },
+  { name: 'bad-network-dtx', description: 'a peer-to-peer audio call in which the far end falls silent three times (DTX: nothing sent), on a clean network: good', write: silentCall },
   { name: 'dns-security', description: 'DNSSEC-validated answers (DO, AD, RRSIG) next to plain DNS, DNS over TLS and DNS over HTTPS', write: dnsSecurity },
   { name: 'weak-tls', description: 'an old device offering RC4/3DES/anonymous suites, TLS 1.0 with 3DES and an expired certificate, next to TLS 1.2', write: weakTls },
   { name: 'ipv6', description: 'Teams on an IPv6-only network: AAAA lookups, TLS, chat and a relayed audio call over IPv6', write: ipv6Session, session: { client: '2001:db8:1:20::20', resolver: '2001:db8:1:20::1' } },

@@ -81,6 +81,7 @@ export class TruthRecorder {
       activities: activities.length ? activities : ['idle'],
       absentActivities: PRIORITY.filter((a) => !this.activities.has(a)),
       media: this.media,
+      ...callQuality(this.media),
       ...(paths.length ? { callPath: paths.length === 1 ? paths[0]! : 'mixed' } : {}),
       relays: [...this.relays].sort(),
       behindNat: this.publicAddresses.size > 0,
@@ -92,4 +93,11 @@ export class TruthRecorder {
       findings: { present: [...this.present].sort(), absent: [...this.absent].sort() },
     };
   }
+}
+
+/** The call's verdict when the scenario impaired some of its streams: poor when one of them is. */
+function callQuality(media: SampleTruth['media']): Pick<SampleTruth, 'callQuality'> {
+  const judged = media.filter((m) => m.quality);
+  if (judged.length === 0) return {};
+  return { callQuality: judged.some((m) => m.quality!.verdict === 'poor') ? 'poor' : 'good' };
 }

@@ -1,0 +1,45 @@
+import type { Report } from '../schema/generated/report.js';
+import { formatEndpoint } from '../model/addressing.js';
+import { describeStream } from '../quality/index.js';
+import { PATH_TEXT } from '../quality/path.js';
+import { plainText } from './escape.js';
+import { group, itemMarkdown, type OutlineNode } from './outline.js';
+
+/** The Call quality section's groups in the Captures tree: each stream with its verdict, and the round trips. */
+export function qualityGroups(report: Report): OutlineNode[] {
+  const quality = report.quality;
+  if (!quality) return [];
+  const streams = quality.streams.map((s, index): OutlineNode => {
+    const label = `${describeStream(s)}: ${s.verdict === 'not-judged' ? 'not judged' : s.verdict}`;
+    const detail = `${PATH_TEXT[s.path]} · lost ${s.lost} of ${s.expected} (${s.lossPercent} %)${s.jitter ? ` · jitter ${s.jitter.meanMs} ms` : ''} · max Δ ${s.maxDeltaMs} ms`;
+    const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
+    return {
+      id: `quality/stream/${index}`,
+      kind: 'media',
+      section: 'quality',
+      label: plainText(label),
+      description: plainText(detail),
+      tooltip: plainText(crossed ? `poor: ${crossed}` : `${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`),
+      severity: s.verdict === 'poor' ? 'warning' : undefined,
+      frames: [s.firstFrame],
+      filter: s.filter,
+      markdown: itemMarkdown(label, crossed ? `${detail}; poor: ${crossed}` : detail, [s.firstFrame], s.filter),
+      revealText: s.ssrc,
+    };
+  });
+  const roundTrips = quality.roundTrips.map((r, index): OutlineNode => {
+    const label = `${r.method === 'stun' ? 'STUN' : 'TCP handshake'} ${r.label ?? formatEndpoint(r.to)}`;
+    const detail = `median ${r.medianMs} ms (${r.minMs}–${r.maxMs}) over ${r.samples}`;
+    return {
+      id: `quality/round-trip/${index}`,
+      kind: 'flow',
+      section: 'quality',
+      label: plainText(label),
+      description: plainText(detail),
+      frames: r.frames,
+      filter: r.filter,
+      markdown: itemMarkdown(label, detail, r.frames, r.filter),
+    };
+  });
+  return [group('quality', 'Streams', streams), group('quality', 'Round trips', roundTrips)];
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { analyzeCapture } from '../core/analyze.js';
+import { compareReport } from '../core/compare.js';
+import { renderComparison } from '../core/report/compare-markdown.js';
+import { renderReportBody } from '../core/report/html.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { reportOutline } from '../core/report/outline.js';
+import { qualityChartSvg } from '../core/report/quality-chart.js';
+import { writeSample } from '../core/sample/index.js';
+import { hoverMarkdown } from '../core/notes/hover.js';
+import { mentionAt } from '../core/notes/mentions.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
+import type { Report } from '../core/schema/generated/report.js';
+import { analyzed, assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
+
+/** Every finding of the Call quality section: tshark, given its filter and Teamshark's heuristics, shows its frames. */
+async function assertEvidence(path: string, report: Report): Promise<void> {
+  const findings = report.findings.filter((f) => f.section === 'quality');
+  assert.ok(findings.length > 0, 'call-quality findings');
+  for (const finding of findings) {
+    const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
+    const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
+    assert.deepEqual(finding.frames.filter((f) => !shown.has(f)), [], `${finding.id}: ${finding.filter}`);
+  }
+}
+
+describe('call quality', function () {
+  const folder = temporaryFolder('quality');
+
+  describe('bad-network sample scenarios against their ground truth', function () {
+    for (const scenario of ['bad-network-loss', 'bad-network-jitter', 'bad-network-reordering', 'bad-network-dtx']) {
+      it(`${scenario}: loss, reordering, gaps, jitter (within 1 ms) and verdicts`, async function () {
+        const sample = writeSample(scenario);
+        const path = join(folder(), `${scenario}.pcapng`);
+        await writeFile(path, sample.pcapng);
+        const report = await analyzeCapture(path);
+        assertValidReport(report);
+        const impaired = sample.truth.media.filter((m) => m.quality);
+        assert.ok(impaired.length > 0, 'the scenario impairs a stream');
+        for (const { ssrc, quality: truth } of impaired) {
+          const stream = report.quality?.streams.find((s) => s.ssrc === ssrc);
+          assert.ok(stream, `stream ${ssrc}`);
+          assert.equal(stream.packets, truth!.received, 'received');
+          assert.equal(stream.lost, truth!.lost, 'lost');
+          assert.equal(stream.reordered, truth!.reordered, 'reordered');
+          assert.equal(stream.gaps.filter((g) => g.cause === 'dtx').length, truth!.dtxPauses, 'DTX pauses');
+          assert.equal(stream.gaps.filter((g) => g.cause === 'loss').length, truth!.lossGaps, 'gaps with loss');
+          assert.equal(stream.clock.source, 'inferred');
+          assert.ok(stream.jitter, 'jitter');
+          assert.ok(Math.abs(stream.jitter.meanMs - truth!.jitterMeanMs) < 1, `mean jitter ${stream.jitter.meanMs} ms, truth ${truth!.jitterMeanMs} ms`);
+          assert.ok(Math.abs(stream.jitter.maxMs - truth!.jitterMaxMs) < 1, `max jitter ${stream.jitter.maxMs} ms, truth ${truth!.jitterMaxMs} ms`);
+          assert.equal(stream.verdict, truth!.verdict, 'stream verdict');
+        }
+        assert.equal(report.quality!.verdict, sample.truth.callQuality);
+        await assertEvidence(path, report);
+      });
+    }
+  });
+
+  it('video-4g-K3VG-60sec is a poor call: each stream with its loss, and the thresholds crossed', async function () {
+    const path = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
+    const report = await analyzed(path);
+    assertValidReport(report);
+    const quality = report.quality!;
+    assert.equal(quality.verdict, 'poor');
+    const audio = quality.streams.find((s) => s.direction === 'inbound' && s.kind === 'audio')!;
+    assert.deepEqual([audio.lost, audio.expected, audio.lossPercent], [196, 1212, 16.2]);
+    assert.deepEqual(audio.crossed.map((c) => [c.metric, c.threshold]).slice(0, 1), [['packet loss', '> 10 %']]);
+    assert.equal(audio.verdict, 'poor');
+    const video = quality.streams.find((s) => s.ssrc === '0x0000a0ad')!;
+    assert.deepEqual([video.lost, video.lossPercent], [249, 14.7]);
+    const markdown = renderMarkdown(report);
+    const section = markdown.slice(markdown.indexOf('## Call quality'));
+    assert.match(section, /\*\*Verdict: poor\*\*/);
+    for (const s of quality.streams) assert.ok(section.includes(`${s.lost} of ${s.expected} (${s.lossPercent} %)`), `loss of ${s.ssrc} in the section`);
+    assert.match(section, /packet loss 16\.2 above 10 %/);
+    assert.match(section, /stream-classification-in-call-quality-dashboard/);
+    assert.ok(report.findings.some((f) => f.id === 'call-quality/poor' && f.severity === 'warning'));
+    await assertEvidence(path, report);
+    // Everywhere a user looks: the tree, compare, the HTML view with its chart.
+    const tree = reportOutline(report).find((n) => n.id === 'section/quality')!;
+    assert.ok(tree.children!.some((g) => g.label === 'Streams' && g.children!.some((n) => n.label.endsWith(': poor'))));
+    assert.equal(compareReport(report).quality.verdict, 'poor');
+    assert.match(renderComparison([compareReport(report)]), /\| Call quality \(network-side estimate\) \| poor \|/);
+    const svg = await qualityChartSvg(report, 'Loss and jitter');
+    assert.ok(svg && svg.includes('Packet loss'));
+    assert.ok(renderReportBody(report, '<svg></svg>', svg).includes('Jitter, ms'));
+    // A note naming the stream: the hover gives its loss and verdict.
+    const line = 'Inbound audio 0x0000A0AC broke up on 4G.';
+    const mention = mentionAt(line, line.indexOf('0x') + 2)!;
+    assert.equal(mention.kind, 'ssrc');
+    const hover = hoverMarkdown(mention, [{ label: 'video-4g', report }]);
+    assert.match(hover, /Lost 196 of 1212 \(16\.2 %\)/);
+    assert.match(hover, /\*\*poor\*\*: packet loss 16\.2/);
+  });
+
+  it('the relay heuristics decode media inside TURN ChannelData that rtp_udp alone misses', async function () {
+    const path = sharedCapture(this, 'stun_dtls_rtp.pcapng');
+    const report = await analyzed(path);
+    assert.ok(report.quality!.streams.some((s) => s.source.port === 3478), 'a stream from the relay port');
+    const { stdout } = await execa('tshark', ['-r', path, '-n', '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-q', '-z', 'rtp,streams']);
+    assert.doesNotMatch(stdout, / 3478 /, 'rtp_udp alone sees no stream from the relay');
+  });
+
+  it('a clean LAN call is good', async function () {
+    const path = sharedCapture(this, 'teams-activities/video-lan-K1VE.pcapng');
+    const report = await analyzed(path);
+    assert.equal(report.quality!.verdict, 'good');
+    assert.ok(report.quality!.streams.every((s) => s.verdict === 'good' && s.lost === 0), 'every stream good, none lost');
+    assert.ok(report.findings.some((f) => f.id === 'call-quality/good' && f.severity === 'info'));
+    const lan = writeSample('audio-p2p-lan');
+    const samplePath = join(folder(), 'audio-p2p-lan.pcapng');
+    await writeFile(samplePath, lan.pcapng);
+    assert.equal((await analyzeCapture(samplePath)).quality!.verdict, 'good');
+  });
+
+  it('says SRTCP is encrypted where it is, and reads clear RTCP where it is not', async function () {
+    const teams = await analyzed(sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'));
+    assert.match(teams.quality!.rtcp.note, /SRTCP/);
+    assert.equal(teams.quality!.rtcp.readableBlocks, 0);
+    const sample = writeSample('bad-network-loss');
+    const path = join(folder(), 'rtcp.pcapng');
+    await writeFile(path, sample.pcapng);
+    const report = await analyzeCapture(path);
+    const impaired = sample.truth.media.find((m) => m.quality)!;
+    const stream = report.quality!.streams.find((s) => s.ssrc === impaired.ssrc)!;
+    assert.ok(stream.receiverReports && stream.receiverReports.fractionLostMax > 0, 'the receiver reports its losses in clear');
+    assert.match(report.quality!.rtcp.note, /in clear/);
+  });
+});
