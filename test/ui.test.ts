@@ -1,14 +1,18 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// (page.evaluate callbacks run in the browser: DOM types for them)
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { ConsoleMessage, FrameLocator, Locator, Page } from 'playwright-core';
 import { sharedCapture } from './helpers.js';
 import { ATTACKS, hostileCapture, hostileCertificate } from './hostile-capture.js';
 import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
+const CSP_VIOLATION = /Content Security Policy|Refused to (load|execute|apply|evaluate)|unsafe-eval/i;
 const NOTE_CLAIM = 'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
 
 let vsix: Promise<string> | undefined;
@@ -30,6 +34,13 @@ function workspaceWithCapture(capture: string): string {
 }
 
 /**
+ * The analysis view's height for teams.pcap at 1400×900 before issue 20 (the Markdown report rendered as
+ * HTML), measured with this test's own probe on commit 3580b54.
+ */
+const PRINTED_REPORT_HEIGHT = 20_854;
+const AUDIO_CAPTURE = 'teams-activities/audio-lan-K1AE.pcapng';
+
+/**
  * What a user sees: the .vsix installed into code-server with --install-extension, teams.pcap opened in the
  * browser workbench, "Teamshark: Analyze Teams capture" run from the command palette, the Captures tree
  * expanded. Assertions are on the text on screen; screenshots go to test-results/ for people.
@@ -47,6 +58,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const entry = installCodeServer();
     workspace = workspaceWithCapture(capture);
+    symlinkSync(sharedCapture(this, AUDIO_CAPTURE), join(workspace, 'audio.pcapng'));
     writeFileSync(join(workspace, 'hostile.pcap'), hostileCapture(await hostileCertificate(workspace)));
     writeFileSync(join(workspace, 'call-notes.md'), `---\ncapture: ./teams.pcap\n---\n# Security\n\n${NOTE_CLAIM}\n`);
     server = await startCodeServer({ entry, install: [await packagedExtension()] });
@@ -54,12 +66,13 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const browser = await openBrowser(server.root);
     closeBrowser = () => browser.context.close();
     page = browser.page;
+    page.setDefaultTimeout(30_000);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
     page.on('console', (message) => {
-      if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
+      if (CSP_VIOLATION.test(message.text())) cspViolations.push(message.text());
     });
     await page.goto(workbenchUrl(server, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -76,20 +89,50 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     assert.match(stdout, /^teamshark\.teamshark@0\.1\.0$/m);
   });
 
-  it('opening teams.pcap shows its analysis, not bytes', async () => {
+  it('opening teams.pcap shows its analysis, not bytes: verdicts first, the file name as title', async () => {
     await runQuickOpen(page, 'teams.pcap');
     const view = analysisView(page);
-    await view.locator('h1', { hasText: 'Teamshark report' }).waitFor({ timeout: 120_000 });
+    await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
+    assert.equal(await view.locator('h1').innerText(), 'teams.pcap');
+    assert.equal(await view.locator('h1').getAttribute('title'), join(workspace, 'teams.pcap'), 'the path on hover');
     for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application']) {
-      assert.equal(await view.locator('h2', { hasText: new RegExp(`^${section}$`) }).count(), 1, `section ${section}`);
+      assert.equal(await view.locator('h2', { hasText: new RegExp(`^${section}`) }).count(), 1, `section ${section}`);
     }
-    assert.ok(await view.locator('figure svg').count(), 'the packets-per-second chart is drawn');
-    assert.match(await view.locator('table').first().innerText(), /Packets\s+1540/);
+    const verdicts = await view.locator('.verdicts li').allInnerTexts();
+    for (const verdict of ['Activity', 'Call path', 'NAT', 'TLS', 'DNS security', 'Warnings']) {
+      assert.ok(verdicts.some((line) => line.startsWith(verdict)), `verdict ${verdict} in:\n${verdicts.join('\n')}`);
+    }
+    assert.match(await view.locator('.capture-facts').innerText(), /Packets\s+1,?540/);
+    await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
+  });
+
+  it('the view fits 1400×900: no page scroll sideways, short cipher-suite rows, half the printed height, a TOC to every section', async () => {
+    const view = analysisView(page);
+    const layout = await measureView(view);
+    console.log(`      measured: page ${layout.pageHeight} px tall, ${layout.scrollWidth}/${layout.clientWidth} px wide; cipher-suite rows up to ${layout.tallestSuiteRow} px (table ${layout.suiteTableHeight} px)`);
+    assert.ok(layout.scrollWidth <= layout.clientWidth, `the page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`);
+    assert.ok(PRINTED_REPORT_HEIGHT > 0 && layout.pageHeight <= PRINTED_REPORT_HEIGHT / 2, `page ${layout.pageHeight} px, the printed report was ${PRINTED_REPORT_HEIGHT} px`);
+    await view.locator('nav.toc a[href="#section-security"]').click();
+    const expanded = await measureView(view);
+    console.log(`      with Security open: cipher-suite rows up to ${expanded.tallestSuiteRow} px (table ${expanded.suiteTableHeight} px); page ${expanded.scrollWidth}/${expanded.clientWidth} px wide`);
+    assert.ok(expanded.tallestSuiteRow > 0 && expanded.tallestSuiteRow <= 80, `tallest cipher-suite row ${expanded.tallestSuiteRow} px`);
+    assert.ok(expanded.scrollWidth <= expanded.clientWidth, `the page scrolls sideways: ${expanded.scrollWidth} > ${expanded.clientWidth}`);
+
+    const sections = await view.locator('section.report-section').evaluateAll((all) => all.map((s) => s.id));
+    const links = await view.locator('nav.toc a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+    assert.deepEqual(links.filter((href) => href?.startsWith('#section-')), sections.map((id) => `#${id}`));
+    for (const id of sections) {
+      await view.locator(`nav.toc a[href="#${id}"]`).click();
+      const top = await view.locator(`#${id}`).evaluate((section) => ({ open: section.querySelector('details')?.open ?? true, top: section.getBoundingClientRect().top, height: window.innerHeight }));
+      assert.ok(top.open, `${id} opens from the TOC`);
+      assert.ok(top.top >= -1 && top.top < top.height / 2, `${id} is scrolled into view (top ${top.top})`);
+    }
+    await page.screenshot({ path: join(RESULTS, 'analysis-view-toc.png') });
   });
 
   it('"Teamshark: Analyze Teams capture" from the palette fills the Captures tree with the report sections', async () => {
     await runCommand(page, 'Teamshark: Analyze Teams capture');
-    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Captures/i }) });
+    const tree = capturesTree(page);
     const row = (label: string | RegExp) => tree.locator('.monaco-list-row', { hasText: label });
     await row('teams.pcap').first().waitFor({ timeout: 60_000 });
     for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application']) await row(new RegExp(`^${section}`)).first().waitFor();
@@ -104,10 +147,102 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.screenshot({ path: join(RESULTS, 'analysis-view.png') });
   });
 
+  it('clicking a TLS handshake in the tree highlights its TLS-server row; clicking it again reveals it again', async () => {
+    const tree = capturesTree(page);
+    await tree.locator('.monaco-list-row', { hasText: /^TLS handshakes/ }).first().click();
+    const handshake = tree.locator('.monaco-list-row[aria-level="4"]', { hasText: 'teams.microsoft.com' }).first();
+    await handshake.click();
+    const view = analysisView(page);
+    const row = view.locator('.revealed');
+    await row.waitFor({ timeout: 10_000 });
+    const where = await row.evaluate((element) => ({ tag: element.tagName, table: element.closest('table')?.getAttribute('data-table') }));
+    assert.deepEqual(where, { tag: 'TR', table: 'tls-servers' });
+    assert.match(await row.innerText(), /teams\.microsoft\.com/);
+    await page.screenshot({ path: join(RESULTS, 'reveal-handshake.png') });
+    // The highlight fades; selecting the same item again (already selected) reveals it again.
+    await view.locator('.revealed').waitFor({ state: 'detached', timeout: 10_000 });
+    await handshake.click();
+    await row.waitFor({ timeout: 10_000 });
+  });
+
+  it("bug 2: analysing a second capture from the palette shows that capture's own items in the tree", async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Teamshark: Analyze Teams capture');
+    // code-server's own file dialog: a path in the quick input.
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(join(workspace, 'audio.pcapng'));
+    await page.keyboard.press('Enter');
+    const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as { addresses: unknown[]; findings: { section: string }[] };
+    const tree = capturesTree(page);
+    await tree.locator('.monaco-list-row', { hasText: /^audio\.pcapng/ }).first().waitFor({ timeout: 120_000 });
+    await tree.locator('.monaco-list-row[aria-level="1"]', { hasText: /^teams\.pcap/ }).first().click();
+    await page.keyboard.press('ArrowLeft'); // collapse teams.pcap: audio.pcapng's items fit the pane
+    const rows = await treeRowsUnder(tree, 'audio.pcapng');
+    const network = rows.slice(rows.findIndex((r) => r.level === 2 && r.label === 'Network'));
+    const addresses = network.find((r) => r.level === 3 && r.label === 'Addresses');
+    const findings = network.find((r) => r.level === 3 && r.label === 'Findings');
+    await page.screenshot({ path: join(RESULTS, 'tree-second-capture.png') });
+    assert.equal(addresses?.description, String(expected.addresses.length), JSON.stringify(rows));
+    assert.equal(findings?.description, String(expected.findings.filter((f) => f.section === 'network').length), JSON.stringify(rows));
+  });
+
+  it('bug 3: "Compare captures…" offers a multi-select quick pick of the captures in the workspace', async () => {
+    await runCommand(page, 'Teamshark: Compare captures…');
+    const item = (name: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await item('teams.pcap').waitFor({ timeout: 30_000 });
+    await item('teams.pcap').locator('input[type="checkbox"], .quick-input-list-checkbox').first().click();
+    await item('audio.pcapng').locator('input[type="checkbox"], .quick-input-list-checkbox').first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: /\| Activity \| chat \| audio \|/ }).first().waitFor({ timeout: 180_000 });
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('bug 3: "Compare selected captures" on the multi-selection of the explorer', async () => {
+    await page.keyboard.press('Control+Shift+E');
+    const explorer = page.locator('.explorer-folders-view');
+    await explorer.locator('.monaco-list-row', { hasText: 'teams.pcap' }).first().click();
+    await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ modifiers: ['Control'] });
+    await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
+    await page.locator('.monaco-editor .view-line', { hasText: /\| Activity \| (chat \| audio|audio \| chat) \|/ }).first().waitFor({ timeout: 180_000 });
+    await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('bug 1: "Export report as Markdown" from the editor title bar writes the report', async () => {
+    await runQuickOpen(page, 'teams.pcap');
+    await analysisView(page).locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
+    await page.locator('.editor-actions .action-label[aria-label*="Export report as Markdown"]').first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(join(workspace, 'exported.md'));
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: 'Teamshark report' }).first().waitFor({ timeout: 30_000 });
+    assert.ok(existsSync(join(workspace, 'exported.md')), 'the report is written where the dialog said');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('the view in light, dark and high-contrast themes (screenshots)', async () => {
+    await runQuickOpen(page, 'teams.pcap');
+    const view = analysisView(page);
+    await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
+    for (const [theme, file] of [['Light Modern', 'light'], ['Dark High Contrast', 'high-contrast'], ['Dark Modern', 'dark']] as const) {
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input').fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(1_000);
+      const colours = await view.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
+      console.log(`      ${theme}: background ${colours}`);
+      await page.screenshot({ path: join(RESULTS, `analysis-view-${file}.png`) });
+    }
+  });
+
   it('a capture whose DNS names, SNI and certificate subject are attacks renders them as inert text', async () => {
     await runQuickOpen(page, 'hostile.pcap');
     const view = analysisView(page);
     await view.locator('h1', { hasText: 'hostile.pcap' }).waitFor({ timeout: 120_000 });
+    await view.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
     const text = await view.locator('body').innerText();
     assert.ok(text.includes(ATTACKS.script), 'the <script> name is shown as text');
     assert.ok(text.includes(ATTACKS.link), 'the Markdown link is shown as text');
@@ -145,8 +280,27 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.screenshot({ path: join(RESULTS, 'note-problems.png') });
   });
 
-  it('the analysis view runs under its Content-Security-Policy without a violation', () => {
-    assert.deepEqual(cspViolations, []);
+  it('the analysis view runs under its Content-Security-Policy without a violation (chart, tables, reveal)', async () => {
+    // Self-contained: this test opens a fresh view and watches it itself, so it fails alone as well.
+    const violations: string[] = [];
+    const watch = (message: ConsoleMessage) => {
+      if (CSP_VIOLATION.test(message.text())) violations.push(message.text());
+    };
+    page.on('console', watch);
+    try {
+      await runCommand(page, 'View: Close All Editors');
+      await runQuickOpen(page, 'teams.pcap');
+      const view = analysisView(page);
+      await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
+      await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
+      await view.locator('nav.toc a[href="#section-transport"]').click();
+      await view.locator('input.table-filter').first().fill('443');
+      await page.waitForTimeout(500);
+    } finally {
+      page.off('console', watch);
+    }
+    assert.deepEqual(violations, []);
+    assert.deepEqual(cspViolations, [], 'and none in the other tests of this run');
   });
 });
 
@@ -181,12 +335,12 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     const view = analysisView(page);
     await view.locator('.status-error').waitFor({ timeout: 30_000 });
     assert.match(await view.locator('.status-error').innerText(), /not analysed: the workspace is not trusted/);
-    assert.equal(await view.locator('h1', { hasText: 'Teamshark report' }).count(), 0);
+    assert.equal(await view.locator('.verdicts').count(), 0);
 
     await view.getByRole('button', { name: 'Re-analyze' }).click();
     await dialog.waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Analyze' }).click();
-    await view.locator('h1', { hasText: 'Teamshark report' }).waitFor({ timeout: 120_000 });
+    await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
   });
 });
 
@@ -211,4 +365,44 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+function capturesTree(page: Page): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Captures/i }) });
+}
+
+/** The rows below a capture's row in the Captures tree (as rendered), up to the next capture. */
+async function treeRowsUnder(tree: Locator, capture: string): Promise<{ level: number; label: string; description: string }[]> {
+  await tree.locator('.monaco-list-row[aria-level="1"]', { hasText: capture }).first().waitFor();
+  const rows = await tree.locator('.monaco-list-row').evaluateAll((all) =>
+    all
+      .map((row) => ({
+        top: Number.parseFloat((row as HTMLElement).style.top || '0'),
+        level: Number(row.getAttribute('aria-level')),
+        label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+      }))
+      .sort((a, b) => a.top - b.top),
+  );
+  const start = rows.findIndex((r) => r.level === 1 && r.label === capture);
+  const end = rows.findIndex((r, i) => i > start && r.level === 1);
+  return rows.slice(start + 1, end < 0 ? undefined : end).map(({ level, label, description }) => ({ level, label, description }));
+}
+
+/** Layout of the analysis view's document: its size, and the rows of the cipher-suite table. */
+async function measureView(view: FrameLocator): Promise<{ pageHeight: number; scrollWidth: number; clientWidth: number; tallestSuiteRow: number; suiteTableHeight: number }> {
+  return view.locator('body').evaluate(() => {
+    const root = document.scrollingElement ?? document.documentElement;
+    const heading = [...document.querySelectorAll('h3')].find((h) => /^Cipher suites/.test(h.textContent ?? ''));
+    const tables = [...document.querySelectorAll('table')];
+    const suites = heading ? tables.find((t) => heading.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) : undefined;
+    const rows = suites ? [...suites.querySelectorAll('tr')].map((r) => r.getBoundingClientRect().height) : [];
+    return {
+      pageHeight: root.scrollHeight,
+      scrollWidth: root.scrollWidth,
+      clientWidth: root.clientWidth,
+      tallestSuiteRow: Math.round(Math.max(0, ...rows)),
+      suiteTableHeight: Math.round(suites?.getBoundingClientRect().height ?? 0),
+    };
+  });
 }
