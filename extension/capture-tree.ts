@@ -102,7 +102,6 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
         item.tooltip = element.uri.fsPath;
         item.iconPath = new vscode.ThemeIcon('file-binary');
         item.contextValue = 'capture';
-        item.command = reveal('Show the analysis');
         return item;
       }
       case 'outline': {
@@ -115,7 +114,8 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
         item.tooltip = node.tooltip ?? node.description;
         item.iconPath = iconOf(node);
         item.contextValue = ['item', node.filter ? 'filter' : '', node.markdown ? 'markdown' : ''].filter(Boolean).join(' ');
-        item.command = reveal('Show in the analysis');
+        // Sections and groups expand on click; entries reveal their row (their twistie expands them).
+        if (node.kind !== 'section' && node.kind !== 'group') item.command = reveal('Show in the analysis');
         return item;
       }
       case 'frame': {

@@ -106,6 +106,8 @@
     }
     const clipped = target.closest('td.clip');
     if (clipped) clipped.classList.toggle('unclipped');
+    const clamped = target.closest('.finding-detail');
+    if (clamped) clamped.classList.toggle('clamped');
   });
 
   /** @param {HTMLTableCellElement} header */

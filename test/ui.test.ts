@@ -190,11 +190,14 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await runCommand(page, 'Teamshark: Compare captures…');
     const item = (name: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await item('teams.pcap').waitFor({ timeout: 30_000 });
-    await item('teams.pcap').locator('input[type="checkbox"], .quick-input-list-checkbox').first().click();
-    await item('audio.pcapng').locator('input[type="checkbox"], .quick-input-list-checkbox').first().click();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-line', { hasText: /\| Activity \| chat \| audio \|/ }).first().waitFor({ timeout: 180_000 });
-    await runCommand(page, 'View: Close All Editors');
+    // In a multi-select quick pick, clicking a row ticks it.
+    await item('teams.pcap').click();
+    await item('audio.pcapng').click();
+    await page.screenshot({ path: join(RESULTS, 'compare-quick-pick.png') });
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+    // Monaco renders spaces as no-break spaces: \s matches both.
+    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+chat\s+\|\s+audio\s+\|/ }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'View: Revert and Close Editor');
   });
 
   it('bug 3: "Compare selected captures" on the multi-selection of the explorer', async () => {
@@ -204,9 +207,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ modifiers: ['Control'] });
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
-    await page.locator('.monaco-editor .view-line', { hasText: /\| Activity \| (chat \| audio|audio \| chat) \|/ }).first().waitFor({ timeout: 180_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(chat\s+\|\s+audio|audio\s+\|\s+chat)\s+\|/ }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
-    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'View: Revert and Close Editor');
   });
 
   it('bug 1: "Export report as Markdown" from the editor title bar writes the report', async () => {
@@ -331,6 +334,8 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     assert.match(await dialog.innerText(), /This workspace is not trusted\. Run tshark on teams\.pcap\?/);
     await page.screenshot({ path: join(RESULTS, 'untrusted-consent.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    const log: string[] = [];
+    page.on('console', (message) => log.push(message.text()));
 
     const view = analysisView(page);
     await view.locator('.status-error').waitFor({ timeout: 30_000 });
@@ -338,7 +343,10 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     assert.equal(await view.locator('.verdicts').count(), 0);
 
     await view.getByRole('button', { name: 'Re-analyze' }).click();
-    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.waitFor({ timeout: 30_000 }).catch(async (error) => {
+      await page.screenshot({ path: join(RESULTS, 'untrusted-debug.png') });
+      throw new Error(`${(error as Error).message}\nview: ${await view.locator('body').innerText()}\nconsole:\n${log.join('\n')}`);
+    });
     await dialog.getByRole('button', { name: 'Analyze' }).click();
     await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
   });

@@ -17,8 +17,8 @@ const name = (code: NamedCode) => code.name ?? hex(code.code);
 const num = (n: number) => ({ text: n.toLocaleString('en'), sort: n });
 const time = (s: number) => ({ text: s.toFixed(3), sort: s });
 
-function subsection(section: SectionId, title: string, html: string, note = ''): string {
-  return `<h3 data-keys="${esc(`${section}/${title}`)}">${esc(title)}${note ? ` <span class="muted">${esc(note)}</span>` : ''}</h3>\n${html}`;
+function subsection(section: SectionId, title: string, html: string, note = '', keys: string[] = []): string {
+  return `<h3 data-keys="${esc([`${section}/${title}`, ...keys].join(' '))}">${esc(title)}${note ? ` <span class="muted">${esc(note)}</span>` : ''}</h3>\n${html}`;
 }
 
 function findingsList(report: Report, id: SectionId): string {
@@ -26,7 +26,7 @@ function findingsList(report: Report, id: SectionId): string {
   if (!findings.length) return '';
   const items = findings.map(
     (f) =>
-      `<li class="finding severity-${f.severity}" data-keys="${esc(`finding/${f.id}`)}" data-frames="${esc(f.frames.join(' '))}"><span class="finding-title">${esc(f.title)}</span>${f.severity === 'info' ? '' : ` <span class="badge">${f.severity}</span>`}<div class="finding-detail">${esc(f.detail)}</div><div class="evidence">Frames ${framesHtml(f.frames)} · <code>${esc(f.filter)}</code></div></li>`,
+      `<li class="finding severity-${f.severity}" data-keys="${esc(`finding/${f.id}`)}" data-frames="${esc(f.frames.join(' '))}"><span class="finding-title">${esc(f.title)}</span>${f.severity === 'info' ? '' : ` <span class="badge">${f.severity}</span>`}<div class="finding-detail clamped" title="Click for all of it">${esc(f.detail)}</div><div class="evidence">Frames ${framesHtml(f.frames)} · <code>${esc(f.filter)}</code></div></li>`,
   );
   return `<ul class="findings">${items.join('\n')}</ul>`;
 }
@@ -233,7 +233,6 @@ const application: ViewSection = {
     const activity = htmlTable({
       id: 'activity',
       rows: app.timeline,
-      keys: () => ['application/activity'],
       time: (s) => [s.start, s.end],
       columns: [
         { title: 'From (s)', kind: 'num', cell: (s) => num(s.start) },
@@ -292,8 +291,7 @@ const application: ViewSection = {
       ],
     });
     return [
-      `<p class="activity-reason" data-keys="application/activity">${esc(`${app.dominantActivity} (${app.confidence} confidence): ${app.reason}`)}</p>`,
-      subsection('application', 'Activity over time', activity, `${app.windowSeconds} s windows`),
+      subsection('application', 'Activity over time', activity, `${app.windowSeconds} s windows`, ['application/activity']),
       app.phases.length ? subsection('application', 'Call phases', phases) : '',
       subsection('application', 'Media streams', media),
       report.quic.connections.length ? subsection('application', 'QUIC', quic) : '',

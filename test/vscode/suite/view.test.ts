@@ -80,6 +80,8 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const names = api.tree.getChildren(dns!).find((g) => api.tree.getTreeItem(g).label === 'Names looked up')!;
     const item = api.tree.getTreeItem(api.tree.getChildren(names)[0]!);
     assert.equal(item.command?.command, 'teamshark.revealInAnalysis');
+    assert.equal(item.command.arguments?.[0], api.tree.getChildren(names)[0]);
+    assert.equal(api.tree.getTreeItem(names).command, undefined, 'a group expands on click instead');
   });
 
   it('bug 3: "Compare selected captures" takes the explorer\'s multi-selection (clicked resource, selected resources)', async () => {
@@ -87,15 +89,17 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('teamshark.compareSelected', captures[1], captures);
     assert.equal(document?.languageId, 'markdown');
     assert.match(document!.getText(), /\| Activity \| chat \| audio \|/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // no "save?" dialog left behind
   });
 
   it('bug 4: closing the last tab on a capture stops its tshark within a second', async () => {
+    const api = await teamshark();
     const uri = largeCapture(join(folder, 'long.pcap'), 40);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-    const pids = await until('tshark to start', () => {
+    const pids = await until(`tshark to start (view: ${JSON.stringify(api.editor.statesOf(uri))})`, () => {
       const found = tsharkChildren();
       return found.length ? found : undefined;
-    });
+    }, 120_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await until('tshark to end', () => pids.every((pid) => !isRunning(pid)) && tsharkChildren().length === 0, 1_000);
   });
@@ -105,7 +109,7 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const uri = largeCapture(join(folder, 'long.pcap'), 8);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, vscode.ViewColumn.Two);
-    await until('tshark to start', () => (tsharkChildren().length ? true : undefined));
+    await until('tshark to start', () => (tsharkChildren().length ? true : undefined), 120_000);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const states = await until('the report in the remaining view', () => {
       const s = api.editor.statesOf(uri);
@@ -125,6 +129,6 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     api.editor.cancel(uri); // what the view's Cancel button does
     await again;
     assert.deepEqual(api.editor.statesOf(uri), [{ kind: 'report' }]);
-    assert.deepEqual(tsharkChildren(), []);
+    await until('tshark to end', () => tsharkChildren().length === 0, 1_000);
   });
 });
