@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 // (page.evaluate callbacks run in the browser: DOM types for them)
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -79,7 +79,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(RESULTS, `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+    if (this.currentTest?.state !== 'failed') return;
+    await page.screenshot({ path: join(RESULTS, `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+    for (const key of ['Escape', 'Escape']) await page.keyboard.press(key); // leave no menu or picker to the next test
   });
 
   after(async () => {
@@ -187,12 +189,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as { addresses: unknown[]; findings: { section: string }[] };
     const tree = capturesTree(page);
     await tree.locator('.monaco-list-row', { hasText: /^audio\.pcapng/ }).first().waitFor({ timeout: 120_000 });
-    // Collapse everything, then open audio.pcapng and its Network section: its items fit the pane.
-    await tree.hover();
-    await tree.locator('.action-label[aria-label*="Collapse All"]').first().click();
+    // Collapse teams.pcap (the first row) from the keyboard: audio.pcapng's items then fit the pane.
     await tree.locator('.monaco-list-row[aria-level="1"]', { hasText: /^audio\.pcapng/ }).first().click();
-    await page.keyboard.press('ArrowRight');
-    await tree.locator('.monaco-list-row[aria-level="2"]', { hasText: /^Network/ }).first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
     await page.waitForTimeout(500);
     const rows = await treeRowsUnder(tree, 'audio.pcapng');
     const network = rows.slice(rows.findIndex((r) => r.level === 2 && r.label === 'Network'));
@@ -221,7 +221,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.keyboard.press('Control+Shift+E');
     const explorer = page.locator('.explorer-folders-view');
     await explorer.locator('.monaco-list-row', { hasText: 'teams.pcap' }).first().click();
+    await page.waitForTimeout(1_000); // the click opens teams.pcap: let the focus come back to the explorer
+    await explorer.locator('.monaco-list-row', { hasText: 'teams.pcap' }).first().click();
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ modifiers: ['Control'] });
+    await explorer.locator('.monaco-list-row.selected').nth(1).waitFor({ timeout: 5_000 });
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
     await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(chat\s+\|\s+audio|audio\s+\|\s+chat)\s+\|/ }).first().waitFor({ timeout: 60_000 });
@@ -243,20 +246,21 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   });
 
   it('the view in light, dark and high-contrast themes (screenshots)', async () => {
-    await runQuickOpen(page, 'teams.pcap');
+    await openFromExplorer(page, 'teams.pcap');
     const view = analysisView(page);
     await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
-    for (const [theme, file] of [['Light Modern', 'light'], ['Dark High Contrast', 'high-contrast'], ['Dark Modern', 'dark']] as const) {
-      await runCommand(page, 'Preferences: Color Theme');
-      await page.locator('.quick-input-widget input[aria-label*="Color Theme" i], .quick-input-widget input[placeholder*="Color Theme" i]').first().waitFor();
-      await page.keyboard.type(theme);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(1_000);
+    // The theme as a user sets it in settings.json (the workbench applies the change live).
+    const settingsFile = join(server!.root, 'user-data', 'User', 'settings.json');
+    const backgrounds = new Set<string>();
+    for (const [theme, file] of [['Default Light Modern', 'light'], ['Default High Contrast', 'high-contrast'], ['Default Dark Modern', 'dark']] as const) {
+      writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(readFileSync(settingsFile, 'utf8')), 'workbench.colorTheme': theme }));
+      await page.waitForTimeout(2_000);
       const colours = await view.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
       console.log(`      ${theme}: background ${colours}`);
+      backgrounds.add(colours);
       await page.screenshot({ path: join(RESULTS, `analysis-view-${file}.png`) });
     }
+    assert.equal(backgrounds.size, 3, 'the view takes its colours from the theme');
   });
 
   it('a capture whose DNS names, SNI and certificate subject are attacks renders them as inert text', async () => {
@@ -309,8 +313,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     };
     page.on('console', watch);
     try {
+      await page.keyboard.press('Escape');
       await runCommand(page, 'View: Close All Editors');
-      await runQuickOpen(page, 'teams.pcap');
+      await openFromExplorer(page, 'teams.pcap');
       const view = analysisView(page);
       await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
       await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
@@ -391,6 +396,11 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+async function openFromExplorer(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+E');
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().dblclick();
 }
 
 function capturesTree(page: Page): Locator {
