@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 // (page.evaluate callbacks run in the browser: DOM types for them)
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -190,9 +190,12 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const tree = capturesTree(page);
     await tree.locator('.monaco-list-row', { hasText: /^audio\.pcapng/ }).first().waitFor({ timeout: 120_000 });
     // Collapse teams.pcap (the first row) from the keyboard: audio.pcapng's items then fit the pane.
-    await tree.locator('.monaco-list-row[aria-level="1"]', { hasText: /^audio\.pcapng/ }).first().click();
+    const audioRow = tree.locator('.monaco-list-row[aria-level="1"]', { hasText: /^audio\.pcapng/ }).first();
+    await audioRow.click();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowLeft');
+    await page.waitForTimeout(500);
+    if ((await audioRow.getAttribute('aria-expanded')) === 'false') await audioRow.click(); // a click toggles it
     await page.waitForTimeout(500);
     const rows = await treeRowsUnder(tree, 'audio.pcapng');
     const network = rows.slice(rows.findIndex((r) => r.level === 2 && r.label === 'Network'));
@@ -249,12 +252,13 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await openFromExplorer(page, 'teams.pcap');
     const view = analysisView(page);
     await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
-    // The theme as a user sets it in settings.json (the workbench applies the change live).
-    const settingsFile = join(server!.root, 'user-data', 'User', 'settings.json');
     const backgrounds = new Set<string>();
-    for (const [theme, file] of [['Default Light Modern', 'light'], ['Default High Contrast', 'high-contrast'], ['Default Dark Modern', 'dark']] as const) {
-      writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(readFileSync(settingsFile, 'utf8')), 'workbench.colorTheme': theme }));
-      await page.waitForTimeout(2_000);
+    for (const [theme, file] of [['Light Modern', 'light'], ['Dark High Contrast', 'high-contrast'], ['Dark Modern', 'dark']] as const) {
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input[placeholder*="Color Theme" i], .quick-input-widget input[aria-label*="Color Theme" i]').first().waitFor();
+      await page.keyboard.type(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) }).first().click();
+      await page.waitForTimeout(1_500);
       const colours = await view.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
       console.log(`      ${theme}: background ${colours}`);
       backgrounds.add(colours);
@@ -320,7 +324,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
       await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
       await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
       await view.locator('nav.toc a[href="#section-transport"]').click();
-      await view.locator('input.table-filter').first().fill('443');
+      await view.locator('#section-transport input.table-filter').first().fill('443');
       await page.waitForTimeout(500);
     } finally {
       page.off('console', watch);
