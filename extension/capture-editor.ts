@@ -56,7 +56,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     return new CaptureDocument(uri, this.store);
   }
 
-  async resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): Promise<void> {
+  resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.roots.media, this.roots.webview] };
     const view: CaptureView = { document, panel, state: { kind: 'analysing' }, ready: false };
     const key = document.uri.toString();
@@ -87,7 +87,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       views.delete(view);
       if (views.size === 0) this.views.delete(key);
     });
-    await this.show(view, false);
+    // Not awaited: the editor opens at once with its progress page (openWith resolves), the report follows.
+    void this.show(view, false);
   }
 
   /** Analyses the capture again and refreshes every view of it. */

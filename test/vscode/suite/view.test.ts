@@ -92,7 +92,8 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // no "save?" dialog left behind
   });
 
-  it('bug 4: closing the last tab on a capture stops its tshark within a second', async () => {
+  it('bug 4: closing the last tab on a capture stops its tshark within a second', async function () {
+    this.timeout(300_000);
     const api = await teamshark();
     const uri = largeCapture(join(folder, 'long.pcap'), 40);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
@@ -104,7 +105,8 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     await until('tshark to end', () => pids.every((pid) => !isRunning(pid)) && tsharkChildren().length === 0, 1_000);
   });
 
-  it('bug 4: a second view keeps the analysis going when the first closes', async () => {
+  it('bug 4: a second view keeps the analysis going when the first closes', async function () {
+    this.timeout(300_000);
     const api = await teamshark();
     const uri = largeCapture(join(folder, 'long.pcap'), 8);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
@@ -118,7 +120,8 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     assert.deepEqual(states, [{ kind: 'report' }]);
   });
 
-  it('bug 4: cancelling a Re-analyze keeps the report that was shown', async () => {
+  it('bug 4: cancelling a Re-analyze keeps the report that was shown', async function () {
+    this.timeout(300_000);
     const api = await teamshark();
     const uri = largeCapture(join(folder, 'long.pcap'), 4);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
