@@ -180,12 +180,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   });
 
   it("bug 2: analysing a second capture from the palette shows that capture's own items in the tree", async () => {
-    await runCommand(page, 'View: Close All Editors');
+    await closeAllEditors(page);
     await runCommand(page, 'Teamshark: Analyze Teams capture');
     // code-server's own file dialog: a path in the quick input.
-    const input = page.locator('.quick-input-widget input');
-    await input.fill(join(workspace, 'audio.pcapng'));
-    await page.keyboard.press('Enter');
+    await fillFileDialog(page, 'capture to analyse', join(workspace, 'audio.pcapng'));
     const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as { addresses: unknown[]; findings: { section: string }[] };
     const tree = capturesTree(page);
     await tree.locator('.monaco-list-row', { hasText: /^audio\.pcapng/ }).first().waitFor({ timeout: 120_000 });
@@ -217,7 +215,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
     // Monaco renders spaces as no-break spaces: \s matches both.
     await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+chat\s+\|\s+audio\s+\|/ }).first().waitFor({ timeout: 60_000 });
-    await runCommand(page, 'View: Revert and Close Editor');
+    await closeAllEditors(page);
   });
 
   it('bug 3: "Compare selected captures" on the multi-selection of the explorer', async () => {
@@ -232,20 +230,17 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
     await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(chat\s+\|\s+audio|audio\s+\|\s+chat)\s+\|/ }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
-    await runCommand(page, 'View: Revert and Close Editor');
+    await closeAllEditors(page);
   });
 
   it('bug 1: "Export report as Markdown" from the editor title bar writes the report', async () => {
     await runQuickOpen(page, 'teams.pcap');
     await analysisView(page).locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
     await page.locator('.editor-actions .action-label[aria-label*="Export report as Markdown"]').first().click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(join(workspace, 'exported.md'));
-    await page.keyboard.press('Enter');
+    await fillFileDialog(page, 'export the report', join(workspace, 'exported.md'));
     await page.locator('.monaco-editor .view-line', { hasText: 'Teamshark report' }).first().waitFor({ timeout: 30_000 });
     assert.ok(existsSync(join(workspace, 'exported.md')), 'the report is written where the dialog said');
-    await runCommand(page, 'View: Close All Editors');
+    await closeAllEditors(page);
   });
 
   it('the view in light, dark and high-contrast themes (screenshots)', async () => {
@@ -318,7 +313,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     page.on('console', watch);
     try {
       await page.keyboard.press('Escape');
-      await runCommand(page, 'View: Close All Editors');
+      await closeAllEditors(page);
       await openFromExplorer(page, 'teams.pcap');
       const view = analysisView(page);
       await view.locator('h1', { hasText: 'teams.pcap' }).waitFor({ timeout: 120_000 });
@@ -399,6 +394,30 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await input.waitFor();
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Closes every editor; unsaved comparisons are dropped ("Don't Save"), so no dialog blocks the next test. */
+async function closeAllEditors(page: Page): Promise<void> {
+  await runCommand(page, 'View: Close All Editors');
+  const dialog = page.locator('.monaco-dialog-box');
+  for (let i = 0; i < 5; i++) {
+    if (!(await dialog.isVisible().catch(() => false))) {
+      await page.waitForTimeout(500);
+      if (!(await dialog.isVisible().catch(() => false))) return;
+    }
+    await dialog.getByRole('button', { name: "Don't Save" }).click();
+  }
+}
+
+/** VS Code's own file dialog (code-server has no native one): waits for it to settle, then types the path. */
+async function fillFileDialog(page: Page, title: string, path: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+  const input = page.locator('.quick-input-widget input').first();
+  await page.waitForTimeout(1_000); // the dialog fills in its folder first
+  await input.fill(path);
+  await page.waitForTimeout(300);
+  if ((await input.inputValue()) !== path) await input.fill(path);
   await page.keyboard.press('Enter');
 }
 

@@ -132,6 +132,6 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     api.editor.cancel(uri); // what the view's Cancel button does
     await again;
     assert.deepEqual(api.editor.statesOf(uri), [{ kind: 'report' }]);
-    await until('tshark to end', () => tsharkChildren().length === 0, 1_000);
+    await until('tshark to end', () => tsharkChildren().length === 0, 5_000);
   });
 });
