@@ -249,7 +249,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
     const backgrounds = new Set<string>();
     for (const [theme, file] of [['Light Modern', 'light'], ['Dark High Contrast', 'high-contrast'], ['Dark Modern', 'dark']] as const) {
-      await runCommand(page, 'Preferences: Color Theme');
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+      // Click the exact command: "Browse Color Themes in Marketplace" matches the same words.
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
       await page.waitForTimeout(1_500); // the theme picker replaces the command palette
       await page.keyboard.type(theme);
       await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) }).first().click();
