@@ -244,7 +244,8 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   });
 
   it('the view in light, dark and high-contrast themes (screenshots)', async () => {
-    await openFromExplorer(page, 'teams.pcap');
+    await page.keyboard.press('Escape');
+    await runQuickOpen(page, 'teams.pcap');
     const view = analysisView(page);
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
     const backgrounds = new Set<string>();
