@@ -4,23 +4,32 @@ import { escapeHtml, htmlDocument } from '../core/report/html.js';
 
 /**
  * A page of the analysis view. Its Content-Security-Policy allows only the extension's own stylesheet and
- * one script file (by nonce) from media/: no inline script, nothing from the network. Every string that
- * comes from a capture reaches `body` already escaped (the report renderer's job).
+ * two script files by nonce — the Vega runtime with its expression interpreter (dist/webview/vega.js) and
+ * media/analysis.js: no inline script, no eval, nothing from the network. Every string that comes from a
+ * capture reaches `body` already escaped (the view renderer's job).
  */
-export function analysisPage(webview: vscode.Webview, media: vscode.Uri, title: string, body: string): string {
+export function analysisPage(webview: vscode.Webview, roots: { media: vscode.Uri; webview: vscode.Uri }, title: string, body: string): string {
   const nonce = randomBytes(16).toString('base64');
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'analysis.css'));
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'analysis.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.css'));
+  const vega = webview.asWebviewUri(vscode.Uri.joinPath(roots.webview, 'vega.js'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.js'));
   return htmlDocument({
     csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';`,
     title,
-    head: `<link rel="stylesheet" href="${style.toString()}">\n<script nonce="${nonce}" src="${script.toString()}" defer></script>`,
+    head: `<link rel="stylesheet" href="${style.toString()}">\n<script nonce="${nonce}" src="${vega.toString()}" defer></script>\n<script nonce="${nonce}" src="${script.toString()}" defer></script>`,
     body: `${body}\n`,
   });
 }
 
-/** A page that says what is happening instead of a report: analysing, cancelled, failed. */
-export function statusBody(kind: 'analysing' | 'cancelled' | 'error', heading: string, message: string): string {
-  const action = kind === 'analysing' ? '' : '<p><button type="button" data-command="reanalyze">Re-analyze</button></p>';
-  return `<section class="status status-${kind}" role="${kind === 'error' ? 'alert' : 'status'}"><h1>${escapeHtml(heading)}</h1><p class="message">${escapeHtml(message)}</p>${action}</section>`;
+/** A page that says what is happening instead of a report: cancelled, failed. */
+export function statusBody(kind: 'cancelled' | 'error', heading: string, message: string): string {
+  return `<section class="status status-${kind}" role="${kind === 'error' ? 'alert' : 'status'}"><h1>${escapeHtml(heading)}</h1><p class="message">${escapeHtml(message)}</p><p><button type="button" data-command="reanalyze">Re-analyze</button></p></section>`;
+}
+
+/** The page while tshark reads the capture: packets read of the total, time elapsed, and Cancel. */
+export function progressBody(heading: string): string {
+  return `<section class="status status-analysing" role="status"><h1>${escapeHtml(heading)}</h1>
+<progress class="analysis-progress" aria-label="Packets read"></progress>
+<p><span class="progress-text">Indexing the capture…</span> · <span class="elapsed">0 s</span></p>
+<p><button type="button" data-command="cancel">Cancel</button></p></section>`;
 }

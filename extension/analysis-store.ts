@@ -7,6 +7,7 @@ import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { validateReport } from '../core/schema/validate.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
 
@@ -22,6 +23,21 @@ export class AnalysisDeclined extends Error {
   }
 }
 
+export interface AnalysisProgress {
+  uri: vscode.Uri;
+  packets: number;
+  total?: number;
+  elapsedMs: number;
+}
+
+/** An analysis under way, shared by its callers; `waiting` counts those that can still withdraw. */
+interface RunningAnalysis {
+  key: string;
+  report: Promise<Report>;
+  controller: AbortController;
+  waiting: number;
+}
+
 interface CacheEntry {
   key: string;
   report: Report;
@@ -35,11 +51,14 @@ interface CacheEntry {
 export class AnalysisStore implements vscode.Disposable {
   private readonly analyses = new Map<string, Analysis>();
   private readonly memory = new Map<string, CacheEntry>();
-  private readonly running = new Map<string, { key: string; report: Promise<Report> }>();
+  private readonly running = new Map<string, RunningAnalysis>();
   /** Analyses under way, stopped when the extension is (a closing window must not leave tshark running). */
   private readonly controllers = new Set<AbortController>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly progressed = new vscode.EventEmitter<AnalysisProgress>();
+  /** Packets read so far by an analysis under way (the views show it). */
+  readonly onDidProgress = this.progressed.event;
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -61,40 +80,80 @@ export class AnalysisStore implements vscode.Disposable {
 
   /**
    * The capture's report: cached when still valid (unless `force`), otherwise a fresh analysis shown with a
-   * cancellable progress notification. Cancelling (there or through `token`) stops tshark and rejects with
-   * vscode.CancellationError; other failures reject with a one-line message.
+   * cancellable progress notification. One analysis per capture serves every caller; it stops (tshark with
+   * it) when the notification's Cancel is pressed, or when every caller that passed a `token` has cancelled
+   * and no caller without one is waiting. A cancelled caller's promise rejects with vscode.CancellationError;
+   * other failures reject with a one-line message.
    */
   async analyze(uri: vscode.Uri, options: { force?: boolean; token?: vscode.CancellationToken } = {}): Promise<Report> {
     if (uri.scheme !== 'file') throw new TeamsharkError(`${uri.toString()}: Teamshark reads captures from local files only`);
     if (!(await this.consent.allows(uri))) throw new AnalysisDeclined(uri);
+    if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const key = await cacheKey(uri);
-    const inFlight = this.running.get(uri.toString());
-    if (inFlight && inFlight.key === key && !options.force) return inFlight.report;
-    const cached = options.force ? undefined : await this.cached(uri, key);
-    const report = cached ? Promise.resolve(cached) : this.run(uri, key, options.token);
-    this.running.set(uri.toString(), { key, report });
+    let entry = this.running.get(uri.toString());
+    if (!entry || entry.key !== key || options.force) {
+      const cached = options.force ? undefined : await this.cached(uri, key);
+      const controller = new AbortController();
+      entry = { key, controller, waiting: 0, report: cached ? Promise.resolve(cached) : this.run(uri, key, controller) };
+      this.running.set(uri.toString(), entry);
+      void this.settle(uri, entry);
+    }
+    return await this.wait(entry, options.token);
+  }
+
+  /** Records a finished analysis (and tells the views), whoever is still waiting for it. */
+  private async settle(uri: vscode.Uri, entry: RunningAnalysis): Promise<void> {
     try {
-      const result = await report;
-      this.analyses.set(uri.toString(), { uri, report: result });
-      this.changed.fire(uri);
-      return result;
+      const report = await entry.report;
+      if (this.running.get(uri.toString()) === entry || !this.analyses.has(uri.toString())) {
+        this.analyses.set(uri.toString(), { uri, report });
+        this.changed.fire(uri);
+      }
+    } catch {
+      // each caller sees the failure through its own promise
     } finally {
-      if (this.running.get(uri.toString())?.report === report) this.running.delete(uri.toString());
+      if (this.running.get(uri.toString()) === entry) this.running.delete(uri.toString());
     }
   }
 
-  private async run(uri: vscode.Uri, key: string, token: vscode.CancellationToken | undefined): Promise<Report> {
+  /** One caller's wait: its token withdraws its interest, and the last interest withdrawn stops tshark. */
+  private async wait(entry: RunningAnalysis, token: vscode.CancellationToken | undefined): Promise<Report> {
+    if (!token) {
+      entry.waiting = Number.POSITIVE_INFINITY; // a caller that cannot cancel keeps the analysis going
+      return await entry.report;
+    }
+    entry.waiting += 1;
+    let subscription: vscode.Disposable | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      subscription = token.onCancellationRequested(() => {
+        entry.waiting -= 1;
+        if (entry.waiting <= 0) entry.controller.abort();
+        reject(new vscode.CancellationError());
+      });
+    });
+    try {
+      return await Promise.race([entry.report, cancelled]);
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  private async run(uri: vscode.Uri, key: string, controller: AbortController): Promise<Report> {
     const title = `Teamshark: analysing ${basename(uri.fsPath)}`;
+    // The record index gives the total for "packets read of total" (a header scan, not a decode).
+    const total = (await indexCapture(uri.fsPath).catch(() => undefined))?.packets;
+    const started = Date.now();
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, progressToken) => {
-      const controller = new AbortController();
       this.controllers.add(controller);
-      const subscriptions = [progressToken, token].map((t) => t?.onCancellationRequested(() => controller.abort()));
-      if (token?.isCancellationRequested) controller.abort();
+      const subscription = progressToken.onCancellationRequested(() => controller.abort());
       try {
         const report = await analyzeCapture(uri.fsPath, {
           ...analysisSettings(),
           signal: controller.signal,
-          onProgress: (packets) => progress.report({ message: `${packets.toLocaleString('en')} packets read…` }),
+          onProgress: (packets) => {
+            progress.report({ message: `${packets.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''} packets read…` });
+            this.progressed.fire({ uri, packets, total, elapsedMs: Date.now() - started });
+          },
         });
         await this.remember(uri, { key, report });
         return report;
@@ -103,7 +162,7 @@ export class AnalysisStore implements vscode.Disposable {
         throw error;
       } finally {
         this.controllers.delete(controller);
-        for (const subscription of subscriptions) subscription?.dispose();
+        subscription.dispose();
       }
     });
   }
@@ -142,6 +201,7 @@ export class AnalysisStore implements vscode.Disposable {
   dispose(): void {
     for (const controller of this.controllers) controller.abort();
     this.changed.dispose();
+    this.progressed.dispose();
   }
 }
 

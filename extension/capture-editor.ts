@@ -1,74 +1,94 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { packetsPerSecondSpec, renderSvg } from '../core/report/charts.js';
-import { qualityChartSvg } from '../core/report/quality-chart.js';
-import { renderReportBody } from '../core/report/html.js';
-import type { OutlineSection } from '../core/report/outline.js';
-import { analysisPage, statusBody } from './analysis-html.js';
+import { analysisPage, progressBody, statusBody } from './analysis-html.js';
 import { AnalysisDeclined, type AnalysisStore } from './analysis-store.js';
+import { CaptureDocument } from './capture-document.js';
+import { isFromView, type RevealTarget, type ToView } from './view/protocol.js';
+import { renderAnalysisBody } from './view/render.js';
+
+export type { RevealTarget } from './view/protocol.js';
 
 /** What an open analysis view shows; tests read it, the user sees it. */
 export type ViewState = { kind: 'analysing' } | { kind: 'report' } | { kind: 'cancelled' } | { kind: 'error'; message: string };
 
 interface CaptureView {
+  document: CaptureDocument;
   panel: vscode.WebviewPanel;
   state: ViewState;
+  /** The report page last shown: a cancelled Re-analyze shows it again. */
+  reportBody?: string;
   /** A reveal asked for before the page could take it (still analysing, or its script not yet loaded). */
   pendingReveal?: RevealTarget;
   ready: boolean;
-}
-
-export interface RevealTarget {
-  section?: OutlineSection;
-  text?: string;
+  closed?: boolean;
 }
 
 /**
- * The read-only editor for .pcap, .pcapng and .cap files: opening a capture shows its analysis (summary,
- * sections, findings, chart) instead of bytes.
+ * The read-only editor for .pcap, .pcapng and .cap files: opening a capture shows its analysis (verdicts,
+ * sections, findings, chart) instead of bytes. Each capture is one CaptureDocument owning its analysis.
  */
-export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider {
+export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument>, vscode.Disposable {
   static readonly viewType = 'teamshark.capture';
   private readonly views = new Map<string, Set<CaptureView>>();
+  private readonly progress: vscode.Disposable;
 
   constructor(
     private readonly store: AnalysisStore,
-    private readonly media: vscode.Uri,
-  ) {}
+    private readonly roots: { media: vscode.Uri; webview: vscode.Uri },
+  ) {
+    this.progress = store.onDidProgress(({ uri, packets, total, elapsedMs }) => {
+      for (const view of this.views.get(uri.toString()) ?? []) {
+        if (view.state.kind === 'analysing') this.send(view, { type: 'progress', packets, total, elapsedMs });
+      }
+    });
+  }
 
-  static register(store: AnalysisStore, media: vscode.Uri): { provider: CaptureEditorProvider; registration: vscode.Disposable } {
-    const provider = new CaptureEditorProvider(store, media);
+  static register(store: AnalysisStore, roots: { media: vscode.Uri; webview: vscode.Uri }): { provider: CaptureEditorProvider; registration: vscode.Disposable } {
+    const provider = new CaptureEditorProvider(store, roots);
     const registration = vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
       webviewOptions: { retainContextWhenHidden: true, enableFindWidget: true },
       supportsMultipleEditorsPerDocument: true,
     });
-    return { provider, registration };
+    return { provider, registration: vscode.Disposable.from(registration, provider) };
   }
 
-  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
-    return { uri, dispose: () => undefined };
+  openCustomDocument(uri: vscode.Uri): CaptureDocument {
+    return new CaptureDocument(uri, this.store);
   }
 
-  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.media] };
-    const view: CaptureView = { panel, state: { kind: 'analysing' }, ready: false };
+  resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.roots.media, this.roots.webview] };
+    const view: CaptureView = { document, panel, state: { kind: 'analysing' }, ready: false };
     const key = document.uri.toString();
     const views = this.views.get(key) ?? new Set();
     views.add(view);
     this.views.set(key, views);
-    const messages = panel.webview.onDidReceiveMessage((message: { command?: string }) => {
-      if (message?.command === 'reanalyze') void this.show(document.uri, view, true);
-      if (message?.command === 'ready') {
-        view.ready = true;
-        if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
+    const messages = panel.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isFromView(message)) return;
+      switch (message.type) {
+        case 'reanalyze':
+          void this.reanalyze(document.uri);
+          break;
+        case 'cancel':
+          document.cancel();
+          break;
+        case 'exportMarkdown':
+          void vscode.commands.executeCommand('teamshark.exportMarkdown', document.uri);
+          break;
+        case 'ready':
+          view.ready = true;
+          if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
+          break;
       }
     });
     panel.onDidDispose(() => {
+      view.closed = true;
       messages.dispose();
       views.delete(view);
       if (views.size === 0) this.views.delete(key);
     });
-    await this.show(document.uri, view, false);
+    // Not awaited: the editor opens at once with its progress page (openWith resolves), the report follows.
+    void this.show(view, false);
   }
 
   /** Analyses the capture again and refreshes every view of it. */
@@ -79,11 +99,16 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       return;
     }
     const [first, ...others] = views;
-    await this.show(uri, first!, true);
-    await Promise.all(others.map((view) => this.show(uri, view, false)));
+    await this.show(first!, true);
+    await Promise.all(others.map((view) => this.show(view, false)));
   }
 
-  /** Shows an entry of the report: its section, and the first element there holding `text`. */
+  /** Stops the analysis of a capture that its views are waiting for (the view's Cancel button). */
+  cancel(uri: vscode.Uri): void {
+    for (const view of this.views.get(uri.toString()) ?? []) view.document.cancel();
+  }
+
+  /** Shows an entry of the report: its row (by outline id), else its section or text. */
   reveal(uri: vscode.Uri, target: RevealTarget): boolean {
     const views = this.views.get(uri.toString());
     if (!views?.size) return false;
@@ -96,7 +121,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   private post(view: CaptureView, target: RevealTarget): void {
     view.pendingReveal = undefined;
-    void view.panel.webview.postMessage({ type: 'reveal', ...target });
+    this.send(view, { type: 'reveal', target });
+  }
+
+  private send(view: CaptureView, message: ToView): void {
+    void view.panel.webview.postMessage(message);
   }
 
   /** The state of the views of a capture (for tests and for commands that need the active capture). */
@@ -112,16 +141,18 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     return undefined;
   }
 
-  private async show(uri: vscode.Uri, view: CaptureView, force: boolean): Promise<void> {
+  private async show(view: CaptureView, force: boolean): Promise<void> {
+    const { uri } = view.document;
     const name = basename(uri.fsPath);
-    this.render(view, { kind: 'analysing' }, statusBody('analysing', `Analysing ${name}…`, 'tshark is decoding the capture; progress and Cancel are in the notification.'));
+    this.render(view, { kind: 'analysing' }, progressBody(`Analysing ${name}…`));
     try {
-      const report = await this.store.analyze(uri, { force });
-      const chart = await renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${name}`));
-      this.render(view, { kind: 'report' }, renderReportBody(report, chart, await qualityChartSvg(report, `Loss and jitter: ${name}`)));
+      const report = await view.document.analysis(force);
+      view.reportBody = renderAnalysisBody(report, uri.fsPath);
+      this.render(view, { kind: 'report' }, view.reportBody);
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
-        this.render(view, { kind: 'cancelled' }, statusBody('cancelled', `Analysis of ${name} cancelled`, 'tshark was stopped before it finished.'));
+        if (view.reportBody) this.render(view, { kind: 'report' }, view.reportBody);
+        else this.render(view, { kind: 'cancelled' }, statusBody('cancelled', `Analysis of ${name} cancelled`, 'tshark was stopped before it finished.'));
         return;
       }
       const message = error instanceof AnalysisDeclined ? error.message : (error as Error).message;
@@ -131,8 +162,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   private render(view: CaptureView, state: ViewState, body: string): void {
+    if (view.closed) return;
     view.state = state;
     view.ready = false; // a new page: its script announces itself again
-    view.panel.webview.html = analysisPage(view.panel.webview, this.media, `Teamshark: ${basename(view.panel.title)}`, body);
+    view.panel.webview.html = analysisPage(view.panel.webview, this.roots, `Teamshark: ${basename(view.document.uri.fsPath)}`, body);
+  }
+
+  dispose(): void {
+    this.progress.dispose();
   }
 }

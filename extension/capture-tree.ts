@@ -8,9 +8,12 @@ const FRAMES_SHOWN = 50;
 
 export type CaptureTreeNode =
   | { kind: 'capture'; uri: vscode.Uri }
-  | { kind: 'outline'; uri: vscode.Uri; node: OutlineNode }
-  | { kind: 'frame'; uri: vscode.Uri; frame: number; parent: OutlineNode }
-  | { kind: 'more-frames'; uri: vscode.Uri; count: number; parent: OutlineNode };
+  | { kind: 'outline'; uri: vscode.Uri; node: OutlineNode; up: CaptureTreeNode; version: number }
+  | { kind: 'frame'; uri: vscode.Uri; frame: number; parent: OutlineNode; up: CaptureTreeNode; version: number }
+  | { kind: 'more-frames'; uri: vscode.Uri; count: number; parent: OutlineNode; up: CaptureTreeNode; version: number };
+
+/** The command a tree item runs when clicked (also when it is already selected). */
+export const REVEAL_COMMAND = 'teamshark.revealInAnalysis';
 
 const ICONS: Record<OutlineNode['kind'], string> = {
   section: 'symbol-namespace',
@@ -33,29 +36,62 @@ const ICONS: Record<OutlineNode['kind'], string> = {
 export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CaptureTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly outlines = new Map<string, OutlineNode[]>();
+  /** One element object per capture, and per report version below it: VS Code keys its tree on them. */
+  private readonly captures = new Map<string, CaptureTreeNode & { kind: 'capture' }>();
+  private readonly versions = new Map<string, number>();
+  private readonly children = new WeakMap<CaptureTreeNode, CaptureTreeNode[]>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: AnalysisStore) {
     this.subscription = store.onDidChange((uri) => {
-      this.outlines.delete(uri.toString());
+      const key = uri.toString();
+      this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+      const capture = this.captures.get(key);
+      if (capture) this.children.delete(capture);
+      if (!store.get(uri)) this.captures.delete(key);
       this.changed.fire(undefined);
     });
   }
 
+  /** The tree element of a capture (the same object every time). */
+  captureNode(uri: vscode.Uri): CaptureTreeNode {
+    const key = uri.toString();
+    let node = this.captures.get(key);
+    if (!node) {
+      node = { kind: 'capture', uri };
+      this.captures.set(key, node);
+    }
+    return node;
+  }
+
   getChildren(element?: CaptureTreeNode): CaptureTreeNode[] {
-    if (!element) return this.store.all.map(({ uri }) => ({ kind: 'capture', uri }));
-    if (element.kind === 'capture') return this.outlineOf(element.uri).map((node) => ({ kind: 'outline', uri: element.uri, node }));
+    if (!element) return this.store.all.map(({ uri }) => this.captureNode(uri));
+    let known = this.children.get(element);
+    if (!known) {
+      known = this.childrenOf(element);
+      this.children.set(element, known);
+    }
+    return known;
+  }
+
+  private childrenOf(element: CaptureTreeNode): CaptureTreeNode[] {
+    const { uri } = element;
+    if (element.kind === 'capture') {
+      const report = this.store.get(uri)?.report;
+      const version = this.versions.get(uri.toString()) ?? 0;
+      return (report ? reportOutline(report) : []).map((node) => ({ kind: 'outline', uri, node, up: element, version }));
+    }
     if (element.kind !== 'outline') return [];
-    const { node, uri } = element;
-    if (node.children?.length) return node.children.map((child) => ({ kind: 'outline', uri, node: child }));
+    const { node, version } = element;
+    if (node.children?.length) return node.children.map((child) => ({ kind: 'outline', uri, node: child, up: element, version }));
     const frames = node.frames ?? [];
-    const shown: CaptureTreeNode[] = frames.slice(0, FRAMES_SHOWN).map((frame) => ({ kind: 'frame', uri, frame, parent: node }));
-    if (frames.length > FRAMES_SHOWN) shown.push({ kind: 'more-frames', uri, count: frames.length - FRAMES_SHOWN, parent: node });
+    const shown: CaptureTreeNode[] = frames.slice(0, FRAMES_SHOWN).map((frame) => ({ kind: 'frame', uri, frame, parent: node, up: element, version }));
+    if (frames.length > FRAMES_SHOWN) shown.push({ kind: 'more-frames', uri, count: frames.length - FRAMES_SHOWN, parent: node, up: element, version });
     return shown;
   }
 
   getTreeItem(element: CaptureTreeNode): vscode.TreeItem {
+    const reveal = (title: string): vscode.Command => ({ command: REVEAL_COMMAND, title, arguments: [element] });
     switch (element.kind) {
       case 'capture': {
         const report = this.store.get(element.uri)?.report;
@@ -73,22 +109,26 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
         const expandable = Boolean(node.children?.length || node.frames?.length);
         const state = node.kind === 'section' ? vscode.TreeItemCollapsibleState.Expanded : expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
         const item = new vscode.TreeItem(node.label, state);
-        item.id = `${element.uri.toString()}#${node.id}`;
+        item.id = `${element.uri.toString()}#v${element.version}#${node.id}`;
         item.description = node.description;
         item.tooltip = node.tooltip ?? node.description;
         item.iconPath = iconOf(node);
         item.contextValue = ['item', node.filter ? 'filter' : '', node.markdown ? 'markdown' : ''].filter(Boolean).join(' ');
+        // Sections and groups expand on click; entries reveal their row (their twistie expands them).
+        if (node.kind !== 'section' && node.kind !== 'group') item.command = reveal('Show in the analysis');
         return item;
       }
       case 'frame': {
         const item = new vscode.TreeItem(`Frame ${element.frame}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `${element.uri.toString()}#${element.parent.id}#${element.frame}`;
+        item.id = `${element.uri.toString()}#v${element.version}#${element.parent.id}#${element.frame}`;
         item.iconPath = new vscode.ThemeIcon('symbol-field');
         item.contextValue = 'frame filter';
+        item.command = reveal('Show the entry that lists this frame');
         return item;
       }
       case 'more-frames': {
         const item = new vscode.TreeItem(`… and ${element.count} more frames`, vscode.TreeItemCollapsibleState.None);
+        item.id = `${element.uri.toString()}#v${element.version}#${element.parent.id}#more`;
         item.tooltip = element.parent.filter ? `The display filter shows them all: ${element.parent.filter}` : undefined;
         return item;
       }
@@ -96,21 +136,7 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
   }
 
   getParent(element: CaptureTreeNode): CaptureTreeNode | undefined {
-    if (element.kind === 'capture') return undefined;
-    if (element.kind === 'frame' || element.kind === 'more-frames') return { kind: 'outline', uri: element.uri, node: element.parent };
-    const parent = findParent(this.outlineOf(element.uri), element.node);
-    return parent ? { kind: 'outline', uri: element.uri, node: parent } : { kind: 'capture', uri: element.uri };
-  }
-
-  private outlineOf(uri: vscode.Uri): OutlineNode[] {
-    const key = uri.toString();
-    let outline = this.outlines.get(key);
-    if (!outline) {
-      const report = this.store.get(uri)?.report;
-      outline = report ? reportOutline(report) : [];
-      this.outlines.set(key, outline);
-    }
-    return outline;
+    return element.kind === 'capture' ? undefined : element.up;
   }
 
   dispose(): void {
@@ -123,15 +149,6 @@ function iconOf(node: OutlineNode): vscode.ThemeIcon {
   if (node.kind === 'finding' && node.severity === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   if (node.kind === 'finding' && node.severity === 'notice') return new vscode.ThemeIcon('bell');
   return new vscode.ThemeIcon(ICONS[node.kind]);
-}
-
-function findParent(nodes: readonly OutlineNode[], target: OutlineNode): OutlineNode | undefined {
-  for (const node of nodes) {
-    if (node.children?.includes(target)) return node;
-    const deeper = node.children ? findParent(node.children, target) : undefined;
-    if (deeper) return deeper;
-  }
-  return undefined;
 }
 
 /** The capture, display filter and frame a tree entry stands for (for copy and Open in Wireshark). */

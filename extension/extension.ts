@@ -3,7 +3,7 @@ import { AnalysisStore } from './analysis-store.js';
 import { CaptureEditorProvider } from './capture-editor.js';
 import { CaptureTreeProvider, type CaptureTreeNode } from './capture-tree.js';
 import { registerAnalyzeCommands } from './commands/analyze.js';
-import { registerCompareCommand } from './commands/compare.js';
+import { registerCompareCommands } from './commands/compare.js';
 import { registerExportMarkdownCommand } from './commands/export-markdown.js';
 import { registerTreeActions } from './commands/tree-actions.js';
 import { registerOpenInWiresharkCommand } from './commands/wireshark.js';
@@ -25,9 +25,9 @@ export interface TeamsharkApi {
 }
 
 export function activate(context: vscode.ExtensionContext): TeamsharkApi {
-  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const roots = { media: vscode.Uri.joinPath(context.extensionUri, 'media'), webview: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview') };
   const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent());
-  const { provider: editor, registration } = CaptureEditorProvider.register(store, media);
+  const { provider: editor, registration } = CaptureEditorProvider.register(store, roots);
   const tree = new CaptureTreeProvider(store);
   const notes = new NoteDiagnostics(store);
   const treeView = vscode.window.createTreeView<CaptureTreeNode>('teamshark.captures', { treeDataProvider: tree, showCollapseAll: true });
@@ -36,12 +36,12 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     registration,
     tree,
     treeView,
-    registerAnalyzeCommands(store, editor, treeView),
+    registerAnalyzeCommands(store, editor, tree, treeView),
     registerExportMarkdownCommand(store, editor),
-    registerCompareCommand(store),
+    registerCompareCommands(store),
     registerOpenInWiresharkCommand(editor, store),
     registerSaveAnnotatedCaptureCommand(store, editor),
-    registerTreeActions(store, editor, treeView),
+    registerTreeActions(store, editor),
     notes,
     registerNoteHovers(store),
     registerNoteCodeActions(notes),

@@ -114,25 +114,25 @@ export function qualityTables(report: Report, out: string[]): void {
   }
 }
 
-function clockText(s: StreamQuality): string {
+export function clockText(s: StreamQuality): string {
   if (!s.clock.rate) return s.clock.measured ? `unknown (${s.clock.measured} Hz measured)` : 'unknown';
   const khz = `${s.clock.rate / 1000} kHz`;
   return s.clock.source === 'inferred' ? `${khz} (inferred from ${s.clock.measured} Hz)` : `${khz} (payload type)`;
 }
 
-function gapsText(s: StreamQuality): string {
+export function gapsText(s: StreamQuality): string {
   if (s.gaps.length === 0) return '0';
   const counts = new Map<string, number>();
   for (const g of s.gaps) counts.set(g.cause, (counts.get(g.cause) ?? 0) + 1);
   return [...counts.entries()].map(([cause, n]) => `${n} ${cause}`).join(', ');
 }
 
-function dscpText(s: StreamQuality): string {
+export function dscpText(s: StreamQuality): string {
   const seen = s.dscp.map((d) => `${d.value}${d.name ? ` ${d.name}` : ''}${s.dscp.length > 1 ? ` ×${d.packets}` : ''}`).join(', ') || '–';
   return s.expectedDscp === undefined ? seen : `${seen} (guidance ${s.expectedDscp})`;
 }
 
-function verdictText(s: StreamQuality): string {
+export function verdictText(s: StreamQuality): string {
   if (s.auxiliaryTo) return `not judged: beside ${s.auxiliaryTo} (repair data or a second layer)`;
   if (s.verdict === 'not-judged') return 'not judged';
   if (s.verdict === 'good') return 'good';

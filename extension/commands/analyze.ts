@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../core/schema/generated/report.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import { CaptureEditorProvider } from '../capture-editor.js';
-import type { CaptureTreeNode } from '../capture-tree.js';
+import type { CaptureTreeNode, CaptureTreeProvider } from '../capture-tree.js';
 import { pickCapture, reportFailure } from '../capture-picker.js';
 
 /**
@@ -10,14 +10,14 @@ import { pickCapture, reportFailure } from '../capture-picker.js';
  * its analysis view and shows it in the Captures tree. Resolves to the report, or undefined when nothing
  * was analysed.
  */
-export function registerAnalyzeCommands(store: AnalysisStore, editor: CaptureEditorProvider, tree: vscode.TreeView<CaptureTreeNode>): vscode.Disposable {
+export function registerAnalyzeCommands(store: AnalysisStore, editor: CaptureEditorProvider, provider: CaptureTreeProvider, tree: vscode.TreeView<CaptureTreeNode>): vscode.Disposable {
   const analyze = async (given?: unknown): Promise<Report | undefined> => {
     const uri = await pickCapture(editor, given);
     if (!uri) return undefined;
     try {
       const report = await store.analyze(uri);
       await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType, { preview: false });
-      await tree.reveal({ kind: 'capture', uri }, { expand: true, focus: false, select: false });
+      await tree.reveal(provider.captureNode(uri), { expand: true, focus: false, select: false });
       return report;
     } catch (error) {
       reportFailure(error);

@@ -8,11 +8,14 @@ import { pickCapture, reportFailure } from '../capture-picker.js';
 
 /**
  * "Teamshark: Export report as Markdown": the CLI's Markdown report, with its packets-per-second chart
- * written beside it, where the user chooses (or at `target`, for keybindings and other extensions); then
+ * written beside it, where the user chooses (or at a target Uri given as second argument, for keybindings
+ * and other extensions; the title bar's context object is not one); then
  * opens it.
  */
 export function registerExportMarkdownCommand(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
-  return vscode.commands.registerCommand('teamshark.exportMarkdown', async (given?: unknown, target?: vscode.Uri) => {
+  return vscode.commands.registerCommand('teamshark.exportMarkdown', async (given?: unknown, targetGiven?: unknown) => {
+    // The editor title bar passes (resource, context object): only a Uri is a target.
+    let target = targetGiven instanceof vscode.Uri ? targetGiven : undefined;
     const capture = await pickCapture(editor, given);
     if (!capture) return undefined;
     try {

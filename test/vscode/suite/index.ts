@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * *.test.cjs beside this file in the real extension host.
  */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // TEAMSHARK_SUITE_GREP (passed through code-server's environment) runs only the matching tests.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', grep: process.env.TEAMSHARK_SUITE_GREP || undefined });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.cjs')).sort()) mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
