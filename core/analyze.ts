@@ -2,6 +2,7 @@ import { stat, access, constants } from 'node:fs/promises';
 import { TeamsharkError } from './errors.js';
 import { classifyActivity } from './classify/activity.js';
 import { classify } from './classify/index.js';
+import { relayFrames } from './classify/nat.js';
 import { activityFindings, classificationFindings } from './classify/findings.js';
 import { buildFindings } from './findings/build.js';
 import { dnsSecurityFindings } from './findings/dns-security.js';
@@ -9,7 +10,7 @@ import { withSafeIds } from './findings/ids.js';
 import { dnsVolumeFindings } from './findings/dns-volume.js';
 import { plaintextFindings } from './findings/plaintext.js';
 import { parallelConnectionFindings } from './findings/transport.js';
-import { tlsSecurityFindings } from './findings/tls-security.js';
+import { pseudoTlsRelayFindings, tlsSecurityFindings } from './findings/tls-security.js';
 import { cipherSuitesSeen } from './sections/cipher-suites-seen.js';
 import { summarizeDnsNames } from './sections/dns-names.js';
 import { clientFingerprints, tlsServers } from './sections/tls-summary.js';
@@ -25,6 +26,7 @@ import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
+import { confirmPseudoTls } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -109,6 +111,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
 
   const frameSummary = frames.finish({ start: 0, names, warn });
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
+  const tlsHandshakes = tls.finish(context);
+  const stunMessages = stun.finish(context);
+  const turnServers = new Set(relayFrames(stunMessages).keys());
+  await confirmPseudoTls(tlsHandshakes, { tshark, capture, options: run.options, rereadable: !file.pipe, signal: options.signal }, turnServers);
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);
@@ -134,8 +140,8 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     flows: flows.finish(context),
     addresses: [],
     dns: { transactions: dns.finish(context), names: [] },
-    tls: { handshakes: [...tls.finish(context), ...dtls.finish(context)], cipherSuites: [], clientFingerprints: [], servers: [] },
-    stun: { messages: stun.finish(context), summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
+    tls: { handshakes: [...tlsHandshakes, ...dtls.finish(context)], cipherSuites: [], clientFingerprints: [], servers: [] },
+    stun: { messages: stunMessages, summary: { behindNat: false, publicAddresses: [], relays: [], malformedMessages: 0 } },
     rtp: rtpModel,
     transport: { ipVersions: ipVersions(frameSummary), parallelConnections: [] },
     timeline: timeline.finish(context),
@@ -156,9 +162,11 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   });
   report.addresses = classification.addresses;
   report.dns.names = summarizeDnsNames(report.dns.transactions);
-  report.tls.clientFingerprints = clientFingerprints(report.tls.handshakes);
-  report.tls.servers = tlsServers(report.tls.handshakes);
-  report.tls.cipherSuites = cipherSuitesSeen(report.tls.handshakes);
+  // The relays' pseudo-TLS is MS-TURN, not TLS: its "TLS 1.0 / DH_anon_RC4" belongs in no TLS statistic.
+  const realTls = report.tls.handshakes.filter((h) => !h.pseudoTls);
+  report.tls.clientFingerprints = clientFingerprints(realTls);
+  report.tls.servers = tlsServers(realTls);
+  report.tls.cipherSuites = cipherSuitesSeen(realTls);
   report.transport.parallelConnections = parallelConnections(report.flows, classification.names);
   report.stun.summary = classification.nat;
   report.media = classification.media;
@@ -173,12 +181,13 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   });
   report.application = activity.application;
   report.findings = withSafeIds([
-    ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: report.tls.handshakes, stun: report.stun.messages }),
+    ...buildFindings({ capture: report.capture, dns: report.dns.transactions, tls: realTls, stun: report.stun.messages }),
     ...dnsSecurityFindings({ dns: report.dns.transactions, flows: report.flows, tls: report.tls.handshakes }),
     ...dnsVolumeFindings(report.dns.transactions, report.rtp.streams, report.capture.durationSec),
     ...parallelConnectionFindings(report.transport.parallelConnections),
     ...plaintextFindings(report.flows, classification.names),
-    ...tlsSecurityFindings(report.tls.handshakes, report.tls.cipherSuites),
+    ...tlsSecurityFindings(realTls, report.tls.cipherSuites),
+    ...pseudoTlsRelayFindings(report.tls.handshakes, report.flows, report.media),
     ...classificationFindings(classification),
     ...activityFindings(activity.application, activity.evidence),
   ]);

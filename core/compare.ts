@@ -61,7 +61,7 @@ export function compareReport(report: Report): CaptureComparison {
       thisClient: ratio(received.thisClient, flowPackets),
       other: ratio(received.other, flowPackets),
     },
-    tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
+    tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello && !h.pseudoTls ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
     protocols: report.protocols.map((p) => p.protocol).filter((p) => !CARRIERS.has(p) && !/^(x509|pkix|ocsp)/.test(p)),
   };
 }

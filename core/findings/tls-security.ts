@@ -1,5 +1,6 @@
-import type { CipherSuiteSeen, Finding, TlsHandshake } from '../schema/generated/report.js';
+import type { CipherSuiteSeen, Finding, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
+import { MS_TURN_TCP_COOKIE_FILTER, streamFilter } from '../model/pseudo-tls.js';
 import { anyOf, hex } from './filter.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
@@ -91,4 +92,51 @@ function sentence(reason: string): string {
 function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[]): string {
   const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
   return prefixes.map((p) => `(${p}.handshake.type == ${type} && (${anyOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)))}))`).join(' || ');
+}
+
+/** Packets a TCP relay connection carries beyond its allocation and refreshes when call media runs through it (2 s of audio). */
+const MEDIA_OVER_TCP_PACKETS = 100;
+
+/**
+ * Teams transport relays reached over TCP 443 in their pseudo-TLS framing (TlsHandshake.pseudoTls). The client
+ * gathers such a candidate on every call; it only costs call quality (TCP retransmits and head-of-line
+ * blocking under real-time media) when media actually flows through it, i.e. when UDP is blocked or not tried.
+ */
+export function pseudoTlsRelayFindings(handshakes: readonly TlsHandshake[], flows: readonly Flow[], media: readonly MediaStream[]): Finding[] {
+  const relayed = handshakes.filter((h) => h.pseudoTls && h.protocol === 'tls');
+  const flowById = new Map(flows.map((f) => [f.id, f]));
+  const byServer = new Map<string, TlsHandshake[]>();
+  for (const h of relayed) byServer.set(h.server.ip, [...(byServer.get(h.server.ip) ?? []), h]);
+  const udpMedia = media.some((m) => m.flowId.startsWith('udp:'));
+  return [...byServer.entries()].map(([ip, group]): Finding => {
+    const ports = [...new Set(group.map((h) => h.server.port))].join(', ');
+    const carrying = group.filter((h) => (flowById.get(h.flowId)?.packets ?? 0) >= MEDIA_OVER_TCP_PACKETS);
+    const frames = [...new Set(group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]))]
+      .filter((f): f is number => f !== undefined)
+      .sort((a, b) => a - b)
+      .slice(0, 50) as Finding['frames'];
+    const connections = `${group.length} TCP connection${group.length === 1 ? '' : 's'}`;
+    const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
+    const filter = `(${streamFilter(group)}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
+    if (carrying.length) {
+      return {
+        id: `media-relay-over-tcp/${ip}`,
+        section: 'network',
+        severity: 'warning',
+        title: `Media relay ${ip} reached over TCP ${ports} (UDP blocked or not tried): expect worse call quality`,
+        detail: `${connections} to the Teams transport relay ${ip}; ${carrying.length === 1 ? 'one carries' : `${carrying.length} carry`} a call's traffic (${carrying.map((h) => `${h.flowId}: ${flowById.get(h.flowId)!.packets} packets`).join(', ')}). Over TCP, a lost packet holds back every packet after it until it is retransmitted: audio and video stall where UDP would have skipped one packet. ${shape}`,
+        frames,
+        filter,
+      };
+    }
+    return {
+      id: `media-relay-over-tcp/${ip}`,
+      section: 'network',
+      severity: 'info',
+      title: `Media relay ${ip} also reached over TCP ${ports}: a fallback candidate, no media through it`,
+      detail: `${connections} to the Teams transport relay ${ip}, each carrying only a few TURN messages (allocation, refresh)${udpMedia ? '; the call media ran over UDP' : ''}. Teams gathers a TCP relay candidate in case UDP is blocked; had the media used it, call quality would suffer. ${shape}`,
+      frames,
+      filter,
+    };
+  });
 }

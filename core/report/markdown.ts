@@ -123,8 +123,14 @@ function networkTables(report: Report, out: string[]): void {
     out.push('### TURN relays', '');
     out.push(
       table(
-        ['Relay', 'Names', 'Allocations', 'Messages'],
-        relays.map((r) => [markdownText(`${r.ip}:${r.port}`), markdownText(r.names.join(', ')), String(r.allocations), String(r.messages)]),
+        ['Relay', 'Transport', 'Names', 'Allocations', 'Messages'],
+        relays.map((r) => [
+          markdownText(`${r.ip}:${r.port}`),
+          r.transport === 'tcp-443' ? 'TCP 443 (pseudo-TLS)' : r.transport.toUpperCase(),
+          markdownText(r.names.join(', ')),
+          r.transport === 'udp' ? String(r.allocations) : 'not decoded',
+          String(r.messages),
+        ]),
       ),
     );
   }

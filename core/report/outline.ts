@@ -124,10 +124,11 @@ function addressNodes(report: Report): OutlineNode[] {
 
 function relayNodes(report: Report): OutlineNode[] {
   return report.stun.summary.relays.map((relay) => {
-    const filter = `${addressFilter(relay.ip)} && udp.port == ${relay.port}`;
-    const detail = `${relay.allocations} allocations, ${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
+    const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
+    const over = relay.transport === 'udp' ? `${relay.allocations} allocations, ` : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
+    const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
     return {
-      id: `network/relay/${relay.ip}:${relay.port}`,
+      id: `network/relay/${relay.transport}/${relay.ip}:${relay.port}`,
       kind: 'relay',
       section: 'network',
       label: `${relay.ip}:${relay.port}`,
@@ -194,6 +195,7 @@ function handshakeNodes(report: Report): OutlineNode[] {
 }
 
 function handshakeSummary(handshake: TlsHandshake): string {
+  if (handshake.pseudoTls) return 'pseudo-TLS of a Teams media relay (MS-TURN over TCP), not TLS';
   const hello = handshake.serverHello;
   if (!hello) return `no ServerHello; ${handshake.clientHello?.cipherSuites.length ?? 0} suites offered`;
   return `${hello.version.name ?? hello.version.code} · ${hello.cipherSuite.name ?? hello.cipherSuite.code}`;

@@ -16,9 +16,13 @@ import { ekKey, type PacketRecord } from './record.js';
  *   resolver, and the run stays offline and repeatable.
  * - `rtp_udp`, `rtcp_udp`: Teams media runs on dynamic UDP ports with no signalling tshark can see (it is
  *   inside TLS), so without these heuristics RTP/RTCP decode as "data".
+ * - `tcp.reassemble_out_of_order`: a TLS record (a ServerHello, a certificate chain) whose segments arrive out
+ *   of order is otherwise never reassembled, and its handshake silently disappears — a third of teams.pcap's.
  */
 export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   '-n',
+  '-o',
+  'tcp.reassemble_out_of_order:TRUE',
   '--enable-heuristic',
   'rtp_udp',
   '--enable-heuristic',
