@@ -20,6 +20,11 @@ interface PendingHandshake {
  * ServerHelloDone with no certificate in between. Real TLS servers send a certificate (or, for anonymous
  * suites, a key exchange) first. The STUN inside is checked by tshark afterwards (core/model/pseudo-tls.ts).
  */
+function lastCode(codes: number[]): { code: number } | undefined {
+  const code = codes.at(-1);
+  return code === undefined ? undefined : { code };
+}
+
 function hasPseudoTlsShape({ handshake: h, serverHelloDone }: PendingHandshake): boolean {
   return (
     h.protocol === 'tls' &&
@@ -109,7 +114,9 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
       open.handshake.serverKeyExchange = withoutUndefined({
         frame: packet.frame,
         namedCurve: this.code(packet, 'handshake.server_named_curve'),
-        signatureAlgorithm: this.code(packet, 'handshake.sig_hash_alg'),
+        // The field also names the signature of each certificate-transparency timestamp inside the Certificate
+        // message, which comes first in the flight: the key exchange's own is the last one in the packet.
+        signatureAlgorithm: lastCode(packet.ints(this.field('handshake.sig_hash_alg'))),
       });
     }
     for (const alert of alerts) {
