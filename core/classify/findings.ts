@@ -18,7 +18,8 @@ export function classificationFindings({ media, call }: Classification): Finding
     id: `media-stream/${m.ssrc ?? m.flowId}`,
     section: 'application',
     severity: 'info',
-    title: `${KIND_WORDS[m.kind]} stream ${m.source ? formatEndpoint(m.source) : ''} → ${m.destination ? formatEndpoint(m.destination) : ''} (${m.direction})`,
+    // Streams can share a 5-tuple (video and its repair stream, simulcast layers): the SSRC and PT tell them apart.
+    title: `${KIND_WORDS[m.kind]} stream ${m.ssrc ? `SSRC ${m.ssrc}${m.payloadTypes?.length ? ` (PT ${m.payloadTypes.join('/')})` : ''} ` : ''}${m.source ? formatEndpoint(m.source) : ''} → ${m.destination ? formatEndpoint(m.destination) : ''} (${m.direction})`,
     detail: `${m.reason}. ${m.packets} packets over ${m.durationSec} s; confidence ${m.confidence}.`,
     frames: [m.firstFrame] as Finding['frames'],
     filter: m.filter,
@@ -40,13 +41,35 @@ export function classificationFindings({ media, call }: Classification): Finding
         section: 'network',
         severity: 'info',
         title,
-        detail: `${streams.length} media stream(s) ${PATH_WORDS[path]}: ${[...new Set(streams.map((m) => `${m.source ? formatEndpoint(m.source) : '?'} ↔ ${m.destination ? formatEndpoint(m.destination) : '?'}`))].slice(0, 6).join('; ')}. Overall: ${call.reason}.`,
+        detail: `${streams.length} media stream${streams.length === 1 ? '' : 's'} ${PATH_WORDS[path]}, ${pathPairs(streams)}. Overall: ${call.reason}.`,
         frames: [...new Set(streams.map((m) => m.firstFrame))].sort((a, b) => a - b) as Finding['frames'],
         filter: [...new Set(streams.map((m) => `(${m.filter})`))].join(' || '),
       });
     }
   }
   return findings;
+}
+
+/**
+ * The endpoint pairs the streams use, each once whichever way its streams run, with what runs on it:
+ * "on 2 paths: A ↔ B (audio outbound, audio inbound); C ↔ D (video inbound ×2)".
+ */
+function pathPairs(streams: readonly MediaStream[]): string {
+  const pairs = new Map<string, string[]>();
+  for (const m of streams) {
+    const ends = [m.source ? formatEndpoint(m.source) : '?', m.destination ? formatEndpoint(m.destination) : '?'].sort();
+    const key = ends.join(' ↔ ');
+    pairs.set(key, [...(pairs.get(key) ?? []), `${KIND_WORDS[m.kind].toLowerCase()} ${m.direction}`]);
+  }
+  const shown = [...pairs.entries()].slice(0, 6).map(([pair, kinds]) => {
+    const counted = [...new Set(kinds)].map((k) => {
+      const n = kinds.filter((x) => x === k).length;
+      return n > 1 ? `${k} ×${n}` : k;
+    });
+    return `${pair} (${counted.join(', ')})`;
+  });
+  const more = pairs.size > 6 ? `; and ${pairs.size - 6} more` : '';
+  return `on ${pairs.size} path${pairs.size === 1 ? '' : 's'}: ${shown.join('; ')}${more}`;
 }
 
 const ACTIVITY_WORDS: Record<Application['dominantActivity'], string> = {

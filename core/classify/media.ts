@@ -36,7 +36,7 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
   for (const flow of inputs.flows.values()) {
     if (flow.transport !== 'udp' || flowsWithRtp.has(flow.id) || !inputs.relays.has(flow.server.ip)) continue;
     const duration = flow.end - flow.start;
-    const pps = flow.packets / Math.max(duration, 1);
+    const pps = perSecond(flow.packets, duration);
     if (duration < RELAYED_MEDIA_SECONDS || pps < RELAYED_MEDIA_PPS) continue;
     media.push({
       flowId: flow.id,
@@ -47,7 +47,7 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
       bytes: flow.bytes,
       durationSec: round(duration),
       pps: round(pps),
-      kbps: round((flow.bytes * 8) / Math.max(duration, 1) / 1000),
+      kbps: round(perSecond(flow.bytes * 8, duration) / 1000),
       direction: 'both',
       source: flow.client,
       destination: flow.server,
@@ -63,9 +63,8 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
 
 function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
   const duration = Math.max(stream.end - stream.start, 0);
-  const perSecond = Math.max(duration, 1);
-  const pps = stream.packets / perSecond;
-  const kbps = (stream.bytes * 8) / perSecond / 1000;
+  const pps = perSecond(stream.packets, duration);
+  const kbps = perSecond(stream.bytes * 8, duration) / 1000;
   const clientSide = inputs.clients.has(stream.source.ip) ? stream.source : inputs.clients.has(stream.destination.ip) ? stream.destination : undefined;
   const remote = clientSide === stream.source ? stream.destination : stream.source;
   const { kind, confidence, reason } = mediaKind(stream, pps, kbps, clientSide, remote);
@@ -133,7 +132,10 @@ function portRole(endpoint: Endpoint | undefined): string | undefined {
 function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: Endpoint | undefined, remote: Endpoint): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
   const pts = stream.payloadTypes.map((p) => p.code).join('/');
   const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s, ${stream.frameBytes.mean} B average`;
-  if (stream.packets < MINIMUM_PACKETS) return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets (${shape})` };
+  if (stream.packets < MINIMUM_PACKETS) {
+    const span = round(stream.end - stream.start);
+    return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets over ${span} s (${shape}): too few for the rates to say what the stream is` };
+  }
   const splitFrames = stream.repeatedTimestampPackets / stream.packets;
   const clock = stream.clockRate;
   const role = portRole(clientSide);
@@ -181,6 +183,14 @@ export const PATH_WORDS: Record<MediaStream['path'], string> = {
   p2p: 'directly between the peers across the Internet (NAT traversal)',
   relay: 'through a Microsoft media relay (TURN)',
 };
+
+/**
+ * A rate over the time the packets actually span: a stream of 0.35 s is not stretched to a second (18 packets
+ * in 0.35 s are 51 pkt/s, not 18). A single instant has no rate: 0.
+ */
+function perSecond(amount: number, seconds: number): number {
+  return seconds > 0 ? amount / seconds : 0;
+}
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;

@@ -1,4 +1,4 @@
-import type { Flow, ParallelConnections, Report } from '../schema/generated/report.js';
+import type { Flow, ParallelConnections, Report, TlsHandshake } from '../schema/generated/report.js';
 import type { FrameSummary } from '../model/frames.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { NameIndex } from '../classify/names.js';
@@ -7,10 +7,15 @@ import type { NameIndex } from '../classify/names.js';
  * TCP connections a client keeps open to the same server at the same time: each pays its own handshakes,
  * congestion control and head-of-line blocking; HTTP/2 exists to make one connection enough.
  */
-export function parallelConnections(flows: readonly Flow[], names: NameIndex): ParallelConnections[] {
+export function parallelConnections(flows: readonly Flow[], names: NameIndex, tls: readonly TlsHandshake[] = []): ParallelConnections[] {
+  const handshakeOf = new Map(tls.map((h) => [h.flowId, h]));
   const byServer = new Map<string, Flow[]>();
-  for (const flow of flows.filter((f) => f.transport === 'tcp')) {
-    const key = `${flow.client.ip}|${formatEndpoint(flow.server)}`;
+  // Only connections that carry an application protocol count (a Happy-Eyeballs race or a probe that never
+  // gets past SYN/SYN-ACK carries none), and never a media relay's pseudo-TLS, whose connections are ICE
+  // candidates, not requests that could share one connection. The service must match too.
+  const carrying = flows.filter((f) => f.transport === 'tcp' && f.protocols.length > 0 && !handshakeOf.get(f.id)?.pseudoTls);
+  for (const flow of carrying) {
+    const key = `${flow.client.ip}|${formatEndpoint(flow.server)}|${flow.service?.name ?? ''}`;
     byServer.set(key, [...(byServer.get(key) ?? []), flow]);
   }
   return [...byServer.values()]
@@ -25,7 +30,9 @@ export function parallelConnections(flows: readonly Flow[], names: NameIndex): P
       let open = 0;
       let maxConcurrent = 0;
       for (const event of events) maxConcurrent = Math.max(maxConcurrent, (open += event.delta));
+      const alpn = [...new Set(group.map((f) => handshakeOf.get(f.id)?.serverHello?.alpn ?? (f.protocols.includes('http') ? 'http/1.1' : undefined)))];
       return {
+        ...(alpn.every((a) => a !== undefined) ? { applicationProtocols: alpn as string[] } : {}),
         server: group[0]!.server,
         names: [...new Set(names.namesOf(group[0]!.server.ip).map((s) => s.name))],
         connections: group.length,
