@@ -102,5 +102,10 @@ export function classifyFlowService(flow: Flow, sources: FlowEvidenceSources): F
     // The same Skype ranges serve signalling over TCP 443: media only on the relay ports.
     return found(range.service === 'teams-calling' ? 'teams' : (range.service as ServiceName));
   }
+  const azure = classifyAddress(flow.server.ip).azure;
+  if (azure) {
+    evidence.push({ kind: 'address-range', detail: `${flow.server.ip} is in ${azure.prefix} (Azure, Service Tags of ${azure.version})`, frames: [flow.firstFrame] });
+    return found('azure');
+  }
   return found('unknown');
 }

@@ -2,6 +2,9 @@ import { Ajv } from 'ajv';
 import ipaddr from 'ipaddr.js';
 import rangesJson from './ranges.json' with { type: 'json' };
 import rangesSchema from './ranges.schema.json' with { type: 'json' };
+import azureJson from './azure-ranges.json' with { type: 'json' };
+import azureSchema from './azure-ranges.schema.json' with { type: 'json' };
+import type { AzureAddressRanges, AzureRangesSource } from '../schema/generated/azure-ranges.js';
 import type { MicrosoftAddressRanges, MicrosoftRange, RangesSource } from '../schema/generated/ranges.js';
 
 export type AddressScope =
@@ -29,10 +32,19 @@ export interface MicrosoftAddressMatch {
   source: RangesSource;
 }
 
+/** An address in Azure's published prefixes (Service Tags) and in no Microsoft 365 range. */
+export interface AzureAddressMatch {
+  prefix: string;
+  version: string;
+  source: AzureRangesSource;
+}
+
 export interface AddressClass {
   scope: AddressScope;
   /** The most specific of Microsoft's published prefixes the address falls in. */
   microsoft?: MicrosoftAddressMatch;
+  /** Where no Microsoft 365 range applies: Azure's prefix (Teams' own ranges lie inside Azure's, and say more). */
+  azure?: AzureAddressMatch;
 }
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -78,6 +90,15 @@ function loadRanges(data: unknown): { source: RangesSource; ranges: ParsedRange[
 
 const { source, ranges } = loadRanges(rangesJson);
 
+function loadAzure(data: unknown): { azure: Omit<AzureAddressRanges, 'prefixes'>; networks: [Address, number][] } {
+  const validate = new Ajv({ allErrors: false, strict: true }).compile<AzureAddressRanges>(azureSchema);
+  if (!validate(data)) throw new Error(`core/knowledge/azure-ranges.json does not match azure-ranges.schema.json: ${validate.errors?.[0]?.message ?? ''}`);
+  const { prefixes, ...azure } = data;
+  return { azure, networks: prefixes.map((p) => ipaddr.parseCIDR(p)).sort((a, b) => b[1] - a[1]) };
+}
+
+const { azure, networks: azureNetworks } = loadAzure(azureJson);
+
 /** Dotted-quad IPv4 or IPv6 (IPv4-mapped IPv6 becomes its IPv4 address); undefined for anything else. */
 function parseAddress(text: string): Address | undefined {
   if (!ipaddr.IPv4.isValidFourPartDecimal(text) && !ipaddr.IPv6.isValid(text)) return undefined;
@@ -102,5 +123,7 @@ export function classifyAddress(ip: string): AddressClass {
   const scope = SCOPE_OF_RANGE[address.range()] ?? 'reserved';
   if (scope !== 'public') return { scope };
   const microsoft = microsoftRange(address);
-  return microsoft ? { scope, microsoft } : { scope };
+  if (microsoft) return { scope, microsoft };
+  const inAzure = azureNetworks.find((network) => network[0].kind() === address.kind() && address.match(network));
+  return inAzure ? { scope, azure: { prefix: `${inAzure[0].toString()}/${inAzure[1]}`, version: azure.version, source: azure.source } } : { scope };
 }

@@ -111,7 +111,7 @@ function networkTables(report: Report, out: string[]): void {
         markdownText(a.ip),
         markdownText(a.role),
         markdownText(a.names.slice(0, 3).join(', ') + (a.names.length > 3 ? ', …' : '')),
-        markdownText(a.microsoftPrefix ?? ''),
+        markdownText(a.microsoftPrefix ?? (a.azurePrefix ? `${a.azurePrefix} (Azure)` : '')),
         String(a.flows),
         String(a.bytes),
       ]),

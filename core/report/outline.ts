@@ -105,7 +105,7 @@ function domainNodes(report: Report): OutlineNode[] {
 function addressNodes(report: Report): OutlineNode[] {
   return report.addresses.map((address) => {
     const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : ''].filter(Boolean).join(' · ');
+    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : address.azurePrefix ? `in ${address.azurePrefix} (Azure)` : ''].filter(Boolean).join(' · ');
     const filter = addressFilter(address.ip);
     return {
       id: `network/address/${address.ip}`,
