@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { classifyAddress } from '../core/knowledge/ranges.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { SHARED_CAPTURES, analyzed, courseLabels, sharedCapture } from './helpers.js';
@@ -74,6 +76,21 @@ describe('issue 15: the report is true on the captures where it was not', functi
       assert.equal(new Set(report.tls.handshakes.filter((h) => h.certificates.length).map((h) => `${h.server.ip}:${h.server.port}`)).size, 20);
       const recordVersion = report.findings.find((f) => f.id === 'tls-record-version-is-not-negotiated')!;
       assert.equal(recordVersion.frames.length, (await tsharkFrames(path, recordVersion.filter)).length);
+    });
+  });
+
+  describe('3. certificates by the CA that issued them, with the chain', function () {
+    it('teams.pcap: the Markdown names the issuing CAs and shows each chain with its validity; so does the tree', async function () {
+      const report = await analyzed(sharedCapture(this, 'teams.pcap'));
+      const md = renderMarkdown(report);
+      assert.match(md, /\| teams\.microsoft\.com, 2019-09-12 → 2021-09-12, 731 days \| Microsoft IT TLS CA 4 \|/);
+      assert.match(md, /\| DigiCert Cloud Services CA-1 \|/);
+      assert.doesNotMatch(md, /\| (Microsoft Corporation|DigiCert Inc) \|/);
+      assert.match(md, /### Certificate chains/);
+      assert.match(md, /Microsoft IT TLS CA 4 \(2016-05-20 → 2024-05-20, 2922 days\) ← issued by Baltimore CyberTrust Root/);
+      const certificates = (reportOutline(report).find((n) => n.section === 'security')?.children ?? []).find((n: OutlineNode) => n.label === 'Certificates')?.children ?? [];
+      const intermediate = certificates.find((n: OutlineNode) => n.label === 'Microsoft IT TLS CA 4');
+      assert.match(intermediate?.description ?? '', /issued by Baltimore CyberTrust Root, valid 2016-05-20 – 2024-05-20/);
     });
   });
 

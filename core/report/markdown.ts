@@ -189,6 +189,22 @@ function transportTables(report: Report, out: string[]): void {
   );
 }
 
+type ChainLink = NonNullable<Report['tls']['servers'][number]['certificateChain']>[number];
+
+/** A certificate by its CN, the full DN when it has none. */
+function certificateName(c: ChainLink): string {
+  return c.subjectCommonName ?? c.subject;
+}
+
+/** The issuing CA by name (its CN: "Microsoft IT TLS CA 4"), not its organisation. */
+function issuerName(c: ChainLink): string {
+  return c.issuerCommonName ?? c.issuerOrganization ?? c.issuer;
+}
+
+function validity(c: ChainLink): string {
+  return `${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}, ${c.validityDays} days`;
+}
+
 function securityTables(report: Report, out: string[]): void {
   out.push('### TLS servers', '');
   const servers = report.tls.servers;
@@ -202,13 +218,27 @@ function securityTables(report: Report, out: string[]): void {
           markdownText(s.snis.join(', ')),
           markdownText(s.versions.map(codeName).join(', ')),
           s.cipherSuites.map((c) => `${markdownCode(codeName(c), true)} (${hex(c.code)})`).join(', '),
-          markdownText(leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : ''),
-          markdownText(leaf ? (leaf.issuerOrganization ?? leaf.issuer) + (leaf.selfSigned ? ' (self-signed)' : '') : ''),
+          markdownText(leaf ? `${certificateName(leaf)}, ${validity(leaf)}` : ''),
+          markdownText(leaf ? issuerName(leaf) + (leaf.selfSigned ? ' (self-signed)' : '') : ''),
         ];
       }),
       servers.length,
     ),
   );
+  const chains = servers.filter((s) => s.certificateChain?.length);
+  if (chains.length) {
+    out.push('### Certificate chains', '');
+    out.push(
+      table(
+        ['Server', 'Chain as sent (each certificate, then who issued it)'],
+        chains.slice(0, TABLE_ROWS).map((s) => [
+          markdownText(s.snis[0] ?? formatEndpoint(s.server)),
+          markdownText(s.certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`).join(' · ')),
+        ]),
+        chains.length,
+      ),
+    );
+  }
   const suites = report.tls.cipherSuites;
   if (suites.length) {
     out.push('### Cipher suites', '');

@@ -184,7 +184,7 @@ function handshakeNodes(report: Report): OutlineNode[] {
         kind: 'certificate' as const,
         section: 'security' as const,
         label: plainText(certificate.subjectCommonName ?? certificate.subject),
-        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}`),
+        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}, valid ${certificate.notBefore.slice(0, 10)} – ${certificate.notAfter.slice(0, 10)}`),
         tooltip: plainText(`${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`),
         frames: [certificate.frame],
         filter: `frame.number == ${certificate.frame}`,
