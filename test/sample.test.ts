@@ -7,6 +7,7 @@ import { sampleCommand } from '../core/sample/command.js';
 import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
 import truthSchema from '../core/schema/sample-truth.schema.json' with { type: 'json' };
 import { createAjv, describeErrors } from '../core/schema/validate.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { CLI, analyzed, runCli, temporaryFolder } from './helpers.js';
 import { truthDisagreements } from './sample-truth.js';
 
@@ -48,7 +49,7 @@ describe('sample captures (teamshark sample)', function () {
     describe(name, function () {
       it('tshark decodes every frame as the intended protocol stack, with no malformed packet or expert error', async function () {
         const { path, sample } = samples.get(name)!;
-        const { stdout } = await execa('tshark', ['-n', '-r', path, '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.expert.severity', '-e', '_ws.malformed']);
+        const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.expert.severity', '-e', '_ws.malformed']);
         const frames = stdout.split('\n').map((line) => line.split('\t'));
         assert.equal(frames.length, sample.stacks.length, 'frames');
         const errors = frames.flatMap(([, severities = '', malformed = ''], i) => (malformed || severities.split(',').some((s) => Number(s) >= EXPERT_ERROR) ? [i + 1] : []));

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { classifyAddress } from '../core/knowledge/ranges.js';
 import { renderMarkdown } from '../core/report/markdown.js';
+import { writeSample } from '../core/sample/index.js';
+import { REFUSED_PEER } from '../core/sample/scenarios/relay-tcp.js';
+import { writeFile } from 'node:fs/promises';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
@@ -182,6 +185,53 @@ describe('issue 15: the report is true on the captures where it was not', functi
       assert.equal(streams, report.media.filter((m) => m.path === 'p2p').length);
       const pairs = [...path.detail.matchAll(/(\S+:\d+) ↔ (\S+:\d+)/g)].map((m) => [m[1], m[2]].sort().join(' '));
       assert.equal(new Set(pairs).size, pairs.length, `a pair is listed twice: ${path.detail}`);
+    });
+  });
+
+  describe('the regressions pinned on sample bytes', function () {
+    let folder = '';
+    before(async function () {
+      folder = await mkdtemp(join(tmpdir(), 'teamshark-truth-'));
+    });
+    after(async function () {
+      await rm(folder, { recursive: true, force: true });
+    });
+    const sample = async (name: string) => {
+      const path = join(folder, `${name}.pcapng`);
+      const written = writeSample(name);
+      await writeFile(path, written.pcapng);
+      return { path, truth: written.truth, report: await analyzed(path) };
+    };
+
+    it('relay-tcp: the pseudo-TLS relay is MS-TURN over TCP 443, kept out of the TLS statistics, with media through it', async function () {
+      const { truth, report } = await sample('relay-tcp');
+      const [h] = report.tls.handshakes;
+      assert.equal(report.tls.handshakes.length, 1);
+      assert.equal(h!.pseudoTls?.kind, 'ms-turn-tcp');
+      assert.ok(h!.pseudoTls!.stunFrames.length >= 2);
+      assert.deepEqual(report.tls.cipherSuites, []);
+      assert.deepEqual(report.tls.servers, []);
+      assert.ok(!report.findings.some((f) => f.id.startsWith('tls-')), report.findings.map((f) => f.id).join(', '));
+      const relay = report.findings.find((f) => f.id === truth.findings.present.find((id) => id.startsWith('media-relay-over-tcp/')));
+      assert.equal(relay?.severity, 'warning');
+      assert.match(relay!.title, /reached over TCP 443 \(UDP blocked or not tried\): expect worse call quality/);
+      assert.deepEqual(report.stun.summary.relays.map((r) => `${r.ip}:${r.port}/${r.transport}`).sort(), truth.relays.map((r) => `${r}/${r.endsWith(':443') ? 'tcp-443' : 'udp'}`).sort());
+    });
+
+    it('relay-tcp: the STUN error response carries the refused peer in XOR-PEER-ADDRESS, decoded once', async function () {
+      const { report } = await sample('relay-tcp');
+      const error = report.stun.messages.find((m) => m.class === 'error')!;
+      assert.equal(error.method, 'CreatePermission');
+      assert.deepEqual(error.addresses.map((a) => [a.attribute?.name, a.ip, a.port]), [['XOR-PEER-ADDRESS', REFUSED_PEER.ip, REFUSED_PEER.port]]);
+    });
+
+    it('out-of-order: a ServerHello and certificate chain in swapped segments are read', async function () {
+      const { truth, report } = await sample('out-of-order');
+      const negotiated = report.tls.handshakes.filter((h) => h.serverHello);
+      assert.equal(negotiated.length, 1);
+      assert.deepEqual(negotiated.map((h) => h.serverHello!.version.name), truth.tls.versions);
+      assert.ok(negotiated[0]!.certificates.length >= 2, 'the chain is read');
+      assert.equal(report.tls.servers[0]?.certificateChain?.[0]?.subjectCommonName, 'teams.microsoft.com');
     });
   });
 

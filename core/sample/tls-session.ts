@@ -65,6 +65,8 @@ export interface TlsServer {
   established?: boolean;
   /** Link rate of the path, in bit/s (paces bulk transfers). */
   bitsPerSecond?: number;
+  /** The server's first flight (TLS 1.2: ServerHello and certificates) arrives with its first two segments swapped. */
+  serverFlightOutOfOrder?: boolean;
 }
 
 export interface TlsContext {
@@ -170,7 +172,7 @@ export class TlsSession {
       flight.push(serverKeyExchange(GROUP.x25519, point, signature, version === VERSION['TLS 1.2'] ? 0x0401 : undefined));
     }
     flight.push(serverHelloDone());
-    t = this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', flight.flatMap((message) => records(CONTENT.handshake, version, message)));
+    t = this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', flight.flatMap((message) => records(CONTENT.handshake, version, message)), false, server.serverFlightOutOfOrder);
     const keyExchange = ecdhe ? clientKeyExchange('ecdhe', random.bytes(32)) : clientKeyExchange('rsa', random.bytes(256));
     t = this.sendRecords(t + 0.001, 'client', [
       ...records(CONTENT.handshake, version, keyExchange),
@@ -180,10 +182,10 @@ export class TlsSession {
     return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...records(CONTENT.handshake, version, random.bytes(this.finishedLength()))]);
   }
 
-  private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false): number {
+  private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false, outOfOrder = false): number {
     let end = 0;
     const ends = list.map((r) => (end += r.length));
-    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered);
+    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered, outOfOrder);
   }
 
   /** An encrypted Finished: 12 bytes of verify data in the negotiated cipher's record protection. */
