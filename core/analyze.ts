@@ -186,7 +186,7 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
     ...dnsVolumeFindings(report.dns.transactions, report.rtp.streams, report.capture.durationSec),
     ...parallelConnectionFindings(report.transport.parallelConnections),
     ...plaintextFindings(report.flows, classification.names),
-    ...tlsSecurityFindings(realTls, report.tls.cipherSuites),
+    ...tlsSecurityFindings(realTls, report.tls.cipherSuites, tshark.version),
     ...pseudoTlsRelayFindings(report.tls.handshakes, report.flows, report.media),
     ...classificationFindings(classification),
     ...activityFindings(activity.application, activity.evidence),

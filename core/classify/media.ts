@@ -130,8 +130,8 @@ function portRole(endpoint: Endpoint | undefined): string | undefined {
  * sharing port only tell screen sharing from camera video, which look alike on the wire.
  */
 function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: Endpoint | undefined, remote: Endpoint): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
-  const pts = stream.payloadTypes.map((p) => p.code).join('/');
-  const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s, ${stream.frameBytes.mean} B average`;
+  const pts = stream.payloadTypes.map((p) => usualCodec(p.code)).join('/');
+  const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s with all headers, ${stream.frameBytes.mean} B average frame`;
   if (stream.packets < MINIMUM_PACKETS) {
     const span = round(stream.end - stream.start);
     return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets over ${span} s (${shape}): too few for the rates to say what the stream is` };
@@ -143,10 +143,10 @@ function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: End
 
   let videoLike: string | undefined;
   if (clock !== undefined && near(clock, VIDEO_CLOCK)) {
-    videoLike = `RTP clock ${round(clock / 1000)} kHz (video)`;
+    videoLike = `measured RTP clock ${round(clock / 1000)} kHz (video's 90 kHz)`;
   } else if (clock !== undefined) {
     const audioClock = AUDIO_CLOCKS.find((c) => near(clock, c));
-    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `RTP clock ${round(clock / 1000)} kHz (audio sampling rate), ${shape}${portNote}` };
+    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `measured RTP clock ${round(clock / 1000)} kHz (an audio clock: ${audioClock / 1000} kHz), ${shape}${portNote}` };
   } else if (splitFrames > 0.15) {
     videoLike = `${Math.round(splitFrames * 100)} % of packets continue a frame (video)`;
   } else if (stream.frameBytes.mean < 300 && pps >= 20 && pps <= 60 && stream.repeatedTimestampPackets === 0) {
@@ -183,6 +183,21 @@ export const PATH_WORDS: Record<MediaStream['path'], string> = {
   p2p: 'directly between the peers across the Internet (NAT traversal)',
   relay: 'through a Microsoft media relay (TURN)',
 };
+
+/**
+ * Dynamic payload types as Microsoft's clients usually map them in their SDP offers ([MS-SDPEXT], [MS-RTPRAD]
+ * §4 examples) — the usual mapping, not what this call signalled (its SDP is encrypted).
+ */
+const MICROSOFT_PAYLOAD_TYPES: ReadonlyMap<number, string> = new Map([
+  [0, 'PCMU'], [8, 'PCMA'], [9, 'G722'], [13, 'CN'], [97, 'RED'], [101, 'telephone-event'], [103, 'SILK/8000'], [104, 'SILK/16000'],
+  [111, 'SIREN'], [112, 'G7221'], [114, 'x-msrta/16000'], [115, 'x-msrta/8000'], [116, 'AAL2-G726-32'], [117, 'G722/8000/2'],
+  [118, 'CN/16000'], [119, 'CN/24000'],
+]);
+
+function usualCodec(pt: number): string {
+  const codec = MICROSOFT_PAYLOAD_TYPES.get(pt);
+  return codec ? `${pt} (usually ${codec})` : String(pt);
+}
 
 /**
  * A rate over the time the packets actually span: a stream of 0.35 s is not stretched to a second (18 packets

@@ -1,7 +1,7 @@
 import type { CipherSuiteSeen, Finding, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { MS_TURN_TCP_COOKIE_FILTER, streamFilter } from '../model/pseudo-tls.js';
-import { anyOf, hex } from './filter.js';
+import { anyOf, hex, memberOf } from './filter.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
 const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 636, 5061, 3478, 3479, 3480, 3481]);
@@ -15,7 +15,7 @@ export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefin
 }
 
 /** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
-export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[]): Finding[] {
+export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[], tsharkVersion?: string): Finding[] {
   const byCode = new Map(suites.map((s) => [s.code, s]));
   const findings: Finding[] = [];
 
@@ -61,9 +61,9 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
         section: 'security',
         severity: grade === 'insecure' ? 'warning' : 'notice',
         title: `${offers.length} ClientHello${offers.length === 1 ? '' : 's'} offer ${grade} cipher suites`,
-        detail: `${offered.map((s) => `${s.name} (${hex(s.code)}: ${sentence(s.gradeReason)})`).slice(0, 6).join('; ')}${offered.length > 6 ? `; and ${offered.length - 6} more` : ''}. Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
+        detail: `${byWeakness(offered)} Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
         frames: [...new Set(offers.map((h) => h.clientHello!.frame))].sort((a, b) => a - b).slice(0, 50) as Finding['frames'],
-        filter: handshakeFilter(1, offered.map((s) => s.code), offers),
+        filter: handshakeFilter(1, offered.map((s) => s.code), offers, tsharkVersion),
       });
     }
     const selections = genuine.filter((h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade);
@@ -76,7 +76,7 @@ export function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites:
         title: `${chosen.length} server handshake${chosen.length === 1 ? '' : 's'} selected ${grade} ${suite.name}`,
         detail: `${sentence(suite.gradeReason)}. Servers: ${[...new Set(chosen.map((h) => h.clientHello?.sni ?? formatEndpoint(h.server)))].join(', ')}.`,
         frames: chosen.map((h) => h.serverHello!.frame).slice(0, 50) as Finding['frames'],
-        filter: handshakeFilter(2, [suite.code], chosen),
+        filter: handshakeFilter(2, [suite.code], chosen, tsharkVersion),
       });
     }
   }
@@ -88,10 +88,17 @@ function sentence(reason: string): string {
   return reason.replace(/\.$/, '');
 }
 
+/** Each weakness named once, with the suites that have it: "RC4 …: TLS_RSA_WITH_RC4_128_SHA (0x0005), …". */
+function byWeakness(suites: readonly CipherSuiteSeen[]): string {
+  const suitesOf = new Map<string, CipherSuiteSeen[]>();
+  for (const s of suites) for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
+  return [...suitesOf.entries()].map(([weakness, list]) => `${weakness[0]!.toUpperCase()}${sentence(weakness.slice(1))}: ${list.map((s) => `${s.name} (${hex(s.code)})`).join(', ')}.`).join(' ');
+}
+
 /** Hellos of the given type carrying one of the suites, in TLS (QUIC's included) or DTLS, whichever the handshakes used. */
-function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[]): string {
+function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[], tsharkVersion?: string): string {
   const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
-  return prefixes.map((p) => `(${p}.handshake.type == ${type} && (${anyOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)))}))`).join(' || ');
+  return prefixes.map((p) => `(${p}.handshake.type == ${type} && ${memberOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)), tsharkVersion)})`).join(' || ');
 }
 
 /** Packets a TCP relay connection carries beyond its allocation and refreshes when call media runs through it (2 s of audio). */

@@ -79,6 +79,8 @@ export interface CipherSuiteInfo extends CipherSuiteParts {
   grade: CipherSuiteGrade | 'not applicable';
   /** Why, in one sentence. */
   gradeReason: string;
+  /** For insecure and weak suites, each weakness on its own (the parts of gradeReason), to group suites by. */
+  weaknesses?: string[];
   recommendedByIana: boolean;
   /** IANA's references, e.g. ['RFC5289']. */
   references: string[];
@@ -208,7 +210,7 @@ const MOZILLA_INTERMEDIATE: ReadonlySet<string> = new Set([
 
 const POLICY = "Mozilla Server Side TLS 5.7";
 
-export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade: CipherSuiteGrade; gradeReason: string } {
+export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade: CipherSuiteGrade; gradeReason: string; weaknesses?: string[] } {
   const insecure = [
     suite.cipher === 'NULL' && 'it does not encrypt at all (NULL cipher), so anyone on the path reads the traffic',
     suite.authentication === 'anon' && 'nobody is authenticated (anonymous key exchange), so anyone in the middle can pose as the server',
@@ -228,9 +230,9 @@ export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade
       `CBC mode with a separate HMAC-${suite.hash === 'SHA' ? 'SHA1' : suite.hash} (MAC-then-encrypt) is open to padding-oracle and timing attacks (Lucky13${suite.hash === 'SHA' ? ', BEAST' : ''})`,
   ];
   const insecureReasons = insecure.filter((reason): reason is string => typeof reason === 'string');
-  if (insecureReasons.length) return { grade: 'insecure', gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.` };
+  if (insecureReasons.length) return { grade: 'insecure', gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.`, weaknesses: insecureReasons };
   const weakReasons = weak.filter((reason): reason is string => typeof reason === 'string');
-  if (weakReasons.length) return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.` };
+  if (weakReasons.length) return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`, weaknesses: weakReasons };
   if (MOZILLA_INTERMEDIATE.has(name)) {
     return {
       grade: 'recommended',

@@ -90,7 +90,8 @@ function dnsTables(report: Report, out: string[]): void {
         `${n.firstSeen.toFixed(3)} (#${n.firstFrame})`,
         markdownText(n.name),
         markdownText(n.types.map((t) => (t.count > 1 ? `${t.type}×${t.count}` : t.type)).join(', ')),
-        markdownText([...n.aliases, ...n.addresses].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
+        // Aliases follow one another (→); the addresses are the set the last name resolves to (, ).
+        markdownText([...n.aliases, ...(n.addresses.length ? [n.addresses.join(', ')] : [])].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
         markdownText(n.platforms.join(', ')),
         markdownText(n.service ?? ''),
       ]),
@@ -306,7 +307,7 @@ function applicationTables(report: Report, out: string[]): void {
   out.push('### Media', '');
   out.push(
     table(
-      ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s', 'Why'],
+      ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s (whole frames)', 'Why'],
       report.media.slice(0, TABLE_ROWS).map((m) => [
         markdownText(m.kind),
         markdownText(m.source ? formatEndpoint(m.source) : ''),
