@@ -6,7 +6,6 @@ import { execa } from 'execa';
 import { classifyAddress } from '../core/knowledge/ranges.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { writeSample } from '../core/sample/index.js';
-import { REFUSED_PEER } from '../core/sample/scenarios/relay-tcp.js';
 import { writeFile } from 'node:fs/promises';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { Report } from '../core/schema/generated/report.js';
@@ -220,6 +219,7 @@ describe('issue 15: the report is true on the captures where it was not', functi
 
     it('relay-tcp: the STUN error response carries the refused peer in XOR-PEER-ADDRESS, decoded once', async function () {
       const { report } = await sample('relay-tcp');
+      const { REFUSED_PEER } = await import('../core/sample/scenarios/relay-tcp.js');
       const error = report.stun.messages.find((m) => m.class === 'error')!;
       assert.equal(error.method, 'CreatePermission');
       assert.deepEqual(error.addresses.map((a) => [a.attribute?.name, a.ip, a.port]), [['XOR-PEER-ADDRESS', REFUSED_PEER.ip, REFUSED_PEER.port]]);
