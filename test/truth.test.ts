@@ -187,6 +187,32 @@ describe('issue 15: the report is true on the captures where it was not', functi
     });
   });
 
+  describe('12. readable statements', function () {
+    it('teams.pcap: each weakness is named once with its suites under a set filter; rates, clocks and payload types say what they are', async function () {
+      const report = await analyzed(sharedCapture(this, 'teams.pcap'));
+      const weak = report.findings.find((f) => f.id === 'tls-weak-suites-offered')!;
+      const sentences = weak.detail.split(/(?<=\.) /);
+      assert.equal(new Set(sentences).size, sentences.length, 'a sentence is repeated');
+      assert.equal(weak.detail.match(/no forward secrecy/g)?.length, 1);
+      assert.match(weak.filter, /^\(tls\.handshake\.type == 1 && tls\.handshake\.ciphersuite in \{0x[0-9a-f]{4}(, 0x[0-9a-f]{4})+\}\)$/);
+      const audio = report.media.find((m) => m.kind === 'audio');
+      if (audio) assert.match(audio.reason, /measured RTP clock/);
+      const short = report.media.find((m) => m.ssrc === '0x000074ec')!;
+      assert.match(short.reason, /PT 104 \(usually SILK\/16000\)/);
+      assert.match(short.reason, /kbit\/s with all headers/);
+      const md = renderMarkdown(report);
+      assert.match(md, /\| kbit\/s \(whole frames\) \|/);
+    });
+
+    it('audio-4g-K1AG: the addresses a name resolves to are listed as a set, not chained like aliases', async function () {
+      const report = await analyzed(sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'));
+      const md = renderMarkdown(report);
+      const row = md.split('\n').find((line) => line.includes('| svc.ha-teams.office.com |'))!;
+      assert.match(row, /52\.123\.240\.150, 52\.123\.240\.45/);
+      assert.doesNotMatch(row, /52\.123\.240\.150 → 52\.123\.240\.45/);
+    });
+  });
+
   describe('the regressions pinned on sample bytes', function () {
     let folder = '';
     before(async function () {
