@@ -2,6 +2,7 @@ import type { TlsHandshake } from '../schema/generated/report.js';
 import { anyOf } from '../findings/filter.js';
 import type { TsharkInfo } from '../tshark/locate.js';
 import { startTshark } from '../tshark/process.js';
+import { AnalysisCancelled } from '../tshark/run.js';
 
 /**
  * STUN's magic cookie (RFC 8489 §5) at byte 8 of a TCP payload: MS-TURN over TCP frames each message with a
@@ -44,6 +45,7 @@ export async function confirmPseudoTls(
     const flowId = `tcp:${stream}`;
     stunFrames.set(flowId, [...(stunFrames.get(flowId) ?? []), Number(frame)]);
   }, run.signal).done;
+  if (run.signal?.aborted || exit.cancelled) throw new AnalysisCancelled();
   if (exit.exitCode !== 0 || exit.failed) {
     for (const h of candidates) h.pseudoTls!.reason += `; the STUN inside could not be checked (tshark: ${exit.stderr.split('\n')[0] ?? 'failed'})`;
     return;
