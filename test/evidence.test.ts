@@ -44,10 +44,11 @@ const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
 
 /** "TLS 1.2 negotiated in 38 handshakes" → { stated: 38, unit: 'handshakes' }; the first number followed by a counted unit. */
 function statedCount(title: string): { stated: number; unit: string; count: (found: Match[]) => number } | undefined {
-  for (const match of title.matchAll(/\b(\d+) ((?:server |DNS |TCP |media )?[A-Za-z]+)(?! per )/g)) {
+  // A whole number (not the decimals of a rate), its unit, and not "per" after it (a rate).
+  for (const match of title.matchAll(/(?<![\d.])(\d+) ((?:server |DNS |TCP |media )?[A-Za-z]+)\b(?! per )/g)) {
     const unit = match[2]!;
     const counted = COUNTED_UNITS.find((u) => u.unit.test(unit));
-    if (counted && !/^\d+ [A-Za-z]+ per /.test(title.slice(match.index))) return { stated: Number(match[1]), unit, count: counted.count };
+    if (counted) return { stated: Number(match[1]), unit, count: counted.count };
   }
   return undefined;
 }
