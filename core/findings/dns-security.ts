@@ -22,6 +22,20 @@ function frames(values: Iterable<number | undefined>): Finding['frames'] {
  * records carry it — the QR "response" flag proves nothing), DNS over TLS (port 853) and over HTTPS
  * (TLS to a public resolver).
  */
+/** A lookup is a query the capture holds; responses whose query it missed are counted apart, as responses. */
+function cleartextTitle(plain: readonly DnsTransaction[]): string {
+  const queries = plain.filter((t) => t.queryFrame !== undefined).length;
+  const orphans = plain.length - queries;
+  if (queries === 0) return `${orphans} DNS response${orphans === 1 ? '' : 's'} in clear text on port 53 (their queries are not in the capture)`;
+  return `${queries} DNS lookup${queries === 1 ? '' : 's'} in clear text on port 53`;
+}
+
+function unanswered(plain: readonly DnsTransaction[]): string {
+  const queries = plain.filter((t) => t.queryFrame !== undefined).length;
+  const orphans = plain.length - queries;
+  return queries > 0 && orphans > 0 ? `; besides, ${orphans} response${orphans === 1 ? '' : 's'} whose query the capture missed` : '';
+}
+
 export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Finding[] {
   const findings: Finding[] = [];
   const plain = dns.filter((t) => t.protocol === 'dns' && t.server.port === 53);
@@ -33,8 +47,8 @@ export function dnsSecurityFindings({ dns, flows, tls }: DnsSecurityInputs): Fin
       id: 'dns-cleartext',
       section: 'security',
       severity: 'notice',
-      title: `${plain.length} DNS lookup${plain.length === 1 ? '' : 's'} in clear text on port 53`,
-      detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
+      title: cleartextTitle(plain),
+      detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}${unanswered(plain)}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
       frames: frames(plain.flatMap((t) => [t.queryFrame, t.responseFrame])),
       filter: 'dns && (udp.port == 53 || tcp.port == 53)',
     });
