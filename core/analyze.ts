@@ -4,6 +4,8 @@ import { classifyActivity, type ActivityInputs } from './classify/activity.js';
 import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
 import { summarize } from './summaries/index.js';
+import { NameIndex } from './summaries/names.js';
+import { relayFrames } from './classify/nat.js';
 import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
@@ -19,6 +21,7 @@ import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
 import { QualityCollector } from './quality/collector.js';
 import { analyseCallQuality } from './quality/index.js';
+import { confirmPseudoTls } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -68,9 +71,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
 /** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
 export async function analyzeCaptureModel(capture: string, options: AnalyzeOptions = {}): Promise<{ report: Report; activityInputs: ActivityInputs }> {
   const model = await readCapture(capture, options);
-  const summaries = summarize(model);
-  const classification = classify(model, summaries.names);
+  const names = new NameIndex(model.dns, model.tls);
+  const classification = classify(model, names);
   const flows = withServices(model.flows, classification.services);
+  const summaries = summarize({ ...model, flows, names });
   const activityInputs: ActivityInputs = {
     durationSec: model.capture.durationSec,
     flows,
@@ -181,6 +185,10 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
 
   const frameSummary = frames.finish({ start: 0, names, warn });
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
+  const tlsHandshakes = tls.finish(context);
+  const stunMessages = stun.finish(context);
+  const turnServers = new Set(relayFrames(stunMessages).keys());
+  await confirmPseudoTls(tlsHandshakes, { tshark, capture, options: run.options, rereadable: !file.pipe, signal: options.signal }, turnServers);
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);
@@ -204,8 +212,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     protocols: frameSummary.protocols,
     flows: flows.finish(context),
     dns: dns.finish(context),
-    tls: [...tls.finish(context), ...dtls.finish(context)],
-    stun: stun.finish(context),
+    tls: [...tlsHandshakes, ...dtls.finish(context)],
+    stun: stunMessages,
     rtp: rtpModel,
     timeline: timeline.finish(context),
     quic: quic.finish(),

@@ -18,3 +18,14 @@ export function hex(code: number, digits = 4): string {
 export function anyOf(field: string, values: Iterable<number | string>): string {
   return [...values].map((v) => `${field} == ${v}`).join(' || ');
 }
+
+/**
+ * `field in {a, b}`: one set-membership test instead of a chain of ==. tshark 4.0 separates the members with
+ * commas, 3.6 with spaces; given no version, the `||` chain both read.
+ */
+export function memberOf(field: string, values: Iterable<number | string>, tsharkVersion?: string): string {
+  const members = [...values];
+  if (!tsharkVersion || members.length < 2) return anyOf(field, members);
+  const major = Number(tsharkVersion.split('.')[0]);
+  return `${field} in {${members.join(major >= 4 ? ', ' : ' ')}}`;
+}

@@ -16,6 +16,7 @@ const schemas = [
   ['core/schema', 'report', 'validateReport'],
   ['core/knowledge', 'services', 'validateServiceCatalog'],
   ['core/knowledge', 'ranges', 'validateRanges'],
+  ['core/knowledge', 'azure-ranges', 'validateAzureRanges'],
   ['core/knowledge', 'tls-cipher-suites', 'validateCipherSuiteRegistry'],
   ['core/knowledge', 'dns-resolvers', 'validateDnsResolvers'],
   ['core/schema', 'sample-truth', 'validateSampleTruth'],

@@ -39,7 +39,7 @@ describe('cipher suites: what a code or a name stands for', function () {
       grease: false,
       signalling: false,
       grade: 'recommended',
-      gradeReason: 'IANA recommends it: a forward-secret key exchange with an AEAD cipher.',
+      gradeReason: 'Mozilla Server Side TLS 5.7 recommends it (Intermediate configuration): a forward-secret key exchange with an AEAD cipher.',
       recommendedByIana: true,
       references: ['RFC5289'],
       rfcUrls: ['https://www.rfc-editor.org/rfc/rfc5289'],
@@ -67,8 +67,9 @@ describe('cipher suites: what a code or a name stands for', function () {
     assert.equal(suite?.grade, 'recommended');
     assert.deepEqual(suite?.references, ['RFC8446']);
     assert.equal(describeCipherSuite('0x1303')?.cipher, 'CHACHA20');
-    // TLS_AES_128_CCM_8_SHA256: an AEAD suite IANA does not recommend (its tag is 8 bytes).
+    // TLS_AES_128_CCM_8_SHA256: an AEAD suite Mozilla's configurations do not list (its tag is 8 bytes).
     assert.equal(describeCipherSuite(0x1305)?.grade, 'secure');
+    assert.match(describeCipherSuite(0x1301)!.gradeReason, /^Mozilla Server Side TLS 5\.7 recommends it/);
   });
 
   it('calls TLS_RSA_WITH_AES_128_CBC_SHA weak: no forward secrecy, and CBC with a SHA-1 MAC', function () {
@@ -80,7 +81,8 @@ describe('cipher suites: what a code or a name stands for', function () {
     assert.equal(suite?.forwardSecrecy, false);
     assert.equal(suite?.grade, 'weak');
     assert.match(suite!.gradeReason, /no forward secrecy/);
-    assert.match(suite!.gradeReason, /CBC mode with an HMAC-SHA1 MAC.*Lucky13/);
+    assert.match(suite!.gradeReason, /CBC mode with a separate HMAC-SHA1 .*Lucky13/);
+    assert.match(suite!.gradeReason, /Mozilla Server Side TLS 5\.7: only for legacy clients/);
   });
 
   it('calls RC4 with MD5, and anonymous suites, insecure', function () {
@@ -108,12 +110,14 @@ describe('cipher suites: what a code or a name stands for', function () {
     assert.match(suite!.gradeReason, /^3DES gives only 112 bits .*Sweet32/);
   });
 
-  it('calls forward-secret CBC with a SHA-2 MAC secure', function () {
+  // Issue 15, point 10: Lucky13 concerns every CBC-with-HMAC suite, so a SHA-2 MAC grades like a SHA-1 one.
+  it('calls forward-secret CBC with a SHA-2 MAC weak, like CBC with SHA-1 (one policy: Mozilla, Old configuration only)', function () {
     const suite = describeCipherSuite(0xc027);
     assert.equal(suite?.name, 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256');
     assert.equal(suite?.openssl, 'ECDHE-RSA-AES128-SHA256');
-    assert.equal(suite?.grade, 'secure');
-    assert.match(suite!.gradeReason, /^Forward secret, but CBC/);
+    assert.equal(suite?.grade, 'weak');
+    assert.match(suite!.gradeReason, /^CBC mode with a separate HMAC-SHA256 \(MAC-then-encrypt\).*Lucky13/);
+    assert.equal(describeCipherSuite(0xc028)?.grade, describeCipherSuite(0xc014)?.grade, 'CBC_SHA384 and CBC_SHA grade alike');
   });
 
   it("follows OpenSSL's irregular names", function () {
@@ -174,7 +178,8 @@ describe('cipher suites: what a code or a name stands for', function () {
       assert.ok(grades.has(suite.grade), `${name}: ${suite.grade}`);
       assert.notEqual(suite.cipher, 'none', name);
       if (suite.aead) assert.equal(suite.hashRole, 'PRF', name);
-      if (suite.recommendedByIana) assert.equal(suite.grade, 'recommended', name);
+      assert.match(suite.gradeReason, /Mozilla Server Side TLS 5\.7/, name);
+      if (suite.mode === 'CBC') assert.notEqual(suite.grade, 'secure', name);
     }
   });
 

@@ -28,7 +28,7 @@ describe('teamshark analyze (the CLI)', function () {
     assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);
     assert.match(md, /Frames 312, 333 · filter `dns\.qry\.name == "config\.teams\.microsoft\.com"`/);
     assert.match(md, /`TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` \(0xc030\)/);
-    assert.match(md, /CN=teams\.microsoft\.com, 2019-09-12 → 2021-09-12 \(731 days\) \| Microsoft Corporation \|/);
+    assert.match(md, /\| teams\.microsoft\.com, 2019-09-12 → 2021-09-12, 731 days \| Microsoft IT TLS CA 4 \|/);
   });
 
   it('--out with Markdown writes the packets-per-second chart beside the report and links it', async function () {

@@ -1,21 +1,129 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { analyzed, sharedCapture } from './helpers.js';
+import { SCENARIOS, writeSample } from '../core/sample/index.js';
+import type { Finding } from '../core/schema/generated/report.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
+import { SHARED_CAPTURES, analyzed, sharedCapture, temporaryFolder } from './helpers.js';
 
-// A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames.
+interface Match {
+  frame: number;
+  tcpStream?: string;
+  ssrcs: string[];
+  dnsResponse?: string;
+}
+
+/** What tshark shows for a display filter, read with the analysis' own options: each frame, its TCP stream, SSRCs, DNS direction. */
+async function matches(path: string, filter: string): Promise<Match[]> {
+  const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'rtp.ssrc', '-e', 'dns.flags.response']);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [frame, tcpStream, ssrcs, dnsResponse] = line.split('\t');
+      return { frame: Number(frame), tcpStream: tcpStream || undefined, ssrcs: ssrcs ? ssrcs.split(',') : [], dnsResponse: dnsResponse || undefined };
+    });
+}
+
+/**
+ * The counts a title may state, each with how to count it among what its own filter matches: N handshakes are
+ * the Hellos it matches (one a frame), N lookups the queries, N connections the TCP streams, N streams the SSRCs.
+ * Rates ("per minute"), aliases and answers are not counted by a filter and are not listed here.
+ */
+const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
+  { unit: /^(?:server )?handshakes?$/, count: (found) => found.length },
+  { unit: /^ClientHellos?$/, count: (found) => found.length },
+  { unit: /^packets?$/, count: (found) => found.length },
+  { unit: /^allocations?$/, count: (found) => found.length },
+  { unit: /^(?:DNS )?lookups?$/, count: (found) => found.filter((m) => m.dnsResponse === 'False' || m.dnsResponse === '0').length },
+  { unit: /^TCP connections?$/, count: (found) => new Set(found.map((m) => m.tcpStream)).size },
+  { unit: /^(?:media )?streams?$/, count: (found) => new Set(found.flatMap((m) => m.ssrcs)).size },
+];
+
+/** "TLS 1.2 negotiated in 38 handshakes" → { stated: 38, unit: 'handshakes' }; the first number followed by a counted unit. */
+function statedCount(title: string): { stated: number; unit: string; count: (found: Match[]) => number } | undefined {
+  // A whole number (not the decimals of a rate), its unit, and not "per" after it (a rate).
+  for (const match of title.matchAll(/(?<![\d.])(\d+) ((?:server |DNS |TCP |media )?[A-Za-z]+)\b(?! per )/g)) {
+    const unit = match[2]!;
+    const counted = COUNTED_UNITS.find((u) => u.unit.test(unit));
+    if (counted) return { stated: Number(match[1]), unit, count: counted.count };
+  }
+  return undefined;
+}
+
+/** Every finding's listed frames are among its filter's matches; a finding whose title states a count equals them. */
+async function checkFindings(path: string, findings: readonly Finding[], { countsOnly }: { countsOnly: boolean }): Promise<string[]> {
+  const problems: string[] = [];
+  for (const finding of findings) {
+    const count = statedCount(finding.title);
+    if (countsOnly && !count) continue;
+    const found = await matches(path, finding.filter);
+    const shown = new Set(found.map((m) => m.frame));
+    const missing = finding.frames.filter((frame) => !shown.has(frame));
+    if (missing.length) problems.push(`${finding.id}: filter ${finding.filter} does not show frames ${missing.join(', ')}`);
+    if (count && count.count(found) !== count.stated) {
+      problems.push(`${finding.id}: "${finding.title}" states ${count.stated} ${count.unit}, its filter ${finding.filter} matches ${count.count(found)}`);
+    }
+  }
+  return problems;
+}
+
+function sharedCaptureFiles(): string[] {
+  try {
+    const top = readdirSync(SHARED_CAPTURES).filter((f) => /\.(pcap|pcapng|cap)$/.test(f));
+    const course = readdirSync(join(SHARED_CAPTURES, 'teams-activities')).filter((f) => /\.(pcap|pcapng|cap)$/.test(f)).map((f) => `teams-activities/${f}`);
+    return [...top, ...course];
+  } catch {
+    return [];
+  }
+}
+
+// A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames —
+// and as many of them as the title says.
 describe('finding evidence, checked by tshark itself', function () {
   for (const capture of ['teams.pcap', 'stun.pcap', 'dns_doh.pcap', 'dns_dot.pcap', 'webex.pcap', 'tls_invalid_reads.pcap', 'tls-rdn-extract.pcap', 'teams-activities/audio-lan-K1AE.pcapng', 'teams-activities/video-4g-K3VG-60sec.pcapng']) {
     it(`every finding's display filter matches its frames in ${capture}`, async function () {
       const path = sharedCapture(this, capture);
       const report = await analyzed(path);
       assert.ok(report.findings.length > 0, 'no findings to check');
-      for (const finding of report.findings) {
-        const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
-        const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
-        const missing = finding.frames.filter((frame) => !shown.has(frame));
-        assert.deepEqual(missing, [], `${finding.id}: filter ${finding.filter} does not show frames ${missing.join(', ')}`);
-      }
+      assert.deepEqual(await checkFindings(path, report.findings, { countsOnly: false }), []);
     });
   }
+
+  it('reads the count a title states, in its unit', function () {
+    assert.equal(statedCount('TLS 1.2 negotiated in 38 handshakes')?.stated, 38);
+    assert.equal(statedCount('2 server handshakes selected insecure TLS_DH_anon_WITH_RC4_128_MD5')?.unit, 'server handshakes');
+    assert.equal(statedCount('11 TCP connections to 52.113.194.132:443, up to 3 at once')?.unit, 'TCP connections');
+    assert.equal(statedCount('TURN server 20.202.1.6:3478 granted 6 allocations')?.stated, 6);
+    assert.equal(statedCount('3.2 DNS lookups per minute while call media flows, 58.2 outside it'), undefined);
+    assert.equal(statedCount('api.flightproxy.teams.microsoft.com resolves through 2 aliases'), undefined);
+  });
+
+  describe('counts stated in titles equal what their filters match, on every shared capture', function () {
+    const files = sharedCaptureFiles();
+    before(function () {
+      if (files.length === 0) sharedCapture(this, 'teams.pcap'); // fails in CI, skips loudly elsewhere
+    });
+    for (const capture of files) {
+      it(capture, async function () {
+        const path = sharedCapture(this, capture);
+        const report = await analyzed(path);
+        assert.deepEqual(await checkFindings(path, report.findings, { countsOnly: true }), []);
+      });
+    }
+  });
+
+  describe('… and on every sample scenario (frames and counts)', function () {
+    const folder = temporaryFolder('evidence');
+    for (const { name } of SCENARIOS) {
+      it(name, async function () {
+        const path = join(folder(), `${name}.pcapng`);
+        await writeFile(path, writeSample(name).pcapng);
+        const report = await analyzed(path);
+        assert.deepEqual(await checkFindings(path, report.findings, { countsOnly: false }), []);
+      });
+    }
+  });
 });

@@ -53,7 +53,7 @@ describe('report sections on teams.pcap', function () {
     assert.equal(suite.aead, true);
     assert.equal(suite.grade, 'recommended');
     assert.deepEqual(suite.references, ['RFC5289']);
-    assert.equal(suite.selectedIn, 22);
+    assert.equal(suite.selectedIn, 36); // of 38 handshakes, once out-of-order segments are reassembled (issue 15: it said 22)
     assert.ok(suite.frames.includes(26));
   });
 

@@ -82,6 +82,10 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
         evidence.push({ kind: 'address-range', detail: `in ${address.microsoft.prefix} (Microsoft ${address.microsoft.serviceArea})`, frames: [tally.firstFrame] });
         return 'microsoft';
       }
+      if (address.azure) {
+        evidence.push({ kind: 'address-range', detail: `in ${address.azure.prefix} (Azure, Service Tags of ${address.azure.version})`, frames: [tally.firstFrame] });
+        return 'microsoft';
+      }
       if (resolvers.has(ip)) {
         evidence.push({ kind: 'traffic', detail: 'answers DNS queries on port 53', frames: [tally.firstFrame] });
         return 'dns-resolver';
@@ -94,7 +98,9 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     })();
     const result: AddressRole = { ip, role, scope: address.scope, names, packets: tally.packets, bytes: tally.bytes, flows: tally.flows, evidence };
     if (address.microsoft) result.microsoftPrefix = address.microsoft.prefix;
+    if (address.azure) result.azurePrefix = address.azure.prefix;
     if (matches[0]) result.service = matches[0].match.service;
+    else if (address.azure && role === 'microsoft') result.service = 'azure';
     return result;
   });
   roles.sort((a, b) => b.bytes - a.bytes);
@@ -125,8 +131,14 @@ function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[])
   if (openers.length === 0) return new Set();
   const top = openers[0]![1].asClient;
   // A local host that opens at least a fifth as many flows as the busiest one is a client too (two PCs).
-  const local = openers.filter(([ip, t]) => isLocalAddress(ip) && t.asClient >= Math.max(2, top / 5) && !isMulticastOnly(ip, flows));
-  return new Set(local.length ? local.map(([ip]) => ip) : [openers[0]![0]]);
+  const busy = openers.filter(([ip, t]) => t.asClient >= Math.max(2, top / 5) && !isMulticastOnly(ip, flows));
+  const local = busy.filter(([ip]) => isLocalAddress(ip));
+  if (local.length === 0) return new Set([openers[0]![0]]);
+  // IPv6 is seldom translated: a dual-stack client also opens flows from its global IPv6 address. Such an
+  // address opens flows and answers none (a remote peer or server is the server side of some flow).
+  const servers = new Set(flows.map((f) => f.server.ip));
+  const globalIpv6 = busy.filter(([ip, t]) => ip.includes(':') && !isLocalAddress(ip) && t.asClient === t.flows && !servers.has(ip));
+  return new Set([...local, ...globalIpv6].map(([ip]) => ip));
 }
 
 /** Hosts whose flows only go to multicast/broadcast (printers, TVs announcing themselves) are not clients. */

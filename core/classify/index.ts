@@ -46,13 +46,13 @@ export function classify(model: ClassifierInputs, names: NameIndex): Classificat
   const rtpFlows = new Set(model.rtp.streams.map((s) => s.flowId));
   const mediaFlows = new Set([...rtpFlows, ...stunByFlow.keys()]);
 
-  const relays = relayFrames(model.stun);
+  const relays = relayFrames(model.stun, model.tls);
   const { roles, clients } = classifyAddresses({ flows: model.flows, names, mediaFlows, relays });
 
   const sources = { names, dnsByFlow, tlsByFlow: byFlow(model.tls), stunByFlow, rtpFlows };
   const services = new Map(model.flows.map((flow) => [flow.id, classifyFlowService(flow, sources)]));
   const malformed = new Set(model.capture.malformedPackets ?? []);
-  const nat = summarizeNat(model.stun, clients, names, malformed);
+  const nat = summarizeNat(model.stun, clients, names, malformed, model.tls);
   const media = classifyMedia({
     streams: model.rtp.streams,
     rtcp: model.rtp.rtcp,

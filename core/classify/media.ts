@@ -37,7 +37,7 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
   for (const flow of inputs.flows.values()) {
     if (flow.transport !== 'udp' || flowsWithRtp.has(flow.id) || !inputs.relays.has(flow.server.ip)) continue;
     const duration = flow.end - flow.start;
-    const pps = flow.packets / Math.max(duration, 1);
+    const pps = perSecond(flow.packets, duration);
     if (duration < RELAYED_MEDIA_SECONDS || pps < RELAYED_MEDIA_PPS) continue;
     media.push({
       flowId: flow.id,
@@ -48,7 +48,7 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
       bytes: flow.bytes,
       durationSec: round(duration),
       pps: round(pps),
-      kbps: round((flow.bytes * 8) / Math.max(duration, 1) / 1000),
+      kbps: round(perSecond(flow.bytes * 8, duration) / 1000),
       direction: 'both',
       source: flow.client,
       destination: flow.server,
@@ -64,9 +64,8 @@ export function classifyMedia(inputs: MediaInputs): MediaStream[] {
 
 function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
   const duration = Math.max(stream.end - stream.start, 0);
-  const perSecond = Math.max(duration, 1);
-  const pps = stream.packets / perSecond;
-  const kbps = (stream.bytes * 8) / perSecond / 1000;
+  const pps = perSecond(stream.packets, duration);
+  const kbps = perSecond(stream.bytes * 8, duration) / 1000;
   const clientSide = inputs.clients.has(stream.source.ip) ? stream.source : inputs.clients.has(stream.destination.ip) ? stream.destination : undefined;
   const remote = clientSide === stream.source ? stream.destination : stream.source;
   const { kind, confidence, reason } = mediaKind(stream, pps, kbps, clientSide, remote);
@@ -132,9 +131,12 @@ function portRole(endpoint: Endpoint | undefined): string | undefined {
  * sharing port only tell screen sharing from camera video, which look alike on the wire.
  */
 function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: Endpoint | undefined, remote: Endpoint): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
-  const pts = stream.payloadTypes.map((p) => p.code).join('/');
-  const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s, ${stream.frameBytes.mean} B average`;
-  if (stream.packets < MINIMUM_PACKETS) return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets (${shape})` };
+  const pts = stream.payloadTypes.map((p) => usualCodec(p.code)).join('/');
+  const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s with all headers, ${stream.frameBytes.mean} B average frame`;
+  if (stream.packets < MINIMUM_PACKETS) {
+    const span = round(stream.end - stream.start);
+    return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets over ${span} s (${shape}): too few for the rates to say what the stream is` };
+  }
   const splitFrames = stream.repeatedTimestampPackets / stream.packets;
   const clock = stream.clockRate;
   const role = portRole(clientSide);
@@ -142,10 +144,10 @@ function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: End
 
   let videoLike: string | undefined;
   if (clock !== undefined && near(clock, VIDEO_CLOCK)) {
-    videoLike = `RTP clock ${round(clock / 1000)} kHz (video)`;
+    videoLike = `measured RTP clock ${round(clock / 1000)} kHz (video's 90 kHz)`;
   } else if (clock !== undefined) {
     const audioClock = AUDIO_CLOCKS.find((c) => near(clock, c));
-    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `RTP clock ${round(clock / 1000)} kHz (audio sampling rate), ${shape}${portNote}` };
+    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `measured RTP clock ${round(clock / 1000)} kHz (an audio clock: ${audioClock / 1000} kHz), ${shape}${portNote}` };
   } else if (splitFrames > 0.15) {
     videoLike = `${Math.round(splitFrames * 100)} % of packets continue a frame (video)`;
   } else if (stream.frameBytes.mean < 300 && pps >= 20 && pps <= 60 && stream.repeatedTimestampPackets === 0) {
@@ -182,6 +184,29 @@ export const PATH_WORDS: Record<MediaStream['path'], string> = {
   p2p: 'directly between the peers across the Internet (NAT traversal)',
   relay: 'through a Microsoft media relay (TURN)',
 };
+
+/**
+ * Dynamic payload types as Microsoft's clients usually map them in their SDP offers ([MS-SDPEXT], [MS-RTPRAD]
+ * §4 examples) — the usual mapping, not what this call signalled (its SDP is encrypted).
+ */
+const MICROSOFT_PAYLOAD_TYPES: ReadonlyMap<number, string> = new Map([
+  [0, 'PCMU'], [8, 'PCMA'], [9, 'G722'], [13, 'CN'], [97, 'RED'], [101, 'telephone-event'], [103, 'SILK/8000'], [104, 'SILK/16000'],
+  [111, 'SIREN'], [112, 'G7221'], [114, 'x-msrta/16000'], [115, 'x-msrta/8000'], [116, 'AAL2-G726-32'], [117, 'G722/8000/2'],
+  [118, 'CN/16000'], [119, 'CN/24000'],
+]);
+
+function usualCodec(pt: number): string {
+  const codec = MICROSOFT_PAYLOAD_TYPES.get(pt);
+  return codec ? `${pt} (usually ${codec})` : String(pt);
+}
+
+/**
+ * A rate over the time the packets actually span: a stream of 0.35 s is not stretched to a second (18 packets
+ * in 0.35 s are 51 pkt/s, not 18). A single instant has no rate: 0.
+ */
+function perSecond(amount: number, seconds: number): number {
+  return seconds > 0 ? amount / seconds : 0;
+}
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;

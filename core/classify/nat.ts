@@ -1,4 +1,4 @@
-import type { Endpoint, NatSummary, StunMessage } from '../schema/generated/report.js';
+import type { Endpoint, NatSummary, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
@@ -17,23 +17,25 @@ function isTurn(message: StunMessage): boolean {
   return TURN_METHODS.has(message.method ?? '') || (message.protocol === 'classicstun' && /Data|Send|Allocate/.test(message.type.name ?? ''));
 }
 
-/** Relay servers by address, with the frames of the TURN messages they took part in. */
-export function relayFrames(stun: readonly StunMessage[]): Map<string, number[]> {
+/** Relay servers by address, with the frames of the TURN messages they took part in (over UDP, or over TCP in pseudo-TLS). */
+export function relayFrames(stun: readonly StunMessage[], tls: readonly TlsHandshake[] = []): Map<string, number[]> {
   const relays = new Map<string, number[]>();
-  for (const message of stun.filter(isTurn)) {
-    const server = turnServer(message);
-    const frames = relays.get(server.ip) ?? [];
-    frames.push(message.frame);
-    relays.set(server.ip, frames);
-  }
+  const note = (ip: string, frames: readonly number[]) => relays.set(ip, [...(relays.get(ip) ?? []), ...frames]);
+  for (const message of stun.filter(isTurn)) note(turnServer(message).ip, [message.frame]);
+  for (const h of tls) if (h.pseudoTls) note(h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
   return relays;
+}
+
+function relayTransport(flowId: string, port: number): NatSummary['relays'][number]['transport'] {
+  if (!flowId.startsWith('tcp:')) return 'udp';
+  return port === 443 ? 'tcp-443' : 'tcp';
 }
 
 /**
  * How the client crosses its NAT: the public addresses STUN servers and peers saw it come from (when they
  * differ from the address the answer is delivered to, a NAT translated it), and the TURN relays it used.
  */
-export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>, names: NameIndex, malformedFrames: ReadonlySet<number>): NatSummary {
+export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>, names: NameIndex, malformedFrames: ReadonlySet<number>, tls: readonly TlsHandshake[] = []): NatSummary {
   const publicAddresses = new Map<string, NatSummary['publicAddresses'][number]>();
   for (const message of stun) {
     if (message.class !== 'success') continue;
@@ -49,18 +51,29 @@ export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>,
   }
 
   const relays = new Map<string, NatSummary['relays'][number]>();
-  for (const message of stun.filter(isTurn)) {
-    const server = turnServer(message);
-    if (clients.has(server.ip)) continue;
-    const key = formatEndpoint(server);
+  const relayEntry = (server: Endpoint, transport: NatSummary['relays'][number]['transport']) => {
+    const key = `${transport}|${formatEndpoint(server)}`;
     let relay = relays.get(key);
     if (!relay) {
       const relayNames = [...new Set(names.namesOf(server.ip).map((s) => s.name))];
-      relays.set(key, (relay = { ip: server.ip, port: server.port ?? 0, names: relayNames, allocations: 0, messages: 0, frames: [] }));
+      relays.set(key, (relay = { ip: server.ip, port: server.port ?? 0, transport, names: relayNames, allocations: 0, messages: 0, frames: [] }));
     }
+    return relay;
+  };
+  for (const message of stun.filter(isTurn)) {
+    const server = turnServer(message);
+    if (clients.has(server.ip)) continue;
+    const relay = relayEntry(server, relayTransport(message.flowId, server.port ?? 0));
     relay.messages++;
     if (message.method === 'Allocate' && message.class === 'success') relay.allocations++;
     if (relay.frames.length < 20) relay.frames.push(message.frame);
+  }
+  // MS-TURN inside the relays' pseudo-TLS on TCP: tshark cannot decode the messages, so they are counted, not read.
+  for (const h of tls) {
+    if (!h.pseudoTls) continue;
+    const relay = relayEntry(h.server, relayTransport(h.flowId, h.server.port ?? 0));
+    relay.messages += h.pseudoTls.stunFrames.length;
+    relay.frames.push(...[h.clientHello!.frame, ...h.pseudoTls.stunFrames].slice(0, Math.max(0, 20 - relay.frames.length)));
   }
 
   return {

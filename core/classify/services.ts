@@ -65,6 +65,10 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
   };
 
   for (const handshake of sources.tlsByFlow.get(flow.id) ?? []) {
+    if (handshake.pseudoTls) {
+      evidence.push({ kind: 'stun', detail: `pseudo-TLS handshake then MS-TURN in clear on TCP ${flow.server.port} (a Teams transport relay)`, frames: [handshake.clientHello!.frame, ...handshake.pseudoTls.stunFrames.slice(0, 4)] });
+      return found('teams-calling', `Teams media relay over TCP ${flow.server.port} (MS-TURN in pseudo-TLS framing)`);
+    }
     const sni = handshake.clientHello?.sni;
     if (!sni || isIP(sni)) continue; // an address literal names nothing (see NameIndex)
     const named = serviceOf(sni, sources.names);
@@ -108,6 +112,11 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
     }
     // The same Skype ranges serve signalling over TCP 443: media only on the relay ports.
     return found(range.service === 'teams-calling' ? 'teams' : (range.service as ServiceName));
+  }
+  const azure = classifyAddress(flow.server.ip).azure;
+  if (azure) {
+    evidence.push({ kind: 'address-range', detail: `${flow.server.ip} is in ${azure.prefix} (Azure, Service Tags of ${azure.version})`, frames: [flow.firstFrame] });
+    return found('azure');
   }
   return found('unknown');
 }

@@ -3,7 +3,7 @@ import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, filterString } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { plural } from '../plural.js';
+import { count } from '../plural.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
 
@@ -13,6 +13,20 @@ const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
  * records carry it — the QR "response" flag proves nothing), DNS over TLS (port 853) and over HTTPS
  * (TLS to a public resolver).
  */
+/** A lookup is a query the capture holds; responses whose query it missed are counted apart, as responses. */
+function cleartextTitle(plain: readonly DnsTransaction[]): string {
+  const queries = plain.filter((t) => t.queryFrame !== undefined).length;
+  const orphans = plain.length - queries;
+  if (queries === 0) return `${count(orphans, 'DNS response')} in clear text on port 53 (their queries are not in the capture)`;
+  return `${count(queries, 'DNS lookup')} in clear text on port 53`;
+}
+
+function unanswered(plain: readonly DnsTransaction[]): string {
+  const queries = plain.filter((t) => t.queryFrame !== undefined).length;
+  const orphans = plain.length - queries;
+  return queries > 0 && orphans > 0 ? `; besides, ${count(orphans, 'response')} whose query the capture missed` : '';
+}
+
 export const dnsSecurity: FindingRule = {
   section: 'security',
   find: ({ model, flows }) => dnsSecurityFindings(model.dns, flows, model.tls),
@@ -28,8 +42,8 @@ function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flo
     findings.push({
       id: 'dns-cleartext',
       severity: 'notice',
-      title: `${plain.length} DNS ${plural(plain.length, 'lookup')} in clear text on port 53`,
-      detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
+      title: cleartextTitle(plain),
+      detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}${unanswered(plain)}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
       frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
       filter: 'dns && (udp.port == 53 || tcp.port == 53)',
     });

@@ -3,6 +3,7 @@ import { PATH_WORDS } from '../classify/media.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { MediaStream } from '../schema/generated/report.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { count } from '../plural.js';
 
 const KIND_WORDS: Record<MediaStream['kind'], string> = {
   audio: 'Audio',
@@ -18,7 +19,8 @@ export const mediaStreams: FindingRule = {
     classification.media.map((m): FindingDraft => ({
       id: `media-stream/${m.ssrc ?? m.flowId}`,
       severity: 'info',
-      title: `${KIND_WORDS[m.kind]} stream ${m.source ? formatEndpoint(m.source) : ''} → ${m.destination ? formatEndpoint(m.destination) : ''} (${m.direction})`,
+      // Streams can share a 5-tuple (video and its repair stream, simulcast layers): the SSRC and PT tell them apart.
+      title: `${KIND_WORDS[m.kind]} stream ${m.ssrc ? `SSRC ${m.ssrc}${m.payloadTypes?.length ? ` (PT ${m.payloadTypes.join('/')})` : ''} ` : ''}${m.source ? formatEndpoint(m.source) : ''} → ${m.destination ? formatEndpoint(m.destination) : ''} (${m.direction})`,
       detail: `${m.reason}. ${m.packets} packets over ${m.durationSec} s; confidence ${m.confidence}.`,
       frames: [m.firstFrame],
       filter: m.filter,
@@ -43,10 +45,28 @@ export const callPaths: FindingRule = {
         id: `call-path/${path}`,
         severity: 'info',
         title,
-        detail: `${streams.length} media stream(s) ${PATH_WORDS[path as MediaStream['path']]}: ${[...new Set(streams.map((m) => `${m.source ? formatEndpoint(m.source) : '?'} ↔ ${m.destination ? formatEndpoint(m.destination) : '?'}`))].slice(0, 6).join('; ')}. Overall: ${call.reason}.`,
+        detail: `${count(streams.length, 'media stream')} ${PATH_WORDS[path as MediaStream['path']]}, ${pathPairs(streams)}. Overall: ${call.reason}.`,
         frames: streams.map((m) => m.firstFrame),
         filter: [...new Set(streams.map((m) => `(${m.filter})`))].join(' || '),
       };
     });
   },
 };
+
+/**
+ * The endpoint pairs the streams use, each once whichever way its streams run, with what runs on it:
+ * "on 2 paths: A ↔ B (audio outbound, audio inbound); C ↔ D (video inbound ×2)".
+ */
+function pathPairs(streams: readonly MediaStream[]): string {
+  const pairs = groupBy(streams, (m) => [m.source ? formatEndpoint(m.source) : '?', m.destination ? formatEndpoint(m.destination) : '?'].sort().join(' ↔ '));
+  const shown = [...pairs.entries()].slice(0, 6).map(([pair, group]) => {
+    const kinds = group.map((m) => `${KIND_WORDS[m.kind].toLowerCase()} ${m.direction}`);
+    const counted = [...new Set(kinds)].map((k) => {
+      const n = kinds.filter((x) => x === k).length;
+      return n > 1 ? `${k} ×${n}` : k;
+    });
+    return `${pair} (${counted.join(', ')})`;
+  });
+  const more = pairs.size > 6 ? `; and ${pairs.size - 6} more` : '';
+  return `on ${count(pairs.size, 'path')}: ${shown.join('; ')}${more}`;
+}

@@ -10,7 +10,7 @@ import { plaintext } from './plaintext.js';
 import { callQuality } from './quality.js';
 import { reflexiveAddresses, turnAllocations } from './stun.js';
 import { certificateValidity, tlsVersions } from './tls-handshakes.js';
-import { tlsSecurity } from './tls-security.js';
+import { pseudoTlsRelay, tlsSecurity } from './tls-security.js';
 import { parallelConnections } from './transport.js';
 
 /**
@@ -44,6 +44,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   parallelConnections,
   plaintext,
   tlsSecurity,
+  pseudoTlsRelay,
   mediaStreams,
   callPaths,
   activitySegments,

@@ -7,8 +7,8 @@ import { count } from '../plural.js';
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */
 export const tlsVersions: FindingRule = {
   section: 'security',
-  find({ model }) {
-    const negotiated = model.tls.filter((h) => h.serverHello);
+  find({ summaries }) {
+    const negotiated = summaries.tls.filter((h) => h.serverHello);
     return [...groupBy(negotiated, (h) => `${h.protocol === 'dtls' ? 'dtls' : 'tls'}:${h.serverHello!.version.code}`).values()].map((group): FindingDraft => {
       const sh = group[0]!.serverHello!;
       const prefix = group[0]!.protocol === 'dtls' ? 'dtls' : 'tls';
@@ -33,7 +33,7 @@ export const tlsVersions: FindingRule = {
 /** Certificates that were expired, or not yet valid, when the capture was taken. */
 export const certificateValidity: FindingRule = {
   section: 'security',
-  find({ model: { capture, tls } }) {
+  find({ model: { capture }, summaries: { tls } }) {
     if (!capture.start || !capture.end) return [];
     const start = Date.parse(capture.start);
     const end = Date.parse(capture.end);

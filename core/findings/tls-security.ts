@@ -1,7 +1,9 @@
-import type { CipherSuiteSeen, TlsHandshake } from '../schema/generated/report.js';
+import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, hex } from '../display-filter.js';
+import { MS_TURN_TCP_COOKIE_FILTER, streamFilter } from '../model/pseudo-tls.js';
+import { anyOf, hex, memberOf } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
+import { groupBy } from '../collections.js';
 import { count, plural } from '../plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
@@ -18,10 +20,10 @@ export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefin
 /** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
 export const tlsSecurity: FindingRule = {
   section: 'security',
-  find: ({ model, summaries }) => tlsSecurityFindings(model.tls, summaries.cipherSuites),
+  find: ({ model, summaries }) => tlsSecurityFindings(summaries.tls, summaries.cipherSuites, model.capture.tshark.version),
 };
 
-function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[]): FindingDraft[] {
+function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[], tsharkVersion: string): FindingDraft[] {
   const byCode = new Map(suites.map((s) => [s.code, s]));
   const findings: FindingDraft[] = [];
 
@@ -64,9 +66,9 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
         id: `tls-${grade}-suites-offered`,
         severity: grade === 'insecure' ? 'warning' : 'notice',
         title: `${count(offers.length, 'ClientHello')} offer ${grade} cipher suites`,
-        detail: `${offered.map((s) => `${s.name} (${hex(s.code)}: ${sentence(s.gradeReason)})`).slice(0, 6).join('; ')}${offered.length > 6 ? `; and ${offered.length - 6} more` : ''}. Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
+        detail: `${byWeakness(offered)} Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
         frames: offers.map((h) => h.clientHello!.frame),
-        filter: handshakeFilter(1, offered.map((s) => s.code), offers),
+        filter: handshakeFilter(1, offered.map((s) => s.code), offers, tsharkVersion),
       });
     }
     const selections = genuine.filter((h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade);
@@ -78,7 +80,7 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
         title: `${chosen.length} server ${plural(chosen.length, 'handshake')} selected ${grade} ${suite.name}`,
         detail: `${sentence(suite.gradeReason)}. Servers: ${[...new Set(chosen.map((h) => h.clientHello?.sni ?? formatEndpoint(h.server)))].join(', ')}.`,
         frames: chosen.map((h) => h.serverHello!.frame),
-        filter: handshakeFilter(2, [suite.code], chosen),
+        filter: handshakeFilter(2, [suite.code], chosen, tsharkVersion),
       });
     }
   }
@@ -90,8 +92,61 @@ function sentence(reason: string): string {
   return reason.replace(/\.$/, '');
 }
 
+/** Each weakness named once, with the suites that have it: "RC4 …: TLS_RSA_WITH_RC4_128_SHA (0x0005), …". */
+function byWeakness(suites: readonly CipherSuiteSeen[]): string {
+  const suitesOf = new Map<string, CipherSuiteSeen[]>();
+  for (const s of suites) for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
+  return [...suitesOf.entries()].map(([weakness, list]) => `${weakness[0]!.toUpperCase()}${sentence(weakness.slice(1))}: ${list.map((s) => `${s.name} (${hex(s.code)})`).join(', ')}.`).join(' ');
+}
+
 /** Hellos of the given type carrying one of the suites, in TLS (QUIC's included) or DTLS, whichever the handshakes used. */
-function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[]): string {
+function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[], tsharkVersion: string): string {
   const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
-  return prefixes.map((p) => `(${p}.handshake.type == ${type} && (${anyOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)))}))`).join(' || ');
+  return prefixes.map((p) => `(${p}.handshake.type == ${type} && ${memberOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)), tsharkVersion)})`).join(' || ');
+}
+
+/** Packets a TCP relay connection carries beyond its allocation and refreshes when call media runs through it (2 s of audio). */
+const MEDIA_OVER_TCP_PACKETS = 100;
+
+/**
+ * Teams transport relays reached over TCP 443 in their pseudo-TLS framing (TlsHandshake.pseudoTls). The client
+ * gathers such a candidate on every call; it only costs call quality (TCP retransmits and head-of-line
+ * blocking under real-time media) when media actually flows through it, i.e. when UDP is blocked or not tried.
+ */
+export const pseudoTlsRelay: FindingRule = {
+  section: 'network',
+  find: ({ model, flows, classification }) => pseudoTlsRelayFindings(model.tls, flows, classification.media),
+};
+
+function pseudoTlsRelayFindings(handshakes: readonly TlsHandshake[], flows: readonly Flow[], media: readonly MediaStream[]): FindingDraft[] {
+  const relayed = handshakes.filter((h) => h.pseudoTls && h.protocol === 'tls');
+  const flowById = new Map(flows.map((f) => [f.id, f]));
+  const byServer = groupBy(relayed, (h) => h.server.ip);
+  const udpMedia = media.some((m) => m.flowId.startsWith('udp:'));
+  return [...byServer.entries()].map(([ip, group]): FindingDraft => {
+    const ports = [...new Set(group.map((h) => h.server.port))].join(', ');
+    const carrying = group.filter((h) => (flowById.get(h.flowId)?.packets ?? 0) >= MEDIA_OVER_TCP_PACKETS);
+    const frames = group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]);
+    const connections = count(group.length, 'TCP connection');
+    const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
+    const filter = `(${streamFilter(group)}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
+    if (carrying.length) {
+      return {
+        id: `media-relay-over-tcp/${ip}`,
+        severity: 'warning',
+        title: `Media relay ${ip} reached over TCP ${ports} (UDP blocked or not tried): expect worse call quality`,
+        detail: `${connections} to the Teams transport relay ${ip}; ${carrying.length === 1 ? 'one carries' : `${carrying.length} carry`} a call's traffic (${carrying.map((h) => `${h.flowId}: ${flowById.get(h.flowId)!.packets} packets`).join(', ')}). Over TCP, a lost packet holds back every packet after it until it is retransmitted: audio and video stall where UDP would have skipped one packet. ${shape}`,
+        frames,
+        filter,
+      };
+    }
+    return {
+      id: `media-relay-over-tcp/${ip}`,
+      severity: 'info',
+      title: `Media relay ${ip} also reached over TCP ${ports}: a fallback candidate, no media through it`,
+      detail: `${connections} to the Teams transport relay ${ip}, each carrying only a few TURN messages (allocation, refresh)${udpMedia ? '; the call media ran over UDP' : ''}. Teams gathers a TCP relay candidate in case UDP is blocked; had the media used it, call quality would suffer. ${shape}`,
+      frames,
+      filter,
+    };
+  });
 }

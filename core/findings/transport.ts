@@ -10,8 +10,15 @@ export const parallelConnections: FindingRule = {
     id: `tcp-parallel-connections/${formatEndpoint(p.server)}`,
     severity: 'info',
     title: `${p.connections} TCP connections to ${formatEndpoint(p.server)}${p.names[0] ? ` (${p.names[0]})` : ''}, up to ${p.maxConcurrent} at once`,
-    detail: `Each connection pays its own TCP handshake (and TLS handshake, when encrypted) and its own congestion-control slow start, and they compete with one another for the link; one multiplexed connection (HTTP/2) could carry the same requests.`,
+    detail: `Each connection pays its own TCP handshake (and TLS handshake, when encrypted) and its own congestion-control slow start, and they compete with one another for the link${advice(p.applicationProtocols)}`,
     frames: p.frames,
     filter: anyOf('tcp.stream', p.flowIds.map((id) => id.split(':')[1]!)),
     })),
 };
+
+/** Advice only where the capture shows it holds: HTTP/1.1 on every connection, which cannot multiplex. */
+function advice(protocols: readonly string[] | undefined): string {
+  if (protocols?.length === 1 && protocols[0] === 'http/1.1') return '. They speak HTTP/1.1, one request at a time per connection: one multiplexed HTTP/2 connection could carry the same requests.';
+  if (protocols?.includes('h2')) return `. They already speak ${protocols.join(', ')} (ALPN): the parallel connections are the client's choice, not a protocol limit.`;
+  return '. What they carry is encrypted without an ALPN answer, so whether one connection could carry it all cannot be told from the capture.';
+}

@@ -14,14 +14,20 @@
  *   Not suites           *_SCSV values signal something to the server; GREASE values (RFC 8701) only test that
  *                        servers ignore unknown values. Neither is ever negotiated, so neither is graded.
  *
- * Grading (ours; gradeCipherSuite, which reads only the decomposition). The first grade whose rules match wins,
- * and the reason lists every matching rule of that grade:
- *   insecure     NULL cipher, anonymous authentication, EXPORT, RC4, single DES, RC2, IDEA, an MD5 MAC, or a key
- *                under 112 bits: broken today or never protected anything.
- *   weak         3DES (Sweet32), no forward secrecy (static RSA, DH or ECDH, plain PSK, Kerberos), or CBC with an
- *                HMAC-SHA1 MAC (Lucky13/BEAST class).
- *   recommended  IANA marks it Recommended: forward-secret AEAD suites and the TLS 1.3 suites.
- *   secure       the rest: forward secret with CBC and a SHA-2 MAC, or an AEAD suite IANA does not recommend.
+ * Grading follows one published policy: Mozilla's Server Side TLS recommendations, guideline 5.7
+ * (https://wiki.mozilla.org/Security/Server_Side_TLS, https://ssl-config.mozilla.org/guidelines/5.7.json), whose
+ * configurations are Modern (TLS 1.3 suites), Intermediate (those plus ECDHE/DHE with AES-GCM or ChaCha20-Poly1305)
+ * and Old (for legacy clients: adds CBC suites whatever their MAC, static RSA key exchange and 3DES). The first
+ * grade whose rules match wins, and the reason lists every matching rule of that grade:
+ *   insecure     in no Mozilla configuration and broken: NULL cipher, anonymous authentication, EXPORT, RC4, single
+ *                DES, RC2, IDEA, an MD5 MAC, or a key under 112 bits.
+ *   weak         Old only (or a suite of the same kind): 3DES (Sweet32), no forward secrecy (static RSA, DH or ECDH,
+ *                plain PSK, Kerberos), or CBC with a separate HMAC — MAC-then-encrypt, the Lucky13 class, with
+ *                SHA-1 and SHA-2 MACs alike.
+ *   recommended  in Mozilla's Intermediate (or Modern) list.
+ *   secure       forward secret with an AEAD cipher, Mozilla's Intermediate criteria, but not in its list (CCM,
+ *                ARIA, Camellia, PSK variants).
+ * IANA's "Recommended" column is kept as data (recommendedByIana) but does not grade.
  */
 import registryJson from './tls-cipher-suites.json' with { type: 'json' };
 import type { CipherSuiteEntry } from '../schema/generated/tls-cipher-suites.js';
@@ -72,6 +78,8 @@ export interface CipherSuiteInfo extends CipherSuiteParts {
   grade: CipherSuiteGrade | 'not applicable';
   /** Why, in one sentence. */
   gradeReason: string;
+  /** For insecure and weak suites, each weakness on its own (the parts of gradeReason), to group suites by. */
+  weaknesses?: string[];
   recommendedByIana: boolean;
   /** IANA's references, e.g. ['RFC5289']. */
   references: string[];
@@ -183,7 +191,25 @@ function decompose(name: string): CipherSuiteParts {
 }
 
 /** The grading rules of the comment at the top; reads nothing but the suite's parts and IANA's Recommended flag. */
-export function gradeCipherSuite(suite: CipherSuiteParts, recommendedByIana: boolean): { grade: CipherSuiteGrade; gradeReason: string } {
+/** Mozilla Server Side TLS 5.7, Intermediate configuration (its TLS 1.3 suites are Modern's), by IANA name. */
+const MOZILLA_INTERMEDIATE: ReadonlySet<string> = new Set([
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+]);
+
+const POLICY = "Mozilla Server Side TLS 5.7";
+
+export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade: CipherSuiteGrade; gradeReason: string; weaknesses?: string[] } {
   const insecure = [
     suite.cipher === 'NULL' && 'it does not encrypt at all (NULL cipher), so anyone on the path reads the traffic',
     suite.authentication === 'anon' && 'nobody is authenticated (anonymous key exchange), so anyone in the middle can pose as the server',
@@ -199,26 +225,26 @@ export function gradeCipherSuite(suite: CipherSuiteParts, recommendedByIana: boo
     suite.cipher === '3DES_EDE' && '3DES gives only 112 bits of strength and its 64-bit blocks leak data on long connections (Sweet32)',
     !suite.forwardSecrecy &&
       "there is no forward secrecy: a key stolen later (the server's private key or the pre-shared key) decrypts every recorded session",
-    suite.mode === 'CBC' && suite.hash === 'SHA' && suite.hashRole === 'MAC' &&
-      'CBC mode with an HMAC-SHA1 MAC is open to padding-oracle and timing attacks (Lucky13, BEAST)',
+    suite.mode === 'CBC' && suite.hashRole === 'MAC' &&
+      `CBC mode with a separate HMAC-${suite.hash === 'SHA' ? 'SHA1' : suite.hash} (MAC-then-encrypt) is open to padding-oracle and timing attacks (Lucky13${suite.hash === 'SHA' ? ', BEAST' : ''})`,
   ];
-  for (const [grade, reasons] of [['insecure', insecure], ['weak', weak]] as const) {
-    const matched = reasons.filter((reason): reason is string => typeof reason === 'string');
-    if (matched.length) return { grade, gradeReason: sentence(matched.join('; ')) };
-  }
-  if (recommendedByIana) {
+  const insecureReasons = insecure.filter((reason): reason is string => typeof reason === 'string');
+  if (insecureReasons.length) return { grade: 'insecure', gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.`, weaknesses: insecureReasons };
+  const weakReasons = weak.filter((reason): reason is string => typeof reason === 'string');
+  if (weakReasons.length) return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`, weaknesses: weakReasons };
+  if (MOZILLA_INTERMEDIATE.has(name)) {
     return {
       grade: 'recommended',
       gradeReason: suite.tls13
-        ? 'IANA recommends it: a TLS 1.3 AEAD suite, and TLS 1.3 always negotiates a forward-secret key exchange.'
-        : 'IANA recommends it: a forward-secret key exchange with an AEAD cipher.',
+        ? `${POLICY} recommends it (Modern and Intermediate configurations): a TLS 1.3 AEAD suite, and TLS 1.3 always negotiates a forward-secret key exchange.`
+        : `${POLICY} recommends it (Intermediate configuration): a forward-secret key exchange with an AEAD cipher.`,
     };
   }
   return {
     grade: 'secure',
     gradeReason: suite.aead
-      ? 'Forward secret with an AEAD cipher, but IANA does not mark it Recommended.'
-      : 'Forward secret, but CBC with a separate HMAC (MAC-then-encrypt) is more fragile than an AEAD cipher.',
+      ? `Forward secret with an AEAD cipher, as ${POLICY} asks of its Intermediate configuration, but not in that configuration's list.`
+      : `Forward secret, with a cipher ${POLICY} neither lists nor rules out (${suite.cipher} ${suite.mode ?? ''}).`.replace(' )', ')'),
   };
 }
 
@@ -328,7 +354,7 @@ function describeEntry(entry: CipherSuiteEntry): CipherSuiteInfo {
   }
   const parts = decompose(name);
   const openssl = opensslName(name, parts);
-  return { ...common, ...(openssl && { openssl }), ...parts, signalling: false, ...gradeCipherSuite(parts, recommended) };
+  return { ...common, ...(openssl && { openssl }), ...parts, signalling: false, ...gradeCipherSuite(parts, name) };
 }
 
 function describeGrease(code: number): CipherSuiteInfo {

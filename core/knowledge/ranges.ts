@@ -1,7 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import rangesJson from './ranges.json' with { type: 'json' };
+import azureJson from './azure-ranges.json' with { type: 'json' };
+import type { AzureAddressRanges, AzureRangesSource } from '../schema/generated/azure-ranges.js';
 import type { MicrosoftRange, RangesSource } from '../schema/generated/ranges.js';
-import { checked, validateRanges } from '../schema/validate.js';
+import { checked, validateAzureRanges, validateRanges } from '../schema/validate.js';
 
 export type AddressScope =
   | 'private' // RFC 1918
@@ -28,10 +30,19 @@ export interface MicrosoftAddressMatch {
   source: RangesSource;
 }
 
+/** An address in Azure's published prefixes (Service Tags) and in no Microsoft 365 range. */
+export interface AzureAddressMatch {
+  prefix: string;
+  version: string;
+  source: AzureRangesSource;
+}
+
 export interface AddressClass {
   scope: AddressScope;
   /** The most specific of Microsoft's published prefixes the address falls in. */
   microsoft?: MicrosoftAddressMatch;
+  /** Where no Microsoft 365 range applies: Azure's prefix (Teams' own ranges lie inside Azure's, and say more). */
+  azure?: AzureAddressMatch;
 }
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -73,6 +84,13 @@ function loadRanges(json: unknown): { source: RangesSource; ranges: ParsedRange[
 
 const { source, ranges } = loadRanges(rangesJson);
 
+function loadAzure(data: unknown): { azure: Omit<AzureAddressRanges, 'prefixes'>; networks: [Address, number][] } {
+  const { prefixes, ...azure } = checked(validateAzureRanges, data, 'core/knowledge/azure-ranges.json');
+  return { azure, networks: prefixes.map((p) => ipaddr.parseCIDR(p)).sort((a, b) => b[1] - a[1]) };
+}
+
+const { azure, networks: azureNetworks } = loadAzure(azureJson);
+
 /** Dotted-quad IPv4 or IPv6 (IPv4-mapped IPv6 becomes its IPv4 address); undefined for anything else. */
 function parseAddress(text: string): Address | undefined {
   if (!ipaddr.IPv4.isValidFourPartDecimal(text) && !ipaddr.IPv6.isValid(text)) return undefined;
@@ -97,7 +115,9 @@ export function classifyAddress(ip: string): AddressClass {
   const scope = SCOPE_OF_RANGE[address.range()] ?? 'reserved';
   if (scope !== 'public') return { scope };
   const microsoft = microsoftRange(address);
-  return microsoft ? { scope, microsoft } : { scope };
+  if (microsoft) return { scope, microsoft };
+  const inAzure = azureNetworks.find((network) => network[0].kind() === address.kind() && address.match(network));
+  return inAzure ? { scope, azure: { prefix: `${inAzure[0].toString()}/${inAzure[1]}`, version: azure.version, source: azure.source } } : { scope };
 }
 
 /** Every published range (validated), e.g. to write the same knowledge into a Wireshark profile. */

@@ -197,3 +197,30 @@ export function splitStunType(type: number): { method: number; class: StunClass 
   const method = (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);
   return { method, class: (['request', 'indication', 'success', 'error'] as const)[classBits]! };
 }
+
+/**
+ * Microsoft's TURN ([MS-TURN] §2.2, from draft-rosenberg-midcom-turn-08) marks its messages with a MAGIC-COOKIE
+ * attribute and numbers them its own way: 0x0004 is a Send request (RFC 8656's Refresh), 0x0115 a Data
+ * Indication (RFC 8489's layout reads "method 0x005 Error Response").
+ */
+export const MS_TURN_MAGIC_COOKIE_ATTRIBUTE = 0x000f;
+export const MS_TURN_MESSAGE_TYPES: ReadonlyMap<number, { method: string; class: StunClass }> = new Map([
+  [0x0003, { method: 'Allocate', class: 'request' }],
+  [0x0103, { method: 'Allocate', class: 'success' }],
+  [0x0113, { method: 'Allocate', class: 'error' }],
+  [0x0004, { method: 'Send', class: 'request' }],
+  [0x0115, { method: 'Data', class: 'indication' }],
+  [0x0006, { method: 'Set Active Destination', class: 'request' }],
+  [0x0106, { method: 'Set Active Destination', class: 'success' }],
+  [0x0116, { method: 'Set Active Destination', class: 'error' }],
+]);
+
+/**
+ * [MS-TURN] §2.2.2.11: attribute 0x0012 is REMOTE-ADDRESS, a plain address. tshark decodes it as RFC 8656's
+ * XOR-PEER-ADDRESS and XORs it with the magic cookie; its stun.att.ipv4-xord/port-xord fields hold the bytes
+ * as sent, which are the address.
+ */
+export const MS_TURN_REMOTE_ADDRESS = 0x0012;
+
+/** Attributes tshark un-XORs, each giving one stun.att.ipv4-xord (or ipv6-xord) and port-xord, in order. */
+export const TSHARK_XOR_ATTRIBUTES: ReadonlySet<number> = new Set([0x0012, 0x0016, 0x0020, 0x8020]);

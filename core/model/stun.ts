@@ -4,7 +4,11 @@ import type { ValueNames } from '../tshark/value-names.js';
 import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 import {
+  MS_TURN_MAGIC_COOKIE_ATTRIBUTE,
+  MS_TURN_MESSAGE_TYPES,
+  MS_TURN_REMOTE_ADDRESS,
   STUN_ADDRESS_ATTRIBUTES,
+  TSHARK_XOR_ATTRIBUTES,
   STUN_ATTRIBUTE_NAMES,
   STUN_METHOD_NAMES,
   splitStunType,
@@ -36,6 +40,9 @@ export class StunCollector implements Collector<StunMessage[]> {
       `${p}.att.ipv6`,
       `${p}.att.port`,
     ]),
+    'stun.att.ipv4-xord',
+    'stun.att.ipv6-xord',
+    'stun.att.port-xord',
     'stun.channel',
     'stun.att.ms.version',
     'stun.att.ms.multiplexed_turn_session_id',
@@ -93,10 +100,28 @@ export class StunCollector implements Collector<StunMessage[]> {
     const carriers = attributeCodes.filter((code) => STUN_ADDRESS_ATTRIBUTES.has(code));
     if (carriers.length === addresses.length) {
       addresses.forEach((address, i) => (address.attribute = { code: carriers[i]! }));
+      if (dialect === 'stun' && attributeCodes.includes(MS_TURN_MAGIC_COOKIE_ATTRIBUTE)) this.undoXor(packet, carriers, addresses);
     } else if (addresses.length) {
       this.unlabelled.push(packet.frame);
     }
     return addresses;
+  }
+
+  /** MS-TURN's REMOTE-ADDRESS is sent in plain: take the bytes as sent, not tshark's XOR of them. */
+  private undoXor(packet: PacketRecord, carriers: number[], addresses: StunAddress[]): void {
+    const ipv4 = [...packet.values('stun.att.ipv4-xord')];
+    const ipv6 = [...packet.values('stun.att.ipv6-xord')];
+    const ports = [...packet.values('stun.att.port-xord')];
+    const xored = carriers.map((code, i) => ({ code, i })).filter(({ code }) => TSHARK_XOR_ATTRIBUTES.has(code));
+    if (xored.length !== ports.length) return;
+    for (const { code, i } of xored) {
+      const address = addresses[i]!;
+      const raw = address.ip.includes(':') ? ipv6.shift() : ipv4.shift();
+      const port = ports.shift();
+      if (code !== MS_TURN_REMOTE_ADDRESS || raw === undefined || port === undefined) continue;
+      address.ip = address.ip.includes(':') ? ipv6FromHex(raw) : ipv4FromHex(raw);
+      address.port = Number.parseInt(port, 16);
+    }
   }
 
   finish({ start, names, warn }: FinishContext): StunMessage[] {
@@ -109,8 +134,10 @@ export class StunCollector implements Collector<StunMessage[]> {
       });
     }
     return this.messages.map(({ epoch, typeCode, attributeCodes, ...rest }) => {
+      const msTurn = rest.protocol === 'stun' && attributeCodes.includes(MS_TURN_MAGIC_COOKIE_ATTRIBUTE);
       const attributeName = (code: number) =>
-        (rest.protocol === 'classicstun' ? names('classicstun.att.type', code) : undefined) ?? STUN_ATTRIBUTE_NAMES.get(code);
+        (rest.protocol === 'classicstun' ? names('classicstun.att.type', code) : undefined) ??
+        (msTurn && code === MS_TURN_REMOTE_ADDRESS ? 'REMOTE-ADDRESS (MS-TURN)' : STUN_ATTRIBUTE_NAMES.get(code));
       const message: StunMessage = {
         ...rest,
         time: relativeTime(epoch, start),
@@ -119,9 +146,18 @@ export class StunCollector implements Collector<StunMessage[]> {
         addresses: rest.addresses.map((a) => (a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a)),
       };
       if (message.microsoft?.streamType) message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
-      return withoutUndefined({ ...message, ...methodAndClass(rest.protocol, typeCode, rest.channel, names) });
+      return withoutUndefined({ ...message, ...methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn) });
     });
   }
+}
+
+function ipv4FromHex(hex: string): string {
+  return (hex.match(/../g) ?? []).map((byte) => Number.parseInt(byte, 16)).join('.');
+}
+
+function ipv6FromHex(hex: string): string {
+  const full = (hex.replace(/:/g, '').match(/.{4}/g) ?? []).join(':');
+  return new URL(`http://[${full}]/`).hostname.slice(1, -1); // the URL parser writes the canonical (RFC 5952) form
 }
 
 function codeOf(code: number | undefined, name?: string): { code: number; name?: string } | undefined {
@@ -134,7 +170,10 @@ function methodAndClass(
   typeCode: number,
   channel: number | undefined,
   names: ValueNames,
+  msTurn: boolean,
 ): Pick<StunMessage, 'type' | 'method' | 'class'> {
+  const microsoft = msTurn ? MS_TURN_MESSAGE_TYPES.get(typeCode) : undefined;
+  if (microsoft) return { type: { code: typeCode, name: `${microsoft.method} ${CLASS_WORDS[microsoft.class]} (MS-TURN)` }, method: microsoft.method, class: microsoft.class };
   if (dialect === 'stun') {
     if (channel !== undefined && typeCode === 0) return { type: { code: 0, name: 'ChannelData' }, method: 'ChannelData' };
     const { method, class: cls } = splitStunType(typeCode);

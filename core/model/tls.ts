@@ -5,11 +5,36 @@ import { ADDRESSING_FIELDS, addressingOf, sameEndpoint } from './addressing.js';
 import { readCertificate } from './certificates.js';
 import { namedCode, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 
-const HANDSHAKE = { CLIENT_HELLO: 1, SERVER_HELLO: 2, CERTIFICATE: 11, SERVER_KEY_EXCHANGE: 12, CERTIFICATE_REQUEST: 13 } as const;
+const HANDSHAKE = { CLIENT_HELLO: 1, SERVER_HELLO: 2, CERTIFICATE: 11, SERVER_KEY_EXCHANGE: 12, CERTIFICATE_REQUEST: 13, SERVER_HELLO_DONE: 14 } as const;
 
 interface PendingHandshake {
   handshake: TlsHandshake;
   certificateDer: { frame: number; position: number; der: string }[];
+  /** The ServerHello came with a ServerHelloDone in the same packet. */
+  serverHelloDone?: boolean;
+}
+
+/**
+ * The shape of the pseudo-TLS handshake Teams' transport relays answer on TCP 443 before MS-TURN: a
+ * ClientHello offering a single suite with no extension (so no SNI), answered by a ServerHello and a
+ * ServerHelloDone with no certificate in between. Real TLS servers send a certificate (or, for anonymous
+ * suites, a key exchange) first. The STUN inside is checked by tshark afterwards (core/model/pseudo-tls.ts).
+ */
+function lastCode(codes: number[]): { code: number } | undefined {
+  const code = codes.at(-1);
+  return code === undefined ? undefined : { code };
+}
+
+function hasPseudoTlsShape({ handshake: h, serverHelloDone }: PendingHandshake): boolean {
+  return (
+    h.protocol === 'tls' &&
+    !!serverHelloDone &&
+    h.clientHello?.cipherSuites.length === 1 &&
+    h.clientHello.extensions.length === 0 &&
+    h.clientHello.sni === undefined &&
+    h.certificates.length === 0 &&
+    h.serverKeyExchange === undefined
+  );
 }
 
 /**
@@ -75,6 +100,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
       // A ServerHello whose ClientHello the capture missed still opens a handshake, seen from the server.
       if (!open || open.handshake.serverHello) open = this.start(addressing.flowId, protocol, addressing.destination, addressing.source);
       open.handshake.serverHello = this.serverHello(packet);
+      open.serverHelloDone = types.includes(HANDSHAKE.SERVER_HELLO_DONE);
     }
     if (!open) return;
     const fromServer = sameEndpoint(addressing.source, open.handshake.server);
@@ -88,7 +114,9 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
       open.handshake.serverKeyExchange = withoutUndefined({
         frame: packet.frame,
         namedCurve: this.code(packet, 'handshake.server_named_curve'),
-        signatureAlgorithm: this.code(packet, 'handshake.sig_hash_alg'),
+        // The field also names the signature of each certificate-transparency timestamp inside the Certificate
+        // message, which comes first in the flight: the key exchange's own is the last one in the packet.
+        signatureAlgorithm: lastCode(packet.ints(this.field('handshake.sig_hash_alg'))),
       });
     }
     for (const alert of alerts) {
@@ -149,12 +177,20 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
 
   finish({ names, warn }: FinishContext): TlsHandshake[] {
     const unreadable: number[] = [];
-    const handshakes = this.pending.map(({ handshake, certificateDer }) => {
+    const handshakes = this.pending.map((pending) => {
+      const { handshake, certificateDer } = pending;
       handshake.certificates = certificateDer.flatMap(({ frame, position, der }): Certificate[] => {
         const certificate = readCertificate(der, frame, position);
         if (!certificate) unreadable.push(frame);
         return certificate ? [certificate] : [];
       });
+      if (hasPseudoTlsShape(pending)) {
+        handshake.pseudoTls = {
+          kind: 'ms-turn-tcp',
+          stunFrames: [],
+          reason: 'a ClientHello offering one suite and no extension (no SNI), answered by ServerHello + ServerHelloDone without a certificate: the handshake shape of Teams transport relays (MS-TURN over TCP)',
+        };
+      }
       return this.named(handshake, names);
     });
     if (unreadable.length) {

@@ -94,7 +94,8 @@ function dnsTables(report: Report, out: string[]): void {
         `${n.firstSeen.toFixed(3)} (#${n.firstFrame})`,
         markdownText(n.name),
         markdownText(n.types.map((t) => (t.count > 1 ? `${t.type}×${t.count}` : t.type)).join(', ')),
-        markdownText([...n.aliases, ...n.addresses].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
+        // Aliases follow one another (→); the addresses are the set the last name resolves to (, ).
+        markdownText([...n.aliases, ...(n.addresses.length ? [n.addresses.join(', ')] : [])].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
         markdownText(n.platforms.join(', ')),
         markdownText(n.service ?? ''),
       ]),
@@ -115,7 +116,7 @@ function networkTables(report: Report, out: string[]): void {
         markdownText(a.ip),
         markdownText(a.role),
         markdownText(a.names.slice(0, 3).join(', ') + (a.names.length > 3 ? ', …' : '')),
-        markdownText(a.microsoftPrefix ?? ''),
+        markdownText(a.microsoftPrefix ?? (a.azurePrefix ? `${a.azurePrefix} (Azure)` : '')),
         String(a.flows),
         String(a.bytes),
       ]),
@@ -127,8 +128,14 @@ function networkTables(report: Report, out: string[]): void {
     out.push('### TURN relays', '');
     out.push(
       table(
-        ['Relay', 'Names', 'Allocations', 'Messages'],
-        relays.map((r) => [markdownText(`${r.ip}:${r.port}`), markdownText(r.names.join(', ')), String(r.allocations), String(r.messages)]),
+        ['Relay', 'Transport', 'Names', 'Allocations', 'Messages'],
+        relays.map((r) => [
+          markdownText(`${r.ip}:${r.port}`),
+          r.transport === 'tcp-443' ? 'TCP 443 (pseudo-TLS)' : r.transport.toUpperCase(),
+          markdownText(r.names.join(', ')),
+          r.transport === 'udp' ? String(r.allocations) : 'not decoded',
+          String(r.messages),
+        ]),
       ),
     );
   }
@@ -187,6 +194,22 @@ function transportTables(report: Report, out: string[]): void {
   );
 }
 
+type ChainLink = NonNullable<Report['tls']['servers'][number]['certificateChain']>[number];
+
+/** A certificate by its CN, the full DN when it has none. */
+function certificateName(c: ChainLink): string {
+  return c.subjectCommonName ?? c.subject;
+}
+
+/** The issuing CA by name (its CN: "Microsoft IT TLS CA 4"), not its organisation. */
+function issuerName(c: ChainLink): string {
+  return c.issuerCommonName ?? c.issuerOrganization ?? c.issuer;
+}
+
+function validity(c: ChainLink): string {
+  return `${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}, ${c.validityDays} days`;
+}
+
 function securityTables(report: Report, out: string[]): void {
   out.push('### TLS servers', '');
   const servers = report.tls.servers;
@@ -200,13 +223,27 @@ function securityTables(report: Report, out: string[]): void {
           markdownText(s.snis.join(', ')),
           markdownText(s.versions.map(codeName).join(', ')),
           s.cipherSuites.map((c) => `${markdownCode(codeName(c), true)} (${hex(c.code)})`).join(', '),
-          markdownText(leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : ''),
-          markdownText(leaf ? (leaf.issuerOrganization ?? leaf.issuer) + (leaf.selfSigned ? ' (self-signed)' : '') : ''),
+          markdownText(leaf ? `${certificateName(leaf)}, ${validity(leaf)}` : ''),
+          markdownText(leaf ? issuerName(leaf) + (leaf.selfSigned ? ' (self-signed)' : '') : ''),
         ];
       }),
       servers.length,
     ),
   );
+  const chains = servers.filter((s) => s.certificateChain?.length);
+  if (chains.length) {
+    out.push('### Certificate chains', '');
+    out.push(
+      table(
+        ['Server', 'Chain as sent (each certificate, then who issued it)'],
+        chains.slice(0, TABLE_ROWS).map((s) => [
+          markdownText(s.snis[0] ?? formatEndpoint(s.server)),
+          markdownText(s.certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`).join(' · ')),
+        ]),
+        chains.length,
+      ),
+    );
+  }
   const suites = report.tls.cipherSuites;
   if (suites.length) {
     out.push('### Cipher suites', '');
@@ -274,7 +311,7 @@ function applicationTables(report: Report, out: string[]): void {
   out.push('### Media', '');
   out.push(
     table(
-      ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s', 'Why'],
+      ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s (whole frames)', 'Why'],
       report.media.slice(0, TABLE_ROWS).map((m) => [
         markdownText(m.kind),
         markdownText(m.source ? formatEndpoint(m.source) : ''),

@@ -108,7 +108,7 @@ function domainNodes(report: Report): OutlineNode[] {
 function addressNodes(report: Report): OutlineNode[] {
   return report.addresses.map((address) => {
     const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : ''].filter(Boolean).join(' · ');
+    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : address.azurePrefix ? `in ${address.azurePrefix} (Azure)` : ''].filter(Boolean).join(' · ');
     const filter = addressFilter(address.ip);
     return {
       id: `network/address/${address.ip}`,
@@ -127,10 +127,11 @@ function addressNodes(report: Report): OutlineNode[] {
 
 function relayNodes(report: Report): OutlineNode[] {
   return report.stun.summary.relays.map((relay) => {
-    const filter = `${addressFilter(relay.ip)} && udp.port == ${relay.port}`;
-    const detail = `${relay.allocations} allocations, ${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
+    const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
+    const over = relay.transport === 'udp' ? `${relay.allocations} allocations, ` : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
+    const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
     return {
-      id: `network/relay/${relay.ip}:${relay.port}`,
+      id: `network/relay/${relay.transport}/${relay.ip}:${relay.port}`,
       kind: 'relay',
       section: 'network',
       label: `${relay.ip}:${relay.port}`,
@@ -186,7 +187,7 @@ function handshakeNodes(report: Report): OutlineNode[] {
         kind: 'certificate' as const,
         section: 'security' as const,
         label: plainText(certificate.subjectCommonName ?? certificate.subject),
-        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}`),
+        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}, valid ${certificate.notBefore.slice(0, 10)} – ${certificate.notAfter.slice(0, 10)}`),
         tooltip: plainText(`${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`),
         frames: [certificate.frame],
         filter: `frame.number == ${certificate.frame}`,
@@ -197,6 +198,7 @@ function handshakeNodes(report: Report): OutlineNode[] {
 }
 
 function handshakeSummary(handshake: TlsHandshake): string {
+  if (handshake.pseudoTls) return 'pseudo-TLS of a Teams media relay (MS-TURN over TCP), not TLS';
   const hello = handshake.serverHello;
   if (!hello) return `no ServerHello; ${handshake.clientHello?.cipherSuites.length ?? 0} suites offered`;
   return `${hello.version.name ?? hello.version.code} · ${hello.cipherSuite.name ?? hello.cipherSuite.code}`;

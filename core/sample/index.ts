@@ -8,6 +8,7 @@ import { CLIENT, ROUTER } from './scenarios/common.js';
 import { defaultSession } from './scenarios/default.js';
 import { WLAN_CLIENT, ipv6Session, twoInterfaces } from './scenarios/network.js';
 import { weakTls } from './scenarios/security.js';
+import { outOfOrderChat, relayOverTcp } from './scenarios/relay-tcp.js';
 
 export interface Scenario {
   name: string;
@@ -45,6 +46,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'bad-network-dtx', description: 'a peer-to-peer audio call in which the far end falls silent three times (DTX: nothing sent), on a clean network: good', write: silentCall },
   { name: 'dns-security', description: 'DNSSEC-validated answers (DO, AD, RRSIG) next to plain DNS, DNS over TLS and DNS over HTTPS', write: dnsSecurity },
   { name: 'weak-tls', description: 'an old device offering RC4/3DES/anonymous suites, TLS 1.0 with 3DES and an expired certificate, next to TLS 1.2', write: weakTls },
+  { name: 'relay-tcp', description: 'UDP blocked: a refused CreatePermission (STUN error with XOR-PEER-ADDRESS), then the Teams relay over TCP 443 in its pseudo-TLS framing, MS-TURN and media inside', write: relayOverTcp },
+  { name: 'out-of-order', description: 'chat whose server sends its ServerHello and certificates with two TCP segments swapped on the way', write: outOfOrderChat },
   { name: 'ipv6', description: 'Teams on an IPv6-only network: AAAA lookups, TLS, chat and a relayed audio call over IPv6', write: ipv6Session, session: { client: '2001:db8:1:20::20', resolver: '2001:db8:1:20::1' } },
   { name: 'vlan', description: 'the chat scenario on an 802.1Q-tagged LAN (VLAN 20)', write: chatSession, session: { link: 'vlan', vlanId: 20 } },
   { name: 'linux-sll', description: 'the relayed audio call captured on Linux "any" (Linux cooked-mode, SLL)', write: (session) => audioRelay(session), session: { link: 'linux-sll' } },

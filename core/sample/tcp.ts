@@ -78,7 +78,7 @@ export class TcpConnection {
    * segments. With `answered`, the peer's reply follows at once and carries the ACK for the last segment (no
    * separate ACK). Returns when the last segment was captured.
    */
-  send(time: number, from: Side, messages: Messages, answered = false): number {
+  send(time: number, from: Side, messages: Messages, answered = false, outOfOrder = false): number {
     const { data, application, ends, headerBytes } = messages;
     const to: Side = from === 'client' ? 'server' : 'client';
     let t = this.after(time);
@@ -93,8 +93,16 @@ export class TcpConnection {
       const end = offset + chunk.length;
       // tshark hands a segment to the application's dissector when a message ends in it, or when it holds
       // part of a message's header (the dissector reads the header to learn how much more it needs).
-      const dissected = ends.some((e) => e > offset && e <= end) || starts.some((s) => s < end && s + headerBytes > offset);
-      this.segment(t, from, ACK | (end === data.length ? PSH : 0), chunk, dissected ? application : '');
+      let dissected = ends.some((e) => e > offset && e <= end) || starts.some((s) => s < end && s + headerBytes > offset);
+      // outOfOrder: the second segment overtakes the first on the way. tshark (reassembling out-of-order
+      // segments) can only dissect it once the first arrives, and does so in the first's frame.
+      let captured = t;
+      if (outOfOrder && index <= 1 && data.length > this.mss) {
+        captured = index === 0 ? t + 2 * segmentTime(this.mss) : t - segmentTime(this.mss) - 1e-6;
+        if (index === 1) dissected = false;
+        if (index === 0) dissected = true;
+      }
+      this.segment(captured, from, ACK | (end === data.length ? PSH : 0), chunk, dissected ? application : '');
       this.next[from] += chunk.length;
       last = t;
       if (end === data.length ? !answered : index % 2 === 1) this.segment(t + ackDelay, to, ACK, Buffer.alloc(0), '');

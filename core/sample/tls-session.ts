@@ -74,6 +74,8 @@ export interface TlsServer {
    * log (teamshark sample --keylog).
    */
   api?: ServiceApi;
+  /** The server's first flight (TLS 1.2: ServerHello and certificates) arrives with its first two segments swapped. */
+  serverFlightOutOfOrder?: boolean;
 }
 
 export interface TlsContext {
@@ -220,7 +222,7 @@ export class TlsSession {
       flight.push(serverKeyExchange(GROUP.x25519, point, signature, version === VERSION['TLS 1.2'] ? 0x0401 : undefined));
     }
     flight.push(serverHelloDone());
-    t = this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', flight.flatMap((message) => records(CONTENT.handshake, version, message)));
+    t = this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', flight.flatMap((message) => records(CONTENT.handshake, version, message)), false, server.serverFlightOutOfOrder);
     const keyExchange = ecdhe ? clientKeyExchange('ecdhe', random.bytes(32)) : clientKeyExchange('rsa', random.bytes(256));
     t = this.sendRecords(t + 0.001, 'client', [
       ...records(CONTENT.handshake, version, keyExchange),
@@ -230,10 +232,10 @@ export class TlsSession {
     return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...this.finished('server', version)]);
   }
 
-  private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false): number {
+  private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false, outOfOrder = false): number {
     let end = 0;
     const ends = list.map((r) => (end += r.length));
-    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered);
+    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered, outOfOrder);
   }
 
   /** An encrypted Finished: 12 bytes of verify data in the negotiated cipher's record protection. */

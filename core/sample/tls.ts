@@ -7,7 +7,7 @@ export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applica
 export const VERSION = { 'TLS 1.0': 0x0301, 'TLS 1.1': 0x0302, 'TLS 1.2': 0x0303, 'TLS 1.3': 0x0304 } as const;
 export type TlsVersionName = keyof typeof VERSION;
 
-const HANDSHAKE = { clientHello: 1, serverHello: 2, certificate: 11, serverKeyExchange: 12, serverHelloDone: 14, clientKeyExchange: 16 } as const;
+export const HANDSHAKE = { clientHello: 1, serverHello: 2, certificate: 11, serverKeyExchange: 12, serverHelloDone: 14, clientKeyExchange: 16 } as const;
 const EXTENSION = {
   serverName: 0,
   statusRequest: 5,
@@ -147,7 +147,7 @@ export function changeCipherSpec(version: number): Buffer {
   return records(CONTENT.changeCipherSpec, version, Buffer.from([1]))[0]!;
 }
 
-function handshake(type: number, body: Buffer): Buffer {
+export function handshake(type: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([type]), vector(3, body).subarray(0, 3), body]);
 }
 

@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { AzureAddressRanges } from './generated/azure-ranges.js';
 import type { EkRecord } from './generated/ek-record.js';
 import type { MicrosoftAddressRanges } from './generated/ranges.js';
 import type { Report } from './generated/report.js';
@@ -13,6 +14,7 @@ export const validateEkRecord = precompiled.validateEkRecord as ValidateFunction
 export const validateReport = precompiled.validateReport as ValidateFunction<Report>;
 export const validateServiceCatalog = precompiled.validateServiceCatalog as ValidateFunction<ServiceCatalog>;
 export const validateRanges = precompiled.validateRanges as ValidateFunction<MicrosoftAddressRanges>;
+export const validateAzureRanges = precompiled.validateAzureRanges as ValidateFunction<AzureAddressRanges>;
 export const validateCipherSuiteRegistry = precompiled.validateCipherSuiteRegistry as ValidateFunction<TlsCipherSuites>;
 export const validateDnsResolvers = precompiled.validateDnsResolvers as ValidateFunction<{ names: string[]; addresses: string[] }>;
 export const validateSampleTruth = precompiled.validateSampleTruth as ValidateFunction<SampleTruth>;

@@ -39,6 +39,7 @@ export function cipherSuitesSeen(handshakes: readonly TlsHandshake[]): CipherSui
         frames: frames.sort((a, b) => a - b),
       };
       if (info.openssl) row.openssl = info.openssl;
+      if (info.weaknesses) row.weaknesses = info.weaknesses;
       if (info.keyBits !== undefined) row.keyBits = info.keyBits;
       if (info.mode) row.mode = info.mode;
       return row;

@@ -1,23 +1,26 @@
-import type { CipherSuiteSeen, ClientFingerprint, DnsName, ParallelConnections, Report, TlsServer } from '../schema/generated/report.js';
-import type { ModelFlow } from '../model/flows.js';
-import { NameIndex } from './names.js';
+import type { CipherSuiteSeen, ClientFingerprint, DnsName, ParallelConnections, Report, TlsHandshake, TlsServer } from '../schema/generated/report.js';
+import type { ClassifiedFlow } from '../classify/index.js';
+import type { NameIndex } from './names.js';
 import { cipherSuitesSeen } from './cipher-suites-seen.js';
 import { summarizeDnsNames } from './dns-names.js';
 import { clientFingerprints, tlsServers } from './tls-summary.js';
 import { ipVersions, parallelConnections } from './transport.js';
 
-/** What the summaries read: parts of the capture model. */
+/** What the summaries read: parts of the capture model, the flows with their services and what the capture calls each address. */
 export interface SummaryInputs {
   readonly protocols: Report['protocols'];
-  readonly flows: readonly ModelFlow[];
+  readonly flows: readonly ClassifiedFlow[];
   readonly dns: Report['dns']['transactions'];
   readonly tls: Report['tls']['handshakes'];
+  readonly names: NameIndex;
 }
 
 /** Derived views of the capture model, each a report table of its own; none changes the model. */
 export interface Summaries {
   /** What the capture calls each address (not in the report; the classifiers and findings consult it). */
   readonly names: NameIndex;
+  /** The handshakes that are TLS: the media relays' pseudo-TLS (MS-TURN framing) belongs in no TLS statistic. */
+  readonly tls: TlsHandshake[];
   readonly dnsNames: DnsName[];
   readonly cipherSuites: CipherSuiteSeen[];
   readonly clientFingerprints: ClientFingerprint[];
@@ -26,15 +29,16 @@ export interface Summaries {
   readonly parallelConnections: ParallelConnections[];
 }
 
-export function summarize(model: SummaryInputs): Summaries {
-  const names = new NameIndex(model.dns, model.tls);
+export function summarize({ protocols, flows, dns, tls: handshakes, names }: SummaryInputs): Summaries {
+  const tls = handshakes.filter((h) => !h.pseudoTls);
   return {
     names,
-    dnsNames: summarizeDnsNames(model.dns),
-    cipherSuites: cipherSuitesSeen(model.tls),
-    clientFingerprints: clientFingerprints(model.tls),
-    tlsServers: tlsServers(model.tls),
-    ipVersions: ipVersions(model.protocols),
-    parallelConnections: parallelConnections(model.flows, names),
+    tls,
+    dnsNames: summarizeDnsNames(dns),
+    cipherSuites: cipherSuitesSeen(tls),
+    clientFingerprints: clientFingerprints(tls),
+    tlsServers: tlsServers(tls),
+    ipVersions: ipVersions(protocols),
+    parallelConnections: parallelConnections(flows, names, handshakes),
   };
 }

@@ -65,6 +65,8 @@ export function tlsServers(handshakes: readonly TlsHandshake[]): TlsServer[] {
           validityDays: Math.round((Date.parse(c.notAfter) - Date.parse(c.notBefore)) / 86_400_000),
           selfSigned: c.subject === c.issuer,
         };
+        if (c.subjectCommonName) link.subjectCommonName = c.subjectCommonName;
+        if (c.issuerCommonName) link.issuerCommonName = c.issuerCommonName;
         if (organization) link.issuerOrganization = organization;
         return link;
       });

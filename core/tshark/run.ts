@@ -22,9 +22,13 @@ import { ekKey, type PacketRecord } from './record.js';
  *   tshark 4.0 (`tshark -G heuristic-decodes` lists them under `stun`); the names date from Wireshark 2.0's
  *   heuristic short names (epan/prefs.c maps the old rtp.heuristic_rtp preference onto rtp_udp and rtp_stun), so
  *   3.6 knows them too.
+ * - `tcp.reassemble_out_of_order`: a TLS record (a ServerHello, a certificate chain) whose segments arrive out
+ *   of order is otherwise never reassembled, and its handshake silently disappears — a third of teams.pcap's.
  */
 export const TSHARK_ANALYSIS_OPTIONS: readonly string[] = Object.freeze([
   '-n',
+  '-o',
+  'tcp.reassemble_out_of_order:TRUE',
   '--enable-heuristic',
   'rtp_udp',
   '--enable-heuristic',
