@@ -24,7 +24,8 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     // The title bar passes the editor's resource and a context object, never a target file.
     const exported = vscode.commands.executeCommand<vscode.Uri | undefined>('teamshark.exportMarkdown', vscode.Uri.file(capture), { groupId: 1 });
     let settled = false;
-    void exported.finally(() => (settled = true));
+    // executeCommand gives a Thenable, which has no finally.
+    void Promise.resolve(exported).finally(() => (settled = true));
     // VS Code's own save dialog (code-server has no native one) proposes teams.teamshark.md beside the capture: accept it.
     const deadline = Date.now() + 60_000;
     while (!settled && Date.now() < deadline) {
