@@ -67,7 +67,7 @@ export async function startCodeServer(options: { entry: string; install?: string
     await waitFor(`code-server on port ${port}`, async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, 60_000, () => server.exitCode === null);
   } catch (error) {
     server.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+    throw new Error(`${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     port,

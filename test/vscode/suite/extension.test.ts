@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { copyFileSync, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
+import { isRunning, labelText, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
 
 const VIEW_TYPE = 'teamshark.capture';
 
@@ -37,7 +37,7 @@ describe('Teamshark in the extension host', () => {
     const sections = api.tree.getChildren(capture);
     assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['DNS', 'Network', 'Transport', 'Security', 'Application']);
 
-    const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => String(api.tree.getTreeItem(child).label));
+    const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => labelText(api.tree.getTreeItem(child)));
     const [dns, network, transport, security, application] = sections;
     const names = api.tree.getChildren(dns!).find((g) => api.tree.getTreeItem(g).label === 'Names looked up')!;
     assert.ok(labelsUnder(names).includes('config.teams.microsoft.com'));

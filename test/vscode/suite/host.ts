@@ -65,6 +65,12 @@ export function isRunning(pid: number): boolean {
 /** A capture of many packets (teams.pcap appended to itself), so that an analysis lasts long enough to cancel. */
 export function largeCapture(path: string, copies: number): vscode.Uri {
   const source = sharedCapture('teams.pcap').fsPath;
-  execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', path, ...Array(copies).fill(source)]);
+  execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', path, ...Array<string>(copies).fill(source)]);
   return vscode.Uri.file(path);
+}
+
+/** A tree item's label as text: VS Code allows a string or a TreeItemLabel (text with highlights). */
+export function labelText(item: vscode.TreeItem): string {
+  const label = item.label;
+  return typeof label === 'object' ? label.label : String(label);
 }

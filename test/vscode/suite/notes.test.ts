@@ -103,7 +103,7 @@ describe('Notes that stay true to the capture', () => {
     };
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1]]), [
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1] as unknown]), [
       [13, lensTitle('security'), 'security'],
       [15, lensTitle('dns'), 'dns'],
     ]);

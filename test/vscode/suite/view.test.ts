@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
+import { isRunning, labelText, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
 
 const VIEW_TYPE = 'teamshark.capture';
 
@@ -55,7 +55,7 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const aIds = idsUnder(nodeOf(a));
     const bIds = idsUnder(nodeOf(b));
     assert.equal(aIds.filter((id) => bIds.includes(id)).length, 0, 'no element of b.pcap has an id of a.pcap');
-    const labels = (uri: vscode.Uri) => api.tree.getChildren(api.tree.getChildren(nodeOf(uri))[1]!).map((g) => `${String(api.tree.getTreeItem(g).label)} ${String(api.tree.getTreeItem(g).description)}`);
+    const labels = (uri: vscode.Uri) => api.tree.getChildren(api.tree.getChildren(nodeOf(uri))[1]!).map((g) => `${labelText(api.tree.getTreeItem(g))} ${String(api.tree.getTreeItem(g).description)}`);
     const report = api.store.get(b)!.report;
     assert.ok(labels(b).includes(`Addresses ${report.addresses.length}`), labels(b).join(', '));
 
