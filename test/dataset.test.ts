@@ -194,22 +194,22 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const result = await runCli(['export', capture, '--out', out, '--format', 'ecs-ndjson']);
     assert.equal(result.exitCode, 0, result.stderr);
     const id = await captureId(capture);
-    const template = JSON.parse(await readFile(join(out, 'index-template.json'), 'utf8'));
+    const template = JSON.parse(await readFile(join(out, 'index-template.json'), 'utf8')) as IndexTemplate;
     assert.equal(template.template.mappings.dynamic, 'strict');
-    const lines = (await readFile(join(out, `${id}.ndjson`), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await readFile(join(out, `${id}.ndjson`), 'utf8')).trimEnd().split('\n').map(parseLine);
     const single = await runCli(['analyze', capture, '--format', 'ecs-ndjson']);
-    assert.deepEqual(single.stdout.trimEnd().split('\n').map((line) => JSON.parse(line)).map(withoutFile), lines.map(withoutFile));
+    assert.deepEqual(single.stdout.trimEnd().split('\n').map(parseLine).map(withoutFile), lines.map(withoutFile));
 
     const report = await analyzed(capture);
     const byIndex = new Map<string, number>();
     for (let i = 0; i < lines.length; i += 2) {
-      const action = lines[i].index;
+      const action = lines[i]!.index as { _index?: string; _id?: string } | undefined;
       assert.ok(action?._index && action._id, JSON.stringify(lines[i]));
       byIndex.set(action._index, (byIndex.get(action._index) ?? 0) + 1);
-      assertMatchesMapping(lines[i + 1], template.template.mappings.properties, '');
+      assertMatchesMapping(lines[i + 1]!, template.template.mappings.properties, '');
     }
     assert.deepEqual(Object.fromEntries(byIndex), { 'teamshark-flows': report.flows.length, 'teamshark-findings': report.findings.length, 'teamshark-media-streams': report.media.length });
-    const flow = lines[1];
+    const flow = lines[1] as unknown as FlowDocument;
     assert.equal(flow.source.ip, report.flows[0]!.client.ip);
     assert.equal(flow.destination.port, report.flows[0]!.server.port);
     assert.equal(flow.network.transport, report.flows[0]!.transport);
@@ -232,13 +232,39 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
   });
 });
 
+/** An OpenSearch field mapping: an object's fields, or a leaf's type. */
+interface FieldMapping {
+  type?: string;
+  properties?: Record<string, FieldMapping>;
+}
+
+/** The generated index template (index-template.json), as far as the tests read it. */
+interface IndexTemplate {
+  template: { mappings: { dynamic: string; properties: Record<string, FieldMapping> } };
+}
+
+/** The ECS fields of a flow document that the tests compare with the report. */
+interface FlowDocument {
+  source: { ip: string };
+  destination: { port: number };
+  network: { transport: string };
+  '@timestamp'?: string;
+}
+
+/** One NDJSON line: a _bulk action or a document, both JSON objects. */
+function parseLine(line: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(line);
+  assert.ok(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed), line);
+  return parsed as Record<string, unknown>;
+}
+
 /** The capture path differs between the two runs (export resolves nothing; both give it as typed): compare the rest. */
-function withoutFile(line: Record<string, any>): unknown {
-  return line.teamshark ? { ...line, teamshark: { ...line.teamshark, capture_file: undefined } } : line;
+function withoutFile(line: Record<string, unknown>): unknown {
+  return line.teamshark ? { ...line, teamshark: { ...(line.teamshark as object), capture_file: undefined } } : line;
 }
 
 /** Every leaf of the document is a field of the mapping, with a value of its type (as OpenSearch would index it). */
-function assertMatchesMapping(document: Record<string, unknown>, properties: Record<string, any>, prefix: string): void {
+function assertMatchesMapping(document: Record<string, unknown>, properties: Record<string, FieldMapping>, prefix: string): void {
   for (const [key, value] of Object.entries(document)) {
     const field = `${prefix}${key}`;
     const mapping = properties[key];

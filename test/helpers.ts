@@ -45,6 +45,13 @@ export function assertValidReport(report: unknown): asserts report is Report {
   if (!validateReport(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
 }
 
+/** A report the CLI printed or wrote, parsed and checked against report.schema.json. */
+export function parseReport(json: string): Report {
+  const report: unknown = JSON.parse(json);
+  assertValidReport(report);
+  return report;
+}
+
 export function runCli(args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [CLI, ...args], { reject: false, env, stdin: 'ignore', timeout: 120_000 });
 }

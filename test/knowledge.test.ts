@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { platformForName, serviceForName } from '../core/knowledge/catalog.js';
 import { classifyAddress } from '../core/knowledge/ranges.js';
+import type { ValidateFunction } from 'ajv';
+import { checked, validateRanges, validateServiceCatalog } from '../core/schema/validate.js';
 import { temporaryFolder } from './helpers.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -12,8 +14,15 @@ const CONVERTER = join(repoRoot, 'scripts/convert-endpoints.mjs');
 const ENDPOINTS = join(repoRoot, 'scripts/data/microsoft-endpoints-worldwide.json');
 const RANGES = join(repoRoot, 'core/knowledge/ranges.json');
 
-async function readJson(path: string): Promise<any> {
-  return JSON.parse(await readFile(path, 'utf8'));
+/** A JSON file, checked against its schema and typed by it. */
+async function readChecked<T>(validate: ValidateFunction<T>, path: string): Promise<T> {
+  return checked(validate, JSON.parse(await readFile(path, 'utf8')), path);
+}
+
+/** The enums a JSON Schema defines, by definition name. */
+async function schemaEnums(path: string): Promise<Record<string, string[] | undefined>> {
+  const schema = JSON.parse(await readFile(path, 'utf8')) as { definitions: Record<string, { enum?: string[] }> };
+  return Object.fromEntries(Object.entries(schema.definitions).map(([name, definition]) => [name, definition.enum]));
 }
 
 describe('the service catalog: what a DNS name is for', function () {
@@ -72,11 +81,11 @@ describe('the service catalog: what a DNS name is for', function () {
   });
 
   it('reaches every entry (none is hidden by a more specific one), and each cites a source on the web', async function () {
-    const { sources, entries } = await readJson(join(repoRoot, 'core/knowledge/services.json'));
+    const { sources, entries } = await readChecked(validateServiceCatalog, join(repoRoot, 'core/knowledge/services.json'));
     for (const entry of entries) {
       const example = entry.pattern.replace('*', 'x');
       assert.equal(serviceForName(example)?.pattern, entry.pattern, example);
-      assert.match(sources[entry.source].url, /^https:\/\//, entry.pattern);
+      assert.match(sources[entry.source]!.url, /^https:\/\//, entry.pattern);
     }
   });
 });
@@ -158,9 +167,10 @@ describe('address classes', function () {
   });
 
   it('uses the same service families as the catalog', async function () {
-    const services = await readJson(join(repoRoot, 'core/knowledge/services.schema.json'));
-    const ranges = await readJson(join(repoRoot, 'core/knowledge/ranges.schema.json'));
-    assert.deepEqual(ranges.definitions.RangeService.enum, services.definitions.CatalogService.enum);
+    const services = await schemaEnums(join(repoRoot, 'core/knowledge/services.schema.json'));
+    const ranges = await schemaEnums(join(repoRoot, 'core/knowledge/ranges.schema.json'));
+    assert.ok(services.CatalogService, 'services.schema.json defines CatalogService as an enum');
+    assert.deepEqual(ranges.RangeService, services.CatalogService);
   });
 });
 
@@ -187,7 +197,7 @@ describe("the converter from Microsoft's endpoints format", function () {
     );
     const run = await convert([input, '--out', out, '--version', '2025013000']);
     assert.equal(run.exitCode, 0, run.stderr);
-    const converted = await readJson(out);
+    const converted = await readChecked(validateRanges, out);
     assert.equal(converted.version, '2025013000');
     assert.match(converted.generated, /^\d{4}-\d{2}-\d{2}$/);
     assert.deepEqual(converted.source, {

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { sampleCommand } from '../core/sample/command.js';
 import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
 import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';
-import { CLI, analyzed, runCli, temporaryFolder } from './helpers.js';
+import { CLI, analyzed, parseReport, runCli, temporaryFolder } from './helpers.js';
 import { truthDisagreements } from './sample-truth.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
@@ -133,7 +133,7 @@ describe('sample captures (teamshark sample)', function () {
   it('teamshark sample | teamshark analyze - prints a report matching the default scenario', async function () {
     const { stdout, stderr, exitCode } = await execa('sh', ['-c', `"${process.execPath}" "${CLI}" sample | "${process.execPath}" "${CLI}" analyze - --format json`], { reject: false });
     assert.equal(exitCode, 0, stderr);
-    const report = JSON.parse(stdout);
+    const report = parseReport(stdout);
     assert.equal(report.capture.file, 'standard input');
     for (const [section, items] of Object.entries({ dns: report.dns.names, tls: report.tls.handshakes, stun: report.stun.messages, media: report.media, activity: report.application.activities })) {
       assert.ok(items.length > 0, `${section} is empty`);

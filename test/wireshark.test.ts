@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { serviceForName } from '../core/knowledge/catalog.js';
 import { coloringRules, filterButtons, PROFILE_NAME } from '../core/wireshark/profile.js';
-import { analyzed, runCli, sharedCapture, temporaryFolder } from './helpers.js';
+import { analyzed, parseReport, runCli, sharedCapture, temporaryFolder } from './helpers.js';
 
 /** tshark's notice when run as root is not a warning about the profile. */
 const ROOT_NOTICE = /^Running as user "root".*\n?/gm;
@@ -158,8 +158,9 @@ describe('--keylog: decryption with a TLS key log', function () {
   it('decrypts the sample\'s own sessions: the count, the request lines and the flows are what tshark decrypts', async function () {
     const result = await runCli(['analyze', capture, '--keylog', keylog, '--format', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = parseReport(result.stdout);
     const decryption = report.decryption;
+    assert.ok(decryption, 'the report has a decryption section');
     const fields = ['frame.number', 'tcp.stream', 'http2.headers.method', 'http2.headers.authority', 'http.request.method', 'http.host'].flatMap((f) => ['-e', f]);
     const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls && (http2.headers.method || http.request)', '-T', 'fields', ...fields]);
     // [frame, stream, method, host], from HTTP/2's fields or HTTP/1.1's.
@@ -168,22 +169,23 @@ describe('--keylog: decryption with a TLS key log', function () {
     assert.equal(decryption.sessionsDecrypted, streams.size);
     assert.equal(decryption.sessionsDecrypted, (await readFile(keylog, 'utf8')).trim().split('\n').length, 'one decrypted session per key');
     assert.ok(decryption.sessions > decryption.sessionsDecrypted, 'the TLS 1.3 sessions have no key in the log');
-    assert.deepEqual(decryption.requests.map((r: { frame: number; method: string; host: string }) => [String(r.frame), r.method, r.host]), rows.map((r) => [r[0], r[2], r[3]]));
-    const protocols = new Set(decryption.requests.map((r: { protocol: string }) => r.protocol));
+    assert.deepEqual(decryption.requests.map((r) => [String(r.frame), r.method, r.host]), rows.map((r) => [r[0], r[2], r[3]]));
+    const protocols = new Set(decryption.requests.map((r) => r.protocol));
     assert.deepEqual([...protocols].sort(), ['HTTP/1.1', 'HTTP/2']);
-    const telemetry = decryption.requests.find((r: { protocol: string }) => r.protocol === 'HTTP/1.1');
+    const telemetry = decryption.requests.find((r) => r.protocol === 'HTTP/1.1');
+    assert.ok(telemetry, 'an HTTP/1.1 request was decrypted');
     const { stdout: lengths } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', `frame.number == ${telemetry.frame} || frame.number == ${telemetry.responseFrame}`, '-T', 'fields', '-e', 'http.content_length']);
     assert.deepEqual(lengths.trim().split('\n').map(Number), [telemetry.requestBytes, telemetry.responseBytes]);
     assert.equal(telemetry.status, 200);
-    const posted = decryption.requests.filter((r: { action?: string }) => r.action === 'message-sent');
+    const posted = decryption.requests.filter((r) => r.action === 'message-sent');
     assert.ok(posted.length >= 2);
     for (const r of posted) {
       assert.equal(r.pathTemplate, '/v1/users/ME/conversations/{id}/messages');
       assert.equal(r.status, 201);
-      assert.ok(r.requestBytes > 0 && r.responseBytes > 0);
+      assert.ok(r.requestBytes! > 0 && r.responseBytes! > 0);
     }
     // The activity evidence: the chat segment names the decrypted request and is stated with high confidence.
-    const chat = report.application.timeline.find((s: { evidence: string[] }) => s.evidence.some((e) => e.startsWith('decrypted request: POST emea.ng.msg.teams.microsoft.com/v1/users/ME/conversations/{id}/messages → 201')));
+    const chat = report.application.timeline.find((s) => s.evidence.some((e) => e.startsWith('decrypted request: POST emea.ng.msg.teams.microsoft.com/v1/users/ME/conversations/{id}/messages → 201')));
     assert.ok(chat, JSON.stringify(report.application.timeline));
     assert.equal(chat.activity, 'chat');
     assert.equal(chat.confidence, 'high');
@@ -193,11 +195,11 @@ describe('--keylog: decryption with a TLS key log', function () {
   it('without a key log the report has no decryption section and tshark is given no key log', async function () {
     const result = await runCli(['analyze', capture, '--format', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);
-    const report = JSON.parse(result.stdout);
+    const report = parseReport(result.stdout);
     assert.equal(report.decryption, undefined);
-    assert.ok(!report.capture.tshark.arguments.some((a: string) => a.includes('keylog')));
-    assert.ok(!report.flows.some((f: { protocols: string[] }) => f.protocols.includes('http2')), 'nothing was decrypted');
-    assert.ok(!report.application.timeline.some((s: { evidence: string[] }) => s.evidence.some((e) => e.startsWith('decrypted request'))));
+    assert.ok(!report.capture.tshark.arguments.some((a) => a.includes('keylog')));
+    assert.ok(!report.flows.some((f) => f.protocols.includes('http2')), 'nothing was decrypted');
+    assert.ok(!report.application.timeline.some((s) => s.evidence.some((e) => e.startsWith('decrypted request'))));
   });
 
   it('no secret from the key log appears in any report, message or comment; annotate --keylog embeds the keys and says so', async function () {
