@@ -121,7 +121,7 @@ describe('activity on the 40 labelled course captures', function () {
     assert.equal(k1aw.find((s) => s.start <= 12 && s.end > 12)!.activity, 'call-setup', 'the STUN before the first media packet');
   });
 
-  it('labels a call capture’s windows over time: set-up, then the call, with its phases', async function () {
+  it('labels a call capture’s windows over time: set-up, then the call, with its phases', function () {
     const report = reports.get('video-lan-K1VE.pcapng')!;
     const { application } = report;
     assert.equal(application.dominantActivity, 'video');

@@ -3,6 +3,12 @@ import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { runCli, sharedCapture, temporaryFolder } from './helpers.js';
 
+/** summary.json of a batch run (core/cli.ts writes it), as far as the test reads it. */
+interface BatchSummary {
+  captures: { file: string; report: string }[];
+  failed: { capture: string; error: string }[];
+}
+
 describe('teamshark analyze on several captures (batch)', function () {
   const folder = temporaryFolder('batch');
 
@@ -18,15 +24,15 @@ describe('teamshark analyze on several captures (batch)', function () {
     assert.match(result.stderr, /notes\.pcap: not a (network )?capture/);
     assert.deepEqual((await readdir(out)).sort(), ['dns.json', 'stun.json', 'summary.json', 'teams.json']);
 
-    const summary = JSON.parse(result.stdout);
+    const summary = JSON.parse(result.stdout) as BatchSummary;
     assert.deepEqual(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')), summary);
-    assert.deepEqual(summary.captures.map((c: { file: string; report: string }) => [c.file, c.report]), [
+    assert.deepEqual(summary.captures.map((c) => [c.file, c.report]), [
       [join(input, 'dns.pcap'), 'dns.json'],
       [join(input, 'stun.pcap'), 'stun.json'],
       [teams, 'teams.json'],
     ]);
     assert.equal(summary.failed.length, 1);
-    assert.match(summary.failed[0].error, /notes\.pcap/);
+    assert.match(summary.failed[0]!.error, /notes\.pcap/);
 
     // Each report is the one `analyze` gives that capture alone.
     const alone = await runCli(['analyze', teams, '--format', 'json']);

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { describeCipherSuite, isGrease } from '../core/knowledge/cipher-suites.js';
 import { locateTshark, type TsharkInfo } from '../core/tshark/locate.js';
 import { loadValueNames } from '../core/tshark/value-names.js';
+import { checked, validateCipherSuiteRegistry } from '../core/schema/validate.js';
 import { temporaryFolder } from './helpers.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,7 +15,7 @@ const IANA_CSV = join(repoRoot, 'scripts/data/iana-tls-parameters-4.csv');
 const SUITES = join(repoRoot, 'core/knowledge/tls-cipher-suites.json');
 
 async function registeredSuites(): Promise<{ code: number; name: string }[]> {
-  return JSON.parse(await readFile(SUITES, 'utf8')).suites;
+  return checked(validateCipherSuiteRegistry, JSON.parse(await readFile(SUITES, 'utf8')), SUITES).suites;
 }
 
 describe('cipher suites: what a code or a name stands for', function () {

@@ -68,7 +68,7 @@ describe('media kinds and call paths on the labelled course captures', function 
       const report = await analyzed(sharedCapture(this, `teams-activities/${file}`));
       const kinds = new Set(report.media.filter((m) => m.ssrc).map((m) => m.kind));
       if (activity === 'audio') {
-        assert.ok(kinds.has('audio'), `no audio stream: ${[...kinds]}`);
+        assert.ok(kinds.has('audio'), `no audio stream: ${[...kinds].join(',')}`);
         assert.ok(!kinds.has('video') && !kinds.has('screen-sharing'), `video in an audio call: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`);
       } else if (activity === 'video') {
         assert.ok(kinds.has('video'), `no video stream: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`);

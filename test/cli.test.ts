@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { assertValidReport, runCli, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
+import { assertValidReport, parseReport, runCli, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 describe('teamshark analyze (the CLI)', function () {
   const folder = temporaryFolder('cli');
@@ -10,8 +10,7 @@ describe('teamshark analyze (the CLI)', function () {
   it('--format json prints only the JSON report on stdout, and exits 0', async function () {
     const result = await runCli(['analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);
-    const report = JSON.parse(result.stdout);
-    assertValidReport(report);
+    const report = parseReport(result.stdout);
     assert.equal(report.capture.packets, 1540);
   });
 
@@ -84,7 +83,7 @@ describe('teamshark analyze (the CLI)', function () {
     await rm(cut);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stderr, /^teamshark: warning: the capture is cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it$/);
-    assert.ok(JSON.parse(result.stdout).warnings.length === 1);
+    assert.ok(parseReport(result.stdout).warnings.length === 1);
   });
 
   it('compare: one column per capture (audio, video, chat) and the chart of all three', async function () {

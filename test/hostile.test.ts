@@ -43,18 +43,21 @@ describe('hostile strings inside a capture', function () {
   it('makes it inert in Markdown: no tag, no link, no emphasis, no terminal escape, table intact', async function () {
     const markdown = renderMarkdown(await analyzeCapture(capture));
     const row = markdown.split('\n').find((line) => line.includes('alert(1)'))!;
+    // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(row, /<script|\x1b|(?<!\\)\]\(javascript:|(?<!\\)\*\*b/);
     assert.equal(row.split(/(?<!\\)\|/).length, 6, 'the table row keeps its four cells');
   });
 
   it('makes it inert in HTML: escaped text, no script element, nothing loaded', async function () {
     const html = renderHtml(await analyzeCapture(capture), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(html, /<script|href="javascript:|\x1b/i);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
 });
 
 /** Control characters a terminal acts on (C0 but newline, DEL, C1): none may reach stdout or stderr. */
+// eslint-disable-next-line no-control-regex -- the control characters are what the check looks for
 const TERMINAL_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 
 /** Each Markdown table keeps its shape: every row starts and ends with a pipe and has the header's cells. */
@@ -91,6 +94,7 @@ describe('hostile names in DNS, TLS SNI and a certificate subject', function () 
     // OpenSSL writes the subject in RFC 2253 form: "<" comes out as "\<", control characters as "\1B".
     const subject = report.tls.handshakes[0]?.certificates[0]?.subject ?? '';
     for (const piece of ['\\<script\\>', '[x](javascript:alert(1))', 'a|b', '`tick`']) assert.ok(subject.includes(piece), `${piece} not in ${subject}`);
+    // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(result.stdout, /\x1b/, 'JSON escapes control characters');
   });
 
@@ -124,6 +128,7 @@ describe('hostile names in DNS, TLS SNI and a certificate subject', function () 
     assert.doesNotMatch(markdown.stdout + markdown.stderr, TERMINAL_CONTROL);
     assert.doesNotMatch(new MarkdownIt({ html: true }).render(markdown.stdout), /<b>/);
     const html = await runCli(['analyze', name, '--format', 'html']);
+    // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(html.stdout, /<b>|\x1b/);
     const compared = await runCli(['compare', name, name]);
     assert.match(compared.stderr, /^teamshark: warning: .*x\|y`z\.pcap: the capture is cut short/m);

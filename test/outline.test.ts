@@ -43,6 +43,7 @@ describe('report outline (the Captures tree)', function () {
   it('keeps capture text on one line and its Markdown inert', async function () {
     const report = await analyzed(sharedCapture(this, 'teams.pcap'));
     for (const node of walk(reportOutline(report))) {
+      // eslint-disable-next-line no-control-regex -- the control characters are what the check looks for
       assert.doesNotMatch(`${node.label}${node.description ?? ''}`, /[\x00-\x1f\x7f]/, node.id);
       if (node.markdown) assert.match(node.markdown, /^- \*\*.*\*\*.*\\\n {2}(Frames [\d, ]+ · )?filter `/s, node.id);
     }

@@ -63,7 +63,7 @@ describe('report files: never replaced without --force, never left half written'
     assert.match(await readFile(chart, 'utf8'), /^<svg /);
   });
 
-  it('standard output on a full device (/dev/full): one-line error, exit 1', async function () {
+  it('standard output on a full device (/dev/full): one-line error, exit 1', function () {
     const devFull = openSync('/dev/full', 'w');
     try {
       const result = spawnSync(process.execPath, [CLI, 'analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json'], { stdio: ['ignore', devFull, 'pipe'], encoding: 'utf8' });

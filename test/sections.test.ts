@@ -99,7 +99,7 @@ describe('TLS security findings on other captures', function () {
   it('tls_invalid_reads.pcap: RC4-MD5 offered and selected, TLS 1.0 negotiated, each with its frames', async function () {
     const report = await analyzed(sharedCapture(this, 'tls_invalid_reads.pcap'));
     const ids = report.findings.map((f) => f.id);
-    for (const id of ['tls-insecure-suites-offered', 'tls-insecure-suite-selected/0x0004', 'tls-version/tls-1.0']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
+    for (const id of ['tls-insecure-suites-offered', 'tls-insecure-suite-selected/0x0004', 'tls-version/tls-1.0']) assert.ok(ids.includes(id), `${id} missing from ${ids.join(',')}`);
     const selected = report.findings.find((f) => f.id === 'tls-insecure-suite-selected/0x0004')!;
     assert.equal(selected.severity, 'warning');
     assert.match(selected.detail, /RC4/);

@@ -50,7 +50,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   let server: CodeServer | undefined;
   let workspace = '';
   let page: Page;
-  let closeBrowser: () => Promise<void> = async () => undefined;
+  let closeBrowser: () => Promise<void> = () => Promise.resolve();
   const cspViolations: string[] = [];
   const dialogs: string[] = [];
 
@@ -274,6 +274,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const text = await view.locator('body').innerText();
     assert.ok(text.includes(ATTACKS.script), 'the <script> name is shown as text');
     assert.ok(text.includes(ATTACKS.link), 'the Markdown link is shown as text');
+    // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(text, /\x1b/, 'no terminal escape reaches the view');
     // VS Code injects its own bootstrap script into every webview: look for the capture's, not for any.
     assert.equal(await view.locator('script', { hasText: 'alert(1)' }).count(), 0, 'the <script> name did not become an element');
@@ -337,7 +338,7 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
   this.timeout(600_000);
   let server: CodeServer | undefined;
   let workspace = '';
-  let closeBrowser: () => Promise<void> = async () => undefined;
+  let closeBrowser: () => Promise<void> = () => Promise.resolve();
 
   after(async () => {
     await closeBrowser();

@@ -115,7 +115,7 @@ export function judge(input: Input, run: CliRun): { verdict: Verdict; detail: st
   if (run.timedOut) return { verdict: 'hang', detail: `no exit within ${run.ms} ms` };
   if (run.leftBehind) return { verdict: 'crash', detail: 'a process of the analysis was still running after the CLI exited' };
   if (run.signal) return { verdict: 'crash', detail: `killed by ${run.signal}: ${stderr.slice(0, 300)}` };
-  if (/\x1b/.test(run.stderr)) return { verdict: 'crash', detail: 'a raw terminal escape (ESC) reached stderr' };
+  if (run.stderr.includes('\x1b')) return { verdict: 'crash', detail: 'a raw terminal escape (ESC) reached stderr' };
   if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return { verdict: 'crash', detail: `a stack trace: ${stderr.slice(0, 300)}` };
   if (run.exitCode === 0) {
     let report: unknown;
@@ -167,7 +167,7 @@ export async function runVariants(
   variants: readonly Variant[],
   { root, concurrency, timeoutMs, onOutcome }: { root: string; concurrency: number; timeoutMs: number; onOutcome?: (outcome: Outcome) => void },
 ): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(variants.length);
+  const outcomes = new Array<Outcome>(variants.length);
   let next = 0;
   const worker = async () => {
     while (next < variants.length) {
