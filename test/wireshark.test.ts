@@ -234,7 +234,7 @@ describe('--keylog: decryption with a TLS key log', function () {
 
 describe('request path templates', function () {
   it('replace identifiers with {id} and drop the query', async function () {
-    const { pathTemplate, requestAction } = await import('../core/wireshark/request-path.js');
+    const { pathTemplate, requestAction } = await import('../core/model/request-path.js');
     assert.equal(pathTemplate('/v1/users/ME/conversations/19:abc@thread.v2/messages?startTime=1'), '/v1/users/ME/conversations/{id}/messages?…');
     assert.equal(pathTemplate('/drives/b!x/items/01ABCDEF2GHIJKLMNOP/content'), '/drives/b!x/items/{id}/content');
     assert.equal(pathTemplate('/users/alice@contoso.com/photo'), '/users/{id}/photo');

@@ -1,6 +1,6 @@
 import type { AddressRole, CallSummary, DnsTransaction, FlowService, MediaStream, NatSummary, Report, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { groupBy } from '../collections.js';
-import type { ModelFlow } from '../model/flows.js';
+import type { ClassifiedFlow, ModelFlow } from '../model/flows.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
 import type { NameIndex } from '../summaries/names.js';
@@ -16,9 +16,6 @@ export interface Classification {
   media: MediaStream[];
   call?: CallSummary;
 }
-
-/** A flow with the service the classification gave it: what the report lists, and what the activity reads. */
-export type ClassifiedFlow = ModelFlow & { service: FlowService };
 
 /** What the classifiers read: parts of the capture model. */
 export interface ClassifierInputs {

@@ -1,5 +1,6 @@
 import type { ActivityClassification } from '../classify/activity.js';
-import type { ClassifiedFlow, Classification } from '../classify/index.js';
+import type { Classification } from '../classify/index.js';
+import type { ClassifiedFlow } from '../model/flows.js';
 import type { CaptureModel } from '../model/capture-model.js';
 import type { CallQuality, Finding } from '../schema/generated/report.js';
 import type { Summaries } from '../summaries/index.js';

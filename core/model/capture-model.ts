@@ -12,7 +12,7 @@ import type {
 import type { ModelFlow } from './flows.js';
 import type { DecryptedTraffic } from './http.js';
 import type { FlowPayload } from './payload.js';
-import type { QualityPackets } from '../quality/collector.js';
+import type { QualityPackets } from './quality-packets.js';
 import type { RtpModel } from './rtp.js';
 
 /** What the collectors make of the packets: the capture model every later stage reads and none changes. */

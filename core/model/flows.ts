@@ -1,4 +1,4 @@
-import type { DirectionCount, Endpoint, Flow } from '../schema/generated/report.js';
+import type { DirectionCount, Endpoint, Flow, FlowService } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf, sameEndpoint, type PacketAddressing } from './addressing.js';
 import { relativeTime, type Collector, type FinishContext } from './collector.js';
@@ -27,6 +27,9 @@ const SERVICE_PORT_LIMIT = 1024;
 
 /** A flow as the capture model holds it: the service it belongs to is the classification's to decide. */
 export type ModelFlow = Omit<Flow, 'service'>;
+
+/** A flow with the service the classification gave it: what the report lists, and what the summaries, the activity and the findings read. */
+export type ClassifiedFlow = ModelFlow & { service: FlowService };
 
 /** TCP connections and UDP conversations, as tshark numbers them (tcp.stream / udp.stream). */
 export class FlowCollector implements Collector<ModelFlow[]> {

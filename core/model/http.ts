@@ -3,7 +3,7 @@ import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 import { CERTIFICATE_STRUCTURES } from './flows.js';
-import { requestAction, pathTemplate } from '../wireshark/request-path.js';
+import { requestAction, pathTemplate } from './request-path.js';
 
 /** What a key log made visible: TLS sessions seen, those decrypted, and the HTTP requests inside them. */
 export interface DecryptedTraffic {

@@ -2,42 +2,8 @@ import type { Endpoint } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf } from '../model/addressing.js';
 import type { Collector } from '../model/collector.js';
+import type { QualityPackets, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
 import { ssrcText } from '../model/rtp.js';
-
-/** One RTP stream's packets in arrival order, as columns (a 100k-packet capture stays a few MB). */
-export interface StreamPackets {
-  key: string;
-  ssrc: string;
-  flowId: string;
-  transport: 'tcp' | 'udp';
-  source: Endpoint;
-  destination: Endpoint;
-  frames: number[];
-  /** Epoch seconds. */
-  times: number[];
-  sequences: number[];
-  timestamps: number[];
-  payloadTypes: number[];
-  markers: boolean[];
-  bytes: number[];
-  /** DSCP value → packets. */
-  dscp: Map<number, number>;
-}
-
-/** A TCP handshake's SYN and SYN/ACK, as the capture saw them. */
-export interface TcpHandshake {
-  client: Endpoint;
-  server: Endpoint;
-  synFrame: number;
-  synTime: number;
-  synAckFrame?: number;
-  synAckTime?: number;
-}
-
-export interface QualityPackets {
-  streams: StreamPackets[];
-  handshakes: TcpHandshake[];
-}
 
 /**
  * What the call-quality analysis needs per packet: each RTP packet's sequence number, timestamp, marker,

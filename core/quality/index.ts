@@ -1,6 +1,6 @@
 import type { AddressRole, CallQuality, MediaStream, RtcpReport, StreamQuality, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { QualityPackets, StreamPackets } from './collector.js';
+import type { QualityPackets, StreamPackets } from '../model/quality-packets.js';
 import { mediaPath } from './path.js';
 import { stunRoundTrips, tcpRoundTrips } from './round-trips.js';
 import { analyseStream } from './stream.js';

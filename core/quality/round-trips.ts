@@ -1,7 +1,7 @@
 import type { Endpoint, RoundTrip, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
 import { addressFilter, anyOf } from '../display-filter.js';
-import type { TcpHandshake } from './collector.js';
+import type { TcpHandshake } from '../model/quality-packets.js';
 
 /** Frames kept as evidence per round-trip row. */
 const EVIDENCE_FRAMES = 20;

@@ -1,5 +1,5 @@
 import { COMFORT_NOISE_TYPES, STATIC_CLOCK_RATES, streamClock, type ClockRate } from './clock.js';
-import type { StreamPackets } from './collector.js';
+import type { StreamPackets } from '../model/quality-packets.js';
 import { withoutUndefined } from '../model/collector.js';
 
 /** A pause between two packets of a stream this long or longer is a gap (one 200 ms burst-loss window). */

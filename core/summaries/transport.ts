@@ -1,7 +1,7 @@
 import type { ParallelConnections, ProtocolShare, Report, TlsHandshake } from '../schema/generated/report.js';
 import { groupBy } from '../collections.js';
-import type { ClassifiedFlow } from '../classify/index.js';
 import { formatEndpoint } from '../model/addressing.js';
+import type { ClassifiedFlow } from '../model/flows.js';
 import type { NameIndex } from './names.js';
 
 /**
