@@ -57,6 +57,11 @@ export async function readManifest(connection: DuckDBConnection, dataset: string
   const known = new Map<string, KnownCapture>();
   if (!(await hasPartitions(dataset, MANIFEST_TABLE.name))) return known;
   const reader = await connection.runAndReadAll(`SELECT ${PARTITION_COLUMN} AS id, status, dataset_schema_version AS v FROM ${readTable(dataset, MANIFEST_TABLE.name)}`);
-  for (const row of reader.getRowObjectsJson()) known.set(String(row.id), { status: row.status as KnownCapture['status'], datasetSchemaVersion: String(row.v) });
+  for (const row of reader.getRowObjectsJson()) known.set(textCell(row.id), { status: row.status as KnownCapture['status'], datasetSchemaVersion: textCell(row.v) });
   return known;
+}
+
+/** A VARCHAR cell as a string; NULL reads as 'null', which matches no capture id or schema version. */
+function textCell(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
 }

@@ -66,7 +66,7 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
 
   // Wireshark's per-packet analysis.
   const jitterAt = new Float64Array(n);
-  let startSeq = s.sequences[0]!;
+  const startSeq = s.sequences[0]!;
   let stopSeq = startSeq;
   let cycles = 0;
   let under = false;
