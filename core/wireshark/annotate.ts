@@ -86,5 +86,6 @@ function argumentPasses(annotations: readonly string[]): string[][] {
 
 /** One line without control characters: a comment is shown in one cell of Wireshark's packet list. */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
