@@ -21,7 +21,7 @@ import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
 import { QualityCollector } from './quality/collector.js';
 import { analyseCallQuality } from './quality/index.js';
-import { confirmPseudoTls } from './model/pseudo-tls.js';
+import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
@@ -60,9 +60,10 @@ const PIPE_WAIT_MS = 10_000;
 
 /**
  * Analyses one capture file as a chain of stages, each reading only what the earlier ones produced: the
- * capture model (one tshark pass, or one per chunk, through the collectors), summaries of it, the
- * classification (a service per flow, address roles, NAT, media), the activity, then the findings. Their
- * outputs are assembled into the report once, at the end.
+ * capture model (one tshark pass, or one per chunk, through the collectors), what the capture calls each
+ * address, the classification (a service per flow, address roles, NAT, media), summaries of the classified
+ * model, the activity, the call quality, then the findings. Their outputs are assembled into the report once,
+ * at the end.
  */
 export async function analyzeCapture(capture: string, options: AnalyzeOptions = {}): Promise<Report> {
   return (await analyzeCaptureModel(capture, options)).report;
@@ -82,6 +83,7 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     streams: model.rtp.streams,
     stun: model.stun,
     payload: model.payload,
+    tcpRelayMedia: tcpRelayMediaFlows(model.tls, flows),
     windowSeconds: options.activityWindowSec,
     ...(model.decrypted ? { decryptedRequests: model.decrypted.requests } : {}),
   };

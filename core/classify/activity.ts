@@ -1,6 +1,6 @@
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
-import { sameEndpoint } from '../model/addressing.js';
+import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
 import type { Application, DecryptedRequest, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
 import { decryptedRequestIntervals } from './decrypted-activity.js';
 
@@ -111,6 +111,8 @@ export interface ActivityInputs {
   /** Window length in seconds; by default it adapts to the capture's duration. */
   windowSeconds?: number;
   thresholds?: ActivityThresholds;
+  /** Connections to a media relay over TCP 443 that carry a call's media (core/model/pseudo-tls.ts); absent: none. */
+  tcpRelayMedia?: readonly Flow[];
   /** Requests seen inside TLS that a key log decrypted (core/classify/decrypted-activity.ts); absent without one. */
   decryptedRequests?: readonly DecryptedRequest[];
 }
@@ -243,9 +245,24 @@ function startupSpans(inputs: ActivityInputs): Interval[] {
   ];
 }
 
-function mediaIntervals({ media, streams, flows, durationSec }: ActivityInputs): Interval[] {
+function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = [] }: ActivityInputs): Interval[] {
   const streamOf = new Map(streams.map((s) => [`${s.flowId}/${s.ssrc}/${s.source.ip}:${s.source.port}`, s]));
-  return media.flatMap((m): Interval[] => {
+  // Media through a relay's TCP 443 is MS-TURN framing tshark cannot open: a call of unknown kind, so audio, low (as mediaActivityOf says).
+  const overTcp = tcpRelayMedia
+    .filter((f) => f.end - f.start >= MINIMUM_MEDIA_SECONDS)
+    .map(
+      (f): Interval => ({
+        flowId: f.id,
+        start: f.start,
+        end: f.end,
+        activity: 'audio',
+        confidence: 'low',
+        evidence: `call traffic through the relay ${formatEndpoint(f.server)} over TCP (MS-TURN in pseudo-TLS framing): ${f.packets} packets, media of a kind tshark cannot decode`,
+        frames: [f.firstFrame, f.lastFrame],
+        filter: `tcp.stream == ${f.stream}`,
+      }),
+    );
+  return [...overTcp, ...media.flatMap((m): Interval[] => {
     const call = mediaActivityOf(m);
     if (!call) return [];
     const stream = m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
@@ -262,7 +279,7 @@ function mediaIntervals({ media, streams, flows, durationSec }: ActivityInputs):
         filter: m.filter,
       },
     ];
-  });
+  })];
 }
 
 /**
@@ -324,8 +341,8 @@ function orientedBursts(flow: Flow, payload: ReadonlyMap<string, FlowPayload>): 
   return p.bursts.map((b: PayloadBurst) => ({ start: b.start, end: b.end, up: clientFirst ? b.fromFirst : b.fromSecond, down: clientFirst ? b.fromSecond : b.fromFirst, firstFrame: b.firstFrame, lastFrame: b.lastFrame }));
 }
 
-function nonMediaTcp({ flows, media }: ActivityInputs): Flow[] {
-  const mediaFlows = new Set(media.map((m) => m.flowId));
+function nonMediaTcp({ flows, media, tcpRelayMedia = [] }: ActivityInputs): Flow[] {
+  const mediaFlows = new Set([...media.map((m) => m.flowId), ...tcpRelayMedia.map((f) => f.id)]);
   return flows.filter((f) => f.transport === 'tcp' && !mediaFlows.has(f.id));
 }
 

@@ -1,6 +1,6 @@
 import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { MS_TURN_TCP_COOKIE_FILTER, streamFilter } from '../model/pseudo-tls.js';
+import { MS_TURN_TCP_COOKIE_FILTER, streamFilter, tcpRelayMediaFlows } from '../model/pseudo-tls.js';
 import { anyOf, hex, memberOf } from '../display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { groupBy } from '../collections.js';
@@ -106,7 +106,6 @@ function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsH
 }
 
 /** Packets a TCP relay connection carries beyond its allocation and refreshes when call media runs through it (2 s of audio). */
-const MEDIA_OVER_TCP_PACKETS = 100;
 
 /**
  * Teams transport relays reached over TCP 443 in their pseudo-TLS framing (TlsHandshake.pseudoTls). The client
@@ -121,11 +120,12 @@ export const pseudoTlsRelay: FindingRule = {
 function pseudoTlsRelayFindings(handshakes: readonly TlsHandshake[], flows: readonly Flow[], media: readonly MediaStream[]): FindingDraft[] {
   const relayed = handshakes.filter((h) => h.pseudoTls && h.protocol === 'tls');
   const flowById = new Map(flows.map((f) => [f.id, f]));
+  const carryingMedia = new Set(tcpRelayMediaFlows(handshakes, flows).map((f) => f.id));
   const byServer = groupBy(relayed, (h) => h.server.ip);
   const udpMedia = media.some((m) => m.flowId.startsWith('udp:'));
   return [...byServer.entries()].map(([ip, group]): FindingDraft => {
     const ports = [...new Set(group.map((h) => h.server.port))].join(', ');
-    const carrying = group.filter((h) => (flowById.get(h.flowId)?.packets ?? 0) >= MEDIA_OVER_TCP_PACKETS);
+    const carrying = group.filter((h) => carryingMedia.has(h.flowId));
     const frames = group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]);
     const connections = count(group.length, 'TCP connection');
     const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;

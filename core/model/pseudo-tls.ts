@@ -3,6 +3,7 @@ import { anyOf } from '../display-filter.js';
 import type { TsharkInfo } from '../tshark/locate.js';
 import { startTshark } from '../tshark/process.js';
 import { AnalysisCancelled } from '../errors.js';
+import { count } from '../plural.js';
 
 /**
  * STUN's magic cookie (RFC 8489 §5) at byte 8 of a TCP payload: MS-TURN over TCP frames each message with a
@@ -12,6 +13,18 @@ import { AnalysisCancelled } from '../errors.js';
  * Record"), but its display filter can test the bytes, so tshark, not Teamshark, reads them.
  */
 export const MS_TURN_TCP_COOKIE_FILTER = 'tcp.payload[8:4] == 21:12:a4:42';
+
+/**
+ * Packets past which a relay's TCP connection carries a call's media, not only its allocation and refreshes (a
+ * fallback candidate exchanges a handful): media at 50 packets/s passes it in two seconds.
+ */
+const MEDIA_OVER_TCP_PACKETS = 100;
+
+/** The connections to a media relay, in its pseudo-TLS framing, that carry a call's media: UDP was blocked or not tried. */
+export function tcpRelayMediaFlows<F extends { id: string; packets: number }>(handshakes: readonly TlsHandshake[], flows: readonly F[]): F[] {
+  const relayFlows = new Set(handshakes.filter((h) => h.pseudoTls && h.protocol === 'tls').map((h) => h.flowId));
+  return flows.filter((f) => relayFlows.has(f.id) && f.packets >= MEDIA_OVER_TCP_PACKETS);
+}
 
 /** The TCP streams of the handshakes, as a display filter. */
 export function streamFilter(handshakes: readonly TlsHandshake[]): string {
@@ -56,7 +69,7 @@ export async function confirmPseudoTls(
     const frames = stunFrames.get(h.flowId) ?? [];
     if (frames.length) {
       h.pseudoTls!.stunFrames = frames;
-      h.pseudoTls!.reason += `; ${frames.length} record${frames.length === 1 ? '' : 's'} after it carry STUN/TURN in clear (magic cookie 0x2112A442 at byte 8)`;
+      h.pseudoTls!.reason += `; ${count(frames.length, 'record')} after it carry STUN/TURN in clear (magic cookie 0x2112A442 at byte 8)`;
     } else if (confirmedServers.has(endpoint(h))) {
       // A connection closed right after the handshake, beside others to the same server that do carry TURN.
       h.pseudoTls!.reason += '; no record follows it, but other connections to the same server carry STUN/TURN in clear';
