@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryError } from './duckdb.js';
 import { NAMED_QUESTIONS } from './questions.js';
 import { openDataset } from './views.js';
+import { count } from '../plural.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -52,7 +53,7 @@ export function renderTable({ columns, rows }: QueryResult): string {
   };
   const lines = [`| ${columns.map((c) => cell(c)).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`];
   for (const row of rows) lines.push(`| ${columns.map((c) => cell(row[c] ?? null)).join(' | ')} |`);
-  return `${lines.join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`;
+  return `${lines.join('\n')}\n(${count(rows.length, 'row')})\n`;
 }
 
 /** `--list`: each named question, its name and what it asks. */

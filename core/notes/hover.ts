@@ -10,6 +10,7 @@ import { markdownCode, markdownText } from '../report/escape.js';
 import { handshakesWith, parameterUse, sortedFrames, suiteUse, type LinkedReport } from './capture-facts.js';
 import type { Mention } from './mentions.js';
 import { streamQualityHover } from './quality-hover.js';
+import { count, plural } from '../plural.js';
 
 /** Frames and items listed in a hover; the display filter shows the rest. */
 const LISTED = 12;
@@ -172,14 +173,10 @@ function servers(handshakes: readonly TlsHandshake[]): string {
   return markdownText(names.slice(0, 6).join(', ') + (names.length > 6 ? `, and ${names.length - 6} more` : ''));
 }
 
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-
 /** ' (frames 18, 26, …)', or nothing without frames. */
 function framesText(frames: Iterable<number | undefined>): string {
   const sorted = sortedFrames(frames);
   if (!sorted.length) return '';
-  return ` (frame${sorted.length === 1 ? '' : 's'} ${sorted.slice(0, LISTED).join(', ')}${sorted.length > LISTED ? `, … ${sorted.length - LISTED} more` : ''})`;
+  return ` (${plural(sorted.length, 'frame')} ${sorted.slice(0, LISTED).join(', ')}${sorted.length > LISTED ? `, … ${sorted.length - LISTED} more` : ''})`;
 }
 

@@ -1,6 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import type { Finding, Report } from '../schema/generated/report.js';
 import { runEditcap } from './editcap.js';
+import { count } from '../plural.js';
 
 /** What every comment Teamshark adds starts with: `frame.comment contains "Teamshark"` finds them all. */
 export const COMMENT_PREFIX = 'Teamshark';
@@ -29,7 +30,7 @@ export function captureComment(report: Report): string {
     `${COMMENT_PREFIX} ${report.tool.version} analysis (tshark ${capture.tshark.version})`,
     `Activity: ${application.dominantActivity} (${application.confidence} confidence): ${clean(application.reason)}`,
     `Call path: ${call ? `${call.path}: ${clean(call.reason)}` : 'no call media'}`,
-    `Findings: ${report.findings.length} (${warnings} warning${warnings === 1 ? '' : 's'}); each evidence frame carries a "${COMMENT_PREFIX}: …" packet comment`,
+    `Findings: ${report.findings.length} (${count(warnings, 'warning')}); each evidence frame carries a "${COMMENT_PREFIX}: …" packet comment`,
   ];
   if (report.decryption) lines.push(`Decrypted with a TLS key log: ${report.decryption.sessionsDecrypted} of ${report.decryption.sessions} TLS session(s)`);
   return lines.join('\n');

@@ -5,6 +5,7 @@ import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { showInAnalysis } from '../commands/tree-actions.js';
 import { labelOf, linkedCaptures } from './links.js';
+import { count } from '../../core/plural.js';
 
 const SHOW_SECTION = 'teamshark.showNoteSection';
 
@@ -22,10 +23,10 @@ export function registerNoteCodeLenses(store: AnalysisStore, editor: CaptureEdit
       if (!captures.length) return [];
       return sectionHeadings(document.getText()).flatMap((heading) =>
         captures.map(({ uri }) => {
-          const count = store.get(uri)!.report.findings.filter((f) => f.section === heading.section).length;
+          const findings = store.get(uri)!.report.findings.filter((f) => f.section === heading.section).length;
           const range = new vscode.Range(document.positionAt(heading.start), document.positionAt(heading.end));
           return new vscode.CodeLens(range, {
-            title: `${count} finding${count === 1 ? '' : 's'} in ${labelOf(uri)}`,
+            title: `${count(findings, 'finding')} in ${labelOf(uri)}`,
             command: SHOW_SECTION,
             arguments: [uri, heading.section],
           });

@@ -5,6 +5,7 @@ import { describeStream } from '../../core/quality/index.js';
 import { PATH_TEXT } from '../../core/quality/path.js';
 import { clockText, dscpText, gapsText, verdictText } from '../../core/report/quality-section.js';
 import { esc, framesHtml, htmlTable } from './html-table.js';
+import { count } from '../../core/plural.js';
 
 type SectionId = Finding['section'];
 
@@ -367,7 +368,7 @@ export const VIEW_SECTIONS: readonly ViewSection[] = [dns, network, transport, s
 
 export function sectionHtml(report: Report, section: ViewSection): string {
   const findings = report.findings.filter((f) => f.section === section.id).length;
-  const counts = [findings ? `${findings} finding${findings === 1 ? '' : 's'}` : '', ...section.counts(report)].filter(Boolean).join(' · ');
+  const counts = [findings ? count(findings, 'finding') : '', ...section.counts(report)].filter(Boolean).join(' · ');
   return `<section class="report-section" id="section-${section.id}" data-keys="section/${section.id}"><details><summary><h2>${esc(section.title)} <span class="count">${esc(counts)}</span></h2></summary>
 ${findingsList(report, section.id)}
 ${section.body(report)}
