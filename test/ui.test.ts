@@ -214,7 +214,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.screenshot({ path: join(RESULTS, 'compare-quick-pick.png') });
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
     // Monaco renders spaces as no-break spaces: \s matches both.
-    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+chat\s+\|\s+audio\s+\|/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+call-setup\s+\|\s+audio\s+\|/ }).first().waitFor({ timeout: 60_000 });
     await closeAllEditors(page);
   });
 
@@ -228,7 +228,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await explorer.locator('.monaco-list-row.selected').nth(1).waitFor({ timeout: 5_000 });
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
-    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(chat\s+\|\s+audio|audio\s+\|\s+chat)\s+\|/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(call-setup\s+\|\s+audio|audio\s+\|\s+call-setup)\s+\|/ }).first().waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
     await closeAllEditors(page);
   });

@@ -19,7 +19,7 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
   dns: ['names looked up', 'name resolution', 'dns names', 'domain names', 'dns lookups', 'dns queries', 'dnssec', 'dns security'],
   network: ['addresses', 'ip addresses', 'turn relays', 'relays', 'stun/turn messages', 'stun/turn', 'stun', 'turn', 'nat', 'nat traversal', 'ice'],
   transport: ['flows', 'connections', 'protocols', 'parallel tcp connections to one server', 'transports', 'tcp', 'udp', 'tcp and udp', 'ports'],
-  security: ['tls', 'dtls', 'tls/dtls', 'tls servers', 'tls handshakes', 'handshakes', 'cipher suites', 'ciphers', 'client hellos', 'certificates', 'encryption'],
+  security: ['tls', 'dtls', 'tls/dtls', 'tls servers', 'tls handshakes', 'handshakes', 'cipher suites', 'ciphers', 'client hellos', 'certificates', 'certificate chains', 'encryption'],
   application: ['activity', 'activities', 'activity over time', 'activities compared', 'user activity', 'call phases', 'media', 'media streams', 'rtp', 'rtp/rtcp', 'quic', 'ssdp'],
   quality: ['quality', 'streams', 'worst windows against microsoft\'s network targets', 'gaps of 200 ms or more', 'round trips', 'media quality', 'stream quality', 'network quality', 'loss and jitter', 'packet loss', 'jitter', 'qos', 'dscp'],
 };

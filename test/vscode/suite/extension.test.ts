@@ -35,7 +35,7 @@ describe('Teamshark in the extension host', () => {
     assert.ok(capture, 'teams.pcap is in the tree');
     assert.match(String(api.tree.getTreeItem(capture).description), /1540 packets/);
     const sections = api.tree.getChildren(capture);
-    assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['DNS', 'Network', 'Transport', 'Security', 'Application']);
+    assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality']);
 
     const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => labelText(api.tree.getTreeItem(child)));
     const [dns, network, transport, security, application] = sections;
@@ -70,7 +70,7 @@ describe('Teamshark in the extension host', () => {
     const captures = ['teams.pcap', 'teams-activities/audio-lan-K1AE.pcapng'].map(sharedCapture);
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('teamshark.compare', captures);
     assert.equal(document?.languageId, 'markdown');
-    assert.match(document!.getText(), /\| Activity \| chat \| audio \|/);
+    assert.match(document!.getText(), /\| Activity \| call-setup \| audio \|/);
   });
 
   it('serves an unchanged capture from the cache and analyses a changed one again', async () => {

@@ -143,8 +143,8 @@ describe('Notes that stay true to the capture', () => {
     assert.equal(await vscode.commands.executeCommand('teamshark.insertFinding', { capture, findingId: 'tls-version/tls-1.2' }), true);
     assert.equal(
       editor.document.getText(),
-      '# Findings\n\n- **TLS 1.2 negotiated in 22 handshakes** — Servers: teams.microsoft.com, mobile.pipe.aria.microsoft.com, eu-api.asm.skype.com, config.teams.microsoft.com, dati.ntop.org, substrate.office.com, trouter2-asse-a.trouter.teams.microsoft.com, login.microsoftonline.com, api.microsoftstream.com, euno-1.api.microsoftstream.com and 2 more\\\n' +
-        '  Frames 26, 59, 186, 223, 327, 351, 417, 553, 624, 677, 755, 795, 805, 830, 931, 995, 1034, 1047, 1094, 1226, 1336, 1350 · filter `tls.handshake.type == 2 && tls.handshake.version == 0x0303 && !tls.handshake.extensions.supported_version`',
+      '# Findings\n\n- **TLS 1.2 negotiated in 38 handshakes** — Servers: teams.microsoft.com, mobile.pipe.aria.microsoft.com, login.microsoftonline.com, eu-prod.asyncgw.teams.microsoft.com, eu-api.asm.skype.com, config.teams.microsoft.com, northeurope.notifications.teams.microsoft.com, presence.teams.microsoft.com, dati.ntop.org, chatsvcagg.teams.microsoft.com and 10 more\\\n' +
+        '  Frames 26, 59, 75, 162, 186, 223, 276, 291, 320, 327, 351, 399, 417, 459, 553, 599, 624, 677, 755, 782, 795, 805, 830, 931, 953, 995, 1034, 1047, 1094, 1151, 1174, 1226, 1262, 1292, 1336, 1350, 1387, 1466 · filter `tls.handshake.type == 2 && tls.handshake.version == 0x0303 && !tls.handshake.extensions.supported_version`',
     );
     editor.selection = new vscode.Selection(editor.document.lineCount - 1, Number.MAX_SAFE_INTEGER, editor.document.lineCount - 1, Number.MAX_SAFE_INTEGER);
     assert.equal(await vscode.commands.executeCommand('teamshark.insertReportSection', { capture, section: 'dns' }), true);

@@ -89,7 +89,7 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const captures = ['teams.pcap', 'teams-activities/audio-lan-K1AE.pcapng'].map(sharedCapture);
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('teamshark.compareSelected', captures[1], captures);
     assert.equal(document?.languageId, 'markdown');
-    assert.match(document!.getText(), /\| Activity \| chat \| audio \|/);
+    assert.match(document!.getText(), /\| Activity \| call-setup \| audio \|/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // no "save?" dialog left behind
   });
 
