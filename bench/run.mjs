@@ -100,7 +100,10 @@ const packets = (path) => Number(/Number of packets:\s+([\d ]+)/.exec(execFileSy
 const WORKERS = [1, 2, 4];
 const loadBefore = loadavg()[0];
 const results = [];
-for (const [label, path] of [['~100k packets', hundredK], ['~1M packets', million]]) {
+for (const [label, path] of [
+  ['~100k packets', hundredK],
+  ['~1M packets', million],
+]) {
   const bare = await median('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.number']);
   const analyze = (env) => median(process.execPath, [cli, 'analyze', path, '--format', 'json'], env);
   const onePass = await analyze({ TEAMSHARK_CHUNK_PACKETS: '0' });
@@ -118,7 +121,9 @@ for (const [label, path] of [['~100k packets', hundredK], ['~1M packets', millio
   });
 }
 const courses = join(shared, 'teams-activities');
-const batch = readdirSync(courses).filter((f) => f.endsWith('.pcapng')).map((f) => join(courses, f));
+const batch = readdirSync(courses)
+  .filter((f) => f.endsWith('.pcapng'))
+  .map((f) => join(courses, f));
 const sequential = await measureTotal(async () => {
   for (const path of batch) await measure(process.execPath, [cli, 'analyze', path, '--format', 'json']);
 });

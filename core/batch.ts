@@ -27,12 +27,7 @@ export type BatchOutcome<T> = { capture: string; result: T } | { capture: string
  * Runs work on every capture, `jobs` at a time, and keeps each one's result or error in the captures' order:
  * one capture failing does not stop the others. Cancelling (Ctrl-C) stops them all.
  */
-export async function runBatch<T>(
-  captures: readonly string[],
-  jobs: number,
-  work: (capture: string) => Promise<T>,
-  onSettled?: (outcome: BatchOutcome<T>) => void,
-): Promise<BatchOutcome<T>[]> {
+export async function runBatch<T>(captures: readonly string[], jobs: number, work: (capture: string) => Promise<T>, onSettled?: (outcome: BatchOutcome<T>) => void): Promise<BatchOutcome<T>[]> {
   const outcomes = new Array<BatchOutcome<T>>(captures.length);
   let next = 0;
   const worker = async () => {

@@ -140,10 +140,14 @@ export async function main(argv: string[]): Promise<number> {
   const sampleOption = (['scenario', 'seed', 'truth', 'list'] as const).find((option) => values[option] !== undefined);
   if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
   const format = values.format ?? (command === 'export' ? 'parquet' : 'md');
-  if (command === 'export' ? !DATASET_FORMATS.includes(format) : !(FORMATS as readonly string[]).includes(format)) return usageError(`--format must be ${command === 'export' ? 'parquet or ecs-ndjson' : 'md, json, html, parquet or ecs-ndjson'}, not "${format}"`);
+  if (command === 'export' ? !DATASET_FORMATS.includes(format) : !(FORMATS as readonly string[]).includes(format))
+    return usageError(`--format must be ${command === 'export' ? 'parquet or ecs-ndjson' : 'md, json, html, parquet or ecs-ndjson'}, not "${format}"`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
-  for (const [name, value] of [['--jobs', jobs], ['--workers', workers]] as const) {
+  for (const [name, value] of [
+    ['--jobs', jobs],
+    ['--workers', workers],
+  ] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) return usageError(`${name} must be a whole number ≥ 1`);
   }
   const datasetOut = command === 'export' || format === 'parquet';
@@ -214,7 +218,16 @@ export async function main(argv: string[]): Promise<number> {
       const { exportCommand } = await import('./dataset/command.js');
       const list = await expandCaptures(captures);
       if (showProgress && batch) bar = new ProgressBar(process.stderr, list.length, 'captures');
-      const exported = await exportCommand(list, { out: values.out!, format: format as DatasetFormat, jobs: jobCount, force: values.force, tsharkPath: values.tshark, analyze: options.analyze, bar, note });
+      const exported = await exportCommand(list, {
+        out: values.out!,
+        format: format as DatasetFormat,
+        jobs: jobCount,
+        force: values.force,
+        tsharkPath: values.tshark,
+        analyze: options.analyze,
+        bar,
+        note,
+      });
       await writeStdout(exported.text);
       return exported.failed ? EXIT.failed : EXIT.ok;
     }
@@ -346,13 +359,7 @@ function chartBeside(out: string): string {
  * One report per capture in the folder `out`, `jobs` captures at a time, and the comparison of them all as a
  * summary (on stdout and beside the reports). A capture that fails is listed in the summary; the others go on.
  */
-async function batchCommand(
-  captures: string[],
-  jobs: number,
-  out: string,
-  options: CommandOptions,
-  { bar, note }: { bar?: ProgressBar; note: (line: string) => void },
-): Promise<number> {
+async function batchCommand(captures: string[], jobs: number, out: string, options: CommandOptions, { bar, note }: { bar?: ProgressBar; note: (line: string) => void }): Promise<number> {
   await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new TeamsharkError(`cannot create ${out}: ${error.code ?? error.message}`);
   });

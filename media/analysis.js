@@ -217,7 +217,7 @@
     }
     if (text) {
       const seconds = Math.round(elapsedMs / 1000);
-      text.textContent = `${packets.toLocaleString("en")}${total ? ` of ${total.toLocaleString("en")}` : ""} packets read`;
+      text.textContent = `${packets.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''} packets read`;
     }
   }
   if (document.querySelector('progress.analysis-progress')) {

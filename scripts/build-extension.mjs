@@ -20,8 +20,19 @@ const common = {
 
 await build({ ...common, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', minify: true });
 
-const tests = readdirSync('test/vscode/suite').filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => `test/vscode/suite/${f}`);
+const tests = readdirSync('test/vscode/suite')
+  .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+  .map((f) => `test/vscode/suite/${f}`);
 await build({ ...common, entryPoints: tests, outdir: 'dist/test/suite', external: [...common.external, 'mocha'] });
 
 // The analysis view's chart runtime, loaded by the webview under its CSP (script by nonce, no eval).
-await build({ entryPoints: { vega: 'extension/view/webview-vega.ts' }, outdir: 'dist/webview', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning' });
+await build({
+  entryPoints: { vega: 'extension/view/webview-vega.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'warning',
+});

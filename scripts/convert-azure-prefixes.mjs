@@ -10,7 +10,7 @@ const DEFAULT_OUT = 'core/knowledge/azure-ranges.json';
 const USAGE = 'usage: node scripts/convert-azure-prefixes.mjs <azure-prefixes.txt> [--out FILE]';
 
 const SOURCE = {
-  title: "Azure IP Ranges and Service Tags – Public Cloud (ServiceTags_Public_<date>.json), all service tags merged",
+  title: 'Azure IP Ranges and Service Tags – Public Cloud (ServiceTags_Public_<date>.json), all service tags merged',
   url: 'https://www.microsoft.com/en-us/download/details.aspx?id=56519',
 };
 /** The header names the merge: "(ntop/nDPI commit <sha>, <date>)". */

@@ -31,10 +31,17 @@ function median<T>(values: readonly T[]): T {
  * from both edges of what the training data allows, rather than on the edge of one capture.
  */
 export function fitThresholds(training: readonly LabelledCapture[]): ActivityThresholds {
-  const scored = CHAT_EXCHANGE_GRID.flatMap((chatExchangeBytes) => FILE_TRANSFER_GRID.map((fileTransferBytes) => ({ chatExchangeBytes, fileTransferBytes, score: accuracy(training, { chatExchangeBytes, fileTransferBytes }) })));
+  const scored = CHAT_EXCHANGE_GRID.flatMap((chatExchangeBytes) =>
+    FILE_TRANSFER_GRID.map((fileTransferBytes) => ({ chatExchangeBytes, fileTransferBytes, score: accuracy(training, { chatExchangeBytes, fileTransferBytes }) })),
+  );
   const best = Math.max(...scored.map((s) => s.score));
   const optimal = scored.filter((s) => s.score === best);
   const chatExchangeBytes = median([...new Set(optimal.map((s) => s.chatExchangeBytes))].sort((a, b) => a - b));
-  const fileTransferBytes = median(optimal.filter((s) => s.chatExchangeBytes === chatExchangeBytes).map((s) => s.fileTransferBytes).sort((a, b) => a - b));
+  const fileTransferBytes = median(
+    optimal
+      .filter((s) => s.chatExchangeBytes === chatExchangeBytes)
+      .map((s) => s.fileTransferBytes)
+      .sort((a, b) => a - b),
+  );
   return { chatExchangeBytes, fileTransferBytes };
 }

@@ -80,7 +80,9 @@ describe('activity on the 40 labelled course captures', function () {
       const heldOut = captures.filter((c) => c.network === network);
       const fitted = fitThresholds(training);
       const right = heldOut.filter((c) => dominantOf(c, fitted) === c.label).length;
-      console.log(`      judged on ${network} (${heldOut.length}), fitted on the rest: ${right}/${heldOut.length} right (chat ≥ ${fitted.chatExchangeBytes} B, file ≥ ${fitted.fileTransferBytes / 1000} kB)`);
+      console.log(
+        `      judged on ${network} (${heldOut.length}), fitted on the rest: ${right}/${heldOut.length} right (chat ≥ ${fitted.chatExchangeBytes} B, file ≥ ${fitted.fileTransferBytes / 1000} kB)`,
+      );
       assert.ok(right / heldOut.length >= 0.9, `${network}: ${right}/${heldOut.length}`);
     }
   });
@@ -127,7 +129,10 @@ describe('activity on the 40 labelled course captures', function () {
     assert.equal(application.dominantActivity, 'video');
     assert.deepEqual(application.activities.slice(0, 2), ['video', 'audio']);
     assert.ok(application.timeline.find((s) => s.activity === 'video')!.activities.includes('audio'));
-    assert.deepEqual(application.phases.map((p) => p.phase), ['setup', 'signalling', 'media', 'end']);
+    assert.deepEqual(
+      application.phases.map((p) => p.phase),
+      ['setup', 'signalling', 'media', 'end'],
+    );
     const setup = application.phases[0]!;
     assert.ok(setup.end - setup.start > 0.5 && setup.end - setup.start < 15, `set-up lasts ${setup.end - setup.start} s`);
     assert.ok(report.findings.some((f) => f.id.startsWith('activity/video-')));
@@ -193,12 +198,18 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const report = await analyzeCapture(merged);
     const { application } = report;
     assert.equal(application.dominantActivity, 'audio');
-    assert.deepEqual(application.activities.filter((a) => a === 'audio' || a === 'file'), ['audio', 'file']);
+    assert.deepEqual(
+      application.activities.filter((a) => a === 'audio' || a === 'file'),
+      ['audio', 'file'],
+    );
     const window = application.timeline.find((s) => s.start <= 30 && s.end > 30)!;
     assert.equal(window.activity, 'audio');
     assert.ok(window.activities.includes('file'), JSON.stringify(window));
     assert.ok(window.end - window.start <= 10, `the file's own segment inside the call: ${window.start}–${window.end} s`);
-    assert.ok(window.evidence.some((e) => /^also file: upload of \d+ kB/.test(e)), JSON.stringify(window.evidence));
+    assert.ok(
+      window.evidence.some((e) => /^also file: upload of \d+ kB/.test(e)),
+      JSON.stringify(window.evidence),
+    );
     assert.ok(report.findings.some((f) => f.id === `activity/audio-${window.start}` && /also file transfer/.test(f.title)));
     await assertSegmentsRestOnTheirWindow(merged, report);
   });
@@ -221,7 +232,10 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const { application } = mergedReport;
     assert.equal(application.dominantActivity, 'file', application.reason);
     assert.equal(application.confidence, 'low', 'an upload to a server the capture does not name');
-    assert.deepEqual(application.timeline.map((s) => s.activity), ['idle', 'file', 'idle']);
+    assert.deepEqual(
+      application.timeline.map((s) => s.activity),
+      ['idle', 'file', 'idle'],
+    );
     const file = application.timeline[1]!;
     assert.ok(file.start <= 10 && file.end > 10 && file.end - file.start <= 10, JSON.stringify(file));
     await assertSegmentsRestOnTheirWindow(merged, mergedReport);
@@ -243,7 +257,10 @@ describe('activity scenarios of the sample writer, with their expected timelines
     assert.ok(report.media.some((m) => m.kind === 'screen-sharing' && m.path === 'relay'));
     const { application } = report;
     assert.equal(application.dominantActivity, 'screenshare');
-    assert.deepEqual(application.timeline.map((s) => s.activity), ['audio', 'screenshare', 'idle']);
+    assert.deepEqual(
+      application.timeline.map((s) => s.activity),
+      ['audio', 'screenshare', 'idle'],
+    );
     assert.deepEqual(application.timeline[0]!.activities, ['audio', 'call-setup']);
     assert.ok(application.phases.some((p) => p.phase === 'screenshare-start'));
     await assertSegmentsRestOnTheirWindow(path, report);
@@ -251,17 +268,29 @@ describe('activity scenarios of the sample writer, with their expected timelines
 
   it('a client at rest with two 420 kB telemetry batches and presence refreshes: idle throughout, never file or chat', async function () {
     const { application } = (await analyzedSample('idle-telemetry')).report;
-    assert.deepEqual(application.timeline.map((s) => [s.activity, s.activities]), [['idle', ['idle']]]);
+    assert.deepEqual(
+      application.timeline.map((s) => [s.activity, s.activities]),
+      [['idle', ['idle']]],
+    );
     assert.equal(application.confidence, 'medium');
-    assert.ok(application.timeline[0]!.evidence.some((e) => /telemetry upload of 4\d\d kB/.test(e)), JSON.stringify(application.timeline[0]!.evidence));
+    assert.ok(
+      application.timeline[0]!.evidence.some((e) => /telemetry upload of 4\d\d kB/.test(e)),
+      JSON.stringify(application.timeline[0]!.evidence),
+    );
   });
 
   it('a file sent 10 s into a relayed call: audio throughout, the file in its own 10–15 s segment', async function () {
     const { path, report } = await analyzedSample('file-during-call');
     const { application } = report;
     assert.equal(application.dominantActivity, 'audio');
-    assert.deepEqual(application.timeline.map((s) => s.activity), ['audio', 'audio', 'audio', 'audio']);
-    assert.deepEqual(application.timeline.filter((s) => s.activities.includes('file')).map((s) => [s.start, s.end]), [[10, 15]]);
+    assert.deepEqual(
+      application.timeline.map((s) => s.activity),
+      ['audio', 'audio', 'audio', 'audio'],
+    );
+    assert.deepEqual(
+      application.timeline.filter((s) => s.activities.includes('file')).map((s) => [s.start, s.end]),
+      [[10, 15]],
+    );
     await assertSegmentsRestOnTheirWindow(path, report);
   });
 });
@@ -270,16 +299,44 @@ describe('media-ness of a flow (unit)', function () {
   it('a video-like stream from the Teams sharing port range reads as screen sharing', function () {
     const flow = { id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as Flow;
     const stream = { ssrc: '0x00000001', flowId: 'udp:1', source: { ip: '192.168.1.2', port: 50045 }, start: 2, end: 30, firstFrame: 5, lastFrame: 900 } as RtpStream;
-    const media = { flowId: 'udp:1', ssrc: '0x00000001', source: stream.source, kind: 'screen-sharing', confidence: 'medium', durationSec: 28, pps: 12, kbps: 400, direction: 'outbound', payloadTypes: [122], firstFrame: 5, filter: 'rtp.ssrc == 0x00000001', path: 'p2p' } as MediaStream;
+    const media = {
+      flowId: 'udp:1',
+      ssrc: '0x00000001',
+      source: stream.source,
+      kind: 'screen-sharing',
+      confidence: 'medium',
+      durationSec: 28,
+      pps: 12,
+      kbps: 400,
+      direction: 'outbound',
+      payloadTypes: [122],
+      firstFrame: 5,
+      filter: 'rtp.ssrc == 0x00000001',
+      path: 'p2p',
+    } as MediaStream;
     const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [stream], stun: [], payload: new Map() });
     assert.equal(application.dominantActivity, 'screenshare');
     assert.equal(application.confidence, 'medium');
-    assert.deepEqual(application.phases.map((p) => p.phase), ['media', 'screenshare-start', 'end']);
+    assert.deepEqual(
+      application.phases.map((p) => p.phase),
+      ['media', 'screenshare-start', 'end'],
+    );
   });
 
   it('relayed media tshark cannot decode is a call of unknown kind, said with low confidence', function () {
     const flow = { id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as Flow;
-    const media = { flowId: 'udp:1', kind: 'unknown', confidence: 'medium', durationSec: 28, pps: 50, kbps: 60, direction: 'both', firstFrame: 1, filter: 'udp.stream eq 1', path: 'relay' } as MediaStream;
+    const media = {
+      flowId: 'udp:1',
+      kind: 'unknown',
+      confidence: 'medium',
+      durationSec: 28,
+      pps: 50,
+      kbps: 60,
+      direction: 'both',
+      firstFrame: 1,
+      filter: 'udp.stream eq 1',
+      path: 'relay',
+    } as MediaStream;
     const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [], stun: [], payload: new Map() });
     assert.equal(application.dominantActivity, 'audio');
     assert.equal(application.confidence, 'low');

@@ -6,7 +6,9 @@ import { SHARED_CAPTURES, analyzed, assertValidReport, sharedCapture } from './h
 
 function capturesIn(folder: string): string[] {
   try {
-    return readdirSync(folder).filter((name) => /\.(pcap|pcapng|cap)$/.test(name)).sort();
+    return readdirSync(folder)
+      .filter((name) => /\.(pcap|pcapng|cap)$/.test(name))
+      .sort();
   } catch {
     return [];
   }

@@ -26,11 +26,14 @@ describe('teamshark analyze on several captures (batch)', function () {
 
     const summary = JSON.parse(result.stdout) as BatchSummary;
     assert.deepEqual(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')), summary);
-    assert.deepEqual(summary.captures.map((c) => [c.file, c.report]), [
-      [join(input, 'dns.pcap'), 'dns.json'],
-      [join(input, 'stun.pcap'), 'stun.json'],
-      [teams, 'teams.json'],
-    ]);
+    assert.deepEqual(
+      summary.captures.map((c) => [c.file, c.report]),
+      [
+        [join(input, 'dns.pcap'), 'dns.json'],
+        [join(input, 'stun.pcap'), 'stun.json'],
+        [teams, 'teams.json'],
+      ],
+    );
     assert.equal(summary.failed.length, 1);
     assert.match(summary.failed[0]!.error, /notes\.pcap/);
 
@@ -51,7 +54,11 @@ describe('teamshark analyze on several captures (batch)', function () {
 
   it('needs --out DIR for several captures, and --jobs only goes with several', async function () {
     const dns = sharedCapture(this, 'dns.pcap');
-    for (const args of [['analyze', dns, dns], ['analyze', dns, '--jobs', '2'], ['analyze', dns, dns, '--out', folder(), '--jobs', '0']]) {
+    for (const args of [
+      ['analyze', dns, dns],
+      ['analyze', dns, '--jobs', '2'],
+      ['analyze', dns, dns, '--out', folder(), '--jobs', '0'],
+    ]) {
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, args.join(' '));
     }

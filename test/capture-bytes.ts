@@ -92,7 +92,7 @@ export function enhancedPacketBlock(
 export function recordBoundaries(file: Buffer): number[] {
   const boundaries: number[] = [];
   if (file.readUInt32LE(0) === BLOCK.sectionHeader) {
-    for (let at = 0; at + 8 <= file.length; ) {
+    for (let at = 0; at + 8 <= file.length;) {
       const length = file.readUInt32LE(at + 4);
       if (length < 12) break;
       at += length;

@@ -12,7 +12,10 @@ import { analyzed, sharedCapture, temporaryFolder, writeCutCopy } from './helper
 /** Rows of `tshark -Y filter -T fields -e …` on a capture: one array of columns per matching frame. */
 async function framesWhere(capture: string, filter: string, fields: string[]): Promise<string[][]> {
   const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])]);
-  return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t'));
 }
 
 interface Cut {
@@ -77,7 +80,10 @@ describe('cutting a capture into chunks', function () {
       const index = await indexCapture(capture);
       const { stdout } = await execa('tshark', ['-r', capture, '-T', 'fields', '-e', 'frame.number']);
       assert.equal(index?.packets, stdout.trim().split('\n').length, name);
-      assert.deepEqual(index.offsets, [...index.offsets].sort((a, b) => a - b));
+      assert.deepEqual(
+        index.offsets,
+        [...index.offsets].sort((a, b) => a - b),
+      );
     }
   });
 
@@ -90,14 +96,31 @@ describe('cutting a capture into chunks', function () {
   it('renumbers a later chunk as one tshark would: frames, DNS matches, streams continued or new', function () {
     type Layers = EkRecord['layers'];
     const udp = (frame: number, stream: number, [src, sport]: [string, number], [dst, dport]: [string, number], extra: Partial<Layers> = {}): Layers => ({
-      frame_number: [String(frame)], frame_len: ['60'], udp_stream: [String(stream)], ip_src: [src], ip_dst: [dst], udp_srcport: [String(sport)], udp_dstport: [String(dport)], ...extra,
+      frame_number: [String(frame)],
+      frame_len: ['60'],
+      udp_stream: [String(stream)],
+      ip_src: [src],
+      ip_dst: [dst],
+      udp_srcport: [String(sport)],
+      udp_dstport: [String(dport)],
+      ...extra,
     });
     const tcp = (frame: number, stream: number, syn: boolean): Layers => ({
-      frame_number: [String(frame)], frame_len: ['60'], tcp_stream: [String(stream)], ip_src: ['10.0.0.1'], ip_dst: ['10.0.0.3'], tcp_srcport: ['2000'], tcp_dstport: ['443'],
-      tcp_flags_syn: [syn ? '1' : '0'], tcp_flags_ack: [syn ? '0' : '1'],
+      frame_number: [String(frame)],
+      frame_len: ['60'],
+      tcp_stream: [String(stream)],
+      ip_src: ['10.0.0.1'],
+      ip_dst: ['10.0.0.3'],
+      tcp_srcport: ['2000'],
+      tcp_dstport: ['443'],
+      tcp_flags_syn: [syn ? '1' : '0'],
+      tcp_flags_ack: [syn ? '0' : '1'],
     });
     const host = (n: number, port: number): [string, number] => [`10.0.0.${n}`, port];
-    const chunks: Chunk[] = [{ first: 1, last: 4, warmupFirst: 1 }, { first: 5, last: 8, warmupFirst: 3 }];
+    const chunks: Chunk[] = [
+      { first: 1, last: 4, warmupFirst: 1 },
+      { first: 5, last: 8, warmupFirst: 3 },
+    ];
     const stitcher = new StreamStitcher();
     stitcher.startChunk(chunks[0]!, chunks[1]);
     for (const layers of [tcp(1, 0, true), udp(2, 0, host(1, 1000), host(2, 53)), udp(3, 1, host(1, 3000), host(4, 3478)), udp(4, 1, host(4, 3478), host(1, 3000))]) {
@@ -113,9 +136,18 @@ describe('cutting a capture into chunks', function () {
       tcp(5, 0, true), // frame 7: a SYN on the 5-tuple of TCP stream 0: a new connection
       udp(6, 2, host(1, 5000), host(5, 53), { dns_response_to: ['4'] }), // frame 8: a new stream; answers frame 6
     ];
-    assert.deepEqual(second.map((layers) => stitcher.accept(layers)), [false, false, true, true, true, true]);
-    assert.deepEqual(second.slice(2).map((l) => l.frame_number), [['5'], ['6'], ['7'], ['8']]);
-    assert.deepEqual(second.slice(2).map((l) => l.udp_stream ?? l.tcp_stream), [['1'], ['0'], ['1'], ['2']]);
+    assert.deepEqual(
+      second.map((layers) => stitcher.accept(layers)),
+      [false, false, true, true, true, true],
+    );
+    assert.deepEqual(
+      second.slice(2).map((l) => l.frame_number),
+      [['5'], ['6'], ['7'], ['8']],
+    );
+    assert.deepEqual(
+      second.slice(2).map((l) => l.udp_stream ?? l.tcp_stream),
+      [['1'], ['0'], ['1'], ['2']],
+    );
     assert.deepEqual(second[5]!.dns_response_to, ['6']);
   });
 

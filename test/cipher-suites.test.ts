@@ -49,8 +49,18 @@ describe('cipher suites: what a code or a name stands for', function () {
 
   it('finds the same suite by OpenSSL name, IANA name in any case, hexadecimal code or number', function () {
     const expected = describeCipherSuite(49200);
-    for (const query of ['ECDHE-RSA-AES256-GCM-SHA384', 'ecdhe-rsa-aes256-gcm-sha384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-      'tls_ecdhe_rsa_with_aes_256_gcm_sha384', '0xc030', '0xC030', '0xC0,0x30', '0xc0, 0x30', 'c030', ' 0xc030 ']) {
+    for (const query of [
+      'ECDHE-RSA-AES256-GCM-SHA384',
+      'ecdhe-rsa-aes256-gcm-sha384',
+      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      'tls_ecdhe_rsa_with_aes_256_gcm_sha384',
+      '0xc030',
+      '0xC030',
+      '0xC0,0x30',
+      '0xc0, 0x30',
+      'c030',
+      ' 0xc030 ',
+    ]) {
       assert.deepEqual(describeCipherSuite(query), expected, query);
     }
   });

@@ -90,8 +90,14 @@ describe('negative controls: Zoom, Webex, Google Meet', function () {
     it(`${name} has no Teams media and no Teams-calling flow`, async function () {
       const report = await analyzed(sharedCapture(this, name));
       const teamsFlows = new Set(report.flows.filter((f) => f.service?.teams).map((f) => f.id));
-      assert.deepEqual(report.media.filter((m) => teamsFlows.has(m.flowId)), []);
-      assert.deepEqual(report.flows.filter((f) => f.service?.name === 'teams-calling').map((f) => f.id), []);
+      assert.deepEqual(
+        report.media.filter((m) => teamsFlows.has(m.flowId)),
+        [],
+      );
+      assert.deepEqual(
+        report.flows.filter((f) => f.service?.name === 'teams-calling').map((f) => f.id),
+        [],
+      );
     });
   }
 });

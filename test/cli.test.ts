@@ -20,8 +20,25 @@ describe('teamshark analyze (the CLI)', function () {
     const md = result.stdout;
     assert.match(md, /^# Teamshark report: .*teams\.pcap$/m);
     const order = ['## DNS', '## Network', '## Transport', '## Security', '## Application'];
-    assert.deepEqual(order.map((h) => md.indexOf(`\n${h}\n`)).slice().sort((a, b) => a - b), order.map((h) => md.indexOf(`\n${h}\n`)));
-    for (const section of [...order, '### Names looked up', '### Addresses', '### TURN relays', '### Flows', '### TLS servers', '### Cipher suites', '### Client hellos', '### Activity over time (5 s windows)', '### Media']) {
+    assert.deepEqual(
+      order
+        .map((h) => md.indexOf(`\n${h}\n`))
+        .slice()
+        .sort((a, b) => a - b),
+      order.map((h) => md.indexOf(`\n${h}\n`)),
+    );
+    for (const section of [
+      ...order,
+      '### Names looked up',
+      '### Addresses',
+      '### TURN relays',
+      '### Flows',
+      '### TLS servers',
+      '### Cipher suites',
+      '### Client hellos',
+      '### Activity over time (5 s windows)',
+      '### Media',
+    ]) {
       assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
     }
     assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);
@@ -98,12 +115,23 @@ describe('teamshark analyze (the CLI)', function () {
     for (const name of ['audio-lan-K1AE.pcapng (audio)', 'video-lan-K1VE.pcapng (video)', 'chat-lan-K1ME.pcapng (chat)']) assert.ok(svg.includes(name), name);
     const json = await runCli(['compare', ...captures, '--format', 'json']);
     const parsed = JSON.parse(json.stdout) as { captures: { activity: string; packetsPerSecond: number }[] };
-    assert.deepEqual(parsed.captures.map((c) => c.activity), ['audio', 'video', 'chat']);
+    assert.deepEqual(
+      parsed.captures.map((c) => c.activity),
+      ['audio', 'video', 'chat'],
+    );
     assert.ok(parsed.captures[1]!.packetsPerSecond > parsed.captures[2]!.packetsPerSecond);
   });
 
   it('usage errors exit 2 and show the usage', async function () {
-    for (const args of [[], ['frobnicate'], ['analyze'], ['compare', 'a.pcap'], ['analyze', 'a.pcap', '--chart', 'c.svg'], ['analyze', 'a.pcap', '--format', 'pdf'], ['analyze', 'a.pcap', '--bogus']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['analyze'],
+      ['compare', 'a.pcap'],
+      ['analyze', 'a.pcap', '--chart', 'c.svg'],
+      ['analyze', 'a.pcap', '--format', 'pdf'],
+      ['analyze', 'a.pcap', '--bogus'],
+    ]) {
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, args.join(' '));
       assert.match(result.stderr, /Usage: teamshark analyze <capture>/);

@@ -74,7 +74,10 @@ async function assertOutcome(path: string, expected: Expected): Promise<void> {
     }
   }
   if (expected.warnings['truncated-capture']) {
-    assert.equal(report.warnings.find((w) => w.code === 'truncated-capture')!.message, `the capture is cut short in the middle of a packet: the analysis covers the ${expected.packets} packet(s) before it`);
+    assert.equal(
+      report.warnings.find((w) => w.code === 'truncated-capture')!.message,
+      `the capture is cut short in the middle of a packet: the analysis covers the ${expected.packets} packet(s) before it`,
+    );
   }
 }
 

@@ -69,9 +69,16 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const perCapture = await queryDataset(dataset, 'SELECT c.file, sum(f.bytes) AS bytes FROM flows f JOIN captures c USING (capture_id) GROUP BY c.file');
     for (const report of reports) {
       const row = perCapture.rows.find((r) => r.file === report.capture.file);
-      assert.equal(row?.bytes, report.flows.reduce((total, f) => total + f.bytes, 0), report.capture.file);
+      assert.equal(
+        row?.bytes,
+        report.flows.reduce((total, f) => total + f.bytes, 0),
+        report.capture.file,
+      );
     }
-    assert.equal(await count(dataset, 'SELECT sum(packets) FROM media_streams'), reports.reduce((t, r) => t + r.media.reduce((s, m) => s + m.packets, 0), 0));
+    assert.equal(
+      await count(dataset, 'SELECT sum(packets) FROM media_streams'),
+      reports.reduce((t, r) => t + r.media.reduce((s, m) => s + m.packets, 0), 0),
+    );
     // One partition per capture and table, named by the SHA-256 of the capture's bytes.
     for (const table of [...REPORT_TABLES.map((t) => t.name), 'manifest']) assert.equal((await partitions(dataset, table)).length, 40, table);
     const sha256 = (await execa('sha256sum', [captures[0]!])).stdout.split(' ')[0];
@@ -99,7 +106,11 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const metadata = parquetMetadata(file);
       const columns = parquetSchema(metadata).children;
-      assert.deepEqual(columns.map((c) => c.element.name), table.columns.map((c) => c.name), table.name);
+      assert.deepEqual(
+        columns.map((c) => c.element.name),
+        table.columns.map((c) => c.name),
+        table.name,
+      );
       for (const column of table.columns) {
         const node = columns.find((c) => c.element.name === column.name)!;
         // A list is a LIST group of one repeated group of one element.
@@ -139,7 +150,10 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.equal(first.stdout, `dataset ${dataset}: 2 exported, 0 already there (skipped), 1 failed`);
     assert.match(first.stderr, /damaged\.pcapng: not a network capture/);
     const failed = await queryDataset(dataset, 'failed');
-    assert.deepEqual(failed.rows.map((r) => [r.file, r.error]), [[damaged, `${damaged}: not a network capture (tshark reads it as "MIME")`]]);
+    assert.deepEqual(
+      failed.rows.map((r) => [r.file, r.error]),
+      [[damaged, `${damaged}: not a network capture (tshark reads it as "MIME")`]],
+    );
     assert.equal(await count(dataset, "SELECT count(*) FROM manifest WHERE status = 'ok'"), 2);
     assert.equal((await partitions(dataset, 'flows')).length, 2);
     assert.equal(await count(dataset, 'SELECT count(*) FROM captures'), 2);
@@ -217,7 +231,15 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
-    for (const args of [['export', 'a.pcap'], ['export', 'a.pcap', '--out', 'ds', '--format', 'json'], ['analyze', 'a.pcap', '--format', 'parquet'], ['analyze', '-', '--format', 'ecs-ndjson'], ['query', 'ds'], ['analyze', 'a.pcap', 'b.pcap', '--format', 'parquet', '--out', 'ds'], ['query', 'ds', 'x', '--format', 'html']]) {
+    for (const args of [
+      ['export', 'a.pcap'],
+      ['export', 'a.pcap', '--out', 'ds', '--format', 'json'],
+      ['analyze', 'a.pcap', '--format', 'parquet'],
+      ['analyze', '-', '--format', 'ecs-ndjson'],
+      ['query', 'ds'],
+      ['analyze', 'a.pcap', 'b.pcap', '--format', 'parquet', '--out', 'ds'],
+      ['query', 'ds', 'x', '--format', 'html'],
+    ]) {
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
     }

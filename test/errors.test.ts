@@ -87,7 +87,10 @@ describe('bad input: a clear one-line error or a partial report with a warning',
     const report = await analyzeCapture(path);
     assertValidReport(report);
     assert.equal(report.capture.packets, 0);
-    assert.deepEqual(report.warnings.map((w) => w.code), ['no-packets']);
+    assert.deepEqual(
+      report.warnings.map((w) => w.code),
+      ['no-packets'],
+    );
   });
 
   it('paths with spaces, quotes, $(), ; and a leading dash reach tshark as they are', async function () {
@@ -103,10 +106,7 @@ describe('bad input: a clear one-line error or a partial report with a warning',
   });
 
   it('tshark missing: says so, with the install command', async function () {
-    await assertCleanError(
-      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(folder(), 'no-such-tshark') }),
-      /tshark not found .*apt-get install -y tshark/,
-    );
+    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(folder(), 'no-such-tshark') }), /tshark not found .*apt-get install -y tshark/);
   });
 
   it('a program that is not tshark: refused before any capture is read', async function () {
@@ -114,10 +114,7 @@ describe('bad input: a clear one-line error or a partial report with a warning',
   });
 
   it('tshark rejecting an option: its own message, shortened to one line', async function () {
-    await assertCleanError(
-      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkOptions: ['-d', 'not-a-decode-as-rule'] }),
-      /^tshark exited with code \d+ on .*dns\.pcap: .+/,
-    );
+    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkOptions: ['-d', 'not-a-decode-as-rule'] }), /^tshark exited with code \d+ on .*dns\.pcap: .+/);
   });
 
   it('cancelling through an AbortSignal stops tshark and settles promptly', async function () {

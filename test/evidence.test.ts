@@ -17,7 +17,27 @@ interface Match {
 
 /** What tshark shows for a display filter, read with the analysis' own options: each frame, its TCP stream, SSRCs, DNS direction. */
 async function matches(path: string, filter: string): Promise<Match[]> {
-  const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'rtp.ssrc', '-e', 'dns.flags.response']);
+  const { stdout } = await execa('tshark', [
+    '-r',
+    path,
+    ...TSHARK_ANALYSIS_OPTIONS,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    '-E',
+    'occurrence=a',
+    '-E',
+    'aggregator=,',
+    '-e',
+    'frame.number',
+    '-e',
+    'tcp.stream',
+    '-e',
+    'rtp.ssrc',
+    '-e',
+    'dns.flags.response',
+  ]);
   return stdout
     .split('\n')
     .filter(Boolean)
@@ -73,7 +93,9 @@ async function checkFindings(path: string, findings: readonly Finding[], { count
 function sharedCaptureFiles(): string[] {
   try {
     const top = readdirSync(SHARED_CAPTURES).filter((f) => /\.(pcap|pcapng|cap)$/.test(f));
-    const course = readdirSync(join(SHARED_CAPTURES, 'teams-activities')).filter((f) => /\.(pcap|pcapng|cap)$/.test(f)).map((f) => `teams-activities/${f}`);
+    const course = readdirSync(join(SHARED_CAPTURES, 'teams-activities'))
+      .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
+      .map((f) => `teams-activities/${f}`);
     return [...top, ...course];
   } catch {
     return [];
@@ -83,7 +105,17 @@ function sharedCaptureFiles(): string[] {
 // A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames —
 // and as many of them as the title says.
 describe('finding evidence, checked by tshark itself', function () {
-  for (const capture of ['teams.pcap', 'stun.pcap', 'dns_doh.pcap', 'dns_dot.pcap', 'webex.pcap', 'tls_invalid_reads.pcap', 'tls-rdn-extract.pcap', 'teams-activities/audio-lan-K1AE.pcapng', 'teams-activities/video-4g-K3VG-60sec.pcapng']) {
+  for (const capture of [
+    'teams.pcap',
+    'stun.pcap',
+    'dns_doh.pcap',
+    'dns_dot.pcap',
+    'webex.pcap',
+    'tls_invalid_reads.pcap',
+    'tls-rdn-extract.pcap',
+    'teams-activities/audio-lan-K1AE.pcapng',
+    'teams-activities/video-4g-K3VG-60sec.pcapng',
+  ]) {
     it(`every finding's display filter matches its frames in ${capture}`, async function () {
       const path = sharedCapture(this, capture);
       const report = await analyzed(path);

@@ -40,7 +40,10 @@ describe('the extension in a real VS Code extension host (code-server)', functio
       const code = await Promise.race([exitCode, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000))]);
       const results = log.map((line) => line.replace(/^\w+: /, '')).filter((line) => /^\s*(✔|✓|\d+\) )|\d+ (passing|failing|pending)/.test(line));
       assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
-      assert.ok(results.some((line) => /\d+ passing/.test(line)), `no mocha summary in the host's log:\n${log.join('\n')}`);
+      assert.ok(
+        results.some((line) => /\d+ passing/.test(line)),
+        `no mocha summary in the host's log:\n${log.join('\n')}`,
+      );
       assert.ok(!results.some((line) => /\d+ failing/.test(line)), results.join('\n'));
       console.log(results.map((line) => `      ${line}`).join('\n'));
     } finally {

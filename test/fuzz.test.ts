@@ -32,7 +32,9 @@ describe('fuzz: the bad-input corpus through the CLI', function () {
       const variantFolder = join(folder(), `${variant.name.replace(/\W/g, '_')}-${run}`);
       await mkdir(variantFolder);
       const input = await variant.build(variantFolder);
-      return createHash('sha256').update(await readFile(input.capture as string)).digest('hex');
+      return createHash('sha256')
+        .update(await readFile(input.capture as string))
+        .digest('hex');
     };
     for (const name of ['editcap/teams.pcap/E0.05/seed3', 'overwrite/chat-4g-K2MG.pcapng/16bytes/seed2', 'pcapng-block/length-2GiB/middle']) {
       const variant = variants.find((v) => v.name === name)!;

@@ -62,13 +62,7 @@ function clientHello(sni: string): Buffer {
 /** ServerHello, Certificate (one certificate) and ServerHelloDone in one record. */
 function serverFlight(certificateDer: Buffer): Buffer {
   const serverHello = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 9), Buffer.from([0]), Buffer.from('c02f', 'hex'), Buffer.from([0]), vector(2)]);
-  return tlsRecord(
-    Buffer.concat([
-      Buffer.from([2]), vector(3, serverHello),
-      Buffer.from([11]), vector(3, vector(3, vector(3, certificateDer))),
-      Buffer.from([14]), vector(3),
-    ]),
-  );
+  return tlsRecord(Buffer.concat([Buffer.from([2]), vector(3, serverHello), Buffer.from([11]), vector(3, vector(3, vector(3, certificateDer))), Buffer.from([14]), vector(3)]));
 }
 
 function tlsRecord(handshake: Buffer): Buffer {
@@ -81,8 +75,24 @@ export async function hostileCertificate(folder: string): Promise<Buffer> {
   const escape = (value: string) => value.replace(/[/+=\\]/g, (c) => `\\${c}`);
   const subject = `/CN=${escape(`${ATTACKS.script}${ATTACKS.table}`)}/O=${escape(`${ATTACKS.link} ${ATTACKS.colour}`)}/OU=${escape(`${ATTACKS.hyperlink} ${ATTACKS.clearScreen} ${ATTACKS.code}`)}`;
   await execa('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(folder, 'hostile-key.pem'),
-    '-days', '30', '-utf8', '-subj', subject, '-outform', 'DER', '-out', der,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(folder, 'hostile-key.pem'),
+    '-days',
+    '30',
+    '-utf8',
+    '-subj',
+    subject,
+    '-outform',
+    'DER',
+    '-out',
+    der,
   ]);
   return readFile(der);
 }

@@ -44,7 +44,11 @@ describe('flow labels cross-checked with nDPI (ndpiReader) on teams.pcap', funct
       assert.equal(entry.teamshark, d.teamshark, d.flow);
       assert.ok(entry.reason.length > 20, `${d.flow}: the fixture must say why`);
     }
-    assert.deepEqual(fixture.map((d) => d.flow).filter((f) => !disagreements.some((d) => d.flow === f)), [], 'stale fixture entries');
+    assert.deepEqual(
+      fixture.map((d) => d.flow).filter((f) => !disagreements.some((d) => d.flow === f)),
+      [],
+      'stale fixture entries',
+    );
     const agreement = 1 - disagreements.length / compared;
     assert.ok(agreement >= 0.95, `agreement ${(agreement * 100).toFixed(1)} %`);
   });

@@ -45,25 +45,37 @@ describe('notes: claims checked against a capture', function () {
   });
 
   it('says nothing about the TLS version of a server the capture has no handshake with (only that it never saw it)', () => {
-    assert.deepEqual(check('The connection to www.example.org negotiated TLS 1.0.').map((p) => p.kind), ['unseen-domain']);
+    assert.deepEqual(
+      check('The connection to www.example.org negotiated TLS 1.0.').map((p) => p.kind),
+      ['unseen-domain'],
+    );
   });
 
   it('flags a cipher suite no ServerHello selected, and offers the true one in the same spelling', () => {
     const problems = check('For teams.microsoft.com the server chose `ECDHE-RSA-AES128-GCM-SHA256`. Elsewhere 0xC0,0x2F was selected.');
-    assert.deepEqual(problems.map((p) => [p.kind, p.words, p.replacement]), [
-      ['cipher-suite', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384'],
-      // teams.pcap's servers selected two suites (0xc030 in 36 ServerHellos, 0xc028 in 2): no single true one to offer.
-      ['cipher-suite', '0xC0,0x2F', undefined],
-    ]);
-    assert.match(problems[0]!.message, /no ServerHello with teams\.microsoft\.com selected TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; the 3 ServerHello\(s\) selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 \(frames 26, 186, 931\)/);
+    assert.deepEqual(
+      problems.map((p) => [p.kind, p.words, p.replacement]),
+      [
+        ['cipher-suite', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384'],
+        // teams.pcap's servers selected two suites (0xc030 in 36 ServerHellos, 0xc028 in 2): no single true one to offer.
+        ['cipher-suite', '0xC0,0x2F', undefined],
+      ],
+    );
+    assert.match(
+      problems[0]!.message,
+      /no ServerHello with teams\.microsoft\.com selected TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; the 3 ServerHello\(s\) selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 \(frames 26, 186, 931\)/,
+    );
   });
 
   it('flags addresses and names the capture never shows, only in statements about traffic', () => {
     const problems = check('The client connected to 10.9.9.9 and resolved teams.example.net. Our policy blocks 10.9.9.9.');
-    assert.deepEqual(problems.map((p) => [p.kind, p.words]), [
-      ['unseen-address', '10.9.9.9'],
-      ['unseen-domain', 'teams.example.net'],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.kind, p.words]),
+      [
+        ['unseen-address', '10.9.9.9'],
+        ['unseen-domain', 'teams.example.net'],
+      ],
+    );
     assert.match(problems[0]!.message, /teams\.pcap never shows 10\.9\.9\.9/);
   });
 
@@ -81,11 +93,17 @@ describe('notes: claims checked against a capture', function () {
     withIt.label = 'other.pcap';
     withIt.report.addresses.push({ ...withIt.report.addresses[0]!, ip: '10.9.9.9' });
     assert.deepEqual(checkNote(note, [teams, withIt]), []);
-    assert.equal(checkNote(note, [teams, { ...teams, label: 'copy.pcap' }])[0]?.message, 'teams.pcap never shows 10.9.9.9: no packet, DNS answer or STUN address carries it. copy.pcap never shows 10.9.9.9: no packet, DNS answer or STUN address carries it.');
+    assert.equal(
+      checkNote(note, [teams, { ...teams, label: 'copy.pcap' }])[0]?.message,
+      'teams.pcap never shows 10.9.9.9: no packet, DNS answer or STUN address carries it. copy.pcap never shows 10.9.9.9: no packet, DNS answer or STUN address carries it.',
+    );
   });
 
   it('reads sentences per paragraph, list item and heading, skipping front matter and fenced code', () => {
     const note = '---\ncapture: ./a.pcap\n---\n# DNS\n\n- First item. Second\n  sentence.\n\n```\nnegotiated TLS 1.0.\n```\nLast one';
-    assert.deepEqual(noteSentences(note).map((s) => s.text.trim()), ['# DNS', '- First item.', 'Second\n  sentence.', 'Last one']);
+    assert.deepEqual(
+      noteSentences(note).map((s) => s.text.trim()),
+      ['# DNS', '- First item.', 'Second\n  sentence.', 'Last one'],
+    );
   });
 });

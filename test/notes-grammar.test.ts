@@ -19,7 +19,10 @@ describe('notes grammar', function () {
   it('highlights suites, codes, addresses, catalog domains, frames and display filters in Markdown', async () => {
     const markdownGrammar = join(installCodeServer(), '../../../lib/vscode/extensions/markdown-basics/syntaxes/markdown.tmLanguage.json');
     const result = await execa(join(REPO, 'node_modules/.bin/vscode-tmgrammar-test'), ['--compact', '-g', markdownGrammar, 'test/grammar/*.test.md'], { cwd: REPO, reject: false });
-    const output = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => !/grammar not found/.test(line)).join('\n');
+    const output = `${result.stdout}\n${result.stderr}`
+      .split('\n')
+      .filter((line) => !/grammar not found/.test(line))
+      .join('\n');
     assert.equal(result.exitCode, 0, output);
     assert.match(output, /notes\.test\.md run successfuly/);
   });

@@ -17,20 +17,24 @@ describe('notes: mentions, hovers and capture links', function () {
   };
 
   it('recognises suites by IANA name, OpenSSL name and code, TLS parameters, addresses, prefixes and names', () => {
-    const line = 'TLS_AES_128_GCM_SHA256 ECDHE-RSA-AES256-GCM-SHA384 0x1301 0xC0,0x30 ed25519 x25519 TLSv1.3 52.114.250.123 2001:db8::1 52.112.0.0/14 teams.microsoft.com call.pcapng NOT-A-SUITE-NAME 0xbeef';
-    assert.deepEqual(mentionsIn(line).map((m) => `${m.kind}:${m.text}`), [
-      'cipher-suite:TLS_AES_128_GCM_SHA256',
-      'cipher-suite:ECDHE-RSA-AES256-GCM-SHA384',
-      'cipher-suite:0x1301',
-      'cipher-suite:0xC0,0x30',
-      'tls-parameter:ed25519',
-      'tls-parameter:x25519',
-      'tls-parameter:TLSv1.3',
-      'address:52.114.250.123',
-      'address:2001:db8::1',
-      'prefix:52.112.0.0/14',
-      'domain:teams.microsoft.com',
-    ]);
+    const line =
+      'TLS_AES_128_GCM_SHA256 ECDHE-RSA-AES256-GCM-SHA384 0x1301 0xC0,0x30 ed25519 x25519 TLSv1.3 52.114.250.123 2001:db8::1 52.112.0.0/14 teams.microsoft.com call.pcapng NOT-A-SUITE-NAME 0xbeef';
+    assert.deepEqual(
+      mentionsIn(line).map((m) => `${m.kind}:${m.text}`),
+      [
+        'cipher-suite:TLS_AES_128_GCM_SHA256',
+        'cipher-suite:ECDHE-RSA-AES256-GCM-SHA384',
+        'cipher-suite:0x1301',
+        'cipher-suite:0xC0,0x30',
+        'tls-parameter:ed25519',
+        'tls-parameter:x25519',
+        'tls-parameter:TLSv1.3',
+        'address:52.114.250.123',
+        'address:2001:db8::1',
+        'prefix:52.112.0.0/14',
+        'domain:teams.microsoft.com',
+      ],
+    );
   });
 
   it('explains a cipher suite and where teams.pcap offered and selected it', () => {
@@ -76,14 +80,24 @@ describe('notes: mentions, hovers and capture links', function () {
   });
 
   it('reads capture links from front matter (scalar, flow and block lists) and Markdown links', () => {
-    const note = '---\ntitle: call\ncapture: ./call.pcapng   # the call\ncaptures:\n  - "other one.pcap"\n  - ../b.cap\n---\nSee [the call](./calls/x%20y.pcapng) and [site](https://example.org/a.pcap), ![](pic.png).\n';
+    const note =
+      '---\ntitle: call\ncapture: ./call.pcapng   # the call\ncaptures:\n  - "other one.pcap"\n  - ../b.cap\n---\nSee [the call](./calls/x%20y.pcapng) and [site](https://example.org/a.pcap), ![](pic.png).\n';
     const links = captureLinks(note);
-    assert.deepEqual(links.map((l) => l.target), ['./call.pcapng', 'other one.pcap', '../b.cap', './calls/x y.pcapng']);
+    assert.deepEqual(
+      links.map((l) => l.target),
+      ['./call.pcapng', 'other one.pcap', '../b.cap', './calls/x y.pcapng'],
+    );
     const block = '---\ncaptures:\n  - "other one.pcap"\n  - ../b.cap\n---\n';
-    assert.deepEqual(captureLinks(block).map((l) => [l.target, block.slice(l.start, l.end)]), [
-      ['other one.pcap', 'other one.pcap'],
-      ['../b.cap', '../b.cap'],
-    ]);
-    assert.deepEqual(captureLinks('---\ncapture: [a.pcap, "b c.pcapng"]\n---\n').map((l) => l.target), ['a.pcap', 'b c.pcapng']);
+    assert.deepEqual(
+      captureLinks(block).map((l) => [l.target, block.slice(l.start, l.end)]),
+      [
+        ['other one.pcap', 'other one.pcap'],
+        ['../b.cap', '../b.cap'],
+      ],
+    );
+    assert.deepEqual(
+      captureLinks('---\ncapture: [a.pcap, "b c.pcapng"]\n---\n').map((l) => l.target),
+      ['a.pcap', 'b c.pcapng'],
+    );
   });
 });

@@ -35,7 +35,10 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
   });
 
   it('reads both "capture:" and "captures:" keys, with the front matter closed by "..."', () => {
-    assert.deepEqual(linksIn('---\ncapture: one.pcap\ncaptures: [two.pcap]\n...\n').map(([target]) => target), ['one.pcap', 'two.pcap']);
+    assert.deepEqual(
+      linksIn('---\ncapture: one.pcap\ncaptures: [two.pcap]\n...\n').map(([target]) => target),
+      ['one.pcap', 'two.pcap'],
+    );
   });
 
   it('reads a note written with CRLF line breaks the same way', () => {
@@ -52,14 +55,20 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
       assert.match(problem.message, /^Front matter is not valid YAML: [^\n]+$/);
       assert.ok(problem.start >= 4 && problem.end <= front.end, JSON.stringify(problem));
     }
-    assert.ok(front.problems.some((p) => /unique/.test(p.message) && note.slice(p.start, p.end) === 'capture: b.pcap'), JSON.stringify(front.problems));
+    assert.ok(
+      front.problems.some((p) => /unique/.test(p.message) && note.slice(p.start, p.end) === 'capture: b.pcap'),
+      JSON.stringify(front.problems),
+    );
     assert.doesNotThrow(() => captureLinks(note));
     assert.deepEqual(headingsIn(note), [['dns', '# DNS']]);
   });
 
   it('says when a capture key holds something that is not a file name', () => {
     const note = '---\ncapture:\n  path: a.pcap\n---\n';
-    assert.deepEqual(readFrontMatter(note)!.problems.map((p) => [p.message, note.slice(p.start, p.end)]), [['Front matter: "capture:" should be a file name or a list of file names', 'path: a.pcap']]);
+    assert.deepEqual(
+      readFrontMatter(note)!.problems.map((p) => [p.message, note.slice(p.start, p.end)]),
+      [['Front matter: "capture:" should be a file name or a list of file names', 'path: a.pcap']],
+    );
     assert.deepEqual(captureLinks(note), []);
   });
 
@@ -86,12 +95,15 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
 
   it('reads no sentence inside those code blocks', () => {
     const note = '````\n```\nThe server negotiated TLS 1.0.\n```\n````\nLast one.\n\n~~~\n```\n~~~\nAfter.';
-    assert.deepEqual(noteSentences(note).map((s) => s.text.trim()), ['Last one.', 'After.']);
+    assert.deepEqual(
+      noteSentences(note).map((s) => s.text.trim()),
+      ['Last one.', 'After.'],
+    );
   });
 
   it('names a section only by a heading whose whole text is the section or one of its names', () => {
     const named = {
-      'DNS': 'dns',
+      DNS: 'dns',
       'Name resolution': 'dns',
       '2. Network': 'network',
       'STUN / TURN messages': 'network',
@@ -118,7 +130,7 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
   });
 });
 
-describe('notes: the report\'s own section Markdown, inserted into a note', function () {
+describe("notes: the report's own section Markdown, inserted into a note", function () {
   let report: Report;
   before(async function () {
     report = await analyzed(sharedCapture(this, 'teams.pcap'));
@@ -129,7 +141,10 @@ describe('notes: the report\'s own section Markdown, inserted into a note', func
       const markdown = renderSection(report, id);
       const headings = noteStructure(markdown).blocks.filter((b) => b.kind === 'heading');
       assert.ok(headings.length > 1, `${id}: ${headings.length} headings`);
-      assert.deepEqual(headings.map((h) => [h.text, sectionNamed(h.text)]), headings.map((h) => [h.text, id]));
+      assert.deepEqual(
+        headings.map((h) => [h.text, sectionNamed(h.text)]),
+        headings.map((h) => [h.text, id]),
+      );
     }
   });
 });

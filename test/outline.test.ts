@@ -16,7 +16,10 @@ describe('report outline (the Captures tree)', function () {
   it('has the six sections in report order, each grouping its findings and items', async function () {
     const report = await analyzed(sharedCapture(this, 'teams.pcap'));
     const outline = reportOutline(report);
-    assert.deepEqual(outline.map((s) => s.label), ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality']);
+    assert.deepEqual(
+      outline.map((s) => s.label),
+      ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality'],
+    );
     const groups = Object.fromEntries(outline.map((s) => [s.label, s.children!.map((g) => g.label)]));
     assert.deepEqual(groups.DNS, ['Findings', 'Names looked up']);
     assert.deepEqual(groups.Security, ['Findings', 'TLS handshakes', 'Certificates']);

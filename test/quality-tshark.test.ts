@@ -29,7 +29,16 @@ async function tsharkStreams(path: string): Promise<TsharkStream[]> {
     const m = row.exec(line);
     if (!m) return [];
     const [, src, sport, dst, dport, ssrc, packets, lost, maxDelta, meanJitter, maxJitter] = m;
-    return [{ key: `${src}:${sport}>${dst}:${dport}/0x${ssrc!.toLowerCase().padStart(8, '0')}`, packets: Number(packets), lost: Number(lost), maxDelta: Number(maxDelta), meanJitter: Number(meanJitter), maxJitter: Number(maxJitter) }];
+    return [
+      {
+        key: `${src}:${sport}>${dst}:${dport}/0x${ssrc!.toLowerCase().padStart(8, '0')}`,
+        packets: Number(packets),
+        lost: Number(lost),
+        maxDelta: Number(maxDelta),
+        meanJitter: Number(meanJitter),
+        maxJitter: Number(maxJitter),
+      },
+    ];
   });
 }
 
@@ -37,12 +46,18 @@ async function tsharkStreams(path: string): Promise<TsharkStream[]> {
 async function teamsharkStreams(path: string) {
   const collector = new QualityCollector();
   await runTsharkPass({ tshark: await locateTshark(), capture: path, fields: collector.fields, onPacket: (p) => collector.add(p), warn: () => undefined });
-  return collector.finish().streams.map((s) => ({ key: `${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`, payloadTypes: new Set(s.payloadTypes), ...analyseStream(s, 0, 1) }));
+  return collector
+    .finish()
+    .streams.map((s) => ({ key: `${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`, payloadTypes: new Set(s.payloadTypes), ...analyseStream(s, 0, 1) }));
 }
 
 const CAPTURES = [
-  ...readdirSync(SHARED_CAPTURES, { withFileTypes: true }).filter((e) => e.isFile() && /\.pcap(ng)?$/.test(e.name)).map((e) => e.name),
-  ...readdirSync(join(SHARED_CAPTURES, 'teams-activities')).filter((name) => /\.pcap(ng)?$/.test(name)).map((name) => `teams-activities/${name}`),
+  ...readdirSync(SHARED_CAPTURES, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.pcap(ng)?$/.test(e.name))
+    .map((e) => e.name),
+  ...readdirSync(join(SHARED_CAPTURES, 'teams-activities'))
+    .filter((name) => /\.pcap(ng)?$/.test(name))
+    .map((name) => `teams-activities/${name}`),
 ].sort();
 
 // The done-when of issue 17: every stream's lost count and max delta as tshark's own RTP analysis gives them,

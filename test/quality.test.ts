@@ -23,7 +23,11 @@ async function assertEvidence(path: string, report: Report): Promise<void> {
   for (const finding of findings) {
     const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
     const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
-    assert.deepEqual(finding.frames.filter((f) => !shown.has(f)), [], `${finding.id}: ${finding.filter}`);
+    assert.deepEqual(
+      finding.frames.filter((f) => !shown.has(f)),
+      [],
+      `${finding.id}: ${finding.filter}`,
+    );
   }
 }
 
@@ -100,7 +104,10 @@ describe('call quality', function () {
   it('the relay heuristics decode media inside TURN ChannelData that rtp_udp alone misses', async function () {
     const path = sharedCapture(this, 'stun_dtls_rtp.pcapng');
     const report = await analyzed(path);
-    assert.ok(report.quality!.streams.some((s) => s.source.port === 3478), 'a stream from the relay port');
+    assert.ok(
+      report.quality!.streams.some((s) => s.source.port === 3478),
+      'a stream from the relay port',
+    );
     const { stdout } = await execa('tshark', ['-r', path, '-n', '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-q', '-z', 'rtp,streams']);
     assert.doesNotMatch(stdout, / 3478 /, 'rtp_udp alone sees no stream from the relay');
   });
@@ -109,7 +116,10 @@ describe('call quality', function () {
     const path = sharedCapture(this, 'teams-activities/video-lan-K1VE.pcapng');
     const report = await analyzed(path);
     assert.equal(report.quality!.verdict, 'good');
-    assert.ok(report.quality!.streams.every((s) => s.verdict === 'good' && s.lost === 0), 'every stream good, none lost');
+    assert.ok(
+      report.quality!.streams.every((s) => s.verdict === 'good' && s.lost === 0),
+      'every stream good, none lost',
+    );
     assert.ok(report.findings.some((f) => f.id === 'call-quality/good' && f.severity === 'info'));
     const lan = writeSample('audio-p2p-lan');
     const samplePath = join(folder(), 'audio-p2p-lan.pcapng');

@@ -34,7 +34,11 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
   expect('behind NAT', report.stun.summary.behindNat, truth.behindNat);
   expect('public addresses', report.stun.summary.publicAddresses.map((a) => a.ip).sort(), truth.publicAddresses);
   const names = new Map(report.dns.names.map((n) => [n.name, n]));
-  expect('DNS names', [...names.keys()].sort(), truth.dnsNames.map((n) => n.name));
+  expect(
+    'DNS names',
+    [...names.keys()].sort(),
+    truth.dnsNames.map((n) => n.name),
+  );
   for (const { name, aliases, addresses } of truth.dnsNames) {
     const found = names.get(name);
     if (found) expect(`DNS ${name}`, [found.aliases, [...found.addresses].sort()], [aliases, addresses]);
@@ -44,7 +48,11 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
   const handshakes = report.tls.handshakes.filter((h) => h.protocol === 'tls' && !h.pseudoTls);
   expect('TLS versions', [...new Set(handshakes.flatMap((h) => (h.serverHello?.version.name ? [h.serverHello.version.name] : [])))].sort(), truth.tls.versions);
   expect('TLS server names', [...new Set(handshakes.flatMap((h) => (h.clientHello?.sni ? [h.clientHello.sni] : [])))].sort(), truth.tls.serverNames);
-  expect('selected suites', [...new Set(handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.cipherSuite.code] : [])))].sort((a, b) => a - b), truth.tls.selectedSuites);
+  expect(
+    'selected suites',
+    [...new Set(handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.cipherSuite.code] : [])))].sort((a, b) => a - b),
+    truth.tls.selectedSuites,
+  );
   expect('QUIC server names', [...new Set(report.quic.connections.flatMap((c) => (c.sni ? [c.sni] : [])))].sort(), truth.quicServerNames);
   expect('SSDP', report.ssdp.messages.length > 0, truth.ssdp);
 

@@ -73,13 +73,28 @@ describe('sample captures (teamshark sample)', function () {
     report.findings.push({ ...report.findings[0]!, id: 'tls-certificate-expired/0123456789abcdef' });
     const problems = truthDisagreements(report, sample.truth);
     for (const expected of [/^dominant activity: /, /^media streams: /, /^finding turn-allocation\/.* is missing$/, /^finding tls-certificate-expired\/0123456789abcdef should not be there$/]) {
-      assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${problems.join(' | ')}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${expected} in ${problems.join(' | ')}`,
+      );
     }
   });
 
   it('QUIC: tshark removes the Initial protection and reads the ClientHello SNI', async function () {
     const { path, sample } = samples.get('default')!;
-    const { stdout } = await execa('tshark', ['-n', '-r', path, '-Y', 'quic.long.packet_type == 0 && tls.handshake.type == 1', '-T', 'fields', '-e', 'tls.handshake.extensions_server_name', '-e', 'udp.length']);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      path,
+      '-Y',
+      'quic.long.packet_type == 0 && tls.handshake.type == 1',
+      '-T',
+      'fields',
+      '-e',
+      'tls.handshake.extensions_server_name',
+      '-e',
+      'udp.length',
+    ]);
     const [sni, udpLength] = stdout.trim().split('\t');
     assert.deepEqual([sni], sample.truth.quicServerNames);
     assert.ok(Number(udpLength) - 8 >= 1200, `the client's Initial datagram is padded to 1200 bytes (${udpLength})`);
@@ -87,11 +102,17 @@ describe('sample captures (teamshark sample)', function () {
 
   it('the default scenario is a whole session: DNS, TLS 1.2 and 1.3, STUN/TURN, audio, video, screen sharing, QUIC, SSDP', function () {
     const { truth } = samples.get('default')!.sample;
-    assert.ok(truth.dnsNames.some((n) => n.aliases.length >= 3), 'a CNAME chain through Traffic Manager and Front Door');
+    assert.ok(
+      truth.dnsNames.some((n) => n.aliases.length >= 3),
+      'a CNAME chain through Traffic Manager and Front Door',
+    );
     assert.deepEqual(truth.tls.versions, ['TLS 1.2', 'TLS 1.3']);
     assert.deepEqual([...new Set(truth.media.map((m) => m.kind))].sort(), ['audio', 'screen-sharing', 'video']);
     assert.equal(truth.callPath, 'relay');
-    assert.ok(truth.relays.every((r) => r.startsWith('52.11')), 'relays in 52.112.0.0/14');
+    assert.ok(
+      truth.relays.every((r) => r.startsWith('52.11')),
+      'relays in 52.112.0.0/14',
+    );
     assert.ok(truth.ssdp && truth.quicServerNames.length === 1);
   });
 
@@ -103,9 +124,15 @@ describe('sample captures (teamshark sample)', function () {
   it('servers send real certificate chains: each leaf is signed by the issuing CA sent with it', async function () {
     const { path } = samples.get('weak-tls')!;
     const { stdout } = await execa('tshark', ['-n', '-r', path, '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'tls.handshake.certificate']);
-    const chains = stdout.trim().split('\n').map((line) => line.split(',').map((hex) => new X509Certificate(Buffer.from(hex.replace(/:/g, ''), 'hex'))));
+    const chains = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map((hex) => new X509Certificate(Buffer.from(hex.replace(/:/g, ''), 'hex'))));
     assert.equal(chains.length, 2, 'the TLS 1.2 and the TLS 1.0 handshake');
-    assert.ok(chains.some(([leaf]) => Date.parse(leaf!.validTo) < Date.parse('2026-03-10T00:00:00Z')), 'the old device presents an expired certificate');
+    assert.ok(
+      chains.some(([leaf]) => Date.parse(leaf!.validTo) < Date.parse('2026-03-10T00:00:00Z')),
+      'the old device presents an expired certificate',
+    );
     for (const [leaf, issuer] of chains) {
       assert.ok(leaf!.checkIssued(issuer!) && leaf!.verify(issuer!.publicKey), `${leaf!.subject} is signed by ${issuer!.subject}`);
       assert.match(issuer!.issuer, /CN=DigiCert Global Root G2/);
@@ -115,10 +142,20 @@ describe('sample captures (teamshark sample)', function () {
   it('two-interfaces: one pcapng, two interfaces, microsecond and nanosecond timestamps', async function () {
     const { stdout } = await execa('tshark', ['-n', '-r', samples.get('two-interfaces')!.path, '-T', 'fields', '-e', 'frame.interface_name', '-e', 'frame.time_epoch']);
     const byInterface = new Map<string, string[]>();
-    for (const [name = '', time = ''] of stdout.trim().split('\n').map((line) => line.split('\t'))) byInterface.set(name, [...(byInterface.get(name) ?? []), time]);
+    for (const [name = '', time = ''] of stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t')))
+      byInterface.set(name, [...(byInterface.get(name) ?? []), time]);
     assert.deepEqual([...byInterface.keys()].sort(), ['eth0', 'wlan0']);
-    assert.ok(byInterface.get('eth0')!.every((t) => /\.\d{6}000$/.test(t)), 'eth0 counts microseconds');
-    assert.ok(byInterface.get('wlan0')!.some((t) => !/000$/.test(t)), 'wlan0 counts nanoseconds');
+    assert.ok(
+      byInterface.get('eth0')!.every((t) => /\.\d{6}000$/.test(t)),
+      'eth0 counts microseconds',
+    );
+    assert.ok(
+      byInterface.get('wlan0')!.some((t) => !/000$/.test(t)),
+      'wlan0 counts nanoseconds',
+    );
   });
 
   it('the CLI writes the same bytes as the library, and the ground truth with --truth', async function () {
@@ -143,7 +180,10 @@ describe('sample captures (teamshark sample)', function () {
 
   it('--list names every scenario; errors are one line', async function () {
     const list = await runCli(['sample', '--list']);
-    assert.deepEqual(list.stdout.split('\n').map((line) => line.split(/\s+/)[0]), SCENARIOS.map((s) => s.name));
+    assert.deepEqual(
+      list.stdout.split('\n').map((line) => line.split(/\s+/)[0]),
+      SCENARIOS.map((s) => s.name),
+    );
     const unknown = await runCli(['sample', '--scenario', 'nope', '--out', join(folder(), 'x.pcapng')]);
     assert.equal(unknown.exitCode, 1);
     assert.equal(unknown.stderr, 'teamshark: unknown scenario "nope": teamshark sample --list shows them');

@@ -30,7 +30,10 @@ describe('report sections on teams.pcap', function () {
     const chrome = report.tls.clientFingerprints.find((f) => f.ja3 === 'ebf5e0e525258d7a8dcb54aa1564ecbd')!;
     assert.equal(chrome.handshakes, 11);
     assert.ok(chrome.snis.includes('teams.microsoft.com'));
-    assert.deepEqual(chrome.cipherSuites.slice(0, 6).map((c) => c.code), [0xcca9, 0xcca8, 0xc02b, 0xc02f, 0xc02c, 0xc030]);
+    assert.deepEqual(
+      chrome.cipherSuites.slice(0, 6).map((c) => c.code),
+      [0xcca9, 0xcca8, 0xc02b, 0xc02f, 0xc02c, 0xc030],
+    );
     assert.ok(chrome.greaseValues > 0);
     assert.ok(chrome.cipherSuites.every((c) => (c.code & 0x0f0f) !== 0x0a0a));
   });
@@ -40,7 +43,10 @@ describe('report sections on teams.pcap', function () {
     for (const issuer of ['Microsoft IT TLS CA 1', 'Microsoft IT TLS CA 4', 'DigiCert Cloud Services CA-1']) assert.ok(issuers.has(issuer), issuer);
     const teams = report.tls.servers.find((s) => s.server.ip === '52.113.194.132')!;
     assert.deepEqual(teams.versions, [{ code: 0x0303, name: 'TLS 1.2' }]);
-    assert.deepEqual(teams.cipherSuites.map((c) => c.code), [0xc030]);
+    assert.deepEqual(
+      teams.cipherSuites.map((c) => c.code),
+      [0xc030],
+    );
     assert.equal(teams.certificateChain?.[0]?.validityDays, 731);
     assert.equal(teams.certificateChain?.[0]?.selfSigned, false);
   });
@@ -132,7 +138,10 @@ describe('QUIC, SSDP and certificates on the other reference captures', function
 
   it('tls_long_cert.pcap and tls-rdn-extract.pcap: their certificate chains', async function () {
     const long = await analyzed(sharedCapture(this, 'tls_long_cert.pcap'));
-    assert.deepEqual(long.tls.servers[0]?.certificateChain?.map((c) => /CN=([^,]+)/.exec(c.subject)?.[1]), ['www.repstatic.it', 'GeoTrust RSA CA 2018']);
+    assert.deepEqual(
+      long.tls.servers[0]?.certificateChain?.map((c) => /CN=([^,]+)/.exec(c.subject)?.[1]),
+      ['www.repstatic.it', 'GeoTrust RSA CA 2018'],
+    );
     const rdn = await analyzed(sharedCapture(this, 'tls-rdn-extract.pcap'));
     const leaf = rdn.tls.handshakes.flatMap((h) => h.certificates)[0]!;
     assert.equal(leaf.subjectCommonName, '*.officeapps.live.com');

@@ -52,7 +52,10 @@ describe('teams.pcap, a real Teams session', function () {
 
   it('reads the SOA prd1.azuredns-cloud.net from authority sections (frames 744, 1241, 1373)', function () {
     const withSoa = report.dns.transactions.filter((t) => t.authority.some((r) => r.type.name === 'SOA' && r.data === 'prd1.azuredns-cloud.net'));
-    assert.deepEqual(withSoa.map((t) => t.responseFrame), [744, 1241, 1373]);
+    assert.deepEqual(
+      withSoa.map((t) => t.responseFrame),
+      [744, 1241, 1373],
+    );
     const soa = withSoa[0]!.authority[0]!;
     assert.equal(soa.name, 'cloudapp.net');
     assert.equal(soa.responsible, 'msnhst.microsoft.com');
@@ -139,7 +142,10 @@ describe('teams.pcap, a real Teams session', function () {
   it('gives every finding frames that exist in the capture and a display filter', function () {
     assert.ok(report.findings.length > 10);
     for (const f of report.findings) {
-      assert.ok(f.frames.every((n) => n >= 1 && n <= report.capture.packets), f.id);
+      assert.ok(
+        f.frames.every((n) => n >= 1 && n <= report.capture.packets),
+        f.id,
+      );
       assert.ok(f.filter.length > 0);
     }
   });

@@ -24,7 +24,7 @@ const FOUR_G = courseLabels()
 
 // Issue 15: statements the report made that tshark contradicts, each pinned on the capture where it showed.
 describe('issue 15: the report is true on the captures where it was not', function () {
-  describe('1. the relays\' pseudo-TLS on TCP 443 is MS-TURN, not weak TLS', function () {
+  describe("1. the relays' pseudo-TLS on TCP 443 is MS-TURN, not weak TLS", function () {
     let report: Report;
     before(async function () {
       report = await analyzed(sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'));
@@ -62,7 +62,10 @@ describe('issue 15: the report is true on the captures where it was not', functi
         const r = await analyzed(sharedCapture(this, `teams-activities/${file}`));
         for (const f of r.findings) assert.doesNotMatch(f.title, /TLS 1\.0 negotiated|DH_anon|RC4/, `${file}: ${f.id}`);
         if (r.tls.handshakes.some((h) => h.pseudoTls)) {
-          assert.ok(r.findings.some((f) => f.id.startsWith('media-relay-over-tcp/')), `${file}: no relay-over-TCP finding`);
+          assert.ok(
+            r.findings.some((f) => f.id.startsWith('media-relay-over-tcp/')),
+            `${file}: no relay-over-TCP finding`,
+          );
         }
       }
     });
@@ -102,7 +105,10 @@ describe('issue 15: the report is true on the captures where it was not', functi
       const indication = report.stun.messages.find((m) => m.frame === 200)!;
       assert.equal(indication.method, 'Data');
       assert.equal(indication.class, 'indication');
-      assert.deepEqual(indication.addresses.map((a) => [a.attribute?.name, a.ip, a.port]), [['REMOTE-ADDRESS (MS-TURN)', '109.132.195.16', 50010]]);
+      assert.deepEqual(
+        indication.addresses.map((a) => [a.attribute?.name, a.ip, a.port]),
+        [['REMOTE-ADDRESS (MS-TURN)', '109.132.195.16', 50010]],
+      );
       // The peer is real: the client talks to it directly in this capture.
       assert.ok(report.flows.some((f) => f.server.ip === '109.132.195.16' || f.client.ip === '109.132.195.16'));
       const everyAddress = report.stun.messages.flatMap((m) => m.addresses.map((a) => a.ip));
@@ -122,7 +128,7 @@ describe('issue 15: the report is true on the captures where it was not', functi
   });
 
   describe('6. the client and Microsoft are recognised', function () {
-    it('chat-lan-K1ME: the client\'s global IPv6 address is the client; Azure addresses are Microsoft (Azure)', async function () {
+    it("chat-lan-K1ME: the client's global IPv6 address is the client; Azure addresses are Microsoft (Azure)", async function () {
       const report = await analyzed(sharedCapture(this, 'teams-activities/chat-lan-K1ME.pcapng'));
       const role = (ip: string) => report.addresses.find((a) => a.ip === ip);
       assert.equal(role('2a02:a03f:c07f:e900:5a1:cecf:ed45:1eeb')?.role, 'client');
@@ -164,7 +170,7 @@ describe('issue 15: the report is true on the captures where it was not', functi
   });
 
   describe('7. parallel-connection advice only where it holds', function () {
-    it('audio-4g-K1AG: no HTTP/2 advice for the relay\'s TCP candidates nor for connections without an HTTP/1.1 answer', async function () {
+    it("audio-4g-K1AG: no HTTP/2 advice for the relay's TCP candidates nor for connections without an HTTP/1.1 answer", async function () {
       const report = await analyzed(sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'));
       assert.ok(!report.transport.parallelConnections.some((p) => p.server.ip === '20.202.1.6'), 'relay candidates counted as parallel connections');
       for (const f of report.findings.filter((f) => f.id.startsWith('tcp-parallel-connections/'))) {
@@ -178,7 +184,10 @@ describe('issue 15: the report is true on the captures where it was not', functi
     it('video-4g-K3VG-60sec: findings have distinct titles; the call path names each pair once and counts its streams', async function () {
       const report = await analyzed(sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'));
       const titles = report.findings.map((f) => f.title);
-      assert.deepEqual(titles.filter((t, i) => titles.indexOf(t) !== i), []);
+      assert.deepEqual(
+        titles.filter((t, i) => titles.indexOf(t) !== i),
+        [],
+      );
       const path = report.findings.find((f) => f.id === 'call-path/p2p')!;
       const streams = Number(/^(\d+) media streams?/.exec(path.detail)?.[1]);
       assert.equal(streams, report.media.filter((m) => m.path === 'p2p').length);
@@ -248,21 +257,27 @@ describe('issue 15: the report is true on the captures where it was not', functi
       const { REFUSED_PEER } = await import('../core/sample/scenarios/relay-tcp.js');
       const error = report.stun.messages.find((m) => m.class === 'error')!;
       assert.equal(error.method, 'CreatePermission');
-      assert.deepEqual(error.addresses.map((a) => [a.attribute?.name, a.ip, a.port]), [['XOR-PEER-ADDRESS', REFUSED_PEER.ip, REFUSED_PEER.port]]);
+      assert.deepEqual(
+        error.addresses.map((a) => [a.attribute?.name, a.ip, a.port]),
+        [['XOR-PEER-ADDRESS', REFUSED_PEER.ip, REFUSED_PEER.port]],
+      );
     });
 
     it('out-of-order: a ServerHello and certificate chain in swapped segments are read', async function () {
       const { truth, report } = await sample('out-of-order');
       const negotiated = report.tls.handshakes.filter((h) => h.serverHello);
       assert.equal(negotiated.length, 1);
-      assert.deepEqual(negotiated.map((h) => h.serverHello!.version.name), truth.tls.versions);
+      assert.deepEqual(
+        negotiated.map((h) => h.serverHello!.version.name),
+        truth.tls.versions,
+      );
       assert.ok(negotiated[0]!.certificates.length >= 2, 'the chain is read');
       assert.equal(report.tls.servers[0]?.certificateChain?.[0]?.subjectCommonName, 'teams.microsoft.com');
     });
   });
 
   describe('9. fields are read from the message they belong to', function () {
-    it('teams.pcap frame 26: the key exchange is signed with rsa_pkcs1_sha256 (0x0401), not the SCTs\' ecdsa_secp256r1_sha256', async function () {
+    it("teams.pcap frame 26: the key exchange is signed with rsa_pkcs1_sha256 (0x0401), not the SCTs' ecdsa_secp256r1_sha256", async function () {
       const report = await analyzed(sharedCapture(this, 'teams.pcap'));
       const h = report.tls.handshakes.find((h) => h.serverHello?.frame === 26)!;
       assert.equal(h.serverKeyExchange?.signatureAlgorithm?.code, 0x0401);

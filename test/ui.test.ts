@@ -106,7 +106,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     }
     const verdicts = await view.locator('.verdicts li').allInnerTexts();
     for (const verdict of ['Activity', 'Call path', 'NAT', 'TLS', 'DNS security', 'Warnings']) {
-      assert.ok(verdicts.some((line) => line.startsWith(verdict)), `verdict ${verdict} in:\n${verdicts.join('\n')}`);
+      assert.ok(
+        verdicts.some((line) => line.startsWith(verdict)),
+        `verdict ${verdict} in:\n${verdicts.join('\n')}`,
+      );
     }
     assert.match(await view.locator('.capture-facts').innerText(), /Packets\s+1,?540/);
     await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
@@ -115,18 +118,25 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   it('the view fits 1400×900: no page scroll sideways, short cipher-suite rows, half the printed height, a TOC to every section', async () => {
     const view = analysisView(page);
     const layout = await measureView(view);
-    console.log(`      measured: page ${layout.pageHeight} px tall, ${layout.scrollWidth}/${layout.clientWidth} px wide; cipher-suite rows up to ${layout.tallestSuiteRow} px (table ${layout.suiteTableHeight} px)`);
+    console.log(
+      `      measured: page ${layout.pageHeight} px tall, ${layout.scrollWidth}/${layout.clientWidth} px wide; cipher-suite rows up to ${layout.tallestSuiteRow} px (table ${layout.suiteTableHeight} px)`,
+    );
     assert.ok(layout.scrollWidth <= layout.clientWidth, `the page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`);
     assert.ok(PRINTED_REPORT_HEIGHT > 0 && layout.pageHeight <= PRINTED_REPORT_HEIGHT / 2, `page ${layout.pageHeight} px, the printed report was ${PRINTED_REPORT_HEIGHT} px`);
     await view.locator('nav.toc a[href="#section-security"]').click();
     const expanded = await measureView(view);
-    console.log(`      with Security open: cipher-suite rows up to ${expanded.tallestSuiteRow} px (table ${expanded.suiteTableHeight} px); page ${expanded.scrollWidth}/${expanded.clientWidth} px wide`);
+    console.log(
+      `      with Security open: cipher-suite rows up to ${expanded.tallestSuiteRow} px (table ${expanded.suiteTableHeight} px); page ${expanded.scrollWidth}/${expanded.clientWidth} px wide`,
+    );
     assert.ok(expanded.tallestSuiteRow > 0 && expanded.tallestSuiteRow <= 80, `tallest cipher-suite row ${expanded.tallestSuiteRow} px`);
     assert.ok(expanded.scrollWidth <= expanded.clientWidth, `the page scrolls sideways: ${expanded.scrollWidth} > ${expanded.clientWidth}`);
 
     const sections = await view.locator('section.report-section').evaluateAll((all) => all.map((s) => s.id));
     const links = await view.locator('nav.toc a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
-    assert.deepEqual(links.filter((href) => href?.startsWith('#section-')), sections.map((id) => `#${id}`));
+    assert.deepEqual(
+      links.filter((href) => href?.startsWith('#section-')),
+      sections.map((id) => `#${id}`),
+    );
     for (const id of sections) {
       await view.locator(`nav.toc a[href="#${id}"]`).click();
       const top = await view.locator(`#${id}`).evaluate((section) => ({ open: section.querySelector('details')?.open ?? true, top: section.getBoundingClientRect().top, height: window.innerHeight }));
@@ -141,9 +151,16 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const tree = capturesTree(page);
     const row = (label: string | RegExp) => tree.locator('.monaco-list-row', { hasText: label });
     await row('teams.pcap').first().waitFor({ timeout: 60_000 });
-    for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application']) await row(new RegExp(`^${section}`)).first().waitFor();
-    await row(/^Names looked up/).first().click();
-    await row(/^config\.teams\.microsoft\.com/).first().click();
+    for (const section of ['DNS', 'Network', 'Transport', 'Security', 'Application'])
+      await row(new RegExp(`^${section}`))
+        .first()
+        .waitFor();
+    await row(/^Names looked up/)
+      .first()
+      .click();
+    await row(/^config\.teams\.microsoft\.com/)
+      .first()
+      .click();
     await tree.screenshot({ path: join(RESULTS, 'capture-tree.png') });
 
     // Selecting the name in the tree reveals it in the analysis view.
@@ -155,11 +172,16 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
 
   it('clicking a TLS handshake in the tree highlights its TLS-server row; clicking it again reveals it again', async () => {
     const tree = capturesTree(page);
-    await tree.locator('.monaco-list-row', { hasText: /^TLS handshakes/ }).first().click();
+    await tree
+      .locator('.monaco-list-row', { hasText: /^TLS handshakes/ })
+      .first()
+      .click();
     await page.waitForTimeout(500);
     // The first handshake below the group (other level-4 rows, e.g. DNS names, may be open too).
     const index = await tree.locator('.monaco-list-row').evaluateAll((all) => {
-      const rows = all.map((row) => ({ index: Number(row.getAttribute('data-index')), level: Number(row.getAttribute('aria-level')), label: row.querySelector('.label-name')?.textContent?.trim() ?? '' })).sort((a, b) => a.index - b.index);
+      const rows = all
+        .map((row) => ({ index: Number(row.getAttribute('data-index')), level: Number(row.getAttribute('aria-level')), label: row.querySelector('.label-name')?.textContent?.trim() ?? '' }))
+        .sort((a, b) => a.index - b.index);
       const group = rows.findIndex((r) => r.level === 3 && r.label === 'TLS handshakes');
       return rows.find((r, i) => i > group && r.level === 4)?.index;
     });
@@ -184,9 +206,15 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await runCommand(page, 'Teamshark: Analyze Teams capture');
     // code-server's own file dialog: a path in the quick input.
     await fillFileDialog(page, 'capture to analyse', join(workspace, 'audio.pcapng'));
-    const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as { addresses: unknown[]; findings: { section: string }[] };
+    const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as {
+      addresses: unknown[];
+      findings: { section: string }[];
+    };
     const tree = capturesTree(page);
-    await tree.locator('.monaco-list-row', { hasText: /^audio\.pcapng/ }).first().waitFor({ timeout: 120_000 });
+    await tree
+      .locator('.monaco-list-row', { hasText: /^audio\.pcapng/ })
+      .first()
+      .waitFor({ timeout: 120_000 });
     // Collapse teams.pcap (the first row) from the keyboard: audio.pcapng's items then fit the pane.
     const audioRow = tree.locator('.monaco-list-row[aria-level="1"]', { hasText: /^audio\.pcapng/ }).first();
     await audioRow.click();
@@ -214,7 +242,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await page.screenshot({ path: join(RESULTS, 'compare-quick-pick.png') });
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
     // Monaco renders spaces as no-break spaces: \s matches both.
-    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+call-setup\s+\|\s+audio\s+\|/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+call-setup\s+\|\s+audio\s+\|/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await closeAllEditors(page);
   });
 
@@ -224,18 +255,26 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await explorer.locator('.monaco-list-row', { hasText: 'teams.pcap' }).first().click();
     await page.waitForTimeout(1_000); // the click opens teams.pcap: let the focus come back to the explorer
     await explorer.locator('.monaco-list-row', { hasText: 'teams.pcap' }).first().click();
-    await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ modifiers: ['Control'] });
+    await explorer
+      .locator('.monaco-list-row', { hasText: 'audio.pcapng' })
+      .first()
+      .click({ modifiers: ['Control'] });
     await explorer.locator('.monaco-list-row.selected').nth(1).waitFor({ timeout: 5_000 });
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
     await page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first().click();
-    await page.locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(call-setup\s+\|\s+audio|audio\s+\|\s+call-setup)\s+\|/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(call-setup\s+\|\s+audio|audio\s+\|\s+call-setup)\s+\|/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
     await closeAllEditors(page);
   });
 
   it('bug 1: "Export report as Markdown" from the editor title bar writes the report', async () => {
     await runQuickOpen(page, 'teams.pcap');
-    await analysisView(page).locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
+    await analysisView(page)
+      .locator('h1', { hasText: /^teams\.pcap$/ })
+      .waitFor({ timeout: 120_000 });
     await page.locator('.editor-actions .action-label[aria-label*="Export report as Markdown"]').first().click();
     await fillFileDialog(page, 'export the report', join(workspace, 'exported.md'));
     await page.locator('.monaco-editor .view-line', { hasText: 'Teamshark report' }).first().waitFor({ timeout: 30_000 });
@@ -249,14 +288,24 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const view = analysisView(page);
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
     const backgrounds = new Set<string>();
-    for (const [theme, file] of [['Light Modern', 'light'], ['Dark High Contrast', 'high-contrast'], ['Dark Modern', 'dark']] as const) {
+    for (const [theme, file] of [
+      ['Light Modern', 'light'],
+      ['Dark High Contrast', 'high-contrast'],
+      ['Dark Modern', 'dark'],
+    ] as const) {
       await page.keyboard.press('F1');
       await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
       // Click the exact command: "Browse Color Themes in Marketplace" matches the same words.
-      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
+        .first()
+        .click();
       await page.waitForTimeout(1_500); // the theme picker replaces the command palette
       await page.keyboard.type(theme);
-      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) }).first().click();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) })
+        .first()
+        .click();
       await page.waitForTimeout(1_500);
       const colours = await view.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
       console.log(`      ${theme}: background ${colours}`);

@@ -11,7 +11,9 @@ import { analyzed, parseReport, runCli, sharedCapture, temporaryFolder } from '.
 const ROOT_NOTICE = /^Running as user "root".*\n?/gm;
 
 async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 async function framesMatching(capture: string, filter: string, env?: Record<string, string>): Promise<number[]> {
@@ -37,7 +39,11 @@ describe('teamshark annotate', function () {
     // Every finding is findable in Wireshark by its id, on each of its frames.
     for (const finding of report.findings.slice(0, 8)) {
       const frames = await framesMatching(out, `frame.comment contains "[${finding.id}]"`);
-      assert.deepEqual(frames, [...new Set(finding.frames)].sort((a, b) => a - b), finding.id);
+      assert.deepEqual(
+        frames,
+        [...new Set(finding.frames)].sort((a, b) => a - b),
+        finding.id,
+      );
     }
     // The same packets, in the same order: only comments were added.
     const { stdout: packets } = await execa('tshark', ['-n', '-r', out, '-T', 'fields', '-e', 'frame.len']);
@@ -155,7 +161,7 @@ describe('--keylog: decryption with a TLS key log', function () {
     secrets = lines.flatMap((line) => line.split(' ').slice(1));
   });
 
-  it('decrypts the sample\'s own sessions: the count, the request lines and the flows are what tshark decrypts', async function () {
+  it("decrypts the sample's own sessions: the count, the request lines and the flows are what tshark decrypts", async function () {
     const result = await runCli(['analyze', capture, '--keylog', keylog, '--format', 'json']);
     assert.equal(result.exitCode, 0, result.stderr);
     const report = parseReport(result.stdout);
@@ -164,17 +170,36 @@ describe('--keylog: decryption with a TLS key log', function () {
     const fields = ['frame.number', 'tcp.stream', 'http2.headers.method', 'http2.headers.authority', 'http.request.method', 'http.host'].flatMap((f) => ['-e', f]);
     const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls && (http2.headers.method || http.request)', '-T', 'fields', ...fields]);
     // [frame, stream, method, host], from HTTP/2's fields or HTTP/1.1's.
-    const rows = stdout.trim().split('\n').map((line) => line.split('\t')).map((r) => [r[0], r[1], r[2] || r[4], r[3] || r[5]]);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map((r) => [r[0], r[1], r[2] || r[4], r[3] || r[5]]);
     const streams = new Set(rows.map((r) => r[1]));
     assert.equal(decryption.sessionsDecrypted, streams.size);
     assert.equal(decryption.sessionsDecrypted, (await readFile(keylog, 'utf8')).trim().split('\n').length, 'one decrypted session per key');
     assert.ok(decryption.sessions > decryption.sessionsDecrypted, 'the TLS 1.3 sessions have no key in the log');
-    assert.deepEqual(decryption.requests.map((r) => [String(r.frame), r.method, r.host]), rows.map((r) => [r[0], r[2], r[3]]));
+    assert.deepEqual(
+      decryption.requests.map((r) => [String(r.frame), r.method, r.host]),
+      rows.map((r) => [r[0], r[2], r[3]]),
+    );
     const protocols = new Set(decryption.requests.map((r) => r.protocol));
     assert.deepEqual([...protocols].sort(), ['HTTP/1.1', 'HTTP/2']);
     const telemetry = decryption.requests.find((r) => r.protocol === 'HTTP/1.1');
     assert.ok(telemetry, 'an HTTP/1.1 request was decrypted');
-    const { stdout: lengths } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', `frame.number == ${telemetry.frame} || frame.number == ${telemetry.responseFrame}`, '-T', 'fields', '-e', 'http.content_length']);
+    const { stdout: lengths } = await execa('tshark', [
+      '-n',
+      '-r',
+      capture,
+      '-o',
+      `tls.keylog_file:${keylog}`,
+      '-Y',
+      `frame.number == ${telemetry.frame} || frame.number == ${telemetry.responseFrame}`,
+      '-T',
+      'fields',
+      '-e',
+      'http.content_length',
+    ]);
     assert.deepEqual(lengths.trim().split('\n').map(Number), [telemetry.requestBytes, telemetry.responseBytes]);
     assert.equal(telemetry.status, 200);
     const posted = decryption.requests.filter((r) => r.action === 'message-sent');

@@ -163,7 +163,15 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
       activity,
       activities: activities.length ? activities : ['idle'],
       confidence: sources.length ? strongest(sources) : idleConfidence(inputs),
-      evidence: sources.length ? [...unique(sources.map((i) => i.evidence), 4), ...also] : idleEvidence(background.filter((b) => b.start < end && b.end >= start)),
+      evidence: sources.length
+        ? [
+            ...unique(
+              sources.map((i) => i.evidence),
+              4,
+            ),
+            ...also,
+          ]
+        : idleEvidence(background.filter((b) => b.start < end && b.end >= start)),
     });
   }
   const timeline = mergeWindows(windows);
@@ -178,7 +186,12 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
   const application: Application = {
     dominantActivity,
     confidence: reasons.length ? strongest(reasons) : idleConfidence(inputs),
-    reason: reasons.length ? unique(reasons.map((i) => i.evidence), 4).join('; ') : idleEvidence(background).join('; '),
+    reason: reasons.length
+      ? unique(
+          reasons.map((i) => i.evidence),
+          4,
+        ).join('; ')
+      : idleEvidence(background).join('; '),
     activities: seen.length ? seen : ['idle'],
     windowSeconds,
     timeline,
@@ -197,7 +210,10 @@ function idleConfidence({ flows }: ActivityInputs): Confidence {
 }
 
 function idleEvidence(background: readonly Interval[]): string[] {
-  const told = unique(background.map((b) => b.evidence), 4);
+  const told = unique(
+    background.map((b) => b.evidence),
+    4,
+  );
   return ['no call media, no call set-up, no file transfer, no messaging exchange', ...told];
 }
 
@@ -250,36 +266,37 @@ function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = []
   // Media through a relay's TCP 443 is MS-TURN framing tshark cannot open: a call of unknown kind, so audio, low (as mediaActivityOf says).
   const overTcp = tcpRelayMedia
     .filter((f) => f.end - f.start >= MINIMUM_MEDIA_SECONDS)
-    .map(
-      (f): Interval => ({
-        flowId: f.id,
-        start: f.start,
-        end: f.end,
-        activity: 'audio',
-        confidence: 'low',
-        evidence: `call traffic through the relay ${formatEndpoint(f.server)} over TCP (MS-TURN in pseudo-TLS framing): ${f.packets} packets, media of a kind tshark cannot decode`,
-        frames: [f.firstFrame, f.lastFrame],
-        filter: `tcp.stream == ${f.stream}`,
-      }),
-    );
-  return [...overTcp, ...media.flatMap((m): Interval[] => {
-    const call = mediaActivityOf(m);
-    if (!call) return [];
-    const stream = m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
-    const flow = flows.find((f) => f.id === m.flowId);
-    const kind = m.kind === 'unknown' ? 'media of unknown kind' : `${m.kind} stream`;
-    return [
-      {
-        start: stream?.start ?? flow?.start ?? 0,
-        end: stream?.end ?? flow?.end ?? durationSec,
-        activity: call.activity,
-        confidence: call.confidence,
-        evidence: `${kind} ${m.ssrc ?? m.flowId}${m.path === 'relay' ? ' (relayed)' : ''}: ${m.payloadTypes?.length ? `PT ${m.payloadTypes.join('/')} at ` : ''}${m.pps} pkt/s, ${m.kbps} kbit/s ${m.direction}`,
-        frames: stream ? [stream.firstFrame, stream.lastFrame] : [m.firstFrame],
-        filter: m.filter,
-      },
-    ];
-  })];
+    .map((f): Interval => ({
+      flowId: f.id,
+      start: f.start,
+      end: f.end,
+      activity: 'audio',
+      confidence: 'low',
+      evidence: `call traffic through the relay ${formatEndpoint(f.server)} over TCP (MS-TURN in pseudo-TLS framing): ${f.packets} packets, media of a kind tshark cannot decode`,
+      frames: [f.firstFrame, f.lastFrame],
+      filter: `tcp.stream == ${f.stream}`,
+    }));
+  return [
+    ...overTcp,
+    ...media.flatMap((m): Interval[] => {
+      const call = mediaActivityOf(m);
+      if (!call) return [];
+      const stream = m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
+      const flow = flows.find((f) => f.id === m.flowId);
+      const kind = m.kind === 'unknown' ? 'media of unknown kind' : `${m.kind} stream`;
+      return [
+        {
+          start: stream?.start ?? flow?.start ?? 0,
+          end: stream?.end ?? flow?.end ?? durationSec,
+          activity: call.activity,
+          confidence: call.confidence,
+          evidence: `${kind} ${m.ssrc ?? m.flowId}${m.path === 'relay' ? ' (relayed)' : ''}: ${m.payloadTypes?.length ? `PT ${m.payloadTypes.join('/')} at ` : ''}${m.pps} pkt/s, ${m.kbps} kbit/s ${m.direction}`,
+          frames: stream ? [stream.firstFrame, stream.lastFrame] : [m.firstFrame],
+          filter: m.filter,
+        },
+      ];
+    }),
+  ];
 }
 
 /**
@@ -303,7 +320,11 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
     const allocations = before.filter((m) => m.method === 'Allocate' && m.class === 'success').length;
     const checks = before.filter((m) => m.method === 'Binding' && m.class === 'request').length;
     const end = Number.isFinite(firstMedia) ? firstMedia : Math.min(durationSec, before.at(-1)!.time);
-    const outcome = Number.isFinite(firstMedia) ? `until the first media packet at ${round(firstMedia)} s` : end >= durationSec - SETUP_GAP_SECONDS ? 'and no media before the capture ends' : 'and no media: a call not answered or abandoned';
+    const outcome = Number.isFinite(firstMedia)
+      ? `until the first media packet at ${round(firstMedia)} s`
+      : end >= durationSec - SETUP_GAP_SECONDS
+        ? 'and no media before the capture ends'
+        : 'and no media: a call not answered or abandoned';
     return [
       {
         start,
@@ -338,7 +359,14 @@ function orientedBursts(flow: Flow, payload: ReadonlyMap<string, FlowPayload>): 
   const p = payload.get(flow.id);
   if (!p) return [];
   const clientFirst = sameEndpoint(p.first, flow.client);
-  return p.bursts.map((b: PayloadBurst) => ({ start: b.start, end: b.end, up: clientFirst ? b.fromFirst : b.fromSecond, down: clientFirst ? b.fromSecond : b.fromFirst, firstFrame: b.firstFrame, lastFrame: b.lastFrame }));
+  return p.bursts.map((b: PayloadBurst) => ({
+    start: b.start,
+    end: b.end,
+    up: clientFirst ? b.fromFirst : b.fromSecond,
+    down: clientFirst ? b.fromSecond : b.fromFirst,
+    firstFrame: b.firstFrame,
+    lastFrame: b.lastFrame,
+  }));
 }
 
 function nonMediaTcp({ flows, media, tcpRelayMedia = [] }: ActivityInputs): Flow[] {
@@ -418,7 +446,12 @@ function backgroundIntervals(inputs: ActivityInputs): Interval[] {
     if (useOf(flow) !== 'background') continue;
     const service = flow.service!.name;
     for (const b of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
-      const what = service === 'identity' ? 'sign-in (the app starting or renewing its tokens)' : service === 'telemetry' ? `telemetry upload of ${kB(b.up)}` : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
+      const what =
+        service === 'identity'
+          ? 'sign-in (the app starting or renewing its tokens)'
+          : service === 'telemetry'
+            ? `telemetry upload of ${kB(b.up)}`
+            : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
       intervals.push({ start: b.start, end: b.end, activity: 'idle', confidence: 'medium', evidence: `background: ${what} on ${flow.id}`, frames: [b.firstFrame], filter: flow.filter });
     }
   }

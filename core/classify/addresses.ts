@@ -46,9 +46,7 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
   }
   const clients = chooseClients(tallies, inputs.flows);
   const resolvers = new Set(inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip));
-  const mediaPeers = new Set(
-    inputs.flows.filter((f) => inputs.mediaFlows.has(f.id)).flatMap((f) => [f.client.ip, f.server.ip].filter((ip) => !clients.has(ip))),
-  );
+  const mediaPeers = new Set(inputs.flows.filter((f) => inputs.mediaFlows.has(f.id)).flatMap((f) => [f.client.ip, f.server.ip].filter((ip) => !clients.has(ip))));
 
   const roles = [...tallies.entries()].map(([ip, tally]): AddressRole => {
     const address = classifyAddress(ip);

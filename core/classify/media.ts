@@ -190,9 +190,22 @@ export const PATH_WORDS: Record<MediaStream['path'], string> = {
  * §4 examples) — the usual mapping, not what this call signalled (its SDP is encrypted).
  */
 const MICROSOFT_PAYLOAD_TYPES: ReadonlyMap<number, string> = new Map([
-  [0, 'PCMU'], [8, 'PCMA'], [9, 'G722'], [13, 'CN'], [97, 'RED'], [101, 'telephone-event'], [103, 'SILK/8000'], [104, 'SILK/16000'],
-  [111, 'SIREN'], [112, 'G7221'], [114, 'x-msrta/16000'], [115, 'x-msrta/8000'], [116, 'AAL2-G726-32'], [117, 'G722/8000/2'],
-  [118, 'CN/16000'], [119, 'CN/24000'],
+  [0, 'PCMU'],
+  [8, 'PCMA'],
+  [9, 'G722'],
+  [13, 'CN'],
+  [97, 'RED'],
+  [101, 'telephone-event'],
+  [103, 'SILK/8000'],
+  [104, 'SILK/16000'],
+  [111, 'SIREN'],
+  [112, 'G7221'],
+  [114, 'x-msrta/16000'],
+  [115, 'x-msrta/8000'],
+  [116, 'AAL2-G726-32'],
+  [117, 'G722/8000/2'],
+  [118, 'CN/16000'],
+  [119, 'CN/24000'],
 ]);
 
 function usualCodec(pt: number): string {

@@ -8,9 +8,7 @@ const TURN_METHODS: ReadonlySet<string> = new Set(['Allocate', 'Refresh', 'Send'
 
 /** The server end of a TURN message: the side that is not sending requests and indications to it. */
 function turnServer(message: StunMessage): Endpoint {
-  return message.class === 'request' || (message.class === 'indication' && message.method === 'Send') || message.method === 'ChannelData'
-    ? message.destination
-    : message.source;
+  return message.class === 'request' || (message.class === 'indication' && message.method === 'Send') || message.method === 'ChannelData' ? message.destination : message.source;
 }
 
 function isTurn(message: StunMessage): boolean {

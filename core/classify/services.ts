@@ -66,7 +66,11 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
 
   for (const handshake of sources.tlsByFlow.get(flow.id) ?? []) {
     if (handshake.pseudoTls) {
-      evidence.push({ kind: 'stun', detail: `pseudo-TLS handshake then MS-TURN in clear on TCP ${flow.server.port} (a Teams transport relay)`, frames: [handshake.clientHello!.frame, ...handshake.pseudoTls.stunFrames.slice(0, 4)] });
+      evidence.push({
+        kind: 'stun',
+        detail: `pseudo-TLS handshake then MS-TURN in clear on TCP ${flow.server.port} (a Teams transport relay)`,
+        frames: [handshake.clientHello!.frame, ...handshake.pseudoTls.stunFrames.slice(0, 4)],
+      });
       return found('teams-calling', `Teams media relay over TCP ${flow.server.port} (MS-TURN in pseudo-TLS framing)`);
     }
     const sni = handshake.clientHello?.sni;

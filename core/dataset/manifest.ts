@@ -16,8 +16,7 @@ export interface ManifestRecord {
 
 export const MANIFEST_TABLE: TableDefinition<ManifestRecord, ManifestRecord> = {
   name: 'manifest',
-  description:
-    'Which captures the dataset holds, and which failed: written last for each capture, so a capture’s rows count once its manifest record exists.',
+  description: 'Which captures the dataset holds, and which failed: written last for each capture, so a capture’s rows count once its manifest record exists.',
   grain: 'capture exported (or failed)',
   rows: (record) => [record],
   columns: [

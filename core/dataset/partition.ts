@@ -37,13 +37,7 @@ export function partitionPath(dataset: string, table: string, id: string): strin
  * Each is written under _staging/ and renamed into place, the manifest last: a reader never sees half a
  * file, and no file another export may be writing is touched.
  */
-export async function writeCapturePartitions(
-  connection: DuckDBConnection,
-  dataset: string,
-  id: string,
-  report: Report | undefined,
-  record: ManifestRecord,
-): Promise<void> {
+export async function writeCapturePartitions(connection: DuckDBConnection, dataset: string, id: string, report: Report | undefined, record: ManifestRecord): Promise<void> {
   const staging = join(dataset, STAGING, `${id}.${process.pid}.${randomUUID()}`);
   await mkdir(staging, { recursive: true });
   try {
@@ -71,9 +65,7 @@ async function writeParquet<Row>(connection: DuckDBConnection, staging: string, 
   const dir = join(staging, table.name);
   await mkdir(dir);
   const columns = table.columns.map((column) => `${sqlString(column.name)}: ${sqlString(DUCKDB_TYPE[column.type])}`).join(', ');
-  await connection.run(
-    `COPY (SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}})) TO ${sqlString(join(dir, DATA_FILE))} (FORMAT parquet)`,
-  );
+  await connection.run(`COPY (SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}})) TO ${sqlString(join(dir, DATA_FILE))} (FORMAT parquet)`);
   await rm(json);
   return dir;
 }

@@ -48,7 +48,11 @@ function asNumbers(value: Json): Json {
 export function renderTable({ columns, rows }: QueryResult): string {
   const cell = (value: Json): string => {
     if (value === null) return '';
-    const text = Array.isArray(value) ? value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text = Array.isArray(value)
+      ? value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join(', ')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
     return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll('\n', ' ');
   };
   const lines = [`| ${columns.map((c) => cell(c)).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`];

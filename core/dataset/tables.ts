@@ -1,15 +1,4 @@
-import type {
-  Application,
-  Certificate,
-  Endpoint,
-  Finding,
-  Flow,
-  DnsTransaction,
-  MediaStream,
-  NamedCode,
-  Report,
-  TlsHandshake,
-} from '../schema/generated/report.js';
+import type { Application, Certificate, Endpoint, Finding, Flow, DnsTransaction, MediaStream, NamedCode, Report, TlsHandshake } from '../schema/generated/report.js';
 import { absoluteTime, type Column, type TableDefinition } from './schema.js';
 
 /**
@@ -85,7 +74,12 @@ const flowsTable: TableDefinition<Report, Flow & { report: Report }> = {
     { name: 'service', type: 'string', description: 'The service reached (teams, teams-calling, microsoft365, …, unknown); null when unclassified', value: (f) => f.service?.name ?? null },
     { name: 'teams', type: 'bool', description: 'The service is part of Teams (teams or teams-calling)', value: (f) => f.service?.teams ?? false },
     { name: 'service_role', type: 'string', description: 'What the service does, from Teamshark’s catalog', value: (f) => f.service?.role ?? null },
-    { name: 'service_evidence', type: 'string[]', description: 'Why: sni, dns-answer, address-range, stun, rtp, port, traffic …', value: (f) => (f.service?.evidence ?? []).map((e) => `${e.kind}: ${e.detail}`) },
+    {
+      name: 'service_evidence',
+      type: 'string[]',
+      description: 'Why: sni, dns-answer, address-range, stun, rtp, port, traffic …',
+      value: (f) => (f.service?.evidence ?? []).map((e) => `${e.kind}: ${e.detail}`),
+    },
     { name: 'filter', type: 'string', description: 'Wireshark display filter that shows the flow', value: (f) => f.filter },
   ],
 };

@@ -34,9 +34,7 @@ export async function openDataset(dataset: string): Promise<DuckDBConnection> {
   await connection.run(`CREATE VIEW manifest AS SELECT * FROM ${readTable(dataset, MANIFEST_TABLE.name)}`);
   const committed = `${PARTITION_COLUMN} IN (SELECT ${PARTITION_COLUMN} FROM manifest WHERE status = 'ok')`;
   for (const table of REPORT_TABLES) {
-    const source = (await hasPartitions(dataset, table.name))
-      ? `SELECT * FROM ${readTable(dataset, table.name)} WHERE ${committed}`
-      : emptyTable(table.columns);
+    const source = (await hasPartitions(dataset, table.name)) ? `SELECT * FROM ${readTable(dataset, table.name)} WHERE ${committed}` : emptyTable(table.columns);
     await connection.run(`CREATE VIEW ${sqlName(table.name)} AS ${source}`);
   }
   return connection;

@@ -20,7 +20,14 @@ export const activitySegments: FindingRule = {
     activity.evidence.map(({ segment, frames, filter }): FindingDraft => ({
       id: `activity/${segment.activity}-${segment.start}`,
       severity: 'info',
-      title: `${segment.start}–${segment.end} s: ${ACTIVITY_WORDS[segment.activity]}${segment.activities.length > 1 ? ` (also ${segment.activities.filter((a) => a !== segment.activity).map((a) => ACTIVITY_WORDS[a]).join(', ')})` : ''}`,
+      title: `${segment.start}–${segment.end} s: ${ACTIVITY_WORDS[segment.activity]}${
+        segment.activities.length > 1
+          ? ` (also ${segment.activities
+              .filter((a) => a !== segment.activity)
+              .map((a) => ACTIVITY_WORDS[a])
+              .join(', ')})`
+          : ''
+      }`,
       detail: `${segment.evidence.join('; ')}. Confidence ${segment.confidence}.`,
       frames,
       filter,

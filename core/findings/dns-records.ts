@@ -19,10 +19,7 @@ export const dnsCnameChains: FindingRule = {
         return addresses.length ? `${path} → ${addresses.join(', ')}` : path;
       });
       const aliases = Math.max(...group.map((t) => t.chain!.names.length - 1));
-      const title =
-        chains.length === 1
-          ? `${group[0]!.name} resolves through ${count(aliases, 'alias', 'aliases')}`
-          : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
+      const title = chains.length === 1 ? `${group[0]!.name} resolves through ${count(aliases, 'alias', 'aliases')}` : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
       return {
         id: `dns-cname-chain/${name}`,
         severity: 'info',

@@ -41,7 +41,10 @@ export const EVIDENCE_FRAMES = 50;
  * never empty (a finding without frames is a rule's bug, not something to print); the id made safe.
  */
 export function makeFinding(section: Finding['section'], draft: FindingDraft): Finding {
-  const frames = [...new Set(draft.frames)].filter((f): f is number => f !== undefined).sort((a, b) => a - b).slice(0, EVIDENCE_FRAMES);
+  const frames = [...new Set(draft.frames)]
+    .filter((f): f is number => f !== undefined)
+    .sort((a, b) => a - b)
+    .slice(0, EVIDENCE_FRAMES);
   const [first, ...rest] = frames;
   if (first === undefined) throw new Error(`finding ${draft.id} has no evidence frames`);
   return { id: safeId(draft.id), section, severity: draft.severity, title: draft.title, detail: draft.detail, frames: [first, ...rest], filter: draft.filter };
@@ -54,6 +57,9 @@ export function makeFinding(section: Finding['section'], draft: FindingDraft): F
 function safeId(id: string): string {
   const slash = id.indexOf('/');
   if (slash < 0) return id;
-  const subject = id.slice(slash + 1).toLowerCase().replace(/[^a-z0-9.:_[\]-]/g, '-');
+  const subject = id
+    .slice(slash + 1)
+    .toLowerCase()
+    .replace(/[^a-z0-9.:_[\]-]/g, '-');
   return `${id.slice(0, slash)}/${subject || '-'}`;
 }

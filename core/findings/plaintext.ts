@@ -34,10 +34,14 @@ function plaintextFindings(flows: readonly Flow[], names: NameIndex): FindingDra
     const carrying = flows.filter((f) => f.protocols.includes(protocol) && !(protocol === 'http' && f.protocols.includes('ssdp')));
     if (carrying.length === 0) return [];
     const shown = carrying.slice(0, EVIDENCE_FLOWS);
-    const servers = [...new Set(carrying.map((f) => {
-      const name = names.namesOf(f.server.ip)[0]?.name;
-      return name ? `${formatEndpoint(f.server)} (${name})` : formatEndpoint(f.server);
-    }))];
+    const servers = [
+      ...new Set(
+        carrying.map((f) => {
+          const name = names.namesOf(f.server.ip)[0]?.name;
+          return name ? `${formatEndpoint(f.server)} (${name})` : formatEndpoint(f.server);
+        }),
+      ),
+    ];
     return [
       {
         id: `plaintext/${protocol}`,

@@ -39,9 +39,7 @@ export const reflexiveAddresses: FindingRule = {
   find({ model }) {
     const translated = model.stun.flatMap((m) =>
       m.class === 'success'
-        ? m.addresses
-            .filter((a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip)
-            .map((address) => ({ address, message: m }))
+        ? m.addresses.filter((a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip).map((address) => ({ address, message: m }))
         : [],
     );
     return [...groupBy(translated, ({ address }) => address.ip).entries()].map(([ip, group]): FindingDraft => {

@@ -68,7 +68,12 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
         title: `${count(offers.length, 'ClientHello')} offer ${grade} cipher suites`,
         detail: `${byWeakness(offered)} Offering them lets a server or an attacker who can tamper with the handshake pick them.`,
         frames: offers.map((h) => h.clientHello!.frame),
-        filter: handshakeFilter(1, offered.map((s) => s.code), offers, tsharkVersion),
+        filter: handshakeFilter(
+          1,
+          offered.map((s) => s.code),
+          offers,
+          tsharkVersion,
+        ),
       });
     }
     const selections = genuine.filter((h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade);
@@ -102,7 +107,16 @@ function byWeakness(suites: readonly CipherSuiteSeen[]): string {
 /** Hellos of the given type carrying one of the suites, in TLS (QUIC's included) or DTLS, whichever the handshakes used. */
 function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[], tsharkVersion: string): string {
   const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
-  return prefixes.map((p) => `(${p}.handshake.type == ${type} && ${memberOf(`${p}.handshake.ciphersuite`, codes.map((c) => hex(c)), tsharkVersion)})`).join(' || ');
+  return prefixes
+    .map(
+      (p) =>
+        `(${p}.handshake.type == ${type} && ${memberOf(
+          `${p}.handshake.ciphersuite`,
+          codes.map((c) => hex(c)),
+          tsharkVersion,
+        )})`,
+    )
+    .join(' || ');
 }
 
 /** Packets a TCP relay connection carries beyond its allocation and refreshes when call media runs through it (2 s of audio). */

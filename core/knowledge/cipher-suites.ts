@@ -33,15 +33,9 @@ import registryJson from './tls-cipher-suites.json' with { type: 'json' };
 import type { CipherSuiteEntry } from '../schema/generated/tls-cipher-suites.js';
 import { checked, validateCipherSuiteRegistry } from '../schema/validate.js';
 
-export type KeyExchange =
-  | 'ECDHE' | 'DHE' | 'RSA' | 'ECDH' | 'DH' | 'PSK' | 'ECDHE_PSK' | 'DHE_PSK' | 'RSA_PSK' | 'SRP' | 'KRB5'
-  | 'ECCPWD' | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
-export type Authentication =
-  | 'RSA' | 'ECDSA' | 'DSS' | 'anon' | 'PSK' | 'RSA+PSK' | 'SRP' | 'RSA+SRP' | 'DSS+SRP' | 'KRB5' | 'ECCPWD'
-  | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
-export type Cipher =
-  | 'AES' | 'CHACHA20' | 'CAMELLIA' | 'ARIA' | 'SEED' | 'AEGIS' | 'SM4' | 'KUZNYECHIK' | 'MAGMA' | 'GOST28147'
-  | '3DES_EDE' | 'DES' | 'RC4' | 'RC2' | 'IDEA' | 'NULL' | 'none';
+export type KeyExchange = 'ECDHE' | 'DHE' | 'RSA' | 'ECDH' | 'DH' | 'PSK' | 'ECDHE_PSK' | 'DHE_PSK' | 'RSA_PSK' | 'SRP' | 'KRB5' | 'ECCPWD' | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
+export type Authentication = 'RSA' | 'ECDSA' | 'DSS' | 'anon' | 'PSK' | 'RSA+PSK' | 'SRP' | 'RSA+SRP' | 'DSS+SRP' | 'KRB5' | 'ECCPWD' | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
+export type Cipher = 'AES' | 'CHACHA20' | 'CAMELLIA' | 'ARIA' | 'SEED' | 'AEGIS' | 'SM4' | 'KUZNYECHIK' | 'MAGMA' | 'GOST28147' | '3DES_EDE' | 'DES' | 'RC4' | 'RC2' | 'IDEA' | 'NULL' | 'none';
 export type CipherMode = 'GCM' | 'CCM' | 'CCM_8' | 'CBC' | 'POLY1305' | 'stream' | 'CTR_OMAC' | 'CNT_IMIT' | 'MGM_L' | 'MGM_S';
 export type Hash = 'SHA384' | 'SHA256' | 'SHA' | 'MD5' | 'SM3' | 'GOSTR341112_256' | 'NULL' | 'none';
 export type CipherSuiteGrade = 'recommended' | 'secure' | 'weak' | 'insecure';
@@ -132,17 +126,11 @@ const CIPHERS: [RegExp, (m: RegExpExecArray) => CipherPart][] = [
   [/^DES_CBC$/, () => ({ cipher: 'DES', keyBits: 56, mode: 'CBC', aead: false })],
   [/^3DES_EDE_CBC$/, () => ({ cipher: '3DES_EDE', keyBits: 168, mode: 'CBC', aead: false })],
   [/^SEED_CBC$/, () => ({ cipher: 'SEED', keyBits: 128, mode: 'CBC', aead: false })],
-  [
-    /^(AES|CAMELLIA|ARIA)_(128|256)_(CBC|GCM|CCM|CCM_8)$/,
-    (m) => ({ cipher: m[1] as Cipher, keyBits: Number(m[2]), mode: m[3] as CipherMode, aead: m[3] !== 'CBC' }),
-  ],
+  [/^(AES|CAMELLIA|ARIA)_(128|256)_(CBC|GCM|CCM|CCM_8)$/, (m) => ({ cipher: m[1] as Cipher, keyBits: Number(m[2]), mode: m[3] as CipherMode, aead: m[3] !== 'CBC' })],
   [/^CHACHA20_POLY1305$/, () => ({ cipher: 'CHACHA20', keyBits: 256, mode: 'POLY1305', aead: true })],
   [/^AEGIS_(256|128L)$/, (m) => ({ cipher: 'AEGIS', keyBits: Number.parseInt(m[1], 10), aead: true })],
   [/^SM4_(GCM|CCM)$/, (m) => ({ cipher: 'SM4', keyBits: 128, mode: m[1] as CipherMode, aead: true })],
-  [
-    /^(KUZNYECHIK|MAGMA)_(CTR_OMAC|MGM_L|MGM_S)$/,
-    (m) => ({ cipher: m[1] as Cipher, keyBits: 256, mode: m[2] as CipherMode, aead: m[2] !== 'CTR_OMAC' }),
-  ],
+  [/^(KUZNYECHIK|MAGMA)_(CTR_OMAC|MGM_L|MGM_S)$/, (m) => ({ cipher: m[1] as Cipher, keyBits: 256, mode: m[2] as CipherMode, aead: m[2] !== 'CTR_OMAC' })],
   [/^28147_CNT_IMIT$/, () => ({ cipher: 'GOST28147', keyBits: 256, mode: 'CNT_IMIT', aead: false })],
 ];
 
@@ -207,7 +195,7 @@ const MOZILLA_INTERMEDIATE: ReadonlySet<string> = new Set([
   'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 ]);
 
-const POLICY = "Mozilla Server Side TLS 5.7";
+const POLICY = 'Mozilla Server Side TLS 5.7';
 
 export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade: CipherSuiteGrade; gradeReason: string; weaknesses?: string[] } {
   const insecure = [
@@ -223,15 +211,16 @@ export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade
   ];
   const weak = [
     suite.cipher === '3DES_EDE' && '3DES gives only 112 bits of strength and its 64-bit blocks leak data on long connections (Sweet32)',
-    !suite.forwardSecrecy &&
-      "there is no forward secrecy: a key stolen later (the server's private key or the pre-shared key) decrypts every recorded session",
-    suite.mode === 'CBC' && suite.hashRole === 'MAC' &&
+    !suite.forwardSecrecy && "there is no forward secrecy: a key stolen later (the server's private key or the pre-shared key) decrypts every recorded session",
+    suite.mode === 'CBC' &&
+      suite.hashRole === 'MAC' &&
       `CBC mode with a separate HMAC-${suite.hash === 'SHA' ? 'SHA1' : suite.hash} (MAC-then-encrypt) is open to padding-oracle and timing attacks (Lucky13${suite.hash === 'SHA' ? ', BEAST' : ''})`,
   ];
   const insecureReasons = insecure.filter((reason): reason is string => typeof reason === 'string');
   if (insecureReasons.length) return { grade: 'insecure', gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.`, weaknesses: insecureReasons };
   const weakReasons = weak.filter((reason): reason is string => typeof reason === 'string');
-  if (weakReasons.length) return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`, weaknesses: weakReasons };
+  if (weakReasons.length)
+    return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`, weaknesses: weakReasons };
   if (MOZILLA_INTERMEDIATE.has(name)) {
     return {
       grade: 'recommended',

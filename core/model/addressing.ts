@@ -1,19 +1,7 @@
 import type { Endpoint } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
 
-export const ADDRESSING_FIELDS = [
-  'frame.protocols',
-  'ip.src',
-  'ip.dst',
-  'ipv6.src',
-  'ipv6.dst',
-  'tcp.stream',
-  'tcp.srcport',
-  'tcp.dstport',
-  'udp.stream',
-  'udp.srcport',
-  'udp.dstport',
-] as const;
+export const ADDRESSING_FIELDS = ['frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'udp.stream', 'udp.srcport', 'udp.dstport'] as const;
 
 /** Where a packet goes at its innermost transport layer, and which tshark stream it belongs to. */
 export interface PacketAddressing {

@@ -224,9 +224,7 @@ export function resolutionChain(queryName: string, answers: readonly RawRecord[]
     chainNames.push(alias.data);
   }
   const lastName = key(chainNames[chainNames.length - 1]!);
-  const addresses = answers
-    .filter((r) => (r.type === RR_TYPE.A || r.type === RR_TYPE.AAAA) && key(r.name) === lastName && r.data)
-    .map((r) => r.data!);
+  const addresses = answers.filter((r) => (r.type === RR_TYPE.A || r.type === RR_TYPE.AAAA) && key(r.name) === lastName && r.data).map((r) => r.data!);
   if (chainNames.length === 1 && addresses.length === 0) return undefined;
   return { names: chainNames, addresses };
 }

@@ -60,7 +60,14 @@ export class HttpCollector implements Collector<DecryptedTraffic> {
   private addHttp1(packet: PacketRecord, base: { epoch: number; stream: number; flowId: string }): void {
     const method = packet.first('http.request.method');
     if (method) {
-      const request: RawRequest = { ...base, frame: packet.frame, protocol: 'HTTP/1.1', method, host: packet.first('http.host') ?? '', pathTemplate: pathTemplate(packet.first('http.request.uri') ?? '') };
+      const request: RawRequest = {
+        ...base,
+        frame: packet.frame,
+        protocol: 'HTTP/1.1',
+        method,
+        host: packet.first('http.host') ?? '',
+        pathTemplate: pathTemplate(packet.first('http.request.uri') ?? ''),
+      };
       const length = packet.int('http.content_length');
       if (length !== undefined) request.requestBytes = length;
       this.push(request);

@@ -52,12 +52,18 @@ export async function confirmPseudoTls(
   const stunFrames = new Map<string, number[]>();
   const filter = `(${streamFilter(candidates)}) && ${MS_TURN_TCP_COOKIE_FILTER}`;
   const args = [...run.options, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream'];
-  const exit = await startTshark(run.tshark, run.capture, args, (line) => {
-    const [frame, stream] = line.split('\t');
-    if (!frame || !stream) return;
-    const flowId = `tcp:${stream}`;
-    stunFrames.set(flowId, [...(stunFrames.get(flowId) ?? []), Number(frame)]);
-  }, run.signal).done;
+  const exit = await startTshark(
+    run.tshark,
+    run.capture,
+    args,
+    (line) => {
+      const [frame, stream] = line.split('\t');
+      if (!frame || !stream) return;
+      const flowId = `tcp:${stream}`;
+      stunFrames.set(flowId, [...(stunFrames.get(flowId) ?? []), Number(frame)]);
+    },
+    run.signal,
+  ).done;
   if (run.signal?.aborted || exit.cancelled) throw new AnalysisCancelled();
   if (exit.exitCode !== 0 || exit.failed) {
     for (const h of candidates) h.pseudoTls!.reason += `; the STUN inside could not be checked (tshark: ${exit.stderr.split('\n')[0] ?? 'failed'})`;

@@ -15,15 +15,7 @@ interface ConnectionState {
 
 /** QUIC (IETF, versions as tshark shows them) and Google QUIC, one entry per UDP flow, with the SNI offered. */
 export class QuicCollector implements Collector<QuicConnection[]> {
-  readonly fields = [
-    ...ADDRESSING_FIELDS,
-    'quic.version',
-    'gquic.version',
-    'gquic.tag.sni',
-    'tls.handshake.type',
-    'tls.handshake.extensions_server_name',
-    'tls.handshake.extensions_alpn_str',
-  ];
+  readonly fields = [...ADDRESSING_FIELDS, 'quic.version', 'gquic.version', 'gquic.tag.sni', 'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.handshake.extensions_alpn_str'];
   private readonly connections = new Map<string, ConnectionState>();
 
   add(packet: PacketRecord): void {
@@ -46,8 +38,6 @@ export class QuicCollector implements Collector<QuicConnection[]> {
   }
 
   finish(): QuicConnection[] {
-    return [...this.connections.values()].map(({ versions, alpn, ...rest }) =>
-      withoutUndefined({ ...rest, versions: [...versions], alpn: [...alpn] }),
-    );
+    return [...this.connections.values()].map(({ versions, alpn, ...rest }) => withoutUndefined({ ...rest, versions: [...versions], alpn: [...alpn] }));
   }
 }

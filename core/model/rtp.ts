@@ -158,29 +158,27 @@ export class RtpCollector implements Collector<RtpModel> {
   }
 
   finish({ start, names }: FinishContext): RtpModel {
-    const streams = [...this.streams.values()].map(
-      (s): RtpStream => ({
-        ssrc: s.ssrc,
-        flowId: s.flowId,
-        source: s.source,
-        destination: s.destination,
-        payloadTypes: [...s.payloadTypes].map((pt) => namedCode(names, 'rtp.p_type', pt)),
-        packets: s.packets,
-        bytes: s.bytes,
-        start: relativeTime(s.start, start),
-        end: relativeTime(s.end, start),
-        firstFrame: s.firstFrame,
-        lastFrame: s.lastFrame,
-        firstSequence: s.firstSequence,
-        lastSequence: s.lastSequence,
-        lost: Math.max(0, s.highestExtended - s.firstSequence + 1 - s.packets),
-        markerPackets: s.markers,
-        repeatedTimestampPackets: s.repeatedTimestamps,
-        frameBytes: { min: s.smallest, mean: Math.round(s.bytes / s.packets), max: s.largest },
-        ...clockRate(s),
-        filter: `rtp.ssrc == ${s.ssrc}`,
-      }),
-    );
+    const streams = [...this.streams.values()].map((s): RtpStream => ({
+      ssrc: s.ssrc,
+      flowId: s.flowId,
+      source: s.source,
+      destination: s.destination,
+      payloadTypes: [...s.payloadTypes].map((pt) => namedCode(names, 'rtp.p_type', pt)),
+      packets: s.packets,
+      bytes: s.bytes,
+      start: relativeTime(s.start, start),
+      end: relativeTime(s.end, start),
+      firstFrame: s.firstFrame,
+      lastFrame: s.lastFrame,
+      firstSequence: s.firstSequence,
+      lastSequence: s.lastSequence,
+      lost: Math.max(0, s.highestExtended - s.firstSequence + 1 - s.packets),
+      markerPackets: s.markers,
+      repeatedTimestampPackets: s.repeatedTimestamps,
+      frameBytes: { min: s.smallest, mean: Math.round(s.bytes / s.packets), max: s.largest },
+      ...clockRate(s),
+      filter: `rtp.ssrc == ${s.ssrc}`,
+    }));
     // SRTCP (RFC 3711) encrypts everything after the sender's SSRC, yet tshark decodes the ciphertext as report
     // blocks. A real block reports on a source this capture shows (an RTP stream, or an RTCP sender); one
     // naming an SSRC nobody has is ciphertext.

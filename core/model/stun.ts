@@ -31,15 +31,7 @@ interface RawMessage extends Omit<StunMessage, 'time' | 'type' | 'attributes'> {
 export class StunCollector implements Collector<StunMessage[]> {
   readonly fields = [
     ...ADDRESSING_FIELDS,
-    ...(['stun', 'classicstun'] as const).flatMap((p) => [
-      `${p}.type`,
-      `${p}.id`,
-      `${p}.att.type`,
-      `${p}.att.family`,
-      `${p}.att.ipv4`,
-      `${p}.att.ipv6`,
-      `${p}.att.port`,
-    ]),
+    ...(['stun', 'classicstun'] as const).flatMap((p) => [`${p}.type`, `${p}.id`, `${p}.att.type`, `${p}.att.family`, `${p}.att.ipv4`, `${p}.att.ipv6`, `${p}.att.port`]),
     'stun.att.ipv4-xord',
     'stun.att.ipv6-xord',
     'stun.att.port-xord',
@@ -165,13 +157,7 @@ function codeOf(code: number | undefined, name?: string): { code: number; name?:
   return name === undefined ? { code } : { code, name };
 }
 
-function methodAndClass(
-  dialect: Dialect,
-  typeCode: number,
-  channel: number | undefined,
-  names: ValueNames,
-  msTurn: boolean,
-): Pick<StunMessage, 'type' | 'method' | 'class'> {
+function methodAndClass(dialect: Dialect, typeCode: number, channel: number | undefined, names: ValueNames, msTurn: boolean): Pick<StunMessage, 'type' | 'method' | 'class'> {
   const microsoft = msTurn ? MS_TURN_MESSAGE_TYPES.get(typeCode) : undefined;
   if (microsoft) return { type: { code: typeCode, name: `${microsoft.method} ${CLASS_WORDS[microsoft.class]} (MS-TURN)` }, method: microsoft.method, class: microsoft.class };
   if (dialect === 'stun') {

@@ -188,7 +188,8 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
         handshake.pseudoTls = {
           kind: 'ms-turn-tcp',
           stunFrames: [],
-          reason: 'a ClientHello offering one suite and no extension (no SNI), answered by ServerHello + ServerHelloDone without a certificate: the handshake shape of Teams transport relays (MS-TURN over TCP)',
+          reason:
+            'a ClientHello offering one suite and no extension (no SNI), answered by ServerHello + ServerHelloDone without a certificate: the handshake shape of Teams transport relays (MS-TURN over TCP)',
         };
       }
       return this.named(handshake, names);

@@ -45,7 +45,10 @@ export function parameterUse(report: Report, parameter: TlsParameter): { offered
     case 'named group':
       return { offered: handshakes.filter((h) => h.clientHello?.supportedGroups.some((g) => g.code === code)), used: handshakes.filter((h) => h.serverKeyExchange?.namedCurve?.code === code) };
     case 'signature scheme':
-      return { offered: handshakes.filter((h) => h.clientHello?.signatureAlgorithms.some((s) => s.code === code)), used: handshakes.filter((h) => h.serverKeyExchange?.signatureAlgorithm?.code === code) };
+      return {
+        offered: handshakes.filter((h) => h.clientHello?.signatureAlgorithms.some((s) => s.code === code)),
+        used: handshakes.filter((h) => h.serverKeyExchange?.signatureAlgorithm?.code === code),
+      };
   }
 }
 

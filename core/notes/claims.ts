@@ -210,7 +210,13 @@ function checkAddressSeen({ label, report }: LinkedReport, ip: string): Verdict 
 
 function checkDomainSeen({ label, report }: LinkedReport, name: string): Verdict {
   if (domainSeen(report, name)) return CONSISTENT;
-  return { contradicted: true, message: `${label} never shows ${name}: no DNS question or answer, SNI or certificate names it.`, frames: [], filter: `dns.qry.name == "${name}" || tls.handshake.extensions_server_name == "${name}"`, annotation: ` (not in ${label})` };
+  return {
+    contradicted: true,
+    message: `${label} never shows ${name}: no DNS question or answer, SNI or certificate names it.`,
+    frames: [],
+    filter: `dns.qry.name == "${name}" || tls.handshake.extensions_server_name == "${name}"`,
+    annotation: ` (not in ${label})`,
+  };
 }
 
 function checkDnssec({ label, report }: LinkedReport): Verdict | undefined {

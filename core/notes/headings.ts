@@ -21,12 +21,24 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
   transport: ['flows', 'connections', 'protocols', 'parallel tcp connections to one server', 'transports', 'tcp', 'udp', 'tcp and udp', 'ports'],
   security: ['tls', 'dtls', 'tls/dtls', 'tls servers', 'tls handshakes', 'handshakes', 'cipher suites', 'ciphers', 'client hellos', 'certificates', 'certificate chains', 'encryption'],
   application: ['activity', 'activities', 'activity over time', 'activities compared', 'user activity', 'call phases', 'media', 'media streams', 'rtp', 'rtp/rtcp', 'quic', 'ssdp'],
-  quality: ['quality', 'streams', 'worst windows against microsoft\'s network targets', 'gaps of 200 ms or more', 'round trips', 'media quality', 'stream quality', 'network quality', 'loss and jitter', 'packet loss', 'jitter', 'qos', 'dscp'],
+  quality: [
+    'quality',
+    'streams',
+    "worst windows against microsoft's network targets",
+    'gaps of 200 ms or more',
+    'round trips',
+    'media quality',
+    'stream quality',
+    'network quality',
+    'loss and jitter',
+    'packet loss',
+    'jitter',
+    'qos',
+    'dscp',
+  ],
 };
 
-const SECTION_OF_NAME = new Map<string, Finding['section']>(
-  OUTLINE_SECTIONS.flatMap(({ id, title }) => [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const)),
-);
+const SECTION_OF_NAME = new Map<string, Finding['section']>(OUTLINE_SECTIONS.flatMap(({ id, title }) => [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const)));
 
 /**
  * A heading's text reduced to the phrase it names: case, a leading number ("2.", "3.1"), a trailing

@@ -66,7 +66,9 @@ function suiteInCapture({ label, report }: LinkedReport, s: CipherSuiteInfo): st
     `${title} offered in ${count(offered.length, 'ClientHello')}${framesText(offered.map((h) => h.clientHello?.frame))}; selected in ${count(selected.length, 'ServerHello')}${framesText(selected.map((h) => h.serverHello?.frame))}.`,
     selected.length ? `Selected by ${servers(selected)}.` : '',
     `Filter: ${markdownCode(`tls.handshake.ciphersuite == ${hex(s.code)}`)}`,
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function parameterText(p: TlsParameter): string {
@@ -144,9 +146,16 @@ function addressInCapture({ label, report }: LinkedReport, ip: string): string {
   return [
     `${title} ${markdownText(entry.role)}${entry.service ? ` · ${markdownText(entry.service)}` : ''}${entry.names.length ? ` · ${markdownText(entry.names.slice(0, 4).join(', '))}` : ''} — ${entry.packets} packets in ${count(flows.length, 'flow')}`,
     '',
-    ...flows.slice(0, 5).map((f) => `- ${f.transport.toUpperCase()} ${markdownText(formatEndpoint(f.client))} → ${markdownText(formatEndpoint(f.server))}, ${f.packets} packets${f.service ? `, ${markdownText(f.service.name)}` : ''} · ${markdownCode(f.filter)}`),
+    ...flows
+      .slice(0, 5)
+      .map(
+        (f) =>
+          `- ${f.transport.toUpperCase()} ${markdownText(formatEndpoint(f.client))} → ${markdownText(formatEndpoint(f.server))}, ${f.packets} packets${f.service ? `, ${markdownText(f.service.name)}` : ''} · ${markdownCode(f.filter)}`,
+      ),
     flows.length > 5 ? `- … ${flows.length - 5} more: ${markdownCode(addressFilter(ip))}` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function prefixText(prefix: string): string {
@@ -165,7 +174,16 @@ function prefixInCapture({ label, report }: LinkedReport, prefix: string): strin
     return address.kind() === network[0].kind() && address.match(network);
   });
   const filter = `${network[0].kind() === 'ipv4' ? 'ip' : 'ipv6'}.addr == ${prefix}`;
-  return `**In ${markdownText(label)}:** ${inside.length ? `${count(inside.length, 'address', 'addresses')} in it: ${markdownText(inside.slice(0, LISTED).map((a) => `${a.ip} (${a.role})`).join(', '))}` : 'no address in it'} · ${markdownCode(filter)}`;
+  return `**In ${markdownText(label)}:** ${
+    inside.length
+      ? `${count(inside.length, 'address', 'addresses')} in it: ${markdownText(
+          inside
+            .slice(0, LISTED)
+            .map((a) => `${a.ip} (${a.role})`)
+            .join(', '),
+        )}`
+      : 'no address in it'
+  } · ${markdownCode(filter)}`;
 }
 
 function servers(handshakes: readonly TlsHandshake[]): string {
@@ -179,4 +197,3 @@ function framesText(frames: Iterable<number | undefined>): string {
   if (!sorted.length) return '';
   return ` (${plural(sorted.length, 'frame')} ${sorted.slice(0, LISTED).join(', ')}${sorted.length > LISTED ? `, … ${sorted.length - LISTED} more` : ''})`;
 }
-

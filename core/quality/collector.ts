@@ -11,7 +11,21 @@ import { ssrcText } from '../model/rtp.js';
  * SYN → SYN/ACK times of TCP handshakes.
  */
 export class QualityCollector implements Collector<QualityPackets> {
-  readonly fields = ['frame.number', 'frame.time_epoch', 'frame.len', ...ADDRESSING_FIELDS, 'rtp.ssrc', 'rtp.seq', 'rtp.timestamp', 'rtp.marker', 'rtp.p_type', 'ip.dsfield.dscp', 'ipv6.tclass.dscp', 'tcp.flags.syn', 'tcp.flags.ack'];
+  readonly fields = [
+    'frame.number',
+    'frame.time_epoch',
+    'frame.len',
+    ...ADDRESSING_FIELDS,
+    'rtp.ssrc',
+    'rtp.seq',
+    'rtp.timestamp',
+    'rtp.marker',
+    'rtp.p_type',
+    'ip.dsfield.dscp',
+    'ipv6.tclass.dscp',
+    'tcp.flags.syn',
+    'tcp.flags.ack',
+  ];
 
   private readonly streams = new Map<string, StreamPackets>();
   private readonly handshakes = new Map<string, TcpHandshake>();

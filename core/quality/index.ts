@@ -90,7 +90,12 @@ const AUXILIARY_SHARE = 0.1;
 
 function mainStreamBeside(stream: StreamQuality, all: readonly StreamQuality[]): StreamQuality | undefined {
   return all.find(
-    (other) => other !== stream && other.kind === stream.kind && other.flowId === stream.flowId && formatEndpoint(other.source) === formatEndpoint(stream.source) && stream.packets <= other.packets * AUXILIARY_SHARE,
+    (other) =>
+      other !== stream &&
+      other.kind === stream.kind &&
+      other.flowId === stream.flowId &&
+      formatEndpoint(other.source) === formatEndpoint(stream.source) &&
+      stream.packets <= other.packets * AUXILIARY_SHARE,
   );
 }
 

@@ -39,19 +39,31 @@ export function stunRoundTrips(messages: readonly StunMessage[], clients: Readon
     'stun',
     (s) => (isRelay(s) ? formatEndpoint(s.to) : `${formatEndpoint(s.from)}→${formatEndpoint(s.to)}`),
     (s) => (isRelay(s) ? `TURN relay ${formatEndpoint(s.to)}` : `candidate pair ${formatEndpoint(s.from)} ↔ ${formatEndpoint(s.to)}`),
-    (rows) => anyOf('frame.number', rows.flatMap((s) => s.frames)),
+    (rows) =>
+      anyOf(
+        'frame.number',
+        rows.flatMap((s) => s.frames),
+      ),
   );
 }
 
 /** Round trips from TCP handshakes the client opened: SYN → SYN/ACK, per server. */
 export function tcpRoundTrips(handshakes: readonly TcpHandshake[], clients: ReadonlySet<string>, labelOf: (ip: string) => string | undefined): RoundTrip[] {
   const samples: Sample[] = handshakes.flatMap((h) =>
-    h.synAckTime !== undefined && clients.has(h.client.ip) ? [{ from: { ip: h.client.ip }, to: h.server, ms: (h.synAckTime - h.synTime) * 1000, frames: [h.synFrame, h.synAckFrame!] as [number, number] }] : [],
+    h.synAckTime !== undefined && clients.has(h.client.ip)
+      ? [{ from: { ip: h.client.ip }, to: h.server, ms: (h.synAckTime - h.synTime) * 1000, frames: [h.synFrame, h.synAckFrame!] as [number, number] }]
+      : [],
   );
-  return grouped(samples, 'tcp-handshake', (s) => formatEndpoint(s.to), (s) => labelOf(s.to.ip) ?? `server ${formatEndpoint(s.to)}`, (rows) => {
-    const server = rows[0]!.to;
-    return `${addressFilter(server.ip)} && tcp.port == ${server.port} && tcp.flags.syn == 1`;
-  });
+  return grouped(
+    samples,
+    'tcp-handshake',
+    (s) => formatEndpoint(s.to),
+    (s) => labelOf(s.to.ip) ?? `server ${formatEndpoint(s.to)}`,
+    (rows) => {
+      const server = rows[0]!.to;
+      return `${addressFilter(server.ip)} && tcp.port == ${server.port} && tcp.flags.syn == 1`;
+    },
+  );
 }
 
 function grouped(samples: Sample[], method: RoundTrip['method'], keyOf: (s: Sample) => string, labelOf: (s: Sample) => string, filterOf: (rows: Sample[]) => string): RoundTrip[] {

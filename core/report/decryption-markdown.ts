@@ -14,16 +14,18 @@ export function decryptionMarkdown(decryption: Decryption): string {
     '',
     table(
       ['Frame', 'Flow', 'Protocol', 'Request', 'Status', 'Bytes sent', 'Bytes received', 'Action'],
-      decryption.requests.slice(0, REQUEST_ROWS).map((r) => [
-        String(r.frame),
-        r.flowId,
-        r.protocol,
-        markdownText(`${r.method} ${r.host}${r.pathTemplate}`),
-        r.status === undefined ? '–' : `${r.status}${r.responseFrame ? ` (frame ${r.responseFrame})` : ''}`,
-        r.requestBytes === undefined ? '–' : String(r.requestBytes),
-        r.responseBytes === undefined ? '–' : String(r.responseBytes),
-        r.action ?? '',
-      ]),
+      decryption.requests
+        .slice(0, REQUEST_ROWS)
+        .map((r) => [
+          String(r.frame),
+          r.flowId,
+          r.protocol,
+          markdownText(`${r.method} ${r.host}${r.pathTemplate}`),
+          r.status === undefined ? '–' : `${r.status}${r.responseFrame ? ` (frame ${r.responseFrame})` : ''}`,
+          r.requestBytes === undefined ? '–' : String(r.requestBytes),
+          r.responseBytes === undefined ? '–' : String(r.responseBytes),
+          r.action ?? '',
+        ]),
       decryption.requests.length,
     ),
   ];

@@ -5,13 +5,15 @@
 
 /** Removes terminal control sequences and control characters, keeping tabs as spaces and text on one line. */
 export function plainText(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') // CSI sequences (colours, cursor moves)
-    // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '') // OSC sequences (titles, hyperlinks)
-    // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
-    .replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
+      .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') // CSI sequences (colours, cursor moves)
+      // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
+      .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '') // OSC sequences (titles, hyperlinks)
+      // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
+      .replace(/[\x00-\x1f\x7f-\x9f]/g, ' ')
+  );
 }
 
 /**

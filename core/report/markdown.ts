@@ -51,7 +51,15 @@ function captureSection(report: Report, out: string[]): void {
         ['Start', capture.start ?? '–'],
         ['Link types', markdownText(capture.linkTypes?.join(', ') || '–')],
         ['tshark', `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`],
-        ['Clients', markdownText(report.addresses.filter((a) => a.role === 'client').map((a) => a.ip).join(', ') || '–')],
+        [
+          'Clients',
+          markdownText(
+            report.addresses
+              .filter((a) => a.role === 'client')
+              .map((a) => a.ip)
+              .join(', ') || '–',
+          ),
+        ],
         ['Behind NAT', report.stun.summary.behindNat ? `yes: public ${markdownText(report.stun.summary.publicAddresses.map((p) => p.ip).join(', '))}` : 'not shown by STUN'],
         ['Activity', markdownText(`${report.application.dominantActivity} (${report.application.confidence} confidence): ${report.application.reason}`)],
         ['Call path', report.call ? markdownText(report.call.reason) : 'no call media'],
@@ -103,7 +111,15 @@ function dnsTables(report: Report, out: string[]): void {
     ),
   );
   if (discovery.length) {
-    out.push(`Local discovery (mDNS/LLMNR), kept apart from Internet lookups: ${discovery.length} name(s), e.g. ${markdownText(discovery.slice(0, 5).map((n) => n.name).join(', '))}.`, '');
+    out.push(
+      `Local discovery (mDNS/LLMNR), kept apart from Internet lookups: ${discovery.length} name(s), e.g. ${markdownText(
+        discovery
+          .slice(0, 5)
+          .map((n) => n.name)
+          .join(', '),
+      )}.`,
+      '',
+    );
   }
 }
 
@@ -112,14 +128,16 @@ function networkTables(report: Report, out: string[]): void {
   out.push(
     table(
       ['Address', 'Role', 'Names in this capture', 'Microsoft range', 'Flows', 'Bytes'],
-      report.addresses.slice(0, TABLE_ROWS).map((a) => [
-        markdownText(a.ip),
-        markdownText(a.role),
-        markdownText(a.names.slice(0, 3).join(', ') + (a.names.length > 3 ? ', …' : '')),
-        markdownText(a.microsoftPrefix ?? (a.azurePrefix ? `${a.azurePrefix} (Azure)` : '')),
-        String(a.flows),
-        String(a.bytes),
-      ]),
+      report.addresses
+        .slice(0, TABLE_ROWS)
+        .map((a) => [
+          markdownText(a.ip),
+          markdownText(a.role),
+          markdownText(a.names.slice(0, 3).join(', ') + (a.names.length > 3 ? ', …' : '')),
+          markdownText(a.microsoftPrefix ?? (a.azurePrefix ? `${a.azurePrefix} (Azure)` : '')),
+          String(a.flows),
+          String(a.bytes),
+        ]),
       report.addresses.length,
     ),
   );
@@ -145,14 +163,16 @@ function networkTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Frame', 'Time (s)', 'From', 'To', 'Message', 'Addresses'],
-        stun.slice(0, TABLE_ROWS).map((m) => [
-          String(m.frame),
-          m.time.toFixed(3),
-          markdownText(formatEndpoint(m.source)),
-          markdownText(formatEndpoint(m.destination)),
-          markdownText(codeName(m.type)),
-          markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
-        ]),
+        stun
+          .slice(0, TABLE_ROWS)
+          .map((m) => [
+            String(m.frame),
+            m.time.toFixed(3),
+            markdownText(formatEndpoint(m.source)),
+            markdownText(formatEndpoint(m.destination)),
+            markdownText(codeName(m.type)),
+            markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
+          ]),
         stun.length,
       ),
     );
@@ -163,7 +183,12 @@ function transportTables(report: Report, out: string[]): void {
   const { ipv4, ipv6 } = report.transport.ipVersions;
   out.push(`IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`, '');
   out.push('### Protocols', '');
-  out.push(table(['Protocol', 'Packets', 'Bytes'], report.protocols.map((p) => [markdownText(p.protocol), String(p.packets), String(p.bytes)])));
+  out.push(
+    table(
+      ['Protocol', 'Packets', 'Bytes'],
+      report.protocols.map((p) => [markdownText(p.protocol), String(p.packets), String(p.bytes)]),
+    ),
+  );
   const parallel = report.transport.parallelConnections;
   if (parallel.length) {
     out.push('### Parallel TCP connections to one server', '');
@@ -179,16 +204,18 @@ function transportTables(report: Report, out: string[]): void {
   out.push(
     table(
       ['Flow', 'Client', 'Server', 'Service', 'Packets', 'Bytes', 'Start (s)', 'Protocols'],
-      flows.slice(0, TABLE_ROWS).map((f) => [
-        markdownCode(f.filter, true),
-        markdownText(formatEndpoint(f.client)),
-        markdownText(formatEndpoint(f.server)),
-        markdownText(f.service?.name ?? ''),
-        String(f.packets),
-        String(f.bytes),
-        f.start.toFixed(3),
-        markdownText(f.protocols.join(', ')),
-      ]),
+      flows
+        .slice(0, TABLE_ROWS)
+        .map((f) => [
+          markdownCode(f.filter, true),
+          markdownText(formatEndpoint(f.client)),
+          markdownText(formatEndpoint(f.server)),
+          markdownText(f.service?.name ?? ''),
+          String(f.packets),
+          String(f.bytes),
+          f.start.toFixed(3),
+          markdownText(f.protocols.join(', ')),
+        ]),
       flows.length,
     ),
   );
@@ -236,10 +263,12 @@ function securityTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Server', 'Chain as sent (each certificate, then who issued it)'],
-        chains.slice(0, TABLE_ROWS).map((s) => [
-          markdownText(s.snis[0] ?? formatEndpoint(s.server)),
-          markdownText(s.certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`).join(' · ')),
-        ]),
+        chains
+          .slice(0, TABLE_ROWS)
+          .map((s) => [
+            markdownText(s.snis[0] ?? formatEndpoint(s.server)),
+            markdownText(s.certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`).join(' · ')),
+          ]),
         chains.length,
       ),
     );
@@ -250,19 +279,21 @@ function securityTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Suite', 'Code', 'Offered', 'Selected', 'Key exchange / auth', 'Cipher', 'Hash', 'FS', 'AEAD', 'Grade', 'Defined in'],
-        suites.slice(0, TABLE_ROWS).map((c) => [
-          markdownCode(c.name, true),
-          hex(c.code),
-          String(c.offeredIn),
-          String(c.selectedIn),
-          markdownText(`${c.keyExchange} / ${c.authentication}`),
-          markdownText([c.cipher, c.keyBits, c.mode].filter((x) => x !== undefined).join(' ')),
-          markdownText(c.hash),
-          c.forwardSecrecy ? 'yes' : 'no',
-          c.aead ? 'yes' : 'no',
-          `${c.grade}${c.grade === 'recommended' || c.grade === 'secure' ? '' : `: ${markdownText(c.gradeReason)}`}`,
-          markdownText(c.references.join(', ')),
-        ]),
+        suites
+          .slice(0, TABLE_ROWS)
+          .map((c) => [
+            markdownCode(c.name, true),
+            hex(c.code),
+            String(c.offeredIn),
+            String(c.selectedIn),
+            markdownText(`${c.keyExchange} / ${c.authentication}`),
+            markdownText([c.cipher, c.keyBits, c.mode].filter((x) => x !== undefined).join(' ')),
+            markdownText(c.hash),
+            c.forwardSecrecy ? 'yes' : 'no',
+            c.aead ? 'yes' : 'no',
+            `${c.grade}${c.grade === 'recommended' || c.grade === 'secure' ? '' : `: ${markdownText(c.gradeReason)}`}`,
+            markdownText(c.references.join(', ')),
+          ]),
         suites.length,
       ),
     );
@@ -291,13 +322,7 @@ function applicationTables(report: Report, out: string[]): void {
   out.push(
     table(
       ['From (s)', 'To (s)', 'Activity', 'Also', 'Evidence'],
-      application.timeline.map((s) => [
-        String(s.start),
-        String(s.end),
-        s.activity,
-        s.activities.filter((a) => a !== s.activity).join(', '),
-        markdownText(s.evidence.join('; ')),
-      ]),
+      application.timeline.map((s) => [String(s.start), String(s.end), s.activity, s.activities.filter((a) => a !== s.activity).join(', '), markdownText(s.evidence.join('; '))]),
     ),
   );
   if (new Set(application.timeline.map((s) => s.activity)).size > 1) {
@@ -306,22 +331,29 @@ function applicationTables(report: Report, out: string[]): void {
   }
   if (application.phases.length) {
     out.push('### Call phases', '');
-    out.push(table(['Phase', 'From (s)', 'To (s)', 'What happens'], application.phases.map((p) => [p.phase, String(p.start), String(p.end), markdownText(p.detail)])));
+    out.push(
+      table(
+        ['Phase', 'From (s)', 'To (s)', 'What happens'],
+        application.phases.map((p) => [p.phase, String(p.start), String(p.end), markdownText(p.detail)]),
+      ),
+    );
   }
   out.push('### Media', '');
   out.push(
     table(
       ['Kind', 'From', 'To', 'Direction', 'Path', 'pkt/s', 'kbit/s (whole frames)', 'Why'],
-      report.media.slice(0, TABLE_ROWS).map((m) => [
-        markdownText(m.kind),
-        markdownText(m.source ? formatEndpoint(m.source) : ''),
-        markdownText(m.destination ? formatEndpoint(m.destination) : ''),
-        m.direction,
-        m.path,
-        String(m.pps),
-        String(m.kbps),
-        markdownText(m.reason),
-      ]),
+      report.media
+        .slice(0, TABLE_ROWS)
+        .map((m) => [
+          markdownText(m.kind),
+          markdownText(m.source ? formatEndpoint(m.source) : ''),
+          markdownText(m.destination ? formatEndpoint(m.destination) : ''),
+          m.direction,
+          m.path,
+          String(m.pps),
+          String(m.kbps),
+          markdownText(m.reason),
+        ]),
       report.media.length,
     ),
   );
@@ -339,12 +371,9 @@ function applicationTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Frame', 'From', 'Method', 'User agent / server'],
-        report.ssdp.messages.slice(0, TABLE_ROWS).map((m) => [
-          String(m.frame),
-          markdownText(formatEndpoint(m.source)),
-          markdownText(m.method ?? 'response'),
-          markdownText(m.userAgent ?? m.server ?? ''),
-        ]),
+        report.ssdp.messages
+          .slice(0, TABLE_ROWS)
+          .map((m) => [String(m.frame), markdownText(formatEndpoint(m.source)), markdownText(m.method ?? 'response'), markdownText(m.userAgent ?? m.server ?? '')]),
         report.ssdp.messages.length,
       ),
     );

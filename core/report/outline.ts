@@ -99,7 +99,12 @@ function domainNodes(report: Report): OutlineNode[] {
       tooltip: plainText([detail, name.platforms.length ? `platforms: ${name.platforms.join(', ')}` : ''].filter(Boolean).join('\n')),
       frames: [...new Set(frames)].sort((a, b) => a - b),
       filter,
-      markdown: itemMarkdown(name.name, detail, [...new Set(frames)].sort((a, b) => a - b), filter),
+      markdown: itemMarkdown(
+        name.name,
+        detail,
+        [...new Set(frames)].sort((a, b) => a - b),
+        filter,
+      ),
       revealText: plainText(name.name),
     };
   });
@@ -108,7 +113,9 @@ function domainNodes(report: Report): OutlineNode[] {
 function addressNodes(report: Report): OutlineNode[] {
   return report.addresses.map((address) => {
     const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : address.azurePrefix ? `in ${address.azurePrefix} (Azure)` : ''].filter(Boolean).join(' · ');
+    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : address.azurePrefix ? `in ${address.azurePrefix} (Azure)` : '']
+      .filter(Boolean)
+      .join(' · ');
     const filter = addressFilter(address.ip);
     return {
       id: `network/address/${address.ip}`,

@@ -24,7 +24,12 @@ export function qualityChartSpec(report: Report, title: string): TopLevelSpec | 
     data: { values: points },
     vconcat: [
       { width: 720, height: 180, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'loss', type: 'quantitative', title: `Packet loss % (${bins})` }, color } },
-      { width: 720, height: 180, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'jitter', type: 'quantitative', title: `Jitter, ms (RFC 3550, mean ${bins})` }, color } },
+      {
+        width: 720,
+        height: 180,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: { x, y: { field: 'jitter', type: 'quantitative', title: `Jitter, ms (RFC 3550, mean ${bins})` }, color },
+      },
     ],
   };
 }

@@ -23,21 +23,23 @@ export function qualityTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Stream', 'Path', 'Packets', 'Lost (of expected)', 'Dup / reord.', 'Jitter mean / max (ms)', 'Clock', 'Max Δ (ms)', 'Gaps ≥ 200 ms', 'fps', 'DSCP', 'RTT (ms)', 'Verdict'],
-        streams.slice(0, TABLE_ROWS).map((s) => [
-          `${markdownText(describeStream(s))}<br>${markdownText(`${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`)}`,
-          PATH_TEXT[s.path],
-          String(s.packets),
-          `${s.lost} of ${s.expected} (${s.lossPercent} %)`,
-          `${s.duplicates} / ${s.reordered}`,
-          s.jitter ? `${s.jitter.meanMs} / ${s.jitter.maxMs}` : '– (clock unknown)',
-          clockText(s),
-          String(s.maxDeltaMs),
-          gapsText(s),
-          s.frameRate === undefined || s.kind === 'audio' ? '' : String(s.frameRate),
-          markdownText(dscpText(s)),
-          s.roundTripMs === undefined ? '' : String(s.roundTripMs),
-          markdownText(verdictText(s)),
-        ]),
+        streams
+          .slice(0, TABLE_ROWS)
+          .map((s) => [
+            `${markdownText(describeStream(s))}<br>${markdownText(`${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`)}`,
+            PATH_TEXT[s.path],
+            String(s.packets),
+            `${s.lost} of ${s.expected} (${s.lossPercent} %)`,
+            `${s.duplicates} / ${s.reordered}`,
+            s.jitter ? `${s.jitter.meanMs} / ${s.jitter.maxMs}` : '– (clock unknown)',
+            clockText(s),
+            String(s.maxDeltaMs),
+            gapsText(s),
+            s.frameRate === undefined || s.kind === 'audio' ? '' : String(s.frameRate),
+            markdownText(dscpText(s)),
+            s.roundTripMs === undefined ? '' : String(s.roundTripMs),
+            markdownText(verdictText(s)),
+          ]),
         streams.length,
       ),
     );
@@ -45,12 +47,9 @@ export function qualityTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Stream', 'Loss, 15 s (target < 1 %)', 'Jitter, 15 s (target < 30 ms)', 'Burst loss, 200 ms (target < 10 %)'],
-        streams.slice(0, TABLE_ROWS).map((s) => [
-          markdownText(describeStream(s)),
-          windowText(s.windows.loss15s, '%'),
-          windowText(s.windows.jitter15s, 'ms'),
-          windowText(s.windows.burstLoss200ms, '%'),
-        ]),
+        streams
+          .slice(0, TABLE_ROWS)
+          .map((s) => [markdownText(describeStream(s)), windowText(s.windows.loss15s, '%'), windowText(s.windows.jitter15s, 'ms'), windowText(s.windows.burstLoss200ms, '%')]),
         streams.length,
       ),
     );
@@ -74,13 +73,15 @@ export function qualityTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Method', 'To', 'Samples', 'Min / median / max (ms)', 'Filter'],
-        rows.slice(0, TABLE_ROWS).map((r) => [
-          r.method === 'stun' ? 'STUN request → response' : 'TCP SYN → SYN/ACK',
-          markdownText(r.label ?? formatEndpoint(r.to)),
-          String(r.samples),
-          `${r.minMs} / ${r.medianMs} / ${r.maxMs}`,
-          markdownCode(r.filter, true),
-        ]),
+        rows
+          .slice(0, TABLE_ROWS)
+          .map((r) => [
+            r.method === 'stun' ? 'STUN request → response' : 'TCP SYN → SYN/ACK',
+            markdownText(r.label ?? formatEndpoint(r.to)),
+            String(r.samples),
+            `${r.minMs} / ${r.medianMs} / ${r.maxMs}`,
+            markdownCode(r.filter, true),
+          ]),
         rows.length,
       ),
     );

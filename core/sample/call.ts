@@ -38,7 +38,18 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
   let t = time;
   const binding = random.bytes(12);
   send(t, local, relay, stunMessage({ method: METHOD.binding, class: CLASS.request, transactionId: binding, attributes: [], fingerprint: true }));
-  send((t += rtt), relay, local, stunMessage({ method: METHOD.binding, class: CLASS.success, transactionId: binding, attributes: [[STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, binding)]], fingerprint: true }));
+  send(
+    (t += rtt),
+    relay,
+    local,
+    stunMessage({
+      method: METHOD.binding,
+      class: CLASS.success,
+      transactionId: binding,
+      attributes: [[STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, binding)]],
+      fingerprint: true,
+    }),
+  );
 
   const microsoft: Attribute[] = [
     [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
@@ -50,39 +61,60 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
   const first = random.bytes(12);
   send((t += 0.001), local, relay, stunMessage({ method: METHOD.allocate, class: CLASS.request, transactionId: first, attributes: microsoft }));
   const nonce = random.bytes(16).toString('hex');
-  send((t += rtt), relay, local, stunMessage({
-    method: METHOD.allocate,
-    class: CLASS.error,
-    transactionId: first,
-    attributes: [[STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)], [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)], [STUN_ATTRIBUTE.ERROR_CODE, errorCodeValue(401, 'Unauthorized')], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
-  }));
+  send(
+    (t += rtt),
+    relay,
+    local,
+    stunMessage({
+      method: METHOD.allocate,
+      class: CLASS.error,
+      transactionId: first,
+      attributes: [
+        [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
+        [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)],
+        [STUN_ATTRIBUTE.ERROR_CODE, errorCodeValue(401, 'Unauthorized')],
+        [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)],
+        [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)],
+      ],
+    }),
+  );
 
   const username = random.bytes(24).toString('base64');
   const key = longTermKey(username, TURN_REALM, random.bytes(16).toString('base64'));
   const second = random.bytes(12);
-  send((t += 0.001), local, relay, stunMessage({
-    method: METHOD.allocate,
-    class: CLASS.request,
-    transactionId: second,
-    attributes: [...microsoft, [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
-    integrityKey: key,
-  }));
+  send(
+    (t += 0.001),
+    local,
+    relay,
+    stunMessage({
+      method: METHOD.allocate,
+      class: CLASS.request,
+      transactionId: second,
+      attributes: [...microsoft, [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
+      integrityKey: key,
+    }),
+  );
   const relayed: Endpoint = { ip: relay.ip, port: random.int(50000, 59999) };
-  send((t += rtt), relay, local, stunMessage({
-    method: METHOD.allocate,
-    class: CLASS.success,
-    transactionId: second,
-    attributes: [
-      [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
-      [STUN_ATTRIBUTE.LIFETIME, uint32(RELAY_LIFETIME)],
-      // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in its XOR-MAPPED-ADDRESS.
-      [STUN_ATTRIBUTE.MAPPED_ADDRESS, addressValue(relayed.ip, relayed.port)],
-      [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)],
-      [STUN_ATTRIBUTE.MS_XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, second)],
-      [STUN_ATTRIBUTE.MS_SEQUENCE_NUMBER, Buffer.concat([random.bytes(20), uint32(1)])],
-    ],
-    integrityKey: key,
-  }));
+  send(
+    (t += rtt),
+    relay,
+    local,
+    stunMessage({
+      method: METHOD.allocate,
+      class: CLASS.success,
+      transactionId: second,
+      attributes: [
+        [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
+        [STUN_ATTRIBUTE.LIFETIME, uint32(RELAY_LIFETIME)],
+        // MS-TURN answers with the relayed address in MAPPED-ADDRESS and the client's in its XOR-MAPPED-ADDRESS.
+        [STUN_ATTRIBUTE.MAPPED_ADDRESS, addressValue(relayed.ip, relayed.port)],
+        [STUN_ATTRIBUTE.MS_VERSION, uint32(MS_VERSION)],
+        [STUN_ATTRIBUTE.MS_XOR_MAPPED_ADDRESS, addressValue(publicAddress.ip, publicAddress.port, second)],
+        [STUN_ATTRIBUTE.MS_SEQUENCE_NUMBER, Buffer.concat([random.bytes(20), uint32(1)])],
+      ],
+      integrityKey: key,
+    }),
+  );
 
   const truth = session.truth;
   truth.relays.add(endpointText(relay.ip, relay.port));
@@ -107,28 +139,44 @@ export function connectivityChecks(session: Session, time: number, { local, remo
   const check = (t: number, from: Endpoint, to: Endpoint, controlling: boolean, mapped: Endpoint) => {
     const id = random.bytes(12);
     const username = controlling ? `${remoteUfrag}:${localUfrag}` : `${localUfrag}:${remoteUfrag}`;
-    capture.udp(t, from, to, stunMessage({
-      method: METHOD.binding,
-      class: CLASS.request,
-      transactionId: id,
-      attributes: [
-        [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)],
-        [controlling ? STUN_ATTRIBUTE.ICE_CONTROLLING : STUN_ATTRIBUTE.ICE_CONTROLLED, random.bytes(8)],
-        [STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)],
-        [STUN_ATTRIBUTE.PRIORITY, uint32(0x6e7f1eff)],
-        [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)],
-      ],
-      integrityKey: password,
-      fingerprint: true,
-    }), 'stun');
-    capture.udp(t + rtt, to, from, stunMessage({
-      method: METHOD.binding,
-      class: CLASS.success,
-      transactionId: id,
-      attributes: [[STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)], [STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(mapped.ip, mapped.port, id)], [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)]],
-      integrityKey: password,
-      fingerprint: true,
-    }), 'stun');
+    capture.udp(
+      t,
+      from,
+      to,
+      stunMessage({
+        method: METHOD.binding,
+        class: CLASS.request,
+        transactionId: id,
+        attributes: [
+          [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)],
+          [controlling ? STUN_ATTRIBUTE.ICE_CONTROLLING : STUN_ATTRIBUTE.ICE_CONTROLLED, random.bytes(8)],
+          [STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)],
+          [STUN_ATTRIBUTE.PRIORITY, uint32(0x6e7f1eff)],
+          [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)],
+        ],
+        integrityKey: password,
+        fingerprint: true,
+      }),
+      'stun',
+    );
+    capture.udp(
+      t + rtt,
+      to,
+      from,
+      stunMessage({
+        method: METHOD.binding,
+        class: CLASS.success,
+        transactionId: id,
+        attributes: [
+          [STUN_ATTRIBUTE.MS_IMPLEMENTATION_VERSION, uint32(2)],
+          [STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, addressValue(mapped.ip, mapped.port, id)],
+          [STUN_ATTRIBUTE.MS_APP_ID, uint32(MS_APP_ID)],
+        ],
+        integrityKey: password,
+        fingerprint: true,
+      }),
+      'stun',
+    );
   };
   check(time, local, remote, true, seenAs);
   check(time + 0.003, remote, local, false, remote);
@@ -163,7 +211,22 @@ export function bindChannel(session: Session, time: number, local: Endpoint, rel
   const id = session.random.bytes(12);
   const number = Buffer.alloc(4);
   number.writeUInt16BE(channel, 0);
-  session.capture.udp(time, local, relay, stunMessage({ method: METHOD.channelBind, class: CLASS.request, transactionId: id, attributes: [[STUN_ATTRIBUTE.CHANNEL_NUMBER, number], [STUN_ATTRIBUTE.XOR_PEER_ADDRESS, addressValue(peer.ip, peer.port, id)]], fingerprint: true }), 'stun');
+  session.capture.udp(
+    time,
+    local,
+    relay,
+    stunMessage({
+      method: METHOD.channelBind,
+      class: CLASS.request,
+      transactionId: id,
+      attributes: [
+        [STUN_ATTRIBUTE.CHANNEL_NUMBER, number],
+        [STUN_ATTRIBUTE.XOR_PEER_ADDRESS, addressValue(peer.ip, peer.port, id)],
+      ],
+      fingerprint: true,
+    }),
+    'stun',
+  );
   session.capture.udp(time + rtt, relay, local, stunMessage({ method: METHOD.channelBind, class: CLASS.success, transactionId: id, attributes: [], fingerprint: true }), 'stun');
   return time + rtt;
 }
@@ -216,7 +279,15 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
       reported.sent = impaired.sentSoFar;
     }
     const cname = (side: Endpoint) => `${side.ip.replace(/[.:]/g, '')}@teams`;
-    capture.udp(t, spec.from, spec.to, ...wrapped(rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }), 'rtcp'));
+    capture.udp(
+      t,
+      spec.from,
+      spec.to,
+      ...wrapped(
+        rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }),
+        'rtcp',
+      ),
+    );
     capture.udp(t + 0.01, spec.to, spec.from, ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'));
   };
 
@@ -253,7 +324,14 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   const id = `0x${ssrc.toString(16).padStart(8, '0')}`;
   const payloadType = spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
   const clock = spec.kind === 'audio' ? AUDIO.clock : VIDEO.clock;
-  session.truth.media.push({ ssrc: id, kind: spec.kind, path: spec.path, direction: inbound ? 'inbound' : 'outbound', payloadType, ...(impaired ? { quality: impaired.truth(spec.kind, clock) } : {}) });
+  session.truth.media.push({
+    ssrc: id,
+    kind: spec.kind,
+    path: spec.path,
+    direction: inbound ? 'inbound' : 'outbound',
+    payloadType,
+    ...(impaired ? { quality: impaired.truth(spec.kind, clock) } : {}),
+  });
   session.truth.activities.add(spec.kind === 'screen-sharing' ? 'screenshare' : spec.kind);
   session.truth.finding(`media-stream/${id}`);
   session.truth.finding(`call-path/${spec.path}`);

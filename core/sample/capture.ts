@@ -102,7 +102,10 @@ export class CaptureBuilder {
     const start = BigInt(startEpochSeconds) * 1_000_000_000n;
     const stacks: string[] = [];
     const frames = sorted.map((p) => {
-      const ip = ipPacket({ source: p.source, destination: p.destination, protocol: p.protocol, identification: this.nextIdentification(p.source), ttl: this.ttlOf(p.source), dscp: p.dscp }, p.segment);
+      const ip = ipPacket(
+        { source: p.source, destination: p.destination, protocol: p.protocol, identification: this.nextIdentification(p.source), ttl: this.ttlOf(p.source), dscp: p.dscp },
+        p.segment,
+      );
       stacks.push([LINK_STACKS[this.options.link], isIpv6(p.source) ? 'ipv6' : 'ip', p.protocol === PROTOCOL_TCP ? 'tcp' : 'udp', p.application].filter(Boolean).join(':'));
       return {
         interfaceId: this.options.interfaceFor?.(p.source, p.destination) ?? 0,

@@ -118,7 +118,15 @@ export class Session {
       answers.push({
         name: last,
         ttl,
-        data: { type: 'RRSIG', covered: TYPE[type], signer: zoneOf(last), signature: this.random.bytes(256), inception: this.epoch() - 86_400 * 7, expiration: this.epoch() + 86_400 * 14, keyTag: this.random.int(1, 0xffff) },
+        data: {
+          type: 'RRSIG',
+          covered: TYPE[type],
+          signer: zoneOf(last),
+          signature: this.random.bytes(256),
+          inception: this.epoch() - 86_400 * 7,
+          expiration: this.epoch() + 86_400 * 14,
+          keyTag: this.random.int(1, 0xffff),
+        },
       });
     }
     const zone = zoneOf(last);
@@ -139,7 +147,11 @@ export class Session {
   /** A TLS connection over TCP (handshake done when it returns; see TlsSession.ready). */
   tls(time: number, server: TlsServer): TlsSession {
     this.authority ??= CertificateAuthority.forSeed(this.options.seed, this.start);
-    const session = new TlsSession({ capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port(), keylog: (line) => this.keylog.push(line) }, server, time);
+    const session = new TlsSession(
+      { capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port(), keylog: (line) => this.keylog.push(line) },
+      server,
+      time,
+    );
     const truth = this.truth;
     if (server.established) return session;
     truth.tlsVersions.add(server.version);
@@ -226,7 +238,12 @@ export class Session {
     for (const stack of built.stacks) this.truth.ipVersions.add(stack.includes(':ipv6:') ? 6 : 4);
     if (this.truth.present.has('dns-cleartext')) this.truth.finding(this.dnssecAsked ? 'dnssec-used' : 'dnssec-absent');
     this.truth.absent.add(this.dnssecAsked ? 'dnssec-absent' : 'dnssec-used');
-    return { pcapng: built.pcapng, stacks: built.stacks, keylog: this.keylog.map((line) => `${line}\n`).join(''), truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType) };
+    return {
+      pcapng: built.pcapng,
+      stacks: built.stacks,
+      keylog: this.keylog.map((line) => `${line}\n`).join(''),
+      truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType),
+    };
   }
 }
 

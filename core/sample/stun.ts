@@ -38,7 +38,9 @@ export function stunMessage(o: StunMessageOptions): Buffer {
   };
   if (o.integrityKey) {
     // The HMAC covers the message with its length already counting the MESSAGE-INTEGRITY attribute.
-    const hmac = createHmac('sha1', o.integrityKey).update(Buffer.concat([header(body.length + 24), body])).digest();
+    const hmac = createHmac('sha1', o.integrityKey)
+      .update(Buffer.concat([header(body.length + 24), body]))
+      .digest();
     body = Buffer.concat([body, attribute(STUN_ATTRIBUTE.MESSAGE_INTEGRITY, hmac)]);
   }
   if (o.fingerprint) {

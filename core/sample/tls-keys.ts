@@ -76,7 +76,9 @@ function prf(hash: string, secret: Buffer, label: string, seed: Buffer, length: 
   let size = 0;
   while (size < length) {
     a = createHmac(hash, secret).update(a).digest();
-    const chunk = createHmac(hash, secret).update(Buffer.concat([a, labelled])).digest();
+    const chunk = createHmac(hash, secret)
+      .update(Buffer.concat([a, labelled]))
+      .digest();
     out.push(chunk);
     size += chunk.length;
   }

@@ -118,7 +118,11 @@ export class TlsSession {
     const { capture, random } = context;
     this.client = server.client ?? CHROMIUM_CLIENT;
     const clientEnd: Endpoint = { ip: context.client, port: context.nextPort() };
-    this.connection = capture.tcp(clientEnd, { ip: server.ip, port: server.port ?? 443 }, { rtt: server.rtt ?? random.between(0.012, 0.03), ...(server.bitsPerSecond ? { bitsPerSecond: server.bitsPerSecond } : {}) });
+    this.connection = capture.tcp(
+      clientEnd,
+      { ip: server.ip, port: server.port ?? 443 },
+      { rtt: server.rtt ?? random.between(0.012, 0.03), ...(server.bitsPerSecond ? { bitsPerSecond: server.bitsPerSecond } : {}) },
+    );
     this.recordVersion = server.version === 'TLS 1.3' ? VERSION['TLS 1.2'] : VERSION[server.version];
     this.ready = server.established ? time : this.handshake(this.connection.open(time) + 0.0002);
   }
@@ -135,7 +139,17 @@ export class TlsSession {
   applicationData(time: number, from: Side, bytes: number, answered = false): number {
     const payload = this.context.random.bytes(bytes + this.overhead());
     const list = records(CONTENT.applicationData, this.recordVersion, payload);
-    return this.sendRecords(time, from, this.keys ? this.encryptedHttp(from, list.map((r) => r.length - RECORD_HEADER_BYTES)) : list, answered);
+    return this.sendRecords(
+      time,
+      from,
+      this.keys
+        ? this.encryptedHttp(
+            from,
+            list.map((r) => r.length - RECORD_HEADER_BYTES),
+          )
+        : list,
+      answered,
+    );
   }
 
   /**
@@ -222,13 +236,15 @@ export class TlsSession {
       flight.push(serverKeyExchange(GROUP.x25519, point, signature, version === VERSION['TLS 1.2'] ? 0x0401 : undefined));
     }
     flight.push(serverHelloDone());
-    t = this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', flight.flatMap((message) => records(CONTENT.handshake, version, message)), false, server.serverFlightOutOfOrder);
+    t = this.sendRecords(
+      t + rtt + SERVER_THINK_TIME,
+      'server',
+      flight.flatMap((message) => records(CONTENT.handshake, version, message)),
+      false,
+      server.serverFlightOutOfOrder,
+    );
     const keyExchange = ecdhe ? clientKeyExchange('ecdhe', random.bytes(32)) : clientKeyExchange('rsa', random.bytes(256));
-    t = this.sendRecords(t + 0.001, 'client', [
-      ...records(CONTENT.handshake, version, keyExchange),
-      changeCipherSpec(version),
-      ...this.finished('client', version),
-    ]);
+    t = this.sendRecords(t + 0.001, 'client', [...records(CONTENT.handshake, version, keyExchange), changeCipherSpec(version), ...this.finished('client', version)]);
     return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...this.finished('server', version)]);
   }
 

@@ -4,7 +4,10 @@ import { isGrease } from '../knowledge/cipher-suites.js';
 import { formatEndpoint } from '../model/addressing.js';
 
 const withoutGrease = (codes: NamedCode[]) => codes.filter((c) => !isGrease(c.code));
-const codeList = (codes: NamedCode[]) => withoutGrease(codes).map((c) => c.code).join('-');
+const codeList = (codes: NamedCode[]) =>
+  withoutGrease(codes)
+    .map((c) => c.code)
+    .join('-');
 
 /**
  * Distinct ClientHellos: tshark's JA3 when it computes one (it already ignores GREASE), else a stable hash

@@ -10,8 +10,7 @@ export interface TsharkInfo {
 
 export const MINIMUM_TSHARK_VERSION = '3.6.0';
 
-export const TSHARK_INSTALL_HINT =
-  'install it with "sudo apt-get install -y tshark" (Debian/Ubuntu) or set TEAMSHARK_TSHARK to its path';
+export const TSHARK_INSTALL_HINT = 'install it with "sudo apt-get install -y tshark" (Debian/Ubuntu) or set TEAMSHARK_TSHARK to its path';
 
 /** Where tshark comes from: an explicit option wins, then TEAMSHARK_TSHARK, then PATH. */
 export function tsharkCommand(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -30,9 +29,7 @@ export async function locateTshark(explicitPath?: string): Promise<TsharkInfo> {
     throw new TeamsharkError(`"${path} --version" did not print a TShark version: is it really tshark? ${TSHARK_INSTALL_HINT}`);
   }
   if (compareVersions(version, MINIMUM_TSHARK_VERSION) < 0) {
-    throw new TeamsharkError(
-      `tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`,
-    );
+    throw new TeamsharkError(`tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`);
   }
   return { path, version };
 }

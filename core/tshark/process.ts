@@ -28,13 +28,7 @@ export interface RunningTshark {
  * Starts tshark on a capture — a file, or a stream of capture bytes — and hands each line of its standard
  * output to onLine as it arrives. `args` are everything but the input.
  */
-export function startTshark(
-  tshark: TsharkInfo,
-  input: string | Readable,
-  args: readonly string[],
-  onLine: (line: string) => void,
-  signal?: AbortSignal,
-): RunningTshark {
+export function startTshark(tshark: TsharkInfo, input: string | Readable, args: readonly string[], onLine: (line: string) => void, signal?: AbortSignal): RunningTshark {
   let subprocess: ResultPromise | undefined;
   let killed = false;
   const done = (async (): Promise<TsharkExit> => {

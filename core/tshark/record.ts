@@ -52,7 +52,9 @@ export class PacketRecord {
   }
 
   ints(field: string): number[] {
-    return this.values(field).map(parseInteger).filter((n) => !Number.isNaN(n));
+    return this.values(field)
+      .map(parseInteger)
+      .filter((n) => !Number.isNaN(n));
   }
 
   flag(field: string): boolean | undefined {

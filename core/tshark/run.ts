@@ -73,9 +73,7 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
   for (;;) {
     const reader = new PacketReader(options.onPacket);
     const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
-    const exits = split
-      ? await runChunkedPass({ ...options, ...split, args, reader })
-      : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
+    const exits = split ? await runChunkedPass({ ...options, ...split, args, reader }) : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
     if (options.signal?.aborted || exits.some((exit) => exit.cancelled)) throw new AnalysisCancelled();
     const unknownFields = exits.map((exit) => /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(exit.stderr)).find(Boolean);
     if (unknownFields && reader.packets === 0) {

@@ -46,7 +46,9 @@ const COLUMNS: readonly [title: string, format: string][] = [
 
 /** The same address ranges the classifiers use: Teams media relays are Microsoft's Teams-calling ("Optimize") prefixes. */
 function rangeFilter(services: readonly string[]): string {
-  const prefixes = publishedRanges().filter((r) => services.includes(r.service)).map((r) => r.prefix);
+  const prefixes = publishedRanges()
+    .filter((r) => services.includes(r.service))
+    .map((r) => r.prefix);
   const v4 = prefixes.filter((p) => !p.includes(':'));
   const v6 = prefixes.filter((p) => p.includes(':'));
   return [v4.length ? `ip.addr in {${v4.join(', ')}}` : '', v6.length ? `ipv6.addr in {${v6.join(', ')}}` : ''].filter(Boolean).join(' || ');
@@ -81,7 +83,11 @@ export function coloringRules(): ColoringRule[] {
   return [
     { name: 'Teamshark finding', filter: `frame.comment contains "${COMMENT_PREFIX}"`, background: [255, 214, 102] },
     { name: 'Teams relay pseudo-TLS (TCP 443 to a media relay)', filter: `tcp.port == 443 && ${relays}`, background: [214, 190, 255] },
-    { name: 'Teams screen sharing (relay port or client port range)', filter: `udp && ((udp.port == ${SHARING_RELAY_PORT} && ${relays}) || ${roleFilter('screen-sharing')})`, background: [255, 190, 220] },
+    {
+      name: 'Teams screen sharing (relay port or client port range)',
+      filter: `udp && ((udp.port == ${SHARING_RELAY_PORT} && ${relays}) || ${roleFilter('screen-sharing')})`,
+      background: [255, 190, 220],
+    },
     { name: 'Teams video (client port range)', filter: `udp && (${roleFilter('video')})`, background: [190, 225, 255] },
     { name: 'Teams audio (client port range)', filter: `udp && (${roleFilter('audio')})`, background: [190, 255, 200] },
     { name: 'Teams relay (STUN/TURN ports)', filter: `udp.port in ${portSet(RELAY_PORTS)} && ${relays}`, background: [230, 215, 255] },

@@ -35,7 +35,9 @@ export function registerCompareCommands(store: AnalysisStore): vscode.Disposable
   return vscode.Disposable.from(
     vscode.commands.registerCommand('teamshark.compare', async (given?: unknown) => compare(isUris(given) ? given : await pickCaptures(store))),
     // Explorer context menus pass (clicked resource, all selected resources).
-    vscode.commands.registerCommand('teamshark.compareSelected', async (clicked?: unknown, selected?: unknown) => compare(isUris(selected) ? selected : clicked instanceof vscode.Uri ? [clicked] : [])),
+    vscode.commands.registerCommand('teamshark.compareSelected', async (clicked?: unknown, selected?: unknown) =>
+      compare(isUris(selected) ? selected : clicked instanceof vscode.Uri ? [clicked] : []),
+    ),
   );
 }
 
@@ -56,7 +58,12 @@ async function pickCaptures(store: AnalysisStore): Promise<vscode.Uri[] | undefi
     uri,
   }));
   items.push({ label: CHOOSE_FILES, alwaysShow: true, description: 'open the file dialog' });
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Teamshark: captures to compare (two or more)', placeHolder: 'Tick two captures or more', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: 'Teamshark: captures to compare (two or more)',
+    placeHolder: 'Tick two captures or more',
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   const chosen = picked.flatMap((item) => (item.uri ? [item.uri] : []));
   if (picked.some((item) => !item.uri)) {

@@ -20,8 +20,14 @@ export function registerTreeActions(store: AnalysisStore, editor: CaptureEditorP
     vscode.commands.registerCommand(REVEAL_COMMAND, async (node?: CaptureTreeNode) => {
       if (node) await showInAnalysis(editor, node.uri, revealTargetOf(node), true);
     }),
-    vscode.commands.registerCommand('teamshark.copyFilter', copy((e) => e.filter, 'display filter')),
-    vscode.commands.registerCommand('teamshark.copyMarkdown', copy((e) => e.markdown, 'Markdown')),
+    vscode.commands.registerCommand(
+      'teamshark.copyFilter',
+      copy((e) => e.filter, 'display filter'),
+    ),
+    vscode.commands.registerCommand(
+      'teamshark.copyMarkdown',
+      copy((e) => e.markdown, 'Markdown'),
+    ),
     vscode.commands.registerCommand('teamshark.removeCapture', (node?: CaptureTreeNode) => {
       if (node?.kind === 'capture') store.forget(node.uri);
     }),

@@ -24,7 +24,9 @@ export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, st
     const wireshark = findWireshark();
     if (!wireshark) {
       if (target.filter) await vscode.env.clipboard.writeText(target.filter);
-      void vscode.window.showInformationMessage(`Teamshark: Wireshark is not installed here${target.filter ? '; the display filter is on the clipboard' : ''}. Set teamshark.wiresharkPath if it is installed elsewhere.`);
+      void vscode.window.showInformationMessage(
+        `Teamshark: Wireshark is not installed here${target.filter ? '; the display filter is on the clipboard' : ''}. Set teamshark.wiresharkPath if it is installed elsewhere.`,
+      );
       return;
     }
     const args = ['-r', target.uri.fsPath];
@@ -45,7 +47,12 @@ export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, st
 
 function findWireshark(): string | undefined {
   const configured = wiresharkPath();
-  const candidates = configured ? [configured] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'wireshark'));
+  const candidates = configured
+    ? [configured]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, 'wireshark'));
   return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);

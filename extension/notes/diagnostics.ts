@@ -58,7 +58,11 @@ export class NoteDiagnostics implements vscode.Disposable {
         reports.push({ label: labelOf(link.uri), report: this.store.get(link.uri)?.report ?? (await this.store.analyze(link.uri)) });
       } catch (error) {
         if (error instanceof vscode.CancellationError) continue;
-        const diagnostic = new vscode.Diagnostic(link.range, `${labelOf(link.uri)} was not analysed: ${error instanceof AnalysisDeclined ? 'the workspace is not trusted' : (error as Error).message}`, vscode.DiagnosticSeverity.Information);
+        const diagnostic = new vscode.Diagnostic(
+          link.range,
+          `${labelOf(link.uri)} was not analysed: ${error instanceof AnalysisDeclined ? 'the workspace is not trusted' : (error as Error).message}`,
+          vscode.DiagnosticSeverity.Information,
+        );
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostics.push(diagnostic);
       }

@@ -23,5 +23,9 @@ export function registerNoteInlayHints(diagnostics: NoteDiagnostics): vscode.Dis
         });
     },
   };
-  return vscode.Disposable.from(changed, diagnostics.onDidCheck(() => changed.fire()), vscode.languages.registerInlayHintsProvider(NOTE_SELECTOR, provider));
+  return vscode.Disposable.from(
+    changed,
+    diagnostics.onDidCheck(() => changed.fire()),
+    vscode.languages.registerInlayHintsProvider(NOTE_SELECTOR, provider),
+  );
 }

@@ -14,16 +14,10 @@ export interface RevealTarget {
 }
 
 /** Extension → view. */
-export type ToView =
-  | { type: 'reveal'; target: RevealTarget }
-  | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
+export type ToView = { type: 'reveal'; target: RevealTarget } | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
 
 /** View → extension. */
-export type FromView =
-  | { type: 'ready' }
-  | { type: 'reanalyze' }
-  | { type: 'cancel' }
-  | { type: 'exportMarkdown' };
+export type FromView = { type: 'ready' } | { type: 'reanalyze' } | { type: 'cancel' } | { type: 'exportMarkdown' };
 
 const FROM_VIEW_TYPES: ReadonlySet<FromView['type']> = new Set(['ready', 'reanalyze', 'cancel', 'exportMarkdown']);
 

@@ -104,7 +104,11 @@ const network: ViewSection = {
         { title: 'Addresses', kind: 'clip', cell: (m) => m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ') },
       ],
     });
-    return [subsection('network', 'Addresses', addresses), report.stun.summary.relays.length ? subsection('network', 'TURN relays', relays) : '', report.stun.messages.length ? subsection('network', 'STUN / TURN messages', stun) : ''].join('\n');
+    return [
+      subsection('network', 'Addresses', addresses),
+      report.stun.summary.relays.length ? subsection('network', 'TURN relays', relays) : '',
+      report.stun.messages.length ? subsection('network', 'STUN / TURN messages', stun) : '',
+    ].join('\n');
   },
 };
 
@@ -187,8 +191,22 @@ const security: ViewSection = {
         { title: 'Handshakes', kind: 'num', cell: (s) => num(s.handshakes) },
         { title: 'Version', cell: (s) => s.versions.map(name).join(', ') },
         { title: 'Cipher suite', kind: 'clip', cell: (s) => s.cipherSuites.map((c) => `${name(c)} (${hex(c.code)})`).join(', ') },
-        { title: 'Certificate (leaf)', kind: 'clip', cell: (s) => { const leaf = s.certificateChain?.[0]; return leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : ''; } },
-        { title: 'Issuer', kind: 'clip', cell: (s) => { const leaf = s.certificateChain?.[0]; return leaf ? (leaf.issuerOrganization ?? leaf.issuer) + (leaf.selfSigned ? ' (self-signed)' : '') : ''; } },
+        {
+          title: 'Certificate (leaf)',
+          kind: 'clip',
+          cell: (s) => {
+            const leaf = s.certificateChain?.[0];
+            return leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : '';
+          },
+        },
+        {
+          title: 'Issuer',
+          kind: 'clip',
+          cell: (s) => {
+            const leaf = s.certificateChain?.[0];
+            return leaf ? (leaf.issuerOrganization ?? leaf.issuer) + (leaf.selfSigned ? ' (self-signed)' : '') : '';
+          },
+        },
       ],
     });
     const suites = htmlTable({
@@ -198,7 +216,15 @@ const security: ViewSection = {
       columns: [
         { title: 'Suite', kind: 'code', cell: (c) => ({ text: c.name, html: `<code>${esc(c.name)}</code>`, title: c.openssl ? `OpenSSL: ${c.openssl}` : undefined }) },
         { title: 'Code', cell: (c) => ({ text: hex(c.code), sort: c.code }) },
-        { title: 'Grade', cell: (c) => ({ text: GRADE_SHORT[c.grade] ?? c.grade, title: c.gradeReason, html: `<span class="grade grade-${esc(c.grade)}">${esc(GRADE_SHORT[c.grade] ?? c.grade)}</span>`, sort: ['insecure', 'weak', 'secure', 'recommended'].indexOf(c.grade) }) },
+        {
+          title: 'Grade',
+          cell: (c) => ({
+            text: GRADE_SHORT[c.grade] ?? c.grade,
+            title: c.gradeReason,
+            html: `<span class="grade grade-${esc(c.grade)}">${esc(GRADE_SHORT[c.grade] ?? c.grade)}</span>`,
+            sort: ['insecure', 'weak', 'secure', 'recommended'].indexOf(c.grade),
+          }),
+        },
         { title: 'Offered', kind: 'num', cell: (c) => num(c.offeredIn) },
         { title: 'Selected', kind: 'num', cell: (c) => num(c.selectedIn) },
         { title: 'Key exchange / auth', cell: (c) => `${c.keyExchange} / ${c.authentication}` },
@@ -377,5 +403,17 @@ ${section.body(report)}
 
 export function tocEntry(report: Report, section: ViewSection): { id: string; title: string; count: string } {
   const findings = report.findings.filter((f) => f.section === section.id).length;
-  return { id: `section-${section.id}`, title: section.title, count: [findings ? String(findings) : '', ...section.counts(report).slice(0, 1).map((c) => c.split(' ')[0])].filter(Boolean).join(' / ') };
+  return {
+    id: `section-${section.id}`,
+    title: section.title,
+    count: [
+      findings ? String(findings) : '',
+      ...section
+        .counts(report)
+        .slice(0, 1)
+        .map((c) => c.split(' ')[0]),
+    ]
+      .filter(Boolean)
+      .join(' / '),
+  };
 }

@@ -57,7 +57,9 @@ const nat: VerdictRule = (report) => {
   const finding = report.findings.find((f) => f.id.startsWith('nat-'));
   return {
     label: 'NAT',
-    text: summary.behindNat ? `behind NAT: ${mapped.join('; ')}${summary.relays.length ? `; ${summary.relays.length} TURN relay(s)` : ''}` : `not shown by STUN${summary.relays.length ? `; ${summary.relays.length} TURN relay(s)` : ''}`,
+    text: summary.behindNat
+      ? `behind NAT: ${mapped.join('; ')}${summary.relays.length ? `; ${summary.relays.length} TURN relay(s)` : ''}`
+      : `not shown by STUN${summary.relays.length ? `; ${summary.relays.length} TURN relay(s)` : ''}`,
     tone: 'neutral',
     target: { keys: finding ? [`finding/${finding.id}`] : [], section: 'network' },
   };

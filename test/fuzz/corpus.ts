@@ -8,19 +8,7 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SHARED_CAPTURES } from '../helpers.js';
-import {
-  BLOCK,
-  enhancedPacketBlock,
-  ethernet,
-  ipv4,
-  pcapFile,
-  pcapngBlock,
-  pcapngOptions,
-  recordBoundaries,
-  sectionHeaderBlock,
-  interfaceBlock,
-  udp,
-} from '../capture-bytes.js';
+import { BLOCK, enhancedPacketBlock, ethernet, ipv4, pcapFile, pcapngBlock, pcapngOptions, recordBoundaries, sectionHeaderBlock, interfaceBlock, udp } from '../capture-bytes.js';
 
 /** What a variant must produce: a report, a one-line error, or either; `warned`: a report must carry a warning. */
 export interface Expectation {
@@ -97,7 +85,7 @@ function cutOffsets(source: string, file: Buffer): number[] {
   const headerEnd = recordBoundaries(file)[0]!;
   const offsets = new Set<number>();
   const add = (count: number, low: number, high: number) => {
-    for (let target = offsets.size + count; offsets.size < target; ) offsets.add(between(random, low, high));
+    for (let target = offsets.size + count; offsets.size < target;) offsets.add(between(random, low, high));
   };
   add(6, 1, headerEnd);
   add(6, headerEnd, headerEnd + 48);
@@ -156,8 +144,29 @@ function overwriteVariants(): Variant[] {
 // --- randpkt: random packets of one protocol, or of random ones --------------------------------------
 
 const RANDPKT_TYPES = [
-  'arp', 'bgp', 'bvlc', 'dns', 'eth', 'fddi', 'giop', 'icmp', 'ieee802.15.4', 'ip', 'ipv6', 'llc',
-  'm2m', 'megaco', 'nbns', 'ncp2222', 'sctp', 'syslog', 'tds', 'tcp', 'tr', 'udp', 'usb-linux',
+  'arp',
+  'bgp',
+  'bvlc',
+  'dns',
+  'eth',
+  'fddi',
+  'giop',
+  'icmp',
+  'ieee802.15.4',
+  'ip',
+  'ipv6',
+  'llc',
+  'm2m',
+  'megaco',
+  'nbns',
+  'ncp2222',
+  'sctp',
+  'syslog',
+  'tds',
+  'tcp',
+  'tr',
+  'udp',
+  'usb-linux',
 ];
 
 function randpktVariants(): Variant[] {
@@ -204,7 +213,13 @@ const ODD_BLOCKS: { kind: string; block: Buffer; damages?: boolean }[] = [
   { kind: 'custom-not-copiable', block: pcapngBlock(BLOCK.customNotCopiable, customBlockBody) },
   {
     kind: 'zero-length-options',
-    block: enhancedPacketBlock(DNS_PACKET, { options: pcapngOptions([{ code: 1, value: Buffer.alloc(0) }, { code: 2, value: Buffer.alloc(0) }, { code: 0x8001, value: Buffer.alloc(0) }]) }),
+    block: enhancedPacketBlock(DNS_PACKET, {
+      options: pcapngOptions([
+        { code: 1, value: Buffer.alloc(0) },
+        { code: 2, value: Buffer.alloc(0) },
+        { code: 0x8001, value: Buffer.alloc(0) },
+      ]),
+    }),
   },
   { kind: 'option-overruns-block', block: enhancedPacketBlock(DNS_PACKET, { options: Buffer.from([1, 0, 0xff, 0x7f, 0x41, 0x41, 0x41, 0x41]) }), damages: true },
   { kind: 'trailing-length-differs', block: withLengths(enhancedPacketBlock(DNS_PACKET), enhancedPacketBlock(DNS_PACKET).length, 0x1234), damages: true },

@@ -40,7 +40,8 @@ const outcomes = await runVariants(variants, {
     done++;
     const failed = outcome.kept !== undefined;
     if (values.verbose) process.stderr.write(`[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict} (${outcome.ms} ms) — ${outcome.detail}\n`);
-    else if (failed || process.stderr.isTTY) process.stderr.write(`${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`);
+    else if (failed || process.stderr.isTTY)
+      process.stderr.write(`${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`);
   },
 });
 

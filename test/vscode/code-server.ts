@@ -24,7 +24,10 @@ export interface CodeServer {
 
 /** Installs code-server (cached) and chromium when missing; returns code-server's entry script. */
 export function installCodeServer(): string {
-  const prefix = execFileSync('bash', [join(REPO, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 }).trim().split('\n').pop()!;
+  const prefix = execFileSync('bash', [join(REPO, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 })
+    .trim()
+    .split('\n')
+    .pop()!;
   return join(prefix, 'node_modules/code-server/out/node/entry.js');
 }
 
@@ -56,7 +59,18 @@ export async function startCodeServer(options: { entry: string; install?: string
   const port = await freePort();
   const server: ChildProcess = spawn(
     process.execPath,
-    [options.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(options.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...common],
+    [
+      options.entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.untrusted ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      ...common,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -64,7 +78,12 @@ export async function startCodeServer(options: { entry: string; install?: string
   server.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`code-server on port ${port}`, async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, 60_000, () => server.exitCode === null);
+    await waitFor(
+      `code-server on port ${port}`,
+      async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,
+      60_000,
+      () => server.exitCode === null,
+    );
   } catch (error) {
     server.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`, { cause: error });
@@ -103,10 +122,13 @@ export function workbenchUrl(server: CodeServer, folder: string, tests?: { exten
   const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
   const query = new URLSearchParams({ folder });
   if (tests) {
-    query.set('payload', JSON.stringify([
-      ['extensionDevelopmentPath', remote(tests.extension)],
-      ['extensionTestsPath', remote(tests.suite)],
-    ]));
+    query.set(
+      'payload',
+      JSON.stringify([
+        ['extensionDevelopmentPath', remote(tests.extension)],
+        ['extensionTestsPath', remote(tests.suite)],
+      ]),
+    );
   }
   return `${server.url}/?${query.toString()}`;
 }

@@ -22,7 +22,14 @@ function impairedAudioCall(session: Session, impairment: Impairment): void {
 
 /** 8 % random loss and two bursts of half a second or more: a poor call. */
 export function lossyCall(session: Session): void {
-  impairedAudioCall(session, { delay: 0.004, loss: 0.08, bursts: [{ start: 3, duration: 0.5 }, { start: 11, duration: 0.62 }] });
+  impairedAudioCall(session, {
+    delay: 0.004,
+    loss: 0.08,
+    bursts: [
+      { start: 3, duration: 0.5 },
+      { start: 11, duration: 0.62 },
+    ],
+  });
 }
 
 /** Up to 800 ms of random one-way delay through a queue (packets stall, then arrive together: jitter ≈ 32 ms): a poor call. */
@@ -37,5 +44,12 @@ export function reorderingCall(session: Session): void {
 
 /** A talker who pauses: silences (DTX) with nothing sent, on a clean network — gaps that are not loss, a good call. */
 export function silentCall(session: Session): void {
-  impairedAudioCall(session, { delay: 0.004, dtx: [{ start: 2, duration: 1.5 }, { start: 6, duration: 3 }, { start: 12.5, duration: 0.8 }] });
+  impairedAudioCall(session, {
+    delay: 0.004,
+    dtx: [
+      { start: 2, duration: 1.5 },
+      { start: 6, duration: 3 },
+      { start: 12.5, duration: 0.8 },
+    ],
+  });
 }

@@ -59,7 +59,17 @@ export function relayedCall(session: Session, time: number, kinds: { kind: Media
 }
 
 /** Media of one kind between two endpoints: outbound, and inbound too when both sides send. */
-export function streams(session: Session, local: Endpoint, remote: Endpoint, kind: MediaKind, start: number, duration: number, both: boolean, path: 'p2p-lan' | 'p2p' | 'relay', channel?: number): number {
+export function streams(
+  session: Session,
+  local: Endpoint,
+  remote: Endpoint,
+  kind: MediaKind,
+  start: number,
+  duration: number,
+  both: boolean,
+  path: 'p2p-lan' | 'p2p' | 'relay',
+  channel?: number,
+): number {
   mediaStream(session, { kind, from: local, to: remote, start, duration, path, channel });
   if (both) mediaStream(session, { kind, from: remote, to: local, start: start + 0.013, duration, path, channel });
   return start + duration + 0.02;

@@ -37,7 +37,11 @@ export function resolveChunking(options: ChunkingOptions = {}, env: NodeJS.Proce
   const workers = options.workers ?? fromEnv('TEAMSHARK_WORKERS') ?? availableParallelism();
   const chunkPackets = options.chunkPackets ?? fromEnv('TEAMSHARK_CHUNK_PACKETS') ?? DEFAULT_CHUNK_PACKETS;
   const warmupPackets = options.warmupPackets ?? DEFAULT_WARMUP_PACKETS;
-  for (const [name, value] of [['workers', workers], ['chunk packets', chunkPackets], ['warm-up packets', warmupPackets]] as const) {
+  for (const [name, value] of [
+    ['workers', workers],
+    ['chunk packets', chunkPackets],
+    ['warm-up packets', warmupPackets],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number ≥ 0, not ${value}`);
   }
   return { workers: Math.max(1, workers), chunkPackets, warmupPackets, starts: options.starts };

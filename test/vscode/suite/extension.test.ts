@@ -35,7 +35,10 @@ describe('Teamshark in the extension host', () => {
     assert.ok(capture, 'teams.pcap is in the tree');
     assert.match(String(api.tree.getTreeItem(capture).description), /1540 packets/);
     const sections = api.tree.getChildren(capture);
-    assert.deepEqual(sections.map((s) => api.tree.getTreeItem(s).label), ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality']);
+    assert.deepEqual(
+      sections.map((s) => api.tree.getTreeItem(s).label),
+      ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality'],
+    );
 
     const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => labelText(api.tree.getTreeItem(child)));
     const [dns, network, transport, security, application] = sections;
@@ -45,13 +48,19 @@ describe('Teamshark in the extension host', () => {
     assert.ok(labelsUnder(transport!).includes('Flows'));
     const handshakes = api.tree.getChildren(security!).find((g) => api.tree.getTreeItem(g).label === 'TLS handshakes')!;
     const descriptions = api.tree.getChildren(handshakes).map((h) => String(api.tree.getTreeItem(h).description));
-    assert.ok(descriptions.some((d) => /TLS 1\.2 · TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/.test(d)), descriptions.join('\n'));
+    assert.ok(
+      descriptions.some((d) => /TLS 1\.2 · TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/.test(d)),
+      descriptions.join('\n'),
+    );
     const media = api.tree.getChildren(application!).find((g) => api.tree.getTreeItem(g).label === 'Media streams')!;
     assert.ok(api.tree.getChildren(media).length > 0);
 
     // Evidence: an item's frames are its children, and its display filter is what "Copy display filter" copies.
     const domain = api.tree.getChildren(names).find((n) => api.tree.getTreeItem(n).label === 'config.teams.microsoft.com')!;
-    assert.deepEqual(api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label), ['Frame 312', 'Frame 333']);
+    assert.deepEqual(
+      api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label),
+      ['Frame 312', 'Frame 333'],
+    );
     await vscode.commands.executeCommand('teamshark.copyFilter', domain);
     assert.equal(await vscode.env.clipboard.readText(), 'dns.qry.name == "config.teams.microsoft.com"');
   });

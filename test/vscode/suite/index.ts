@@ -9,7 +9,10 @@ import { join } from 'node:path';
 export function run(): Promise<void> {
   // TEAMSHARK_SUITE_GREP (passed through code-server's environment) runs only the matching tests.
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', grep: process.env.TEAMSHARK_SUITE_GREP || undefined });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.cjs')).sort()) mocha.addFile(join(__dirname, file));
+  for (const file of readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.cjs'))
+    .sort())
+    mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });

@@ -45,10 +45,14 @@ describe('Notes that stay true to the capture', () => {
     const uri = writeNote('call.md', '---\ncapture: ./teams.pcap\n---\n# Security\n\nThe connection to teams.microsoft.com negotiated TLS 1.0.\n');
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const [diagnostic, ...others] = await until('the note diagnostics', () => {
-      const found = vscode.languages.getDiagnostics(uri);
-      return found.length ? found : undefined;
-    }, 120_000);
+    const [diagnostic, ...others] = await until(
+      'the note diagnostics',
+      () => {
+        const found = vscode.languages.getDiagnostics(uri);
+        return found.length ? found : undefined;
+      },
+      120_000,
+    );
     assert.deepEqual(others, []);
     assert.equal(document.getText(diagnostic!.range), 'TLS 1.0');
     assert.equal(diagnostic!.source, 'teamshark');
@@ -57,17 +61,26 @@ describe('Notes that stay true to the capture', () => {
 
     // What the capture shows is written right after the words.
     const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, new vscode.Range(0, 0, document.lineCount, 0));
-    assert.deepEqual(hints.map((h) => [h.position.isEqual(diagnostic!.range.end), h.label]), [[true, '≠ teams.pcap: TLS 1.2, frames 26, 186, 931']]);
+    assert.deepEqual(
+      hints.map((h) => [h.position.isEqual(diagnostic!.range.end), h.label]),
+      [[true, '≠ teams.pcap: TLS 1.2, frames 26, 186, 931']],
+    );
 
     // A code lens on the Security heading counts the capture's security findings.
     const api = await teamshark();
     const security = api.store.get(vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap')))!.report.findings.filter((f) => f.section === 'security').length;
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[3, `${security} findings in teams.pcap`]]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.title]),
+      [[3, `${security} findings in teams.pcap`]],
+    );
 
     // The quick fix replaces the words with the true version; the diagnostic goes away.
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range, vscode.CodeActionKind.QuickFix.value);
-    assert.deepEqual(actions.map((a) => a.title), ['Replace with TLS 1.2', 'Annotate with what the capture shows (frames)']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Replace with TLS 1.2', 'Annotate with what the capture shows (frames)'],
+    );
     assert.ok(await vscode.workspace.applyEdit(actions[0]!.edit!));
     assert.match(document.getText(), /negotiated TLS 1\.2\.\n$/);
     await document.save();
@@ -103,22 +116,30 @@ describe('Notes that stay true to the capture', () => {
     };
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1] as unknown]), [
-      [13, lensTitle('security'), 'security'],
-      [15, lensTitle('dns'), 'dns'],
-    ]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.title, l.command?.arguments?.[1] as unknown]),
+      [
+        [13, lensTitle('security'), 'security'],
+        [15, lensTitle('dns'), 'dns'],
+      ],
+    );
   });
 
   it('says where front matter is not valid YAML, as a warning on the note', async () => {
     const uri = writeNote('bad-yaml.md', '---\ncapture: ./teams.pcap\ncapture: ./teams.pcap\n---\n# Security\n');
     const document = await vscode.workspace.openTextDocument(uri);
-    const diagnostics = await until('the note diagnostics', () => {
-      const found = vscode.languages.getDiagnostics(uri);
-      return found.length ? found : undefined;
-    }, 120_000);
-    assert.deepEqual(diagnostics.map((d) => [d.severity, d.code, d.message, d.range.start.line, document.getText(d.range)]), [
-      [vscode.DiagnosticSeverity.Warning, 'front-matter', 'Front matter is not valid YAML: Map keys must be unique', 2, 'capture: ./teams.pcap'],
-    ]);
+    const diagnostics = await until(
+      'the note diagnostics',
+      () => {
+        const found = vscode.languages.getDiagnostics(uri);
+        return found.length ? found : undefined;
+      },
+      120_000,
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.code, d.message, d.range.start.line, document.getText(d.range)]),
+      [[vscode.DiagnosticSeverity.Warning, 'front-matter', 'Front matter is not valid YAML: Map keys must be unique', 2, 'capture: ./teams.pcap']],
+    );
   });
 
   it('says on the link when a linked capture cannot be analysed', async () => {

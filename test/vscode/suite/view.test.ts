@@ -98,10 +98,14 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const api = await teamshark();
     const uri = largeCapture(join(folder, 'long.pcap'), 40);
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-    const pids = await until(`tshark to start (view: ${JSON.stringify(api.editor.statesOf(uri))})`, () => {
-      const found = tsharkChildren();
-      return found.length ? found : undefined;
-    }, 120_000);
+    const pids = await until(
+      `tshark to start (view: ${JSON.stringify(api.editor.statesOf(uri))})`,
+      () => {
+        const found = tsharkChildren();
+        return found.length ? found : undefined;
+      },
+      120_000,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // A second, with one more of slack for a loaded 2-core test machine; the message tells a slow kill from a new chunk.
     await until(`tshark to end (started ${pids.join(', ')}; now ${tsharkChildren().join(', ')})`, () => pids.every((pid) => !isRunning(pid)) && tsharkChildren().length === 0, 2_000);
@@ -115,10 +119,14 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, vscode.ViewColumn.Two);
     await until('tshark to start', () => (tsharkChildren().length ? true : undefined), 120_000);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    const states = await until('the report in the remaining view', () => {
-      const s = api.editor.statesOf(uri);
-      return s.length === 1 && s[0]!.kind !== 'analysing' ? s : undefined;
-    }, 120_000);
+    const states = await until(
+      'the report in the remaining view',
+      () => {
+        const s = api.editor.statesOf(uri);
+        return s.length === 1 && s[0]!.kind !== 'analysing' ? s : undefined;
+      },
+      120_000,
+    );
     assert.deepEqual(states, [{ kind: 'report' }]);
   });
 
