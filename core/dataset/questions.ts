@@ -36,7 +36,7 @@ WHERE m.relay_ip IS NOT NULL GROUP BY ALL ORDER BY captures DESC, media_streams 
     question: 'Which clients (JA3) still offer RC4, 3DES, NULL, EXPORT or anonymous cipher suites?',
     sql: `WITH offers AS (
   SELECT capture_id, ja3, list_filter(offered_cipher_suites, s -> regexp_matches(s, '_RC4_|_3DES_|_NULL_|_EXPORT|_anon_|_DES_')) AS weak
-  FROM tls_handshakes WHERE ja3 IS NOT NULL)
+  FROM tls_handshakes WHERE ja3 IS NOT NULL AND NOT pseudo_tls)
 SELECT ja3, list_sort(list_distinct(flatten(list(weak)))) AS weak_suites_offered, count(DISTINCT capture_id) AS captures, count(*) AS handshakes
 FROM offers WHERE len(weak) > 0 GROUP BY ja3 ORDER BY captures DESC, handshakes DESC, ja3`,
   },
@@ -44,7 +44,7 @@ FROM offers WHERE len(weak) > 0 GROUP BY ja3 ORDER BY captures DESC, handshakes 
     name: 'tls-versions',
     question: 'Which TLS versions and cipher suites do servers choose, in how many captures?',
     sql: `SELECT protocol, version, cipher_suite, count(DISTINCT capture_id) AS captures, count(*) AS handshakes
-FROM tls_handshakes WHERE version IS NOT NULL GROUP BY ALL ORDER BY handshakes DESC, protocol, version, cipher_suite`,
+FROM tls_handshakes WHERE version IS NOT NULL AND NOT pseudo_tls GROUP BY ALL ORDER BY handshakes DESC, protocol, version, cipher_suite`,
   },
   {
     name: 'services',

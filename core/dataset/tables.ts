@@ -122,6 +122,12 @@ const tlsHandshakesTable: TableDefinition<Report, TlsHandshake> = {
     ...endpointColumns<TlsHandshake>('client', 'Client', (h) => h.client),
     ...endpointColumns<TlsHandshake>('server', 'Server', (h) => h.server),
     { name: 'sni', type: 'string', description: 'Server name the client asked for', value: (h) => h.clientHello?.sni ?? null },
+    {
+      name: 'pseudo_tls',
+      type: 'bool',
+      description: 'A Teams media relay reached over TCP in its pseudo-TLS framing (MS-TURN, not TLS): its version and suite belong in no TLS statistic',
+      value: (h) => h.pseudoTls !== undefined,
+    },
     { name: 'client_hello_frame', type: 'int', unit: 'frame number', description: 'Frame of the ClientHello', value: (h) => h.clientHello?.frame ?? null },
     { name: 'offered_versions', type: 'string[]', description: 'supported_versions the client offered (empty: only the legacy version)', value: (h) => names(h.clientHello?.supportedVersions ?? []) },
     { name: 'offered_cipher_suites', type: 'string[]', description: 'Cipher suites offered, in the client’s order (IANA names)', value: (h) => names(h.clientHello?.cipherSuites ?? []) },
