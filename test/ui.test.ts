@@ -288,7 +288,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
 
   it('the view in light, dark and high-contrast themes (screenshots)', async () => {
     await page.keyboard.press('Escape');
-    await runQuickOpen(page, 'teams.pcap');
+    // From the explorer: the export before this one may still be opening its Markdown when quick open runs.
+    await closeAllEditors(page);
+    await openFromExplorer(page, 'teams.pcap');
     const view = analysisView(page);
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
     const backgrounds = new Set<string>();

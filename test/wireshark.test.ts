@@ -52,6 +52,7 @@ describe('teamshark annotate', function () {
     const { stdout: info } = await execa('capinfos', ['-k', out]);
     assert.match(info, new RegExp(`Activity: ${report.application.dominantActivity} \\(${report.application.confidence} confidence\\)`));
     assert.match(info, new RegExp(`Call path: ${report.call!.path}`));
+    assert.match(info, new RegExp(`Call quality \\(network-side estimate\\): ${report.quality ? report.quality.verdict : 'no RTP media to judge'}`));
     assert.match(info, new RegExp(`tshark ${report.capture.tshark.version.replaceAll('.', '\\.')}`));
     assert.match(info, new RegExp(`Findings: ${report.findings.length} `));
   });

@@ -30,6 +30,7 @@ export function captureComment(report: Report): string {
     `${COMMENT_PREFIX} ${report.tool.version} analysis (tshark ${capture.tshark.version})`,
     `Activity: ${application.dominantActivity} (${application.confidence} confidence): ${clean(application.reason)}`,
     `Call path: ${call ? `${call.path}: ${clean(call.reason)}` : 'no call media'}`,
+    `Call quality (network-side estimate): ${report.quality ? `${report.quality.verdict}: ${clean(report.quality.reason)}` : 'no RTP media to judge'}`,
     `Findings: ${report.findings.length} (${count(warnings, 'warning')}); each evidence frame carries a "${COMMENT_PREFIX}: …" packet comment`,
   ];
   if (report.decryption) lines.push(`Decrypted with a TLS key log: ${report.decryption.sessionsDecrypted} of ${report.decryption.sessions} TLS session(s)`);
