@@ -9,20 +9,15 @@ import { analyzeCapture } from './analyze.js';
 import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from './batch.js';
 import { compareReport } from './compare.js';
 import { AnalysisCancelled, TeamsharkError } from './errors.js';
-import { sampleCommand } from './sample/command.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
-import { renderHtml } from './report/html.js';
-import { qualityChartSvg } from './report/quality-chart.js';
 import { renderBatchSummary, renderComparison } from './report/compare-markdown.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
 import { ProgressBar } from './progress-bar.js';
+import type { sampleCommand } from './sample/command.js';
 import { TOOL_VERSION } from './version.js';
-import { frameComments, writeAnnotatedCapture } from './wireshark/annotate.js';
-import { checkEditcap, editcapCommand } from './wireshark/editcap.js';
-import { writeWiresharkProfile } from './wireshark/profile.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
@@ -262,6 +257,7 @@ export async function main(argv: string[]): Promise<number> {
 /** `teamshark sample`: writes the files it asks for, then its standard output. */
 async function sample(values: Parameters<typeof sampleCommand>[0] & { force?: boolean }): Promise<number> {
   try {
+    const { sampleCommand } = await import('./sample/command.js'); // node-forge and the scenarios: loaded for this command only
     const output = sampleCommand(values, process.stdout.isTTY === true);
     for (const file of output.files) await writeAtomically(file.path, file.content, values.force === true);
     if (output.stdout !== undefined) await writeStdout(output.stdout);
@@ -288,6 +284,7 @@ async function query(args: string[], values: { format?: string; list?: boolean }
 /** `teamshark wireshark-profile`: the Teamshark profile, into Wireshark's profiles folder unless --out says where. */
 async function profile(values: { out?: string; force?: boolean; 'decode-as'?: string[] }): Promise<number> {
   try {
+    const { writeWiresharkProfile } = await import('./wireshark/profile.js');
     const folder = await writeWiresharkProfile({ folder: values.out, force: values.force === true, decodeAs: values['decode-as'] });
     process.stdout.write(`teamshark: Wireshark profile written to ${folder}\n`);
     return EXIT.ok;
@@ -302,6 +299,7 @@ async function annotateCommand(capture: string, out: string, options: CommandOpt
   if (await sameFile(capture, out)) throw new TeamsharkError(`${out}: is the capture itself: annotate never modifies the capture, choose another --out`);
   // Said before the analysis, not after it: editcap would name its temporary file instead.
   if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
+  const [{ checkEditcap, editcapCommand }, { frameComments, writeAnnotatedCapture }] = await Promise.all([import('./wireshark/editcap.js'), import('./wireshark/annotate.js')]);
   const editcap = editcapCommand(options.tsharkPath);
   await checkEditcap(editcap);
   const report = await options.analyze(capture);
@@ -332,7 +330,10 @@ async function analyzeCommand(capture: string, { format, out, chart, force, anal
   const report = await analyze(capture);
   const chartSvg = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'html') return renderHtml(report, await chartSvg(), await qualityChartSvg(report, `Loss and jitter: ${basename(capture)}`));
+  if (format === 'html') {
+    const [{ renderHtml }, { qualityChartSvg }] = await Promise.all([import('./report/html.js'), import('./report/quality-chart.js')]);
+    return renderHtml(report, await chartSvg(), await qualityChartSvg(report, `Loss and jitter: ${basename(capture)}`));
+  }
   if (format === 'ecs-ndjson') return (await import('./dataset/command.js')).ecsCommand(capture, report);
   if (!out || !chart) return `${renderMarkdown(report)}\n`;
   await writeAtomically(chart, await chartSvg(), force);

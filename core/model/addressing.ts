@@ -18,18 +18,38 @@ export interface PacketAddressing {
  * Packets quoted inside ICMP errors are not part of the flow they quote, so they get no addressing.
  */
 export function addressingOf(packet: PacketRecord): PacketAddressing | undefined {
+  // Every collector asks for the same packet's addressing in turn: computed once per packet.
+  if (packet !== lastPacket) {
+    lastPacket = packet;
+    lastAddressing = readAddressing(packet);
+  }
+  return lastAddressing;
+}
+
+let lastPacket: PacketRecord | undefined;
+let lastAddressing: PacketAddressing | undefined;
+
+/** The address fields of each layer, named once (a name built per packet costs a string hash on every lookup). */
+const IP_FIELDS = { ip: { src: 'ip.src', dst: 'ip.dst' }, ipv6: { src: 'ipv6.src', dst: 'ipv6.dst' } } as const;
+const TRANSPORT_FIELDS = {
+  tcp: { stream: 'tcp.stream', srcport: 'tcp.srcport', dstport: 'tcp.dstport' },
+  udp: { stream: 'udp.stream', srcport: 'udp.srcport', dstport: 'udp.dstport' },
+} as const;
+
+function readAddressing(packet: PacketRecord): PacketAddressing | undefined {
   const stack = packet.protocols;
   const transportIndex = Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp'));
   if (transportIndex < 0) return undefined;
   const outer = stack.slice(0, transportIndex);
   if (outer.includes('icmp') || outer.includes('icmpv6')) return undefined;
   const transport = stack[transportIndex] as 'tcp' | 'udp';
-  const ipVersion = outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip';
-  const sourceIp = last(packet.values(`${ipVersion}.src`));
-  const destinationIp = last(packet.values(`${ipVersion}.dst`));
-  const stream = last(packet.ints(`${transport}.stream`));
-  const sourcePort = last(packet.ints(`${transport}.srcport`));
-  const destinationPort = last(packet.ints(`${transport}.dstport`));
+  const ip = IP_FIELDS[outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip'];
+  const ports = TRANSPORT_FIELDS[transport];
+  const sourceIp = last(packet.values(ip.src));
+  const destinationIp = last(packet.values(ip.dst));
+  const stream = last(packet.ints(ports.stream));
+  const sourcePort = last(packet.ints(ports.srcport));
+  const destinationPort = last(packet.ints(ports.dstport));
   if (sourceIp === undefined || destinationIp === undefined || stream === undefined) return undefined;
   return {
     transport,

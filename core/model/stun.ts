@@ -17,6 +17,21 @@ import {
 
 type Dialect = 'stun' | 'classicstun';
 
+/** Each dialect's field names, built once: a name built per packet costs a string hash on every lookup. */
+const DIALECT_FIELDS = { stun: dialectFields('stun'), classicstun: dialectFields('classicstun') };
+
+function dialectFields(dialect: Dialect) {
+  return {
+    type: `${dialect}.type`,
+    id: `${dialect}.id`,
+    attributeType: `${dialect}.att.type`,
+    family: `${dialect}.att.family`,
+    ipv4: `${dialect}.att.ipv4`,
+    ipv6: `${dialect}.att.ipv6`,
+    port: `${dialect}.att.port`,
+  } as const;
+}
+
 interface RawMessage extends Omit<StunMessage, 'time' | 'type' | 'attributes'> {
   epoch: number;
   typeCode: number;
@@ -51,7 +66,7 @@ export class StunCollector implements Collector<StunMessage[]> {
     if (!dialect) return;
     const addressing = addressingOf(packet);
     if (!addressing) return;
-    const attributeCodes = packet.ints(`${dialect}.att.type`);
+    const attributeCodes = packet.ints(DIALECT_FIELDS[dialect].attributeType);
     const message: RawMessage = {
       frame: packet.frame,
       epoch: packet.time,
@@ -59,8 +74,8 @@ export class StunCollector implements Collector<StunMessage[]> {
       protocol: dialect,
       source: addressing.source,
       destination: addressing.destination,
-      typeCode: packet.int(`${dialect}.type`) ?? 0,
-      transactionId: packet.first(`${dialect}.id`),
+      typeCode: packet.int(DIALECT_FIELDS[dialect].type) ?? 0,
+      transactionId: packet.first(DIALECT_FIELDS[dialect].id),
       channel: packet.int('stun.channel'),
       attributeCodes,
       addresses: this.addresses(packet, dialect, attributeCodes),
@@ -79,10 +94,10 @@ export class StunCollector implements Collector<StunMessage[]> {
 
   /** Puts the decoded addresses back on the attributes that carried them (see STUN_ADDRESS_ATTRIBUTES). */
   private addresses(packet: PacketRecord, dialect: Dialect, attributeCodes: number[]): StunAddress[] {
-    const families = packet.ints(`${dialect}.att.family`);
-    const ipv4 = [...packet.values(`${dialect}.att.ipv4`)];
-    const ipv6 = [...packet.values(`${dialect}.att.ipv6`)];
-    const ports = packet.ints(`${dialect}.att.port`);
+    const families = packet.ints(DIALECT_FIELDS[dialect].family);
+    const ipv4 = [...packet.values(DIALECT_FIELDS[dialect].ipv4)];
+    const ipv6 = [...packet.values(DIALECT_FIELDS[dialect].ipv6)];
+    const ports = packet.ints(DIALECT_FIELDS[dialect].port);
     const addresses: StunAddress[] = [];
     families.forEach((family, i) => {
       const ip = family === 2 ? ipv6.shift() : ipv4.shift();

@@ -47,6 +47,8 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   readonly namedFields: readonly string[];
   private readonly pending: PendingHandshake[] = [];
   private readonly openByFlow = new Map<string, PendingHandshake>();
+  /** "handshake.type" → "tls.handshake.type", built once: a string built per packet costs a hash per lookup. */
+  private readonly fieldNames = new Map<string, string>();
 
   constructor(private readonly prefix: 'tls' | 'dtls') {
     const p = prefix;
@@ -80,7 +82,9 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   }
 
   private field(name: string): string {
-    return `${this.prefix}.${name}`;
+    let field = this.fieldNames.get(name);
+    if (field === undefined) this.fieldNames.set(name, (field = `${this.prefix}.${name}`));
+    return field;
   }
 
   add(packet: PacketRecord): void {

@@ -1,11 +1,14 @@
 import { execa } from 'execa';
 import { TeamsharkError } from '../errors.js';
+import { identifyBinary, TsharkFactsCache, type BinaryId } from './facts-cache.js';
 
 export interface TsharkInfo {
   /** The command or path that was run. */
   readonly path: string;
   /** e.g. "4.0.17" */
   readonly version: string;
+  /** The binary's file, which keys the facts cached about it; undefined when it could not be identified. */
+  readonly binary?: BinaryId;
 }
 
 export const MINIMUM_TSHARK_VERSION = '3.6.0';
@@ -17,9 +20,18 @@ export function tsharkCommand(explicitPath?: string, env: NodeJS.ProcessEnv = pr
   return explicitPath || env.TEAMSHARK_TSHARK || 'tshark';
 }
 
-/** Finds tshark, reads its version and refuses one too old for the fields we read. */
-export async function locateTshark(explicitPath?: string): Promise<TsharkInfo> {
+/** Finds tshark, reads its version (cached per binary) and refuses one too old for the fields we read. */
+export async function locateTshark(explicitPath?: string, cache = new TsharkFactsCache()): Promise<TsharkInfo> {
   const path = tsharkCommand(explicitPath);
+  const binary = await identifyBinary(path);
+  const version = (await cache.read<string>(binary, 'version')) ?? (await readVersion(path, binary, cache));
+  if (compareVersions(version, MINIMUM_TSHARK_VERSION) < 0) {
+    throw new TeamsharkError(`tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`);
+  }
+  return { path, version, binary };
+}
+
+async function readVersion(path: string, binary: BinaryId | undefined, cache: TsharkFactsCache): Promise<string> {
   const result = await execa(path, ['--version'], { reject: false, timeout: 30_000, stdin: 'ignore' });
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) {
     throw new TeamsharkError(`tshark not found (${path}): ${TSHARK_INSTALL_HINT}`);
@@ -28,10 +40,8 @@ export async function locateTshark(explicitPath?: string): Promise<TsharkInfo> {
   if (result.failed || !version) {
     throw new TeamsharkError(`"${path} --version" did not print a TShark version: is it really tshark? ${TSHARK_INSTALL_HINT}`);
   }
-  if (compareVersions(version, MINIMUM_TSHARK_VERSION) < 0) {
-    throw new TeamsharkError(`tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`);
-  }
-  return { path, version };
+  await cache.write(binary, 'version', version);
+  return version;
 }
 
 /** "TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as 4.0.17-0+deb12u3)." → "4.0.17" */

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { TeamsharkError } from '../errors.js';
+import { TsharkFactsCache } from './facts-cache.js';
 import type { TsharkInfo } from './locate.js';
 import { forEachLine } from './lines.js';
 import { parseInteger } from './record.js';
@@ -7,27 +8,44 @@ import { parseInteger } from './record.js';
 /** The name tshark gives a field's value ("0xc030" of tls.handshake.ciphersuite → its IANA name). */
 export type ValueNames = (field: string, code: number) => string | undefined;
 
-const cache = new Map<string, Promise<Map<string, Map<number, string>>>>();
+type ValueTables = Map<string, Map<number, string>>;
+
+const loading = new Map<string, Promise<ValueTables>>();
 
 /**
  * Loads value names from the installed tshark's own tables (`tshark -G values`), so cipher suites,
  * record types and extensions are named exactly as the decoder that read the capture names them.
- * Only the fields asked for are kept; the table is read once per tshark binary and version.
+ * Only the fields asked for are kept; the tables are read once per tshark binary and kept on disk
+ * (TsharkFactsCache), since `-G values` prints over a million lines.
  */
-export async function loadValueNames(tshark: TsharkInfo, fields: readonly string[]): Promise<ValueNames> {
-  const key = `${tshark.path}\0${tshark.version}\0${[...fields].sort().join(',')}`;
-  let tables = cache.get(key);
+export async function loadValueNames(tshark: TsharkInfo, fields: readonly string[], cache = new TsharkFactsCache()): Promise<ValueNames> {
+  const wanted = [...new Set(fields)].sort();
+  const name = `values\0${wanted.join(',')}`;
+  const key = `${tshark.binary?.key ?? tshark.path}\0${tshark.version}\0${name}`;
+  let tables = loading.get(key);
   if (!tables) {
-    tables = readValueTables(tshark, new Set(fields));
-    cache.set(key, tables);
-    tables.catch(() => cache.delete(key));
+    tables = cachedValueTables(tshark, wanted, name, cache);
+    loading.set(key, tables);
+    tables.catch(() => loading.delete(key));
   }
   const loaded = await tables;
   return (field, code) => loaded.get(field)?.get(code);
 }
 
-async function readValueTables(tshark: TsharkInfo, wanted: Set<string>): Promise<Map<string, Map<number, string>>> {
-  const tables = new Map<string, Map<number, string>>();
+async function cachedValueTables(tshark: TsharkInfo, wanted: readonly string[], name: string, cache: TsharkFactsCache): Promise<ValueTables> {
+  const stored = await cache.read<[string, [number, string][]][]>(tshark.binary, name);
+  if (stored) return new Map(stored.map(([field, entries]) => [field, new Map(entries)]));
+  const tables = await readValueTables(tshark, new Set(wanted));
+  await cache.write(
+    tshark.binary,
+    name,
+    [...tables].map(([field, table]) => [field, [...table]]),
+  );
+  return tables;
+}
+
+async function readValueTables(tshark: TsharkInfo, wanted: Set<string>): Promise<ValueTables> {
+  const tables: ValueTables = new Map();
   const subprocess = execa(tshark.path, ['-G', 'values'], {
     reject: false,
     stdin: 'ignore',

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { chmod, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { TsharkFactsCache } from '../core/tshark/facts-cache.js';
+import { locateTshark } from '../core/tshark/locate.js';
+import { CLI, parseReport, sharedCapture, temporaryFolder } from './helpers.js';
+
+/** A tshark that logs each of its runs' first argument, then runs the real one. */
+async function countingTshark(folder: string): Promise<{ path: string; runs: () => Promise<string[]> }> {
+  const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
+  const path = join(folder, 'counting-tshark');
+  const log = join(folder, 'runs.log');
+  await writeFile(log, '');
+  await writeFile(path, `#!/bin/sh\necho "$1" >> ${log}\nexec ${real} "$@"\n`);
+  await chmod(path, 0o755);
+  return { path, runs: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+}
+
+describe('tshark facts cached per binary: the version and value names are asked of a tshark once', function () {
+  const folder = temporaryFolder('tshark-facts');
+
+  it('a second analysis on the same binary runs neither `tshark --version` nor `tshark -G values`', async function () {
+    const tshark = await countingTshark(folder());
+    const env = { TEAMSHARK_CACHE_DIR: join(folder(), 'cache') };
+    const analyze = () => execa(process.execPath, [CLI, 'analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json', '--tshark', tshark.path], { env });
+    const first = parseReport((await analyze()).stdout);
+    assert.deepEqual(await tshark.runs(), ['--version', '-G', '-r']);
+    const second = parseReport((await analyze()).stdout);
+    assert.deepEqual(await tshark.runs(), ['--version', '-G', '-r', '-r'], 'the cache did not answer');
+    // The names come from the cache as they came from tshark.
+    assert.deepEqual(second.tls.cipherSuites, first.tls.cipherSuites);
+    assert.ok(second.tls.cipherSuites.some((s) => s.name === 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'));
+  });
+
+  it('a binary replaced or touched is asked again', async function () {
+    const tshark = await countingTshark(folder());
+    const cache = new TsharkFactsCache(join(folder(), 'cache-touched'));
+    await locateTshark(tshark.path, cache);
+    await utimes(tshark.path, new Date(), new Date(Date.now() + 60_000));
+    await locateTshark(tshark.path, cache);
+    assert.deepEqual(await tshark.runs(), ['--version', '--version']);
+  });
+
+  it('a cache folder that cannot be written costs the saving, not the analysis', async function () {
+    const blocker = join(folder(), 'not-a-folder');
+    await writeFile(blocker, '');
+    const tshark = await countingTshark(folder());
+    const cache = new TsharkFactsCache(join(blocker, 'cache'));
+    const info = await locateTshark(tshark.path, cache);
+    assert.match(info.version, /^\d+\.\d+\.\d+$/);
+    await locateTshark(tshark.path, cache);
+    assert.deepEqual(await tshark.runs(), ['--version', '--version']);
+  });
+});
