@@ -34,8 +34,7 @@ export async function runChunkedPass(options: ChunkedPassOptions): Promise<Tshar
       while (runs.length < Math.min(chunks.length, i + options.workers)) runs.push(new ChunkRun(options, chunks[runs.length]!));
       const run = runs[i]!;
       stitcher.startChunk(chunks[i]!, chunks[i + 1]);
-      run.readBy((line) => reader.read(line, stitcher));
-      const exit = await run.tshark.done;
+      const exit = await run.readBy((line) => reader.read(line, stitcher));
       exits.push(exit);
       if (exit.failed || exit.cancelled) break;
     }
@@ -44,6 +43,12 @@ export async function runChunkedPass(options: ChunkedPassOptions): Promise<Tshar
   }
   return exits;
 }
+
+/**
+ * Lines handed on between two turns of the event loop while a chunk's waiting output is read: reading a whole
+ * chunk's backlog at once would leave the other tsharks' pipes undrained, and those tsharks idle, for seconds.
+ */
+const BACKLOG_SLICE = 2_000;
 
 /** One chunk's tshark; its lines wait, unparsed, until the chunks before it have been read. */
 class ChunkRun {
@@ -57,11 +62,20 @@ class ChunkRun {
     this.tshark.done.catch(() => undefined); // awaited in turn; a chunk abandoned after an earlier failure must not surface as unhandled
   }
 
-  /** From now on the lines go to consume, those that waited first. */
-  readBy(consume: (line: string) => void): void {
-    for (const line of this.waiting) consume(line);
-    this.waiting = [];
-    this.consume = consume;
+  /** Hands every line to consume, those that waited first, and resolves with tshark's exit once all are read. */
+  async readBy(consume: (line: string) => void): Promise<TsharkExit> {
+    // Lines arriving while the backlog is read join its end, so the order is kept.
+    while (this.waiting.length > 0) {
+      const backlog = this.waiting;
+      this.waiting = [];
+      for (let start = 0; start < backlog.length; start += BACKLOG_SLICE) {
+        const end = Math.min(backlog.length, start + BACKLOG_SLICE);
+        for (let i = start; i < end; i++) consume(backlog[i]!);
+        if (end < backlog.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    this.consume = consume; // set in the same turn as the backlog's last slice: no line can slip in between
+    return await this.tshark.done;
   }
 
   private deliver(line: string): void {
