@@ -1,5 +1,5 @@
 import type { Endpoint } from '../schema/generated/report.js';
-import type { PacketRecord } from '../tshark/record.js';
+import { perStack, type PacketRecord } from '../tshark/record.js';
 
 export const ADDRESSING_FIELDS = ['frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'udp.stream', 'udp.srcport', 'udp.dstport'] as const;
 
@@ -36,15 +36,20 @@ const TRANSPORT_FIELDS = {
   udp: { stream: 'udp.stream', srcport: 'udp.srcport', dstport: 'udp.dstport' },
 } as const;
 
-function readAddressing(packet: PacketRecord): PacketAddressing | undefined {
-  const stack = packet.protocols;
+/** Which layers address a packet with this stack: the innermost transport and the IP layer outside it; undefined when none do. */
+const addressingLayers = perStack((stack) => {
   const transportIndex = Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp'));
   if (transportIndex < 0) return undefined;
   const outer = stack.slice(0, transportIndex);
   if (outer.includes('icmp') || outer.includes('icmpv6')) return undefined;
   const transport = stack[transportIndex] as 'tcp' | 'udp';
-  const ip = IP_FIELDS[outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip'];
-  const ports = TRANSPORT_FIELDS[transport];
+  return { transport, ip: IP_FIELDS[outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip'], ports: TRANSPORT_FIELDS[transport] };
+});
+
+function readAddressing(packet: PacketRecord): PacketAddressing | undefined {
+  const layers = addressingLayers(packet.protocols);
+  if (!layers) return undefined;
+  const { transport, ip, ports } = layers;
   const sourceIp = last(packet.values(ip.src));
   const destinationIp = last(packet.values(ip.dst));
   const stream = last(packet.ints(ports.stream));

@@ -1,5 +1,5 @@
 import type { DirectionCount, Endpoint, Flow, FlowService } from '../schema/generated/report.js';
-import type { PacketRecord } from '../tshark/record.js';
+import { perStack, type PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf, sameEndpoint, type PacketAddressing } from './addressing.js';
 import { relativeTime, type Collector, type FinishContext } from './collector.js';
 
@@ -21,6 +21,9 @@ interface FlowState {
 
 /** ASN.1 modules tshark lists when it decodes certificates: parts of TLS, not protocols of the flow. */
 export const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/;
+
+/** The protocols above the innermost transport (the one addressingOf reads), certificate structures left out. */
+const applicationProtocols = perStack((stack) => stack.slice(Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp')) + 1).filter((protocol) => !CERTIFICATE_STRUCTURES.test(protocol)));
 
 /** Well-known service ports, for telling the server of a TCP connection whose SYN the capture missed. */
 const SERVICE_PORT_LIMIT = 1024;
@@ -64,10 +67,7 @@ export class FlowCollector implements Collector<ModelFlow[]> {
     if (addressing.transport === 'tcp' && flow.synClient === undefined && packet.flag('tcp.flags.syn')) {
       flow.synClient = packet.flag('tcp.flags.ack') ? addressing.destination : addressing.source;
     }
-    const stack = packet.protocols;
-    for (const protocol of stack.slice(stack.lastIndexOf(addressing.transport) + 1)) {
-      if (!CERTIFICATE_STRUCTURES.test(protocol)) flow.protocols.add(protocol);
-    }
+    for (const protocol of applicationProtocols(packet.protocols)) flow.protocols.add(protocol);
   }
 
   finish({ start }: FinishContext): ModelFlow[] {

@@ -1,5 +1,5 @@
 import type { Capture, ProtocolShare } from '../schema/generated/report.js';
-import type { PacketRecord } from '../tshark/record.js';
+import { perStack, type PacketRecord } from '../tshark/record.js';
 import type { Collector, FinishContext } from './collector.js';
 
 export interface FrameSummary {
@@ -14,6 +14,9 @@ export interface FrameSummary {
   linkTypes: string[];
   protocols: ProtocolShare[];
 }
+
+/** Each protocol of a stack once (a tunnel repeats ip, udp…). */
+const distinctProtocols = perStack((stack) => [...new Set(stack)]);
 
 /** Counts, time span, link types, malformed frames and the protocol mix of the whole capture. */
 export class FrameCollector implements Collector<FrameSummary> {
@@ -43,8 +46,8 @@ export class FrameCollector implements Collector<FrameSummary> {
     const encapsulation = packet.int('frame.encap_type');
     if (encapsulation !== undefined) this.encapsulations.add(encapsulation);
     if (packet.has('_ws.malformed')) this.malformed.push(packet.frame);
-    const protocols = new Set(packet.protocols);
-    if (protocols.has('ip') || protocols.has('ipv6')) this.ipPackets++;
+    const protocols = distinctProtocols(packet.protocols);
+    if (protocols.includes('ip') || protocols.includes('ipv6')) this.ipPackets++;
     for (const protocol of protocols) {
       let share = this.shares.get(protocol);
       if (!share) this.shares.set(protocol, (share = { protocol, packets: 0, bytes: 0 }));

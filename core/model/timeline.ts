@@ -1,5 +1,5 @@
 import type { Timeline } from '../schema/generated/report.js';
-import type { PacketRecord } from '../tshark/record.js';
+import { perStack, type PacketRecord } from '../tshark/record.js';
 import type { Collector, FinishContext } from './collector.js';
 
 /**
@@ -25,10 +25,10 @@ const OTHER = 'other';
 /** Aim for charts of at most this many points: bins grow with the capture's length. */
 const MAX_BINS = 600;
 
-export function categoryOf(protocols: readonly string[]): string {
+export const categoryOf = perStack((protocols: readonly string[]): string => {
   const present = new Set(protocols);
   return CATEGORIES.find(([, names]) => names.some((n) => present.has(n)))?.[0] ?? OTHER;
-}
+});
 
 /** Packets and bytes per protocol over time: the data of the packets-per-second chart. */
 export class TimelineCollector implements Collector<Timeline> {

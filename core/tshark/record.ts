@@ -64,10 +64,38 @@ export class PacketRecord {
 
   private stack?: readonly string[];
 
-  /** The protocol stack, outermost first, e.g. ["eth", "ethertype", "ip", "udp", "dns"]; split once, every collector reads it. */
+  /** The protocol stack, outermost first, e.g. ["eth", "ethertype", "ip", "udp", "dns"]: one shared, frozen list per distinct stack. */
   get protocols(): readonly string[] {
-    return (this.stack ??= (this.first('frame.protocols') ?? '').split(':').filter(Boolean));
+    return (this.stack ??= protocolStack(this.first('frame.protocols') ?? ''));
   }
+}
+
+/** Distinct protocol stacks seen so far: a capture has tens of them, so each is split once and shared by its packets. */
+const STACKS = new Map<string, readonly string[]>();
+/** A bound for a capture crafted to have a new stack in every packet. */
+const MAX_STACKS = 10_000;
+
+function protocolStack(text: string): readonly string[] {
+  let stack = STACKS.get(text);
+  if (!stack) {
+    if (STACKS.size >= MAX_STACKS) STACKS.clear();
+    STACKS.set(text, (stack = Object.freeze(text.split(':').filter(Boolean))));
+  }
+  return stack;
+}
+
+/**
+ * What a collector derives from a protocol stack, worked out once per distinct stack (stacks are shared, see
+ * PacketRecord.protocols) instead of once per packet.
+ */
+export function perStack<T>(derive: (stack: readonly string[]) => T): (stack: readonly string[]) => T {
+  const derived = new WeakMap<readonly string[], T>();
+  return (stack) => {
+    if (derived.has(stack)) return derived.get(stack)!;
+    const value = derive(stack);
+    derived.set(stack, value);
+    return value;
+  };
 }
 
 /** tshark writes a set flag as 1 (True in some versions). */
@@ -76,5 +104,6 @@ export function isSetFlag(value: string): boolean {
 }
 
 export function parseInteger(text: string): number {
-  return /^0x/i.test(text) ? parseInt(text.slice(2), 16) : parseInt(text, 10);
+  const hex = text.charCodeAt(0) === 48 && (text.charCodeAt(1) | 32) === 120; // "0x" or "0X": called for most fields of every packet
+  return hex ? parseInt(text.slice(2), 16) : parseInt(text, 10);
 }

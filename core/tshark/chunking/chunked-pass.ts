@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import type { TsharkInfo } from '../locate.js';
 import type { PacketReader } from '../packet-reader.js';
-import { startTshark, type RunningTshark, type TsharkExit } from '../process.js';
+import { startTshark, type FileRanges, type RunningTshark, type TsharkExit } from '../process.js';
 import type { CaptureIndex } from './capture-index.js';
 import type { Chunk } from './plan.js';
 import { StreamStitcher } from './stream-stitcher.js';
@@ -85,13 +83,9 @@ class ChunkRun {
 }
 
 /** The chunk as a capture file of its own: the file's header blocks, then its packets from the warm-up on. */
-function chunkInput(path: string, index: CaptureIndex, chunk: Chunk): Readable {
+function chunkInput(path: string, index: CaptureIndex, chunk: Chunk): FileRanges {
   const from = index.offsets[chunk.warmupFirst - 1]!;
   const to = chunk.last < index.packets ? index.offsets[chunk.last]! : index.size;
-  const pieces = [...index.headerBlocks.filter((block) => block.offset < from).map((b) => [b.offset, b.offset + b.length] as const), [from, to] as const];
-  return Readable.from(
-    (async function* () {
-      for (const [start, end] of pieces) yield* createReadStream(path, { start, end: end - 1 });
-    })(),
-  );
+  const headers = index.headerBlocks.filter((block) => block.offset < from).map((b) => [b.offset, b.offset + b.length] as const);
+  return { file: path, ranges: [...headers, [from, to] as const] };
 }
