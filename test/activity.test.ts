@@ -138,6 +138,17 @@ describe('activity on the 40 labelled course captures', function () {
     assert.ok(report.findings.some((f) => f.id.startsWith('activity/video-')));
     assert.match(renderMarkdown(report), /^\| \d+–\d+ s \| video \| [\d.]+ \|/m, 'the segments compared, packets per second per protocol');
   });
+
+  it('a clock that jumps years (dns.pcap: 5 packets over 11 years) is cut into at most a day’s worth of windows', async function () {
+    const report = await analyzed(sharedCapture(this, 'dns.pcap'));
+    const { windowSeconds } = report.application;
+    assert.ok(report.capture.durationSec > 3e8, `dns.pcap spans ${report.capture.durationSec} s`);
+    // 1,440 windows of 60 s make a day; a longer capture gets longer windows, never more of them.
+    assert.ok(Math.ceil(report.capture.durationSec / windowSeconds) <= 1440, `${windowSeconds} s windows`);
+    const nothing = { flows: [], media: [], streams: [], stun: [], payload: new Map() };
+    assert.equal(classifyActivity({ ...nothing, durationSec: 1e6 }).application.windowSeconds, Math.ceil(1e6 / 1440));
+    assert.equal(classifyActivity({ ...nothing, durationSec: 3600 }).application.windowSeconds, 60, 'an hour keeps 60 s windows');
+  });
 });
 
 // The course set has no idle, no unanswered call, no mixed session: cut and merged from its real traffic

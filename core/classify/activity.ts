@@ -48,6 +48,11 @@ const SETUP_GAP_SECONDS = 15;
 const SETUP_MINIMUM_MESSAGES = 4;
 /** Connections opened this close to the first media packet belong to the call's signalling. */
 const SIGNALLING_WINDOW_SECONDS = 10;
+/**
+ * A day of 60 s windows. A capture whose clock jumps (one packet stamped years off, like nDPI's dns.pcap, 5
+ * packets over 11 years) would otherwise be cut into millions of windows and take minutes and gigabytes.
+ */
+const MAX_WINDOWS = 1440;
 
 /** Services whose traffic is the client's background: never a file, never a chat. */
 const BACKGROUND_SERVICES: ReadonlySet<string> = new Set(['telemetry', 'identity', 'cdn', 'microsoft365', 'other-app']);
@@ -139,12 +144,13 @@ export function mediaActivityOf(m: MediaStream): { activity: Activity; confidenc
  * Windows of the capture, each labelled from the traffic inside it: call media by kind, a call being set up
  * (STUN/TURN without media), a bulk transfer to a file service (file), request/response exchanges with
  * Teams' messaging services (chat), or nothing beyond keep-alives and background traffic (idle). Unless
- * chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long ones.
+ * chosen, the window adapts to the capture: 5 s for short captures, up to 60 s for long ones, and longer still
+ * beyond a day, so that there are never more than MAX_WINDOWS.
  */
 export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
   // At least 1 s: a zero or negative window would never advance.
-  const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.min(60, Math.max(5, Math.ceil(duration / 20)));
+  const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
   const intervals = activityIntervals(inputs);
   const background = backgroundIntervals(inputs);
 
