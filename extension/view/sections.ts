@@ -108,7 +108,9 @@ const network: ViewSection = {
     return [
       subsection('network', 'Addresses', addresses),
       report.stun.summary.relays.length ? subsection('network', 'TURN relays', relays) : '',
-      report.stun.messages.length ? subsection('network', 'STUN / TURN messages', stun) : '',
+      report.stun.messages.length
+        ? subsection('network', 'STUN / TURN messages', stun, report.stun.messagesLeftOut ? `the first and last of ${report.stun.messagesLeftOut.total}, see below` : '')
+        : '',
     ].join('\n');
   },
 };
