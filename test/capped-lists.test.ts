@@ -6,6 +6,7 @@ import { capList, DNS_TRANSACTIONS_FILTER, LISTED_AT_EACH_END, STUN_MESSAGES_FIL
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
+import { checkNote } from '../core/notes/claims.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
 
@@ -98,6 +99,18 @@ describe('capped lists: the first and last N DNS transactions and STUN messages,
       assert.equal(node?.filter, leftOut.filter, `${what} in the tree`);
     }
     assert.ok(markdown.includes(`*40 of ${2 * N} shown; the JSON report lists the first and last messages, see below.*`), 'the STUN table does not claim the JSON report has all');
+  });
+
+  it('notes: a capped report does not claim an address, a name or the AD bit is absent (it may be in what was left out)', function () {
+    const note = 'The client connected to 10.9.9.9 and resolved teams.example.net. DNSSEC validated the answers.';
+    assert.deepEqual(checkNote(note, [{ label: 'over-the-cap.pcapng', report }]), []);
+    const uncapped = structuredClone(report);
+    delete uncapped.dns.transactionsLeftOut;
+    delete uncapped.stun.messagesLeftOut;
+    assert.deepEqual(
+      checkNote(note, [{ label: 'listed-only', report: uncapped }]).map((p) => p.kind),
+      ['unseen-address', 'unseen-domain', 'dnssec'],
+    );
   });
 });
 
