@@ -16,6 +16,7 @@ import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
+import { capList, DNS_TRANSACTIONS_FILTER, STUN_MESSAGES_FILTER } from './model/capped-list.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
@@ -100,6 +101,8 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     relays: classification.nat.relays,
   });
   const findings = findingsOf({ model, summaries, classification, flows, activity, quality });
+  const transactions = capList(model.dns, (t) => t.queryFrame ?? t.responseFrame!, DNS_TRANSACTIONS_FILTER);
+  const messages = capList(model.stun, (m) => m.frame, STUN_MESSAGES_FILTER);
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -108,9 +111,9 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     protocols: model.protocols,
     flows,
     addresses: classification.addresses,
-    dns: { transactions: model.dns, names: summaries.dnsNames },
+    dns: { transactions: transactions.listed, ...(transactions.leftOut && { transactionsLeftOut: transactions.leftOut }), names: summaries.dnsNames },
     tls: { handshakes: model.tls, cipherSuites: summaries.cipherSuites, clientFingerprints: summaries.clientFingerprints, servers: summaries.tlsServers },
-    stun: { messages: model.stun, summary: classification.nat },
+    stun: { messages: messages.listed, ...(messages.leftOut && { messagesLeftOut: messages.leftOut }), summary: classification.nat },
     rtp: model.rtp,
     transport: { ipVersions: summaries.ipVersions, parallelConnections: summaries.parallelConnections },
     timeline: model.timeline,

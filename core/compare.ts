@@ -46,7 +46,8 @@ export function compareReport(report: Report): CaptureComparison {
     }
   }
   const flowPackets = Object.values(received).reduce((a, b) => a + b, 0);
-  const lookups = report.dns.transactions.filter((t) => t.protocol === 'dns' && t.queryFrame !== undefined).length;
+  // From the names, which count every lookup: the transactions list may be capped (core/model/capped-list.ts).
+  const lookups = report.dns.names.filter((n) => n.protocol === 'dns').reduce((sum, n) => sum + n.queries, 0);
   return {
     file: capture.file,
     activity: report.application.dominantActivity,

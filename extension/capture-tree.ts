@@ -27,6 +27,7 @@ const ICONS: Record<OutlineNode['kind'], string> = {
   certificate: 'verified',
   media: 'play-circle',
   activity: 'pulse',
+  'left-out': 'ellipsis',
 };
 
 /**

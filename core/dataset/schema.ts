@@ -5,7 +5,7 @@
  */
 
 /** Bumped on any change to a table definition: major when a column is renamed, retyped or removed. */
-export const DATASET_SCHEMA_VERSION = '1.1.0';
+export const DATASET_SCHEMA_VERSION = '1.2.0';
 
 /** Hive partition column: the directory `capture_id=<sha256 of the capture file's bytes>`, not a column in the files. */
 export const PARTITION_COLUMN = 'capture_id';

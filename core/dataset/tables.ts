@@ -1,5 +1,6 @@
 import type { Application, Certificate, Endpoint, Finding, Flow, DnsTransaction, MediaStream, NamedCode, Report, TlsHandshake } from '../schema/generated/report.js';
 import { absoluteTime, type Column, type TableDefinition } from './schema.js';
+import { LISTED_AT_EACH_END } from '../model/capped-list.js';
 
 /**
  * The dataset's tables, one definition each: which rows a report gives and what each column means. A new table
@@ -42,6 +43,12 @@ const capturesTable: TableDefinition<Report, Report> = {
     { name: 'public_ips', type: 'string[]', description: 'The client’s public addresses as STUN servers reported them', value: (r) => r.stun.summary.publicAddresses.map((a) => a.ip) },
     { name: 'tshark_version', type: 'string', description: 'The tshark that decoded the capture', value: (r) => r.capture.tshark.version },
     { name: 'report_schema_version', type: 'string', description: 'Version of the JSON report the rows come from', value: (r) => r.schemaVersion },
+    {
+      name: 'dns_lookups_left_out',
+      type: 'int',
+      description: `DNS transactions the report left out of its capped list, so not in dns_lookups (it lists the first and last ${LISTED_AT_EACH_END}); 0 when it lists them all`,
+      value: (r) => r.dns.transactionsLeftOut?.count ?? 0,
+    },
     { name: 'warnings', type: 'string[]', description: 'Codes of the analysis warnings (see the JSON report for their text)', value: (r) => r.warnings.map((w) => w.code) },
   ],
 };
@@ -86,7 +93,7 @@ const flowsTable: TableDefinition<Report, Flow & { report: Report }> = {
 
 const dnsLookupsTable: TableDefinition<Report, DnsTransaction & { report: Report }> = {
   name: 'dns_lookups',
-  description: 'DNS, mDNS and LLMNR transactions: a query and its response, matched by tshark.',
+  description: `DNS, mDNS and LLMNR transactions: a query and its response, matched by tshark. A capture with more than ${2 * LISTED_AT_EACH_END} has only its first and last ${LISTED_AT_EACH_END} here, like its report: captures.dns_lookups_left_out counts the others.`,
   grain: 'query (with its response, when one came)',
   rows: (report) => report.dns.transactions.map((t) => ({ ...t, report })),
   columns: [

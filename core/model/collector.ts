@@ -33,8 +33,15 @@ export function relativeTime(time: number, start: number): number {
   return Math.round((time - start) * 1e6) / 1e6;
 }
 
-/** Removes keys whose value is undefined: the report schema allows a field to be absent, not undefined. */
+/**
+ * The value without the keys whose value is undefined: the report schema allows a field to be absent, not
+ * undefined. A copy built key by key, not `delete`: V8 turns an object it deletes keys from into a slow
+ * dictionary several times its size, and the model keeps tens of thousands of them in a long capture.
+ */
 export function withoutUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
+  const keys = Object.keys(value) as (keyof T)[];
+  if (keys.every((key) => value[key] !== undefined)) return value;
+  const copy = {} as T;
+  for (const key of keys) if (value[key] !== undefined) copy[key] = value[key];
+  return copy;
 }

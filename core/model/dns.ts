@@ -3,6 +3,7 @@ import type { PacketRecord } from '../tshark/record.js';
 import type { ValueNames } from '../tshark/value-names.js';
 import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
+import { Interner } from './interner.js';
 
 const RR_TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, AAAA: 28, SRV: 33, OPT: 41, NSEC: 47, SVCB: 64, HTTPS: 65 } as const;
 
@@ -73,6 +74,7 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
   private readonly byQueryFrame = new Map<number, PendingTransaction>();
   private readonly misaligned: { frame: number; protocol: DnsTransaction['protocol'] }[] = [];
   private readonly multiMessage: number[] = [];
+  private readonly interner = new Interner();
 
   add(packet: PacketRecord): void {
     const ids = packet.values('dns.id');
@@ -96,9 +98,9 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
         id: packet.int('dns.id') ?? 0,
         protocol,
         transport: addressing.transport,
-        client: isResponse ? addressing.destination : addressing.source,
-        server: isResponse ? addressing.source : addressing.destination,
-        name: packet.first('dns.qry.name') ?? '',
+        client: this.interner.json(isResponse ? addressing.destination : addressing.source),
+        server: this.interner.json(isResponse ? addressing.source : addressing.destination),
+        name: this.interner.string(packet.first('dns.qry.name') ?? ''),
         typeCode: packet.int('dns.qry.type') ?? 0,
         epoch: packet.time,
         records: { answers: [], authority: [], additional: [] },
@@ -148,10 +150,11 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     let ttlIndex = 0;
     const all = types.map((type): RawRecord => {
       const name = type === RR_TYPE.SRV ? ['dns.srv.service', 'dns.srv.proto', 'dns.srv.name'].map(next).filter(Boolean).join('.') : next('dns.resp.name')!;
-      const record: RawRecord = { name, type };
+      const record: RawRecord = { name: this.interner.string(name), type };
       if (type !== RR_TYPE.OPT) record.ttl = ttls[ttlIndex++]; // the OPT pseudo-record has no TTL
       const dataField = DATA_FIELD_BY_TYPE.get(type);
-      if (dataField) record.data = next(dataField);
+      const data = dataField && next(dataField);
+      if (data !== undefined) record.data = this.interner.string(data);
       if (type === RR_TYPE.SOA) record.responsible = next('dns.soa.rname');
       return record;
     });
@@ -180,18 +183,20 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
         count: this.multiMessage.length,
       });
     }
+    const shared = this.interner;
+    const section = (records: RawRecord[]) => shared.json(records.map((r) => shared.json(toRecord(names, r))));
     return this.transactions.map(({ epoch, typeCode, rcodeCode, records, ...rest }) => {
       const transaction: DnsTransaction = {
         ...rest,
-        type: recordType(names, typeCode),
+        type: shared.json(recordType(names, typeCode)),
         time: relativeTime(epoch, start),
-        answers: records.answers.map((r) => toRecord(names, r)),
-        authority: records.authority.map((r) => toRecord(names, r)),
-        additional: records.additional.map((r) => toRecord(names, r)),
+        answers: section(records.answers),
+        authority: section(records.authority),
+        additional: section(records.additional),
       };
-      if (rcodeCode !== undefined) transaction.rcode = namedCode(names, 'dns.flags.rcode', rcodeCode);
+      if (rcodeCode !== undefined) transaction.rcode = shared.json(namedCode(names, 'dns.flags.rcode', rcodeCode));
       const chain = resolutionChain(transaction.name, records.answers);
-      if (chain) transaction.chain = chain;
+      if (chain) transaction.chain = shared.json(chain);
       return withoutUndefined(transaction);
     });
   }

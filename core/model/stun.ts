@@ -3,6 +3,7 @@ import type { PacketRecord } from '../tshark/record.js';
 import type { ValueNames } from '../tshark/value-names.js';
 import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
+import { Interner } from './interner.js';
 import {
   MS_TURN_MAGIC_COOKIE_ATTRIBUTE,
   MS_TURN_MESSAGE_TYPES,
@@ -60,20 +61,21 @@ export class StunCollector implements Collector<StunMessage[]> {
 
   private readonly messages: RawMessage[] = [];
   private readonly unlabelled: number[] = [];
+  private readonly interner = new Interner();
 
   add(packet: PacketRecord): void {
     const dialect: Dialect | undefined = packet.has('stun.type') || packet.has('stun.channel') ? 'stun' : packet.has('classicstun.type') ? 'classicstun' : undefined;
     if (!dialect) return;
     const addressing = addressingOf(packet);
     if (!addressing) return;
-    const attributeCodes = packet.ints(DIALECT_FIELDS[dialect].attributeType);
+    const attributeCodes = this.interner.json(packet.ints(DIALECT_FIELDS[dialect].attributeType));
     const message: RawMessage = {
       frame: packet.frame,
       epoch: packet.time,
-      flowId: addressing.flowId,
+      flowId: this.interner.string(addressing.flowId),
       protocol: dialect,
-      source: addressing.source,
-      destination: addressing.destination,
+      source: this.interner.json(addressing.source),
+      destination: this.interner.json(addressing.destination),
       typeCode: packet.int(DIALECT_FIELDS[dialect].type) ?? 0,
       transactionId: packet.first(DIALECT_FIELDS[dialect].id),
       channel: packet.int('stun.channel'),
@@ -145,15 +147,18 @@ export class StunCollector implements Collector<StunMessage[]> {
       const attributeName = (code: number) =>
         (rest.protocol === 'classicstun' ? names('classicstun.att.type', code) : undefined) ??
         (msTurn && code === MS_TURN_REMOTE_ADDRESS ? 'REMOTE-ADDRESS (MS-TURN)' : STUN_ATTRIBUTE_NAMES.get(code));
+      const shared = this.interner;
       const message: StunMessage = {
         ...rest,
         time: relativeTime(epoch, start),
         type: { code: typeCode },
-        attributes: attributeCodes.map((code) => codeOf(code, attributeName(code))!),
-        addresses: rest.addresses.map((a) => (a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a)),
+        attributes: shared.json(attributeCodes.map((code) => codeOf(code, attributeName(code))!)),
+        addresses: shared.json(rest.addresses.map((a) => (a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a))),
       };
       if (message.microsoft?.streamType) message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
-      return withoutUndefined({ ...message, ...methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn) });
+      if (message.microsoft) message.microsoft = shared.json(message.microsoft);
+      const { type, ...kind } = methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn);
+      return withoutUndefined({ ...message, type: shared.json(type), ...kind });
     });
   }
 }

@@ -81,6 +81,12 @@ export function addressSeen(report: Report, ip: string): boolean {
   const wanted = ipaddr.process(ip).toString();
   const seen = new Set<string>(report.addresses.map((a) => a.ip));
   for (const t of report.dns.transactions) t.chain?.addresses.forEach((a) => seen.add(a));
+  for (const n of report.dns.names) n.addresses.forEach((a) => seen.add(a)); // the names' answers count every lookup, listed or not
   for (const m of report.stun.messages) m.addresses.forEach((a) => seen.add(a.ip));
   return [...seen].some((a) => ipaddr.isValid(a) && ipaddr.process(a).toString() === wanted);
+}
+
+/** True when the report lists only the first and last DNS transactions or STUN messages: what it misses may be in those left out. */
+export function listsCapped(report: Report): boolean {
+  return Boolean(report.dns.transactionsLeftOut ?? report.stun.messagesLeftOut);
 }

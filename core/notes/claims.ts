@@ -24,7 +24,7 @@
 import { addressFilter, anyOf } from '../display-filter.js';
 import { describeCipherSuite } from '../knowledge/cipher-suites.js';
 import type { Report, TlsHandshake } from '../schema/generated/report.js';
-import { addressSeen, domainSeen, handshakesWith, sortedFrames, type LinkedReport } from './capture-facts.js';
+import { addressSeen, domainSeen, handshakesWith, listsCapped, sortedFrames, type LinkedReport } from './capture-facts.js';
 import { mentionsIn, type Mention } from './mentions.js';
 import { noteStructure, type NoteStructure } from './structure.js';
 
@@ -204,12 +204,12 @@ function sameSpelling(wrong: Extract<Mention, { kind: 'cipher-suite' }>, code: n
 }
 
 function checkAddressSeen({ label, report }: LinkedReport, ip: string): Verdict {
-  if (addressSeen(report, ip)) return CONSISTENT;
+  if (addressSeen(report, ip) || listsCapped(report)) return CONSISTENT; // capped: it may be in an entry left out
   return { contradicted: true, message: `${label} never shows ${ip}: no packet, DNS answer or STUN address carries it.`, frames: [], filter: addressFilter(ip), annotation: ` (not in ${label})` };
 }
 
 function checkDomainSeen({ label, report }: LinkedReport, name: string): Verdict {
-  if (domainSeen(report, name)) return CONSISTENT;
+  if (domainSeen(report, name) || report.dns.transactionsLeftOut) return CONSISTENT; // capped: it may be in a lookup left out
   return {
     contradicted: true,
     message: `${label} never shows ${name}: no DNS question or answer, SNI or certificate names it.`,
@@ -223,6 +223,7 @@ function checkDnssec({ label, report }: LinkedReport): Verdict | undefined {
   const responses = report.dns.transactions.filter((t) => t.responseFrame !== undefined);
   if (!responses.length) return undefined;
   if (responses.some((t) => t.authenticatedData)) return CONSISTENT;
+  if (report.dns.transactionsLeftOut) return undefined; // the responses left out may have the AD bit
   const frames = sortedFrames(responses.map((t) => t.responseFrame));
   return {
     contradicted: true,

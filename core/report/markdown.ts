@@ -4,6 +4,7 @@ import { hex } from '../display-filter.js';
 import { markdownCode, markdownText } from './escape.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
 import { qualityTables } from './quality-section.js';
+import { leftOutIn } from './left-out.js';
 
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
@@ -82,6 +83,7 @@ function section(out: string[], report: Report, id: Finding['section'], title: s
   for (const f of findings) out.push(findingMarkdown(f));
   if (findings.length) out.push('');
   tables();
+  for (const { text, filter } of leftOutIn(report, id)) out.push(`*${markdownText(text)}* ${markdownCode(filter)}`, '');
 }
 
 /** A finding as a Markdown list item: title, severity, detail, then its evidence (frames and filter). */
@@ -174,6 +176,7 @@ function networkTables(report: Report, out: string[]): void {
             markdownText(m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ')),
           ]),
         stun.length,
+        report.stun.messagesLeftOut ? 'the JSON report lists the first and last messages, see below' : undefined,
       ),
     );
   }
@@ -405,9 +408,9 @@ function codeName(code: NamedCode): string {
 }
 
 /** A GFM table; when rows were cut, a line says how many the JSON report has. */
-export function table(header: string[], rows: string[][], total = rows.length): string {
+export function table(header: string[], rows: string[][], total = rows.length, more = 'the JSON report (`--format json`) has all'): string {
   if (rows.length === 0) return 'None.\n';
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-  if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; the JSON report (\`--format json\`) has all.*`);
+  if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; ${more}.*`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../plural.js';
 import { qualityGroups } from './quality-outline.js';
+import { leftOutIn } from './left-out.js';
 
 export type OutlineSection = Finding['section'];
 
@@ -15,7 +16,7 @@ export type OutlineSection = Finding['section'];
  */
 export interface OutlineNode {
   id: string;
-  kind: 'section' | 'group' | 'finding' | 'domain' | 'address' | 'relay' | 'flow' | 'handshake' | 'certificate' | 'media' | 'activity';
+  kind: 'section' | 'group' | 'finding' | 'domain' | 'address' | 'relay' | 'flow' | 'handshake' | 'certificate' | 'media' | 'activity' | 'left-out';
   section: OutlineSection;
   label: string;
   description?: string;
@@ -49,13 +50,28 @@ export function reportOutline(report: Report): OutlineNode[] {
   };
   return OUTLINE_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
-    const children = [group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0);
+    const children = [...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0), ...leftOutNodes(report, id)];
     return { id: `section/${id}`, kind: 'section', section: id, label: title, description: findings.length ? count(findings.length, 'finding') : undefined, revealText: title, children };
   });
 }
 
 export function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
   return { id: `${section}/${title}`, kind: 'group', section, label: title, description: String(children.length), revealText: title, children };
+}
+
+/** A list the report capped: how many entries it left out, with the filter that shows them all. */
+function leftOutNodes(report: Report, section: OutlineSection): OutlineNode[] {
+  return leftOutIn(report, section).map(({ key, label, text, filter }) => ({
+    id: key,
+    kind: 'left-out',
+    section,
+    label,
+    description: filter,
+    tooltip: `${text} ${filter}`,
+    filter,
+    markdown: `- *${markdownText(text)}* ${markdownCode(filter)}`,
+    revealText: label,
+  }));
 }
 
 function findingNode(f: Finding): OutlineNode {

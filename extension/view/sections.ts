@@ -6,6 +6,7 @@ import { PATH_TEXT } from '../../core/quality/path.js';
 import { clockText, dscpText, gapsText, verdictText } from '../../core/report/quality-section.js';
 import { esc, framesHtml, htmlTable } from './html-table.js';
 import { count } from '../../core/plural.js';
+import { leftOutIn } from '../../core/report/left-out.js';
 
 type SectionId = Finding['section'];
 
@@ -107,7 +108,9 @@ const network: ViewSection = {
     return [
       subsection('network', 'Addresses', addresses),
       report.stun.summary.relays.length ? subsection('network', 'TURN relays', relays) : '',
-      report.stun.messages.length ? subsection('network', 'STUN / TURN messages', stun) : '',
+      report.stun.messages.length
+        ? subsection('network', 'STUN / TURN messages', stun, report.stun.messagesLeftOut ? `the first and last of ${report.stun.messagesLeftOut.total}, see below` : '')
+        : '',
     ].join('\n');
   },
 };
@@ -397,8 +400,15 @@ export function sectionHtml(report: Report, section: ViewSection): string {
   const counts = [findings ? count(findings, 'finding') : '', ...section.counts(report)].filter(Boolean).join(' · ');
   return `<section class="report-section" id="section-${section.id}" data-keys="section/${section.id}"><details><summary><h2>${esc(section.title)} <span class="count">${esc(counts)}</span></h2></summary>
 ${findingsList(report, section.id)}
-${section.body(report)}
+${section.body(report)}${leftOutHtml(report, section.id)}
 </details></section>`;
+}
+
+/** Under a section's tables: the lists of it the report capped, how many entries they left out, the filter that shows them all. */
+function leftOutHtml(report: Report, id: SectionId): string {
+  return leftOutIn(report, id)
+    .map(({ key, text, filter }) => `\n<p class="left-out" data-keys="${esc(key)}">${esc(text)} <code>${esc(filter)}</code></p>`)
+    .join('');
 }
 
 export function tocEntry(report: Report, section: ViewSection): { id: string; title: string; count: string } {

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { analyzeCapture } from '../core/analyze.js';
+import { capList, DNS_TRANSACTIONS_FILTER, LISTED_AT_EACH_END, STUN_MESSAGES_FILTER } from '../core/model/capped-list.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { reportOutline } from '../core/report/outline.js';
+import { REPORT_TABLES } from '../core/dataset/tables.js';
+import { checkNote } from '../core/notes/claims.js';
+import type { Report } from '../core/schema/generated/report.js';
+import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
+
+const N = LISTED_AT_EACH_END;
+
+/** Frame numbers of the packets a display filter matches, as tshark reads them. */
+async function framesMatching(capture: string, filter: string): Promise<number[]> {
+  const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+  return stdout.split('\n').filter(Boolean).map(Number);
+}
+
+/**
+ * `copies` copies of the packets of `source` that `filter` matches, one after the other in time (editcap moves
+ * each copy past the one before it, mergecap -a appends them): the same real packets, more of them.
+ */
+async function repeated(folder: string, source: string, filter: string, copies: number, name: string): Promise<string> {
+  const picked = join(folder, `${name}-picked.pcapng`);
+  await execa('tshark', ['-n', '-r', source, '-Y', filter, '-w', picked]);
+  const { stdout } = await execa('capinfos', ['-u', '-T', '-r', picked]);
+  const seconds = Math.ceil(Number(stdout.trim().split('\t').at(-1))) + 1;
+  const parts = await Promise.all(
+    Array.from({ length: copies }, async (_, i) => {
+      const part = join(folder, `${name}-${i}.pcapng`);
+      await execa('editcap', ['-t', String(i * seconds), picked, part]);
+      return part;
+    }),
+  );
+  const out = join(folder, `${name}.pcapng`);
+  await execa('mergecap', ['-a', '-w', out, ...parts]);
+  return out;
+}
+
+describe('capped lists: the first and last N DNS transactions and STUN messages, and what is left out', function () {
+  const folder = temporaryFolder('capped');
+  let capture: string;
+  let report: Report;
+
+  before(async function () {
+    // The shared captures with the most DNS transactions (115) and STUN messages (591), repeated past the cap.
+    const dns = await repeated(folder(), sharedCapture(this, 'teams-activities/video-wifi-VideoCallWiFi_Kacper.pcapng'), DNS_TRANSACTIONS_FILTER, 20, 'dns');
+    const stun = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), STUN_MESSAGES_FILTER, 4, 'stun');
+    capture = join(folder(), 'over-the-cap.pcapng');
+    await execa('mergecap', ['-a', '-w', capture, dns, stun]);
+    report = await analyzeCapture(capture);
+    assertValidReport(report);
+  });
+
+  it('STUN: the first and last N messages in frame order, and a true count of those left out', async function () {
+    const frames = await framesMatching(capture, STUN_MESSAGES_FILTER);
+    assert.ok(frames.length > 2 * N, `only ${frames.length} STUN messages: not over the cap`);
+    assert.deepEqual(
+      report.stun.messages.map((m) => m.frame),
+      [...frames.slice(0, N), ...frames.slice(-N)],
+    );
+    assert.deepEqual(report.stun.messagesLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: STUN_MESSAGES_FILTER });
+  });
+
+  it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
+    // A transaction starts at its query, or at a response tshark links to no query.
+    const starts = await framesMatching(capture, `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`);
+    assert.ok(starts.length > 2 * N, `only ${starts.length} DNS transactions: not over the cap`);
+    assert.deepEqual(
+      report.dns.transactions.map((t) => t.queryFrame ?? t.responseFrame),
+      [...starts.slice(0, N), ...starts.slice(-N)],
+    );
+    assert.deepEqual(report.dns.transactionsLeftOut, { count: starts.length - 2 * N, total: starts.length, afterFrame: starts[N - 1], beforeFrame: starts.at(-N), filter: DNS_TRANSACTIONS_FILTER });
+  });
+
+  it('the aggregates still count every entry, listed or not', async function () {
+    const queries = await framesMatching(capture, `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`);
+    assert.equal(
+      report.dns.names.reduce((sum, n) => sum + n.queries, 0),
+      queries.length,
+    );
+    const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
+    const leftOutColumn = captures.columns.find((c) => c.name === 'dns_lookups_left_out')!;
+    assert.equal(leftOutColumn.value(captures.rows(report)[0]!), report.dns.transactionsLeftOut!.count);
+  });
+
+  it('Markdown and the capture tree say how many were left out and give the filter', function () {
+    const markdown = renderMarkdown(report);
+    for (const [what, leftOut] of [
+      ['DNS transactions', report.dns.transactionsLeftOut!],
+      ['STUN/TURN messages', report.stun.messagesLeftOut!],
+    ] as const) {
+      assert.ok(markdown.includes(`*${leftOut.count} more ${what} left out: the JSON report lists the first and last ${N} of ${leftOut.total}`), `${what} in the Markdown`);
+      const node = reportOutline(report)
+        .flatMap((s) => s.children ?? [])
+        .find((n) => n.kind === 'left-out' && n.label === `${leftOut.count} more ${what} left out`);
+      assert.equal(node?.filter, leftOut.filter, `${what} in the tree`);
+    }
+    assert.ok(markdown.includes(`*40 of ${2 * N} shown; the JSON report lists the first and last messages, see below.*`), 'the STUN table does not claim the JSON report has all');
+  });
+
+  it('notes: a capped report does not claim an address, a name or the AD bit is absent (it may be in what was left out)', function () {
+    const note = 'The client connected to 10.9.9.9 and resolved teams.example.net. DNSSEC validated the answers.';
+    assert.deepEqual(checkNote(note, [{ label: 'over-the-cap.pcapng', report }]), []);
+    const uncapped = structuredClone(report);
+    delete uncapped.dns.transactionsLeftOut;
+    delete uncapped.stun.messagesLeftOut;
+    assert.deepEqual(
+      checkNote(note, [{ label: 'listed-only', report: uncapped }]).map((p) => p.kind),
+      ['unseen-address', 'unseen-domain', 'dnssec'],
+    );
+  });
+});
+
+describe('capList', function () {
+  const frameOf = (n: number) => n;
+  it('keeps a list of up to 2N entries whole, saying nothing left out', function () {
+    for (const length of [0, 1, 2 * N]) {
+      const entries = Array.from({ length }, (_, i) => i + 1);
+      assert.deepEqual(capList(entries, frameOf, 'x'), { listed: entries });
+    }
+  });
+
+  it('keeps the first and last N of a longer list', function () {
+    const entries = Array.from({ length: 5 }, (_, i) => (i + 1) * 10);
+    assert.deepEqual(capList(entries, frameOf, 'udp', 2), { listed: [10, 20, 40, 50], leftOut: { count: 1, total: 5, afterFrame: 20, beforeFrame: 40, filter: 'udp' } });
+  });
+});
