@@ -33,9 +33,16 @@ export interface FileRanges {
 
 /**
  * Starts tshark on a capture — a file, a stream of capture bytes, or byte ranges of a file — and hands each line
- * of its standard output to onLine as it arrives. `args` are everything but the input.
+ * of its standard output to onLine as it arrives, or has tshark write its output to a file (`{ file }`), for
+ * reading once it is needed. `args` are everything but the input.
  */
-export function startTshark(tshark: TsharkInfo, input: string | Readable | FileRanges, args: readonly string[], onLine: (line: string) => void, signal?: AbortSignal): RunningTshark {
+export function startTshark(
+  tshark: TsharkInfo,
+  input: string | Readable | FileRanges,
+  args: readonly string[],
+  output: ((line: string) => void) | { file: string },
+  signal?: AbortSignal,
+): RunningTshark {
   let subprocess: ResultPromise | undefined;
   let killed = false;
   const done = (async (): Promise<TsharkExit> => {
@@ -44,6 +51,7 @@ export function startTshark(tshark: TsharkInfo, input: string | Readable | FileR
       subprocess = execa(tshark.path, ['-r', fifo?.path ?? (input as string), ...args], {
         reject: false,
         stdin: 'ignore',
+        stdout: typeof output === 'function' ? 'pipe' : { file: output.file },
         buffer: { stdout: false, stderr: true },
         maxBuffer: { stderr: 4 * 1024 * 1024 },
         cancelSignal: signal,
@@ -54,7 +62,7 @@ export function startTshark(tshark: TsharkInfo, input: string | Readable | FileR
       if (fifo && isFileRanges(input)) copyRanges(input, fifo.path).catch(() => undefined);
       else if (fifo) pipeline(input as Readable, createWriteStream(fifo.path)).catch(() => undefined);
       try {
-        await forEachLine(subprocess.stdout!, onLine);
+        if (typeof output === 'function') await forEachLine(subprocess.stdout!, output);
       } catch (error) {
         // An error thrown by onLine is ours, not tshark's, and must not be disguised as a tshark failure.
         if (!(error instanceof Error && 'exitCode' in error) && !signal?.aborted) {

@@ -1,3 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { forEachLine } from '../lines.js';
 import type { TsharkInfo } from '../locate.js';
 import type { PacketReader } from '../packet-reader.js';
 import { startTshark, type FileRanges, type RunningTshark, type TsharkExit } from '../process.js';
@@ -19,66 +24,107 @@ export interface ChunkedPassOptions {
 
 /**
  * Runs one tshark per chunk, `workers` at a time, and feeds their records to the reader in frame order, so the
- * model is built exactly as from one pass: the current chunk is read as tshark writes it, the next ones wait
- * in memory (at most workers − 1 chunks' output). Returns each chunk's exit, stopping at the first failure.
+ * model is built exactly as from one pass. The first chunk is read as its tshark writes it; the others write
+ * their output to a file, read once the chunks before them are: a tshark never waits for Node, and the waiting
+ * output costs disk, not memory (in memory it took Node past 500 MB at 1M packets). A tshark starts as soon as
+ * one finishes. Returns each chunk's exit, stopping at the first failure.
  */
 export async function runChunkedPass(options: ChunkedPassOptions): Promise<TsharkExit[]> {
   const { chunks, reader } = options;
+  const folder = await mkdtemp(join(tmpdir(), 'teamshark-chunks-'));
+  const runs = chunks.map((chunk, i) => new ChunkRun(options, chunk, i === 0 ? undefined : join(folder, `${i}.ek`)));
+  const pool = new TsharkPool(runs, options.workers);
   const stitcher = new StreamStitcher();
-  const runs: ChunkRun[] = [];
   const exits: TsharkExit[] = [];
   try {
+    pool.fill();
     for (let i = 0; i < chunks.length; i++) {
-      while (runs.length < Math.min(chunks.length, i + options.workers)) runs.push(new ChunkRun(options, chunks[runs.length]!));
-      const run = runs[i]!;
       stitcher.startChunk(chunks[i]!, chunks[i + 1]);
-      const exit = await run.readBy((line) => reader.read(line, stitcher));
+      const exit = await runs[i]!.readBy((line) => reader.read(line, stitcher));
       exits.push(exit);
       if (exit.failed || exit.cancelled) break;
     }
   } finally {
-    for (const run of runs.slice(exits.length)) run.tshark.kill();
+    pool.stop();
+    await Promise.all(runs.map((run) => run.settled()));
+    await rm(folder, { recursive: true, force: true });
   }
   return exits;
 }
 
-/**
- * Lines handed on between two turns of the event loop while a chunk's waiting output is read: reading a whole
- * chunk's backlog at once would leave the other tsharks' pipes undrained, and those tsharks idle, for seconds.
- */
-const BACKLOG_SLICE = 2_000;
+/** Keeps `workers` chunks' tsharks running, in chunk order, until every chunk has started or the pool is stopped. */
+class TsharkPool {
+  private next = 0;
+  private running = 0;
+  private stopped = false;
 
-/** One chunk's tshark; its lines wait, unparsed, until the chunks before it have been read. */
+  constructor(
+    private readonly runs: readonly ChunkRun[],
+    private readonly workers: number,
+  ) {}
+
+  fill(): void {
+    while (!this.stopped && this.running < this.workers && this.next < this.runs.length) {
+      const tshark = this.runs[this.next++]!.start();
+      this.running++;
+      void tshark.done.finally(() => {
+        this.running--;
+        this.fill();
+      });
+    }
+  }
+
+  /** No chunk starts any more; those running are stopped. */
+  stop(): void {
+    this.stopped = true;
+    for (const run of this.runs.slice(0, this.next)) run.kill();
+  }
+}
+
+/** One chunk's tshark: its lines go to the reader as they come (the first chunk), or to a file read later. */
 class ChunkRun {
-  readonly tshark: RunningTshark;
-  private waiting: string[] = [];
+  private tshark?: RunningTshark;
+  private readonly started: Promise<RunningTshark>;
+  private begin!: (tshark: RunningTshark) => void;
   private consume?: (line: string) => void;
 
-  constructor(options: ChunkedPassOptions, chunk: Chunk) {
-    const input = chunkInput(options.capture, options.index, chunk);
-    this.tshark = startTshark(options.tshark, input, options.args, (line) => this.deliver(line), options.signal);
+  constructor(
+    private readonly options: ChunkedPassOptions,
+    private readonly chunk: Chunk,
+    /** Where tshark writes its output; undefined: it is read as it comes. */
+    private readonly outputFile: string | undefined,
+  ) {
+    this.started = new Promise((resolve) => (this.begin = resolve));
+  }
+
+  start(): RunningTshark {
+    const input = chunkInput(this.options.capture, this.options.index, this.chunk);
+    const output = this.outputFile ? { file: this.outputFile } : (line: string) => this.consume!(line);
+    this.tshark = startTshark(this.options.tshark, input, this.options.args, output, this.options.signal);
     this.tshark.done.catch(() => undefined); // awaited in turn; a chunk abandoned after an earlier failure must not surface as unhandled
+    this.begin(this.tshark);
+    return this.tshark;
   }
 
-  /** Hands every line to consume, those that waited first, and resolves with tshark's exit once all are read. */
+  /** Hands every line to consume, in order, and resolves with tshark's exit once all are read. */
   async readBy(consume: (line: string) => void): Promise<TsharkExit> {
-    // Lines arriving while the backlog is read join its end, so the order is kept.
-    while (this.waiting.length > 0) {
-      const backlog = this.waiting;
-      this.waiting = [];
-      for (let start = 0; start < backlog.length; start += BACKLOG_SLICE) {
-        const end = Math.min(backlog.length, start + BACKLOG_SLICE);
-        for (let i = start; i < end; i++) consume(backlog[i]!);
-        if (end < backlog.length) await new Promise((resolve) => setImmediate(resolve));
-      }
+    this.consume = consume;
+    const exit = await (await this.started).done;
+    if (this.outputFile && !exit.cancelled) {
+      // Read even after a failure: a capture damaged part-way yields the packets before the damage, as in one pass.
+      await forEachLine(createReadStream(this.outputFile), consume);
+      await rm(this.outputFile, { force: true });
     }
-    this.consume = consume; // set in the same turn as the backlog's last slice: no line can slip in between
-    return await this.tshark.done;
+    return exit;
   }
 
-  private deliver(line: string): void {
-    if (this.consume) this.consume(line);
-    else this.waiting.push(line);
+  kill(): void {
+    this.tshark?.kill();
+  }
+
+  /** Resolves once its tshark has exited, or at once when it never started. */
+  async settled(): Promise<void> {
+    await this.tshark?.done.catch(() => undefined);
   }
 }
 
