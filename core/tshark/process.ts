@@ -48,10 +48,15 @@ export function startTshark(
   const done = (async (): Promise<TsharkExit> => {
     const fifo = typeof input === 'string' ? undefined : await NamedPipe.create();
     try {
-      subprocess = execa(tshark.path, ['-r', fifo?.path ?? (input as string), ...args], {
+      const command = [tshark.path, '-r', fifo?.path ?? (input as string), ...args];
+      // Output to a file is redirected by the shell, which then becomes tshark (exec): execa's own `{ file }`
+      // would copy every byte through Node's streams, hundreds of megabytes for a chunk of a large capture.
+      const [file, ...rest] = typeof output === 'function' ? command : ['sh', '-c', 'exec "$0" "$@" > "$TEAMSHARK_TSHARK_OUTPUT"', ...command];
+      subprocess = execa(file!, rest, {
         reject: false,
         stdin: 'ignore',
-        stdout: typeof output === 'function' ? 'pipe' : { file: output.file },
+        stdout: typeof output === 'function' ? 'pipe' : 'ignore',
+        env: typeof output === 'function' ? {} : { TEAMSHARK_TSHARK_OUTPUT: output.file },
         buffer: { stdout: false, stderr: true },
         maxBuffer: { stderr: 4 * 1024 * 1024 },
         cancelSignal: signal,
