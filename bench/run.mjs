@@ -181,7 +181,11 @@ const machine = {
   tshark: execFileSync('tshark', ['--version']).toString().split('\n')[0],
   loadAverage: { before: round(loadBefore, 1), after: round(loadavg()[0], 1) },
 };
-const batchResult = { captures: batch.length, oneAfterAnother: { seconds: round(sequential) }, jobs: { jobs, seconds: round(parallel.seconds), cpuSeconds: round(parallel.cpuSeconds), peakPssMb: Math.round(parallel.pssMb) } };
+const batchResult = {
+  captures: batch.length,
+  oneAfterAnother: { seconds: round(sequential) },
+  jobs: { jobs, seconds: round(parallel.seconds), cpuSeconds: round(parallel.cpuSeconds), peakPssMb: Math.round(parallel.pssMb) },
+};
 writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, machine, results, crossover, batch: batchResult }, null, 2)}\n`);
 
 const cell = (m, ratio) => `${m.seconds} s${ratio ? ` (**${ratio}×**)` : ''}, ${m.cpuSeconds} s CPU, ${m.peakPssMb} MB PSS / ${m.peakRssMb} MB RSS`;
