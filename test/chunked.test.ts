@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
+import { AnalysisCancelled } from '../core/errors.js';
 import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
 import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
@@ -68,6 +71,26 @@ describe('a capture read in chunks by parallel tsharks', function () {
     // changes how tshark labels its next packets (a keep-alive byte read as TLS): the README's known limit.
     const chunked = await analyzeCapture(capture, { chunking: { workers: 2, chunkPackets, warmupPackets: single.capture.packets } });
     assert.deepStrictEqual(chunked, single);
+  });
+
+  it('leaves no chunk output file or named pipe behind, finished or cancelled', async function () {
+    const capture = sharedCapture(this, 'teams-activities/audio-lan-K1AE-60sec.pcapng');
+    const previous = process.env.TMPDIR;
+    const scratch = await mkdtemp(join(tmpdir(), 'teamshark-chunk-scratch-'));
+    process.env.TMPDIR = scratch; // where the pass makes its pipes and output files (os.tmpdir() reads it)
+    try {
+      const chunking = { workers: 2, chunkPackets: 1000 };
+      const report = await analyzeCapture(capture, { chunking });
+      assert.ok(report.capture.packets > 5000, 'a capture of several chunks');
+      assert.deepEqual(await readdir(scratch), []);
+      const controller = new AbortController();
+      const cancelled = analyzeCapture(capture, { chunking, signal: controller.signal, onProgress: () => controller.abort() });
+      await assert.rejects(cancelled, AnalysisCancelled);
+      assert.deepEqual(await readdir(scratch), []);
+    } finally {
+      process.env.TMPDIR = previous;
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
 
