@@ -88,7 +88,8 @@ describe('a capture read in chunks by parallel tsharks', function () {
       await assert.rejects(cancelled, AnalysisCancelled);
       assert.deepEqual(await readdir(scratch), []);
     } finally {
-      process.env.TMPDIR = previous;
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
       await rm(scratch, { recursive: true, force: true });
     }
   });
