@@ -53,6 +53,19 @@ export function tsharkChildren(): number[] {
   return pids;
 }
 
+export function commandLine(pid: number): string {
+  try {
+    return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`;
+  } catch {
+    return `${pid}: ended`;
+  }
+}
+
+/** Threads of the extension host process (a worker thread is one of them). */
+export function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}
+
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
