@@ -147,7 +147,7 @@ export class AnalysisStore implements vscode.Disposable {
       const subscription = progressToken.onCancellationRequested(() => controller.abort());
       const bar = new ProgressBar();
       try {
-        const report = await analyzeInWorker(
+        const { report, json } = await analyzeInWorker(
           this.workerScript,
           { capture: uri.fsPath, settings: analysisSettings() },
           {
@@ -158,7 +158,7 @@ export class AnalysisStore implements vscode.Disposable {
             },
           },
         );
-        await this.remember(uri, { key, report });
+        await this.remember(uri, { key, report }, json);
         return report;
       } catch (error) {
         if (error instanceof AnalysisCancelled) throw new vscode.CancellationError();
@@ -183,14 +183,17 @@ export class AnalysisStore implements vscode.Disposable {
     }
   }
 
-  /** Keeps the report in memory and, best effort, in storage (written whole, then renamed). */
-  private async remember(uri: vscode.Uri, entry: CacheEntry): Promise<void> {
+  /**
+   * Keeps the report in memory and, best effort, in storage (written whole, then renamed). The entry is written
+   * around the report's JSON text as the worker made it: serialising a large report again would stall the host.
+   */
+  private async remember(uri: vscode.Uri, entry: CacheEntry, reportJson: string): Promise<void> {
     this.memory.set(uri.toString(), entry);
     const file = this.cacheFile(uri);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       await mkdir(this.storage.fsPath, { recursive: true });
-      await writeFile(temporary, JSON.stringify(entry));
+      await writeFile(temporary, `{"key":${JSON.stringify(entry.key)},"report":${reportJson}}`);
       await rename(temporary, file);
     } catch {
       await rm(temporary, { force: true }); // a full disk costs the cache, not the analysis

@@ -32,7 +32,7 @@ async function analyze(): Promise<void> {
       signal: controller.signal,
       onProgress: (packets) => post({ type: 'progress', packets, total }),
     });
-    post({ type: 'report', report });
+    post({ type: 'report', json: JSON.stringify(report) });
   } catch (error) {
     if (error instanceof AnalysisCancelled || controller.signal.aborted) post({ type: 'cancelled' });
     else post({ type: 'error', message: oneLine(error instanceof Error ? error.message : String(error)), expected: error instanceof TeamsharkError });

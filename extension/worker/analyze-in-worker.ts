@@ -9,6 +9,12 @@ export interface WorkerAnalysisOptions {
   onProgress: (packets: number, total: number | undefined) => void;
 }
 
+/** A finished analysis: the report, and the JSON text it was parsed from (for the cache). */
+export interface WorkerReport {
+  report: Report;
+  json: string;
+}
+
 /**
  * How long a worker gets to answer a cancel, or to end after its answer (a tshark it started is still
  * exiting), before its thread is ended regardless.
@@ -21,9 +27,9 @@ const GRACE_MS = 5_000;
  * the worker has stopped its tshark), with a TeamsharkError for what the user must fix, and with a one-line
  * Error otherwise. The thread ends with the analysis, however it ends.
  */
-export function analyzeInWorker(script: string, job: AnalysisJob, options: WorkerAnalysisOptions): Promise<Report> {
+export function analyzeInWorker(script: string, job: AnalysisJob, options: WorkerAnalysisOptions): Promise<WorkerReport> {
   if (options.signal.aborted) return Promise.reject(new AnalysisCancelled());
-  return new Promise<Report>((resolve, reject) => {
+  return new Promise<WorkerReport>((resolve, reject) => {
     const worker = new Worker(script, { workerData: job });
     let settled = false;
     let exited = false;
@@ -50,7 +56,7 @@ export function analyzeInWorker(script: string, job: AnalysisJob, options: Worke
           if (!settled) options.onProgress(message.packets, message.total);
           break;
         case 'report':
-          finish(() => resolve(message.report));
+          finish(() => resolve({ report: JSON.parse(message.json) as Report, json: message.json }));
           break;
         case 'cancelled':
           finish(() => reject(new AnalysisCancelled()));
