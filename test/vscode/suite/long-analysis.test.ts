@@ -99,7 +99,7 @@ describe('A long analysis (teams.pcap 64×, ~100k packets)', () => {
     const slowestHoverMs = Math.max(...hovers);
     const total = report!.capture.packets;
     console.log(
-      `      ${total} packets, ${progress.steps.length} progress steps; host thread: max event-loop delay ${maxDelayMs.toFixed(0)} ms (idle: ${idleDelayMs.toFixed(0)} ms), busy ${(utilization * 100).toFixed(0)} %; slowest of ${hovers.length} hovers ${slowestHoverMs.toFixed(0)} ms`,
+      `      measured: ${total} packets, ${progress.steps.length} progress steps; host thread: max event-loop delay ${maxDelayMs.toFixed(0)} ms (idle: ${idleDelayMs.toFixed(0)} ms), busy ${(utilization * 100).toFixed(0)} %; slowest of ${hovers.length} hovers ${slowestHoverMs.toFixed(0)} ms`,
     );
 
     // (a) The bar moves: increments (percent of packets read of the record index's total) rise with the
