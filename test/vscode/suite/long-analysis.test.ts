@@ -31,7 +31,7 @@ function recordProgress(): { steps: ProgressStep[]; restore(): void } {
 }
 
 /**
- * Hover requests (each a round trip through the workbench to the host's hover providers) sent every 100 ms,
+ * Hover requests (each a round trip through the workbench to the host's hover providers) sent every 250 ms,
  * without waiting for one another, until `done` settles: how long each took to answer, Infinity for none.
  */
 async function hoverTimes(uri: vscode.Uri, position: vscode.Position, done: Promise<unknown>): Promise<number[]> {
@@ -41,7 +41,7 @@ async function hoverTimes(uri: vscode.Uri, position: vscode.Position, done: Prom
     return answer.length ? performance.now() - asked : Number.POSITIVE_INFINITY;
   };
   const answers: Promise<number>[] = [];
-  const timer = setInterval(() => answers.push(ask()), 100);
+  const timer = setInterval(() => answers.push(ask()), 250);
   await done.catch(() => undefined);
   clearInterval(timer);
   return await Promise.all(answers);
@@ -80,7 +80,7 @@ describe('A long analysis (teams.pcap 64×, ~100k packets)', () => {
     const api = await teamshark();
 
     // The same measure with nothing running: on a loaded machine the host thread waits for a core even when idle.
-    const idleDelayMs = await maxLoopDelay(() => new Promise((r) => setTimeout(r, 2_000)));
+    const idleDelayMs = await maxLoopDelay(() => new Promise((r) => setTimeout(r, 3_000)));
     const progress = recordProgress();
     const busyBefore = performance.eventLoopUtilization();
     let report: Awaited<ReturnType<typeof api.store.analyze>> | undefined;
@@ -126,12 +126,15 @@ describe('A long analysis (teams.pcap 64×, ~100k packets)', () => {
     assert.ok(increments.filter((increment) => increment > 0).length >= 10, `the bar moves in steps: ${increments.join(' ')}`);
     progress.steps.forEach((step, i) => assert.equal(step.increment, Math.floor((counts[i]! / total) * 100) - Math.floor(((counts[i - 1] ?? 0) / total) * 100)));
 
-    // (b) The host stays responsive. With the analysis on the host's own thread (before extension/worker), on
-    // this 2-core machine at load 5: max delay 4,201 ms (the report's stages, all at once, after tshark ends),
-    // busy 69 %. With the worker, at the same load: max delay ~450 ms (idle, 2 s: similar), busy ~25 % (the
-    // hovers themselves). On a quiet machine the delay would fit 250 ms; a loaded one needs the slack.
-    assert.ok(maxDelayMs < 1_000, `the host's event loop stalled for ${maxDelayMs.toFixed(0)} ms`);
+    // (b) The host stays responsive. Measured on this 2-core machine shared with other work, with the analysis on
+    // the host's own thread (before extension/worker): max delay 482 ms at load 2 and 4,201 ms at load 5 (the
+    // report's stages run at once after tshark ends), busy 73 % and 69 %. With the worker: 78 ms (idle: 13 ms)
+    // at load 1.3, ~450 ms at load 5; busy 15–25 % (mostly the hovers themselves). A loaded machine delays an
+    // idle host too, so the bound is 250 ms over the delay the host sees idle just before.
+    assert.ok(maxDelayMs < idleDelayMs + 250, `the host's event loop stalled for ${maxDelayMs.toFixed(0)} ms (idle: ${idleDelayMs.toFixed(0)} ms)`);
     assert.ok(utilization < 0.5, `the host's thread was busy ${(utilization * 100).toFixed(0)} % of the analysis`);
-    assert.ok(hovers.length >= 20 && slowestHoverMs < 2_000, `the slowest of ${hovers.length} hovers took ${slowestHoverMs.toFixed(0)} ms`);
+    // The slowest hover was 1,477 ms before, 939 ms with the worker (load 1.3–2): the workbench's own round trip
+    // dominates it, so this bound catches only a stall of seconds.
+    assert.ok(hovers.length >= 10 && slowestHoverMs < 2_000, `the slowest of ${hovers.length} hovers took ${slowestHoverMs.toFixed(0)} ms`);
   });
 });
