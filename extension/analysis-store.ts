@@ -2,14 +2,13 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { analyzeCapture } from '../core/analyze.js';
 import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { validateReport } from '../core/schema/validate.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
+import { analyzeInWorker } from './worker/analyze-in-worker.js';
 
 export interface Analysis {
   uri: vscode.Uri;
@@ -60,9 +59,11 @@ export class AnalysisStore implements vscode.Disposable {
   /** Packets read so far by an analysis under way (the views show it). */
   readonly onDidProgress = this.progressed.event;
 
+  /** `workerScript` is the bundled analysis worker (dist/analysis-worker.cjs): analyses run off the host's thread. */
   constructor(
     private readonly storage: vscode.Uri,
     private readonly consent: UntrustedConsent,
+    private readonly workerScript: string,
   ) {}
 
   /** Captures analysed in this window, in the order they were first analysed. */
@@ -140,22 +141,24 @@ export class AnalysisStore implements vscode.Disposable {
 
   private async run(uri: vscode.Uri, key: string, controller: AbortController): Promise<Report> {
     const title = `Teamshark: analysing ${basename(uri.fsPath)}`;
-    // The record index gives the total for "packets read of total" (a header scan, not a decode).
-    const total = (await indexCapture(uri.fsPath).catch(() => undefined))?.packets;
     const started = Date.now();
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, progressToken) => {
       this.controllers.add(controller);
       const subscription = progressToken.onCancellationRequested(() => controller.abort());
+      const bar = new ProgressBar();
       try {
-        const report = await analyzeCapture(uri.fsPath, {
-          ...analysisSettings(),
-          signal: controller.signal,
-          onProgress: (packets) => {
-            progress.report({ message: `${packets.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''} packets read…` });
-            this.progressed.fire({ uri, packets, total, elapsedMs: Date.now() - started });
+        const { report, json } = await analyzeInWorker(
+          this.workerScript,
+          { capture: uri.fsPath, settings: analysisSettings() },
+          {
+            signal: controller.signal,
+            onProgress: (packets, total) => {
+              progress.report(bar.step(packets, total));
+              this.progressed.fire({ uri, packets, total, elapsedMs: Date.now() - started });
+            },
           },
-        });
-        await this.remember(uri, { key, report });
+        );
+        await this.remember(uri, { key, report }, json);
         return report;
       } catch (error) {
         if (error instanceof AnalysisCancelled) throw new vscode.CancellationError();
@@ -180,14 +183,17 @@ export class AnalysisStore implements vscode.Disposable {
     }
   }
 
-  /** Keeps the report in memory and, best effort, in storage (written whole, then renamed). */
-  private async remember(uri: vscode.Uri, entry: CacheEntry): Promise<void> {
+  /**
+   * Keeps the report in memory and, best effort, in storage (written whole, then renamed). The entry is written
+   * around the report's JSON text as the worker made it: serialising a large report again would stall the host.
+   */
+  private async remember(uri: vscode.Uri, entry: CacheEntry, reportJson: string): Promise<void> {
     this.memory.set(uri.toString(), entry);
     const file = this.cacheFile(uri);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       await mkdir(this.storage.fsPath, { recursive: true });
-      await writeFile(temporary, JSON.stringify(entry));
+      await writeFile(temporary, `{"key":${JSON.stringify(entry.key)},"report":${reportJson}}`);
       await rename(temporary, file);
     } catch {
       await rm(temporary, { force: true }); // a full disk costs the cache, not the analysis
@@ -202,6 +208,24 @@ export class AnalysisStore implements vscode.Disposable {
     for (const controller of this.controllers) controller.abort();
     this.changed.dispose();
     this.progressed.dispose();
+  }
+}
+
+/**
+ * The notification's progress: the message says how many packets were read of how many, and the bar fills
+ * by the percent read since the last step (VS Code adds the increments up, so they never sum past 100). With
+ * no total the bar keeps its endless animation.
+ */
+class ProgressBar {
+  private filled = 0;
+
+  step(packets: number, total: number | undefined): { message: string; increment?: number } {
+    const message = `${packets.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''} packets read…`;
+    if (!total) return { message };
+    const percent = Math.max(this.filled, Math.min(100, Math.floor((packets / total) * 100)));
+    const increment = percent - this.filled;
+    this.filled = percent;
+    return { message, increment };
   }
 }
 

@@ -26,7 +26,8 @@ export interface TeamsharkApi {
 
 export function activate(context: vscode.ExtensionContext): TeamsharkApi {
   const roots = { media: vscode.Uri.joinPath(context.extensionUri, 'media'), webview: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview') };
-  const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent());
+  const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysis-worker.cjs').fsPath;
+  const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent(), worker);
   const { provider: editor, registration } = CaptureEditorProvider.register(store, roots);
   const tree = new CaptureTreeProvider(store);
   const notes = new NoteDiagnostics(store);

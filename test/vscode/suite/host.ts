@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TeamsharkApi } from '../../../extension/extension.js';
+
+export { commandLine, isRunning, threadCount, tsharkChildren } from '../../process-table.js';
 
 /** Helpers for tests in the extension host. The bundle sits in dist/test/suite, three levels below the repo. */
 export const REPO = resolve(__dirname, '../../..');
@@ -33,32 +35,6 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** tshark processes whose parent is this extension host, from the process table. */
-export function tsharkChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (name === 'tshark' && parent === process.pid) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
-
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); // a zombie has ended
-  } catch {
-    return false;
   }
 }
 

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
+import { analyzeInWorker } from '../extension/worker/analyze-in-worker.js';
+import { analyzed, sharedCapture, temporaryFolder } from './helpers.js';
+import { tsharkChildren } from './process-table.js';
+
+/** The worker as the extension ships it (npm run build bundles it). */
+const WORKER = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/analysis-worker.cjs');
+
+async function until(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The extension's analysis in a worker thread (extension/worker), outside VS Code: its messages and how it ends. */
+describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
+  const folder = temporaryFolder('analysis-worker');
+  const run = (capture: string, signal = new AbortController().signal, progress: [number, number | undefined][] = []) =>
+    analyzeInWorker(WORKER, { capture, settings: {} }, { signal, onProgress: (packets, total) => progress.push([packets, total]) });
+
+  it('gives the report the core gives, as JSON text for the cache, and the record index total first', async function () {
+    const capture = sharedCapture(this, 'teams.pcap');
+    const progress: [number, number | undefined][] = [];
+    const { report, json } = await run(capture, undefined, progress);
+    assert.deepEqual(JSON.parse(json), report);
+    const inThread = await analyzed(capture);
+    assert.deepEqual(report.findings, inThread.findings);
+    assert.equal(report.capture.packets, 1540);
+    assert.deepEqual(progress, [[0, 1540]], 'teams.pcap is smaller than one progress step: only the start, with the total');
+  });
+
+  it('reports packets read of the total as they are read, rising', async function () {
+    const capture = join(folder(), 'teams-8x.pcap');
+    execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', capture, ...Array<string>(8).fill(sharedCapture(this, 'teams.pcap'))]);
+    const progress: [number, number | undefined][] = [];
+    const { report } = await run(capture, undefined, progress);
+    assert.equal(report.capture.packets, 8 * 1540);
+    assert.deepEqual(progress, [
+      [0, 12_320],
+      [5_000, 12_320],
+      [10_000, 12_320],
+    ]);
+  });
+
+  it('a file that is not a capture: a one-line TeamsharkError', async () => {
+    const notes = join(folder(), 'notes.pcap');
+    writeFileSync(notes, 'these are notes, not packets\n');
+    await assert.rejects(run(notes), (error: Error) => {
+      assert.ok(error instanceof TeamsharkError, `${error.name}: ${error.message}`);
+      assert.match(error.message, /notes\.pcap/);
+      assert.doesNotMatch(error.message, /\n/);
+      return true;
+    });
+  });
+
+  it('cancelled: rejects with AnalysisCancelled once its tshark has ended, and leaves none running', async function () {
+    const capture = join(folder(), 'teams-40x.pcap');
+    execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', capture, ...Array<string>(40).fill(sharedCapture(this, 'teams.pcap'))]);
+    const controller = new AbortController();
+    const progress: [number, number | undefined][] = [];
+    const analysis = run(capture, controller.signal, progress);
+    await until('the first packets read', () => progress.some(([packets]) => packets > 0), 60_000);
+    const running = tsharkChildren();
+    assert.ok(running.length > 0, 'tshark reads the capture');
+    controller.abort();
+    await assert.rejects(analysis, AnalysisCancelled);
+    await until(`tshark to end (${tsharkChildren().join(', ')})`, () => tsharkChildren().length === 0, 5_000);
+  });
+
+  it('a worker script that is missing: a one-line error, not a stack trace', async function () {
+    const capture = sharedCapture(this, 'teams.pcap');
+    await assert.rejects(analyzeInWorker(join(folder(), 'missing.cjs'), { capture, settings: {} }, { signal: new AbortController().signal, onProgress: () => undefined }), (error: Error) => {
+      assert.ok(error instanceof TeamsharkError, `${error.name}: ${error.message}`);
+      assert.match(error.message, /^the analysis failed: .*missing\.cjs/);
+      return true;
+    });
+  });
+});
