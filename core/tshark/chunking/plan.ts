@@ -23,12 +23,6 @@ const DEFAULT_CHUNK_PACKETS = 100_000;
 /** Below this, a chunk's tshark start-up (about 0.2 s) and warm-up cost more than the parallelism gains. */
 const MIN_CHUNK_PACKETS = 25_000;
 const DEFAULT_WARMUP_PACKETS = 5_000;
-/**
- * The last chunk's records are read after every tshark has ended, with one core idle: more chunks than workers
- * make that tail shorter (at ~100k packets, 4 chunks of 25k beat 2 of 50k by about 10 % of the wall time on 2
- * cores, despite two more warm-ups).
- */
-const CHUNKS_PER_WORKER = 2;
 
 export interface ResolvedChunking {
   workers: number;
@@ -73,7 +67,7 @@ export function planChunks(packets: number, options: ResolvedChunking): Chunk[] 
 
 function equalStarts(packets: number, { workers, chunkPackets }: ResolvedChunking): number[] | undefined {
   if (chunkPackets === 0) return undefined;
-  const size = Math.min(chunkPackets, Math.max(MIN_CHUNK_PACKETS, Math.ceil(packets / (workers * CHUNKS_PER_WORKER))));
+  const size = Math.min(chunkPackets, Math.max(MIN_CHUNK_PACKETS, Math.ceil(packets / workers)));
   if (packets <= size) return undefined;
   return Array.from({ length: Math.ceil(packets / size) }, (_, i) => 1 + i * size);
 }
