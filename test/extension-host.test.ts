@@ -37,7 +37,9 @@ describe('the extension in a real VS Code extension host (code-server)', functio
         log.push(`${type}: ${format(...args)}`); // the host's console calls, format string first
       });
       await page.goto(workbenchUrl(server!, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }));
-      const code = await Promise.race([exitCode, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000))]);
+      // Unref'd: a pending 9-minute timer would keep mocha from exiting for 9 minutes after the last test.
+      const deadline = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000).unref());
+      const code = await Promise.race([exitCode, deadline]);
       // Mocha's results, and the measurements tests log as "measured: …".
       const results = log.map((line) => line.replace(/^\w+: /, '')).filter((line) => /^\s*(✔|✓|\d+\) |measured: )|\d+ (passing|failing|pending)/.test(line));
       assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
