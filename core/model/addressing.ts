@@ -36,9 +36,14 @@ const TRANSPORT_FIELDS = {
   udp: { stream: 'udp.stream', srcport: 'udp.srcport', dstport: 'udp.dstport' },
 } as const;
 
+/** Where the innermost transport layer (TCP or UDP) sits in a protocol stack, -1 without one: the layer addressingOf reads. */
+export function innermostTransport(stack: readonly string[]): number {
+  return Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp'));
+}
+
 /** Which layers address a packet with this stack: the innermost transport and the IP layer outside it; undefined when none do. */
 const addressingLayers = perStack((stack) => {
-  const transportIndex = Math.max(stack.lastIndexOf('tcp'), stack.lastIndexOf('udp'));
+  const transportIndex = innermostTransport(stack);
   if (transportIndex < 0) return undefined;
   const outer = stack.slice(0, transportIndex);
   if (outer.includes('icmp') || outer.includes('icmpv6')) return undefined;

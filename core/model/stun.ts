@@ -47,7 +47,7 @@ interface RawMessage extends Omit<StunMessage, 'time' | 'type' | 'attributes'> {
 export class StunCollector implements Collector<StunMessage[]> {
   readonly fields = [
     ...ADDRESSING_FIELDS,
-    ...(['stun', 'classicstun'] as const).flatMap((p) => [`${p}.type`, `${p}.id`, `${p}.att.type`, `${p}.att.family`, `${p}.att.ipv4`, `${p}.att.ipv6`, `${p}.att.port`]),
+    ...Object.values(DIALECT_FIELDS).flatMap((fields) => Object.values(fields)),
     'stun.att.ipv4-xord',
     'stun.att.ipv6-xord',
     'stun.att.port-xord',
