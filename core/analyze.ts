@@ -45,6 +45,8 @@ export interface AnalyzeOptions {
   activityWindowSec?: number;
   /** Called as packets are read, at most every few thousand packets. */
   onProgress?: (packetsRead: number) => void;
+  /** Called once, before the first packet, with the packets the capture holds (its record index), or undefined when it cannot be indexed. */
+  onTotal?: (packets: number | undefined) => void;
   /** Stops tshark and fails with a one-line error when the run takes longer than this. */
   timeoutMs?: number;
   /** A TLS key log: tshark decrypts with it and the report gains its decryption section (core/wireshark/keylog.ts). */
@@ -175,6 +177,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       chunking: options.keylog ? { ...options.chunking, chunkPackets: 0 } : options.chunking,
       signal: limits.signal,
       warn,
+      onTotal: options.onTotal,
       onPacket(packet) {
         limits.stop('pipe');
         for (const collector of collectors) collector.add(packet);

@@ -50,6 +50,8 @@ export interface TsharkPassOptions {
   signal?: AbortSignal;
   onPacket: (packet: PacketRecord) => void;
   warn: (warning: Warning) => void;
+  /** Told once, before the first packet, how many packets the capture holds (its record index), or undefined for one that cannot be indexed. */
+  onTotal?: (packets: number | undefined) => void;
 }
 
 export interface TsharkPassResult {
@@ -68,7 +70,8 @@ export interface TsharkPassResult {
 export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkPassResult> {
   assertDistinctKeys(options.fields);
   const tsharkOptions = [...TSHARK_ANALYSIS_OPTIONS, ...(options.extraOptions ?? [])];
-  const split = await splitCapture(options.capture, options.chunking);
+  const { index, split } = await indexAndSplit(options.capture, options.chunking, options.onTotal !== undefined);
+  options.onTotal?.(index?.packets);
   let fields = split ? [...new Set([...options.fields, ...STITCHER_FIELDS])] : options.fields;
   for (;;) {
     const reader = new PacketReader(options.onPacket);
@@ -94,14 +97,22 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
   }
 }
 
-/** The chunks to read a capture in, or undefined for one pass (a small capture, or a file not cut safely). */
-async function splitCapture(capture: string, chunking: ChunkingOptions | undefined): Promise<{ index: CaptureIndex; chunks: Chunk[]; workers: number } | undefined> {
+/**
+ * The capture's record index, made when chunking may split it or the caller wants the total (a pipe can be read
+ * once only, so it has none), and the chunks to read it in; no split for one pass (a small capture, or a file
+ * not cut safely).
+ */
+async function indexAndSplit(
+  capture: string,
+  chunking: ChunkingOptions | undefined,
+  totalWanted: boolean,
+): Promise<{ index?: CaptureIndex; split?: { index: CaptureIndex; chunks: Chunk[]; workers: number } }> {
   const settings = resolveChunking(chunking);
-  if (settings.chunkPackets === 0 && !settings.starts) return undefined;
-  if (!(await stat(capture)).isFile()) return undefined; // a pipe can be read once only
+  const mayChunk = settings.chunkPackets !== 0 || settings.starts !== undefined;
+  if ((!mayChunk && !totalWanted) || !(await stat(capture)).isFile()) return {};
   const index = await indexCapture(capture);
-  const chunks = index && planChunks(index.packets, settings);
-  return chunks ? { index: index!, chunks, workers: settings.workers } : undefined;
+  const chunks = mayChunk && index ? planChunks(index.packets, settings) : undefined;
+  return { index, split: chunks && index ? { index, chunks, workers: settings.workers } : undefined };
 }
 
 /** Warns about damage past the first packet; throws for everything else tshark failed at. */

@@ -1,7 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { analyzeCapture } from '../../core/analyze.js';
 import { AnalysisCancelled, TeamsharkError, oneLine } from '../../core/errors.js';
-import { indexCapture } from '../../core/tshark/chunking/capture-index.js';
 import type { AnalysisJob, FromAnalysisWorker, ToAnalysisWorker } from './protocol.js';
 
 /**
@@ -24,12 +23,15 @@ port.on('message', (message: ToAnalysisWorker) => {
  */
 async function analyze(): Promise<void> {
   try {
-    // The record index gives the total for "packets read of total" (a header scan, not a decode).
-    const total = (await indexCapture(job.capture).catch(() => undefined))?.packets;
-    post({ type: 'progress', packets: 0, total });
+    // The total for "packets read of total" comes from the record index the pass makes anyway (a header scan, not a decode).
+    let total: number | undefined;
     const report = await analyzeCapture(job.capture, {
       ...job.settings,
       signal: controller.signal,
+      onTotal: (packets) => {
+        total = packets;
+        post({ type: 'progress', packets: 0, total });
+      },
       onProgress: (packets) => post({ type: 'progress', packets, total }),
     });
     post({ type: 'report', json: JSON.stringify(report) });
