@@ -196,7 +196,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const tlsHandshakes = tls.finish(context);
   const stunMessages = stun.finish(context);
   const turnServers = new Set(relayFrames(stunMessages).keys());
-  await confirmPseudoTls(tlsHandshakes, { tshark, capture, options: run.options, rereadable: !file.pipe, signal: options.signal }, turnServers);
+  const pseudoTlsCheck = { tshark, capture, options: run.options, rereadable: !file.pipe, index: run.index, framesAfterHello: tls.framesAfterPseudoTlsHello, signal: options.signal };
+  await confirmPseudoTls(tlsHandshakes, pseudoTlsCheck, turnServers);
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);

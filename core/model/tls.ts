@@ -14,27 +14,25 @@ interface PendingHandshake {
   serverHelloDone?: boolean;
 }
 
+function lastCode(codes: number[]): { code: number } | undefined {
+  const code = codes.at(-1);
+  return code === undefined ? undefined : { code };
+}
+
 /**
  * The shape of the pseudo-TLS handshake Teams' transport relays answer on TCP 443 before MS-TURN: a
  * ClientHello offering a single suite with no extension (so no SNI), answered by a ServerHello and a
  * ServerHelloDone with no certificate in between. Real TLS servers send a certificate (or, for anonymous
  * suites, a key exchange) first. The STUN inside is checked by tshark afterwards (core/model/pseudo-tls.ts).
  */
-function lastCode(codes: number[]): { code: number } | undefined {
-  const code = codes.at(-1);
-  return code === undefined ? undefined : { code };
+function hasPseudoTlsShape(pending: PendingHandshake): boolean {
+  const h = pending.handshake;
+  return hasPseudoTlsHello(pending) && h.certificates.length === 0 && h.serverKeyExchange === undefined;
 }
 
-function hasPseudoTlsShape({ handshake: h, serverHelloDone }: PendingHandshake): boolean {
-  return (
-    h.protocol === 'tls' &&
-    !!serverHelloDone &&
-    h.clientHello?.cipherSuites.length === 1 &&
-    h.clientHello.extensions.length === 0 &&
-    h.clientHello.sni === undefined &&
-    h.certificates.length === 0 &&
-    h.serverKeyExchange === undefined
-  );
+/** The hello half of the shape, known at the ServerHello: a certificate or key exchange, if any, comes in the same flight. */
+function hasPseudoTlsHello({ handshake: h, serverHelloDone }: PendingHandshake): boolean {
+  return h.protocol === 'tls' && !!serverHelloDone && h.clientHello?.cipherSuites.length === 1 && h.clientHello.extensions.length === 0 && h.clientHello.sni === undefined;
 }
 
 /**
@@ -47,6 +45,11 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   readonly namedFields: readonly string[];
   private readonly pending: PendingHandshake[] = [];
   private readonly openByFlow = new Map<string, PendingHandshake>();
+  /**
+   * For each flow with a pseudo-TLS hello, the frames with TCP payload from its ServerHello on: the only frames
+   * tshark reads again to find the STUN inside (core/model/pseudo-tls.ts), instead of the whole capture.
+   */
+  readonly framesAfterPseudoTlsHello = new Map<string, number[]>();
   /** "handshake.type" → "tls.handshake.type", built once: a string built per packet costs a hash per lookup. */
   private readonly fieldNames = new Map<string, string>();
 
@@ -54,6 +57,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     const p = prefix;
     this.fields = [
       ...ADDRESSING_FIELDS,
+      'tcp.len',
       `${p}.record.version`,
       `${p}.handshake.type`,
       `${p}.handshake.version`,
@@ -88,6 +92,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   }
 
   add(packet: PacketRecord): void {
+    if (this.framesAfterPseudoTlsHello.size > 0) this.notePseudoTlsFrame(packet);
     const types = packet.ints(this.field('handshake.type'));
     const alerts = packet.ints(this.field('alert_message.desc'));
     if (types.length === 0 && alerts.length === 0) return;
@@ -105,6 +110,9 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
       if (!open || open.handshake.serverHello) open = this.start(addressing.flowId, protocol, addressing.destination, addressing.source);
       open.handshake.serverHello = this.serverHello(packet);
       open.serverHelloDone = types.includes(HANDSHAKE.SERVER_HELLO_DONE);
+      if (hasPseudoTlsHello(open) && !this.framesAfterPseudoTlsHello.has(addressing.flowId)) {
+        this.framesAfterPseudoTlsHello.set(addressing.flowId, [packet.frame]);
+      }
     }
     if (!open) return;
     const fromServer = sameEndpoint(addressing.source, open.handshake.server);
@@ -126,6 +134,12 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     for (const alert of alerts) {
       open.handshake.alerts.push({ frame: packet.frame, description: { code: alert } });
     }
+  }
+
+  private notePseudoTlsFrame(packet: PacketRecord): void {
+    const addressing = addressingOf(packet);
+    const frames = addressing && this.framesAfterPseudoTlsHello.get(addressing.flowId);
+    if (frames && (packet.ints('tcp.len').at(-1) ?? 0) > 0) frames.push(packet.frame);
   }
 
   private start(flowId: string, protocol: TlsHandshake['protocol'], client: Endpoint, server: Endpoint): PendingHandshake {

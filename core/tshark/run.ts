@@ -58,6 +58,8 @@ export interface TsharkPassResult {
   packets: number;
   /** The options given besides the input and the fields. */
   options: string[];
+  /** The capture's record index, when the pass made one (to split it, or for the total). */
+  index?: CaptureIndex;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
     }
     reader.reportTo(options.warn);
     for (const exit of exits) judgeExit(exit, options, reader.packets);
-    return { packets: reader.packets, options: tsharkOptions };
+    return { packets: reader.packets, options: tsharkOptions, index };
   }
 }
 
