@@ -16,7 +16,7 @@ import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
-import { capList, DNS_TRANSACTIONS_FILTER, STUN_MESSAGES_FILTER } from './model/capped-list.js';
+import { capList, DNS_TRANSACTIONS_FILTER, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER } from './model/capped-list.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
@@ -105,6 +105,7 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
   const findings = findingsOf({ model, summaries, classification, flows, activity, quality });
   const transactions = capList(model.dns, (t) => t.queryFrame ?? t.responseFrame!, DNS_TRANSACTIONS_FILTER);
   const messages = capList(model.stun, (m) => m.frame, STUN_MESSAGES_FILTER);
+  const rtcpReports = capList(model.rtp.rtcp, (r) => r.frame, RTCP_REPORTS_FILTER);
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -116,7 +117,7 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     dns: { transactions: transactions.listed, ...(transactions.leftOut && { transactionsLeftOut: transactions.leftOut }), names: summaries.dnsNames },
     tls: { handshakes: model.tls, cipherSuites: summaries.cipherSuites, clientFingerprints: summaries.clientFingerprints, servers: summaries.tlsServers },
     stun: { messages: messages.listed, ...(messages.leftOut && { messagesLeftOut: messages.leftOut }), summary: classification.nat },
-    rtp: model.rtp,
+    rtp: { streams: model.rtp.streams, rtcp: rtcpReports.listed, ...(rtcpReports.leftOut && { rtcpLeftOut: rtcpReports.leftOut }) },
     transport: { ipVersions: summaries.ipVersions, parallelConnections: summaries.parallelConnections },
     timeline: model.timeline,
     media: classification.media,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { capList, DNS_TRANSACTIONS_FILTER, LISTED_AT_EACH_END, STUN_MESSAGES_FILTER } from '../core/model/capped-list.js';
+import { capList, DNS_TRANSACTIONS_FILTER, LISTED_AT_EACH_END, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER } from '../core/model/capped-list.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
@@ -39,17 +39,18 @@ async function repeated(folder: string, source: string, filter: string, copies: 
   return out;
 }
 
-describe('capped lists: the first and last N DNS transactions and STUN messages, and what is left out', function () {
+describe('capped lists: the first and last N DNS transactions, STUN messages and RTCP reports, and what is left out', function () {
   const folder = temporaryFolder('capped');
   let capture: string;
   let report: Report;
 
   before(async function () {
-    // The shared captures with the most DNS transactions (115) and STUN messages (591), repeated past the cap.
+    // The shared captures with the most DNS transactions (115), STUN messages (591) and RTCP reports (491), repeated past the cap.
     const dns = await repeated(folder(), sharedCapture(this, 'teams-activities/video-wifi-VideoCallWiFi_Kacper.pcapng'), DNS_TRANSACTIONS_FILTER, 20, 'dns');
     const stun = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), STUN_MESSAGES_FILTER, 4, 'stun');
+    const rtcp = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), RTCP_REPORTS_FILTER, 5, 'rtcp');
     capture = join(folder(), 'over-the-cap.pcapng');
-    await execa('mergecap', ['-a', '-w', capture, dns, stun]);
+    await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp]);
     report = await analyzeCapture(capture);
     assertValidReport(report);
   });
@@ -62,6 +63,16 @@ describe('capped lists: the first and last N DNS transactions and STUN messages,
       [...frames.slice(0, N), ...frames.slice(-N)],
     );
     assert.deepEqual(report.stun.messagesLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: STUN_MESSAGES_FILTER });
+  });
+
+  it('RTCP: the first and last N reports in frame order, and a true count of those left out', async function () {
+    const frames = await framesMatching(capture, RTCP_REPORTS_FILTER);
+    assert.ok(frames.length > 2 * N, `only ${frames.length} RTCP packets: not over the cap`);
+    assert.deepEqual(
+      report.rtp.rtcp.map((r) => r.frame),
+      [...frames.slice(0, N), ...frames.slice(-N)],
+    );
+    assert.deepEqual(report.rtp.rtcpLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: RTCP_REPORTS_FILTER });
   });
 
   it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
@@ -91,6 +102,7 @@ describe('capped lists: the first and last N DNS transactions and STUN messages,
     for (const [what, leftOut] of [
       ['DNS transactions', report.dns.transactionsLeftOut!],
       ['STUN/TURN messages', report.stun.messagesLeftOut!],
+      ['RTCP reports', report.rtp.rtcpLeftOut!],
     ] as const) {
       assert.ok(markdown.includes(`*${leftOut.count} more ${what} left out: the JSON report lists the first and last ${N} of ${leftOut.total}`), `${what} in the Markdown`);
       const node = reportOutline(report)

@@ -4,6 +4,7 @@ import type { Finding, LeftOut, Report } from '../schema/generated/report.js';
 export const CAPPED_LISTS: readonly { key: string; section: Finding['section']; what: string; leftOut: (report: Report) => LeftOut | undefined }[] = [
   { key: 'dns/left-out', section: 'dns', what: 'DNS transactions', leftOut: (report) => report.dns.transactionsLeftOut },
   { key: 'network/left-out', section: 'network', what: 'STUN/TURN messages', leftOut: (report) => report.stun.messagesLeftOut },
+  { key: 'quality/left-out', section: 'quality', what: 'RTCP reports', leftOut: (report) => report.rtp.rtcpLeftOut },
 ];
 
 /** The capped lists of one section that did leave entries out, with the sentence that says so. */
