@@ -1,6 +1,8 @@
 // npm run bench [-- --runs N] [--readme]: how Teamshark's analysis compares with one bare tshark pass (the floor
-// for a tshark-based tool) and with ndpiReader, on teams.pcap replicated to ~100k and ~1M packets, in one pass
-// and split into chunks; where splitting starts to pay; and the 40 course captures as a batch.
+// for a tshark-based tool) and with ndpiReader, on teams.pcap replicated to ~100k and ~1M packets and on a call
+// relayed over TCP 443 (a course capture replicated to ~100k: RTP, STUN and the relays' pseudo-TLS, which tshark
+// reads a second time), in one pass and split into chunks; where splitting starts to pay; and the 40 course
+// captures as a batch.
 //
 // Runs alternate (bare, chunked, one pass, ndpiReader, then again) so that a change in the machine's load hits
 // every command alike; each figure is the median of the runs and each ratio is the ratio of the medians. For each
@@ -132,11 +134,13 @@ const loadBefore = loadavg()[0];
 const teams = join(shared, 'teams.pcap');
 const hundredK = replicate('teams-100k.pcap', 64, teams);
 const million = replicate('teams-1m.pcap', 10, hundredK);
+const relayedCall = replicate('call-relayed-100k.pcapng', 22, join(shared, 'teams-activities', 'audio-4g-K1AG.pcapng'));
 
 const results = [];
 for (const [label, path] of [
   ['~100k packets', hundredK],
   ['~1M packets', million],
+  ['~100k packets, a call relayed over TCP 443', relayedCall],
 ]) {
   const measured = await alternate({
     bareTshark: bare(path),
