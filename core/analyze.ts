@@ -16,7 +16,7 @@ import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
-import { capList, DNS_TRANSACTIONS_FILTER, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER } from './model/capped-list.js';
+import { capList, DNS_TRANSACTIONS_FILTER, MALFORMED_PACKETS_FILTER, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER, withCappedGaps } from './model/capped-list.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
@@ -106,11 +106,12 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
   const transactions = capList(model.dns, (t) => t.queryFrame ?? t.responseFrame!, DNS_TRANSACTIONS_FILTER);
   const messages = capList(model.stun, (m) => m.frame, STUN_MESSAGES_FILTER);
   const rtcpReports = capList(model.rtp.rtcp, (r) => r.frame, RTCP_REPORTS_FILTER);
+  const malformed = capList(model.capture.malformedPackets ?? [], (frame) => frame, MALFORMED_PACKETS_FILTER);
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'teamshark', version: TOOL_VERSION },
-    capture: model.capture,
+    capture: malformed.leftOut ? { ...model.capture, malformedPackets: malformed.listed, malformedPacketsLeftOut: malformed.leftOut } : model.capture,
     protocols: model.protocols,
     flows,
     addresses: classification.addresses,
@@ -128,7 +129,7 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
     warnings: model.warnings,
   };
   if (classification.call) report.call = classification.call;
-  if (quality) report.quality = quality;
+  if (quality) report.quality = { ...quality, streams: quality.streams.map(withCappedGaps) };
   if (model.decrypted) report.decryption = decryptionSection(options.keylog!, model.decrypted);
   return { report, activityInputs };
 }

@@ -2,19 +2,30 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { capList, DNS_TRANSACTIONS_FILTER, LISTED_AT_EACH_END, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER } from '../core/model/capped-list.js';
+import {
+  capList,
+  DNS_TRANSACTIONS_FILTER,
+  LISTED_AT_EACH_END,
+  LISTED_GAPS_PER_CAUSE,
+  MALFORMED_PACKETS_FILTER,
+  RTCP_REPORTS_FILTER,
+  STUN_MESSAGES_FILTER,
+  withCappedGaps,
+} from '../core/model/capped-list.js';
+import { gapCount, gapsText } from '../core/report/quality-section.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
 import { checkNote } from '../core/notes/claims.js';
-import type { Report } from '../core/schema/generated/report.js';
+import type { Report, StreamQuality } from '../core/schema/generated/report.js';
 import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
 
 const N = LISTED_AT_EACH_END;
 
-/** Frame numbers of the packets a display filter matches, as tshark reads them. */
+/** Frame numbers of the packets a display filter matches, as tshark reads them with the analysis' options. */
 async function framesMatching(capture: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+  const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -39,7 +50,7 @@ async function repeated(folder: string, source: string, filter: string, copies: 
   return out;
 }
 
-describe('capped lists: the first and last N DNS transactions, STUN messages and RTCP reports, and what is left out', function () {
+describe('capped lists: the first and last N DNS transactions, STUN messages, RTCP reports and malformed packets, and what is left out', function () {
   const folder = temporaryFolder('capped');
   let capture: string;
   let report: Report;
@@ -49,8 +60,10 @@ describe('capped lists: the first and last N DNS transactions, STUN messages and
     const dns = await repeated(folder(), sharedCapture(this, 'teams-activities/video-wifi-VideoCallWiFi_Kacper.pcapng'), DNS_TRANSACTIONS_FILTER, 20, 'dns');
     const stun = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), STUN_MESSAGES_FILTER, 4, 'stun');
     const rtcp = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), RTCP_REPORTS_FILTER, 5, 'rtcp');
+    // The same call's 426 malformed packets (RTCP tshark cannot read to the end).
+    const malformed = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), MALFORMED_PACKETS_FILTER, 5, 'malformed');
     capture = join(folder(), 'over-the-cap.pcapng');
-    await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp]);
+    await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp, malformed]);
     report = await analyzeCapture(capture);
     assertValidReport(report);
   });
@@ -73,6 +86,21 @@ describe('capped lists: the first and last N DNS transactions, STUN messages and
       [...frames.slice(0, N), ...frames.slice(-N)],
     );
     assert.deepEqual(report.rtp.rtcpLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: RTCP_REPORTS_FILTER });
+  });
+
+  it('malformed packets: the first and last N, and a true count (the dataset counts them all)', async function () {
+    const frames = await framesMatching(capture, MALFORMED_PACKETS_FILTER);
+    assert.ok(frames.length > 2 * N, `only ${frames.length} malformed packets: not over the cap`);
+    assert.deepEqual(report.capture.malformedPackets, [...frames.slice(0, N), ...frames.slice(-N)]);
+    assert.deepEqual(report.capture.malformedPacketsLeftOut, {
+      count: frames.length - 2 * N,
+      total: frames.length,
+      afterFrame: frames[N - 1],
+      beforeFrame: frames.at(-N),
+      filter: MALFORMED_PACKETS_FILTER,
+    });
+    const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
+    assert.equal(captures.columns.find((c) => c.name === 'malformed_packets')!.value(captures.rows(report)[0]!), frames.length);
   });
 
   it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
@@ -103,6 +131,7 @@ describe('capped lists: the first and last N DNS transactions, STUN messages and
       ['DNS transactions', report.dns.transactionsLeftOut!],
       ['STUN/TURN messages', report.stun.messagesLeftOut!],
       ['RTCP reports', report.rtp.rtcpLeftOut!],
+      ['malformed packets', report.capture.malformedPacketsLeftOut!],
     ] as const) {
       assert.ok(markdown.includes(`*${leftOut.count} more ${what} left out: the JSON report lists the first and last ${N} of ${leftOut.total}`), `${what} in the Markdown`);
       const node = reportOutline(report)
@@ -138,5 +167,28 @@ describe('capList', function () {
   it('keeps the first and last N of a longer list', function () {
     const entries = Array.from({ length: 5 }, (_, i) => (i + 1) * 10);
     assert.deepEqual(capList(entries, frameOf, 'udp', 2), { listed: [10, 20, 40, 50], leftOut: { count: 1, total: 5, afterFrame: 20, beforeFrame: 40, filter: 'udp' } });
+  });
+});
+
+describe('withCappedGaps: a stream lists the longest gaps of each cause', function () {
+  const G = LISTED_GAPS_PER_CAUSE;
+  const gap = (i: number, cause: StreamQuality['gaps'][number]['cause'], durationMs: number) => ({ start: i, durationMs, cause, missing: cause === 'loss' ? 1 : 0, frames: [2 * i, 2 * i + 1] });
+  const stream = (gaps: StreamQuality['gaps']) => ({ ssrc: '0x00000001', gaps }) as unknown as StreamQuality;
+
+  it('keeps a stream with at most G gaps of each cause as it is', function () {
+    const s = stream([...Array.from({ length: G }, (_, i) => gap(i, 'dtx', 300)), ...Array.from({ length: G }, (_, i) => gap(G + i, 'loss', 250))]);
+    assert.equal(withCappedGaps(s), s);
+  });
+
+  it('lists the G longest of a cause in time order, the others whole, and counts what it left out by cause', function () {
+    // 2G + 10 loss gaps, every third one long; 5 DTX pauses.
+    const loss = Array.from({ length: 2 * G + 10 }, (_, i) => gap(i, 'loss', i % 3 === 0 ? 1000 + i : 200 + i));
+    const dtx = Array.from({ length: 5 }, (_, i) => gap(1000 + i, 'dtx', 400));
+    const capped = withCappedGaps(stream([...loss, ...dtx]));
+    const longestLoss = [...loss].sort((a, b) => b.durationMs - a.durationMs).slice(0, G);
+    assert.deepEqual(capped.gaps, [...loss.filter((g) => longestLoss.includes(g)), ...dtx]);
+    assert.deepEqual(capped.gapsLeftOut, { count: G + 10, byCause: { loss: G + 10, dtx: 0, delay: 0, unknown: 0 } });
+    assert.equal(gapCount(capped), loss.length + dtx.length);
+    assert.equal(gapsText(capped), `${loss.length} loss, 5 dtx`);
   });
 });

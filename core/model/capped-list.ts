@@ -1,4 +1,5 @@
-import type { LeftOut } from '../schema/generated/report.js';
+import { groupBy } from '../collections.js';
+import type { LeftOut, StreamQuality } from '../schema/generated/report.js';
 
 /**
  * How many entries a capped list keeps at each end (first N and last N in frame order). The longest lists
@@ -13,6 +14,8 @@ export const LISTED_AT_EACH_END = 1000;
 export const DNS_TRANSACTIONS_FILTER = '(dns || mdns || llmnr) && !icmp && !icmpv6';
 /** Packets the STUN collector reads as messages: both of tshark's STUN dissectors, not those quoted in ICMP errors. */
 export const STUN_MESSAGES_FILTER = '(stun || classicstun) && !icmp && !icmpv6';
+/** Packets the frame collector counts as malformed: those tshark marks with its malformed-packet expert info. */
+export const MALFORMED_PACKETS_FILTER = '_ws.malformed';
 /** Packets the RTP collector reads as RTCP reports (its rtcp_udp and rtcp_stun heuristics), not those quoted in ICMP errors. */
 export const RTCP_REPORTS_FILTER = 'rtcp && !icmp && !icmpv6';
 
@@ -40,4 +43,25 @@ export function capList<T>(entries: readonly T[], firstFrameOf: (entry: T) => nu
       filter,
     },
   };
+}
+
+/** Gaps a stream's quality lists of each cause, at most: the longest. The most among the shared captures is 107 (a minute of 4G). */
+export const LISTED_GAPS_PER_CAUSE = 250;
+
+/**
+ * A stream's quality with its gaps capped: the longest LISTED_GAPS_PER_CAUSE of each cause, in time order, and
+ * how many of each were left out. An hour of audio with silence suppression has thousands of pauses; the
+ * report's gap tables rank each cause's longest first, so they show what they showed with every gap listed.
+ */
+export function withCappedGaps(stream: StreamQuality): StreamQuality {
+  const byCause = groupBy(stream.gaps, (g) => g.cause);
+  if ([...byCause.values()].every((gaps) => gaps.length <= LISTED_GAPS_PER_CAUSE)) return stream;
+  const listed = new Set<StreamQuality['gaps'][number]>();
+  const leftOut = { loss: 0, dtx: 0, delay: 0, unknown: 0 };
+  for (const [cause, gaps] of byCause) {
+    const longest = [...gaps].sort((a, b) => b.durationMs - a.durationMs || a.start - b.start).slice(0, LISTED_GAPS_PER_CAUSE);
+    for (const gap of longest) listed.add(gap);
+    leftOut[cause as keyof typeof leftOut] = gaps.length - longest.length; // groupBy keys are the causes
+  }
+  return { ...stream, gaps: stream.gaps.filter((g) => listed.has(g)), gapsLeftOut: { count: stream.gaps.length - listed.size, byCause: leftOut } };
 }

@@ -1,6 +1,7 @@
 import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
+import { gapCount } from '../report/quality-section.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import type { LinkedReport } from './capture-facts.js';
 
@@ -15,7 +16,7 @@ export function streamQualityHover({ label, report }: LinkedReport, ssrc: string
       const verdict = s.verdict === 'poor' ? `**poor**: ${markdownText(crossed)}` : s.verdict === 'good' ? 'good' : 'not judged';
       return [
         `${title} ${markdownText(describeStream(s))}, ${markdownText(`${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`)}, ${PATH_TEXT[s.path]}`,
-        `- Lost ${s.lost} of ${s.expected} (${s.lossPercent} %) · jitter ${s.jitter ? `${s.jitter.meanMs} ms mean, ${s.jitter.maxMs} ms max` : 'unknown (no clock rate)'} · max delta ${s.maxDeltaMs} ms · ${s.gaps.length} gap(s) of 200 ms or more`,
+        `- Lost ${s.lost} of ${s.expected} (${s.lossPercent} %) · jitter ${s.jitter ? `${s.jitter.meanMs} ms mean, ${s.jitter.maxMs} ms max` : 'unknown (no clock rate)'} · max delta ${s.maxDeltaMs} ms · ${gapCount(s)} gap(s) of 200 ms or more`,
         `- Verdict (network-side estimate, Microsoft's poor-stream thresholds): ${verdict}`,
         `First frame ${s.firstFrame} · filter ${markdownCode(s.filter)}`,
       ].join('\n');

@@ -5,6 +5,7 @@ export const CAPPED_LISTS: readonly { key: string; section: Finding['section']; 
   { key: 'dns/left-out', section: 'dns', what: 'DNS transactions', leftOut: (report) => report.dns.transactionsLeftOut },
   { key: 'network/left-out', section: 'network', what: 'STUN/TURN messages', leftOut: (report) => report.stun.messagesLeftOut },
   { key: 'quality/left-out', section: 'quality', what: 'RTCP reports', leftOut: (report) => report.rtp.rtcpLeftOut },
+  { key: 'transport/left-out', section: 'transport', what: 'malformed packets', leftOut: (report) => report.capture.malformedPacketsLeftOut },
 ];
 
 /** The capped lists of one section that did leave entries out, with the sentence that says so. */

@@ -5,6 +5,7 @@ import { PATH_TEXT } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
 import { markdownCode, markdownText } from './escape.js';
 import { table } from './markdown.js';
+import { LISTED_GAPS_PER_CAUSE } from '../model/capped-list.js';
 
 /** Rows shown per table; the JSON report has everything. */
 const TABLE_ROWS = 40;
@@ -62,7 +63,8 @@ export function qualityTables(report: Report, out: string[]): void {
         table(
           ['Stream', 'At (s)', 'Length (ms)', 'Cause', 'Missing', 'Frames either side'],
           gaps.slice(0, TABLE_ROWS).map(({ s, g }) => [markdownText(describeStream(s)), g.start.toFixed(3), String(g.durationMs), g.cause, String(g.missing), g.frames.join(' → ')]),
-          gaps.length,
+          streams.reduce((n, s) => n + gapCount(s), 0),
+          streams.some((s) => s.gapsLeftOut) ? `the JSON report lists each stream's longest ${LISTED_GAPS_PER_CAUSE} of each cause` : undefined,
         ),
       );
     }
@@ -121,11 +123,17 @@ export function clockText(s: StreamQuality): string {
   return s.clock.source === 'inferred' ? `${khz} (inferred from ${s.clock.measured} Hz)` : `${khz} (payload type)`;
 }
 
+/** A stream's gaps counted by cause, in the order the causes first occur; those the report left out count too. */
 export function gapsText(s: StreamQuality): string {
   if (s.gaps.length === 0) return '0';
   const counts = new Map<string, number>();
   for (const g of s.gaps) counts.set(g.cause, (counts.get(g.cause) ?? 0) + 1);
-  return [...counts.entries()].map(([cause, n]) => `${n} ${cause}`).join(', ');
+  return [...counts.entries()].map(([cause, n]) => `${n + (s.gapsLeftOut?.byCause[cause as StreamQuality['gaps'][number]['cause']] ?? 0)} ${cause}`).join(', ');
+}
+
+/** All of a stream's gaps, listed or left out. */
+export function gapCount(s: StreamQuality): number {
+  return s.gaps.length + (s.gapsLeftOut?.count ?? 0);
 }
 
 export function dscpText(s: StreamQuality): string {
