@@ -27,7 +27,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     'tcp.flags.ack',
   ];
 
-  private readonly streams = new Map<string, StreamPackets>();
+  private readonly streams = new Map<string, GrowingStream>();
   private readonly handshakes = new Map<string, TcpHandshake>();
 
   add(packet: PacketRecord): void {
@@ -44,34 +44,20 @@ export class QualityCollector implements Collector<QualityPackets> {
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = {
-        key,
-        ssrc,
-        flowId: addressing.flowId,
-        transport: addressing.transport,
-        source: addressing.source,
-        destination: addressing.destination,
-        frames: [],
-        times: [],
-        sequences: [],
-        timestamps: [],
-        payloadTypes: [],
-        markers: [],
-        bytes: [],
-        dscp: new Map(),
-      };
+      stream = new GrowingStream({ key, ssrc, flowId: addressing.flowId, transport: addressing.transport, source: addressing.source, destination: addressing.destination });
       this.streams.set(key, stream);
     }
-    stream.frames.push(packet.frame);
-    stream.times.push(packet.time);
-    stream.sequences.push(packet.int('rtp.seq') ?? 0);
-    stream.timestamps.push(packet.int('rtp.timestamp') ?? 0);
-    stream.payloadTypes.push(packet.int('rtp.p_type') ?? -1);
-    stream.markers.push(packet.flag('rtp.marker') ?? false);
-    stream.bytes.push(packet.length);
-    // The outermost IP header's marking: the one the networks on the way act on.
-    const dscp = packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp');
-    if (dscp !== undefined) stream.dscp.set(dscp, (stream.dscp.get(dscp) ?? 0) + 1);
+    stream.add(
+      packet.frame,
+      packet.time,
+      packet.int('rtp.seq') ?? 0,
+      packet.int('rtp.timestamp') ?? 0,
+      packet.int('rtp.p_type') ?? -1,
+      packet.flag('rtp.marker') ?? false,
+      packet.length,
+      // The outermost IP header's marking: the one the networks on the way act on.
+      packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp'),
+    );
   }
 
   private addSyn(packet: PacketRecord, flowId: string, source: Endpoint, destination: Endpoint): void {
@@ -85,6 +71,66 @@ export class QualityCollector implements Collector<QualityPackets> {
   }
 
   finish(): QualityPackets {
-    return { streams: [...this.streams.values()], handshakes: [...this.handshakes.values()] };
+    return { streams: [...this.streams.values()].map((s) => s.finish()), handshakes: [...this.handshakes.values()] };
+  }
+}
+
+type StreamIdentity = Pick<StreamPackets, 'key' | 'ssrc' | 'flowId' | 'transport' | 'source' | 'destination'>;
+
+/** A stream's columns while packets arrive: typed arrays that double when full, cut to length at the end. */
+class GrowingStream {
+  private length = 0;
+  private frames = new Uint32Array(64);
+  private times = new Float64Array(64);
+  private sequences = new Uint16Array(64);
+  private timestamps = new Uint32Array(64);
+  private payloadTypes = new Int16Array(64);
+  private markers = new Uint8Array(64);
+  private bytes = new Uint32Array(64);
+  private readonly dscp = new Map<number, number>();
+
+  constructor(private readonly identity: StreamIdentity) {}
+
+  add(frame: number, time: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, bytes: number, dscp: number | undefined): void {
+    if (this.length === this.frames.length) this.grow();
+    const i = this.length++;
+    this.frames[i] = frame;
+    this.times[i] = time;
+    this.sequences[i] = sequence;
+    this.timestamps[i] = timestamp;
+    this.payloadTypes[i] = payloadType;
+    this.markers[i] = marker ? 1 : 0;
+    this.bytes[i] = bytes;
+    if (dscp !== undefined) this.dscp.set(dscp, (this.dscp.get(dscp) ?? 0) + 1);
+  }
+
+  finish(): StreamPackets {
+    const n = this.length;
+    return {
+      ...this.identity,
+      frames: this.frames.slice(0, n),
+      times: this.times.slice(0, n),
+      sequences: this.sequences.slice(0, n),
+      timestamps: this.timestamps.slice(0, n),
+      payloadTypes: this.payloadTypes.slice(0, n),
+      markers: this.markers.slice(0, n),
+      bytes: this.bytes.slice(0, n),
+      dscp: this.dscp,
+    };
+  }
+
+  private grow(): void {
+    const double = <T extends Uint32Array | Float64Array | Uint16Array | Int16Array | Uint8Array>(column: T): T => {
+      const larger = new (column.constructor as new (length: number) => T)(column.length * 2);
+      larger.set(column);
+      return larger;
+    };
+    this.frames = double(this.frames);
+    this.times = double(this.times);
+    this.sequences = double(this.sequences);
+    this.timestamps = double(this.timestamps);
+    this.payloadTypes = double(this.payloadTypes);
+    this.markers = double(this.markers);
+    this.bytes = double(this.bytes);
   }
 }

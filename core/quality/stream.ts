@@ -182,7 +182,7 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
  * 32-bit RTP timestamps extended past wrap-arounds: each the nearest, forwards or backwards, to the one before
  * (so a jump of more than 2^31 reads as a step back, as Wireshark's RTP dissector reads it).
  */
-function extendTimestamps(raw: readonly number[]): number[] {
+function extendTimestamps(raw: Uint32Array): number[] {
   const out: number[] = [];
   let previous = raw[0] ?? 0;
   for (const value of raw) {
@@ -205,7 +205,7 @@ function extendSequence(sequence: number, highest: number): number {
 }
 
 /** Timestamp units per second of arrival time, from the first packet to the latest in-order one. */
-function measuredClock(times: readonly number[], timestamps: readonly number[]): number | undefined {
+function measuredClock(times: Float64Array, timestamps: readonly number[]): number | undefined {
   let last = 0;
   for (let i = 1; i < times.length; i++) if (timestamps[i]! >= timestamps[last]!) last = i;
   const elapsed = times[last]! - times[0]!;
@@ -232,7 +232,7 @@ function lossOver(expectedSums: Float64Array, receivedSums: Float64Array, from: 
  * the target is stated for), or the whole stream when it is shorter than one window.
  */
 function worstWindow(
-  times: readonly number[],
+  times: Float64Array,
   { seconds, target }: { seconds: number; target: number },
   measure: (from: number, to: number) => { value: number; lost?: number; expected?: number },
 ): Window | undefined {
@@ -260,7 +260,7 @@ function worstWindow(
 }
 
 /** Packets, bit rate, loss and mean jitter per bin, bins on multiples of binSeconds from the capture's start. */
-function binSeries(s: StreamPackets, relative: readonly number[], newlyExpected: Int32Array, received: Uint8Array, jitterAt: Float64Array | undefined, binSeconds: number): StreamStatistics['series'] {
+function binSeries(s: StreamPackets, relative: Float64Array, newlyExpected: Int32Array, received: Uint8Array, jitterAt: Float64Array | undefined, binSeconds: number): StreamStatistics['series'] {
   const origin = Math.floor(relative[0]! / binSeconds) * binSeconds;
   const bins = Math.floor((relative[relative.length - 1]! - origin) / binSeconds) + 1;
   const packets = new Array<number>(bins).fill(0);
