@@ -18,7 +18,7 @@ import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
 import { checkNote } from '../core/notes/claims.js';
-import type { Report, StreamQuality } from '../core/schema/generated/report.js';
+import type { LeftOut, Report, StreamQuality } from '../core/schema/generated/report.js';
 import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
 
 const N = LISTED_AT_EACH_END;
@@ -50,6 +50,16 @@ async function repeated(folder: string, source: string, filter: string, copies: 
   return out;
 }
 
+/**
+ * A capped list checked against tshark: `starts` (the frames its entries start at, as tshark finds them) are more
+ * than 2N, the report lists the first and last N of them in frame order, and its left-out block counts the rest.
+ */
+function assertCapped(what: string, starts: number[], listed: (number | undefined)[], leftOut: LeftOut | undefined, filter: string): void {
+  assert.ok(starts.length > 2 * N, `only ${starts.length} ${what}: not over the cap`);
+  assert.deepEqual(listed, [...starts.slice(0, N), ...starts.slice(-N)]);
+  assert.deepEqual(leftOut, { count: starts.length - 2 * N, total: starts.length, afterFrame: starts[N - 1], beforeFrame: starts.at(-N), filter });
+}
+
 describe('capped lists: the first and last N DNS transactions, STUN messages, RTCP reports and malformed packets, and what is left out', function () {
   const folder = temporaryFolder('capped');
   let capture: string;
@@ -70,35 +80,29 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
 
   it('STUN: the first and last N messages in frame order, and a true count of those left out', async function () {
     const frames = await framesMatching(capture, STUN_MESSAGES_FILTER);
-    assert.ok(frames.length > 2 * N, `only ${frames.length} STUN messages: not over the cap`);
-    assert.deepEqual(
+    assertCapped(
+      'STUN messages',
+      frames,
       report.stun.messages.map((m) => m.frame),
-      [...frames.slice(0, N), ...frames.slice(-N)],
+      report.stun.messagesLeftOut,
+      STUN_MESSAGES_FILTER,
     );
-    assert.deepEqual(report.stun.messagesLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: STUN_MESSAGES_FILTER });
   });
 
   it('RTCP: the first and last N reports in frame order, and a true count of those left out', async function () {
     const frames = await framesMatching(capture, RTCP_REPORTS_FILTER);
-    assert.ok(frames.length > 2 * N, `only ${frames.length} RTCP packets: not over the cap`);
-    assert.deepEqual(
+    assertCapped(
+      'RTCP packets',
+      frames,
       report.rtp.rtcp.map((r) => r.frame),
-      [...frames.slice(0, N), ...frames.slice(-N)],
+      report.rtp.rtcpLeftOut,
+      RTCP_REPORTS_FILTER,
     );
-    assert.deepEqual(report.rtp.rtcpLeftOut, { count: frames.length - 2 * N, total: frames.length, afterFrame: frames[N - 1], beforeFrame: frames.at(-N), filter: RTCP_REPORTS_FILTER });
   });
 
   it('malformed packets: the first and last N, and a true count (the dataset counts them all)', async function () {
     const frames = await framesMatching(capture, MALFORMED_PACKETS_FILTER);
-    assert.ok(frames.length > 2 * N, `only ${frames.length} malformed packets: not over the cap`);
-    assert.deepEqual(report.capture.malformedPackets, [...frames.slice(0, N), ...frames.slice(-N)]);
-    assert.deepEqual(report.capture.malformedPacketsLeftOut, {
-      count: frames.length - 2 * N,
-      total: frames.length,
-      afterFrame: frames[N - 1],
-      beforeFrame: frames.at(-N),
-      filter: MALFORMED_PACKETS_FILTER,
-    });
+    assertCapped('malformed packets', frames, report.capture.malformedPackets!, report.capture.malformedPacketsLeftOut, MALFORMED_PACKETS_FILTER);
     const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
     assert.equal(captures.columns.find((c) => c.name === 'malformed_packets')!.value(captures.rows(report)[0]!), frames.length);
   });
@@ -106,12 +110,13 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
   it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
     // A transaction starts at its query, or at a response tshark links to no query.
     const starts = await framesMatching(capture, `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`);
-    assert.ok(starts.length > 2 * N, `only ${starts.length} DNS transactions: not over the cap`);
-    assert.deepEqual(
+    assertCapped(
+      'DNS transactions',
+      starts,
       report.dns.transactions.map((t) => t.queryFrame ?? t.responseFrame),
-      [...starts.slice(0, N), ...starts.slice(-N)],
+      report.dns.transactionsLeftOut,
+      DNS_TRANSACTIONS_FILTER,
     );
-    assert.deepEqual(report.dns.transactionsLeftOut, { count: starts.length - 2 * N, total: starts.length, afterFrame: starts[N - 1], beforeFrame: starts.at(-N), filter: DNS_TRANSACTIONS_FILTER });
   });
 
   it('the aggregates still count every entry, listed or not', async function () {
