@@ -7,7 +7,8 @@ module.exports = {
     {
       name: 'core-no-folder-cycles',
       severity: 'error',
-      comment: 'Data flows one way through the core (tshark → model → summaries → classify → findings → report): no two folders may import each other, directly or around a loop.',
+      comment:
+        'Data flows one way through the core (tshark → model → summaries → classify → findings → report): no two folders may import each other, directly or around a loop.',
       scope: 'folder',
       from: { path: '^core/' },
       to: { circular: true },
@@ -25,6 +26,10 @@ module.exports = {
     exclude: { path: '^(out|dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
   },
 };

@@ -4,13 +4,29 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'core/schema/generated/**', 'media/**', 'bench/**', 'scripts/**', '**/*.mjs', '**/*.cjs', '**/*.js'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'core/schema/generated/**',
+      'media/**',
+      'bench/**',
+      'scripts/**',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/*.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       // Two programs: the core and its tests, and the extension with its in-host tests (test/vscode/suite).
-      parserOptions: { project: ['./tsconfig.json', './extension/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './extension/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // The code marks indexed reads it knows to be present with `!` (as under noUncheckedIndexedAccess): the

@@ -11,13 +11,24 @@
 // every tshark again) and as the sum of PSS (which shares them out: what the tree really occupies).
 // Writes bench/results.json and prints the tables; with --readme it also rewrites README.md's speed table.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '3' }, readme: { type: 'boolean', default: false } } });
+const { values: options } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, readme: { type: 'boolean', default: false } },
+});
 const RUNS = Number(options.runs);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = join(root, '..', 'shared', 'captures');
@@ -29,7 +40,8 @@ function replicate(name, copies, source) {
   const path = join(cache, name);
   if (existsSync(path)) return path;
   mkdirSync(cache, { recursive: true });
-  const span = Math.ceil(Number(/Capture duration:\s+([\d.]+)/.exec(execFileSync('capinfos', ['-u', source]).toString())[1])) + 5;
+  const span =
+    Math.ceil(Number(/Capture duration:\s+([\d.]+)/.exec(execFileSync('capinfos', ['-u', source]).toString())[1])) + 5;
   const parts = Array.from({ length: copies }, (_, i) => {
     const part = join(cache, `${name}.part${i}.pcap`);
     execFileSync('editcap', ['-t', String(i * span), source, part]);
@@ -47,7 +59,10 @@ function slice(name, packets, source) {
   return path;
 }
 
-const packetsOf = (path) => Number(/Number of packets:\s+([\d ]+)/.exec(execFileSync('capinfos', ['-c', '-M', path]).toString())[1].replace(/\s/g, ''));
+const packetsOf = (path) =>
+  Number(
+    /Number of packets:\s+([\d ]+)/.exec(execFileSync('capinfos', ['-c', '-M', path]).toString())[1].replace(/\s/g, ''),
+  );
 
 /** RSS and PSS (kB) of a process and its descendants, from /proc. */
 function treeMemory(pid) {
@@ -95,8 +110,14 @@ function measure([command, args, env = {}]) {
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(sampler);
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.slice(0, 300)}`));
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: childrenCpuSeconds() - cpuBefore, rssMb: peak.rss / 1024, pssMb: peak.pss / 1024 });
+      if (code !== 0)
+        return reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.slice(0, 300)}`));
+      resolve({
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        cpuSeconds: childrenCpuSeconds() - cpuBefore,
+        rssMb: peak.rss / 1024,
+        pssMb: peak.pss / 1024,
+      });
     });
   });
 }
@@ -111,7 +132,8 @@ const median = (values) => {
 /** Runs the commands in turn, RUNS times over; per command the median of each figure (memory: the largest). */
 async function alternate(commands) {
   const runs = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-  for (let i = 0; i < RUNS; i++) for (const [name, command] of Object.entries(commands)) runs[name].push(await measure(command));
+  for (let i = 0; i < RUNS; i++)
+    for (const [name, command] of Object.entries(commands)) runs[name].push(await measure(command));
   return Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [
       name,
@@ -120,14 +142,23 @@ async function alternate(commands) {
         cpuSeconds: round(median(list.map((r) => r.cpuSeconds))),
         peakRssMb: Math.round(Math.max(...list.map((r) => r.rssMb))),
         peakPssMb: Math.round(Math.max(...list.map((r) => r.pssMb))),
-        runs: list.map((r) => ({ seconds: round(r.seconds), cpuSeconds: round(r.cpuSeconds), rssMb: Math.round(r.rssMb), pssMb: Math.round(r.pssMb) })),
+        runs: list.map((r) => ({
+          seconds: round(r.seconds),
+          cpuSeconds: round(r.cpuSeconds),
+          rssMb: Math.round(r.rssMb),
+          pssMb: Math.round(r.pssMb),
+        })),
       },
     ]),
   );
 }
 
 const bare = (path) => ['tshark', ['-r', path, '-T', 'fields', '-e', 'frame.number']];
-const analyze = (path, env = {}) => [process.execPath, [cli, 'analyze', path, '--format', 'json', '--out', join(tmpdir(), 'teamshark-bench-report.json'), '--force'], env];
+const analyze = (path, env = {}) => [
+  process.execPath,
+  [cli, 'analyze', path, '--format', 'json', '--out', join(tmpdir(), 'teamshark-bench-report.json'), '--force'],
+  env,
+];
 const reportMb = () => round(statSync(join(tmpdir(), 'teamshark-bench-report.json')).size / 2 ** 20, 1);
 
 const loadBefore = loadavg()[0];
@@ -155,7 +186,12 @@ for (const [label, path] of [
     packets: packetsOf(path),
     ...measured,
     reportMb: reportMb(),
-    ratio: { chunked: ratio('chunked', 'seconds'), onePass: ratio('onePass', 'seconds'), chunkedCpu: ratio('chunked', 'cpuSeconds'), onePassCpu: ratio('onePass', 'cpuSeconds') },
+    ratio: {
+      chunked: ratio('chunked', 'seconds'),
+      onePass: ratio('onePass', 'seconds'),
+      chunkedCpu: ratio('chunked', 'cpuSeconds'),
+      onePassCpu: ratio('onePass', 'cpuSeconds'),
+    },
   });
 }
 
@@ -163,8 +199,17 @@ for (const [label, path] of [
 const crossover = [];
 for (const packets of [12_500, 25_000, 50_000]) {
   const path = slice(`teams-${packets / 1000}k.pcap`, packets, hundredK);
-  const measured = await alternate({ onePass: analyze(path, { TEAMSHARK_CHUNK_PACKETS: '0' }), halves: analyze(path, { TEAMSHARK_CHUNK_PACKETS: String(Math.ceil(packets / 2)) }) });
-  crossover.push({ packets, onePass: measured.onePass.seconds, halves: measured.halves.seconds, onePassCpu: measured.onePass.cpuSeconds, halvesCpu: measured.halves.cpuSeconds });
+  const measured = await alternate({
+    onePass: analyze(path, { TEAMSHARK_CHUNK_PACKETS: '0' }),
+    halves: analyze(path, { TEAMSHARK_CHUNK_PACKETS: String(Math.ceil(packets / 2)) }),
+  });
+  crossover.push({
+    packets,
+    onePass: measured.onePass.seconds,
+    halves: measured.halves.seconds,
+    onePassCpu: measured.onePass.cpuSeconds,
+    halvesCpu: measured.halves.cpuSeconds,
+  });
 }
 
 const courses = join(shared, 'teams-activities');
@@ -175,7 +220,10 @@ let sequential = 0;
 for (const path of batch) sequential += (await measure(analyze(path))).seconds;
 const out = mkdtempSync(join(tmpdir(), 'teamshark-bench-'));
 const jobs = cpus().length;
-const parallel = await measure([process.execPath, [cli, 'analyze', courses, '--out', out, '--format', 'json', '--jobs', String(jobs)]]);
+const parallel = await measure([
+  process.execPath,
+  [cli, 'analyze', courses, '--out', out, '--format', 'json', '--jobs', String(jobs)],
+]);
 rmSync(out, { recursive: true, force: true });
 
 const machine = {
@@ -188,19 +236,33 @@ const machine = {
 const batchResult = {
   captures: batch.length,
   oneAfterAnother: { seconds: round(sequential) },
-  jobs: { jobs, seconds: round(parallel.seconds), cpuSeconds: round(parallel.cpuSeconds), peakPssMb: Math.round(parallel.pssMb) },
+  jobs: {
+    jobs,
+    seconds: round(parallel.seconds),
+    cpuSeconds: round(parallel.cpuSeconds),
+    peakPssMb: Math.round(parallel.pssMb),
+  },
 };
-writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, machine, results, crossover, batch: batchResult }, null, 2)}\n`);
+writeFileSync(
+  join(root, 'bench', 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, machine, results, crossover, batch: batchResult }, null, 2)}\n`,
+);
 
-const cell = (m, ratio) => `${m.seconds} s${ratio ? ` (**${ratio}×**)` : ''}, ${m.cpuSeconds} s CPU, ${m.peakPssMb} MB PSS / ${m.peakRssMb} MB RSS`;
+const cell = (m, ratio) =>
+  `${m.seconds} s${ratio ? ` (**${ratio}×**)` : ''}, ${m.cpuSeconds} s CPU, ${m.peakPssMb} MB PSS / ${m.peakRssMb} MB RSS`;
 const table = [
   '| input | packets | bare tshark | analyze, chunked (default) | analyze, one pass | ndpiReader | report |',
   '|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.input} | ${r.packets} | ${cell(r.bareTshark)} | ${cell(r.chunked, r.ratio.chunked)} | ${cell(r.onePass, r.ratio.onePass)} | ${cell(r.ndpiReader)} | ${r.reportMb} MB |`),
+  ...results.map(
+    (r) =>
+      `| ${r.input} | ${r.packets} | ${cell(r.bareTshark)} | ${cell(r.chunked, r.ratio.chunked)} | ${cell(r.onePass, r.ratio.onePass)} | ${cell(r.ndpiReader)} | ${r.reportMb} MB |`,
+  ),
   '',
   '| packets | one pass | two tsharks on halves |',
   '|---|---|---|',
-  ...crossover.map((c) => `| ${c.packets} | ${c.onePass} s, ${c.onePassCpu} s CPU | ${c.halves} s, ${c.halvesCpu} s CPU |`),
+  ...crossover.map(
+    (c) => `| ${c.packets} | ${c.onePass} s, ${c.onePassCpu} s CPU | ${c.halves} s, ${c.halvesCpu} s CPU |`,
+  ),
   '',
   `Median of ${RUNS} alternating runs; ratios in bold are wall time to the bare pass. ${batch.length} course captures: ${round(sequential, 1)} s one process after the other, ${round(parallel.seconds, 1)} s as one batch with \`--jobs ${jobs}\`.`,
   `Machine: ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.tshark.replace(/\.$/, '')}; load average ${machine.loadAverage.before} before the run, ${machine.loadAverage.after} after; ${new Date().toISOString().slice(0, 10)}.`,
@@ -213,5 +275,8 @@ if (options.readme) {
   const start = '<!-- bench:start (npm run bench -- --readme) -->';
   const end = '<!-- bench:end -->';
   if (!text.includes(start) || !text.includes(end)) throw new Error(`README.md has no ${start} … ${end} section`);
-  writeFileSync(readme, `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+  writeFileSync(
+    readme,
+    `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+  );
 }

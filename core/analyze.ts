@@ -1,5 +1,5 @@
 import { stat, access, constants } from 'node:fs/promises';
-import { TeamsharkError } from './errors.js';
+import { TeamsharkError } from './util/errors.js';
 import { classifyActivity, type ActivityInputs } from './classify/activity.js';
 import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
@@ -16,7 +16,14 @@ import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { StunCollector } from './model/stun.js';
-import { capList, DNS_TRANSACTIONS_FILTER, MALFORMED_PACKETS_FILTER, RTCP_REPORTS_FILTER, STUN_MESSAGES_FILTER, withCappedGaps } from './model/capped-list.js';
+import {
+  capList,
+  DNS_TRANSACTIONS_FILTER,
+  MALFORMED_PACKETS_FILTER,
+  RTCP_REPORTS_FILTER,
+  STUN_MESSAGES_FILTER,
+  withCappedGaps,
+} from './model/capped-list.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
@@ -26,9 +33,9 @@ import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
-import { TimeLimits } from './time-limits.js';
+import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
-import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './version.js';
+import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './util/version.js';
 import { withDecryptedConfidence } from './classify/decrypted-activity.js';
 import { HttpCollector } from './model/http.js';
 import { checkKeylog, decryptionSection, keylogTsharkOptions } from './wireshark/keylog.js';
@@ -54,7 +61,14 @@ export interface AnalyzeOptions {
 }
 
 /** Encapsulations wiretap uses to open files that are not network captures (media, logs, documents). */
-const NON_NETWORK_ENCAPSULATIONS = new Set(['MIME', 'JPEG/JFIF', 'MP4 files', 'Ruby marshal object', 'RFC 7468 file', 'systemd journal']);
+const NON_NETWORK_ENCAPSULATIONS = new Set([
+  'MIME',
+  'JPEG/JFIF',
+  'MP4 files',
+  'Ruby marshal object',
+  'RFC 7468 file',
+  'systemd journal',
+]);
 
 const PROGRESS_EVERY = 5000;
 
@@ -73,7 +87,10 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
 }
 
 /** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
-export async function analyzeCaptureModel(capture: string, options: AnalyzeOptions = {}): Promise<{ report: Report; activityInputs: ActivityInputs }> {
+export async function analyzeCaptureModel(
+  capture: string,
+  options: AnalyzeOptions = {},
+): Promise<{ report: Report; activityInputs: ActivityInputs }> {
   const model = await readCapture(capture, options);
   const names = new NameIndex(model.dns, model.tls);
   const classification = classify(model, names);
@@ -111,14 +128,33 @@ export async function analyzeCaptureModel(capture: string, options: AnalyzeOptio
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'teamshark', version: TOOL_VERSION },
-    capture: malformed.leftOut ? { ...model.capture, malformedPackets: malformed.listed, malformedPacketsLeftOut: malformed.leftOut } : model.capture,
+    capture: malformed.leftOut
+      ? { ...model.capture, malformedPackets: malformed.listed, malformedPacketsLeftOut: malformed.leftOut }
+      : model.capture,
     protocols: model.protocols,
     flows,
     addresses: classification.addresses,
-    dns: { transactions: transactions.listed, ...(transactions.leftOut && { transactionsLeftOut: transactions.leftOut }), names: summaries.dnsNames },
-    tls: { handshakes: model.tls, cipherSuites: summaries.cipherSuites, clientFingerprints: summaries.clientFingerprints, servers: summaries.tlsServers },
-    stun: { messages: messages.listed, ...(messages.leftOut && { messagesLeftOut: messages.leftOut }), summary: classification.nat },
-    rtp: { streams: model.rtp.streams, rtcp: rtcpReports.listed, ...(rtcpReports.leftOut && { rtcpLeftOut: rtcpReports.leftOut }) },
+    dns: {
+      transactions: transactions.listed,
+      ...(transactions.leftOut && { transactionsLeftOut: transactions.leftOut }),
+      names: summaries.dnsNames,
+    },
+    tls: {
+      handshakes: model.tls,
+      cipherSuites: summaries.cipherSuites,
+      clientFingerprints: summaries.clientFingerprints,
+      servers: summaries.tlsServers,
+    },
+    stun: {
+      messages: messages.listed,
+      ...(messages.leftOut && { messagesLeftOut: messages.leftOut }),
+      summary: classification.nat,
+    },
+    rtp: {
+      streams: model.rtp.streams,
+      rtcp: rtcpReports.listed,
+      ...(rtcpReports.leftOut && { rtcpLeftOut: rtcpReports.leftOut }),
+    },
     transport: { ipVersions: summaries.ipVersions, parallelConnections: summaries.parallelConnections },
     timeline: model.timeline,
     media: classification.media,
@@ -151,7 +187,20 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const timeline = new TimelineCollector();
   const payload = new PayloadCollector();
   const quality = new QualityCollector();
-  const collectors: Collector<unknown>[] = [frames, flows, dns, tls, dtls, stun, rtp, quic, ssdp, timeline, payload, quality];
+  const collectors: Collector<unknown>[] = [
+    frames,
+    flows,
+    dns,
+    tls,
+    dtls,
+    stun,
+    rtp,
+    quic,
+    ssdp,
+    timeline,
+    payload,
+    quality,
+  ];
   // Only with a key log: without one the run, and so the report, is exactly what it was.
   const http = options.keylog ? new HttpCollector() : undefined;
   if (http) collectors.push(http);
@@ -165,9 +214,21 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const limits = new TimeLimits(options.signal);
   if (options.timeoutMs) {
     const limit = options.timeoutMs;
-    limits.start('timeout', limit, () => new TeamsharkError(`${capture}: the analysis did not finish within ${limit / 1000} s: tshark was stopped`));
+    limits.start(
+      'timeout',
+      limit,
+      () => new TeamsharkError(`${capture}: the analysis did not finish within ${limit / 1000} s: tshark was stopped`),
+    );
   }
-  if (file.pipe) limits.start('pipe', PIPE_WAIT_MS, () => new TeamsharkError(`${capture}: no packet came through the pipe in ${PIPE_WAIT_MS / 1000} s: is anything writing to it?`));
+  if (file.pipe)
+    limits.start(
+      'pipe',
+      PIPE_WAIT_MS,
+      () =>
+        new TeamsharkError(
+          `${capture}: no packet came through the pipe in ${PIPE_WAIT_MS / 1000} s: is anything writing to it?`,
+        ),
+    );
   let run;
   try {
     run = await runTsharkPass({
@@ -198,12 +259,23 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const tlsHandshakes = tls.finish(context);
   const stunMessages = stun.finish(context);
   const turnServers = new Set(relayFrames(stunMessages).keys());
-  const pseudoTlsCheck = { tshark, capture, options: run.options, rereadable: !file.pipe, index: run.index, framesAfterHello: tls.framesAfterPseudoTlsHello, signal: options.signal };
+  const pseudoTlsCheck = {
+    tshark,
+    capture,
+    options: run.options,
+    rereadable: !file.pipe,
+    index: run.index,
+    framesAfterHello: tls.framesAfterPseudoTlsHello,
+    signal: options.signal,
+  };
   await confirmPseudoTls(tlsHandshakes, pseudoTlsCheck, turnServers);
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);
-    warn({ code: 'no-ip-packets', message: 'the capture holds no IPv4 or IPv6 packet: there is no Internet traffic to analyse' });
+    warn({
+      code: 'no-ip-packets',
+      message: 'the capture holds no IPv4 or IPv6 packet: there is no Internet traffic to analyse',
+    });
   }
   if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
 
@@ -245,7 +317,10 @@ async function checkReadableFile(capture: string): Promise<{ bytes: number; pipe
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Node decodes command-line arguments as UTF-8: a name in another encoding arrives with U+FFFD in it.
-    if (code === 'ENOENT' && capture.includes('\uFFFD')) throw new TeamsharkError(`${capture}: capture not found (its name is not UTF-8 and cannot be passed on intact: rename the file)`);
+    if (code === 'ENOENT' && capture.includes('\uFFFD'))
+      throw new TeamsharkError(
+        `${capture}: capture not found (its name is not UTF-8 and cannot be passed on intact: rename the file)`,
+      );
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new TeamsharkError(`${capture}: capture not found`);
     if (code === 'EACCES') throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
     throw new TeamsharkError(`${capture}: cannot open the capture (${code ?? 'unknown error'})`);
@@ -257,6 +332,7 @@ async function checkReadableFile(capture: string): Promise<{ bytes: number; pipe
   } catch {
     throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
   }
-  if (info.isFile() && info.size === 0) throw new TeamsharkError(`${capture}: the file is empty (0 bytes), not a capture`);
+  if (info.isFile() && info.size === 0)
+    throw new TeamsharkError(`${capture}: the file is empty (0 bytes), not a capture`);
   return { bytes: info.size, pipe: info.isFIFO() };
 }

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AnalysisCancelled, TeamsharkError } from './errors.js';
+import { AnalysisCancelled, TeamsharkError } from './util/errors.js';
 
 /** File names taken for captures when a folder is given: what tshark reads and capture tools write. */
 const CAPTURE_NAME = /\.(pcap|pcapng|cap|pcap\.gz|pcapng\.gz|ntar)$/i;
@@ -27,7 +27,12 @@ export type BatchOutcome<T> = { capture: string; result: T } | { capture: string
  * Runs work on every capture, `jobs` at a time, and keeps each one's result or error in the captures' order:
  * one capture failing does not stop the others. Cancelling (Ctrl-C) stops them all.
  */
-export async function runBatch<T>(captures: readonly string[], jobs: number, work: (capture: string) => Promise<T>, onSettled?: (outcome: BatchOutcome<T>) => void): Promise<BatchOutcome<T>[]> {
+export async function runBatch<T>(
+  captures: readonly string[],
+  jobs: number,
+  work: (capture: string) => Promise<T>,
+  onSettled?: (outcome: BatchOutcome<T>) => void,
+): Promise<BatchOutcome<T>[]> {
   const outcomes = new Array<BatchOutcome<T>>(captures.length);
   let next = 0;
   const worker = async () => {
@@ -49,7 +54,9 @@ export async function runBatch<T>(captures: readonly string[], jobs: number, wor
 
 /** A capture's failure in one line: the user's error as it is, anything else marked as internal. */
 export function batchErrorMessage(error: unknown): string {
-  return error instanceof TeamsharkError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+  return error instanceof TeamsharkError
+    ? error.message
+    : `internal error: ${(error as Error)?.message ?? String(error)}`;
 }
 
 /** Report file names in the output folder: the capture's name with the report's extension, made unique. */

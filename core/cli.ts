@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { analyzeCapture } from './analyze.js';
 import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from './batch.js';
 import { compareReport } from './compare.js';
-import { AnalysisCancelled, TeamsharkError } from './errors.js';
+import { AnalysisCancelled, TeamsharkError } from './util/errors.js';
 import { STDIN_NAME, withStdinCapture } from './stdin.js';
 import { comparisonChartSpec, packetsPerSecondSpec, renderSvg } from './report/charts.js';
 import { renderBatchSummary, renderComparison } from './report/compare-markdown.js';
@@ -17,7 +17,7 @@ import type { Report } from './schema/generated/report.js';
 import { plainText } from './report/escape.js';
 import { ProgressBar } from './progress-bar.js';
 import type { sampleCommand } from './sample/command.js';
-import { TOOL_VERSION } from './version.js';
+import { TOOL_VERSION } from './util/version.js';
 
 const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
@@ -130,35 +130,50 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [command, ...captures] = positionals;
   if (command === 'query') return query(captures, values);
-  if (command === 'sample') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : sample(values);
-  if (command === 'wireshark-profile') return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : profile(values);
+  if (command === 'sample')
+    return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : sample(values);
+  if (command === 'wireshark-profile')
+    return captures.length ? usageError(`unexpected argument "${captures[0]}"`) : profile(values);
   const sampleOption = (['scenario', 'seed', 'truth', 'list'] as const).find((option) => values[option] !== undefined);
   if (sampleOption) return usageError(`--${sampleOption} goes with sample`);
   const format = values.format ?? (command === 'export' ? 'parquet' : 'md');
   if (command === 'export' ? !DATASET_FORMATS.includes(format) : !(FORMATS as readonly string[]).includes(format))
-    return usageError(`--format must be ${command === 'export' ? 'parquet or ecs-ndjson' : 'md, json, html, parquet or ecs-ndjson'}, not "${format}"`);
+    return usageError(
+      `--format must be ${command === 'export' ? 'parquet or ecs-ndjson' : 'md, json, html, parquet or ecs-ndjson'}, not "${format}"`,
+    );
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   for (const [name, value] of [
     ['--jobs', jobs],
     ['--workers', workers],
   ] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) return usageError(`${name} must be a whole number ≥ 1`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      return usageError(`${name} must be a whole number ≥ 1`);
   }
   const datasetOut = command === 'export' || format === 'parquet';
-  const batch = (command === 'analyze' || command === 'export') && (captures.length > 1 || (captures.length === 1 && (await isDirectory(captures[0]!))));
+  const batch =
+    (command === 'analyze' || command === 'export') &&
+    (captures.length > 1 || (captures.length === 1 && (await isDirectory(captures[0]!))));
   if (command === 'export' || (command === 'analyze' && DATASET_FORMATS.includes(format))) {
     if (captures.length === 0) return usageError('no capture file given');
-    if (command === 'analyze' && batch) return usageError('a dataset of several captures: teamshark export <capture|folder>... --out DATASET');
-    if (captures.includes('-')) return usageError(`--format ${format} needs capture files (their hash names them), not standard input`);
+    if (command === 'analyze' && batch)
+      return usageError('a dataset of several captures: teamshark export <capture|folder>... --out DATASET');
+    if (captures.includes('-'))
+      return usageError(`--format ${format} needs capture files (their hash names them), not standard input`);
     if (datasetOut && !values.out) return usageError('needs --out DATASET, the dataset folder');
     if (values.chart) return usageError('--chart goes with compare');
   } else if (command === 'analyze') {
     if (captures.length === 0) return usageError('no capture file given');
     if (values.chart) return usageError('--chart goes with compare');
     // One folder alone is more likely a slip than a batch: say what it is, in one line, like any bad capture path.
-    if (batch && !values.out && captures.length === 1) return failure(new TeamsharkError(`${captures[0]}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`));
-    if (batch && !values.out) return usageError('analysing several captures needs --out DIR, the folder for their reports');
+    if (batch && !values.out && captures.length === 1)
+      return failure(
+        new TeamsharkError(
+          `${captures[0]}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`,
+        ),
+      );
+    if (batch && !values.out)
+      return usageError('analysing several captures needs --out DIR, the folder for their reports');
     if (!batch && jobs !== undefined) return usageError('--jobs goes with several captures or a folder');
   } else if (command === 'annotate') {
     if (captures.length !== 1) return usageError('annotate takes one capture');
@@ -170,8 +185,11 @@ export async function main(argv: string[]): Promise<number> {
     return usageError(command ? `unknown command "${command}"` : 'no command given');
   }
   const timeoutSeconds = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds))) return usageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
-  const chart = values.chart ?? (values.out && format === 'md' && !batch && command !== 'annotate' ? chartBeside(values.out) : undefined);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0 && Number.isFinite(timeoutSeconds)))
+    return usageError(`--timeout must be a number of seconds above 0, not "${values.timeout}"`);
+  const chart =
+    values.chart ??
+    (values.out && format === 'md' && !batch && command !== 'annotate' ? chartBeside(values.out) : undefined);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -199,12 +217,20 @@ export async function main(argv: string[]): Promise<number> {
         tsharkPath: values.tshark,
         tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
         keylog: values.keylog,
-        chunking: { workers: workers ?? (batch ? Math.max(1, Math.floor(availableParallelism() / jobCount)) : undefined) },
+        chunking: {
+          workers: workers ?? (batch ? Math.max(1, Math.floor(availableParallelism() / jobCount)) : undefined),
+        },
         signal: controller.signal,
-        onProgress: showProgress && !batch ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`) : undefined,
+        onProgress:
+          showProgress && !batch
+            ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`)
+            : undefined,
       });
       if (showProgress && !batch) process.stderr.write('\r\x1b[K');
-      for (const warning of report.warnings) note(`teamshark: warning: ${plainText(`${captures.length > 1 || batch ? `${capture}: ` : ''}${warning.message}`)}\n`);
+      for (const warning of report.warnings)
+        note(
+          `teamshark: warning: ${plainText(`${captures.length > 1 || batch ? `${capture}: ` : ''}${warning.message}`)}\n`,
+        );
       return report;
     },
   };
@@ -234,10 +260,16 @@ export async function main(argv: string[]): Promise<number> {
     // Refused before the analysis, not after a minute of it; writeAtomically checks again when it writes.
     if (!values.force) for (const path of [values.out, chart]) if (path) await refuseExisting(path);
     if (command === 'annotate') {
-      await annotateCommand(captures[0]!, values.out!, { ...options, keylog: values.keylog, tsharkPath: values.tshark, signal: controller.signal });
+      await annotateCommand(captures[0]!, values.out!, {
+        ...options,
+        keylog: values.keylog,
+        tsharkPath: values.tshark,
+        signal: controller.signal,
+      });
       return EXIT.ok;
     }
-    const text = command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
+    const text =
+      command === 'analyze' ? await analyzeCommand(captures[0]!, options) : await compareCommand(captures, options);
     if (values.out) await writeAtomically(values.out, text, values.force);
     else await writeStdout(text);
     return EXIT.ok;
@@ -270,8 +302,10 @@ async function sample(values: Parameters<typeof sampleCommand>[0] & { force?: bo
 /** `teamshark query DATASET SQL|QUESTION` and `query --list`: DuckDB is loaded only here. */
 async function query(args: string[], values: { format?: string; list?: boolean }): Promise<number> {
   const json = values.format === 'json';
-  if (values.format !== undefined && !json && values.format !== 'md') return usageError(`query prints md or json, not "${values.format}"`);
-  if (values.list ? args.length > 1 : args.length !== 2) return usageError('query needs DATASET and "SQL" (or a question\'s name), or --list');
+  if (values.format !== undefined && !json && values.format !== 'md')
+    return usageError(`query prints md or json, not "${values.format}"`);
+  if (values.list ? args.length > 1 : args.length !== 2)
+    return usageError('query needs DATASET and "SQL" (or a question\'s name), or --list');
   try {
     const { queryCommand } = await import('./dataset/command.js');
     await writeStdout(await queryCommand(args[0], values.list ? undefined : args[1], json));
@@ -285,7 +319,11 @@ async function query(args: string[], values: { format?: string; list?: boolean }
 async function profile(values: { out?: string; force?: boolean; 'decode-as'?: string[] }): Promise<number> {
   try {
     const { writeWiresharkProfile } = await import('./wireshark/profile.js');
-    const folder = await writeWiresharkProfile({ folder: values.out, force: values.force === true, decodeAs: values['decode-as'] });
+    const folder = await writeWiresharkProfile({
+      folder: values.out,
+      force: values.force === true,
+      decodeAs: values['decode-as'],
+    });
     process.stdout.write(`teamshark: Wireshark profile written to ${folder}\n`);
     return EXIT.ok;
   } catch (error) {
@@ -294,19 +332,46 @@ async function profile(values: { out?: string; force?: boolean; 'decode-as'?: st
 }
 
 /** `teamshark annotate`: the analysis, then editcap writes the annotated copy (moved into place like a report). */
-async function annotateCommand(capture: string, out: string, options: CommandOptions & { keylog?: string; tsharkPath?: string; signal: AbortSignal }): Promise<void> {
-  if (capture === '-') throw new TeamsharkError('annotate needs a capture file, not standard input: editcap reads it after the analysis');
-  if (await sameFile(capture, out)) throw new TeamsharkError(`${out}: is the capture itself: annotate never modifies the capture, choose another --out`);
+async function annotateCommand(
+  capture: string,
+  out: string,
+  options: CommandOptions & { keylog?: string; tsharkPath?: string; signal: AbortSignal },
+): Promise<void> {
+  if (capture === '-')
+    throw new TeamsharkError('annotate needs a capture file, not standard input: editcap reads it after the analysis');
+  if (await sameFile(capture, out))
+    throw new TeamsharkError(
+      `${out}: is the capture itself: annotate never modifies the capture, choose another --out`,
+    );
   // Said before the analysis, not after it: editcap would name its temporary file instead.
   if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
-  const [{ checkEditcap, editcapCommand }, { frameComments, writeAnnotatedCapture }] = await Promise.all([import('./wireshark/editcap.js'), import('./wireshark/annotate.js')]);
+  const [{ checkEditcap, editcapCommand }, { frameComments, writeAnnotatedCapture }] = await Promise.all([
+    import('./wireshark/editcap.js'),
+    import('./wireshark/annotate.js'),
+  ]);
   const editcap = editcapCommand(options.tsharkPath);
   await checkEditcap(editcap);
   const report = await options.analyze(capture);
-  await writeAtomically(out, (temporary) => writeAnnotatedCapture(report, { editcap, capture, out: temporary, keylog: options.keylog, signal: options.signal }), options.force);
+  await writeAtomically(
+    out,
+    (temporary) =>
+      writeAnnotatedCapture(report, {
+        editcap,
+        capture,
+        out: temporary,
+        keylog: options.keylog,
+        signal: options.signal,
+      }),
+    options.force,
+  );
   const annotated = frameComments(report.findings).size;
-  process.stderr.write(`teamshark: ${out}: ${annotated} frame(s) annotated with ${report.findings.length} finding(s)\n`);
-  if (options.keylog) process.stderr.write(`teamshark: warning: ${out} now holds the TLS keys of ${options.keylog}: whoever has the file can decrypt the sessions\n`);
+  process.stderr.write(
+    `teamshark: ${out}: ${annotated} frame(s) annotated with ${report.findings.length} finding(s)\n`,
+  );
+  if (options.keylog)
+    process.stderr.write(
+      `teamshark: warning: ${out} now holds the TLS keys of ${options.keylog}: whoever has the file can decrypt the sessions\n`,
+    );
 }
 
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -321,17 +386,25 @@ function failure(error: unknown): number {
     return EXIT.failed;
   }
   const detail = process.env.TEAMSHARK_DEBUG ? (error as Error).stack : (error as Error)?.message;
-  process.stderr.write(`teamshark: internal error: ${plainText(String(detail))} (please report it; TEAMSHARK_DEBUG=1 shows the stack)\n`);
+  process.stderr.write(
+    `teamshark: internal error: ${plainText(String(detail))} (please report it; TEAMSHARK_DEBUG=1 shows the stack)\n`,
+  );
   return EXIT.internal;
 }
 
 /** The report in the chosen format; with md and --out, its chart is written beside it first. */
-async function analyzeCommand(capture: string, { format, out, chart, force, analyze }: CommandOptions): Promise<string> {
+async function analyzeCommand(
+  capture: string,
+  { format, out, chart, force, analyze }: CommandOptions,
+): Promise<string> {
   const report = await analyze(capture);
   const chartSvg = () => renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture)}`));
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'html') {
-    const [{ renderHtml }, { qualityChartSvg }] = await Promise.all([import('./report/html.js'), import('./report/quality-chart.js')]);
+    const [{ renderHtml }, { qualityChartSvg }] = await Promise.all([
+      import('./report/html.js'),
+      import('./report/quality-chart.js'),
+    ]);
     return renderHtml(report, await chartSvg(), await qualityChartSvg(report, `Loss and jitter: ${basename(capture)}`));
   }
   if (format === 'ecs-ndjson') return (await import('./dataset/command.js')).ecsCommand(capture, report);
@@ -341,7 +414,10 @@ async function analyzeCommand(capture: string, { format, out, chart, force, anal
 }
 
 /** One column per capture, analysed one after the other (each tshark pass already keeps a core busy). */
-async function compareCommand(captures: string[], { format, out, chart, force, analyze }: CommandOptions): Promise<string> {
+async function compareCommand(
+  captures: string[],
+  { format, out, chart, force, analyze }: CommandOptions,
+): Promise<string> {
   const reports: Report[] = [];
   for (const capture of captures) reports.push(await analyze(capture));
   const columns = reports.map(compareReport);
@@ -360,7 +436,13 @@ function chartBeside(out: string): string {
  * One report per capture in the folder `out`, `jobs` captures at a time, and the comparison of them all as a
  * summary (on stdout and beside the reports). A capture that fails is listed in the summary; the others go on.
  */
-async function batchCommand(captures: string[], jobs: number, out: string, options: CommandOptions, { bar, note }: { bar?: ProgressBar; note: (line: string) => void }): Promise<number> {
+async function batchCommand(
+  captures: string[],
+  jobs: number,
+  out: string,
+  options: CommandOptions,
+  { bar, note }: { bar?: ProgressBar; note: (line: string) => void },
+): Promise<number> {
   await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new TeamsharkError(`cannot create ${out}: ${error.code ?? error.message}`);
   });
@@ -378,7 +460,11 @@ async function batchCommand(captures: string[], jobs: number, out: string, optio
       const path = join(out, fileOf.get(capture)!);
       const report = await options.analyze(capture);
       const chart = options.format === 'md' ? chartBeside(path) : undefined;
-      await writeAtomically(path, await analyzeCommand(capture, { ...options, out: path, chart, analyze: () => Promise.resolve(report) }), options.force);
+      await writeAtomically(
+        path,
+        await analyzeCommand(capture, { ...options, out: path, chart, analyze: () => Promise.resolve(report) }),
+        options.force,
+      );
       return report;
     },
     (outcome: BatchOutcome<Report>) => {
@@ -391,7 +477,9 @@ async function batchCommand(captures: string[], jobs: number, out: string, optio
     },
   );
   bar?.clear();
-  const reports = outcomes.flatMap((o) => ('result' in o ? [{ file: fileOf.get(o.capture)!, comparison: compareReport(o.result) }] : []));
+  const reports = outcomes.flatMap((o) =>
+    'result' in o ? [{ file: fileOf.get(o.capture)!, comparison: compareReport(o.result) }] : [],
+  );
   const failures = outcomes.flatMap((o) => ('error' in o ? [{ capture: o.capture, error: o.error }] : []));
   const summary =
     options.format === 'json'
@@ -429,7 +517,11 @@ function alreadyExists(path: string): TeamsharkError {
  * disk) never leaves half a report, nor harms the file already there. Without `overwrite`, the move is a
  * hard link, which fails rather than replace a file that appeared meanwhile.
  */
-async function writeAtomically(path: string, text: string | Buffer | ((temporary: string) => Promise<void>), overwrite: boolean): Promise<void> {
+async function writeAtomically(
+  path: string,
+  text: string | Buffer | ((temporary: string) => Promise<void>),
+  overwrite: boolean,
+): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     // A function writes the file itself (editcap writing the annotated capture).
@@ -440,7 +532,9 @@ async function writeAtomically(path: string, text: string | Buffer | ((temporary
   } catch (error) {
     if (error instanceof TeamsharkError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(path);
-    throw new TeamsharkError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new TeamsharkError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   } finally {
     await rm(temporary, { force: true });
   }
@@ -451,7 +545,8 @@ async function linkWithoutReplacing(from: string, to: string): Promise<void> {
     await link(from, to);
   } catch (error) {
     // Some filesystems (FAT, some network shares) have no hard links: an exclusive copy also never replaces.
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((error as NodeJS.ErrnoException).code ?? ''))
+      throw error;
     await copyFile(from, to, constants.COPYFILE_EXCL);
   }
 }
@@ -464,7 +559,12 @@ function writeStdout(text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (error?: Error | null) => {
       if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
-      else reject(new TeamsharkError(`cannot write the report to standard output: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+      else
+        reject(
+          new TeamsharkError(
+            `cannot write the report to standard output: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+          ),
+        );
     };
     process.stdout.on('error', settle);
     process.stdout.write(text, settle);

@@ -30,7 +30,8 @@ const CARRIERS = new Set(['eth', 'ethertype', 'ip', 'ipv6', 'tcp', 'udp', 'data'
 export function compareReport(report: Report): CaptureComparison {
   const { capture } = report;
   const seconds = capture.durationSec; // a capture shorter than a second is not stretched to one
-  const share = (protocol: string) => ratio(report.protocols.find((p) => p.protocol === protocol)?.packets ?? 0, capture.packets);
+  const share = (protocol: string) =>
+    ratio(report.protocols.find((p) => p.protocol === protocol)?.packets ?? 0, capture.packets);
   const roleOf = new Map(report.addresses.map((a) => [a.ip, a.role]));
   const received = { microsoft: 0, otherClient: 0, thisClient: 0, other: 0 };
   for (const flow of report.flows) {
@@ -56,7 +57,15 @@ export function compareReport(report: Report): CaptureComparison {
     bytes: capture.bytes,
     packetsPerSecond: seconds > 0 ? round(capture.packets / seconds) : 0,
     kilobitsPerSecond: seconds > 0 ? round((capture.bytes * 8) / seconds / 1000) : 0,
-    share: { tcp: share('tcp'), udp: share('udp'), tls: share('tls'), quic: share('quic'), rtp: share('rtp'), stun: share('stun'), dns: share('dns') },
+    share: {
+      tcp: share('tcp'),
+      udp: share('udp'),
+      tls: share('tls'),
+      quic: share('quic'),
+      rtp: share('rtp'),
+      stun: share('stun'),
+      dns: share('dns'),
+    },
     dnsLookups: lookups,
     dnsLookupsPerMinute: seconds > 0 ? round((lookups / seconds) * 60) : 0,
     receivers: {
@@ -65,7 +74,13 @@ export function compareReport(report: Report): CaptureComparison {
       thisClient: ratio(received.thisClient, flowPackets),
       other: ratio(received.other, flowPackets),
     },
-    tlsVersions: [...new Set(report.tls.handshakes.flatMap((h) => (h.serverHello && !h.pseudoTls ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [])))],
+    tlsVersions: [
+      ...new Set(
+        report.tls.handshakes.flatMap((h) =>
+          h.serverHello && !h.pseudoTls ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [],
+        ),
+      ),
+    ],
     protocols: report.protocols.map((p) => p.protocol).filter((p) => !CARRIERS.has(p) && !/^(x509|pkix|ocsp)/.test(p)),
     quality: compareQuality(report.quality),
   };

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { TeamsharkError } from './errors.js';
+import { TeamsharkError } from './util/errors.js';
 
 /** How a capture read from standard input is named in messages and in the report. */
 export const STDIN_NAME = 'standard input';
@@ -13,16 +13,26 @@ export const STDIN_NAME = 'standard input';
  * spooled to a private temporary folder, removed afterwards whatever happens. Messages name "standard
  * input", never the temporary path.
  */
-export async function withStdinCapture<T>(input: NodeJS.ReadableStream & { isTTY?: boolean }, use: (path: string) => Promise<T>): Promise<T> {
-  if (input.isTTY) throw new TeamsharkError(`${STDIN_NAME} is a terminal: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`);
+export async function withStdinCapture<T>(
+  input: NodeJS.ReadableStream & { isTTY?: boolean },
+  use: (path: string) => Promise<T>,
+): Promise<T> {
+  if (input.isTTY)
+    throw new TeamsharkError(
+      `${STDIN_NAME} is a terminal: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`,
+    );
   const folder = await mkdtemp(join(tmpdir(), 'teamshark-stdin-'));
   const path = join(folder, 'capture');
   try {
     await pipeline(input, createWriteStream(path, { mode: 0o600 }));
-    if ((await stat(path)).size === 0) throw new TeamsharkError(`${STDIN_NAME} is empty: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`);
+    if ((await stat(path)).size === 0)
+      throw new TeamsharkError(
+        `${STDIN_NAME} is empty: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`,
+      );
     return await use(path);
   } catch (error) {
-    if (error instanceof TeamsharkError && error.message.includes(path)) throw new TeamsharkError(error.message.replaceAll(path, STDIN_NAME), { cause: error });
+    if (error instanceof TeamsharkError && error.message.includes(path))
+      throw new TeamsharkError(error.message.replaceAll(path, STDIN_NAME), { cause: error });
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });

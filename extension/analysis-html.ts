@@ -8,7 +8,12 @@ import { escapeHtml, htmlDocument } from '../core/report/html.js';
  * media/analysis.js: no inline script, no eval, nothing from the network. Every string that comes from a
  * capture reaches `body` already escaped (the view renderer's job).
  */
-export function analysisPage(webview: vscode.Webview, roots: { media: vscode.Uri; webview: vscode.Uri }, title: string, body: string): string {
+export function analysisPage(
+  webview: vscode.Webview,
+  roots: { media: vscode.Uri; webview: vscode.Uri },
+  title: string,
+  body: string,
+): string {
   const nonce = randomBytes(16).toString('base64');
   const style = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.css'));
   const vega = webview.asWebviewUri(vscode.Uri.joinPath(roots.webview, 'vega.js'));

@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
+import { AnalysisCancelled, TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { validateReport } from '../core/schema/validate.js';
-import { TOOL_VERSION } from '../core/version.js';
+import { TOOL_VERSION } from '../core/util/version.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
 import { analyzeInWorker } from './worker/analyze-in-worker.js';
@@ -87,7 +87,8 @@ export class AnalysisStore implements vscode.Disposable {
    * other failures reject with a one-line message.
    */
   async analyze(uri: vscode.Uri, options: { force?: boolean; token?: vscode.CancellationToken } = {}): Promise<Report> {
-    if (uri.scheme !== 'file') throw new TeamsharkError(`${uri.toString()}: Teamshark reads captures from local files only`);
+    if (uri.scheme !== 'file')
+      throw new TeamsharkError(`${uri.toString()}: Teamshark reads captures from local files only`);
     if (!(await this.consent.allows(uri))) throw new AnalysisDeclined(uri);
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const key = await cacheKey(uri);
@@ -95,7 +96,12 @@ export class AnalysisStore implements vscode.Disposable {
     if (!entry || entry.key !== key || options.force) {
       const cached = options.force ? undefined : await this.cached(uri, key);
       const controller = new AbortController();
-      entry = { key, controller, waiting: 0, report: cached ? Promise.resolve(cached) : this.run(uri, key, controller) };
+      entry = {
+        key,
+        controller,
+        waiting: 0,
+        report: cached ? Promise.resolve(cached) : this.run(uri, key, controller),
+      };
       this.running.set(uri.toString(), entry);
       void this.settle(uri, entry);
     }
@@ -142,32 +148,35 @@ export class AnalysisStore implements vscode.Disposable {
   private async run(uri: vscode.Uri, key: string, controller: AbortController): Promise<Report> {
     const title = `Teamshark: analysing ${basename(uri.fsPath)}`;
     const started = Date.now();
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, progressToken) => {
-      this.controllers.add(controller);
-      const subscription = progressToken.onCancellationRequested(() => controller.abort());
-      const bar = new ProgressBar();
-      try {
-        const { report, json } = await analyzeInWorker(
-          this.workerScript,
-          { capture: uri.fsPath, settings: analysisSettings() },
-          {
-            signal: controller.signal,
-            onProgress: (packets, total) => {
-              progress.report(bar.step(packets, total));
-              this.progressed.fire({ uri, packets, total, elapsedMs: Date.now() - started });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, progressToken) => {
+        this.controllers.add(controller);
+        const subscription = progressToken.onCancellationRequested(() => controller.abort());
+        const bar = new ProgressBar();
+        try {
+          const { report, json } = await analyzeInWorker(
+            this.workerScript,
+            { capture: uri.fsPath, settings: analysisSettings() },
+            {
+              signal: controller.signal,
+              onProgress: (packets, total) => {
+                progress.report(bar.step(packets, total));
+                this.progressed.fire({ uri, packets, total, elapsedMs: Date.now() - started });
+              },
             },
-          },
-        );
-        await this.remember(uri, { key, report }, json);
-        return report;
-      } catch (error) {
-        if (error instanceof AnalysisCancelled) throw new vscode.CancellationError();
-        throw error;
-      } finally {
-        this.controllers.delete(controller);
-        subscription.dispose();
-      }
-    });
+          );
+          await this.remember(uri, { key, report }, json);
+          return report;
+        } catch (error) {
+          if (error instanceof AnalysisCancelled) throw new vscode.CancellationError();
+          throw error;
+        } finally {
+          this.controllers.delete(controller);
+          subscription.dispose();
+        }
+      },
+    );
   }
 
   private async cached(uri: vscode.Uri, key: string): Promise<Report | undefined> {
@@ -201,7 +210,10 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   private cacheFile(uri: vscode.Uri): string {
-    return vscode.Uri.joinPath(this.storage, `${createHash('sha256').update(uri.toString()).digest('hex').slice(0, 32)}.json`).fsPath;
+    return vscode.Uri.joinPath(
+      this.storage,
+      `${createHash('sha256').update(uri.toString()).digest('hex').slice(0, 32)}.json`,
+    ).fsPath;
   }
 
   dispose(): void {

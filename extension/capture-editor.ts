@@ -9,7 +9,8 @@ import { renderAnalysisBody } from './view/render.js';
 export type { RevealTarget } from './view/protocol.js';
 
 /** What an open analysis view shows; tests read it, the user sees it. */
-export type ViewState = { kind: 'analysing' } | { kind: 'report' } | { kind: 'cancelled' } | { kind: 'error'; message: string };
+export type ViewState =
+  { kind: 'analysing' } | { kind: 'report' } | { kind: 'cancelled' } | { kind: 'error'; message: string };
 
 interface CaptureView {
   document: CaptureDocument;
@@ -43,7 +44,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     });
   }
 
-  static register(store: AnalysisStore, roots: { media: vscode.Uri; webview: vscode.Uri }): { provider: CaptureEditorProvider; registration: vscode.Disposable } {
+  static register(
+    store: AnalysisStore,
+    roots: { media: vscode.Uri; webview: vscode.Uri },
+  ): { provider: CaptureEditorProvider; registration: vscode.Disposable } {
     const provider = new CaptureEditorProvider(store, roots);
     const registration = vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
       webviewOptions: { retainContextWhenHidden: true, enableFindWidget: true },
@@ -57,7 +61,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.roots.media, this.roots.webview] };
+    panel.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [this.roots.media, this.roots.webview],
+    };
     const view: CaptureView = { document, panel, state: { kind: 'analysing' }, ready: false };
     const key = document.uri.toString();
     const views = this.views.get(key) ?? new Set();
@@ -152,7 +160,12 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
         if (view.reportBody) this.render(view, { kind: 'report' }, view.reportBody);
-        else this.render(view, { kind: 'cancelled' }, statusBody('cancelled', `Analysis of ${name} cancelled`, 'tshark was stopped before it finished.'));
+        else
+          this.render(
+            view,
+            { kind: 'cancelled' },
+            statusBody('cancelled', `Analysis of ${name} cancelled`, 'tshark was stopped before it finished.'),
+          );
         return;
       }
       const message = error instanceof AnalysisDeclined ? error.message : (error as Error).message;
@@ -165,7 +178,12 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     if (view.closed) return;
     view.state = state;
     view.ready = false; // a new page: its script announces itself again
-    view.panel.webview.html = analysisPage(view.panel.webview, this.roots, `Teamshark: ${basename(view.document.uri.fsPath)}`, body);
+    view.panel.webview.html = analysisPage(
+      view.panel.webview,
+      this.roots,
+      `Teamshark: ${basename(view.document.uri.fsPath)}`,
+      body,
+    );
   }
 
   dispose(): void {

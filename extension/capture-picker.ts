@@ -11,7 +11,13 @@ export async function pickCapture(editor: CaptureEditorProvider, given?: unknown
   if (given instanceof vscode.Uri) return given;
   const active = editor.activeCapture;
   if (active) return active;
-  const [picked] = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: CAPTURE_FILTERS, openLabel: 'Analyze', title: 'Teamshark: capture to analyse' })) ?? [];
+  const [picked] =
+    (await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: CAPTURE_FILTERS,
+      openLabel: 'Analyze',
+      title: 'Teamshark: capture to analyse',
+    })) ?? [];
   return picked;
 }
 

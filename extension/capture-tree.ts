@@ -80,14 +80,24 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
     if (element.kind === 'capture') {
       const report = this.store.get(uri)?.report;
       const version = this.versions.get(uri.toString()) ?? 0;
-      return (report ? reportOutline(report) : []).map((node) => ({ kind: 'outline', uri, node, up: element, version }));
+      return (report ? reportOutline(report) : []).map((node) => ({
+        kind: 'outline',
+        uri,
+        node,
+        up: element,
+        version,
+      }));
     }
     if (element.kind !== 'outline') return [];
     const { node, version } = element;
-    if (node.children?.length) return node.children.map((child) => ({ kind: 'outline', uri, node: child, up: element, version }));
+    if (node.children?.length)
+      return node.children.map((child) => ({ kind: 'outline', uri, node: child, up: element, version }));
     const frames = node.frames ?? [];
-    const shown: CaptureTreeNode[] = frames.slice(0, FRAMES_SHOWN).map((frame) => ({ kind: 'frame', uri, frame, parent: node, up: element, version }));
-    if (frames.length > FRAMES_SHOWN) shown.push({ kind: 'more-frames', uri, count: frames.length - FRAMES_SHOWN, parent: node, up: element, version });
+    const shown: CaptureTreeNode[] = frames
+      .slice(0, FRAMES_SHOWN)
+      .map((frame) => ({ kind: 'frame', uri, frame, parent: node, up: element, version }));
+    if (frames.length > FRAMES_SHOWN)
+      shown.push({ kind: 'more-frames', uri, count: frames.length - FRAMES_SHOWN, parent: node, up: element, version });
     return shown;
   }
 
@@ -99,7 +109,9 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
         const item = new vscode.TreeItem(basename(element.uri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
         item.id = element.uri.toString();
         item.resourceUri = element.uri;
-        item.description = report ? `${report.capture.packets} packets · ${report.application.dominantActivity}` : undefined;
+        item.description = report
+          ? `${report.capture.packets} packets · ${report.application.dominantActivity}`
+          : undefined;
         item.tooltip = element.uri.fsPath;
         item.iconPath = new vscode.ThemeIcon('file-binary');
         item.contextValue = 'capture';
@@ -108,13 +120,20 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
       case 'outline': {
         const { node } = element;
         const expandable = Boolean(node.children?.length || node.frames?.length);
-        const state = node.kind === 'section' ? vscode.TreeItemCollapsibleState.Expanded : expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+        const state =
+          node.kind === 'section'
+            ? vscode.TreeItemCollapsibleState.Expanded
+            : expandable
+              ? vscode.TreeItemCollapsibleState.Collapsed
+              : vscode.TreeItemCollapsibleState.None;
         const item = new vscode.TreeItem(node.label, state);
         item.id = `${element.uri.toString()}#v${element.version}#${node.id}`;
         item.description = node.description;
         item.tooltip = node.tooltip ?? node.description;
         item.iconPath = iconOf(node);
-        item.contextValue = ['item', node.filter ? 'filter' : '', node.markdown ? 'markdown' : ''].filter(Boolean).join(' ');
+        item.contextValue = ['item', node.filter ? 'filter' : '', node.markdown ? 'markdown' : '']
+          .filter(Boolean)
+          .join(' ');
         // Sections and groups expand on click; entries reveal their row (their twistie expands them).
         if (node.kind !== 'section' && node.kind !== 'group') item.command = reveal('Show in the analysis');
         return item;
@@ -130,7 +149,9 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
       case 'more-frames': {
         const item = new vscode.TreeItem(`… and ${element.count} more frames`, vscode.TreeItemCollapsibleState.None);
         item.id = `${element.uri.toString()}#v${element.version}#${element.parent.id}#more`;
-        item.tooltip = element.parent.filter ? `The display filter shows them all: ${element.parent.filter}` : undefined;
+        item.tooltip = element.parent.filter
+          ? `The display filter shows them all: ${element.parent.filter}`
+          : undefined;
         return item;
       }
     }
@@ -147,18 +168,29 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
 }
 
 function iconOf(node: OutlineNode): vscode.ThemeIcon {
-  if (node.kind === 'finding' && node.severity === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  if (node.kind === 'finding' && node.severity === 'warning')
+    return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   if (node.kind === 'finding' && node.severity === 'notice') return new vscode.ThemeIcon('bell');
   return new vscode.ThemeIcon(ICONS[node.kind]);
 }
 
 /** The capture, display filter and frame a tree entry stands for (for copy and Open in Wireshark). */
-export function evidenceOf(element: CaptureTreeNode): { uri: vscode.Uri; filter?: string; frame?: number; markdown?: string } {
+export function evidenceOf(element: CaptureTreeNode): {
+  uri: vscode.Uri;
+  filter?: string;
+  frame?: number;
+  markdown?: string;
+} {
   switch (element.kind) {
     case 'capture':
       return { uri: element.uri };
     case 'outline':
-      return { uri: element.uri, filter: element.node.filter, frame: element.node.frames?.[0], markdown: element.node.markdown };
+      return {
+        uri: element.uri,
+        filter: element.node.filter,
+        frame: element.node.frames?.[0],
+        markdown: element.node.markdown,
+      };
     case 'frame':
       return { uri: element.uri, filter: `frame.number == ${element.frame}`, frame: element.frame };
     case 'more-frames':

@@ -25,13 +25,23 @@ export interface TeamsharkApi {
 }
 
 export function activate(context: vscode.ExtensionContext): TeamsharkApi {
-  const roots = { media: vscode.Uri.joinPath(context.extensionUri, 'media'), webview: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview') };
+  const roots = {
+    media: vscode.Uri.joinPath(context.extensionUri, 'media'),
+    webview: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'),
+  };
   const worker = vscode.Uri.joinPath(context.extensionUri, 'dist', 'analysis-worker.cjs').fsPath;
-  const store = new AnalysisStore(vscode.Uri.joinPath(context.globalStorageUri, 'reports'), new UntrustedConsent(), worker);
+  const store = new AnalysisStore(
+    vscode.Uri.joinPath(context.globalStorageUri, 'reports'),
+    new UntrustedConsent(),
+    worker,
+  );
   const { provider: editor, registration } = CaptureEditorProvider.register(store, roots);
   const tree = new CaptureTreeProvider(store);
   const notes = new NoteDiagnostics(store);
-  const treeView = vscode.window.createTreeView<CaptureTreeNode>('teamshark.captures', { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<CaptureTreeNode>('teamshark.captures', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     store,
     registration,

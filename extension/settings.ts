@@ -13,7 +13,9 @@ export function analysisSettings(): Pick<AnalyzeOptions, 'tsharkPath' | 'tsharkO
   const window = config.get<number>('activityWindowSeconds', 0);
   return {
     tsharkPath: tsharkPath || undefined,
-    tsharkOptions: rules.filter((rule) => typeof rule === 'string' && rule.trim()).flatMap((rule) => ['-d', rule.trim()]),
+    tsharkOptions: rules
+      .filter((rule) => typeof rule === 'string' && rule.trim())
+      .flatMap((rule) => ['-d', rule.trim()]),
     activityWindowSec: window > 0 ? window : undefined,
   };
 }

@@ -12,7 +12,11 @@ export class UntrustedConsent {
     const analyse = 'Analyze';
     const answer = await vscode.window.showWarningMessage(
       `This workspace is not trusted. Run tshark on ${vscode.workspace.asRelativePath(capture)}?`,
-      { modal: true, detail: 'Teamshark decodes the capture with tshark. Captures from strangers can exercise bugs in its dissectors; analyse only what you mean to.' },
+      {
+        modal: true,
+        detail:
+          'Teamshark decodes the capture with tshark. Captures from strangers can exercise bugs in its dissectors; analyse only what you mean to.',
+      },
       analyse,
     );
     if (answer !== analyse) return false;

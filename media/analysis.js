@@ -40,7 +40,9 @@
     const section = target.section ? document.getElementById(`section-${target.section}`) : null;
     if (target.text) {
       const scope = section ?? document.body;
-      const match = Array.from(scope.querySelectorAll('tr, li, h3')).find((element) => element.textContent?.includes(/** @type {string} */ (target.text)));
+      const match = Array.from(scope.querySelectorAll('tr, li, h3')).find((element) =>
+        element.textContent?.includes(/** @type {string} */ (target.text)),
+      );
       if (match) return match;
     }
     return section;
@@ -94,7 +96,8 @@
     }
     if (target.matches('button.show-all')) {
       const block = target.closest('.table-block');
-      for (const row of block?.querySelectorAll('tr[data-overflow]') ?? []) /** @type {HTMLElement} */ (row).hidden = false;
+      for (const row of block?.querySelectorAll('tr[data-overflow]') ?? [])
+        /** @type {HTMLElement} */ (row).hidden = false;
       target.remove();
       return;
     }
@@ -183,12 +186,19 @@
     if (!data || !(container instanceof HTMLElement) || !global.vega || !global.vegaInterpreter) return;
     const spec = JSON.parse(data.textContent ?? '{}');
     const style = getComputedStyle(document.body);
-    const colour = (/** @type {string} */ name, /** @type {string} */ fallback) => style.getPropertyValue(name).trim() || fallback;
+    const colour = (/** @type {string} */ name, /** @type {string} */ fallback) =>
+      style.getPropertyValue(name).trim() || fallback;
     const foreground = colour('--vscode-foreground', '#333');
     const border = colour('--vscode-panel-border', '#8884');
     const config = {
       background: null,
-      axis: { labelColor: foreground, titleColor: foreground, domainColor: foreground, tickColor: foreground, gridColor: border },
+      axis: {
+        labelColor: foreground,
+        titleColor: foreground,
+        domainColor: foreground,
+        tickColor: foreground,
+        gridColor: border,
+      },
       legend: { labelColor: foreground, titleColor: foreground },
       title: { color: foreground },
       view: { stroke: border },
@@ -197,7 +207,12 @@
     spec.width = width;
     delete spec.background; // the theme's background shows through
     const runtime = global.vega.parse(spec, config, { ast: true });
-    const view = new global.vega.View(runtime, { expr: global.vegaInterpreter, renderer: 'canvas', container, hover: true });
+    const view = new global.vega.View(runtime, {
+      expr: global.vegaInterpreter,
+      renderer: 'canvas',
+      container,
+      hover: true,
+    });
     view.addSignalListener('brush', (/** @type {string} */ _name, /** @type {any} */ value) => {
       const range = value && Array.isArray(value.second) ? /** @type {[number, number]} */ (value.second) : undefined;
       brushTables(range);

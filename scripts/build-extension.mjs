@@ -19,7 +19,12 @@ const common = {
 };
 
 // The analysis runs in a worker thread of the extension host (extension/worker): its own entry, loaded by path.
-await build({ ...common, entryPoints: { extension: 'extension/extension.ts', 'analysis-worker': 'extension/worker/analysis-worker.ts' }, outdir: 'dist', minify: true });
+await build({
+  ...common,
+  entryPoints: { extension: 'extension/extension.ts', 'analysis-worker': 'extension/worker/analysis-worker.ts' },
+  outdir: 'dist',
+  minify: true,
+});
 
 const tests = readdirSync('test/vscode/suite')
   .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))

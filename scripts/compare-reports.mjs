@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const usage = 'usage: npm run compare-reports -- BASELINE_DIR [--write] [--cli FILE] [--jobs N] [--captures DIR] [--only SUBSTRING]';
+const usage =
+  'usage: npm run compare-reports -- BASELINE_DIR [--write] [--cli FILE] [--jobs N] [--captures DIR] [--only SUBSTRING]';
 
 let parsed;
 try {
@@ -134,7 +135,8 @@ if (values.write) {
   console.log(`${tasks.length - failed.length} of ${tasks.length} reports written to ${baseline}`);
 } else {
   for (const name of differing) console.log(`differs: ${name}`);
-  if (differing.length > 0) console.log(`the new reports are in ${join(scratch, 'differing')} (diff them against ${baseline})`);
+  if (differing.length > 0)
+    console.log(`the new reports are in ${join(scratch, 'differing')} (diff them against ${baseline})`);
   console.log(`${tasks.length - differing.length - failed.length} of ${tasks.length} reports identical`);
 }
 process.exit(failed.length > 0 || differing.length > 0 ? 1 : 0);

@@ -18,10 +18,15 @@ const MERGE = /\(([\w.-]+\/[\w.-]+) commit ([0-9a-f]{40}), ([0-9]{4}-[0-9]{2}-[0
 
 /** The prefix in canonical form (lower-case, shortest IPv6 spelling), or an InputError. */
 function canonicalPrefix(text, line, path) {
-  const family = ipaddr.IPv4.isValidCIDRFourPartDecimal(text) ? ipaddr.IPv4 : ipaddr.IPv6.isValidCIDR(text) ? ipaddr.IPv6 : undefined;
+  const family = ipaddr.IPv4.isValidCIDRFourPartDecimal(text)
+    ? ipaddr.IPv4
+    : ipaddr.IPv6.isValidCIDR(text)
+      ? ipaddr.IPv6
+      : undefined;
   if (!family) throw new InputError(`${path}:${line}: "${text}" is not an address prefix`);
   const [address, bits] = family.parseCIDR(text);
-  if (family.networkAddressFromCIDR(text).toString() !== address.toString()) throw new InputError(`${path}:${line}: "${text}" has bits set beyond its /${bits}`);
+  if (family.networkAddressFromCIDR(text).toString() !== address.toString())
+    throw new InputError(`${path}:${line}: "${text}" has bits set beyond its /${bits}`);
   return `${address.toString()}/${bits}`;
 }
 
@@ -31,12 +36,17 @@ async function main() {
   try {
     text = await readFile(options.input, 'utf8');
   } catch (error) {
-    throw new InputError(`${options.input}: ${error.code === 'ENOENT' ? 'prefix list not found' : `cannot read the prefix list (${error.code ?? error.message})`}`);
+    throw new InputError(
+      `${options.input}: ${error.code === 'ENOENT' ? 'prefix list not found' : `cannot read the prefix list (${error.code ?? error.message})`}`,
+    );
   }
   const lines = text.split('\n');
   const header = lines.filter((l) => l.startsWith('#')).join(' ');
   const merge = MERGE.exec(header);
-  if (!merge) throw new InputError(`${options.input}: the header does not name the merge it comes from ("(owner/repo commit <sha>, <date>)")`);
+  if (!merge)
+    throw new InputError(
+      `${options.input}: the header does not name the merge it comes from ("(owner/repo commit <sha>, <date>)")`,
+    );
   const prefixes = [];
   lines.forEach((line, i) => {
     const entry = line.trim();
@@ -44,11 +54,21 @@ async function main() {
   });
   const converted = {
     version: merge[3],
-    source: { ...SOURCE, mergedBy: `${merge[1]} utils/azure_ip_addresses_download.sh, commit ${merge[2]} (${merge[3]})` },
+    source: {
+      ...SOURCE,
+      mergedBy: `${merge[1]} utils/azure_ip_addresses_download.sh, commit ${merge[2]} (${merge[3]})`,
+    },
     prefixes: [...new Set(prefixes)],
   };
-  const format = ({ prefixes: list, ...head }) => `${JSON.stringify(head, null, 2).replace(/\n}$/, '')},\n  "prefixes": [\n${list.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ]\n}\n`;
-  await writeOutput(converted, { schema: SCHEMA, format, input: options.input, out: options.out, contents: 'the prefixes' });
+  const format = ({ prefixes: list, ...head }) =>
+    `${JSON.stringify(head, null, 2).replace(/\n}$/, '')},\n  "prefixes": [\n${list.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ]\n}\n`;
+  await writeOutput(converted, {
+    schema: SCHEMA,
+    format,
+    input: options.input,
+    out: options.out,
+    contents: 'the prefixes',
+  });
   console.log(`${options.out}: ${converted.prefixes.length} Azure prefixes of ${converted.version}`);
 }
 

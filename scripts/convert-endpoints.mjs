@@ -4,7 +4,14 @@
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import ipaddr from 'ipaddr.js';
-import { InputError, parseCommandLine, previousOutput, runConverter, schemaError, writeOutput } from './lib/data-converter.mjs';
+import {
+  InputError,
+  parseCommandLine,
+  previousOutput,
+  runConverter,
+  schemaError,
+  writeOutput,
+} from './lib/data-converter.mjs';
 
 const RANGES_SCHEMA = new URL('../core/knowledge/ranges.schema.json', import.meta.url);
 const DEFAULT_OUT = 'core/knowledge/ranges.json';
@@ -19,7 +26,12 @@ const SOURCE = {
 /** Teams media relays listen on these UDP ports (Skype id 11); a Skype set on them carries call media. */
 const TEAMS_MEDIA_PORTS = [3478, 3479, 3480, 3481];
 /** A Common endpoint set that lists one of these is the sign-in (identity) set. */
-const SIGN_IN_HOSTS = new Set(['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.live.com']);
+const SIGN_IN_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.live.com',
+]);
 const CATEGORY_STRENGTH = { Optimize: 2, Allow: 1, Default: 0 };
 
 const PORTS_PATTERN = '^$|^[0-9]+(-[0-9]+)?( *, *[0-9]+(-[0-9]+)?)*$';
@@ -93,7 +105,11 @@ function serviceOf(set) {
 
 /** The prefix in canonical form (lower-case, shortest IPv6 spelling), or an InputError. */
 function canonicalPrefix(text, set, path) {
-  const family = ipaddr.IPv4.isValidCIDRFourPartDecimal(text) ? ipaddr.IPv4 : ipaddr.IPv6.isValidCIDR(text) ? ipaddr.IPv6 : undefined;
+  const family = ipaddr.IPv4.isValidCIDRFourPartDecimal(text)
+    ? ipaddr.IPv4
+    : ipaddr.IPv6.isValidCIDR(text)
+      ? ipaddr.IPv6
+      : undefined;
   if (!family) throw new InputError(`${path}: endpoint set ${set.id}: "${text}" is not an address prefix`);
   const [address, bits] = family.parseCIDR(text);
   if (family.networkAddressFromCIDR(text).toString() !== address.toString()) {
@@ -110,25 +126,35 @@ function toRanges(sets, path) {
       const prefix = canonicalPrefix(ip, set, path);
       // Endpoint sets that list the same prefix for the same service area and service merge into one range.
       const key = `${prefix} ${set.serviceArea} ${service}`;
-      const range = byKey.get(key) ?? { prefix, serviceArea: set.serviceArea, service, endpointIds: [], category: set.category, notes: [] };
+      const range = byKey.get(key) ?? {
+        prefix,
+        serviceArea: set.serviceArea,
+        service,
+        endpointIds: [],
+        category: set.category,
+        notes: [],
+      };
       if (!range.endpointIds.includes(set.id)) range.endpointIds.push(set.id);
       range.udpPorts = mergePorts(range.udpPorts, set.udpPorts);
       range.tcpPorts = mergePorts(range.tcpPorts, set.tcpPorts);
       if (CATEGORY_STRENGTH[set.category] > CATEGORY_STRENGTH[range.category]) range.category = set.category;
-      if (set.notes && !range.notes.includes(`id ${set.id}: ${set.notes}`)) range.notes.push(`id ${set.id}: ${set.notes}`);
+      if (set.notes && !range.notes.includes(`id ${set.id}: ${set.notes}`))
+        range.notes.push(`id ${set.id}: ${set.notes}`);
       byKey.set(key, range);
     }
   }
-  return [...byKey.values()].sort(compareRanges).map(({ prefix, serviceArea, service, endpointIds, udpPorts, tcpPorts, category, notes }) => ({
-    prefix,
-    serviceArea,
-    service,
-    endpointIds: endpointIds.sort((a, b) => a - b),
-    ...(udpPorts && { udpPorts }),
-    ...(tcpPorts && { tcpPorts }),
-    category,
-    ...(notes.length && { note: notes.join('; ') }),
-  }));
+  return [...byKey.values()]
+    .sort(compareRanges)
+    .map(({ prefix, serviceArea, service, endpointIds, udpPorts, tcpPorts, category, notes }) => ({
+      prefix,
+      serviceArea,
+      service,
+      endpointIds: endpointIds.sort((a, b) => a - b),
+      ...(udpPorts && { udpPorts }),
+      ...(tcpPorts && { tcpPorts }),
+      category,
+      ...(notes.length && { note: notes.join('; ') }),
+    }));
 }
 
 /** IPv4 before IPv6, then by address, then wider prefixes first, then by service area and service. */
@@ -154,7 +180,11 @@ function format({ ranges, ...head }) {
 }
 
 async function main() {
-  const options = parseCommandLine(process.argv.slice(2), { usage: USAGE, defaultOut: DEFAULT_OUT, options: { version: { type: 'string' } } });
+  const options = parseCommandLine(process.argv.slice(2), {
+    usage: USAGE,
+    defaultOut: DEFAULT_OUT,
+    options: { version: { type: 'string' } },
+  });
   const sets = await readJson(options.input, 'endpoints file');
   const formatError = schemaError(ENDPOINT_SETS_SCHEMA, sets);
   if (formatError) throw new InputError(`${options.input}: not Microsoft's endpoints format: ${formatError}`);
@@ -165,7 +195,8 @@ async function main() {
 
   // Unchanged data keeps its version and date, so regenerating it is not a change.
   const previous = await previousOutput(options.out);
-  const unchanged = previous && isDeepStrictEqual(previous.source, source) && isDeepStrictEqual(previous.ranges, ranges);
+  const unchanged =
+    previous && isDeepStrictEqual(previous.source, source) && isDeepStrictEqual(previous.ranges, ranges);
   const today = new Date().toISOString().slice(0, 10);
   const converted = {
     version: unchanged ? previous.version : (options.version ?? today),
@@ -174,7 +205,13 @@ async function main() {
     ranges,
   };
 
-  await writeOutput(converted, { schema: RANGES_SCHEMA, format, input: options.input, out: options.out, contents: 'the ranges' });
+  await writeOutput(converted, {
+    schema: RANGES_SCHEMA,
+    format,
+    input: options.input,
+    out: options.out,
+    contents: 'the ranges',
+  });
   console.log(`${options.out}: ${ranges.length} ranges from ${sets.length} endpoint sets`);
 }
 

@@ -4,11 +4,19 @@
 //   node scripts/convert-iana-cipher-suites.mjs <tls-parameters-4.csv> [--out FILE] [--retrieved YYYY-MM-DD] [--copy TEXT]
 import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { InputError, UsageError, parseCommandLine, previousOutput, runConverter, writeOutput } from './lib/data-converter.mjs';
+import {
+  InputError,
+  UsageError,
+  parseCommandLine,
+  previousOutput,
+  runConverter,
+  writeOutput,
+} from './lib/data-converter.mjs';
 
 const SCHEMA = new URL('../core/knowledge/tls-cipher-suites.schema.json', import.meta.url);
 const DEFAULT_OUT = 'core/knowledge/tls-cipher-suites.json';
-const USAGE = 'usage: node scripts/convert-iana-cipher-suites.mjs <tls-parameters-4.csv> [--out FILE] [--retrieved YYYY-MM-DD] [--copy TEXT]';
+const USAGE =
+  'usage: node scripts/convert-iana-cipher-suites.mjs <tls-parameters-4.csv> [--out FILE] [--retrieved YYYY-MM-DD] [--copy TEXT]';
 const HEADER = ['Value', 'Description', 'DTLS-OK', 'Recommended', 'Reference'];
 const SOURCE = {
   title: 'IANA Transport Layer Security (TLS) Parameters: TLS Cipher Suites',
@@ -114,20 +122,26 @@ function toRegistry(records, path) {
   const grease = [];
   const seenNames = new Set();
   for (const { line, fields } of rows) {
-    if (fields.length !== HEADER.length) throw new InputError(`${path}: line ${line}: ${fields.length} fields, not ${HEADER.length}`);
+    if (fields.length !== HEADER.length)
+      throw new InputError(`${path}: line ${line}: ${fields.length} fields, not ${HEADER.length}`);
     const [value, description, dtlsOk, recommended, reference] = fields;
     const code = singleCode(value, line, path);
     if (code === undefined || description === 'Unassigned') continue;
     const references = [...reference.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1].trim());
     if (description === 'Reserved' && references.includes('RFC8701')) {
-      if (!isGreasePattern(code)) throw new InputError(`${path}: line ${line}: ${value} is reserved for GREASE but is not of RFC 8701's form 0x?A,0x?A`);
+      if (!isGreasePattern(code))
+        throw new InputError(
+          `${path}: line ${line}: ${value} is reserved for GREASE but is not of RFC 8701's form 0x?A,0x?A`,
+        );
       grease.push(code);
       continue;
     }
     if (description.startsWith('Reserved')) continue;
-    if (!/^TLS_[A-Za-z0-9_]+$/.test(description)) throw new InputError(`${path}: line ${line}: "${description}" is not a cipher suite name`);
+    if (!/^TLS_[A-Za-z0-9_]+$/.test(description))
+      throw new InputError(`${path}: line ${line}: "${description}" is not a cipher suite name`);
     if (seenNames.has(description)) throw new InputError(`${path}: line ${line}: ${description} is listed twice`);
-    if (suites.length && code <= suites[suites.length - 1].code) throw new InputError(`${path}: line ${line}: ${value} is out of order or listed twice`);
+    if (suites.length && code <= suites[suites.length - 1].code)
+      throw new InputError(`${path}: line ${line}: ${value} is out of order or listed twice`);
     if (!references.length) throw new InputError(`${path}: line ${line}: ${description} has no reference`);
     seenNames.add(description);
     suites.push({
@@ -150,7 +164,11 @@ function format({ source, grease, suites }) {
 }
 
 async function main() {
-  const options = parseCommandLine(process.argv.slice(2), { usage: USAGE, defaultOut: DEFAULT_OUT, options: { retrieved: { type: 'string' }, copy: { type: 'string' } } });
+  const options = parseCommandLine(process.argv.slice(2), {
+    usage: USAGE,
+    defaultOut: DEFAULT_OUT,
+    options: { retrieved: { type: 'string' }, copy: { type: 'string' } },
+  });
   if (options.retrieved !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.retrieved)) {
     throw new UsageError(`--retrieved takes a date as YYYY-MM-DD, not "${options.retrieved}"`);
   }
@@ -158,14 +176,25 @@ async function main() {
 
   // Unchanged data keeps its source note, so regenerating it is not a change.
   const previous = await previousOutput(options.out);
-  const unchanged = previous && isDeepStrictEqual(previous.suites, suites) && isDeepStrictEqual(previous.grease, grease);
+  const unchanged =
+    previous && isDeepStrictEqual(previous.suites, suites) && isDeepStrictEqual(previous.grease, grease);
   const source =
     unchanged && options.retrieved === undefined && options.copy === undefined
       ? previous.source
-      : { ...SOURCE, retrieved: options.retrieved ?? new Date().toISOString().slice(0, 10), ...(options.copy && { copy: options.copy }) };
+      : {
+          ...SOURCE,
+          retrieved: options.retrieved ?? new Date().toISOString().slice(0, 10),
+          ...(options.copy && { copy: options.copy }),
+        };
   const converted = { source, grease, suites };
 
-  await writeOutput(converted, { schema: SCHEMA, format, input: options.input, out: options.out, contents: 'the cipher suites' });
+  await writeOutput(converted, {
+    schema: SCHEMA,
+    format,
+    input: options.input,
+    out: options.out,
+    contents: 'the cipher suites',
+  });
   console.log(`${options.out}: ${suites.length} cipher suites and ${grease.length} GREASE values`);
 }
 

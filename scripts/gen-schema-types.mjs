@@ -38,10 +38,12 @@ for (const [dir, name, validator] of schemas) {
 
 // ajv writes require() for its runtime helpers and the formats; the core is ESM, so they become imports.
 const dependencies = new Map();
-const code = standaloneCode.default(ajv, Object.fromEntries(schemas.map(([, , validator]) => [validator, validator]))).replace(/require\("([^"]+)"\)/g, (_, module) => {
-  if (!dependencies.has(module)) dependencies.set(module, `dependency${dependencies.size}`);
-  return dependencies.get(module);
-});
+const code = standaloneCode
+  .default(ajv, Object.fromEntries(schemas.map(([, , validator]) => [validator, validator])))
+  .replace(/require\("([^"]+)"\)/g, (_, module) => {
+    if (!dependencies.has(module)) dependencies.set(module, `dependency${dependencies.size}`);
+    return dependencies.get(module);
+  });
 const imports = [...dependencies].map(([module, name]) => `import ${name} from '${module}.js';`).join('\n');
 await writeFile(
   new URL('validators.ts', outDir),

@@ -10,7 +10,9 @@ export interface LabelledCapture {
 
 /** The values tried: a messaging exchange's bytes each way, a file transfer's bytes one way. */
 export const CHAT_EXCHANGE_GRID = [50, 100, 150, 200, 300, 400, 600, 800, 1200, 1600];
-export const FILE_TRANSFER_GRID = [50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 600_000, 800_000, 1_000_000, 1_500_000];
+export const FILE_TRANSFER_GRID = [
+  50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 600_000, 800_000, 1_000_000, 1_500_000,
+];
 
 export function dominantOf(capture: LabelledCapture, thresholds?: ActivityThresholds): string {
   return classifyActivity({ ...capture.inputs, thresholds }).application.dominantActivity;
@@ -32,7 +34,11 @@ function median<T>(values: readonly T[]): T {
  */
 export function fitThresholds(training: readonly LabelledCapture[]): ActivityThresholds {
   const scored = CHAT_EXCHANGE_GRID.flatMap((chatExchangeBytes) =>
-    FILE_TRANSFER_GRID.map((fileTransferBytes) => ({ chatExchangeBytes, fileTransferBytes, score: accuracy(training, { chatExchangeBytes, fileTransferBytes }) })),
+    FILE_TRANSFER_GRID.map((fileTransferBytes) => ({
+      chatExchangeBytes,
+      fileTransferBytes,
+      score: accuracy(training, { chatExchangeBytes, fileTransferBytes }),
+    })),
   );
   const best = Math.max(...scored.map((s) => s.score));
   const optimal = scored.filter((s) => s.score === best);

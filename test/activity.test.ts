@@ -15,7 +15,17 @@ const NETWORKS = ['wifi', 'lan', '4g'];
 
 /** Frames of a capture a display filter matches (with the analysis' heuristics, as the report's filters assume). */
 async function matching(capture: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+  const { stdout } = await execa('tshark', [
+    '-r',
+    capture,
+    ...TSHARK_ANALYSIS_OPTIONS,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+  ]);
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -27,7 +37,10 @@ function startEpoch(report: Report): number {
 async function assertSegmentsRestOnTheirWindow(capture: string, report: Report): Promise<void> {
   for (const finding of report.findings.filter((f) => f.id.startsWith('activity/'))) {
     const segment = report.application.timeline.find((s) => finding.id === `activity/${s.activity}-${s.start}`)!;
-    const inside = await matching(capture, `(${finding.filter}) && frame.time_relative >= ${segment.start} && frame.time_relative <= ${segment.end}`);
+    const inside = await matching(
+      capture,
+      `(${finding.filter}) && frame.time_relative >= ${segment.start} && frame.time_relative <= ${segment.end}`,
+    );
     assert.ok(inside.length > 0, `${finding.title}: no frame of its evidence inside ${segment.start}–${segment.end} s`);
   }
 }
@@ -56,13 +69,18 @@ describe('activity on the 40 labelled course captures', function () {
       const row = cells.get(label) ?? new Map<string, string[]>();
       row.set(dominantActivity, [...(row.get(dominantActivity) ?? []), confidence]);
       cells.set(label, row);
-      if (dominantActivity !== label && confidence === 'high') wrongHigh.push(`${file}: ${dominantActivity} (${reason})`);
+      if (dominantActivity !== label && confidence === 'high')
+        wrongHigh.push(`${file}: ${dominantActivity} (${reason})`);
     }
     const columns = [...new Set([...cells.values()].flatMap((r) => [...r.keys()]))].sort();
-    const cell = (confidences: string[] = []) => (confidences.length ? `${confidences.length} (${['high', 'medium', 'low'].map((c) => confidences.filter((x) => x === c).length).join('/')})` : '0');
+    const cell = (confidences: string[] = []) =>
+      confidences.length
+        ? `${confidences.length} (${['high', 'medium', 'low'].map((c) => confidences.filter((x) => x === c).length).join('/')})`
+        : '0';
     console.log(`      label \\ Teamshark (count, high/medium/low)`);
     console.log(`      ${''.padEnd(8)}${columns.map((c) => c.padStart(16)).join('')}`);
-    for (const [label, row] of cells) console.log(`      ${label.padEnd(8)}${columns.map((c) => cell(row.get(c)).padStart(16)).join('')}`);
+    for (const [label, row] of cells)
+      console.log(`      ${label.padEnd(8)}${columns.map((c) => cell(row.get(c)).padStart(16)).join('')}`);
     const correct = captures.filter((c) => reports.get(c.file)!.application.dominantActivity === c.label).length;
     console.log(`      ${correct}/${captures.length} right`);
     assert.ok(correct / captures.length >= 0.95, `${correct}/${captures.length}`);
@@ -71,7 +89,10 @@ describe('activity on the 40 labelled course captures', function () {
 
   it('its two thresholds are what the documented fit gives on the 40 captures', function () {
     assert.deepEqual(fitThresholds(captures), FITTED_THRESHOLDS);
-    assert.equal(accuracy(captures, FITTED_THRESHOLDS), captures.filter((c) => reports.get(c.file)!.application.dominantActivity === c.label).length / captures.length);
+    assert.equal(
+      accuracy(captures, FITTED_THRESHOLDS),
+      captures.filter((c) => reports.get(c.file)!.application.dominantActivity === c.label).length / captures.length,
+    );
   });
 
   it('leave one network out: fitted on the other two, judged on the one left out', function () {
@@ -93,7 +114,10 @@ describe('activity on the 40 labelled course captures', function () {
       for (const finding of report.findings.filter((f) => f.id.startsWith('activity/file-'))) {
         for (const stream of finding.filter.match(/tcp\.stream eq \d+/g) ?? []) {
           const flow = flowOf.get(stream)!;
-          assert.ok(flow.service?.name !== 'telemetry' && !/web app/.test(flow.service?.role ?? ''), `${file}: ${finding.title} rests on ${flow.id} (${flow.service?.name})`);
+          assert.ok(
+            flow.service?.name !== 'telemetry' && !/web app/.test(flow.service?.role ?? ''),
+            `${file}: ${finding.title} rests on ${flow.id} (${flow.service?.name})`,
+          );
         }
       }
       const stunTimes = report.stun.messages.map((m) => m.time);
@@ -110,17 +134,28 @@ describe('activity on the 40 labelled course captures', function () {
     const { application } = report;
     assert.equal(application.dominantActivity, 'call-setup', application.reason);
     assert.match(application.reason, /relay allocation/);
-    assert.ok(application.timeline.some((s) => s.activity === 'idle' && s.evidence.some((e) => e.startsWith('app start-up'))));
+    assert.ok(
+      application.timeline.some((s) => s.activity === 'idle' && s.evidence.some((e) => e.startsWith('app start-up'))),
+    );
     await assertSegmentsRestOnTheirWindow(capture, report);
   });
 
   it('each segment rests on frames inside its own window (tshark), on calls, chats and files', async function () {
-    for (const file of ['audio-wifi-K1AW.pcapng', 'audio-4g-K1AG.pcapng', 'file-wifi-Q4MWB.pcapng', 'chat-lan-K1ME.pcapng']) {
+    for (const file of [
+      'audio-wifi-K1AW.pcapng',
+      'audio-4g-K1AG.pcapng',
+      'file-wifi-Q4MWB.pcapng',
+      'chat-lan-K1ME.pcapng',
+    ]) {
       const capture = sharedCapture(this, `teams-activities/${file}`);
       await assertSegmentsRestOnTheirWindow(capture, reports.get(file)!);
     }
     const k1aw = reports.get('audio-wifi-K1AW.pcapng')!.application.timeline;
-    assert.equal(k1aw.find((s) => s.start <= 12 && s.end > 12)!.activity, 'call-setup', 'the STUN before the first media packet');
+    assert.equal(
+      k1aw.find((s) => s.start <= 12 && s.end > 12)!.activity,
+      'call-setup',
+      'the STUN before the first media packet',
+    );
   });
 
   it('labels a call capture’s windows over time: set-up, then the call, with its phases', function () {
@@ -134,9 +169,16 @@ describe('activity on the 40 labelled course captures', function () {
       ['setup', 'signalling', 'media', 'end'],
     );
     const setup = application.phases[0]!;
-    assert.ok(setup.end - setup.start > 0.5 && setup.end - setup.start < 15, `set-up lasts ${setup.end - setup.start} s`);
+    assert.ok(
+      setup.end - setup.start > 0.5 && setup.end - setup.start < 15,
+      `set-up lasts ${setup.end - setup.start} s`,
+    );
     assert.ok(report.findings.some((f) => f.id.startsWith('activity/video-')));
-    assert.match(renderMarkdown(report), /^\| \d+–\d+ s \| video \| [\d.]+ \|/m, 'the segments compared, packets per second per protocol');
+    assert.match(
+      renderMarkdown(report),
+      /^\| \d+–\d+ s \| video \| [\d.]+ \|/m,
+      'the segments compared, packets per second per protocol',
+    );
   });
 
   it('a clock that jumps years (dns.pcap: 5 packets over 11 years) is cut into at most a day’s worth of windows', async function () {
@@ -147,7 +189,11 @@ describe('activity on the 40 labelled course captures', function () {
     assert.ok(Math.ceil(report.capture.durationSec / windowSeconds) <= 1440, `${windowSeconds} s windows`);
     const nothing = { flows: [], media: [], streams: [], stun: [], payload: new Map() };
     assert.equal(classifyActivity({ ...nothing, durationSec: 1e6 }).application.windowSeconds, Math.ceil(1e6 / 1440));
-    assert.equal(classifyActivity({ ...nothing, durationSec: 3600 }).application.windowSeconds, 60, 'an hour keeps 60 s windows');
+    assert.equal(
+      classifyActivity({ ...nothing, durationSec: 3600 }).application.windowSeconds,
+      60,
+      'an hour keeps 60 s windows',
+    );
   });
 });
 
@@ -194,7 +240,9 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const finding = report.findings.find((f) => f.id.startsWith('activity/file-'))!;
     const upload = join(folder(), 'upload.pcapng');
     await execa('tshark', ['-r', source, '-Y', finding.filter, '-w', upload]);
-    const first = Number((await execa('tshark', ['-r', upload, '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch'])).stdout);
+    const first = Number(
+      (await execa('tshark', ['-r', upload, '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch'])).stdout,
+    );
     const moved = join(folder(), 'upload-moved.pcapng');
     await execa('editcap', ['-t', (epoch - first).toFixed(6), upload, moved]);
     return moved;
@@ -216,12 +264,17 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const window = application.timeline.find((s) => s.start <= 30 && s.end > 30)!;
     assert.equal(window.activity, 'audio');
     assert.ok(window.activities.includes('file'), JSON.stringify(window));
-    assert.ok(window.end - window.start <= 10, `the file's own segment inside the call: ${window.start}–${window.end} s`);
+    assert.ok(
+      window.end - window.start <= 10,
+      `the file's own segment inside the call: ${window.start}–${window.end} s`,
+    );
     assert.ok(
       window.evidence.some((e) => /^also file: upload of \d+ kB/.test(e)),
       JSON.stringify(window.evidence),
     );
-    assert.ok(report.findings.some((f) => f.id === `activity/audio-${window.start}` && /also file transfer/.test(f.title)));
+    assert.ok(
+      report.findings.some((f) => f.id === `activity/audio-${window.start}` && /also file transfer/.test(f.title)),
+    );
     await assertSegmentsRestOnTheirWindow(merged, report);
   });
 
@@ -229,7 +282,9 @@ describe('activities the course set lacks, cut and merged from real captures', f
     const source = sharedCapture(this, 'teams-activities/audio-lan-K1AE.pcapng');
     const report = await analyzed(source);
     // Keep only what a client sends in the background: DNS, local discovery and its telemetry connections.
-    const telemetry = report.flows.filter((f) => f.service?.name === 'telemetry').map((f) => `tcp.stream eq ${f.stream}`);
+    const telemetry = report.flows
+      .filter((f) => f.service?.name === 'telemetry')
+      .map((f) => `tcp.stream eq ${f.stream}`);
     const idle = join(folder(), 'idle.pcapng');
     await execa('tshark', ['-r', source, '-Y', ['dns', 'arp', 'ssdp', 'mdns', ...telemetry].join(' || '), '-w', idle]);
     const idleReport = await analyzeCapture(idle);
@@ -309,7 +364,15 @@ describe('activity scenarios of the sample writer, with their expected timelines
 describe('media-ness of a flow (unit)', function () {
   it('a video-like stream from the Teams sharing port range reads as screen sharing', function () {
     const flow = { id: 'udp:1', transport: 'udp', stream: 1, start: 0, end: 30, firstFrame: 1, lastFrame: 900 } as Flow;
-    const stream = { ssrc: '0x00000001', flowId: 'udp:1', source: { ip: '192.168.1.2', port: 50045 }, start: 2, end: 30, firstFrame: 5, lastFrame: 900 } as RtpStream;
+    const stream = {
+      ssrc: '0x00000001',
+      flowId: 'udp:1',
+      source: { ip: '192.168.1.2', port: 50045 },
+      start: 2,
+      end: 30,
+      firstFrame: 5,
+      lastFrame: 900,
+    } as RtpStream;
     const media = {
       flowId: 'udp:1',
       ssrc: '0x00000001',
@@ -325,7 +388,14 @@ describe('media-ness of a flow (unit)', function () {
       filter: 'rtp.ssrc == 0x00000001',
       path: 'p2p',
     } as MediaStream;
-    const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [stream], stun: [], payload: new Map() });
+    const { application } = classifyActivity({
+      durationSec: 30,
+      flows: [flow],
+      media: [media],
+      streams: [stream],
+      stun: [],
+      payload: new Map(),
+    });
     assert.equal(application.dominantActivity, 'screenshare');
     assert.equal(application.confidence, 'medium');
     assert.deepEqual(
@@ -348,7 +418,14 @@ describe('media-ness of a flow (unit)', function () {
       filter: 'udp.stream eq 1',
       path: 'relay',
     } as MediaStream;
-    const { application } = classifyActivity({ durationSec: 30, flows: [flow], media: [media], streams: [], stun: [], payload: new Map() });
+    const { application } = classifyActivity({
+      durationSec: 30,
+      flows: [flow],
+      media: [media],
+      streams: [],
+      stun: [],
+      payload: new Map(),
+    });
     assert.equal(application.dominantActivity, 'audio');
     assert.equal(application.confidence, 'low');
     assert.match(application.reason, /unknown kind/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TeamsharkError } from '../core/errors.js';
+import { TeamsharkError } from '../core/util/errors.js';
 import { SHARED_CAPTURES, analyzed, assertValidReport, sharedCapture } from './helpers.js';
 
 function capturesIn(folder: string): string[] {
@@ -16,7 +16,10 @@ function capturesIn(folder: string): string[] {
 
 // Every real capture we have, Teams or not, well-formed or not: a schema-valid report or a one-line error.
 describe('every shared capture', function () {
-  const names = [...capturesIn(SHARED_CAPTURES), ...capturesIn(join(SHARED_CAPTURES, 'teams-activities')).map((n) => `teams-activities/${n}`)];
+  const names = [
+    ...capturesIn(SHARED_CAPTURES),
+    ...capturesIn(join(SHARED_CAPTURES, 'teams-activities')).map((n) => `teams-activities/${n}`),
+  ];
 
   it('is there to test (../shared/captures)', function () {
     if (names.length === 0) sharedCapture(this, 'teams.pcap');
@@ -35,7 +38,9 @@ describe('every shared capture', function () {
       }
       assertValidReport(report);
       assert.ok(report.capture.packets > 0);
-      const invalid = report.warnings.filter((w) => w.code === 'invalid-record' || w.code === 'unparsable-output' || w.code === 'fields-unavailable');
+      const invalid = report.warnings.filter(
+        (w) => w.code === 'invalid-record' || w.code === 'unparsable-output' || w.code === 'fields-unavailable',
+      );
       assert.deepEqual(invalid, []);
     });
   }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
+import { AnalysisCancelled, TeamsharkError } from '../core/util/errors.js';
 import { analyzeInWorker } from '../extension/worker/analyze-in-worker.js';
 import { analyzed, sharedCapture, temporaryFolder } from './helpers.js';
 import { tsharkChildren } from './process-table.js';
@@ -23,7 +23,11 @@ async function until(what: string, probe: () => boolean, timeoutMs: number): Pro
 describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
   const folder = temporaryFolder('analysis-worker');
   const run = (capture: string, signal = new AbortController().signal, progress: [number, number | undefined][] = []) =>
-    analyzeInWorker(WORKER, { capture, settings: {} }, { signal, onProgress: (packets, total) => progress.push([packets, total]) });
+    analyzeInWorker(
+      WORKER,
+      { capture, settings: {} },
+      { signal, onProgress: (packets, total) => progress.push([packets, total]) },
+    );
 
   it('gives the report the core gives, as JSON text for the cache, and the record index total first', async function () {
     const capture = sharedCapture(this, 'teams.pcap');
@@ -33,12 +37,23 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
     const inThread = await analyzed(capture);
     assert.deepEqual(report.findings, inThread.findings);
     assert.equal(report.capture.packets, 1540);
-    assert.deepEqual(progress, [[0, 1540]], 'teams.pcap is smaller than one progress step: only the start, with the total');
+    assert.deepEqual(
+      progress,
+      [[0, 1540]],
+      'teams.pcap is smaller than one progress step: only the start, with the total',
+    );
   });
 
   it('reports packets read of the total as they are read, rising', async function () {
     const capture = join(folder(), 'teams-8x.pcap');
-    execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', capture, ...Array<string>(8).fill(sharedCapture(this, 'teams.pcap'))]);
+    execFileSync('mergecap', [
+      '-a',
+      '-F',
+      'pcap',
+      '-w',
+      capture,
+      ...Array<string>(8).fill(sharedCapture(this, 'teams.pcap')),
+    ]);
     const progress: [number, number | undefined][] = [];
     const { report } = await run(capture, undefined, progress);
     assert.equal(report.capture.packets, 8 * 1540);
@@ -62,7 +77,14 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
 
   it('cancelled: rejects with AnalysisCancelled once its tshark has ended, and leaves none running', async function () {
     const capture = join(folder(), 'teams-40x.pcap');
-    execFileSync('mergecap', ['-a', '-F', 'pcap', '-w', capture, ...Array<string>(40).fill(sharedCapture(this, 'teams.pcap'))]);
+    execFileSync('mergecap', [
+      '-a',
+      '-F',
+      'pcap',
+      '-w',
+      capture,
+      ...Array<string>(40).fill(sharedCapture(this, 'teams.pcap')),
+    ]);
     const controller = new AbortController();
     const progress: [number, number | undefined][] = [];
     const analysis = run(capture, controller.signal, progress);
@@ -76,10 +98,17 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
 
   it('a worker script that is missing: a one-line error, not a stack trace', async function () {
     const capture = sharedCapture(this, 'teams.pcap');
-    await assert.rejects(analyzeInWorker(join(folder(), 'missing.cjs'), { capture, settings: {} }, { signal: new AbortController().signal, onProgress: () => undefined }), (error: Error) => {
-      assert.ok(error instanceof TeamsharkError, `${error.name}: ${error.message}`);
-      assert.match(error.message, /^the analysis failed: .*missing\.cjs/);
-      return true;
-    });
+    await assert.rejects(
+      analyzeInWorker(
+        join(folder(), 'missing.cjs'),
+        { capture, settings: {} },
+        { signal: new AbortController().signal, onProgress: () => undefined },
+      ),
+      (error: Error) => {
+        assert.ok(error instanceof TeamsharkError, `${error.name}: ${error.message}`);
+        assert.match(error.message, /^the analysis failed: .*missing\.cjs/);
+        return true;
+      },
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('teamshark analyze on several captures (batch)', function () {
 
   it('summarises in the comparison table with Markdown, and exits 0 when every capture was read', async function () {
     const out = join(folder(), 'md');
-    const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), sharedCapture(this, 'stun.pcap'), '--out', out]);
+    const result = await runCli([
+      'analyze',
+      sharedCapture(this, 'dns.pcap'),
+      sharedCapture(this, 'stun.pcap'),
+      '--out',
+      out,
+    ]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /^\| \| dns\.pcap \| stun\.pcap \|$/m);
     assert.match(result.stdout, /^- .*stun\.pcap: \[stun\.md\]\(stun\.md\)$/m);
@@ -64,6 +70,9 @@ describe('teamshark analyze on several captures (batch)', function () {
     }
     const folderAlone = await runCli(['analyze', folder()]);
     assert.equal(folderAlone.exitCode, 1);
-    assert.equal(folderAlone.stderr, `teamshark: ${folder()}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`);
+    assert.equal(
+      folderAlone.stderr,
+      `teamshark: ${folder()}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`,
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
     await chmod(old, 0o755);
     const run = await analyzeInGroup([sharedCapture(this, 'dns.pcap'), '--tshark', old]);
     assert.equal(run.exitCode, 1);
-    assert.match(run.stderr, /^teamshark: tshark 3\.4\.16 is too old: Teamshark needs 3\.6\.0 or newer \(.*old-tshark\); install it with .*\n$/);
+    assert.match(
+      run.stderr,
+      /^teamshark: tshark 3\.4\.16 is too old: Teamshark needs 3\.6\.0 or newer \(.*old-tshark\); install it with .*\n$/,
+    );
   });
 
   it('tshark crashing mid-run (killed by SIGSEGV from outside): a one-line error naming the capture', async function () {
@@ -98,7 +101,10 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
     const run = await analyzeInGroup([fifo], 60_000);
     assert.equal(run.timedOut, false);
     assert.equal(run.exitCode, 1);
-    assert.equal(run.stderr, `teamshark: ${fifo}: no packet came through the pipe in 10 s: is anything writing to it?\n`);
+    assert.equal(
+      run.stderr,
+      `teamshark: ${fifo}: no packet came through the pipe in 10 s: is anything writing to it?\n`,
+    );
     assert.equal(run.leftBehind, false);
   });
 
@@ -109,6 +115,9 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
     const run = await analyzeInGroup([fifo, '--format', 'json']);
     await writer;
     assert.equal(run.exitCode, 0, run.stderr);
-    assert.equal(parseReport(run.stdout).capture.packets, (await analyzed(sharedCapture(this, 'dns.pcap'))).capture.packets);
+    assert.equal(
+      parseReport(run.stdout).capture.packets,
+      (await analyzed(sharedCapture(this, 'dns.pcap'))).capture.packets,
+    );
   });
 });

@@ -25,7 +25,17 @@ const N = LISTED_AT_EACH_END;
 
 /** Frame numbers of the packets a display filter matches, as tshark reads them with the analysis' options. */
 async function framesMatching(capture: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+  const { stdout } = await execa('tshark', [
+    '-r',
+    capture,
+    ...TSHARK_ANALYSIS_OPTIONS,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+  ]);
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -54,10 +64,22 @@ async function repeated(folder: string, source: string, filter: string, copies: 
  * A capped list checked against tshark: `starts` (the frames its entries start at, as tshark finds them) are more
  * than 2N, the report lists the first and last N of them in frame order, and its left-out block counts the rest.
  */
-function assertCapped(what: string, starts: number[], listed: (number | undefined)[], leftOut: LeftOut | undefined, filter: string): void {
+function assertCapped(
+  what: string,
+  starts: number[],
+  listed: (number | undefined)[],
+  leftOut: LeftOut | undefined,
+  filter: string,
+): void {
   assert.ok(starts.length > 2 * N, `only ${starts.length} ${what}: not over the cap`);
   assert.deepEqual(listed, [...starts.slice(0, N), ...starts.slice(-N)]);
-  assert.deepEqual(leftOut, { count: starts.length - 2 * N, total: starts.length, afterFrame: starts[N - 1], beforeFrame: starts.at(-N), filter });
+  assert.deepEqual(leftOut, {
+    count: starts.length - 2 * N,
+    total: starts.length,
+    afterFrame: starts[N - 1],
+    beforeFrame: starts.at(-N),
+    filter,
+  });
 }
 
 describe('capped lists: the first and last N DNS transactions, STUN messages, RTCP reports and malformed packets, and what is left out', function () {
@@ -67,11 +89,35 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
 
   before(async function () {
     // The shared captures with the most DNS transactions (115), STUN messages (591) and RTCP reports (491), repeated past the cap.
-    const dns = await repeated(folder(), sharedCapture(this, 'teams-activities/video-wifi-VideoCallWiFi_Kacper.pcapng'), DNS_TRANSACTIONS_FILTER, 20, 'dns');
-    const stun = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), STUN_MESSAGES_FILTER, 4, 'stun');
-    const rtcp = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), RTCP_REPORTS_FILTER, 5, 'rtcp');
+    const dns = await repeated(
+      folder(),
+      sharedCapture(this, 'teams-activities/video-wifi-VideoCallWiFi_Kacper.pcapng'),
+      DNS_TRANSACTIONS_FILTER,
+      20,
+      'dns',
+    );
+    const stun = await repeated(
+      folder(),
+      sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'),
+      STUN_MESSAGES_FILTER,
+      4,
+      'stun',
+    );
+    const rtcp = await repeated(
+      folder(),
+      sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'),
+      RTCP_REPORTS_FILTER,
+      5,
+      'rtcp',
+    );
     // The same call's 426 malformed packets (RTCP tshark cannot read to the end).
-    const malformed = await repeated(folder(), sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), MALFORMED_PACKETS_FILTER, 5, 'malformed');
+    const malformed = await repeated(
+      folder(),
+      sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'),
+      MALFORMED_PACKETS_FILTER,
+      5,
+      'malformed',
+    );
     capture = join(folder(), 'over-the-cap.pcapng');
     await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp, malformed]);
     report = await analyzeCapture(capture);
@@ -102,14 +148,26 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
 
   it('malformed packets: the first and last N, and a true count (the dataset counts them all)', async function () {
     const frames = await framesMatching(capture, MALFORMED_PACKETS_FILTER);
-    assertCapped('malformed packets', frames, report.capture.malformedPackets!, report.capture.malformedPacketsLeftOut, MALFORMED_PACKETS_FILTER);
+    assertCapped(
+      'malformed packets',
+      frames,
+      report.capture.malformedPackets!,
+      report.capture.malformedPacketsLeftOut,
+      MALFORMED_PACKETS_FILTER,
+    );
     const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
-    assert.equal(captures.columns.find((c) => c.name === 'malformed_packets')!.value(captures.rows(report)[0]!), frames.length);
+    assert.equal(
+      captures.columns.find((c) => c.name === 'malformed_packets')!.value(captures.rows(report)[0]!),
+      frames.length,
+    );
   });
 
   it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
     // A transaction starts at its query, or at a response tshark links to no query.
-    const starts = await framesMatching(capture, `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`);
+    const starts = await framesMatching(
+      capture,
+      `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`,
+    );
     assertCapped(
       'DNS transactions',
       starts,
@@ -120,7 +178,10 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
   });
 
   it('the aggregates still count every entry, listed or not', async function () {
-    const queries = await framesMatching(capture, `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`);
+    const queries = await framesMatching(
+      capture,
+      `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`,
+    );
     assert.equal(
       report.dns.names.reduce((sum, n) => sum + n.queries, 0),
       queries.length,
@@ -138,13 +199,21 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
       ['RTCP reports', report.rtp.rtcpLeftOut!],
       ['malformed packets', report.capture.malformedPacketsLeftOut!],
     ] as const) {
-      assert.ok(markdown.includes(`*${leftOut.count} more ${what} left out: the JSON report lists the first and last ${N} of ${leftOut.total}`), `${what} in the Markdown`);
+      assert.ok(
+        markdown.includes(
+          `*${leftOut.count} more ${what} left out: the JSON report lists the first and last ${N} of ${leftOut.total}`,
+        ),
+        `${what} in the Markdown`,
+      );
       const node = reportOutline(report)
         .flatMap((s) => s.children ?? [])
         .find((n) => n.kind === 'left-out' && n.label === `${leftOut.count} more ${what} left out`);
       assert.equal(node?.filter, leftOut.filter, `${what} in the tree`);
     }
-    assert.ok(markdown.includes(`*40 of ${2 * N} shown; the JSON report lists the first and last messages, see below.*`), 'the STUN table does not claim the JSON report has all');
+    assert.ok(
+      markdown.includes(`*40 of ${2 * N} shown; the JSON report lists the first and last messages, see below.*`),
+      'the STUN table does not claim the JSON report has all',
+    );
   });
 
   it('notes: a capped report does not claim an address, a name or the AD bit is absent (it may be in what was left out)', function () {
@@ -171,17 +240,29 @@ describe('capList', function () {
 
   it('keeps the first and last N of a longer list', function () {
     const entries = Array.from({ length: 5 }, (_, i) => (i + 1) * 10);
-    assert.deepEqual(capList(entries, frameOf, 'udp', 2), { listed: [10, 20, 40, 50], leftOut: { count: 1, total: 5, afterFrame: 20, beforeFrame: 40, filter: 'udp' } });
+    assert.deepEqual(capList(entries, frameOf, 'udp', 2), {
+      listed: [10, 20, 40, 50],
+      leftOut: { count: 1, total: 5, afterFrame: 20, beforeFrame: 40, filter: 'udp' },
+    });
   });
 });
 
 describe('withCappedGaps: a stream lists the longest gaps of each cause', function () {
   const G = LISTED_GAPS_PER_CAUSE;
-  const gap = (i: number, cause: StreamQuality['gaps'][number]['cause'], durationMs: number) => ({ start: i, durationMs, cause, missing: cause === 'loss' ? 1 : 0, frames: [2 * i, 2 * i + 1] });
+  const gap = (i: number, cause: StreamQuality['gaps'][number]['cause'], durationMs: number) => ({
+    start: i,
+    durationMs,
+    cause,
+    missing: cause === 'loss' ? 1 : 0,
+    frames: [2 * i, 2 * i + 1],
+  });
   const stream = (gaps: StreamQuality['gaps']) => ({ ssrc: '0x00000001', gaps }) as unknown as StreamQuality;
 
   it('keeps a stream with at most G gaps of each cause as it is', function () {
-    const s = stream([...Array.from({ length: G }, (_, i) => gap(i, 'dtx', 300)), ...Array.from({ length: G }, (_, i) => gap(G + i, 'loss', 250))]);
+    const s = stream([
+      ...Array.from({ length: G }, (_, i) => gap(i, 'dtx', 300)),
+      ...Array.from({ length: G }, (_, i) => gap(G + i, 'loss', 250)),
+    ]);
     assert.equal(withCappedGaps(s), s);
   });
 

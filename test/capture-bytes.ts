@@ -7,7 +7,10 @@
 const LINKTYPE_ETHERNET = 1;
 
 /** A pcap file: the 24-byte header, then one record (16-byte header + bytes) per packet. */
-export function pcapFile(packets: readonly Buffer[], { linkType = LINKTYPE_ETHERNET, snapLength = 262_144 } = {}): Buffer {
+export function pcapFile(
+  packets: readonly Buffer[],
+  { linkType = LINKTYPE_ETHERNET, snapLength = 262_144 } = {},
+): Buffer {
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
   header.writeUInt16LE(2, 4);
@@ -76,7 +79,11 @@ export function interfaceBlock(linkType = LINKTYPE_ETHERNET): Buffer {
 
 export function enhancedPacketBlock(
   packet: Buffer,
-  { interfaceId = 0, capturedLength = packet.length, options = Buffer.alloc(0) }: { interfaceId?: number; capturedLength?: number; options?: Buffer } = {},
+  {
+    interfaceId = 0,
+    capturedLength = packet.length,
+    options = Buffer.alloc(0),
+  }: { interfaceId?: number; capturedLength?: number; options?: Buffer } = {},
 ): Buffer {
   const body = Buffer.alloc(20);
   body.writeUInt32LE(interfaceId, 0);
@@ -137,7 +144,13 @@ export function udp(sourcePort: number, destinationPort: number, payload: Buffer
 }
 
 /** A TCP segment with PSH+ACK; tshark does not check TCP checksums by default. */
-export function tcp(sourcePort: number, destinationPort: number, sequence: number, acknowledgement: number, payload: Buffer): Buffer {
+export function tcp(
+  sourcePort: number,
+  destinationPort: number,
+  sequence: number,
+  acknowledgement: number,
+  payload: Buffer,
+): Buffer {
   const header = Buffer.alloc(20);
   header.writeUInt16BE(sourcePort, 0);
   header.writeUInt16BE(destinationPort, 2);

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { AnalysisCancelled } from '../core/errors.js';
+import { AnalysisCancelled } from '../core/util/errors.js';
 import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
 import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
@@ -14,7 +14,16 @@ import { analyzed, sharedCapture, temporaryFolder, writeCutCopy } from './helper
 
 /** Rows of `tshark -Y filter -T fields -e …` on a capture: one array of columns per matching frame. */
 async function framesWhere(capture: string, filter: string, fields: string[]): Promise<string[][]> {
-  const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])]);
+  const { stdout } = await execa('tshark', [
+    '-r',
+    capture,
+    ...TSHARK_ANALYSIS_OPTIONS,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    ...fields.flatMap((f) => ['-e', f]),
+  ]);
   return stdout
     .split('\n')
     .filter(Boolean)
@@ -32,10 +41,14 @@ interface Cut {
 /** Frames of teams.pcap where a chunk boundary hurts most, found with tshark, not hard-coded. */
 async function awkwardCuts(capture: string): Promise<Cut[]> {
   // A certificate reassembled from several TCP segments: cut after its first segment.
-  const [certificate] = await framesWhere(capture, 'tls.handshake.type == 11 && tcp.segment.count > 1', ['tcp.segment']);
+  const [certificate] = await framesWhere(capture, 'tls.handshake.type == 11 && tcp.segment.count > 1', [
+    'tcp.segment',
+  ]);
   const segments = certificate![0]!.split(',').map(Number);
   // A DNS response whose query is some frames before it: cut at the response.
-  const [dns] = (await framesWhere(capture, 'dns.response_to', ['frame.number', 'dns.response_to'])).filter(([r, q]) => Number(r) - Number(q) > 1);
+  const [dns] = (await framesWhere(capture, 'dns.response_to', ['frame.number', 'dns.response_to'])).filter(
+    ([r, q]) => Number(r) - Number(q) > 1,
+  );
   // The middle of the call's RTP.
   const rtp = (await framesWhere(capture, 'rtp', ['frame.number'])).map(([f]) => Number(f));
   const middle = rtp[Math.floor(rtp.length / 2)]!;
@@ -58,7 +71,9 @@ describe('a capture read in chunks by parallel tsharks', function () {
     const warmupPackets = Math.max(...cuts.map((c) => c.frame - c.since)) + 5;
     assert.ok(warmupPackets < cuts[0]!.frame, `warm-up ${warmupPackets} reaches back to frame 1`);
     const single = await analyzed(capture);
-    const chunked = await analyzeCapture(capture, { chunking: { workers: 2, starts: cuts.map((c) => c.frame), warmupPackets } });
+    const chunked = await analyzeCapture(capture, {
+      chunking: { workers: 2, starts: cuts.map((c) => c.frame), warmupPackets },
+    });
     assert.deepStrictEqual(chunked, single, `cut at ${cuts.map((c) => `${c.frame} (${c.why})`).join(', ')}`);
   });
 
@@ -69,7 +84,9 @@ describe('a capture read in chunks by parallel tsharks', function () {
     // Each chunk's tshark reads from the first packet on: this checks cutting pcapng (its header blocks go before
     // every chunk); renumbering mid-capture is the test above. A warm-up shorter than a connection's silence
     // changes how tshark labels its next packets (a keep-alive byte read as TLS): the README's known limit.
-    const chunked = await analyzeCapture(capture, { chunking: { workers: 2, chunkPackets, warmupPackets: single.capture.packets } });
+    const chunked = await analyzeCapture(capture, {
+      chunking: { workers: 2, chunkPackets, warmupPackets: single.capture.packets },
+    });
     assert.deepStrictEqual(chunked, single);
   });
 
@@ -84,7 +101,11 @@ describe('a capture read in chunks by parallel tsharks', function () {
       assert.ok(report.capture.packets > 5000, 'a capture of several chunks');
       assert.deepEqual(await readdir(scratch), []);
       const controller = new AbortController();
-      const cancelled = analyzeCapture(capture, { chunking, signal: controller.signal, onProgress: () => controller.abort() });
+      const cancelled = analyzeCapture(capture, {
+        chunking,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      });
       await assert.rejects(cancelled, AnalysisCancelled);
       assert.deepEqual(await readdir(scratch), []);
     } finally {
@@ -119,7 +140,13 @@ describe('cutting a capture into chunks', function () {
 
   it('renumbers a later chunk as one tshark would: frames, DNS matches, streams continued or new', function () {
     type Layers = EkRecord['layers'];
-    const udp = (frame: number, stream: number, [src, sport]: [string, number], [dst, dport]: [string, number], extra: Partial<Layers> = {}): Layers => ({
+    const udp = (
+      frame: number,
+      stream: number,
+      [src, sport]: [string, number],
+      [dst, dport]: [string, number],
+      extra: Partial<Layers> = {},
+    ): Layers => ({
       frame_number: [String(frame)],
       frame_len: ['60'],
       udp_stream: [String(stream)],
@@ -147,7 +174,12 @@ describe('cutting a capture into chunks', function () {
     ];
     const stitcher = new StreamStitcher();
     stitcher.startChunk(chunks[0]!, chunks[1]);
-    for (const layers of [tcp(1, 0, true), udp(2, 0, host(1, 1000), host(2, 53)), udp(3, 1, host(1, 3000), host(4, 3478)), udp(4, 1, host(4, 3478), host(1, 3000))]) {
+    for (const layers of [
+      tcp(1, 0, true),
+      udp(2, 0, host(1, 1000), host(2, 53)),
+      udp(3, 1, host(1, 3000), host(4, 3478)),
+      udp(4, 1, host(4, 3478), host(1, 3000)),
+    ]) {
       assert.equal(stitcher.accept(layers), true);
     }
     // The second chunk's tshark reads frames 3–8 as its 1–6 and numbers streams from 0 again.
@@ -189,7 +221,11 @@ describe('cutting a capture into chunks', function () {
         assert.equal(c.warmupFirst, Math.max(1, c.first - 5000));
       });
     }
-    assert.equal(planChunks(1_000_000, resolveChunking({ chunkPackets: 0 }, {})), undefined, 'chunkPackets 0 never splits');
+    assert.equal(
+      planChunks(1_000_000, resolveChunking({ chunkPackets: 0 }, {})),
+      undefined,
+      'chunkPackets 0 never splits',
+    );
     assert.throws(() => planChunks(100, resolveChunking({ starts: [50, 40] }, {})), /must increase/);
   });
 });

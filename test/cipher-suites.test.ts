@@ -40,7 +40,8 @@ describe('cipher suites: what a code or a name stands for', function () {
       grease: false,
       signalling: false,
       grade: 'recommended',
-      gradeReason: 'Mozilla Server Side TLS 5.7 recommends it (Intermediate configuration): a forward-secret key exchange with an AEAD cipher.',
+      gradeReason:
+        'Mozilla Server Side TLS 5.7 recommends it (Intermediate configuration): a forward-secret key exchange with an AEAD cipher.',
       recommendedByIana: true,
       references: ['RFC5289'],
       rfcUrls: ['https://www.rfc-editor.org/rfc/rfc5289'],
@@ -128,7 +129,11 @@ describe('cipher suites: what a code or a name stands for', function () {
     assert.equal(suite?.openssl, 'ECDHE-RSA-AES128-SHA256');
     assert.equal(suite?.grade, 'weak');
     assert.match(suite!.gradeReason, /^CBC mode with a separate HMAC-SHA256 \(MAC-then-encrypt\).*Lucky13/);
-    assert.equal(describeCipherSuite(0xc028)?.grade, describeCipherSuite(0xc014)?.grade, 'CBC_SHA384 and CBC_SHA grade alike');
+    assert.equal(
+      describeCipherSuite(0xc028)?.grade,
+      describeCipherSuite(0xc014)?.grade,
+      'CBC_SHA384 and CBC_SHA grade alike',
+    );
   });
 
   it("follows OpenSSL's irregular names", function () {
@@ -145,9 +150,11 @@ describe('cipher suites: what a code or a name stands for', function () {
       'AECDH-NULL-SHA': 0xc015,
       'SEED-SHA': 0x0096,
     };
-    for (const [openssl, code] of Object.entries(names)) assert.equal(describeCipherSuite(openssl)?.code, code, openssl);
+    for (const [openssl, code] of Object.entries(names))
+      assert.equal(describeCipherSuite(openssl)?.code, code, openssl);
     // OpenSSL has no static (EC)DH, EXPORT or Camellia-GCM suites.
-    for (const code of [0xc031, 0x0003, 0xc08b]) assert.equal(describeCipherSuite(code)?.openssl, undefined, code.toString(16));
+    for (const code of [0xc031, 0x0003, 0xc08b])
+      assert.equal(describeCipherSuite(code)?.openssl, undefined, code.toString(16));
   });
 
   it('recognises GREASE values, which are never graded', function () {
@@ -195,8 +202,13 @@ describe('cipher suites: what a code or a name stands for', function () {
   });
 
   it("gives OpenSSL's names: the same as `openssl ciphers -stdname` pairs with IANA's", async function () {
-    const tls13 = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
-    const run = await execa('openssl', ['ciphers', '-stdname', '-V', '-ciphersuites', tls13, 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { reject: false, stdin: 'ignore' });
+    const tls13 =
+      'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
+    const run = await execa(
+      'openssl',
+      ['ciphers', '-stdname', '-V', '-ciphersuites', tls13, 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'],
+      { reject: false, stdin: 'ignore' },
+    );
     if (run.failed && run.code === 'ENOENT') {
       console.warn('    (skipped: openssl is not installed)');
       this.skip();
@@ -276,9 +288,27 @@ describe("the converter from IANA's CSV", function () {
       },
       grease: [0x0a0a],
       suites: [
-        { code: 0x002f, name: 'TLS_RSA_WITH_AES_128_CBC_SHA', dtlsOk: true, recommended: false, references: ['RFC5246'] },
-        { code: 0x1305, name: 'TLS_AES_128_CCM_8_SHA256', dtlsOk: true, recommended: false, references: ['RFC8446', 'IESG Action 2018-08-16'] },
-        { code: 0xc030, name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', dtlsOk: true, recommended: true, references: ['RFC5289'] },
+        {
+          code: 0x002f,
+          name: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+          dtlsOk: true,
+          recommended: false,
+          references: ['RFC5246'],
+        },
+        {
+          code: 0x1305,
+          name: 'TLS_AES_128_CCM_8_SHA256',
+          dtlsOk: true,
+          recommended: false,
+          references: ['RFC8446', 'IESG Action 2018-08-16'],
+        },
+        {
+          code: 0xc030,
+          name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+          dtlsOk: true,
+          recommended: true,
+          references: ['RFC5289'],
+        },
       ],
     });
   });
@@ -292,7 +322,10 @@ describe("the converter from IANA's CSV", function () {
 
   it('fails with one line naming the line of a quote that is never closed, or of another file', async function () {
     const unclosed = join(folder(), 'unclosed.csv');
-    await writeFile(unclosed, 'Value,Description,DTLS-OK,Recommended,Reference\n"0x00,0x2F",TLS_RSA_WITH_AES_128_CBC_SHA,Y,N,[RFC5246]\n"0x00,0x30,TLS_X,Y,N,[RFC1]\n');
+    await writeFile(
+      unclosed,
+      'Value,Description,DTLS-OK,Recommended,Reference\n"0x00,0x2F",TLS_RSA_WITH_AES_128_CBC_SHA,Y,N,[RFC5246]\n"0x00,0x30,TLS_X,Y,N,[RFC1]\n',
+    );
     const run = await convert([unclosed, '--out', join(folder(), 'unused.json')]);
     assert.equal(run.exitCode, 1);
     assert.equal(run.stderr, `convert-iana-cipher-suites: ${unclosed}: line 3: a quoted field is never closed`);
@@ -301,6 +334,9 @@ describe("the converter from IANA's CSV", function () {
     await writeFile(other, 'Value,Description,Reference\n"0x00,0x01",X,[RFC1]\n');
     const wrong = await convert([other, '--out', join(folder(), 'unused.json')]);
     assert.equal(wrong.exitCode, 1);
-    assert.equal(wrong.stderr, `convert-iana-cipher-suites: ${other}: not IANA's tls-parameters-4.csv: the header is not "Value,Description,DTLS-OK,Recommended,Reference"`);
+    assert.equal(
+      wrong.stderr,
+      `convert-iana-cipher-suites: ${other}: not IANA's tls-parameters-4.csv: the header is not "Value,Description,DTLS-OK,Recommended,Reference"`,
+    );
   });
 });

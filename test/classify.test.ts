@@ -21,7 +21,11 @@ describe('Teams classifiers on teams.pcap', function () {
     assert.equal(role('192.168.1.6'), 'client');
     assert.equal(role('192.168.1.1'), 'dns-resolver');
     assert.equal(role('52.114.250.123'), 'relay');
-    assert.equal(role('52.113.194.132'), 'cdn', 'config.teams.microsoft.com is served by Azure Front Door (s-msedge.net)');
+    assert.equal(
+      role('52.113.194.132'),
+      'cdn',
+      'config.teams.microsoft.com is served by Azure Front Door (s-msedge.net)',
+    );
     const relay = report.addresses.find((a) => a.ip === '52.114.250.123')!;
     assert.ok(relay.names.includes('euaz.tr.teams.microsoft.com'));
     assert.equal(relay.microsoftPrefix, '52.112.0.0/14');
@@ -36,7 +40,10 @@ describe('Teams classifiers on teams.pcap', function () {
     assert.equal(relayFlow.service?.name, 'teams-calling');
     assert.equal(relayFlow.service?.teams, true);
     const relayLookup = report.dns.transactions.find((t) => t.name === 'euaz.tr.teams.microsoft.com')!;
-    const dnsFlow = report.flows.find((f) => f.transport === 'udp' && f.client.port === relayLookup.client.port && f.server.ip === relayLookup.server.ip)!;
+    const dnsFlow = report.flows.find(
+      (f) =>
+        f.transport === 'udp' && f.client.port === relayLookup.client.port && f.server.ip === relayLookup.server.ip,
+    )!;
     assert.equal(dnsFlow.service?.name, 'teams-calling', 'a DNS flow takes the service of the name it looks up');
     const dropbox = report.flows.filter((f) => f.protocols.includes('db-lsp-disc'));
     assert.ok(dropbox.length > 0 && dropbox.every((f) => !f.service?.teams));
@@ -69,11 +76,21 @@ describe('media kinds and call paths on the labelled course captures', function 
       const kinds = new Set(report.media.filter((m) => m.ssrc).map((m) => m.kind));
       if (activity === 'audio') {
         assert.ok(kinds.has('audio'), `no audio stream: ${[...kinds].join(',')}`);
-        assert.ok(!kinds.has('video') && !kinds.has('screen-sharing'), `video in an audio call: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`);
+        assert.ok(
+          !kinds.has('video') && !kinds.has('screen-sharing'),
+          `video in an audio call: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`,
+        );
       } else if (activity === 'video') {
-        assert.ok(kinds.has('video'), `no video stream: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`);
+        assert.ok(
+          kinds.has('video'),
+          `no video stream: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`,
+        );
       } else {
-        assert.equal(kinds.size, 0, `media in a ${activity} capture: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`);
+        assert.equal(
+          kinds.size,
+          0,
+          `media in a ${activity} capture: ${JSON.stringify(report.media.map((m) => [m.kind, m.reason]))}`,
+        );
       }
       if (activity === 'audio' || activity === 'video') {
         assert.ok(report.call, 'no call path');

@@ -41,7 +41,10 @@ describe('teamshark analyze (the CLI)', function () {
     ]) {
       assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
     }
-    assert.match(md, /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/);
+    assert.match(
+      md,
+      /config\.teams\.microsoft\.com → config\.teams\.trafficmanager\.net → config-teams\.s-0005\.s-msedge\.net → s-0005\.s-msedge\.net → 52\.113\.194\.132/,
+    );
     assert.match(md, /Frames 312, 333 · filter `dns\.qry\.name == "config\.teams\.microsoft\.com"`/);
     assert.match(md, /`TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` \(0xc030\)/);
     assert.match(md, /\| teams\.microsoft\.com, 2019-09-12 → 2021-09-12, 731 days \| Microsoft IT TLS CA 4 \|/);
@@ -99,20 +102,33 @@ describe('teamshark analyze (the CLI)', function () {
     const result = await runCli(['analyze', cut, '--format', 'json']);
     await rm(cut);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stderr, /^teamshark: warning: the capture is cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it$/);
+    assert.match(
+      result.stderr,
+      /^teamshark: warning: the capture is cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it$/,
+    );
     assert.ok(parseReport(result.stdout).warnings.length === 1);
   });
 
   it('compare: one column per capture (audio, video, chat) and the chart of all three', async function () {
-    const captures = ['audio-lan-K1AE', 'video-lan-K1VE', 'chat-lan-K1ME'].map((name) => sharedCapture(this, `teams-activities/${name}.pcapng`));
+    const captures = ['audio-lan-K1AE', 'video-lan-K1VE', 'chat-lan-K1ME'].map((name) =>
+      sharedCapture(this, `teams-activities/${name}.pcapng`),
+    );
     const chart = join(folder(), 'compare.svg');
     const result = await runCli(['compare', ...captures, '--chart', chart]);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stdout, /^\| \| audio-lan-K1AE\.pcapng \| video-lan-K1VE\.pcapng \| chat-lan-K1ME\.pcapng \|$/m);
+    assert.match(
+      result.stdout,
+      /^\| \| audio-lan-K1AE\.pcapng \| video-lan-K1VE\.pcapng \| chat-lan-K1ME\.pcapng \|$/m,
+    );
     assert.match(result.stdout, /^\| Activity \| audio \| video \| chat \|$/m);
     assert.match(result.stdout, /^\| Packets received by Microsoft servers \| \d+ % \| \d+ % \| \d+ % \|$/m);
     const svg = await readFile(chart, 'utf8');
-    for (const name of ['audio-lan-K1AE.pcapng (audio)', 'video-lan-K1VE.pcapng (video)', 'chat-lan-K1ME.pcapng (chat)']) assert.ok(svg.includes(name), name);
+    for (const name of [
+      'audio-lan-K1AE.pcapng (audio)',
+      'video-lan-K1VE.pcapng (video)',
+      'chat-lan-K1ME.pcapng (chat)',
+    ])
+      assert.ok(svg.includes(name), name);
     const json = await runCli(['compare', ...captures, '--format', 'json']);
     const parsed = JSON.parse(json.stdout) as { captures: { activity: string; packetsPerSecond: number }[] };
     assert.deepEqual(
@@ -146,7 +162,8 @@ describe('teamshark analyze (the CLI)', function () {
   it('Ctrl-C (SIGINT) stops tshark and exits 130', async function () {
     const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
     const child = runCli(['analyze', capture]);
-    const tsharkRunning = async () => (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
+    const tsharkRunning = async () =>
+      (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
     for (let waited = 0; !(await tsharkRunning()); waited += 20) {
       assert.ok(waited < 10_000, 'tshark never started');
       await new Promise((resolve) => setTimeout(resolve, 20));

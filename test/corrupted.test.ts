@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { TeamsharkError } from '../core/errors.js';
+import { TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
@@ -17,10 +17,16 @@ import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 type Expected = { packets: number; warnings: Record<string, number[]> } | { error: string };
 
 /** What tshark must show in a frame that a warning of this code lists. */
-const WARNED_FRAME_HOLDS: Record<string, { what: string; holds: (protocols: string, handshakeTypes: string) => boolean }> = {
+const WARNED_FRAME_HOLDS: Record<
+  string,
+  { what: string; holds: (protocols: string, handshakeTypes: string) => boolean }
+> = {
   'dns-records-unread': { what: 'a DNS message', holds: (protocols) => /(?:^|:)dns(?::|$)/.test(protocols) },
   'certificate-unreadable': { what: 'a TLS Certificate message', holds: (_, types) => types.split(',').includes('11') },
-  'stun-addresses-unlabelled': { what: 'a STUN message', holds: (protocols) => /(?:^|:)(?:classic)?stun(?::|$)/.test(protocols) },
+  'stun-addresses-unlabelled': {
+    what: 'a STUN message',
+    holds: (protocols) => /(?:^|:)(?:classic)?stun(?::|$)/.test(protocols),
+  },
   'truncated-capture': { what: '', holds: () => true },
   'no-packets': { what: '', holds: () => true },
 };
@@ -30,7 +36,23 @@ const truncated = (packets: number): Expected => ({ packets, warnings: { 'trunca
 
 /** Packets tshark reads before it stops (with the analysis' own options), each with its protocols and TLS handshake types. */
 async function tsharkFrames(path: string): Promise<Map<number, { protocols: string; handshakeTypes: string }>> {
-  const { stdout } = await execa('tshark', [...TSHARK_ANALYSIS_OPTIONS, '-r', path, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.protocols', '-e', 'tls.handshake.type'], { reject: false });
+  const { stdout } = await execa(
+    'tshark',
+    [
+      ...TSHARK_ANALYSIS_OPTIONS,
+      '-r',
+      path,
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+      '-e',
+      'frame.protocols',
+      '-e',
+      'tls.handshake.type',
+    ],
+    { reject: false },
+  );
   const frames = new Map<number, { protocols: string; handshakeTypes: string }>();
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [frame, protocols = '', handshakeTypes = ''] = line.split('\t');
@@ -49,7 +71,10 @@ async function assertOutcome(path: string, expected: Expected): Promise<void> {
   }
   const frames = await tsharkFrames(path);
   if ('error' in expected) {
-    assert.ok(error instanceof TeamsharkError, `${path}: expected the error "${expected.error}", got ${report ? 'a report' : (error as Error | undefined)?.stack}`);
+    assert.ok(
+      error instanceof TeamsharkError,
+      `${path}: expected the error "${expected.error}", got ${report ? 'a report' : (error as Error | undefined)?.stack}`,
+    );
     assert.equal(error.message, expected.error.replace('FILE', path));
     assert.equal(frames.size, 0, 'tshark reads no packet either');
     return;
@@ -64,13 +89,17 @@ async function assertOutcome(path: string, expected: Expected): Promise<void> {
     const { what, holds } = WARNED_FRAME_HOLDS[warning.code]!;
     for (const frame of warning.frames ?? []) {
       const seen = frames.get(frame);
-      assert.ok(seen && holds(seen.protocols, seen.handshakeTypes), `${warning.code}: tshark shows no ${what} in frame ${frame} (${seen?.protocols})`);
+      assert.ok(
+        seen && holds(seen.protocols, seen.handshakeTypes),
+        `${warning.code}: tshark shows no ${what} in frame ${frame} (${seen?.protocols})`,
+      );
     }
   }
   if (!report.warnings.length) {
     // No warning is only true when nothing could have been unreadable: tshark sees no DNS, certificate or STUN message.
     for (const [frame, seen] of frames) {
-      for (const { what, holds } of Object.values(WARNED_FRAME_HOLDS)) assert.ok(!what || !holds(seen.protocols, seen.handshakeTypes), `frame ${frame} holds ${what}, yet no warning`);
+      for (const { what, holds } of Object.values(WARNED_FRAME_HOLDS))
+        assert.ok(!what || !holds(seen.protocols, seen.handshakeTypes), `frame ${frame} holds ${what}, yet no warning`);
     }
   }
   if (expected.warnings['truncated-capture']) {
@@ -87,9 +116,29 @@ describe('damaged copies of teams.pcap', function () {
 
   // editcap -E changes bytes inside packets only: every copy keeps its 1540 packets; what breaks is what they hold.
   for (const [probability, seed, warnings] of [
-    [0.01, 1, { 'dns-records-unread': [11, 264, 383, 587, 730, 1022, 1081, 1162, 1241, 1372], 'certificate-unreadable': [59, 327, 399, 1047, 1094, 1151], 'stun-addresses-unlabelled': [1277] }],
-    [0.02, 2, { 'dns-records-unread': [249, 383, 720, 721, 1080, 1081, 1138, 1162], 'certificate-unreadable': [59, 162, 805] }],
-    [0.05, 3, { 'dns-records-unread': [249, 257, 260, 262, 264, 312, 333, 383, 424, 587, 665, 720, 721, 723, 1022, 1081, 1139, 1241] }],
+    [
+      0.01,
+      1,
+      {
+        'dns-records-unread': [11, 264, 383, 587, 730, 1022, 1081, 1162, 1241, 1372],
+        'certificate-unreadable': [59, 327, 399, 1047, 1094, 1151],
+        'stun-addresses-unlabelled': [1277],
+      },
+    ],
+    [
+      0.02,
+      2,
+      { 'dns-records-unread': [249, 383, 720, 721, 1080, 1081, 1138, 1162], 'certificate-unreadable': [59, 162, 805] },
+    ],
+    [
+      0.05,
+      3,
+      {
+        'dns-records-unread': [
+          249, 257, 260, 262, 264, 312, 333, 383, 424, 587, 665, 720, 721, 723, 1022, 1081, 1139, 1241,
+        ],
+      },
+    ],
     [0.1, 4, { 'dns-records-unread': [11, 248, 257, 262, 264, 383, 587, 716, 717, 723, 1081] }],
     [0.2, 5, { 'dns-records-unread': [10, 257, 587, 723, 728, 729] }],
     // Half the bytes changed: tshark reads no DNS, TLS Certificate or STUN message any more (one TLS record, frame 469).
@@ -97,7 +146,14 @@ describe('damaged copies of teams.pcap', function () {
   ] as const) {
     it(`bytes flipped with probability ${probability} (editcap -E, seed ${seed}): a report of 1540 packets, warnings ${Object.keys(warnings).join(', ') || 'none'}`, async function () {
       const path = join(folder(), `flipped-${seed}.pcap`);
-      await execa('editcap', ['-E', String(probability), '--seed', String(seed), sharedCapture(this, 'teams.pcap'), path]);
+      await execa('editcap', [
+        '-E',
+        String(probability),
+        '--seed',
+        String(seed),
+        sharedCapture(this, 'teams.pcap'),
+        path,
+      ]);
       await assertOutcome(path, { packets: 1540, warnings: structuredClone(warnings) as Record<string, number[]> });
     });
   }

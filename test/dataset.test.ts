@@ -49,7 +49,13 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const captures = await expandCaptures([COURSE]);
     assert.equal(captures.length, 40);
     const dataset = join(folder(), 'course');
-    const summary = await exportDataset(captures, { out: dataset, format: 'parquet', jobs: 2, force: false, analyze: analyzed });
+    const summary = await exportDataset(captures, {
+      out: dataset,
+      format: 'parquet',
+      jobs: 2,
+      force: false,
+      analyze: analyzed,
+    });
     assert.deepEqual(summary, { exported: 40, skipped: 0, failed: [] });
     const reports: Report[] = await Promise.all(captures.map(analyzed));
     const sum = (items: (r: Report) => unknown[]) => reports.reduce((total, r) => total + items(r).length, 0);
@@ -63,10 +69,17 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       activity_segments: sum((r) => r.application.timeline),
       findings: sum((r) => r.findings),
     };
-    for (const [table, n] of Object.entries(expected)) assert.equal(await count(dataset, `SELECT count(*) FROM ${table}`), n, table);
-    assert.ok(expected.flows > 1000 && expected.dns_lookups > 500 && expected.media_streams > 30 && expected.certificates > 0, JSON.stringify(expected));
+    for (const [table, n] of Object.entries(expected))
+      assert.equal(await count(dataset, `SELECT count(*) FROM ${table}`), n, table);
+    assert.ok(
+      expected.flows > 1000 && expected.dns_lookups > 500 && expected.media_streams > 30 && expected.certificates > 0,
+      JSON.stringify(expected),
+    );
     // Sums, not only counts: bytes of the flows and packets of the media, per capture.
-    const perCapture = await queryDataset(dataset, 'SELECT c.file, sum(f.bytes) AS bytes FROM flows f JOIN captures c USING (capture_id) GROUP BY c.file');
+    const perCapture = await queryDataset(
+      dataset,
+      'SELECT c.file, sum(f.bytes) AS bytes FROM flows f JOIN captures c USING (capture_id) GROUP BY c.file',
+    );
     for (const report of reports) {
       const row = perCapture.rows.find((r) => r.file === report.capture.file);
       assert.equal(
@@ -80,9 +93,13 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       reports.reduce((t, r) => t + r.media.reduce((s, m) => s + m.packets, 0), 0),
     );
     // One partition per capture and table, named by the SHA-256 of the capture's bytes.
-    for (const table of [...REPORT_TABLES.map((t) => t.name), 'manifest']) assert.equal((await partitions(dataset, table)).length, 40, table);
+    for (const table of [...REPORT_TABLES.map((t) => t.name), 'manifest'])
+      assert.equal((await partitions(dataset, table)).length, 40, table);
     const sha256 = (await execa('sha256sum', [captures[0]!])).stdout.split(' ')[0];
-    assert.equal(await count(dataset, `SELECT count(*) FROM flows WHERE capture_id = '${sha256}'`), reports[0]!.flows.length);
+    assert.equal(
+      await count(dataset, `SELECT count(*) FROM flows WHERE capture_id = '${sha256}'`),
+      reports[0]!.flows.length,
+    );
   });
 
   it('counts as many TCP flows in a capture as tshark has TCP streams', async function () {
@@ -101,7 +118,11 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const report = await analyzed(capture);
     const id = await captureId(capture);
     const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
-    for (const table of [...REPORT_TABLES, MANIFEST_TABLE] as { name: string; columns: { name: string; type: ColumnType }[]; rows: (input: never) => unknown[] }[]) {
+    for (const table of [...REPORT_TABLES, MANIFEST_TABLE] as {
+      name: string;
+      columns: { name: string; type: ColumnType }[];
+      rows: (input: never) => unknown[];
+    }[]) {
       const bytes = await readFile(join(dataset, table.name, `capture_id=${id}`, DATA_FILE));
       const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const metadata = parquetMetadata(file);
@@ -115,33 +136,61 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
         const node = columns.find((c) => c.element.name === column.name)!;
         // A list is a LIST group of one repeated group of one element.
         const leaf = column.type.endsWith('[]') ? node.children[0]!.children[0]!.element : node.element;
-        if (column.type.endsWith('[]')) assert.equal(node.element.converted_type, 'LIST', `${table.name}.${column.name}`);
+        if (column.type.endsWith('[]'))
+          assert.equal(node.element.converted_type, 'LIST', `${table.name}.${column.name}`);
         const expected = PARQUET_EXPECTED[column.type];
         assert.equal(leaf.type, expected.type, `${table.name}.${column.name}`);
         if (expected.converted) assert.equal(leaf.converted_type, expected.converted, `${table.name}.${column.name}`);
         if (expected.timestamp) assert.equal(leaf.logical_type?.type, 'TIMESTAMP', `${table.name}.${column.name}`);
         // The documentation names the column with its type.
-        assert.ok(doc.includes(`| \`${column.name}\` | ${column.type.replace('|', '\\|')} |`), `docs/dataset.md lacks ${table.name}.${column.name}`);
+        assert.ok(
+          doc.includes(`| \`${column.name}\` | ${column.type.replace('|', '\\|')} |`),
+          `docs/dataset.md lacks ${table.name}.${column.name}`,
+        );
       }
       const rows = await parquetReadObjects({ file });
       if (table.name !== 'manifest') assert.equal(rows.length, table.rows(report as never).length, table.name);
     }
     const flows = await readFile(join(dataset, 'flows', `capture_id=${id}`, DATA_FILE));
-    const rows = await parquetReadObjects({ file: flows.buffer.slice(flows.byteOffset, flows.byteOffset + flows.byteLength) });
+    const rows = await parquetReadObjects({
+      file: flows.buffer.slice(flows.byteOffset, flows.byteOffset + flows.byteLength),
+    });
     for (const [i, flow] of report.flows.entries()) {
       const row = rows[i]!;
       assert.deepEqual(
-        [row.flow_id, row.client_ip, Number(row.client_port), row.server_ip, Number(row.bytes), Number(row.first_frame), row.protocols, row.filter],
-        [flow.id, flow.client.ip, flow.client.port, flow.server.ip, flow.bytes, flow.firstFrame, flow.protocols, flow.filter],
+        [
+          row.flow_id,
+          row.client_ip,
+          Number(row.client_port),
+          row.server_ip,
+          Number(row.bytes),
+          Number(row.first_frame),
+          row.protocols,
+          row.filter,
+        ],
+        [
+          flow.id,
+          flow.client.ip,
+          flow.client.port,
+          flow.server.ip,
+          flow.bytes,
+          flow.firstFrame,
+          flow.protocols,
+          flow.filter,
+        ],
       );
-      assert.equal((row.start_time as Date).getTime(), Date.parse(report.capture.start!) + Math.round(flow.start * 1000));
+      assert.equal(
+        (row.start_time as Date).getTime(),
+        Date.parse(report.capture.start!) + Math.round(flow.start * 1000),
+      );
     }
   });
 
   it('skips what it holds, adds a new capture as one partition, lists a damaged one as failed and goes on (CLI)', async function () {
     const input = join(folder(), 'in');
     await mkdir(input);
-    for (const name of FEW.slice(0, 2)) await copyFile(sharedCapture(this, `teams-activities/${name}`), join(input, name));
+    for (const name of FEW.slice(0, 2))
+      await copyFile(sharedCapture(this, `teams-activities/${name}`), join(input, name));
     const damaged = await writeCutCopy(this, `teams-activities/${FEW[1]}`, 100, join(input, 'damaged.pcapng'));
     const dataset = join(folder(), 'cli');
 
@@ -158,12 +207,26 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.equal((await partitions(dataset, 'flows')).length, 2);
     assert.equal(await count(dataset, 'SELECT count(*) FROM captures'), 2);
 
-    const again = await runCli(['export', ...FEW.slice(0, 2).map((n) => join(input, n)), '--out', dataset, '--jobs', '2']);
+    const again = await runCli([
+      'export',
+      ...FEW.slice(0, 2).map((n) => join(input, n)),
+      '--out',
+      dataset,
+      '--jobs',
+      '2',
+    ]);
     assert.equal(again.exitCode, 0, again.stderr);
     assert.equal(again.stdout, `dataset ${dataset}: 0 exported, 2 already there (skipped), 0 failed`);
 
     // One capture more: analysed as a single task, the way a scheduler runs it.
-    const added = await runCli(['analyze', sharedCapture(this, `teams-activities/${FEW[2]}`), '--format', 'parquet', '--out', dataset]);
+    const added = await runCli([
+      'analyze',
+      sharedCapture(this, `teams-activities/${FEW[2]}`),
+      '--format',
+      'parquet',
+      '--out',
+      dataset,
+    ]);
     assert.equal(added.exitCode, 0, added.stderr);
     assert.equal((await partitions(dataset, 'flows')).length, 3);
     assert.equal((await partitions(dataset, 'media_streams')).length, 3);
@@ -174,9 +237,18 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const forced = await runCli(['export', join(input, FEW[0]!), '--out', dataset, '--force']);
     assert.equal(forced.stdout, `dataset ${dataset}: 1 exported, 0 already there (skipped), 0 failed`, forced.stderr);
     assert.equal(await count(dataset, 'SELECT count(*) FROM flows'), flowsBefore);
-    assert.deepEqual(await readdir(dataset).then((names) => names.sort()), [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort());
+    assert.deepEqual(
+      await readdir(dataset).then((names) => names.sort()),
+      [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort(),
+    );
 
-    const json = await runCli(['query', dataset, 'SELECT dominant_activity, count(*) AS n FROM captures GROUP BY 1 ORDER BY 1', '--format', 'json']);
+    const json = await runCli([
+      'query',
+      dataset,
+      'SELECT dominant_activity, count(*) AS n FROM captures GROUP BY 1 ORDER BY 1',
+      '--format',
+      'json',
+    ]);
     assert.deepEqual(JSON.parse(json.stdout), [
       { dominant_activity: 'audio', n: 1 },
       { dominant_activity: 'chat', n: 1 },
@@ -192,13 +264,19 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
   it('lets two exports write into one dataset at once: every capture once, no staging left', async function () {
     const captures = FEW.slice(0, 2).map((name) => sharedCapture(this, `teams-activities/${name}`));
     const dataset = join(folder(), 'concurrent');
-    const [a, b] = await Promise.all([runCli(['export', ...captures, '--out', dataset, '--jobs', '1']), runCli(['export', ...captures.reverse(), '--out', dataset, '--jobs', '1'])]);
+    const [a, b] = await Promise.all([
+      runCli(['export', ...captures, '--out', dataset, '--jobs', '1']),
+      runCli(['export', ...captures.reverse(), '--out', dataset, '--jobs', '1']),
+    ]);
     assert.equal(a!.exitCode, 0, a!.stderr);
     assert.equal(b!.exitCode, 0, b!.stderr);
     assert.deepEqual((await readdir(dataset)).sort(), [...REPORT_TABLES.map((t) => t.name), 'manifest'].sort());
     for (const table of ['flows', 'manifest']) assert.equal((await partitions(dataset, table)).length, 2, table);
     const reports = await Promise.all(captures.map(analyzed));
-    assert.equal(await count(dataset, 'SELECT count(*) FROM flows'), reports[0]!.flows.length + reports[1]!.flows.length);
+    assert.equal(
+      await count(dataset, 'SELECT count(*) FROM flows'),
+      reports[0]!.flows.length + reports[1]!.flows.length,
+    );
     assert.equal(await count(dataset, 'SELECT count(*) FROM manifest'), 2);
   });
 
@@ -222,12 +300,20 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       byIndex.set(action._index, (byIndex.get(action._index) ?? 0) + 1);
       assertMatchesMapping(lines[i + 1]!, template.template.mappings.properties, '');
     }
-    assert.deepEqual(Object.fromEntries(byIndex), { 'teamshark-flows': report.flows.length, 'teamshark-findings': report.findings.length, 'teamshark-media-streams': report.media.length });
+    assert.deepEqual(Object.fromEntries(byIndex), {
+      'teamshark-flows': report.flows.length,
+      'teamshark-findings': report.findings.length,
+      'teamshark-media-streams': report.media.length,
+    });
     const flow = lines[1] as unknown as FlowDocument;
     assert.equal(flow.source.ip, report.flows[0]!.client.ip);
     assert.equal(flow.destination.port, report.flows[0]!.server.port);
     assert.equal(flow.network.transport, report.flows[0]!.transport);
-    assert.equal(flow['@timestamp'], report.capture.start && new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString());
+    assert.equal(
+      flow['@timestamp'],
+      report.capture.start &&
+        new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString(),
+    );
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
@@ -245,7 +331,10 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     }
     const notDataset = await runCli(['query', folder(), 'SELECT 1']);
     assert.equal(notDataset.exitCode, 1);
-    assert.equal(notDataset.stderr, `teamshark: ${folder()}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`);
+    assert.equal(
+      notDataset.stderr,
+      `teamshark: ${folder()}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`,
+    );
   });
 
   it('documents the schema as the definitions say (docs/dataset.md is generated and current)', async function () {
@@ -286,7 +375,11 @@ function withoutFile(line: Record<string, unknown>): unknown {
 }
 
 /** Every leaf of the document is a field of the mapping, with a value of its type (as OpenSearch would index it). */
-function assertMatchesMapping(document: Record<string, unknown>, properties: Record<string, FieldMapping>, prefix: string): void {
+function assertMatchesMapping(
+  document: Record<string, unknown>,
+  properties: Record<string, FieldMapping>,
+  prefix: string,
+): void {
   for (const [key, value] of Object.entries(document)) {
     const field = `${prefix}${key}`;
     const mapping = properties[key];
@@ -303,7 +396,10 @@ function assertMatchesMapping(document: Record<string, unknown>, properties: Rec
         long: () => Number.isSafeInteger(item),
         double: () => typeof item === 'number' && Number.isFinite(item),
         boolean: () => typeof item === 'boolean',
-        date: () => typeof item === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(item) && !Number.isNaN(Date.parse(item)),
+        date: () =>
+          typeof item === 'string' &&
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(item) &&
+          !Number.isNaN(Date.parse(item)),
       }[mapping.type as string];
       assert.ok(ok?.(), `${field} = ${JSON.stringify(item)} is not a ${mapping.type}`);
     }

@@ -3,7 +3,7 @@ import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { AnalysisCancelled, TeamsharkError } from '../core/errors.js';
+import { AnalysisCancelled, TeamsharkError } from '../core/util/errors.js';
 import { CLI, assertValidReport, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -62,7 +62,11 @@ describe('bad input: a clear one-line error or a partial report with a warning',
     }
     // root reads anything: run the CLI as "nobody" (setpriv, util-linux) so that the permission applies.
     await chmod(folder(), 0o755);
-    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'analyze', path], { reject: false });
+    const result = await execa(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'analyze', path],
+      { reject: false },
+    );
     assert.equal(result.exitCode, 1);
     assert.equal(result.stderr, `teamshark: ${path}: cannot read the capture (permission denied)`);
   });
@@ -74,7 +78,10 @@ describe('bad input: a clear one-line error or a partial report with a warning',
     assert.ok(report.capture.packets > 100 && report.capture.packets < 1540, `${report.capture.packets} packets`);
     const warning = report.warnings.find((w) => w.code === 'truncated-capture');
     assert.ok(warning, 'no truncated-capture warning');
-    assert.match(warning.message, /cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it/);
+    assert.match(
+      warning.message,
+      /cut short in the middle of a packet: the analysis covers the \d+ packet\(s\) before it/,
+    );
   });
 
   it('a capture cut inside its file header: a clean error', async function () {
@@ -106,15 +113,24 @@ describe('bad input: a clear one-line error or a partial report with a warning',
   });
 
   it('tshark missing: says so, with the install command', async function () {
-    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(folder(), 'no-such-tshark') }), /tshark not found .*apt-get install -y tshark/);
+    await assertCleanError(
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: join(folder(), 'no-such-tshark') }),
+      /tshark not found .*apt-get install -y tshark/,
+    );
   });
 
   it('a program that is not tshark: refused before any capture is read', async function () {
-    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: '/bin/true' }), /did not print a TShark version/);
+    await assertCleanError(
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkPath: '/bin/true' }),
+      /did not print a TShark version/,
+    );
   });
 
   it('tshark rejecting an option: its own message, shortened to one line', async function () {
-    await assertCleanError(analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkOptions: ['-d', 'not-a-decode-as-rule'] }), /^tshark exited with code \d+ on .*dns\.pcap: .+/);
+    await assertCleanError(
+      analyzeCapture(sharedCapture(this, 'dns.pcap'), { tsharkOptions: ['-d', 'not-a-decode-as-rule'] }),
+      /^tshark exited with code \d+ on .*dns\.pcap: .+/,
+    );
   });
 
   it('cancelling through an AbortSignal stops tshark and settles promptly', async function () {

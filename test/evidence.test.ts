@@ -43,7 +43,12 @@ async function matches(path: string, filter: string): Promise<Match[]> {
     .filter(Boolean)
     .map((line) => {
       const [frame, tcpStream, ssrcs, dnsResponse] = line.split('\t');
-      return { frame: Number(frame), tcpStream: tcpStream || undefined, ssrcs: ssrcs ? ssrcs.split(',') : [], dnsResponse: dnsResponse || undefined };
+      return {
+        frame: Number(frame),
+        tcpStream: tcpStream || undefined,
+        ssrcs: ssrcs ? ssrcs.split(',') : [],
+        dnsResponse: dnsResponse || undefined,
+      };
     });
 }
 
@@ -57,7 +62,10 @@ const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
   { unit: /^ClientHellos?$/, count: (found) => found.length },
   { unit: /^packets?$/, count: (found) => found.length },
   { unit: /^allocations?$/, count: (found) => found.length },
-  { unit: /^(?:DNS )?lookups?$/, count: (found) => found.filter((m) => m.dnsResponse === 'False' || m.dnsResponse === '0').length },
+  {
+    unit: /^(?:DNS )?lookups?$/,
+    count: (found) => found.filter((m) => m.dnsResponse === 'False' || m.dnsResponse === '0').length,
+  },
   { unit: /^TCP connections?$/, count: (found) => new Set(found.map((m) => m.tcpStream)).size },
   { unit: /^(?:media )?streams?$/, count: (found) => new Set(found.flatMap((m) => m.ssrcs)).size },
 ];
@@ -74,7 +82,11 @@ function statedCount(title: string): { stated: number; unit: string; count: (fou
 }
 
 /** Every finding's listed frames are among its filter's matches; a finding whose title states a count equals them. */
-async function checkFindings(path: string, findings: readonly Finding[], { countsOnly }: { countsOnly: boolean }): Promise<string[]> {
+async function checkFindings(
+  path: string,
+  findings: readonly Finding[],
+  { countsOnly }: { countsOnly: boolean },
+): Promise<string[]> {
   const problems: string[] = [];
   for (const finding of findings) {
     const count = statedCount(finding.title);
@@ -82,9 +94,12 @@ async function checkFindings(path: string, findings: readonly Finding[], { count
     const found = await matches(path, finding.filter);
     const shown = new Set(found.map((m) => m.frame));
     const missing = finding.frames.filter((frame) => !shown.has(frame));
-    if (missing.length) problems.push(`${finding.id}: filter ${finding.filter} does not show frames ${missing.join(', ')}`);
+    if (missing.length)
+      problems.push(`${finding.id}: filter ${finding.filter} does not show frames ${missing.join(', ')}`);
     if (count && count.count(found) !== count.stated) {
-      problems.push(`${finding.id}: "${finding.title}" states ${count.stated} ${count.unit}, its filter ${finding.filter} matches ${count.count(found)}`);
+      problems.push(
+        `${finding.id}: "${finding.title}" states ${count.stated} ${count.unit}, its filter ${finding.filter} matches ${count.count(found)}`,
+      );
     }
   }
   return problems;
@@ -126,7 +141,10 @@ describe('finding evidence, checked by tshark itself', function () {
 
   it('reads the count a title states, in its unit', function () {
     assert.equal(statedCount('TLS 1.2 negotiated in 38 handshakes')?.stated, 38);
-    assert.equal(statedCount('2 server handshakes selected insecure TLS_DH_anon_WITH_RC4_128_MD5')?.unit, 'server handshakes');
+    assert.equal(
+      statedCount('2 server handshakes selected insecure TLS_DH_anon_WITH_RC4_128_MD5')?.unit,
+      'server handshakes',
+    );
     assert.equal(statedCount('11 TCP connections to 52.113.194.132:443, up to 3 at once')?.unit, 'TCP connections');
     assert.equal(statedCount('TURN server 20.202.1.6:3478 granted 6 allocations')?.stated, 6);
     assert.equal(statedCount('3.2 DNS lookups per minute while call media flows, 58.2 outside it'), undefined);

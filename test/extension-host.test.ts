@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
+import {
+  installCodeServer,
+  openBrowser,
+  REPO,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+} from './vscode/code-server.js';
 
 /**
  * Runs the extension's own test suite (test/vscode/suite, bundled into dist/test/suite) inside the real
@@ -36,12 +43,18 @@ describe('the extension in a real VS Code extension host (code-server)', functio
       await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
         log.push(`${type}: ${format(...args)}`); // the host's console calls, format string first
       });
-      await page.goto(workbenchUrl(server!, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }));
+      await page.goto(
+        workbenchUrl(server!, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }),
+      );
       // Unref'd: a pending 9-minute timer would keep mocha from exiting for 9 minutes after the last test.
-      const deadline = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000).unref());
+      const deadline = new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000).unref(),
+      );
       const code = await Promise.race([exitCode, deadline]);
       // Mocha's results, and the measurements tests log as "measured: …".
-      const results = log.map((line) => line.replace(/^\w+: /, '')).filter((line) => /^\s*(✔|✓|\d+\) |measured: )|\d+ (passing|failing|pending)/.test(line));
+      const results = log
+        .map((line) => line.replace(/^\w+: /, ''))
+        .filter((line) => /^\s*(✔|✓|\d+\) |measured: )|\d+ (passing|failing|pending)/.test(line));
       assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
       assert.ok(
         results.some((line) => /\d+ passing/.test(line)),

@@ -10,7 +10,16 @@ const SAMPLE_SIZE = 50;
 
 /** A run as the CLI would leave it; each oracle check below changes one thing. */
 function cliRun(overrides: Partial<CliRun>): CliRun {
-  return { exitCode: 1, signal: null, stdout: '', stderr: 'teamshark: /x/a.pcap: capture not found\n', timedOut: false, leftBehind: false, ms: 10, ...overrides };
+  return {
+    exitCode: 1,
+    signal: null,
+    stdout: '',
+    stderr: 'teamshark: /x/a.pcap: capture not found\n',
+    timedOut: false,
+    leftBehind: false,
+    ms: 10,
+    ...overrides,
+  };
 }
 
 describe('fuzz: the bad-input corpus through the CLI', function () {
@@ -36,7 +45,11 @@ describe('fuzz: the bad-input corpus through the CLI', function () {
         .update(await readFile(input.capture as string))
         .digest('hex');
     };
-    for (const name of ['editcap/teams.pcap/E0.05/seed3', 'overwrite/chat-4g-K2MG.pcapng/16bytes/seed2', 'pcapng-block/length-2GiB/middle']) {
+    for (const name of [
+      'editcap/teams.pcap/E0.05/seed3',
+      'overwrite/chat-4g-K2MG.pcapng/16bytes/seed2',
+      'pcapng-block/length-2GiB/middle',
+    ]) {
       const variant = variants.find((v) => v.name === name)!;
       assert.ok(variant, name);
       assert.equal(await digest(variant, 'a'), await digest(variant, 'b'), name);
@@ -47,7 +60,10 @@ describe('fuzz: the bad-input corpus through the CLI', function () {
     const input: Input = { capture: '/x/a.pcap', expect: { outcome: 'either', warned: true } };
     assert.equal(judge(input, cliRun({})).verdict, 'clean-error');
     assert.equal(judge(input, cliRun({ timedOut: true, exitCode: null, signal: 'SIGKILL' })).verdict, 'hang');
-    assert.equal(judge(input, cliRun({ exitCode: 70, stderr: 'teamshark: internal error: x (please report it)\n' })).verdict, 'crash');
+    assert.equal(
+      judge(input, cliRun({ exitCode: 70, stderr: 'teamshark: internal error: x (please report it)\n' })).verdict,
+      'crash',
+    );
     assert.equal(judge(input, cliRun({ stderr: 'teamshark: internal error: boom\n' })).verdict, 'crash');
     assert.equal(judge(input, cliRun({ stderr: 'TypeError: x\n    at f (file:///a.js:1:2)\n' })).verdict, 'crash');
     assert.equal(judge(input, cliRun({ leftBehind: true })).verdict, 'crash');
@@ -60,9 +76,15 @@ describe('fuzz: the bad-input corpus through the CLI', function () {
   it(`a sample of ${SAMPLE_SIZE} variants (every kind, each single case and odd name): a report or a one-line error, never a crash or a hang`, async function () {
     this.timeout(20 * VARIANT_TIMEOUT_MS);
     await chmod(folder(), 0o755); // the no-permission variant runs as "nobody"
-    const outcomes = await runVariants(sample(variants, SAMPLE_SIZE), { root: folder(), concurrency: 2, timeoutMs: VARIANT_TIMEOUT_MS });
+    const outcomes = await runVariants(sample(variants, SAMPLE_SIZE), {
+      root: folder(),
+      concurrency: 2,
+      timeoutMs: VARIANT_TIMEOUT_MS,
+    });
     const counts = tally(outcomes);
-    const failures = outcomes.filter((o) => o.kept !== undefined).map((o) => `${o.verdict}: ${o.variant} — ${o.detail}\n    rerun: ${o.command}`);
+    const failures = outcomes
+      .filter((o) => o.kept !== undefined)
+      .map((o) => `${o.verdict}: ${o.variant} — ${o.detail}\n    rerun: ${o.command}`);
     assert.deepEqual(failures, []);
     assert.equal(counts.reports + counts.cleanErrors, SAMPLE_SIZE);
     assert.ok(counts.reports > 0 && counts.cleanErrors > 0, `only one kind of outcome: ${JSON.stringify(counts)}`);

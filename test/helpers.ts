@@ -42,7 +42,8 @@ export function analyzed(path: string): Promise<Report> {
 }
 
 export function assertValidReport(report: unknown): asserts report is Report {
-  if (!validateReport(report)) throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
+  if (!validateReport(report))
+    throw new Error(`report does not match report.schema.json: ${describeErrors(validateReport.errors)}`);
 }
 
 /** A report the CLI printed or wrote, parsed and checked against report.schema.json. */
@@ -69,7 +70,12 @@ export function temporaryFolder(prefix: string): () => string {
 }
 
 /** Writes the first `bytes` bytes of a shared capture to `path`: a capture cut short. */
-export async function writeCutCopy(context: Mocha.Context, capture: string, bytes: number, path: string): Promise<string> {
+export async function writeCutCopy(
+  context: Mocha.Context,
+  capture: string,
+  bytes: number,
+  path: string,
+): Promise<string> {
   const original = await readFile(sharedCapture(context, capture));
   await writeFile(path, original.subarray(0, bytes));
   return path;
@@ -94,10 +100,17 @@ export function courseLabels(): { file: string; activity: string; network: strin
  * (`-T ek`), which it replaces with `analysisPass`. Only the tests of broken tools and of the arguments tshark
  * receives use one; every other test runs tshark itself.
  */
-export async function tsharkWrapper(folder: string, name: string, analysisPass: (realTshark: string) => string): Promise<string> {
+export async function tsharkWrapper(
+  folder: string,
+  name: string,
+  analysisPass: (realTshark: string) => string,
+): Promise<string> {
   const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
   const path = join(folder, name);
-  await writeFile(path, `#!/bin/sh\ncase " $* " in\n  *" -T ek "*) ${analysisPass(real)} ;;\n  *) exec ${real} "$@" ;;\nesac\n`);
+  await writeFile(
+    path,
+    `#!/bin/sh\ncase " $* " in\n  *" -T ek "*) ${analysisPass(real)} ;;\n  *) exec ${real} "$@" ;;\nesac\n`,
+  );
   await chmod(path, 0o755);
   return path;
 }

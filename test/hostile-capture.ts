@@ -54,15 +54,41 @@ function dnsRecord(owner: Buffer, type: number, data: Buffer): Buffer {
 
 /** A TLS 1.2 ClientHello that offers two suites and names the server. */
 function clientHello(sni: string): Buffer {
-  const serverName = Buffer.concat([Buffer.from([0, 0]), vector(2, vector(2, Buffer.from([0]), vector(2, Buffer.from(sni))))]);
-  const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), vector(2, Buffer.from('c02fc030', 'hex')), vector(1, Buffer.from([0])), vector(2, serverName)]);
+  const serverName = Buffer.concat([
+    Buffer.from([0, 0]),
+    vector(2, vector(2, Buffer.from([0]), vector(2, Buffer.from(sni)))),
+  ]);
+  const body = Buffer.concat([
+    Buffer.from([3, 3]),
+    Buffer.alloc(32, 7),
+    Buffer.from([0]),
+    vector(2, Buffer.from('c02fc030', 'hex')),
+    vector(1, Buffer.from([0])),
+    vector(2, serverName),
+  ]);
   return tlsRecord(Buffer.concat([Buffer.from([1]), vector(3, body)]));
 }
 
 /** ServerHello, Certificate (one certificate) and ServerHelloDone in one record. */
 function serverFlight(certificateDer: Buffer): Buffer {
-  const serverHello = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 9), Buffer.from([0]), Buffer.from('c02f', 'hex'), Buffer.from([0]), vector(2)]);
-  return tlsRecord(Buffer.concat([Buffer.from([2]), vector(3, serverHello), Buffer.from([11]), vector(3, vector(3, vector(3, certificateDer))), Buffer.from([14]), vector(3)]));
+  const serverHello = Buffer.concat([
+    Buffer.from([3, 3]),
+    Buffer.alloc(32, 9),
+    Buffer.from([0]),
+    Buffer.from('c02f', 'hex'),
+    Buffer.from([0]),
+    vector(2),
+  ]);
+  return tlsRecord(
+    Buffer.concat([
+      Buffer.from([2]),
+      vector(3, serverHello),
+      Buffer.from([11]),
+      vector(3, vector(3, vector(3, certificateDer))),
+      Buffer.from([14]),
+      vector(3),
+    ]),
+  );
 }
 
 function tlsRecord(handshake: Buffer): Buffer {
@@ -101,7 +127,10 @@ export async function hostileCertificate(folder: string): Promise<Buffer> {
 export function hostileCapture(certificateDer: Buffer): Buffer {
   const hello = clientHello(HOSTILE_SNI);
   const question = dnsName(HOSTILE_NAME);
-  const answers = [dnsRecord(question, 5, dnsName(HOSTILE_ALIAS)), dnsRecord(dnsName(HOSTILE_ALIAS), 1, Buffer.from(SERVER.split('.').map(Number)))];
+  const answers = [
+    dnsRecord(question, 5, dnsName(HOSTILE_ALIAS)),
+    dnsRecord(dnsName(HOSTILE_ALIAS), 1, Buffer.from(SERVER.split('.').map(Number))),
+  ];
   return pcapFile([
     ethernet(ipv4(CLIENT, RESOLVER, 17, udp(53_000, 53, dnsMessage(0x1234, 0x0100, HOSTILE_NAME, [])))),
     ethernet(ipv4(RESOLVER, CLIENT, 17, udp(53, 53_000, dnsMessage(0x1234, 0x8180, HOSTILE_NAME, answers)))),

@@ -17,7 +17,9 @@ const HOSTILE = '<script>alert(1)</script> [x](javascript:alert(1)) **b** | \x1b
 function hexDump(bytes: Buffer): string {
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += 16) {
-    lines.push(`${i.toString(16).padStart(6, '0')} ${[...bytes.subarray(i, i + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    lines.push(
+      `${i.toString(16).padStart(6, '0')} ${[...bytes.subarray(i, i + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -28,7 +30,9 @@ describe('hostile strings inside a capture', function () {
   let capture: string;
 
   before(async function () {
-    const ssdp = Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\nUSER-AGENT: ${HOSTILE}\r\n\r\n`);
+    const ssdp = Buffer.from(
+      `M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\nUSER-AGENT: ${HOSTILE}\r\n\r\n`,
+    );
     const dump = join(folder(), 'ssdp.txt');
     await writeFile(dump, hexDump(ssdp));
     capture = join(folder(), 'hostile.pcap');
@@ -93,7 +97,8 @@ describe('hostile names in DNS, TLS SNI and a certificate subject', function () 
     assert.ok(report.dns.names.some((n) => n.name.includes(ATTACKS.script) && n.name.includes(ATTACKS.link)));
     // OpenSSL writes the subject in RFC 2253 form: "<" comes out as "\<", control characters as "\1B".
     const subject = report.tls.handshakes[0]?.certificates[0]?.subject ?? '';
-    for (const piece of ['\\<script\\>', '[x](javascript:alert(1))', 'a|b', '`tick`']) assert.ok(subject.includes(piece), `${piece} not in ${subject}`);
+    for (const piece of ['\\<script\\>', '[x](javascript:alert(1))', 'a|b', '`tick`'])
+      assert.ok(subject.includes(piece), `${piece} not in ${subject}`);
     // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(result.stdout, /\x1b/, 'JSON escapes control characters');
   });
@@ -146,12 +151,20 @@ describe('the capture path reaches tshark as one argument, as it is', function (
   const folder = temporaryFolder('arguments');
 
   it('names with a command, quotes, a semicolon, spaces and a leading dash', async function () {
-    const recorder = await tsharkWrapper(folder(), 'recording-tshark', (tshark) => `printf '%s\\0' "$@" > "$0.args"; exec ${tshark} "$@"`);
+    const recorder = await tsharkWrapper(
+      folder(),
+      'recording-tshark',
+      (tshark) => `printf '%s\\0' "$@" > "$0.args"; exec ${tshark} "$@"`,
+    );
     // "./-": a file named "-" (a bare "-" means standard input).
     const names = ['$(touch pwned); echo "q" \'q\' `touch pwned2`.pcap', '-r.pcap', './-'];
     for (const name of names) await writeFile(join(folder(), name), pcapFile([]));
     for (const name of names) {
-      const result = await execa(process.execPath, [CLI, 'analyze', '--format', 'json', '--tshark', recorder, '--', name], { cwd: folder(), reject: false, stdin: 'ignore' });
+      const result = await execa(
+        process.execPath,
+        [CLI, 'analyze', '--format', 'json', '--tshark', recorder, '--', name],
+        { cwd: folder(), reject: false, stdin: 'ignore' },
+      );
       assert.equal(result.exitCode, 0, `${name}: ${result.stderr}`);
       const args = (await readFile(`${recorder}.args`, 'utf8')).split('\0').slice(0, -1);
       assert.equal(args[args.indexOf('-r') + 1], name);

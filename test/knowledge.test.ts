@@ -74,14 +74,25 @@ describe('the service catalog: what a DNS name is for', function () {
   });
 
   it('knows nothing of other names, and a wildcard matches only names below its suffix', function () {
-    for (const name of ['dropbox.com', 'microsoft.com', 'teams.microsoft.com.example.org', 'com', '', '52.112.0.1', 'localhost']) {
+    for (const name of [
+      'dropbox.com',
+      'microsoft.com',
+      'teams.microsoft.com.example.org',
+      'com',
+      '',
+      '52.112.0.1',
+      'localhost',
+    ]) {
       assert.equal(serviceForName(name), undefined, name);
     }
     assert.equal(serviceForName('notteams.microsoft.com')?.service, 'microsoft-other');
   });
 
   it('reaches every entry (none is hidden by a more specific one), and each cites a source on the web', async function () {
-    const { sources, entries } = await readChecked(validateServiceCatalog, join(repoRoot, 'core/knowledge/services.json'));
+    const { sources, entries } = await readChecked(
+      validateServiceCatalog,
+      join(repoRoot, 'core/knowledge/services.json'),
+    );
     for (const entry of entries) {
       const example = entry.pattern.replace('*', 'x');
       assert.equal(serviceForName(example)?.pattern, entry.pattern, example);
@@ -178,7 +189,12 @@ describe("the converter from Microsoft's endpoints format", function () {
   const folder = temporaryFolder('endpoints');
   const convert = (args: string[]) => execa(process.execPath, [CONVERTER, ...args], { reject: false, stdin: 'ignore' });
 
-  const endpointSet = (fields: object) => ({ serviceAreaDisplayName: 'Area', expressRoute: true, required: true, ...fields });
+  const endpointSet = (fields: object) => ({
+    serviceAreaDisplayName: 'Area',
+    expressRoute: true,
+    required: true,
+    ...fields,
+  });
 
   it('writes one range per prefix and service, merging the endpoint sets that list it, in address order', async function () {
     const input = join(folder(), 'endpoints.json');
@@ -186,13 +202,61 @@ describe("the converter from Microsoft's endpoints format", function () {
     await writeFile(
       input,
       JSON.stringify([
-        endpointSet({ id: 12, serviceArea: 'Skype', urls: ['*.teams.microsoft.com'], ips: ['52.112.0.0/14', '2603:1063::/38'], tcpPorts: '80,443', category: 'Allow' }),
-        endpointSet({ id: 11, serviceArea: 'Skype', ips: ['52.112.0.0/14'], udpPorts: '3478,3479,3480,3481', category: 'Optimize' }),
-        endpointSet({ id: 56, serviceArea: 'Common', urls: ['login.microsoftonline.com'], ips: ['20.190.128.0/18'], tcpPorts: '80,443', category: 'Allow' }),
-        endpointSet({ id: 64, serviceArea: 'Common', urls: ['security.microsoft.com'], ips: ['52.108.0.0/14'], tcpPorts: '443', category: 'Default', notes: 'Security' }),
-        endpointSet({ id: 46, serviceArea: 'Common', urls: ['*.online.office.com'], ips: ['52.108.0.0/14'], tcpPorts: '80,443', category: 'Allow' }),
-        endpointSet({ id: 31, serviceArea: 'SharePoint', urls: ['*.sharepoint.com'], ips: ['13.107.136.0/22'], tcpPorts: '80,443', category: 'Optimize' }),
-        endpointSet({ id: 8, serviceArea: 'Exchange', urls: ['*.outlook.com'], tcpPorts: '80,443', category: 'Default' }),
+        endpointSet({
+          id: 12,
+          serviceArea: 'Skype',
+          urls: ['*.teams.microsoft.com'],
+          ips: ['52.112.0.0/14', '2603:1063::/38'],
+          tcpPorts: '80,443',
+          category: 'Allow',
+        }),
+        endpointSet({
+          id: 11,
+          serviceArea: 'Skype',
+          ips: ['52.112.0.0/14'],
+          udpPorts: '3478,3479,3480,3481',
+          category: 'Optimize',
+        }),
+        endpointSet({
+          id: 56,
+          serviceArea: 'Common',
+          urls: ['login.microsoftonline.com'],
+          ips: ['20.190.128.0/18'],
+          tcpPorts: '80,443',
+          category: 'Allow',
+        }),
+        endpointSet({
+          id: 64,
+          serviceArea: 'Common',
+          urls: ['security.microsoft.com'],
+          ips: ['52.108.0.0/14'],
+          tcpPorts: '443',
+          category: 'Default',
+          notes: 'Security',
+        }),
+        endpointSet({
+          id: 46,
+          serviceArea: 'Common',
+          urls: ['*.online.office.com'],
+          ips: ['52.108.0.0/14'],
+          tcpPorts: '80,443',
+          category: 'Allow',
+        }),
+        endpointSet({
+          id: 31,
+          serviceArea: 'SharePoint',
+          urls: ['*.sharepoint.com'],
+          ips: ['13.107.136.0/22'],
+          tcpPorts: '80,443',
+          category: 'Optimize',
+        }),
+        endpointSet({
+          id: 8,
+          serviceArea: 'Exchange',
+          urls: ['*.outlook.com'],
+          tcpPorts: '80,443',
+          category: 'Default',
+        }),
       ]),
     );
     const run = await convert([input, '--out', out, '--version', '2025013000']);
@@ -207,12 +271,55 @@ describe("the converter from Microsoft's endpoints format", function () {
       endpointsVersion: '2025013000',
     });
     assert.deepEqual(converted.ranges, [
-      { prefix: '13.107.136.0/22', serviceArea: 'SharePoint', service: 'sharepoint-onedrive', endpointIds: [31], tcpPorts: '80,443', category: 'Optimize' },
-      { prefix: '20.190.128.0/18', serviceArea: 'Common', service: 'identity', endpointIds: [56], tcpPorts: '80,443', category: 'Allow' },
-      { prefix: '52.108.0.0/14', serviceArea: 'Common', service: 'microsoft365', endpointIds: [46, 64], tcpPorts: '80,443', category: 'Allow', note: 'id 64: Security' },
-      { prefix: '52.112.0.0/14', serviceArea: 'Skype', service: 'teams', endpointIds: [12], tcpPorts: '80,443', category: 'Allow' },
-      { prefix: '52.112.0.0/14', serviceArea: 'Skype', service: 'teams-calling', endpointIds: [11], udpPorts: '3478,3479,3480,3481', category: 'Optimize' },
-      { prefix: '2603:1063::/38', serviceArea: 'Skype', service: 'teams', endpointIds: [12], tcpPorts: '80,443', category: 'Allow' },
+      {
+        prefix: '13.107.136.0/22',
+        serviceArea: 'SharePoint',
+        service: 'sharepoint-onedrive',
+        endpointIds: [31],
+        tcpPorts: '80,443',
+        category: 'Optimize',
+      },
+      {
+        prefix: '20.190.128.0/18',
+        serviceArea: 'Common',
+        service: 'identity',
+        endpointIds: [56],
+        tcpPorts: '80,443',
+        category: 'Allow',
+      },
+      {
+        prefix: '52.108.0.0/14',
+        serviceArea: 'Common',
+        service: 'microsoft365',
+        endpointIds: [46, 64],
+        tcpPorts: '80,443',
+        category: 'Allow',
+        note: 'id 64: Security',
+      },
+      {
+        prefix: '52.112.0.0/14',
+        serviceArea: 'Skype',
+        service: 'teams',
+        endpointIds: [12],
+        tcpPorts: '80,443',
+        category: 'Allow',
+      },
+      {
+        prefix: '52.112.0.0/14',
+        serviceArea: 'Skype',
+        service: 'teams-calling',
+        endpointIds: [11],
+        udpPorts: '3478,3479,3480,3481',
+        category: 'Optimize',
+      },
+      {
+        prefix: '2603:1063::/38',
+        serviceArea: 'Skype',
+        service: 'teams',
+        endpointIds: [12],
+        tcpPorts: '80,443',
+        category: 'Allow',
+      },
     ]);
   });
 

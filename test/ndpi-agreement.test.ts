@@ -19,9 +19,16 @@ describe('flow labels cross-checked with nDPI (ndpiReader) on teams.pcap', funct
     const [report, ndpi, fixture] = await Promise.all([
       analyzed(capture),
       ndpiFlows(capture),
-      readFile(new URL('../../test/fixtures/ndpi-teams-disagreements.json', import.meta.url), 'utf8').then((t) => JSON.parse(t) as Disagreement[]),
+      readFile(new URL('../../test/fixtures/ndpi-teams-disagreements.json', import.meta.url), 'utf8').then(
+        (t) => JSON.parse(t) as Disagreement[],
+      ),
     ]);
-    const ours = new Map(report.flows.map((f) => [`${f.transport} ${[formatEndpoint(f.client), formatEndpoint(f.server)].sort().join(' ')}`, f]));
+    const ours = new Map(
+      report.flows.map((f) => [
+        `${f.transport} ${[formatEndpoint(f.client), formatEndpoint(f.server)].sort().join(' ')}`,
+        f,
+      ]),
+    );
     const disagreements: Disagreement[] = [];
     let compared = 0;
     for (const flow of ndpi) {
@@ -33,7 +40,8 @@ describe('flow labels cross-checked with nDPI (ndpiReader) on teams.pcap', funct
       if (weSayTeams !== ndpiSaysTeams(flow.label)) {
         disagreements.push({ flow: key, ndpi: flow.label, teamshark: mine.service.name, reason: '' });
       }
-      if (ndpiSaysOtherApp(flow.label)) assert.equal(weSayTeams, false, `${key}: nDPI says ${flow.label}, we say Teams`);
+      if (ndpiSaysOtherApp(flow.label))
+        assert.equal(weSayTeams, false, `${key}: nDPI says ${flow.label}, we say Teams`);
     }
     assert.ok(compared >= ndpi.length * 0.9, `only ${compared} of nDPI's ${ndpi.length} flows matched ours`);
     const listed = new Map(fixture.map((d) => [d.flow, d]));

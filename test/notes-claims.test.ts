@@ -23,7 +23,10 @@ describe('notes: claims checked against a capture', function () {
     assert.equal(problem.words, 'TLS 1.0');
     assert.deepEqual(problem.frames, [26, 186, 931]);
     assert.equal(problem.replacement, 'TLS 1.2');
-    assert.match(problem.message, /teams\.pcap: the 3 ServerHello\(s\) with teams\.microsoft\.com negotiated TLS 1\.2, not TLS 1\.0 \(frames 26, 186, 931\)/);
+    assert.match(
+      problem.message,
+      /teams\.pcap: the 3 ServerHello\(s\) with teams\.microsoft\.com negotiated TLS 1\.2, not TLS 1\.0 \(frames 26, 186, 931\)/,
+    );
     assert.equal(problem.filter, 'frame.number == 26 || frame.number == 186 || frame.number == 931');
   });
 
@@ -52,7 +55,9 @@ describe('notes: claims checked against a capture', function () {
   });
 
   it('flags a cipher suite no ServerHello selected, and offers the true one in the same spelling', () => {
-    const problems = check('For teams.microsoft.com the server chose `ECDHE-RSA-AES128-GCM-SHA256`. Elsewhere 0xC0,0x2F was selected.');
+    const problems = check(
+      'For teams.microsoft.com the server chose `ECDHE-RSA-AES128-GCM-SHA256`. Elsewhere 0xC0,0x2F was selected.',
+    );
     assert.deepEqual(
       problems.map((p) => [p.kind, p.words, p.replacement]),
       [
@@ -68,7 +73,9 @@ describe('notes: claims checked against a capture', function () {
   });
 
   it('flags addresses and names the capture never shows, only in statements about traffic', () => {
-    const problems = check('The client connected to 10.9.9.9 and resolved teams.example.net. Our policy blocks 10.9.9.9.');
+    const problems = check(
+      'The client connected to 10.9.9.9 and resolved teams.example.net. Our policy blocks 10.9.9.9.',
+    );
     assert.deepEqual(
       problems.map((p) => [p.kind, p.words]),
       [
@@ -100,7 +107,8 @@ describe('notes: claims checked against a capture', function () {
   });
 
   it('reads sentences per paragraph, list item and heading, skipping front matter and fenced code', () => {
-    const note = '---\ncapture: ./a.pcap\n---\n# DNS\n\n- First item. Second\n  sentence.\n\n```\nnegotiated TLS 1.0.\n```\nLast one';
+    const note =
+      '---\ncapture: ./a.pcap\n---\n# DNS\n\n- First item. Second\n  sentence.\n\n```\nnegotiated TLS 1.0.\n```\nLast one';
     assert.deepEqual(
       noteSentences(note).map((s) => s.text.trim()),
       ['# DNS', '- First item.', 'Second\n  sentence.', 'Last one'],

@@ -12,13 +12,22 @@ describe('notes grammar', function () {
   this.timeout(900_000);
 
   it('is what scripts/gen-notes-grammar.mjs generates from core/knowledge', async () => {
-    const result = await execa(process.execPath, [join(REPO, 'scripts/gen-notes-grammar.mjs'), '--check'], { reject: false });
+    const result = await execa(process.execPath, [join(REPO, 'scripts/gen-notes-grammar.mjs'), '--check'], {
+      reject: false,
+    });
     assert.equal(result.exitCode, 0, result.stderr);
   });
 
   it('highlights suites, codes, addresses, catalog domains, frames and display filters in Markdown', async () => {
-    const markdownGrammar = join(installCodeServer(), '../../../lib/vscode/extensions/markdown-basics/syntaxes/markdown.tmLanguage.json');
-    const result = await execa(join(REPO, 'node_modules/.bin/vscode-tmgrammar-test'), ['--compact', '-g', markdownGrammar, 'test/grammar/*.test.md'], { cwd: REPO, reject: false });
+    const markdownGrammar = join(
+      installCodeServer(),
+      '../../../lib/vscode/extensions/markdown-basics/syntaxes/markdown.tmLanguage.json',
+    );
+    const result = await execa(
+      join(REPO, 'node_modules/.bin/vscode-tmgrammar-test'),
+      ['--compact', '-g', markdownGrammar, 'test/grammar/*.test.md'],
+      { cwd: REPO, reject: false },
+    );
     const output = `${result.stdout}\n${result.stderr}`
       .split('\n')
       .filter((line) => !/grammar not found/.test(line))

@@ -39,11 +39,17 @@ describe('notes: mentions, hovers and capture links', function () {
 
   it('explains a cipher suite and where teams.pcap offered and selected it', () => {
     const text = hover('The server chose ECDHE-RSA-AES256-GCM-SHA384.', 'ECDHE');
-    assert.match(text, /^\*\*TLS\\_ECDHE\\_RSA\\_WITH\\_AES\\_256\\_GCM\\_SHA384\*\* \(0xc030 · OpenSSL `ECDHE-RSA-AES256-GCM-SHA384`\)/);
+    assert.match(
+      text,
+      /^\*\*TLS\\_ECDHE\\_RSA\\_WITH\\_AES\\_256\\_GCM\\_SHA384\*\* \(0xc030 · OpenSSL `ECDHE-RSA-AES256-GCM-SHA384`\)/,
+    );
     assert.match(text, /Forward secrecy: yes · AEAD: yes/);
     assert.match(text, /Grade: \*\*recommended\*\*/);
     assert.match(text, /\[RFC 5289\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc5289\)/);
-    assert.match(text, /\*\*In teams\.pcap:\*\* offered in 38 ClientHellos \(frames 18, 37, .*selected in 36 ServerHellos \(frames 26, 59,/);
+    assert.match(
+      text,
+      /\*\*In teams\.pcap:\*\* offered in 38 ClientHellos \(frames 18, 37, .*selected in 36 ServerHellos \(frames 26, 59,/,
+    );
   });
 
   it('explains a TLS 1.3 suite by code without a capture, and a weak one with its reason', () => {
@@ -52,7 +58,10 @@ describe('notes: mentions, hovers and capture links', function () {
   });
 
   it('explains a named group and a signature scheme, and where teams.pcap used them', () => {
-    assert.match(hover('x25519', 'x25519'), /named group 0x001d[\s\S]*offered in 29 ClientHellos[\s\S]*used by the server \(ServerKeyExchange\) in 10 handshakes/);
+    assert.match(
+      hover('x25519', 'x25519'),
+      /named group 0x001d[\s\S]*offered in 29 ClientHellos[\s\S]*used by the server \(ServerKeyExchange\) in 10 handshakes/,
+    );
     assert.match(hover('rsa_pkcs1_sha256', 'rsa'), /signature scheme 0x0401/);
   });
 

@@ -17,7 +17,10 @@ describe('notes: TLS parameters (signature schemes, groups, versions) agree with
     let compared = 0;
     for (const [kind, field] of Object.entries(FIELDS) as [TlsParameterKind, string][]) {
       for (const parameter of tlsParameters(kind)) {
-        const theirs = names(kind === 'protocol version' && parameter.name.startsWith('DTLS') ? 'dtls.record.version' : field, parameter.code);
+        const theirs = names(
+          kind === 'protocol version' && parameter.name.startsWith('DTLS') ? 'dtls.record.version' : field,
+          parameter.code,
+        );
         if (theirs === undefined) continue; // newer than this tshark (X25519MLKEM768, DTLS 1.3)
         assert.equal(parameter.name, theirs, `${kind} 0x${parameter.code.toString(16)}`);
         compared++;
@@ -27,7 +30,8 @@ describe('notes: TLS parameters (signature schemes, groups, versions) agree with
   });
 
   it('finds versions however notes spell them', () => {
-    for (const spelling of ['TLS 1.2', 'TLSv1.2', 'tls1.2', 'TLS v1.2']) assert.equal(describeTlsParameter(spelling)?.code, 0x0303, spelling);
+    for (const spelling of ['TLS 1.2', 'TLSv1.2', 'tls1.2', 'TLS v1.2'])
+      assert.equal(describeTlsParameter(spelling)?.code, 0x0303, spelling);
     assert.equal(describeTlsParameter('X25519')?.code, 29);
     assert.equal(describeTlsParameter('TLS 1.4'), undefined);
   });

@@ -15,7 +15,9 @@ const headingsIn = (note: string) => sectionHeadings(note).map((h) => [h.section
 
 describe('notes: front matter read as YAML, structure read by markdown-it', () => {
   it('reads a quoted capture name holding " #" as the name, not as a comment', () => {
-    assert.deepEqual(linksIn('---\ncapture: "call #2.pcap"  # the second call\n---\n'), [['call #2.pcap', 'call #2.pcap']]);
+    assert.deepEqual(linksIn('---\ncapture: "call #2.pcap"  # the second call\n---\n'), [
+      ['call #2.pcap', 'call #2.pcap'],
+    ]);
     assert.deepEqual(linksIn("---\ncapture: 'it''s here.pcapng'\n---\n"), [["it's here.pcapng", "it''s here.pcapng"]]);
   });
 
@@ -27,7 +29,8 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
   });
 
   it('reads a block list with a blank line and a comment between its items to its end', () => {
-    const note = '---\ntitle: Calls\ncaptures:\n  - first.pcap\n\n  # the retry\n  - second.pcapng\ndate: 2026-12-01\n---\n# Notes\n';
+    const note =
+      '---\ntitle: Calls\ncaptures:\n  - first.pcap\n\n  # the retry\n  - second.pcapng\ndate: 2026-12-01\n---\n# Notes\n';
     assert.deepEqual(linksIn(note), [
       ['first.pcap', 'first.pcap'],
       ['second.pcapng', 'second.pcapng'],
@@ -78,7 +81,8 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
   });
 
   it('takes Markdown links from markdown-it: none inside code spans or code blocks, and the written offsets', () => {
-    const note = 'See [the call](./calls/x%20y.pcapng) and [the other](<other call.pcap> "title").\n\n`[not](a.pcap)`\n\n```\n[not](b.pcap)\n```\n';
+    const note =
+      'See [the call](./calls/x%20y.pcapng) and [the other](<other call.pcap> "title").\n\n`[not](a.pcap)`\n\n```\n[not](b.pcap)\n```\n';
     assert.deepEqual(linksIn(note), [
       ['./calls/x y.pcapng', './calls/x%20y.pcapng'],
       ['other call.pcap', 'other call.pcap'],
@@ -86,7 +90,25 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
   });
 
   it('ignores "#" lines inside a ```` fence that holds ``` and inside a ~~~ block that holds ```', () => {
-    const note = ['# Call notes', '', '````markdown', '```', '# DNS', '```', '## Network', '````', '', '## Security', '', '~~~', '```', '~~~', '', '## Transport', ''].join('\n');
+    const note = [
+      '# Call notes',
+      '',
+      '````markdown',
+      '```',
+      '# DNS',
+      '```',
+      '## Network',
+      '````',
+      '',
+      '## Security',
+      '',
+      '~~~',
+      '```',
+      '~~~',
+      '',
+      '## Transport',
+      '',
+    ].join('\n');
     assert.deepEqual(headingsIn(note), [
       ['security', '## Security'],
       ['transport', '## Transport'],
@@ -115,13 +137,22 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
       'Media streams': 'application',
     } as const;
     for (const [heading, section] of Object.entries(named)) assert.equal(sectionNamed(heading), section, heading);
-    for (const heading of ['Call notes', 'Call', 'My video call', 'Notes on the network', 'DNS and TLS', 'Why the TLS handshake failed', 'Security review of 2026-12-01']) {
+    for (const heading of [
+      'Call notes',
+      'Call',
+      'My video call',
+      'Notes on the network',
+      'DNS and TLS',
+      'Why the TLS handshake failed',
+      'Security review of 2026-12-01',
+    ]) {
       assert.equal(sectionNamed(heading), undefined, heading);
     }
   });
 
   it('puts a section on the headings that name one, whatever their Markdown form, and not on the title', () => {
-    const note = '# Call notes\n\n## *Security*\n\nDNS\n---\n\n### 3.1 `TLS` handshakes ###\n\nSome text about the call.\n';
+    const note =
+      '# Call notes\n\n## *Security*\n\nDNS\n---\n\n### 3.1 `TLS` handshakes ###\n\nSome text about the call.\n';
     assert.deepEqual(headingsIn(note), [
       ['security', '## *Security*'],
       ['dns', 'DNS\n---'],

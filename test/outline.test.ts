@@ -23,7 +23,9 @@ describe('report outline (the Captures tree)', function () {
     const groups = Object.fromEntries(outline.map((s) => [s.label, s.children!.map((g) => g.label)]));
     assert.deepEqual(groups.DNS, ['Findings', 'Names looked up']);
     assert.deepEqual(groups.Security, ['Findings', 'TLS handshakes', 'Certificates']);
-    const findings = outline.flatMap((s) => s.children!.filter((g) => g.label === 'Findings').flatMap((g) => g.children!));
+    const findings = outline.flatMap((s) =>
+      s.children!.filter((g) => g.label === 'Findings').flatMap((g) => g.children!),
+    );
     assert.equal(findings.length, report.findings.length, 'every finding is in the tree once');
     const ids = [...walk(outline)].map((n) => n.id);
     assert.equal(new Set(ids).size, ids.length, 'ids are unique (VS Code needs that to keep the tree state)');
@@ -31,12 +33,26 @@ describe('report outline (the Captures tree)', function () {
 
   it("an item's display filter shows its frames (tshark checks the first items of each kind)", async function () {
     const path = sharedCapture(this, 'teams.pcap');
-    const items = [...walk(reportOutline(await analyzed(path)))].filter((n) => n.kind !== 'section' && n.kind !== 'group' && n.kind !== 'finding');
-    const sample = [...new Set(items.map((n) => n.kind))].flatMap((kind) => items.filter((n) => n.kind === kind && n.frames?.length).slice(0, 3));
+    const items = [...walk(reportOutline(await analyzed(path)))].filter(
+      (n) => n.kind !== 'section' && n.kind !== 'group' && n.kind !== 'finding',
+    );
+    const sample = [...new Set(items.map((n) => n.kind))].flatMap((kind) =>
+      items.filter((n) => n.kind === kind && n.frames?.length).slice(0, 3),
+    );
     assert.ok(sample.length >= 15, `only ${sample.length} items to check`);
     for (const node of sample) {
       assert.ok(node.filter, `${node.id} has frames but no filter`);
-      const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', node.filter!, '-T', 'fields', '-e', 'frame.number']);
+      const { stdout } = await execa('tshark', [
+        '-r',
+        path,
+        ...TSHARK_ANALYSIS_OPTIONS,
+        '-Y',
+        node.filter!,
+        '-T',
+        'fields',
+        '-e',
+        'frame.number',
+      ]);
       const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
       const missing = node.frames!.filter((frame) => !shown.has(frame));
       assert.deepEqual(missing, [], `${node.id}: filter ${node.filter} does not show frames ${missing.join(', ')}`);

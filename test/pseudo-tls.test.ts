@@ -30,7 +30,9 @@ async function writeSubset(capture: string, frames: number[], path: string): Pro
 
 /** Per pseudo-TLS handshake: its flow, the STUN frames tshark was found to show, and the reason given. */
 function pseudoTlsOf(report: Report) {
-  return report.tls.handshakes.filter((h) => h.pseudoTls).map((h) => ({ flowId: h.flowId, stunFrames: h.pseudoTls!.stunFrames, reason: h.pseudoTls!.reason }));
+  return report.tls.handshakes
+    .filter((h) => h.pseudoTls)
+    .map((h) => ({ flowId: h.flowId, stunFrames: h.pseudoTls!.stunFrames, reason: h.pseudoTls!.reason }));
 }
 
 describe('pseudo-TLS relays: tshark reads only the candidate connections again, not the whole capture', function () {
@@ -64,10 +66,18 @@ describe('pseudo-TLS relays: tshark reads only the candidate connections again, 
         ]),
       );
       assert.equal((await indexCapture(moved))!.headerBlocks.length, 3);
-      assert.deepEqual(await packetLines(moved), await packetLines(original), 'the rearranged file is the same capture');
+      assert.deepEqual(
+        await packetLines(moved),
+        await packetLines(original),
+        'the rearranged file is the same capture',
+      );
       for (const frames of [[2, 39, 40, 41, 102], [40, 70], [1, 5, 39], [102]]) {
         const subset = await writeSubset(moved, frames, join(folder(), `late-interface-${frames.join('-')}.pcapng`));
-        assert.deepEqual(await packetLines(subset), await packetLines(moved, `frame.number in {${frames.join(',')}}`), `frames ${frames.join(', ')}`);
+        assert.deepEqual(
+          await packetLines(subset),
+          await packetLines(moved, `frame.number in {${frames.join(',')}}`),
+          `frames ${frames.join(', ')}`,
+        );
       }
     });
   });
@@ -80,8 +90,22 @@ describe('pseudo-TLS relays: tshark reads only the candidate connections again, 
       const report = await analyzed(capture);
       for (const h of report.tls.handshakes.filter((h) => h.pseudoTls)) {
         const stream = h.flowId.split(':')[1];
-        const { stdout } = await execa('tshark', ['-r', capture, ...TSHARK_ANALYSIS_OPTIONS, '-Y', `tcp.stream == ${stream} && ${MS_TURN_TCP_COOKIE_FILTER}`, '-T', 'fields', '-e', 'frame.number']);
-        assert.deepEqual(h.pseudoTls!.stunFrames, stdout.split('\n').filter(Boolean).map(Number), `${file} ${h.flowId}`);
+        const { stdout } = await execa('tshark', [
+          '-r',
+          capture,
+          ...TSHARK_ANALYSIS_OPTIONS,
+          '-Y',
+          `tcp.stream == ${stream} && ${MS_TURN_TCP_COOKIE_FILTER}`,
+          '-T',
+          'fields',
+          '-e',
+          'frame.number',
+        ]);
+        assert.deepEqual(
+          h.pseudoTls!.stunFrames,
+          stdout.split('\n').filter(Boolean).map(Number),
+          `${file} ${h.flowId}`,
+        );
         checked++;
       }
     }
@@ -94,7 +118,10 @@ describe('pseudo-TLS relays: tshark reads only the candidate connections again, 
     const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
     const tshark = join(folder(), 'logging-tshark');
     // Logs the input (-r) of every filtered run, then is tshark.
-    await writeFile(tshark, `#!/bin/sh\ncase " $* " in *" -Y "*) printf '%s\\n' "$2" >> ${log} ;; esac\nexec ${real} "$@"\n`);
+    await writeFile(
+      tshark,
+      `#!/bin/sh\ncase " $* " in *" -Y "*) printf '%s\\n' "$2" >> ${log} ;; esac\nexec ${real} "$@"\n`,
+    );
     await chmod(tshark, 0o755);
     const direct = await analyzeCapture(capture, { tsharkPath: tshark });
     const inputs = (await readFile(log, 'utf8')).split('\n').filter(Boolean);

@@ -24,7 +24,8 @@ interface TsharkStream {
  */
 async function tsharkStreams(path: string): Promise<TsharkStream[]> {
   const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-q', '-z', 'rtp,streams']);
-  const row = /^\s*[\d.]+\s+[\d.]+\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+0x([0-9A-F]+)\s+.*?\s+(\d+)\s+(-?\d+) \([-\d.]+%\)\s+[-\d.]+\s+[-\d.]+\s+([-\d.]+)\s+[-\d.]+\s+([-\d.]+)\s+([-\d.]+)\s*X?\s*$/;
+  const row =
+    /^\s*[\d.]+\s+[\d.]+\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+0x([0-9A-F]+)\s+.*?\s+(\d+)\s+(-?\d+) \([-\d.]+%\)\s+[-\d.]+\s+[-\d.]+\s+([-\d.]+)\s+[-\d.]+\s+([-\d.]+)\s+([-\d.]+)\s*X?\s*$/;
   return stdout.split('\n').flatMap((line) => {
     const m = row.exec(line);
     if (!m) return [];
@@ -45,10 +46,18 @@ async function tsharkStreams(path: string): Promise<TsharkStream[]> {
 /** Teamshark's quality stage on a capture, with Teamshark's own tshark options. */
 async function teamsharkStreams(path: string) {
   const collector = new QualityCollector();
-  await runTsharkPass({ tshark: await locateTshark(), capture: path, fields: collector.fields, onPacket: (p) => collector.add(p), warn: () => undefined });
-  return collector
-    .finish()
-    .streams.map((s) => ({ key: `${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`, payloadTypes: new Set(s.payloadTypes), ...analyseStream(s, 0, 1) }));
+  await runTsharkPass({
+    tshark: await locateTshark(),
+    capture: path,
+    fields: collector.fields,
+    onPacket: (p) => collector.add(p),
+    warn: () => undefined,
+  });
+  return collector.finish().streams.map((s) => ({
+    key: `${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`,
+    payloadTypes: new Set(s.payloadTypes),
+    ...analyseStream(s, 0, 1),
+  }));
 }
 
 const CAPTURES = [
@@ -77,12 +86,21 @@ describe('call quality against tshark -z rtp,streams', function () {
         const s = mine.get(t.key)!;
         assert.equal(s.packets, t.packets, `${t.key} packets`);
         assert.equal(s.lost, t.lost, `${t.key} lost`);
-        assert.ok(Math.abs(s.maxDeltaMs - t.maxDelta) < 0.0015, `${t.key} max delta ${s.maxDeltaMs} ms, tshark ${t.maxDelta} ms`);
+        assert.ok(
+          Math.abs(s.maxDeltaMs - t.maxDelta) < 0.0015,
+          `${t.key} max delta ${s.maxDeltaMs} ms, tshark ${t.maxDelta} ms`,
+        );
         // tshark knows the clock of static payload types only (jitter 0 otherwise, for want of SDP).
         if ([...s.payloadTypes].every((pt) => pt < 96)) {
           assert.ok(s.jitter, `${t.key}: no jitter though the payload type's clock is known`);
-          assert.ok(Math.abs(s.jitter.maxMs - t.maxJitter) < 0.0015, `${t.key} max jitter ${s.jitter.maxMs} ms, tshark ${t.maxJitter} ms`);
-          assert.ok(Math.abs(s.jitter.meanMs - t.meanJitter) < 0.0015, `${t.key} mean jitter ${s.jitter.meanMs} ms, tshark ${t.meanJitter} ms`);
+          assert.ok(
+            Math.abs(s.jitter.maxMs - t.maxJitter) < 0.0015,
+            `${t.key} max jitter ${s.jitter.maxMs} ms, tshark ${t.maxJitter} ms`,
+          );
+          assert.ok(
+            Math.abs(s.jitter.meanMs - t.meanJitter) < 0.0015,
+            `${t.key} mean jitter ${s.jitter.meanMs} ms, tshark ${t.meanJitter} ms`,
+          );
         }
       }
     });

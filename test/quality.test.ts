@@ -21,7 +21,17 @@ async function assertEvidence(path: string, report: Report): Promise<void> {
   const findings = report.findings.filter((f) => f.section === 'quality');
   assert.ok(findings.length > 0, 'call-quality findings');
   for (const finding of findings) {
-    const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', finding.filter, '-T', 'fields', '-e', 'frame.number']);
+    const { stdout } = await execa('tshark', [
+      '-r',
+      path,
+      ...TSHARK_ANALYSIS_OPTIONS,
+      '-Y',
+      finding.filter,
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+    ]);
     const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
     assert.deepEqual(
       finding.frames.filter((f) => !shown.has(f)),
@@ -54,8 +64,14 @@ describe('call quality', function () {
           assert.equal(stream.gaps.filter((g) => g.cause === 'loss').length, truth!.lossGaps, 'gaps with loss');
           assert.equal(stream.clock.source, 'inferred');
           assert.ok(stream.jitter, 'jitter');
-          assert.ok(Math.abs(stream.jitter.meanMs - truth!.jitterMeanMs) < 1, `mean jitter ${stream.jitter.meanMs} ms, truth ${truth!.jitterMeanMs} ms`);
-          assert.ok(Math.abs(stream.jitter.maxMs - truth!.jitterMaxMs) < 1, `max jitter ${stream.jitter.maxMs} ms, truth ${truth!.jitterMaxMs} ms`);
+          assert.ok(
+            Math.abs(stream.jitter.meanMs - truth!.jitterMeanMs) < 1,
+            `mean jitter ${stream.jitter.meanMs} ms, truth ${truth!.jitterMeanMs} ms`,
+          );
+          assert.ok(
+            Math.abs(stream.jitter.maxMs - truth!.jitterMaxMs) < 1,
+            `max jitter ${stream.jitter.maxMs} ms, truth ${truth!.jitterMaxMs} ms`,
+          );
           assert.equal(stream.verdict, truth!.verdict, 'stream verdict');
         }
         assert.equal(report.quality!.verdict, sample.truth.callQuality);
@@ -79,7 +95,11 @@ describe('call quality', function () {
     const markdown = renderMarkdown(report);
     const section = markdown.slice(markdown.indexOf('## Call quality'));
     assert.match(section, /\*\*Verdict: poor\*\*/);
-    for (const s of quality.streams) assert.ok(section.includes(`${s.lost} of ${s.expected} (${s.lossPercent} %)`), `loss of ${s.ssrc} in the section`);
+    for (const s of quality.streams)
+      assert.ok(
+        section.includes(`${s.lost} of ${s.expected} (${s.lossPercent} %)`),
+        `loss of ${s.ssrc} in the section`,
+      );
     assert.match(section, /packet loss 16\.2 above 10 %/);
     assert.match(section, /stream-classification-in-call-quality-dashboard/);
     assert.ok(report.findings.some((f) => f.id === 'call-quality/poor' && f.severity === 'warning'));
@@ -108,7 +128,18 @@ describe('call quality', function () {
       report.quality!.streams.some((s) => s.source.port === 3478),
       'a stream from the relay port',
     );
-    const { stdout } = await execa('tshark', ['-r', path, '-n', '--enable-heuristic', 'rtp_udp', '--enable-heuristic', 'rtcp_udp', '-q', '-z', 'rtp,streams']);
+    const { stdout } = await execa('tshark', [
+      '-r',
+      path,
+      '-n',
+      '--enable-heuristic',
+      'rtp_udp',
+      '--enable-heuristic',
+      'rtcp_udp',
+      '-q',
+      '-z',
+      'rtp,streams',
+    ]);
     assert.doesNotMatch(stdout, / 3478 /, 'rtp_udp alone sees no stream from the relay');
   });
 
@@ -137,7 +168,10 @@ describe('call quality', function () {
     const report = await analyzeCapture(path);
     const impaired = sample.truth.media.find((m) => m.quality)!;
     const stream = report.quality!.streams.find((s) => s.ssrc === impaired.ssrc)!;
-    assert.ok(stream.receiverReports && stream.receiverReports.fractionLostMax > 0, 'the receiver reports its losses in clear');
+    assert.ok(
+      stream.receiverReports && stream.receiverReports.fractionLostMax > 0,
+      'the receiver reports its losses in clear',
+    );
     assert.match(report.quality!.rtcp.note, /in clear/);
   });
 });

@@ -66,7 +66,11 @@ describe('report files: never replaced without --force, never left half written'
   it('standard output on a full device (/dev/full): one-line error, exit 1', function () {
     const devFull = openSync('/dev/full', 'w');
     try {
-      const result = spawnSync(process.execPath, [CLI, 'analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json'], { stdio: ['ignore', devFull, 'pipe'], encoding: 'utf8' });
+      const result = spawnSync(
+        process.execPath,
+        [CLI, 'analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json'],
+        { stdio: ['ignore', devFull, 'pipe'], encoding: 'utf8' },
+      );
       assert.equal(result.status, 1);
       assert.equal(result.stderr, 'teamshark: cannot write the report to standard output: ENOSPC\n');
     } finally {
@@ -112,7 +116,15 @@ describe('report files: never replaced without --force, never left half written'
       const previous = JSON.stringify({ previous: 'report', padding: 'x'.repeat(5000) });
       await writeFile(out, previous);
       await fill(8192);
-      const result = await runCli(['analyze', sharedCapture(this, 'dns.pcap'), '--format', 'json', '--out', out, '--force']);
+      const result = await runCli([
+        'analyze',
+        sharedCapture(this, 'dns.pcap'),
+        '--format',
+        'json',
+        '--out',
+        out,
+        '--force',
+      ]);
       assert.equal(result.exitCode, 1);
       assert.equal(result.stderr, `teamshark: cannot write ${out}: ENOSPC`);
       assert.equal(await readFile(out, 'utf8'), previous);

@@ -10,7 +10,8 @@ import { endpointText, matchesFinding } from '../core/sample/truth.js';
 export function truthDisagreements(report: Report, truth: SampleTruth): string[] {
   const problems: string[] = [];
   const expect = (what: string, actual: unknown, expected: unknown) => {
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${what}: report says ${JSON.stringify(actual)}, truth says ${JSON.stringify(expected)}`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`${what}: report says ${JSON.stringify(actual)}, truth says ${JSON.stringify(expected)}`);
   };
   expect('packets', report.capture.packets, truth.packets);
   expect('link types', report.capture.linkTypes, [truth.linkType]);
@@ -26,7 +27,11 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
       problems.push(`media stream ${stream.ssrc} (${stream.kind}) is missing`);
       continue;
     }
-    expect(`stream ${stream.ssrc}`, [found.kind, found.path, found.direction, found.payloadTypes], [stream.kind, stream.path, stream.direction, [stream.payloadType]]);
+    expect(
+      `stream ${stream.ssrc}`,
+      [found.kind, found.path, found.direction, found.payloadTypes],
+      [stream.kind, stream.path, stream.direction, [stream.payloadType]],
+    );
   }
   expect('media streams', report.media.length, truth.media.length);
   expect('call path', report.call?.path, truth.callPath);
@@ -46,18 +51,35 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
 
   // A relay's pseudo-TLS is MS-TURN, not TLS: the truth's TLS versions and suites leave it out, as the report must.
   const handshakes = report.tls.handshakes.filter((h) => h.protocol === 'tls' && !h.pseudoTls);
-  expect('TLS versions', [...new Set(handshakes.flatMap((h) => (h.serverHello?.version.name ? [h.serverHello.version.name] : [])))].sort(), truth.tls.versions);
-  expect('TLS server names', [...new Set(handshakes.flatMap((h) => (h.clientHello?.sni ? [h.clientHello.sni] : [])))].sort(), truth.tls.serverNames);
+  expect(
+    'TLS versions',
+    [...new Set(handshakes.flatMap((h) => (h.serverHello?.version.name ? [h.serverHello.version.name] : [])))].sort(),
+    truth.tls.versions,
+  );
+  expect(
+    'TLS server names',
+    [...new Set(handshakes.flatMap((h) => (h.clientHello?.sni ? [h.clientHello.sni] : [])))].sort(),
+    truth.tls.serverNames,
+  );
   expect(
     'selected suites',
-    [...new Set(handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.cipherSuite.code] : [])))].sort((a, b) => a - b),
+    [...new Set(handshakes.flatMap((h) => (h.serverHello ? [h.serverHello.cipherSuite.code] : [])))].sort(
+      (a, b) => a - b,
+    ),
     truth.tls.selectedSuites,
   );
-  expect('QUIC server names', [...new Set(report.quic.connections.flatMap((c) => (c.sni ? [c.sni] : [])))].sort(), truth.quicServerNames);
+  expect(
+    'QUIC server names',
+    [...new Set(report.quic.connections.flatMap((c) => (c.sni ? [c.sni] : [])))].sort(),
+    truth.quicServerNames,
+  );
   expect('SSDP', report.ssdp.messages.length > 0, truth.ssdp);
 
   const ids = report.findings.map((f) => f.id);
-  for (const expected of truth.findings.present) if (!ids.some((id) => matchesFinding(id, expected))) problems.push(`finding ${expected} is missing`);
-  for (const unexpected of truth.findings.absent) for (const id of ids.filter((i) => matchesFinding(i, unexpected))) problems.push(`finding ${id} should not be there`);
+  for (const expected of truth.findings.present)
+    if (!ids.some((id) => matchesFinding(id, expected))) problems.push(`finding ${expected} is missing`);
+  for (const unexpected of truth.findings.absent)
+    for (const id of ids.filter((i) => matchesFinding(i, unexpected)))
+      problems.push(`finding ${id} should not be there`);
   return problems;
 }

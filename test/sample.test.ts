@@ -47,12 +47,30 @@ describe('sample captures (teamshark sample)', function () {
     describe(name, function () {
       it('tshark decodes every frame as the intended protocol stack, with no malformed packet or expert error', async function () {
         const { path, sample } = samples.get(name)!;
-        const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-T', 'fields', '-e', 'frame.protocols', '-e', '_ws.expert.severity', '-e', '_ws.malformed']);
+        const { stdout } = await execa('tshark', [
+          '-r',
+          path,
+          ...TSHARK_ANALYSIS_OPTIONS,
+          '-T',
+          'fields',
+          '-e',
+          'frame.protocols',
+          '-e',
+          '_ws.expert.severity',
+          '-e',
+          '_ws.malformed',
+        ]);
         const frames = stdout.split('\n').map((line) => line.split('\t'));
         assert.equal(frames.length, sample.stacks.length, 'frames');
-        const errors = frames.flatMap(([, severities = '', malformed = ''], i) => (malformed || severities.split(',').some((s) => Number(s) >= EXPERT_ERROR) ? [i + 1] : []));
+        const errors = frames.flatMap(([, severities = '', malformed = ''], i) =>
+          malformed || severities.split(',').some((s) => Number(s) >= EXPERT_ERROR) ? [i + 1] : [],
+        );
         assert.deepEqual(errors, [], 'frames with a malformed packet or an expert error');
-        const wrong = frames.flatMap(([protocols = ''], i) => (comparableStack(protocols) === sample.stacks[i] ? [] : [`frame ${i + 1}: ${protocols} instead of ${sample.stacks[i]}`]));
+        const wrong = frames.flatMap(([protocols = ''], i) =>
+          comparableStack(protocols) === sample.stacks[i]
+            ? []
+            : [`frame ${i + 1}: ${protocols} instead of ${sample.stacks[i]}`],
+        );
         assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} frame(s) with another protocol stack`);
       });
 
@@ -72,7 +90,12 @@ describe('sample captures (teamshark sample)', function () {
     report.findings = report.findings.filter((f) => !f.id.startsWith('turn-allocation/'));
     report.findings.push({ ...report.findings[0]!, id: 'tls-certificate-expired/0123456789abcdef' });
     const problems = truthDisagreements(report, sample.truth);
-    for (const expected of [/^dominant activity: /, /^media streams: /, /^finding turn-allocation\/.* is missing$/, /^finding tls-certificate-expired\/0123456789abcdef should not be there$/]) {
+    for (const expected of [
+      /^dominant activity: /,
+      /^media streams: /,
+      /^finding turn-allocation\/.* is missing$/,
+      /^finding tls-certificate-expired\/0123456789abcdef should not be there$/,
+    ]) {
       assert.ok(
         problems.some((p) => expected.test(p)),
         `${expected} in ${problems.join(' | ')}`,
@@ -123,7 +146,17 @@ describe('sample captures (teamshark sample)', function () {
 
   it('servers send real certificate chains: each leaf is signed by the issuing CA sent with it', async function () {
     const { path } = samples.get('weak-tls')!;
-    const { stdout } = await execa('tshark', ['-n', '-r', path, '-Y', 'tls.handshake.type == 11', '-T', 'fields', '-e', 'tls.handshake.certificate']);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      path,
+      '-Y',
+      'tls.handshake.type == 11',
+      '-T',
+      'fields',
+      '-e',
+      'tls.handshake.certificate',
+    ]);
     const chains = stdout
       .trim()
       .split('\n')
@@ -134,13 +167,26 @@ describe('sample captures (teamshark sample)', function () {
       'the old device presents an expired certificate',
     );
     for (const [leaf, issuer] of chains) {
-      assert.ok(leaf!.checkIssued(issuer!) && leaf!.verify(issuer!.publicKey), `${leaf!.subject} is signed by ${issuer!.subject}`);
+      assert.ok(
+        leaf!.checkIssued(issuer!) && leaf!.verify(issuer!.publicKey),
+        `${leaf!.subject} is signed by ${issuer!.subject}`,
+      );
       assert.match(issuer!.issuer, /CN=DigiCert Global Root G2/);
     }
   });
 
   it('two-interfaces: one pcapng, two interfaces, microsecond and nanosecond timestamps', async function () {
-    const { stdout } = await execa('tshark', ['-n', '-r', samples.get('two-interfaces')!.path, '-T', 'fields', '-e', 'frame.interface_name', '-e', 'frame.time_epoch']);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      samples.get('two-interfaces')!.path,
+      '-T',
+      'fields',
+      '-e',
+      'frame.interface_name',
+      '-e',
+      'frame.time_epoch',
+    ]);
     const byInterface = new Map<string, string[]>();
     for (const [name = '', time = ''] of stdout
       .trim()
@@ -168,11 +214,21 @@ describe('sample captures (teamshark sample)', function () {
   });
 
   it('teamshark sample | teamshark analyze - prints a report matching the default scenario', async function () {
-    const { stdout, stderr, exitCode } = await execa('sh', ['-c', `"${process.execPath}" "${CLI}" sample | "${process.execPath}" "${CLI}" analyze - --format json`], { reject: false });
+    const { stdout, stderr, exitCode } = await execa(
+      'sh',
+      ['-c', `"${process.execPath}" "${CLI}" sample | "${process.execPath}" "${CLI}" analyze - --format json`],
+      { reject: false },
+    );
     assert.equal(exitCode, 0, stderr);
     const report = parseReport(stdout);
     assert.equal(report.capture.file, 'standard input');
-    for (const [section, items] of Object.entries({ dns: report.dns.names, tls: report.tls.handshakes, stun: report.stun.messages, media: report.media, activity: report.application.activities })) {
+    for (const [section, items] of Object.entries({
+      dns: report.dns.names,
+      tls: report.tls.handshakes,
+      stun: report.stun.messages,
+      media: report.media,
+      activity: report.application.activities,
+    })) {
       assert.ok(items.length > 0, `${section} is empty`);
     }
     assert.deepEqual(truthDisagreements(report, samples.get('default')!.sample.truth), []);
@@ -191,10 +247,19 @@ describe('sample captures (teamshark sample)', function () {
   });
 
   it('analyze - with nothing on standard input: one line, exit 1, no temporary file left', async function () {
-    const result = await execa(process.execPath, [CLI, 'analyze', '-'], { input: '', reject: false, env: { TMPDIR: folder() } });
+    const result = await execa(process.execPath, [CLI, 'analyze', '-'], {
+      input: '',
+      reject: false,
+      env: { TMPDIR: folder() },
+    });
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr, 'teamshark: standard input is empty: pipe a capture into it, e.g. teamshark sample | teamshark analyze -');
-    const leftovers = (await execa('ls', [folder()])).stdout.split('\n').filter((f) => f.startsWith('teamshark-stdin-'));
+    assert.equal(
+      result.stderr,
+      'teamshark: standard input is empty: pipe a capture into it, e.g. teamshark sample | teamshark analyze -',
+    );
+    const leftovers = (await execa('ls', [folder()])).stdout
+      .split('\n')
+      .filter((f) => f.startsWith('teamshark-stdin-'));
     assert.deepEqual(leftovers, []);
   });
 });

@@ -23,7 +23,11 @@ describe('report sections on teams.pcap', function () {
       { type: 'AAAA', count: 1 },
       { type: 'A', count: 1 },
     ]);
-    assert.equal(name('trouter2-asse-a.trouter.teams.microsoft.com')?.loadBalanced, false, 'A and AAAA answers differ by nature');
+    assert.equal(
+      name('trouter2-asse-a.trouter.teams.microsoft.com')?.loadBalanced,
+      false,
+      'A and AAAA answers differ by nature',
+    );
   });
 
   it('Security: client hellos grouped by JA3 with their ordered suites, GREASE set apart', function () {
@@ -39,8 +43,11 @@ describe('report sections on teams.pcap', function () {
   });
 
   it('Security: per server the negotiated version, the selected suite and the certificate chain', function () {
-    const issuers = new Set(report.tls.servers.flatMap((s) => s.certificateChain ?? []).map((c) => /CN=([^,]+)$/.exec(c.issuer)?.[1]));
-    for (const issuer of ['Microsoft IT TLS CA 1', 'Microsoft IT TLS CA 4', 'DigiCert Cloud Services CA-1']) assert.ok(issuers.has(issuer), issuer);
+    const issuers = new Set(
+      report.tls.servers.flatMap((s) => s.certificateChain ?? []).map((c) => /CN=([^,]+)$/.exec(c.issuer)?.[1]),
+    );
+    for (const issuer of ['Microsoft IT TLS CA 1', 'Microsoft IT TLS CA 4', 'DigiCert Cloud Services CA-1'])
+      assert.ok(issuers.has(issuer), issuer);
     const teams = report.tls.servers.find((s) => s.server.ip === '52.113.194.132')!;
     assert.deepEqual(teams.versions, [{ code: 0x0303, name: 'TLS 1.2' }]);
     assert.deepEqual(
@@ -54,7 +61,10 @@ describe('report sections on teams.pcap', function () {
   it('Security: the selected suite 0xc030 taken apart: ECDHE / RSA / AES-256 / GCM / SHA-384, forward secret, AEAD', function () {
     const suite = report.tls.cipherSuites.find((s) => s.code === 0xc030)!;
     assert.equal(suite.name, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
-    assert.deepEqual([suite.keyExchange, suite.authentication, suite.cipher, suite.keyBits, suite.mode, suite.hash], ['ECDHE', 'RSA', 'AES', 256, 'GCM', 'SHA384']);
+    assert.deepEqual(
+      [suite.keyExchange, suite.authentication, suite.cipher, suite.keyBits, suite.mode, suite.hash],
+      ['ECDHE', 'RSA', 'AES', 256, 'GCM', 'SHA384'],
+    );
     assert.equal(suite.forwardSecrecy, true);
     assert.equal(suite.aead, true);
     assert.equal(suite.grade, 'recommended');
@@ -82,10 +92,13 @@ describe('report sections on teams.pcap', function () {
     assert.equal(timeline.binSeconds, 1);
     const total = timeline.series.reduce((sum, s) => sum + s.packets.reduce((a, b) => a + b, 0), 0);
     assert.equal(total, report.capture.packets);
-    const packetsOf = (protocol: string) => timeline.series.find((s) => s.protocol === protocol)?.packets.reduce((a, b) => a + b, 0);
+    const packetsOf = (protocol: string) =>
+      timeline.series.find((s) => s.protocol === protocol)?.packets.reduce((a, b) => a + b, 0);
     assert.equal(packetsOf('RTP'), 19, 'the RTP packets, the one carrying RTCP included');
     assert.equal(packetsOf('DNS'), 45);
-    assert.ok(timeline.series.every((s) => s.packets.length === Math.ceil(report.capture.durationSec - timeline.startOffset)));
+    assert.ok(
+      timeline.series.every((s) => s.packets.length === Math.ceil(report.capture.durationSec - timeline.startOffset)),
+    );
   });
 
   it('Transport: parallel connections to the telemetry server, and the IP versions', function () {
@@ -94,7 +107,10 @@ describe('report sections on teams.pcap', function () {
     assert.ok(telemetry.maxConcurrent >= 2);
     assert.equal(telemetry.names[0], 'mobile.pipe.aria.microsoft.com', 'the SNI first');
     const finding = report.findings.find((f) => f.id === 'tcp-parallel-connections/52.114.77.33:443')!;
-    assert.match(finding.title, /^9 TCP connections to 52\.114\.77\.33:443 \(mobile\.pipe\.aria\.microsoft\.com\), up to \d at once$/);
+    assert.match(
+      finding.title,
+      /^9 TCP connections to 52\.114\.77\.33:443 \(mobile\.pipe\.aria\.microsoft\.com\), up to \d at once$/,
+    );
     assert.match(finding.detail, /slow start/);
     assert.equal(report.transport.ipVersions.ipv6.packets, 0);
     assert.equal(report.transport.ipVersions.ipv4.packets, 1498);
@@ -105,7 +121,8 @@ describe('TLS security findings on other captures', function () {
   it('tls_invalid_reads.pcap: RC4-MD5 offered and selected, TLS 1.0 negotiated, each with its frames', async function () {
     const report = await analyzed(sharedCapture(this, 'tls_invalid_reads.pcap'));
     const ids = report.findings.map((f) => f.id);
-    for (const id of ['tls-insecure-suites-offered', 'tls-insecure-suite-selected/0x0004', 'tls-version/tls-1.0']) assert.ok(ids.includes(id), `${id} missing from ${ids.join(',')}`);
+    for (const id of ['tls-insecure-suites-offered', 'tls-insecure-suite-selected/0x0004', 'tls-version/tls-1.0'])
+      assert.ok(ids.includes(id), `${id} missing from ${ids.join(',')}`);
     const selected = report.findings.find((f) => f.id === 'tls-insecure-suite-selected/0x0004')!;
     assert.equal(selected.severity, 'warning');
     assert.match(selected.detail, /RC4/);
@@ -153,7 +170,10 @@ describe('DNS volume around a call', function () {
   it('audio-lan-K1AE.pcapng: several times more lookups per minute while call media flows', async function () {
     const report = await analyzed(sharedCapture(this, 'teams-activities/audio-lan-K1AE.pcapng'));
     const finding = report.findings.find((f) => f.id === 'dns-volume-during-call')!;
-    const [during, outside] = /^([\d.]+) DNS lookups per minute while call media flows, ([\d.]+) outside it$/.exec(finding.title)!.slice(1).map(Number);
+    const [during, outside] = /^([\d.]+) DNS lookups per minute while call media flows, ([\d.]+) outside it$/
+      .exec(finding.title)!
+      .slice(1)
+      .map(Number);
     assert.ok(during! > 2 * outside!, finding.title);
     assert.match(finding.filter, /^dns && frame\.time_relative >= [\d.]+ && frame\.time_relative <= [\d.]+$/);
   });

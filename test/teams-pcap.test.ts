@@ -31,7 +31,11 @@ describe('teams.pcap, a real Teams session', function () {
     assert.equal(t.responseFrame, 728);
     assert.equal(t.rcode?.name, 'No error');
     assert.deepEqual(t.chain, {
-      names: ['euaz.tr.teams.microsoft.com', 'euaz.tr.teams.trafficmanager.net', 'b-tr-teams-euno-05.northeurope.cloudapp.azure.com'],
+      names: [
+        'euaz.tr.teams.microsoft.com',
+        'euaz.tr.teams.trafficmanager.net',
+        'b-tr-teams-euno-05.northeurope.cloudapp.azure.com',
+      ],
       addresses: ['52.114.250.123'],
     });
     assert.equal(t.client.ip, '192.168.1.6');
@@ -51,7 +55,9 @@ describe('teams.pcap, a real Teams session', function () {
   });
 
   it('reads the SOA prd1.azuredns-cloud.net from authority sections (frames 744, 1241, 1373)', function () {
-    const withSoa = report.dns.transactions.filter((t) => t.authority.some((r) => r.type.name === 'SOA' && r.data === 'prd1.azuredns-cloud.net'));
+    const withSoa = report.dns.transactions.filter((t) =>
+      t.authority.some((r) => r.type.name === 'SOA' && r.data === 'prd1.azuredns-cloud.net'),
+    );
     assert.deepEqual(
       withSoa.map((t) => t.responseFrame),
       [744, 1241, 1373],
@@ -95,7 +101,9 @@ describe('teams.pcap, a real Teams session', function () {
   });
 
   it('sees STUN/MS-TURN to Microsoft relays on 52.114.x.x:3478 with Microsoft attributes (frame 1238 on)', function () {
-    const toRelays = report.stun.messages.filter((m) => m.destination.ip.startsWith('52.114.') && m.destination.port === 3478);
+    const toRelays = report.stun.messages.filter(
+      (m) => m.destination.ip.startsWith('52.114.') && m.destination.port === 3478,
+    );
     assert.equal(toRelays[0]?.frame, 1238);
     assert.equal(toRelays[0]?.method, 'Allocate');
     assert.equal(toRelays[0]?.class, 'request');

@@ -14,7 +14,17 @@ import { SHARED_CAPTURES, analyzed, courseLabels, sharedCapture } from './helper
 
 /** Frames tshark itself shows for a display filter, read with the analysis' own options. */
 async function tsharkFrames(path: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-r', path, ...TSHARK_ANALYSIS_OPTIONS, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
+  const { stdout } = await execa('tshark', [
+    '-r',
+    path,
+    ...TSHARK_ANALYSIS_OPTIONS,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+  ]);
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -36,14 +46,23 @@ describe('issue 15: the report is true on the captures where it was not', functi
       for (const h of toRelay) assert.equal(h.pseudoTls?.kind, 'ms-turn-tcp', h.flowId);
       const stunFrames = toRelay.flatMap((h) => h.pseudoTls!.stunFrames).sort((a, b) => a - b);
       assert.deepEqual(stunFrames, [417, 433, 448, 457]);
-      assert.deepEqual(await tsharkFrames(sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'), 'ip.addr == 20.202.1.6 && tcp.port == 443 && tcp.payload[8:4] == 21:12:a4:42'), stunFrames);
+      assert.deepEqual(
+        await tsharkFrames(
+          sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'),
+          'ip.addr == 20.202.1.6 && tcp.port == 443 && tcp.payload[8:4] == 21:12:a4:42',
+        ),
+        stunFrames,
+      );
     });
 
     it('audio-4g-K1AG: no TLS 1.0, anonymous or RC4 statement; a relay-over-TCP finding instead', function () {
       for (const f of report.findings) {
         assert.doesNotMatch(f.title, /TLS 1\.0 negotiated|DH_anon|RC4|insecure/, f.id);
       }
-      assert.ok(!report.tls.cipherSuites.some((s) => s.code === 0x0018), 'TLS_DH_anon_WITH_RC4_128_MD5 counted as a TLS suite');
+      assert.ok(
+        !report.tls.cipherSuites.some((s) => s.code === 0x0018),
+        'TLS_DH_anon_WITH_RC4_128_MD5 counted as a TLS suite',
+      );
       assert.ok(!report.tls.servers.some((s) => s.server.ip === '20.202.1.6'));
       const relay = report.findings.find((f) => f.id === 'media-relay-over-tcp/20.202.1.6');
       assert.ok(relay, 'no relay-over-TCP finding');
@@ -77,8 +96,16 @@ describe('issue 15: the report is true on the captures where it was not', functi
       const report = await analyzed(path);
       const negotiated = report.tls.handshakes.filter((h) => h.protocol === 'tls' && h.serverHello);
       assert.equal(negotiated.length, 38);
-      assert.equal(report.findings.find((f) => f.id === 'tls-version/tls-1.2')?.title, 'TLS 1.2 negotiated in 38 handshakes');
-      assert.equal(new Set(report.tls.handshakes.filter((h) => h.certificates.length).map((h) => `${h.server.ip}:${h.server.port}`)).size, 20);
+      assert.equal(
+        report.findings.find((f) => f.id === 'tls-version/tls-1.2')?.title,
+        'TLS 1.2 negotiated in 38 handshakes',
+      );
+      assert.equal(
+        new Set(
+          report.tls.handshakes.filter((h) => h.certificates.length).map((h) => `${h.server.ip}:${h.server.port}`),
+        ).size,
+        20,
+      );
       const recordVersion = report.findings.find((f) => f.id === 'tls-record-version-is-not-negotiated')!;
       assert.equal(recordVersion.frames.length, (await tsharkFrames(path, recordVersion.filter)).length);
     });
@@ -92,10 +119,19 @@ describe('issue 15: the report is true on the captures where it was not', functi
       assert.match(md, /\| DigiCert Cloud Services CA-1 \|/);
       assert.doesNotMatch(md, /\| (Microsoft Corporation|DigiCert Inc) \|/);
       assert.match(md, /### Certificate chains/);
-      assert.match(md, /Microsoft IT TLS CA 4 \(2016-05-20 → 2024-05-20, 2922 days\) ← issued by Baltimore CyberTrust Root/);
-      const certificates = (reportOutline(report).find((n) => n.section === 'security')?.children ?? []).find((n: OutlineNode) => n.label === 'Certificates')?.children ?? [];
+      assert.match(
+        md,
+        /Microsoft IT TLS CA 4 \(2016-05-20 → 2024-05-20, 2922 days\) ← issued by Baltimore CyberTrust Root/,
+      );
+      const certificates =
+        (reportOutline(report).find((n) => n.section === 'security')?.children ?? []).find(
+          (n: OutlineNode) => n.label === 'Certificates',
+        )?.children ?? [];
       const intermediate = certificates.find((n: OutlineNode) => n.label === 'Microsoft IT TLS CA 4');
-      assert.match(intermediate?.description ?? '', /issued by Baltimore CyberTrust Root, valid 2016-05-20 – 2024-05-20/);
+      assert.match(
+        intermediate?.description ?? '',
+        /issued by Baltimore CyberTrust Root, valid 2016-05-20 – 2024-05-20/,
+      );
     });
   });
 
@@ -112,8 +148,14 @@ describe('issue 15: the report is true on the captures where it was not', functi
       // The peer is real: the client talks to it directly in this capture.
       assert.ok(report.flows.some((f) => f.server.ip === '109.132.195.16' || f.client.ip === '109.132.195.16'));
       const everyAddress = report.stun.messages.flatMap((m) => m.addresses.map((a) => a.ip));
-      assert.ok(!everyAddress.some((ip) => ip.startsWith('21.') || ip === '76.150.103.82'), 'a twice-XORed address is left');
-      assert.ok(!report.stun.messages.some((m) => /method 0x005/.test(m.type.name ?? '')), 'a Data Indication read as an error response');
+      assert.ok(
+        !everyAddress.some((ip) => ip.startsWith('21.') || ip === '76.150.103.82'),
+        'a twice-XORed address is left',
+      );
+      assert.ok(
+        !report.stun.messages.some((m) => /method 0x005/.test(m.type.name ?? '')),
+        'a Data Indication read as an error response',
+      );
     });
   });
 
@@ -155,7 +197,9 @@ describe('issue 15: the report is true on the captures where it was not', functi
       const folder = await mkdtemp(join(tmpdir(), 'teamshark-azure-'));
       try {
         const out = join(folder, 'azure-ranges.json');
-        const run = await execa(process.execPath, ['scripts/convert-azure-prefixes.mjs', input, '--out', out], { reject: false });
+        const run = await execa(process.execPath, ['scripts/convert-azure-prefixes.mjs', input, '--out', out], {
+          reject: false,
+        });
         assert.equal(run.exitCode, 0, run.stderr);
         const committed = await readFile('core/knowledge/azure-ranges.json', 'utf8');
         assert.equal(await readFile(out, 'utf8'), committed);
@@ -172,10 +216,14 @@ describe('issue 15: the report is true on the captures where it was not', functi
   describe('7. parallel-connection advice only where it holds', function () {
     it("audio-4g-K1AG: no HTTP/2 advice for the relay's TCP candidates nor for connections without an HTTP/1.1 answer", async function () {
       const report = await analyzed(sharedCapture(this, 'teams-activities/audio-4g-K1AG.pcapng'));
-      assert.ok(!report.transport.parallelConnections.some((p) => p.server.ip === '20.202.1.6'), 'relay candidates counted as parallel connections');
+      assert.ok(
+        !report.transport.parallelConnections.some((p) => p.server.ip === '20.202.1.6'),
+        'relay candidates counted as parallel connections',
+      );
       for (const f of report.findings.filter((f) => f.id.startsWith('tcp-parallel-connections/'))) {
         const p = report.transport.parallelConnections.find((p) => f.id.endsWith(`${p.server.ip}:${p.server.port}`))!;
-        if (/HTTP\/2\) could carry|HTTP\/2 connection could carry/.test(f.detail)) assert.deepEqual(p.applicationProtocols, ['http/1.1'], f.id);
+        if (/HTTP\/2\) could carry|HTTP\/2 connection could carry/.test(f.detail))
+          assert.deepEqual(p.applicationProtocols, ['http/1.1'], f.id);
       }
     });
   });
@@ -203,7 +251,10 @@ describe('issue 15: the report is true on the captures where it was not', functi
       const sentences = weak.detail.split(/(?<=\.) /);
       assert.equal(new Set(sentences).size, sentences.length, 'a sentence is repeated');
       assert.equal(weak.detail.match(/no forward secrecy/g)?.length, 1);
-      assert.match(weak.filter, /^\(tls\.handshake\.type == 1 && tls\.handshake\.ciphersuite in \{0x[0-9a-f]{4}(, 0x[0-9a-f]{4})+\}\)$/);
+      assert.match(
+        weak.filter,
+        /^\(tls\.handshake\.type == 1 && tls\.handshake\.ciphersuite in \{0x[0-9a-f]{4}(, 0x[0-9a-f]{4})+\}\)$/,
+      );
       const audio = report.media.find((m) => m.kind === 'audio');
       if (audio) assert.match(audio.reason, /measured RTP clock/);
       const short = report.media.find((m) => m.ssrc === '0x000074ec')!;
@@ -246,10 +297,15 @@ describe('issue 15: the report is true on the captures where it was not', functi
       assert.deepEqual(report.tls.cipherSuites, []);
       assert.deepEqual(report.tls.servers, []);
       assert.ok(!report.findings.some((f) => f.id.startsWith('tls-')), report.findings.map((f) => f.id).join(', '));
-      const relay = report.findings.find((f) => f.id === truth.findings.present.find((id) => id.startsWith('media-relay-over-tcp/')));
+      const relay = report.findings.find(
+        (f) => f.id === truth.findings.present.find((id) => id.startsWith('media-relay-over-tcp/')),
+      );
       assert.equal(relay?.severity, 'warning');
       assert.match(relay!.title, /reached over TCP 443 \(UDP blocked or not tried\): expect worse call quality/);
-      assert.deepEqual(report.stun.summary.relays.map((r) => `${r.ip}:${r.port}/${r.transport}`).sort(), truth.relays.map((r) => `${r}/${r.endsWith(':443') ? 'tcp-443' : 'udp'}`).sort());
+      assert.deepEqual(
+        report.stun.summary.relays.map((r) => `${r.ip}:${r.port}/${r.transport}`).sort(),
+        truth.relays.map((r) => `${r}/${r.endsWith(':443') ? 'tcp-443' : 'udp'}`).sort(),
+      );
     });
 
     it('relay-tcp: the STUN error response carries the refused peer in XOR-PEER-ADDRESS, decoded once', async function () {

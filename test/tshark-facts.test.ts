@@ -23,7 +23,12 @@ describe('tshark facts cached per binary: the version and value names are asked 
   it('a second analysis on the same binary runs neither `tshark --version` nor `tshark -G values`', async function () {
     const tshark = await countingTshark(folder());
     const env = { TEAMSHARK_CACHE_DIR: join(folder(), 'cache') };
-    const analyze = () => execa(process.execPath, [CLI, 'analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json', '--tshark', tshark.path], { env });
+    const analyze = () =>
+      execa(
+        process.execPath,
+        [CLI, 'analyze', sharedCapture(this, 'teams.pcap'), '--format', 'json', '--tshark', tshark.path],
+        { env },
+      );
     const first = parseReport((await analyze()).stdout);
     assert.deepEqual(await tshark.runs(), ['--version', '-G', '-r']);
     const second = parseReport((await analyze()).stdout);

@@ -9,18 +9,30 @@ import { execa } from 'execa';
 import type { ConsoleMessage, FrameLocator, Locator, Page } from 'playwright-core';
 import { sharedCapture } from './helpers.js';
 import { ATTACKS, hostileCapture, hostileCertificate } from './hostile-capture.js';
-import { installCodeServer, openBrowser, REPO, startCodeServer, workbenchUrl, type CodeServer } from './vscode/code-server.js';
+import {
+  installCodeServer,
+  openBrowser,
+  REPO,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+} from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
 const CSP_VIOLATION = /Content Security Policy|Refused to (load|execute|apply|evaluate)|unsafe-eval/i;
-const NOTE_CLAIM = 'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
+const NOTE_CLAIM =
+  'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
 
 let vsix: Promise<string> | undefined;
 /** The .vsix as `npm run package` builds it (from the already compiled dist/), once per run. */
 function packagedExtension(): Promise<string> {
   vsix ??= (async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'teamshark-vsix-')), 'teamshark.vsix');
-    await execa(join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', path], { cwd: REPO, timeout: 120_000 });
+    await execa(
+      join(REPO, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', path],
+      { cwd: REPO, timeout: 120_000 },
+    );
     return path;
   })();
   return vsix;
@@ -80,7 +92,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
-    await page.screenshot({ path: join(RESULTS, `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+    await page.screenshot({
+      path: join(RESULTS, `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`),
+    });
     for (const key of ['Escape', 'Escape']) await page.keyboard.press(key); // leave no menu or picker to the next test
   });
 
@@ -91,7 +105,13 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   });
 
   it('the .vsix installed with --install-extension is listed by code-server', async () => {
-    const { stdout } = await execa(process.execPath, [installCodeServer(), '--extensions-dir', server!.extensionsDir, '--list-extensions', '--show-versions']);
+    const { stdout } = await execa(process.execPath, [
+      installCodeServer(),
+      '--extensions-dir',
+      server!.extensionsDir,
+      '--list-extensions',
+      '--show-versions',
+    ]);
     assert.match(stdout, /^teamshark\.teamshark@0\.1\.0$/m);
   });
 
@@ -121,15 +141,27 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     console.log(
       `      measured: page ${layout.pageHeight} px tall, ${layout.scrollWidth}/${layout.clientWidth} px wide; cipher-suite rows up to ${layout.tallestSuiteRow} px (table ${layout.suiteTableHeight} px)`,
     );
-    assert.ok(layout.scrollWidth <= layout.clientWidth, `the page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`);
-    assert.ok(PRINTED_REPORT_HEIGHT > 0 && layout.pageHeight <= PRINTED_REPORT_HEIGHT / 2, `page ${layout.pageHeight} px, the printed report was ${PRINTED_REPORT_HEIGHT} px`);
+    assert.ok(
+      layout.scrollWidth <= layout.clientWidth,
+      `the page scrolls sideways: ${layout.scrollWidth} > ${layout.clientWidth}`,
+    );
+    assert.ok(
+      PRINTED_REPORT_HEIGHT > 0 && layout.pageHeight <= PRINTED_REPORT_HEIGHT / 2,
+      `page ${layout.pageHeight} px, the printed report was ${PRINTED_REPORT_HEIGHT} px`,
+    );
     await view.locator('nav.toc a[href="#section-security"]').click();
     const expanded = await measureView(view);
     console.log(
       `      with Security open: cipher-suite rows up to ${expanded.tallestSuiteRow} px (table ${expanded.suiteTableHeight} px); page ${expanded.scrollWidth}/${expanded.clientWidth} px wide`,
     );
-    assert.ok(expanded.tallestSuiteRow > 0 && expanded.tallestSuiteRow <= 80, `tallest cipher-suite row ${expanded.tallestSuiteRow} px`);
-    assert.ok(expanded.scrollWidth <= expanded.clientWidth, `the page scrolls sideways: ${expanded.scrollWidth} > ${expanded.clientWidth}`);
+    assert.ok(
+      expanded.tallestSuiteRow > 0 && expanded.tallestSuiteRow <= 80,
+      `tallest cipher-suite row ${expanded.tallestSuiteRow} px`,
+    );
+    assert.ok(
+      expanded.scrollWidth <= expanded.clientWidth,
+      `the page scrolls sideways: ${expanded.scrollWidth} > ${expanded.clientWidth}`,
+    );
 
     const sections = await view.locator('section.report-section').evaluateAll((all) => all.map((s) => s.id));
     const links = await view.locator('nav.toc a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
@@ -139,7 +171,11 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     );
     for (const id of sections) {
       await view.locator(`nav.toc a[href="#${id}"]`).click();
-      const top = await view.locator(`#${id}`).evaluate((section) => ({ open: section.querySelector('details')?.open ?? true, top: section.getBoundingClientRect().top, height: window.innerHeight }));
+      const top = await view.locator(`#${id}`).evaluate((section) => ({
+        open: section.querySelector('details')?.open ?? true,
+        top: section.getBoundingClientRect().top,
+        height: window.innerHeight,
+      }));
       assert.ok(top.open, `${id} opens from the TOC`);
       assert.ok(top.top >= -1 && top.top < top.height / 2, `${id} is scrolled into view (top ${top.top})`);
     }
@@ -180,7 +216,11 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     // The first handshake below the group (other level-4 rows, e.g. DNS names, may be open too).
     const index = await tree.locator('.monaco-list-row').evaluateAll((all) => {
       const rows = all
-        .map((row) => ({ index: Number(row.getAttribute('data-index')), level: Number(row.getAttribute('aria-level')), label: row.querySelector('.label-name')?.textContent?.trim() ?? '' }))
+        .map((row) => ({
+          index: Number(row.getAttribute('data-index')),
+          level: Number(row.getAttribute('aria-level')),
+          label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+        }))
         .sort((a, b) => a.index - b.index);
       const group = rows.findIndex((r) => r.level === 3 && r.label === 'TLS handshakes');
       return rows.find((r, i) => i > group && r.level === 4)?.index;
@@ -191,7 +231,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const view = analysisView(page);
     const row = view.locator('.revealed');
     await row.waitFor({ timeout: 10_000 });
-    const where = await row.evaluate((element) => ({ tag: element.tagName, table: element.closest('table')?.getAttribute('data-table') }));
+    const where = await row.evaluate((element) => ({
+      tag: element.tagName,
+      table: element.closest('table')?.getAttribute('data-table'),
+    }));
     assert.deepEqual(where, { tag: 'TR', table: 'tls-servers' });
     assert.ok((await row.innerText()).includes(label), `the row of ${label}`);
     await page.screenshot({ path: join(RESULTS, 'reveal-handshake.png') });
@@ -206,7 +249,17 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await runCommand(page, 'Teamshark: Analyze Teams capture');
     // code-server's own file dialog: a path in the quick input.
     await fillFileDialog(page, 'capture to analyse', join(workspace, 'audio.pcapng'));
-    const expected = JSON.parse((await execa(process.execPath, [join(REPO, 'out/core/cli.js'), 'analyze', join(workspace, 'audio.pcapng'), '--format', 'json'])).stdout) as {
+    const expected = JSON.parse(
+      (
+        await execa(process.execPath, [
+          join(REPO, 'out/core/cli.js'),
+          'analyze',
+          join(workspace, 'audio.pcapng'),
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    ) as {
       addresses: unknown[];
       findings: { section: string }[];
     };
@@ -229,7 +282,11 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const findings = network.find((r) => r.level === 3 && r.label === 'Findings');
     await page.screenshot({ path: join(RESULTS, 'tree-second-capture.png') });
     assert.equal(addresses?.description, String(expected.addresses.length), JSON.stringify(rows));
-    assert.equal(findings?.description, String(expected.findings.filter((f) => f.section === 'network').length), JSON.stringify(rows));
+    assert.equal(
+      findings?.description,
+      String(expected.findings.filter((f) => f.section === 'network').length),
+      JSON.stringify(rows),
+    );
   });
 
   it('bug 3: "Compare captures…" offers a multi-select quick pick of the captures in the workspace', async () => {
@@ -261,13 +318,17 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
       .click({ modifiers: ['Control'] });
     await explorer.locator('.monaco-list-row.selected').nth(1).waitFor({ timeout: 5_000 });
     await explorer.locator('.monaco-list-row', { hasText: 'audio.pcapng' }).first().click({ button: 'right' });
-    const compareSelected = page.locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' }).first();
+    const compareSelected = page
+      .locator('.monaco-menu .action-label', { hasText: 'Compare selected captures' })
+      .first();
     await compareSelected.click();
     // On a loaded machine the context menu can take the first click while it settles: the entry is then
     // highlighted and the menu still open, and Enter runs it.
     if (await compareSelected.isVisible()) await page.keyboard.press('Enter');
     await page
-      .locator('.monaco-editor .view-line', { hasText: /\|\s+Activity\s+\|\s+(call-setup\s+\|\s+audio|audio\s+\|\s+call-setup)\s+\|/ })
+      .locator('.monaco-editor .view-line', {
+        hasText: /\|\s+Activity\s+\|\s+(call-setup\s+\|\s+audio|audio\s+\|\s+call-setup)\s+\|/,
+      })
       .first()
       .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(RESULTS, 'compare-explorer.png') });
@@ -281,7 +342,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
       .waitFor({ timeout: 120_000 });
     await page.locator('.editor-actions .action-label[aria-label*="Export report as Markdown"]').first().click();
     await fillFileDialog(page, 'export the report', join(workspace, 'exported.md'));
-    await page.locator('.monaco-editor .view-line', { hasText: 'Teamshark report' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: 'Teamshark report' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.ok(existsSync(join(workspace, 'exported.md')), 'the report is written where the dialog said');
     await closeAllEditors(page);
   });
@@ -303,13 +367,17 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
       await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
       // Click the exact command: "Browse Color Themes in Marketplace" matches the same words.
       await page
-        .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
+        .locator('.quick-input-list .monaco-list-row', {
+          has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }),
+        })
         .first()
         .click();
       await page.waitForTimeout(1_500); // the theme picker replaces the command palette
       await page.keyboard.type(theme);
       await page
-        .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) })
+        .locator('.quick-input-list .monaco-list-row', {
+          has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }),
+        })
         .first()
         .click();
       await page.waitForTimeout(1_500);
@@ -332,8 +400,16 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(text, /\x1b/, 'no terminal escape reaches the view');
     // VS Code injects its own bootstrap script into every webview: look for the capture's, not for any.
-    assert.equal(await view.locator('script', { hasText: 'alert(1)' }).count(), 0, 'the <script> name did not become an element');
-    assert.equal(await view.locator('a[href^="javascript" i], [onerror], [onclick]').count(), 0, 'no active link or handler');
+    assert.equal(
+      await view.locator('script', { hasText: 'alert(1)' }).count(),
+      0,
+      'the <script> name did not become an element',
+    );
+    assert.equal(
+      await view.locator('a[href^="javascript" i], [onerror], [onclick]').count(),
+      0,
+      'no active link or handler',
+    );
     await page.screenshot({ path: join(RESULTS, 'hostile-capture.png') });
     assert.deepEqual(dialogs, [], 'no script ran (it would have opened an alert)');
   });
@@ -351,7 +427,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await suite.hover();
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Forward secrecy' });
     await hover.waitFor({ timeout: 30_000 });
-    assert.match(await hover.innerText(), /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384[\s\S]*Grade: recommended[\s\S]*In teams\.pcap: offered in 38 ClientHellos/);
+    assert.match(
+      await hover.innerText(),
+      /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384[\s\S]*Grade: recommended[\s\S]*In teams\.pcap: offered in 38 ClientHellos/,
+    );
     await page.screenshot({ path: join(RESULTS, 'note-hover.png') });
 
     await page.mouse.move(0, 0);
@@ -360,7 +439,9 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'negotiated TLS 1.2, not TLS 1.0' });
     await problem.waitFor({ timeout: 120_000 });
     assert.match(await problem.innerText(), /frames 26, 186, 931/);
-    await page.locator('.monaco-editor .view-line', { hasText: '≠ teams.pcap: TLS 1.2, frames 26, 186, 931' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: '≠ teams.pcap: TLS 1.2, frames 26, 186, 931' })
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(RESULTS, 'note-problems.png') });
   });
 
@@ -403,7 +484,11 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
 
   it('asks before running tshark, analyses nothing on "Cancel", and analyses after "Analyze"', async function () {
     workspace = workspaceWithCapture(sharedCapture(this, 'teams.pcap'));
-    server = await startCodeServer({ entry: installCodeServer(), install: [await packagedExtension()], untrusted: true });
+    server = await startCodeServer({
+      entry: installCodeServer(),
+      install: [await packagedExtension()],
+      untrusted: true,
+    });
     const browser = await openBrowser(server.root);
     closeBrowser = () => browser.context.close();
     const { page } = browser;
@@ -427,7 +512,9 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     await view.getByRole('button', { name: 'Re-analyze' }).click();
     await dialog.waitFor({ timeout: 30_000 }).catch(async (error) => {
       await page.screenshot({ path: join(RESULTS, 'untrusted-debug.png') });
-      throw new Error(`${(error as Error).message}\nview: ${await view.locator('body').innerText()}\nconsole:\n${log.join('\n')}`);
+      throw new Error(
+        `${(error as Error).message}\nview: ${await view.locator('body').innerText()}\nconsole:\n${log.join('\n')}`,
+      );
     });
     await dialog.getByRole('button', { name: 'Analyze' }).click();
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
@@ -491,7 +578,10 @@ function capturesTree(page: Page): Locator {
 }
 
 /** The rows below a capture's row in the Captures tree (as rendered), up to the next capture. */
-async function treeRowsUnder(tree: Locator, capture: string): Promise<{ level: number; label: string; description: string }[]> {
+async function treeRowsUnder(
+  tree: Locator,
+  capture: string,
+): Promise<{ level: number; label: string; description: string }[]> {
   await tree.locator('.monaco-list-row[aria-level="1"]', { hasText: capture }).first().waitFor();
   const rows = await tree.locator('.monaco-list-row').evaluateAll((all) =>
     all
@@ -505,16 +595,26 @@ async function treeRowsUnder(tree: Locator, capture: string): Promise<{ level: n
   );
   const start = rows.findIndex((r) => r.level === 1 && r.label === capture);
   const end = rows.findIndex((r, i) => i > start && r.level === 1);
-  return rows.slice(start + 1, end < 0 ? undefined : end).map(({ level, label, description }) => ({ level, label, description }));
+  return rows
+    .slice(start + 1, end < 0 ? undefined : end)
+    .map(({ level, label, description }) => ({ level, label, description }));
 }
 
 /** Layout of the analysis view's document: its size, and the rows of the cipher-suite table. */
-async function measureView(view: FrameLocator): Promise<{ pageHeight: number; scrollWidth: number; clientWidth: number; tallestSuiteRow: number; suiteTableHeight: number }> {
+async function measureView(view: FrameLocator): Promise<{
+  pageHeight: number;
+  scrollWidth: number;
+  clientWidth: number;
+  tallestSuiteRow: number;
+  suiteTableHeight: number;
+}> {
   return view.locator('body').evaluate(() => {
     const root = document.scrollingElement ?? document.documentElement;
     const heading = [...document.querySelectorAll('h3')].find((h) => /^Cipher suites/.test(h.textContent ?? ''));
     const tables = [...document.querySelectorAll('table')];
-    const suites = heading ? tables.find((t) => heading.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) : undefined;
+    const suites = heading
+      ? tables.find((t) => heading.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)
+      : undefined;
     const rows = suites ? [...suites.querySelectorAll('tr')].map((r) => r.getBoundingClientRect().height) : [];
     return {
       pageHeight: root.scrollHeight,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { resolutionChain } from '../core/model/dns.js';
 import { splitStunType } from '../core/model/stun-registry.js';
 import { markdownCode, markdownText, plainText } from '../core/report/escape.js';
-import { filterString } from '../core/display-filter.js';
+import { filterString } from '../core/util/display-filter.js';
 import { forEachLine } from '../core/tshark/lines.js';
 import { compareVersions, parseTsharkVersion } from '../core/tshark/locate.js';
 
@@ -26,7 +26,10 @@ describe('line splitting of tshark output', function () {
 
 describe('tshark version check', function () {
   it('reads the version from the first line of `tshark --version`', function () {
-    assert.equal(parseTsharkVersion('TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as 4.0.17-0+deb12u3).\n\nCopyright…'), '4.0.17');
+    assert.equal(
+      parseTsharkVersion('TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as 4.0.17-0+deb12u3).\n\nCopyright…'),
+      '4.0.17',
+    );
     assert.equal(parseTsharkVersion('Usage: true'), undefined);
   });
 
@@ -85,7 +88,10 @@ describe('escaping what captures say', function () {
     // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(md, /<script|\x1b/);
     assert.doesNotMatch(md, /(?<!\\)[[\]|*`]/);
-    assert.equal(markdownText('b-tr-teams-euno-05.northeurope.cloudapp.azure.com'), 'b-tr-teams-euno-05.northeurope.cloudapp.azure.com');
+    assert.equal(
+      markdownText('b-tr-teams-euno-05.northeurope.cloudapp.azure.com'),
+      'b-tr-teams-euno-05.northeurope.cloudapp.azure.com',
+    );
   });
 
   it('a code span outlasts any backtick run inside it', function () {

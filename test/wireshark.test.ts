@@ -17,7 +17,9 @@ async function sha256(path: string): Promise<string> {
 }
 
 async function framesMatching(capture: string, filter: string, env?: Record<string, string>): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { env });
+  const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], {
+    env,
+  });
   return stdout.split('\n').filter(Boolean).map(Number);
 }
 
@@ -50,9 +52,17 @@ describe('teamshark annotate', function () {
     assert.equal(packets.trim().split('\n').length, report.capture.packets);
 
     const { stdout: info } = await execa('capinfos', ['-k', out]);
-    assert.match(info, new RegExp(`Activity: ${report.application.dominantActivity} \\(${report.application.confidence} confidence\\)`));
+    assert.match(
+      info,
+      new RegExp(`Activity: ${report.application.dominantActivity} \\(${report.application.confidence} confidence\\)`),
+    );
     assert.match(info, new RegExp(`Call path: ${report.call!.path}`));
-    assert.match(info, new RegExp(`Call quality \\(network-side estimate\\): ${report.quality ? report.quality.verdict : 'no RTP media to judge'}`));
+    assert.match(
+      info,
+      new RegExp(
+        `Call quality \\(network-side estimate\\): ${report.quality ? report.quality.verdict : 'no RTP media to judge'}`,
+      ),
+    );
     assert.match(info, new RegExp(`tshark ${report.capture.tshark.version.replaceAll('.', '\\.')}`));
     assert.match(info, new RegExp(`Findings: ${report.findings.length} `));
   });
@@ -74,7 +84,9 @@ describe('teamshark annotate', function () {
 
   it('says in one line when editcap is missing', async function () {
     const capture = sharedCapture(this, 'dns.pcap');
-    const result = await runCli(['annotate', capture, '--out', join(folder(), 'none.pcapng')], { TEAMSHARK_EDITCAP: join(folder(), 'no-editcap') });
+    const result = await runCli(['annotate', capture, '--out', join(folder(), 'none.pcapng')], {
+      TEAMSHARK_EDITCAP: join(folder(), 'no-editcap'),
+    });
     assert.equal(result.exitCode, 1);
     assert.match(result.stderr, /^teamshark: editcap not found .*TEAMSHARK_EDITCAP/);
     assert.equal(result.stderr.trim().split('\n').length, 1);
@@ -91,8 +103,16 @@ describe('teamshark wireshark-profile', function () {
     const result = await runCli(['wireshark-profile'], env);
     assert.equal(result.exitCode, 0, result.stderr);
     const profile = join(home, '.config', 'wireshark', 'profiles', PROFILE_NAME);
-    assert.deepEqual((await readdir(profile)).sort(), ['colorfilters', 'dfilter_buttons', 'heuristic_protos', 'preferences']);
-    const run = await execa('tshark', ['-C', PROFILE_NAME, '-r', sharedCapture(this, 'teams.pcap'), '-c', '5'], { env: { ...env }, reject: false });
+    assert.deepEqual((await readdir(profile)).sort(), [
+      'colorfilters',
+      'dfilter_buttons',
+      'heuristic_protos',
+      'preferences',
+    ]);
+    const run = await execa('tshark', ['-C', PROFILE_NAME, '-r', sharedCapture(this, 'teams.pcap'), '-c', '5'], {
+      env: { ...env },
+      reject: false,
+    });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(run.stderr.replace(ROOT_NOTICE, ''), '', 'tshark warned about the profile');
     // The custom columns are in use: the packet list has the stream column.
@@ -107,7 +127,10 @@ describe('teamshark wireshark-profile', function () {
     const home = join(folder(), 'decode');
     const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
     const out = join(home, '.config', 'wireshark', 'profiles', PROFILE_NAME);
-    assert.equal((await runCli(['wireshark-profile', '--out', out, '--decode-as', 'udp.port==1900,rtp'], env)).exitCode, 0);
+    assert.equal(
+      (await runCli(['wireshark-profile', '--out', out, '--decode-as', 'udp.port==1900,rtp'], env)).exitCode,
+      0,
+    );
     const heuristics = await readFile(join(out, 'heuristic_protos'), 'utf8');
     assert.match(heuristics, /^rtp_udp,1$/m);
     assert.match(heuristics, /^rtcp_udp,1$/m);
@@ -136,10 +159,24 @@ describe('teamshark wireshark-profile', function () {
   it('colours the Teams names the service catalog knows, and no other', async function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const rule = coloringRules().find((r) => r.name === 'Teams DNS names')!;
-    const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', rule.filter, '-T', 'fields', '-e', 'dns.qry.name']);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      capture,
+      '-Y',
+      rule.filter,
+      '-T',
+      'fields',
+      '-e',
+      'dns.qry.name',
+    ]);
     const coloured = new Set(stdout.split('\n').filter(Boolean));
     const report = await analyzed(capture);
-    const teams = new Set(report.dns.names.map((n) => n.name).filter((name) => ['teams', 'teams-calling'].includes(serviceForName(name)?.service ?? '')));
+    const teams = new Set(
+      report.dns.names
+        .map((n) => n.name)
+        .filter((name) => ['teams', 'teams-calling'].includes(serviceForName(name)?.service ?? '')),
+    );
     assert.ok(teams.size >= 3, `only ${teams.size} Teams names`);
     assert.deepEqual([...coloured].sort(), [...teams].sort());
   });
@@ -168,8 +205,26 @@ describe('--keylog: decryption with a TLS key log', function () {
     const report = parseReport(result.stdout);
     const decryption = report.decryption;
     assert.ok(decryption, 'the report has a decryption section');
-    const fields = ['frame.number', 'tcp.stream', 'http2.headers.method', 'http2.headers.authority', 'http.request.method', 'http.host'].flatMap((f) => ['-e', f]);
-    const { stdout } = await execa('tshark', ['-n', '-r', capture, '-o', `tls.keylog_file:${keylog}`, '-Y', 'tls && (http2.headers.method || http.request)', '-T', 'fields', ...fields]);
+    const fields = [
+      'frame.number',
+      'tcp.stream',
+      'http2.headers.method',
+      'http2.headers.authority',
+      'http.request.method',
+      'http.host',
+    ].flatMap((f) => ['-e', f]);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      capture,
+      '-o',
+      `tls.keylog_file:${keylog}`,
+      '-Y',
+      'tls && (http2.headers.method || http.request)',
+      '-T',
+      'fields',
+      ...fields,
+    ]);
     // [frame, stream, method, host], from HTTP/2's fields or HTTP/1.1's.
     const rows = stdout
       .trim()
@@ -178,7 +233,11 @@ describe('--keylog: decryption with a TLS key log', function () {
       .map((r) => [r[0], r[1], r[2] || r[4], r[3] || r[5]]);
     const streams = new Set(rows.map((r) => r[1]));
     assert.equal(decryption.sessionsDecrypted, streams.size);
-    assert.equal(decryption.sessionsDecrypted, (await readFile(keylog, 'utf8')).trim().split('\n').length, 'one decrypted session per key');
+    assert.equal(
+      decryption.sessionsDecrypted,
+      (await readFile(keylog, 'utf8')).trim().split('\n').length,
+      'one decrypted session per key',
+    );
     assert.ok(decryption.sessions > decryption.sessionsDecrypted, 'the TLS 1.3 sessions have no key in the log');
     assert.deepEqual(
       decryption.requests.map((r) => [String(r.frame), r.method, r.host]),
@@ -211,7 +270,13 @@ describe('--keylog: decryption with a TLS key log', function () {
       assert.ok(r.requestBytes! > 0 && r.responseBytes! > 0);
     }
     // The activity evidence: the chat segment names the decrypted request and is stated with high confidence.
-    const chat = report.application.timeline.find((s) => s.evidence.some((e) => e.startsWith('decrypted request: POST emea.ng.msg.teams.microsoft.com/v1/users/ME/conversations/{id}/messages → 201')));
+    const chat = report.application.timeline.find((s) =>
+      s.evidence.some((e) =>
+        e.startsWith(
+          'decrypted request: POST emea.ng.msg.teams.microsoft.com/v1/users/ME/conversations/{id}/messages → 201',
+        ),
+      ),
+    );
     assert.ok(chat, JSON.stringify(report.application.timeline));
     assert.equal(chat.activity, 'chat');
     assert.equal(chat.confidence, 'high');
@@ -243,11 +308,25 @@ describe('--keylog: decryption with a TLS key log', function () {
     assert.match(result.stderr, /warning: .*annotated\.pcapng now holds the TLS keys/);
     outputs.push(result.stdout, result.stderr);
     outputs.push((await execa('capinfos', ['-k', annotated])).stdout);
-    outputs.push((await execa('tshark', ['-n', '-r', annotated, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.comment'])).stdout);
+    outputs.push(
+      (await execa('tshark', ['-n', '-r', annotated, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.comment']))
+        .stdout,
+    );
     const everything = outputs.join('\n').toLowerCase();
-    for (const secret of secrets) assert.ok(!everything.includes(secret.toLowerCase()), `secret ${secret.slice(0, 8)}… leaked`);
+    for (const secret of secrets)
+      assert.ok(!everything.includes(secret.toLowerCase()), `secret ${secret.slice(0, 8)}… leaked`);
     // The keys travel inside the annotated pcapng: it decrypts without a key log.
-    const { stdout } = await execa('tshark', ['-n', '-r', annotated, '-Y', 'http2.headers.method', '-T', 'fields', '-e', 'frame.number']);
+    const { stdout } = await execa('tshark', [
+      '-n',
+      '-r',
+      annotated,
+      '-Y',
+      'http2.headers.method',
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+    ]);
     assert.ok(stdout.trim().split('\n').length >= 3);
   });
 
@@ -261,11 +340,20 @@ describe('--keylog: decryption with a TLS key log', function () {
 describe('request path templates', function () {
   it('replace identifiers with {id} and drop the query', async function () {
     const { pathTemplate, requestAction } = await import('../core/model/request-path.js');
-    assert.equal(pathTemplate('/v1/users/ME/conversations/19:abc@thread.v2/messages?startTime=1'), '/v1/users/ME/conversations/{id}/messages?…');
+    assert.equal(
+      pathTemplate('/v1/users/ME/conversations/19:abc@thread.v2/messages?startTime=1'),
+      '/v1/users/ME/conversations/{id}/messages?…',
+    );
     assert.equal(pathTemplate('/drives/b!x/items/01ABCDEF2GHIJKLMNOP/content'), '/drives/b!x/items/{id}/content');
     assert.equal(pathTemplate('/users/alice@contoso.com/photo'), '/users/{id}/photo');
-    assert.equal(pathTemplate('/api/v2/ep/conv-weu-01/0f8fad5b-d9cb-469f-a165-70867728950e'), '/api/v2/ep/conv-weu-01/{id}');
-    assert.equal(requestAction('POST', 'x.ng.msg.teams.microsoft.com', '/v1/users/ME/conversations/{id}/messages'), 'message-sent');
+    assert.equal(
+      pathTemplate('/api/v2/ep/conv-weu-01/0f8fad5b-d9cb-469f-a165-70867728950e'),
+      '/api/v2/ep/conv-weu-01/{id}',
+    );
+    assert.equal(
+      requestAction('POST', 'x.ng.msg.teams.microsoft.com', '/v1/users/ME/conversations/{id}/messages'),
+      'message-sent',
+    );
     assert.equal(requestAction('PUT', 'contoso-my.sharepoint.com', '/personal/{id}/_api/web/files'), 'file-upload');
     assert.equal(requestAction('GET', 'contoso-my.sharepoint.com', '/personal/{id}'), undefined);
   });

@@ -1,7 +1,14 @@
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
-import type { Application, DecryptedRequest, Flow, MediaStream, RtpStream, StunMessage } from '../schema/generated/report.js';
+import type {
+  Application,
+  DecryptedRequest,
+  Flow,
+  MediaStream,
+  RtpStream,
+  StunMessage,
+} from '../schema/generated/report.js';
 import { decryptedRequestIntervals } from './decrypted-activity.js';
 
 type Activity = Application['dominantActivity'];
@@ -82,7 +89,12 @@ const WEB_APP_ROLES = rolesOf(WEB_APP_PATTERNS);
 const CONFIGURATION_ROLES = rolesOf(CONFIGURATION_PATTERNS);
 const PRESENCE_ROLES = rolesOf(PRESENCE_PATTERNS);
 
-const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = { audio: 'audio', video: 'video', 'screen-sharing': 'screenshare', unknown: 'audio' };
+const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = {
+  audio: 'audio',
+  video: 'video',
+  'screen-sharing': 'screenshare',
+  unknown: 'audio',
+};
 const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 interface Interval {
@@ -150,7 +162,10 @@ export function mediaActivityOf(m: MediaStream): { activity: Activity; confidenc
 export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
   // At least 1 s: a zero or negative window would never advance.
-  const windowSeconds = inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
+  const windowSeconds =
+    inputs.windowSeconds !== undefined
+      ? Math.max(1, inputs.windowSeconds)
+      : Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
   const intervals = activityIntervals(inputs);
   const background = backgroundIntervals(inputs);
 
@@ -185,9 +200,17 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
   const dominantActivity = seen[0] ?? 'idle';
   const reasons = intervals.filter((i) => i.activity === dominantActivity);
   const evidence = timeline.flatMap((segment): SegmentEvidence[] => {
-    const sources = intervals.filter((i) => i.activity === segment.activity && i.start < segment.end && i.end >= segment.start);
+    const sources = intervals.filter(
+      (i) => i.activity === segment.activity && i.start < segment.end && i.end >= segment.start,
+    );
     if (sources.length === 0) return [];
-    return [{ segment, frames: [...new Set(sources.flatMap((i) => i.frames))].sort((a, b) => a - b), filter: unique(sources.map((i) => `(${i.filter})`)).join(' || ') }];
+    return [
+      {
+        segment,
+        frames: [...new Set(sources.flatMap((i) => i.frames))].sort((a, b) => a - b),
+        filter: unique(sources.map((i) => `(${i.filter})`)).join(' || '),
+      },
+    ];
   });
   const application: Application = {
     dominantActivity,
@@ -207,7 +230,10 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
 }
 
 function strongest(intervals: readonly Interval[]): Confidence {
-  return intervals.reduce<Confidence>((best, i) => (CONFIDENCE_RANK[i.confidence] > CONFIDENCE_RANK[best] ? i.confidence : best), 'low');
+  return intervals.reduce<Confidence>(
+    (best, i) => (CONFIDENCE_RANK[i.confidence] > CONFIDENCE_RANK[best] ? i.confidence : best),
+    'low',
+  );
 }
 
 /** Idle is sure only as far as the capture shows a Teams client at all. */
@@ -236,7 +262,9 @@ function activityIntervals(inputs: ActivityInputs): Interval[] {
     ...media.map((m) => ({ start: m.end, end: m.end + HANG_UP_SECONDS })),
   ];
   const fileFlows = new Set(transfers.map((t) => t.flowId));
-  const chat = chatIntervals(inputs, thresholds).filter((c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end));
+  const chat = chatIntervals(inputs, thresholds).filter(
+    (c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end),
+  );
   return [...media, ...setup, ...transfers, ...chat, ...decryptedRequestIntervals(inputs.decryptedRequests ?? [])];
 }
 
@@ -251,7 +279,12 @@ function startupSpans(inputs: ActivityInputs): Interval[] {
   const first = Math.min(...configuration.map((f) => f.start));
   const last = Math.max(...configuration.map((f) => f.start));
   // Sign-ins near the configuration fetch are the app starting; others renew tokens in a running app.
-  const signIn = flows.filter((f) => f.service?.name === 'identity' && f.start >= first - SIGN_IN_NEAR_SECONDS && f.start <= last + SIGN_IN_NEAR_SECONDS);
+  const signIn = flows.filter(
+    (f) =>
+      f.service?.name === 'identity' &&
+      f.start >= first - SIGN_IN_NEAR_SECONDS &&
+      f.start <= last + SIGN_IN_NEAR_SECONDS,
+  );
   const all = [...configuration, ...signIn];
   const start = Math.min(...all.map((f) => f.start));
   return [
@@ -287,7 +320,8 @@ function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = []
     ...media.flatMap((m): Interval[] => {
       const call = mediaActivityOf(m);
       if (!call) return [];
-      const stream = m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
+      const stream =
+        m.ssrc && m.source ? streamOf.get(`${m.flowId}/${m.ssrc}/${m.source.ip}:${m.source.port}`) : undefined;
       const flow = flows.find((f) => f.id === m.flowId);
       const kind = m.kind === 'unknown' ? 'media of unknown kind' : `${m.kind} stream`;
       return [
@@ -311,7 +345,9 @@ function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = []
  * media, not set-up.
  */
 function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly Interval[]): Interval[] {
-  const messages = stun.filter((m) => m.channel === undefined && m.method !== 'ChannelData').sort((a, b) => a.time - b.time);
+  const messages = stun
+    .filter((m) => m.channel === undefined && m.method !== 'ChannelData')
+    .sort((a, b) => a.time - b.time);
   const clusters: StunMessage[][] = [];
   for (const m of messages) {
     const cluster = clusters.at(-1);
@@ -320,7 +356,9 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
   }
   return clusters.flatMap((cluster): Interval[] => {
     const start = cluster[0]!.time;
-    const firstMedia = Math.min(...media.filter((i) => i.end >= start && i.start <= cluster.at(-1)!.time + SETUP_GAP_SECONDS).map((i) => i.start));
+    const firstMedia = Math.min(
+      ...media.filter((i) => i.end >= start && i.start <= cluster.at(-1)!.time + SETUP_GAP_SECONDS).map((i) => i.start),
+    );
     const before = cluster.filter((m) => m.time <= firstMedia);
     if (before.length < SETUP_MINIMUM_MESSAGES) return [];
     const allocations = before.filter((m) => m.method === 'Allocate' && m.class === 'success').length;
@@ -351,7 +389,8 @@ type FlowUse = 'file-store' | 'web-app' | 'teams' | 'calling' | 'unnamed' | 'bac
 function useOf(flow: Flow): FlowUse {
   const service = flow.service;
   if (!service) return 'unnamed';
-  if (service.name === 'sharepoint-onedrive' || (service.role && FILE_STORE_ROLES.has(service.role))) return 'file-store';
+  if (service.name === 'sharepoint-onedrive' || (service.role && FILE_STORE_ROLES.has(service.role)))
+    return 'file-store';
   if (service.role && WEB_APP_ROLES.has(service.role)) return 'web-app';
   if (service.role && PRESENCE_ROLES.has(service.role)) return 'background';
   if (service.name === 'teams-calling') return 'calling';
@@ -361,7 +400,10 @@ function useOf(flow: Flow): FlowUse {
 }
 
 /** A flow's bursts oriented client → server. */
-function orientedBursts(flow: Flow, payload: ReadonlyMap<string, FlowPayload>): { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }[] {
+function orientedBursts(
+  flow: Flow,
+  payload: ReadonlyMap<string, FlowPayload>,
+): { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }[] {
   const p = payload.get(flow.id);
   if (!p) return [];
   const clientFirst = sameEndpoint(p.first, flow.client);
@@ -421,7 +463,10 @@ function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: Activi
  * Teams'). Keep-alives and push-channel pings (tens of bytes), background services and transfers big
  * enough to be files are not chat.
  */
-function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransferBytes }: ActivityThresholds): Interval[] {
+function chatIntervals(
+  inputs: ActivityInputs,
+  { chatExchangeBytes, fileTransferBytes }: ActivityThresholds,
+): Interval[] {
   const intervals: Interval[] = [];
   for (const flow of nonMediaTcp(inputs)) {
     const use = useOf(flow);
@@ -429,7 +474,10 @@ function chatIntervals(inputs: ActivityInputs, { chatExchangeBytes, fileTransfer
     for (const b of orientedBursts(flow, inputs.payload)) {
       if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
       if (b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
-      const named = use === 'unnamed' ? 'a server this capture does not name' : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
+      const named =
+        use === 'unnamed'
+          ? 'a server this capture does not name'
+          : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
       intervals.push({
         flowId: flow.id,
         start: b.start,
@@ -458,13 +506,23 @@ function backgroundIntervals(inputs: ActivityInputs): Interval[] {
           : service === 'telemetry'
             ? `telemetry upload of ${kB(b.up)}`
             : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
-      intervals.push({ start: b.start, end: b.end, activity: 'idle', confidence: 'medium', evidence: `background: ${what} on ${flow.id}`, frames: [b.firstFrame], filter: flow.filter });
+      intervals.push({
+        start: b.start,
+        end: b.end,
+        activity: 'idle',
+        confidence: 'medium',
+        evidence: `background: ${what} on ${flow.id}`,
+        frames: [b.firstFrame],
+        filter: flow.filter,
+      });
     }
   }
   return intervals;
 }
 
-function joinBursts<T extends { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }>(bursts: readonly T[], gap: number): T[] {
+function joinBursts<
+  T extends { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number },
+>(bursts: readonly T[], gap: number): T[] {
   const joined: T[] = [];
   for (const b of bursts) {
     const last = joined.at(-1);
@@ -502,7 +560,9 @@ function mergeWindows(windows: Segment[]): Segment[] {
  * of screen sharing, and the end (the last media packet).
  */
 function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
-  const callStreams = streams.filter((s) => media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && mediaActivityOf(m)));
+  const callStreams = streams.filter((s) =>
+    media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && mediaActivityOf(m)),
+  );
   if (callStreams.length === 0) return [];
   const first = callStreams.reduce((a, b) => (b.start < a.start ? b : a));
   const last = callStreams.reduce((a, b) => (b.end > a.end ? b : a));
@@ -520,7 +580,9 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   }
   // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
   // as the call connects.
-  const signalling = flows.filter((f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS);
+  const signalling = flows.filter(
+    (f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS,
+  );
   if (signalling.length >= 2) {
     const start = Math.min(...signalling.map((f) => f.start));
     const end = Math.max(...signalling.map((f) => f.start));
@@ -542,9 +604,21 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
   const sharing = callStreams.filter((s) => media.some((m) => m.ssrc === s.ssrc && m.kind === 'screen-sharing'));
   if (sharing.length) {
     const share = sharing.reduce((a, b) => (b.start < a.start ? b : a));
-    phases.push({ phase: 'screenshare-start', start: round(share.start), end: round(share.end), detail: `screen-sharing stream ${share.ssrc} starts`, frames: [share.firstFrame] });
+    phases.push({
+      phase: 'screenshare-start',
+      start: round(share.start),
+      end: round(share.end),
+      detail: `screen-sharing stream ${share.ssrc} starts`,
+      frames: [share.firstFrame],
+    });
   }
-  phases.push({ phase: 'end', start: round(last.end), end: round(last.end), detail: `last media packet (frame ${last.lastFrame})`, frames: [last.lastFrame] });
+  phases.push({
+    phase: 'end',
+    start: round(last.end),
+    end: round(last.end),
+    detail: `last media packet (frame ${last.lastFrame})`,
+    frames: [last.lastFrame],
+  });
   return phases;
 }
 

@@ -37,7 +37,8 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
   for (const flow of inputs.flows) {
     for (const side of [flow.client, flow.server]) {
       let tally = tallies.get(side.ip);
-      if (!tally) tallies.set(side.ip, (tally = { packets: 0, bytes: 0, flows: 0, asClient: 0, firstFrame: flow.firstFrame }));
+      if (!tally)
+        tallies.set(side.ip, (tally = { packets: 0, bytes: 0, flows: 0, asClient: 0, firstFrame: flow.firstFrame }));
       tally.packets += flow.packets;
       tally.bytes += flow.bytes;
       tally.flows++;
@@ -45,8 +46,14 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     }
   }
   const clients = chooseClients(tallies, inputs.flows);
-  const resolvers = new Set(inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip));
-  const mediaPeers = new Set(inputs.flows.filter((f) => inputs.mediaFlows.has(f.id)).flatMap((f) => [f.client.ip, f.server.ip].filter((ip) => !clients.has(ip))));
+  const resolvers = new Set(
+    inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip),
+  );
+  const mediaPeers = new Set(
+    inputs.flows
+      .filter((f) => inputs.mediaFlows.has(f.id))
+      .flatMap((f) => [f.client.ip, f.server.ip].filter((ip) => !clients.has(ip))),
+  );
 
   const roles = [...tallies.entries()].map(([ip, tally]): AddressRole => {
     const address = classifyAddress(ip);
@@ -56,7 +63,11 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     const evidence: Evidence[] = [];
     const role = ((): AddressRole['role'] => {
       if (clients.has(ip)) {
-        evidence.push({ kind: 'traffic', detail: `opens ${tally.asClient} of its ${tally.flows} flows`, frames: [tally.firstFrame] });
+        evidence.push({
+          kind: 'traffic',
+          detail: `opens ${tally.asClient} of its ${tally.flows} flows`,
+          frames: [tally.firstFrame],
+        });
         return 'client';
       }
       const relayFrames = inputs.relays.get(ip);
@@ -65,23 +76,44 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
         return 'relay';
       }
       if (LOCAL_SCOPES.has(address.scope) && mediaPeers.has(ip)) {
-        evidence.push({ kind: 'traffic', detail: `${address.scope} address exchanging media or connectivity checks with the client`, frames: [tally.firstFrame] });
+        evidence.push({
+          kind: 'traffic',
+          detail: `${address.scope} address exchanging media or connectivity checks with the client`,
+          frames: [tally.firstFrame],
+        });
         return 'lan-peer';
       }
       const matched = matches[0];
       if (matched) {
-        evidence.push({ kind: matched.s.via, detail: `${matched.s.name} (${matched.match.pattern})`, frames: matched.s.frames.slice(0, 5) });
+        evidence.push({
+          kind: matched.s.via,
+          detail: `${matched.s.name} (${matched.match.pattern})`,
+          frames: matched.s.frames.slice(0, 5),
+        });
         // An edge of a CDN or of Azure Front Door serves the name from the nearest point of presence.
         const platform = sightings.map((s) => platformForName(s.name)).find((p) => p && CDN_PLATFORMS.test(p));
-        if (platform) evidence.push({ kind: 'dns-answer', detail: `served through ${platform}`, frames: matched.s.frames.slice(0, 5) });
+        if (platform)
+          evidence.push({
+            kind: 'dns-answer',
+            detail: `served through ${platform}`,
+            frames: matched.s.frames.slice(0, 5),
+          });
         return matched.match.service === 'cdn' || platform ? 'cdn' : 'microsoft';
       }
       if (address.microsoft) {
-        evidence.push({ kind: 'address-range', detail: `in ${address.microsoft.prefix} (Microsoft ${address.microsoft.serviceArea})`, frames: [tally.firstFrame] });
+        evidence.push({
+          kind: 'address-range',
+          detail: `in ${address.microsoft.prefix} (Microsoft ${address.microsoft.serviceArea})`,
+          frames: [tally.firstFrame],
+        });
         return 'microsoft';
       }
       if (address.azure) {
-        evidence.push({ kind: 'address-range', detail: `in ${address.azure.prefix} (Azure, Service Tags of ${address.azure.version})`, frames: [tally.firstFrame] });
+        evidence.push({
+          kind: 'address-range',
+          detail: `in ${address.azure.prefix} (Azure, Service Tags of ${address.azure.version})`,
+          frames: [tally.firstFrame],
+        });
         return 'microsoft';
       }
       if (resolvers.has(ip)) {
@@ -89,12 +121,25 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
         return 'dns-resolver';
       }
       if (address.scope === 'public' && mediaPeers.has(ip)) {
-        evidence.push({ kind: 'traffic', detail: 'public address exchanging media or connectivity checks with the client', frames: [tally.firstFrame] });
+        evidence.push({
+          kind: 'traffic',
+          detail: 'public address exchanging media or connectivity checks with the client',
+          frames: [tally.firstFrame],
+        });
         return 'public-peer';
       }
       return 'other';
     })();
-    const result: AddressRole = { ip, role, scope: address.scope, names, packets: tally.packets, bytes: tally.bytes, flows: tally.flows, evidence };
+    const result: AddressRole = {
+      ip,
+      role,
+      scope: address.scope,
+      names,
+      packets: tally.packets,
+      bytes: tally.bytes,
+      flows: tally.flows,
+      evidence,
+    };
     if (address.microsoft) result.microsoftPrefix = address.microsoft.prefix;
     if (address.azure) result.azurePrefix = address.azure.prefix;
     if (matches[0]) result.service = matches[0].match.service;
@@ -111,7 +156,8 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
  * (SNI) over what DNS answered.
  */
 function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: CatalogMatch }[] {
-  const rank = (m: { s: NameSighting; match: CatalogMatch }) => (isHostingPlatform(m.match.service) ? 2 : 0) + (m.s.via === 'sni' ? 0 : 1);
+  const rank = (m: { s: NameSighting; match: CatalogMatch }) =>
+    (isHostingPlatform(m.match.service) ? 2 : 0) + (m.s.via === 'sni' ? 0 : 1);
   return sightings
     .flatMap((s) => {
       const match = serviceForName(s.name);
@@ -125,7 +171,9 @@ function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: Cat
  * capture on a host with a public address) the address that opens the most flows is.
  */
 function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[]): Set<string> {
-  const openers = [...tallies.entries()].filter(([, t]) => t.asClient > 0).sort((a, b) => b[1].asClient - a[1].asClient);
+  const openers = [...tallies.entries()]
+    .filter(([, t]) => t.asClient > 0)
+    .sort((a, b) => b[1].asClient - a[1].asClient);
   if (openers.length === 0) return new Set();
   const top = openers[0]![1].asClient;
   // A local host that opens at least a fifth as many flows as the busiest one is a client too (two PCs).
@@ -135,7 +183,9 @@ function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[])
   // IPv6 is seldom translated: a dual-stack client also opens flows from its global IPv6 address. Such an
   // address opens flows and answers none (a remote peer or server is the server side of some flow).
   const servers = new Set(flows.map((f) => f.server.ip));
-  const globalIpv6 = busy.filter(([ip, t]) => ip.includes(':') && !isLocalAddress(ip) && t.asClient === t.flows && !servers.has(ip));
+  const globalIpv6 = busy.filter(
+    ([ip, t]) => ip.includes(':') && !isLocalAddress(ip) && t.asClient === t.flows && !servers.has(ip),
+  );
   return new Set([...local, ...globalIpv6].map(([ip]) => ip));
 }
 

@@ -35,7 +35,11 @@ export function decryptedRequestIntervals(requests: readonly DecryptedRequest[])
 
 /** A segment, or the capture's dominant activity, that a decrypted request shows is stated with high confidence. */
 export function withDecryptedConfidence(application: Application): Application {
-  const timeline = application.timeline.map((segment) => (segment.evidence.some((e) => e.startsWith(DECRYPTED_EVIDENCE)) ? { ...segment, confidence: 'high' as const } : segment));
+  const timeline = application.timeline.map((segment) =>
+    segment.evidence.some((e) => e.startsWith(DECRYPTED_EVIDENCE))
+      ? { ...segment, confidence: 'high' as const }
+      : segment,
+  );
   const shown = application.reason.includes(DECRYPTED_EVIDENCE);
   return { ...application, timeline, confidence: shown ? 'high' : application.confidence };
 }

@@ -1,5 +1,15 @@
-import type { AddressRole, CallSummary, DnsTransaction, FlowService, MediaStream, NatSummary, Report, StunMessage, TlsHandshake } from '../schema/generated/report.js';
-import { groupBy } from '../collections.js';
+import type {
+  AddressRole,
+  CallSummary,
+  DnsTransaction,
+  FlowService,
+  MediaStream,
+  NatSummary,
+  Report,
+  StunMessage,
+  TlsHandshake,
+} from '../schema/generated/report.js';
+import { groupBy } from '../util/collections.js';
 import type { ClassifiedFlow, ModelFlow } from '../model/flows.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
@@ -37,8 +47,12 @@ function byFlow<T extends { flowId: string }>(items: readonly T[]): Map<string, 
  * capture calls each address (the summaries' NameIndex).
  */
 export function classify(model: ClassifierInputs, names: NameIndex): Classification {
-  const flowIdOf = new Map(model.flows.map((f) => [`${f.transport}|${f.client.ip}|${f.client.port}|${f.server.ip}|${f.server.port}`, f.id]));
-  const dnsByFlow = groupBy(model.dns, (t) => flowIdOf.get(`${t.transport}|${t.client.ip}|${t.client.port}|${t.server.ip}|${t.server.port}`));
+  const flowIdOf = new Map(
+    model.flows.map((f) => [`${f.transport}|${f.client.ip}|${f.client.port}|${f.server.ip}|${f.server.port}`, f.id]),
+  );
+  const dnsByFlow = groupBy(model.dns, (t) =>
+    flowIdOf.get(`${t.transport}|${t.client.ip}|${t.client.port}|${t.server.ip}|${t.server.port}`),
+  );
   const stunByFlow = byFlow(model.stun);
   const rtpFlows = new Set(model.rtp.streams.map((s) => s.flowId));
   const mediaFlows = new Set([...rtpFlows, ...stunByFlow.keys()]);

@@ -66,7 +66,11 @@ function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
   const duration = Math.max(stream.end - stream.start, 0);
   const pps = perSecond(stream.packets, duration);
   const kbps = perSecond(stream.bytes * 8, duration) / 1000;
-  const clientSide = inputs.clients.has(stream.source.ip) ? stream.source : inputs.clients.has(stream.destination.ip) ? stream.destination : undefined;
+  const clientSide = inputs.clients.has(stream.source.ip)
+    ? stream.source
+    : inputs.clients.has(stream.destination.ip)
+      ? stream.destination
+      : undefined;
   const remote = clientSide === stream.source ? stream.destination : stream.source;
   const { kind, confidence, reason } = mediaKind(stream, pps, kbps, clientSide, remote);
   const media: MediaStream = {
@@ -103,7 +107,9 @@ function rtpMedia(stream: RtpStream, inputs: MediaInputs): MediaStream {
 
 /** The receiver's RTCP report blocks about this stream: worst loss, latest jitter. */
 function receiverFeedback(stream: RtpStream, rtcp: RtcpReport[]): MediaStream['rtcp'] {
-  const reports = rtcp.flatMap((r) => r.blocks.filter((b) => b.ssrc === stream.ssrc).map((block) => ({ frame: r.frame, block })));
+  const reports = rtcp.flatMap((r) =>
+    r.blocks.filter((b) => b.ssrc === stream.ssrc).map((block) => ({ frame: r.frame, block })),
+  );
   if (reports.length === 0) return undefined;
   const feedback: NonNullable<MediaStream['rtcp']> = {
     reports: reports.length,
@@ -130,12 +136,22 @@ function portRole(endpoint: Endpoint | undefined): string | undefined {
  * frames split across packets (video), packet rate and size. The Teams QoS port ranges and the relay's
  * sharing port only tell screen sharing from camera video, which look alike on the wire.
  */
-function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: Endpoint | undefined, remote: Endpoint): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
+function mediaKind(
+  stream: RtpStream,
+  pps: number,
+  kbps: number,
+  clientSide: Endpoint | undefined,
+  remote: Endpoint,
+): Pick<MediaStream, 'kind' | 'confidence' | 'reason'> {
   const pts = stream.payloadTypes.map((p) => usualCodec(p.code)).join('/');
   const shape = `PT ${pts}, ${round(pps)} pkt/s, ${round(kbps)} kbit/s with all headers, ${stream.frameBytes.mean} B average frame`;
   if (stream.packets < MINIMUM_PACKETS) {
     const span = round(stream.end - stream.start);
-    return { kind: 'unknown', confidence: 'low', reason: `only ${stream.packets} packets over ${span} s (${shape}): too few for the rates to say what the stream is` };
+    return {
+      kind: 'unknown',
+      confidence: 'low',
+      reason: `only ${stream.packets} packets over ${span} s (${shape}): too few for the rates to say what the stream is`,
+    };
   }
   const splitFrames = stream.repeatedTimestampPackets / stream.packets;
   const clock = stream.clockRate;
@@ -147,18 +163,37 @@ function mediaKind(stream: RtpStream, pps: number, kbps: number, clientSide: End
     videoLike = `measured RTP clock ${round(clock / 1000)} kHz (video's 90 kHz)`;
   } else if (clock !== undefined) {
     const audioClock = AUDIO_CLOCKS.find((c) => near(clock, c));
-    if (audioClock) return { kind: 'audio', confidence: 'high', reason: `measured RTP clock ${round(clock / 1000)} kHz (an audio clock: ${audioClock / 1000} kHz), ${shape}${portNote}` };
+    if (audioClock)
+      return {
+        kind: 'audio',
+        confidence: 'high',
+        reason: `measured RTP clock ${round(clock / 1000)} kHz (an audio clock: ${audioClock / 1000} kHz), ${shape}${portNote}`,
+      };
   } else if (splitFrames > 0.15) {
     videoLike = `${Math.round(splitFrames * 100)} % of packets continue a frame (video)`;
   } else if (stream.frameBytes.mean < 300 && pps >= 20 && pps <= 60 && stream.repeatedTimestampPackets === 0) {
-    return { kind: 'audio', confidence: 'medium', reason: `steady small packets, one per timestamp: ${shape}${portNote}` };
+    return {
+      kind: 'audio',
+      confidence: 'medium',
+      reason: `steady small packets, one per timestamp: ${shape}${portNote}`,
+    };
   }
-  if (!videoLike) return { kind: 'unknown', confidence: 'low', reason: `neither an audio nor a video pattern (${clock ? `clock ${clock} Hz, ` : ''}${shape})` };
+  if (!videoLike)
+    return {
+      kind: 'unknown',
+      confidence: 'low',
+      reason: `neither an audio nor a video pattern (${clock ? `clock ${clock} Hz, ` : ''}${shape})`,
+    };
   if (role === 'screen-sharing' || remote.port === SHARING_RELAY_PORT) {
-    const why = role === 'screen-sharing' ? portNote.slice(2) : `relay port ${SHARING_RELAY_PORT} carries screen sharing`;
+    const why =
+      role === 'screen-sharing' ? portNote.slice(2) : `relay port ${SHARING_RELAY_PORT} carries screen sharing`;
     return { kind: 'screen-sharing', confidence: 'medium', reason: `${videoLike}, ${shape}; ${why}` };
   }
-  return { kind: 'video', confidence: clock !== undefined ? 'high' : 'medium', reason: `${videoLike}, ${Math.round(splitFrames * 100)} % of packets continue a frame, ${shape}${portNote}` };
+  return {
+    kind: 'video',
+    confidence: clock !== undefined ? 'high' : 'medium',
+    reason: `${videoLike}, ${Math.round(splitFrames * 100)} % of packets continue a frame, ${shape}${portNote}`,
+  };
 }
 
 /** The call's path is the path most of its media packets took. */
@@ -169,7 +204,8 @@ export function summarizeCall(media: MediaStream[]): CallSummary | undefined {
   const ranked = [...packetsByPath.entries()].sort((a, b) => b[1] - a[1]);
   const total = media.reduce((sum, m) => sum + m.packets, 0);
   const relays = [...new Map(media.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m.relay!])).values()];
-  const describe = ([path, packets]: [string, number]) => `${PATH_WORDS[path as MediaStream['path']]} (${Math.round((packets / total) * 100)} % of media packets)`;
+  const describe = ([path, packets]: [string, number]) =>
+    `${PATH_WORDS[path as MediaStream['path']]} (${Math.round((packets / total) * 100)} % of media packets)`;
   const summary: CallSummary = {
     path: ranked.length === 1 ? ranked[0]![0] : 'mixed',
     reason: ranked.map(describe).join('; '),

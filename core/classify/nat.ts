@@ -4,15 +4,30 @@ import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
 
 /** TURN methods: a server that handles them is a relay, not a mere STUN server. */
-const TURN_METHODS: ReadonlySet<string> = new Set(['Allocate', 'Refresh', 'Send', 'Data', 'CreatePermission', 'ChannelBind', 'ChannelData']);
+const TURN_METHODS: ReadonlySet<string> = new Set([
+  'Allocate',
+  'Refresh',
+  'Send',
+  'Data',
+  'CreatePermission',
+  'ChannelBind',
+  'ChannelData',
+]);
 
 /** The server end of a TURN message: the side that is not sending requests and indications to it. */
 function turnServer(message: StunMessage): Endpoint {
-  return message.class === 'request' || (message.class === 'indication' && message.method === 'Send') || message.method === 'ChannelData' ? message.destination : message.source;
+  return message.class === 'request' ||
+    (message.class === 'indication' && message.method === 'Send') ||
+    message.method === 'ChannelData'
+    ? message.destination
+    : message.source;
 }
 
 function isTurn(message: StunMessage): boolean {
-  return TURN_METHODS.has(message.method ?? '') || (message.protocol === 'classicstun' && /Data|Send|Allocate/.test(message.type.name ?? ''));
+  return (
+    TURN_METHODS.has(message.method ?? '') ||
+    (message.protocol === 'classicstun' && /Data|Send|Allocate/.test(message.type.name ?? ''))
+  );
 }
 
 /** Relay servers by address, with the frames of the TURN messages they took part in (over UDP, or over TCP in pseudo-TLS). */
@@ -33,17 +48,33 @@ function relayTransport(flowId: string, port: number): NatSummary['relays'][numb
  * How the client crosses its NAT: the public addresses STUN servers and peers saw it come from (when they
  * differ from the address the answer is delivered to, a NAT translated it), and the TURN relays it used.
  */
-export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>, names: NameIndex, malformedFrames: ReadonlySet<number>, tls: readonly TlsHandshake[] = []): NatSummary {
+export function summarizeNat(
+  stun: readonly StunMessage[],
+  clients: Set<string>,
+  names: NameIndex,
+  malformedFrames: ReadonlySet<number>,
+  tls: readonly TlsHandshake[] = [],
+): NatSummary {
   const publicAddresses = new Map<string, NatSummary['publicAddresses'][number]>();
   for (const message of stun) {
     if (message.class !== 'success') continue;
     for (const address of message.addresses) {
-      if (!address.attribute || !REFLEXIVE_ADDRESS_ATTRIBUTES.has(address.attribute.code) || address.ip === message.destination.ip) continue;
+      if (
+        !address.attribute ||
+        !REFLEXIVE_ADDRESS_ATTRIBUTES.has(address.attribute.code) ||
+        address.ip === message.destination.ip
+      )
+        continue;
       let entry = publicAddresses.get(address.ip);
-      if (!entry) publicAddresses.set(address.ip, (entry = { ip: address.ip, ports: [], privateAddresses: [], learnedFrom: [], frames: [] }));
+      if (!entry)
+        publicAddresses.set(
+          address.ip,
+          (entry = { ip: address.ip, ports: [], privateAddresses: [], learnedFrom: [], frames: [] }),
+        );
       if (!entry.ports.includes(address.port)) entry.ports.push(address.port);
       if (!entry.privateAddresses.includes(message.destination.ip)) entry.privateAddresses.push(message.destination.ip);
-      if (!entry.learnedFrom.some((e) => formatEndpoint(e) === formatEndpoint(message.source))) entry.learnedFrom.push(message.source);
+      if (!entry.learnedFrom.some((e) => formatEndpoint(e) === formatEndpoint(message.source)))
+        entry.learnedFrom.push(message.source);
       entry.frames.push(message.frame);
     }
   }
@@ -54,7 +85,18 @@ export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>,
     let relay = relays.get(key);
     if (!relay) {
       const relayNames = [...new Set(names.namesOf(server.ip).map((s) => s.name))];
-      relays.set(key, (relay = { ip: server.ip, port: server.port ?? 0, transport, names: relayNames, allocations: 0, messages: 0, frames: [] }));
+      relays.set(
+        key,
+        (relay = {
+          ip: server.ip,
+          port: server.port ?? 0,
+          transport,
+          names: relayNames,
+          allocations: 0,
+          messages: 0,
+          frames: [],
+        }),
+      );
     }
     return relay;
   };
@@ -71,7 +113,9 @@ export function summarizeNat(stun: readonly StunMessage[], clients: Set<string>,
     if (!h.pseudoTls) continue;
     const relay = relayEntry(h.server, relayTransport(h.flowId, h.server.port ?? 0));
     relay.messages += h.pseudoTls.stunFrames.length;
-    relay.frames.push(...[h.clientHello!.frame, ...h.pseudoTls.stunFrames].slice(0, Math.max(0, 20 - relay.frames.length)));
+    relay.frames.push(
+      ...[h.clientHello!.frame, ...h.pseudoTls.stunFrames].slice(0, Math.max(0, 20 - relay.frames.length)),
+    );
   }
 
   return {

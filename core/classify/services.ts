@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { isHostingPlatform, serviceForName, type CatalogMatch } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
-import { hex } from '../display-filter.js';
+import { hex } from '../util/display-filter.js';
 import type { DnsTransaction, Evidence, FlowService, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
 import type { NameIndex } from '../summaries/names.js';
@@ -47,7 +47,8 @@ function serviceOf(name: string, names: NameIndex): { match: CatalogMatch; why: 
   if (own && !isHostingPlatform(own.service)) return { match: own, why: own.pattern };
   const head = names.chainHeadOf(name);
   const inherited = head ? serviceForName(head) : undefined;
-  if (inherited && !isHostingPlatform(inherited.service)) return { match: inherited, why: `alias of ${head}: ${inherited.pattern}` };
+  if (inherited && !isHostingPlatform(inherited.service))
+    return { match: inherited, why: `alias of ${head}: ${inherited.pattern}` };
   return own && { match: own, why: own.pattern };
 }
 
@@ -76,14 +77,21 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
     const sni = handshake.clientHello?.sni;
     if (!sni || isIP(sni)) continue; // an address literal names nothing (see NameIndex)
     const named = serviceOf(sni, sources.names);
-    evidence.push({ kind: 'sni', detail: `${handshake.protocol === 'quic' ? 'QUIC' : 'TLS'} SNI ${sni}${named ? ` (${named.why})` : ''}`, frames: [handshake.clientHello!.frame] });
+    evidence.push({
+      kind: 'sni',
+      detail: `${handshake.protocol === 'quic' ? 'QUIC' : 'TLS'} SNI ${sni}${named ? ` (${named.why})` : ''}`,
+      frames: [handshake.clientHello!.frame],
+    });
     return named ? found(named.match.service, named.match.role) : found('other-app');
   }
 
   const queries = sources.dnsByFlow.get(flow.id);
   if (queries?.length) {
     const matches = queries.map((t) => ({ t, named: serviceOf(t.name, sources.names) }));
-    const best = matches.find((m) => m.named && TEAMS_FAMILY.has(m.named.match.service)) ?? matches.find((m) => m.named) ?? matches[0]!;
+    const best =
+      matches.find((m) => m.named && TEAMS_FAMILY.has(m.named.match.service)) ??
+      matches.find((m) => m.named) ??
+      matches[0]!;
     evidence.push({
       kind: 'dns-query',
       detail: `looks up ${best.t.name}${best.named ? ` (${best.named.why})` : ''}${queries.length > 1 ? ` and ${queries.length - 1} other name(s)` : ''}`,
@@ -95,23 +103,53 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
   for (const sighting of sources.names.namesOf(flow.server.ip)) {
     const named = serviceOf(sighting.name, sources.names);
     if (!named) continue;
-    evidence.push({ kind: 'dns-answer', detail: `${flow.server.ip} is ${sighting.name} (${named.why}) in this capture's DNS`, frames: sighting.frames.slice(0, 5) });
+    evidence.push({
+      kind: 'dns-answer',
+      detail: `${flow.server.ip} is ${sighting.name} (${named.why}) in this capture's DNS`,
+      frames: sighting.frames.slice(0, 5),
+    });
     return found(named.match.service, named.match.role);
   }
 
-  const microsoftStun = (sources.stunByFlow.get(flow.id) ?? []).filter((m) => m.attributes.some((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)));
+  const microsoftStun = (sources.stunByFlow.get(flow.id) ?? []).filter((m) =>
+    m.attributes.some((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)),
+  );
   const range = classifyAddress(flow.server.ip).microsoft ?? classifyAddress(flow.client.ip).microsoft;
   if (microsoftStun.length) {
-    const names = [...new Set(microsoftStun.flatMap((m) => m.attributes.filter((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)).map((a) => a.name ?? hex(a.code, 0))))];
-    evidence.push({ kind: 'stun', detail: `STUN with Microsoft attributes ${names.join(', ')}`, frames: microsoftStun.slice(0, 5).map((m) => m.frame) });
-    if (sources.rtpFlows.has(flow.id)) evidence.push({ kind: 'rtp', detail: 'RTP media in the same flow', frames: [flow.firstFrame] });
-    if (range) evidence.push({ kind: 'address-range', detail: `${range.prefix} (Microsoft ${range.serviceArea})`, frames: [flow.firstFrame] });
+    const names = [
+      ...new Set(
+        microsoftStun.flatMap((m) =>
+          m.attributes.filter((a) => MICROSOFT_STUN_ATTRIBUTES.has(a.code)).map((a) => a.name ?? hex(a.code, 0)),
+        ),
+      ),
+    ];
+    evidence.push({
+      kind: 'stun',
+      detail: `STUN with Microsoft attributes ${names.join(', ')}`,
+      frames: microsoftStun.slice(0, 5).map((m) => m.frame),
+    });
+    if (sources.rtpFlows.has(flow.id))
+      evidence.push({ kind: 'rtp', detail: 'RTP media in the same flow', frames: [flow.firstFrame] });
+    if (range)
+      evidence.push({
+        kind: 'address-range',
+        detail: `${range.prefix} (Microsoft ${range.serviceArea})`,
+        frames: [flow.firstFrame],
+      });
     return found('teams-calling', 'Teams call media and connectivity checks (ICE/TURN)');
   }
   if (range) {
-    evidence.push({ kind: 'address-range', detail: `${flow.server.ip} is in ${range.prefix} (Microsoft ${range.serviceArea})`, frames: [flow.firstFrame] });
+    evidence.push({
+      kind: 'address-range',
+      detail: `${flow.server.ip} is in ${range.prefix} (Microsoft ${range.serviceArea})`,
+      frames: [flow.firstFrame],
+    });
     if (range.serviceArea === 'Skype' && isRelayPort(flow)) {
-      evidence.push({ kind: 'port', detail: `UDP ${flow.server.port}, a Teams transport relay port`, frames: [flow.firstFrame] });
+      evidence.push({
+        kind: 'port',
+        detail: `UDP ${flow.server.port}, a Teams transport relay port`,
+        frames: [flow.firstFrame],
+      });
       return found('teams-calling', 'Teams media relay (TURN)');
     }
     // The same Skype ranges serve signalling over TCP 443: media only on the relay ports.
@@ -119,7 +157,11 @@ export function classifyFlowService(flow: ModelFlow, sources: FlowEvidenceSource
   }
   const azure = classifyAddress(flow.server.ip).azure;
   if (azure) {
-    evidence.push({ kind: 'address-range', detail: `${flow.server.ip} is in ${azure.prefix} (Azure, Service Tags of ${azure.version})`, frames: [flow.firstFrame] });
+    evidence.push({
+      kind: 'address-range',
+      detail: `${flow.server.ip} is in ${azure.prefix} (Azure, Service Tags of ${azure.version})`,
+      frames: [flow.firstFrame],
+    });
     return found('azure');
   }
   return found('unknown');

@@ -21,7 +21,10 @@ export interface ExportCommandOptions {
 }
 
 /** Exports, with the batch progress bar; returns the summary line(s) and whether any capture failed. */
-export async function exportCommand(captures: string[], options: ExportCommandOptions): Promise<{ text: string; failed: boolean }> {
+export async function exportCommand(
+  captures: string[],
+  options: ExportCommandOptions,
+): Promise<{ text: string; failed: boolean }> {
   const tshark = await locateTshark(options.tsharkPath).catch(() => undefined);
   let done = 0;
   let failed = 0;
@@ -45,7 +48,11 @@ export async function exportCommand(captures: string[], options: ExportCommandOp
 }
 
 /** `query DATASET SQL|NAME` as a Markdown table or JSON; `query --list` names the built-in questions. */
-export async function queryCommand(dataset: string | undefined, sqlOrName: string | undefined, json: boolean): Promise<string> {
+export async function queryCommand(
+  dataset: string | undefined,
+  sqlOrName: string | undefined,
+  json: boolean,
+): Promise<string> {
   if (dataset === undefined || sqlOrName === undefined) return renderQuestionList();
   const result = await queryDataset(dataset, sqlOrName);
   return json ? `${JSON.stringify(result.rows, null, 2)}\n` : renderTable(result);

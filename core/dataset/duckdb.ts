@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 
 /**
  * An in-memory DuckDB: the engine that writes the Parquet files and answers queries. Imported on first use,
@@ -10,7 +10,9 @@ export async function openDuckDb(): Promise<DuckDBConnection> {
   try {
     duckdb = await import('@duckdb/node-api');
   } catch (error) {
-    throw new TeamsharkError(`cannot load DuckDB (@duckdb/node-api) for this platform: ${(error as Error).message.split('\n')[0]}`);
+    throw new TeamsharkError(
+      `cannot load DuckDB (@duckdb/node-api) for this platform: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   const instance = await duckdb.DuckDBInstance.create(':memory:');
   return instance.connect();

@@ -1,5 +1,5 @@
 import type { Report } from '../schema/generated/report.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../util/version.js';
 import { DATASET_SCHEMA_VERSION, SEARCH_TYPE, type Column, type TableDefinition } from './schema.js';
 import { REPORT_TABLES } from './tables.js';
 
@@ -45,7 +45,8 @@ export function ecsFields(): Map<string, string> {
     for (const column of table.columns) {
       const field = fieldName(table.name, column);
       const type = SEARCH_TYPE[column.type];
-      if (fields.has(field) && fields.get(field) !== type) throw new Error(`ECS field ${field} is ${fields.get(field)} and ${type}`);
+      if (fields.has(field) && fields.get(field) !== type)
+        throw new Error(`ECS field ${field} is ${fields.get(field)} and ${type}`);
       fields.set(field, type);
     }
   }
@@ -76,7 +77,11 @@ export function indexTemplate(): object {
     index_patterns: ['teamshark-*'],
     priority: 200,
     template: { mappings: { dynamic: 'strict', properties } },
-    _meta: { description: 'Teamshark flows, findings and media streams as ECS documents', dataset_schema_version: DATASET_SCHEMA_VERSION, ecs_version: ECS_VERSION },
+    _meta: {
+      description: 'Teamshark flows, findings and media streams as ECS documents',
+      dataset_schema_version: DATASET_SCHEMA_VERSION,
+      ecs_version: ECS_VERSION,
+    },
   };
 }
 
@@ -98,9 +103,13 @@ export function ecsBulkBody(report: Report, captureId: string): string {
       setPath(document, 'teamshark.version', TOOL_VERSION);
       for (const column of table.columns) {
         const value = column.value(row);
-        if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)) setPath(document, fieldName(table.name, column), value);
+        if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
+          setPath(document, fieldName(table.name, column), value);
       }
-      lines.push(JSON.stringify({ index: { _index: indexName(table.name), _id: `${captureId}-${table.name}-${n}` } }), JSON.stringify(document));
+      lines.push(
+        JSON.stringify({ index: { _index: indexName(table.name), _id: `${captureId}-${table.name}-${n}` } }),
+        JSON.stringify(document),
+      );
     });
   }
   return lines.map((line) => `${line}\n`).join('');

@@ -3,9 +3,9 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { batchErrorMessage, runBatch } from '../batch.js';
-import { AnalysisCancelled, TeamsharkError } from '../errors.js';
+import { AnalysisCancelled, TeamsharkError } from '../util/errors.js';
 import type { Report } from '../schema/generated/report.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../util/version.js';
 import { openDuckDb } from './duckdb.js';
 import { ecsBulkBody, indexTemplate } from './ecs.js';
 import type { ManifestRecord } from './manifest.js';
@@ -48,7 +48,8 @@ export async function exportDataset(captures: readonly string[], options: Export
   await mkdir(options.out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new TeamsharkError(`cannot create ${options.out}: ${error.code ?? error.message}`);
   });
-  const store = options.format === 'parquet' ? await ParquetStore.open(options.out) : await NdjsonStore.open(options.out);
+  const store =
+    options.format === 'parquet' ? await ParquetStore.open(options.out) : await NdjsonStore.open(options.out);
   const claimed = new Set<string>();
   const outcomes = await runBatch(
     captures,
@@ -82,7 +83,11 @@ export async function exportDataset(captures: readonly string[], options: Export
       await store.add(id, report, record('ok', null, report));
       return { state: 'exported', id };
     },
-    (outcome) => options.onSettled?.(outcome.capture, 'result' in outcome ? outcome.result : { state: 'failed', error: outcome.error }),
+    (outcome) =>
+      options.onSettled?.(
+        outcome.capture,
+        'result' in outcome ? outcome.result : { state: 'failed', error: outcome.error },
+      ),
   );
   store.close();
   return {
@@ -112,7 +117,10 @@ class ParquetStore implements Store {
     const known = await readManifest(connection, dataset);
     const major = (version: string) => version.split('.')[0];
     const other = [...known.values()].find((c) => major(c.datasetSchemaVersion) !== major(DATASET_SCHEMA_VERSION));
-    if (other) throw new TeamsharkError(`${dataset} holds dataset schema ${other.datasetSchemaVersion}; this teamshark writes ${DATASET_SCHEMA_VERSION}: export into a new folder`);
+    if (other)
+      throw new TeamsharkError(
+        `${dataset} holds dataset schema ${other.datasetSchemaVersion}; this teamshark writes ${DATASET_SCHEMA_VERSION}: export into a new folder`,
+      );
     return new ParquetStore(dataset, connection, known);
   }
 
@@ -127,7 +135,8 @@ class ParquetStore implements Store {
 
   /** A failure never replaces rows an earlier export wrote for the same bytes. */
   async addFailure(id: string, record: ManifestRecord): Promise<void> {
-    if (this.known.get(id)?.status !== 'ok') await writeCapturePartitions(this.connection, this.dataset, id, undefined, record);
+    if (this.known.get(id)?.status !== 'ok')
+      await writeCapturePartitions(this.connection, this.dataset, id, undefined, record);
   }
 
   close(): void {

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Report } from '../schema/generated/report.js';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { sqlString } from './duckdb.js';
 import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
 import { DUCKDB_TYPE, PARTITION_COLUMN, type TableDefinition } from './schema.js';
@@ -23,7 +23,9 @@ export async function captureId(path: string): Promise<string> {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TeamsharkError(`${path}: ${code === 'ENOENT' ? 'capture not found' : `cannot read the capture (${code ?? (error as Error).message})`}`);
+    throw new TeamsharkError(
+      `${path}: ${code === 'ENOENT' ? 'capture not found' : `cannot read the capture (${code ?? (error as Error).message})`}`,
+    );
   }
   return hash.digest('hex');
 }
@@ -37,7 +39,13 @@ export function partitionPath(dataset: string, table: string, id: string): strin
  * Each is written under _staging/ and renamed into place, the manifest last: a reader never sees half a
  * file, and no file another export may be writing is touched.
  */
-export async function writeCapturePartitions(connection: DuckDBConnection, dataset: string, id: string, report: Report | undefined, record: ManifestRecord): Promise<void> {
+export async function writeCapturePartitions(
+  connection: DuckDBConnection,
+  dataset: string,
+  id: string,
+  report: Report | undefined,
+  record: ManifestRecord,
+): Promise<void> {
   const staging = join(dataset, STAGING, `${id}.${process.pid}.${randomUUID()}`);
   await mkdir(staging, { recursive: true });
   try {
@@ -50,7 +58,9 @@ export async function writeCapturePartitions(connection: DuckDBConnection, datas
     for (const { table, dir } of written) await moveIntoPlace(dir, partitionPath(dataset, table, id), staging);
   } catch (error) {
     if (error instanceof TeamsharkError) throw error;
-    throw new TeamsharkError(`${record.file}: cannot write its partition in ${dataset}: ${(error as Error).message.split('\n')[0]}`);
+    throw new TeamsharkError(
+      `${record.file}: cannot write its partition in ${dataset}: ${(error as Error).message.split('\n')[0]}`,
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rmdir(join(dataset, STAGING)).catch(() => undefined); // only when empty: other exports may be staging
@@ -58,14 +68,25 @@ export async function writeCapturePartitions(connection: DuckDBConnection, datas
 }
 
 /** Rows as the table's columns, through NDJSON typed by the definition, into one Parquet file. Returns its folder. */
-async function writeParquet<Row>(connection: DuckDBConnection, staging: string, table: TableDefinition<never, Row>, rows: Row[]): Promise<string> {
+async function writeParquet<Row>(
+  connection: DuckDBConnection,
+  staging: string,
+  table: TableDefinition<never, Row>,
+  rows: Row[],
+): Promise<string> {
   const json = join(staging, `${table.name}.ndjson`);
-  const lines = rows.map((row) => JSON.stringify(Object.fromEntries(table.columns.map((column) => [column.name, column.value(row) ?? null]))));
+  const lines = rows.map((row) =>
+    JSON.stringify(Object.fromEntries(table.columns.map((column) => [column.name, column.value(row) ?? null]))),
+  );
   await writeFile(json, lines.join('\n'));
   const dir = join(staging, table.name);
   await mkdir(dir);
-  const columns = table.columns.map((column) => `${sqlString(column.name)}: ${sqlString(DUCKDB_TYPE[column.type])}`).join(', ');
-  await connection.run(`COPY (SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}})) TO ${sqlString(join(dir, DATA_FILE))} (FORMAT parquet)`);
+  const columns = table.columns
+    .map((column) => `${sqlString(column.name)}: ${sqlString(DUCKDB_TYPE[column.type])}`)
+    .join(', ');
+  await connection.run(
+    `COPY (SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {${columns}})) TO ${sqlString(join(dir, DATA_FILE))} (FORMAT parquet)`,
+  );
   await rm(json);
   return dir;
 }

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryError } from './duckdb.js';
 import { NAMED_QUESTIONS } from './questions.js';
 import { openDataset } from './views.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -1,6 +1,13 @@
 import { ECS_VERSION, ecsFields, indexName } from './ecs.js';
 import { MANIFEST_TABLE } from './manifest.js';
-import { DATASET_SCHEMA_VERSION, DUCKDB_TYPE, PARTITION_COLUMN, SEARCH_TYPE, type ColumnType, type TableDefinition } from './schema.js';
+import {
+  DATASET_SCHEMA_VERSION,
+  DUCKDB_TYPE,
+  PARTITION_COLUMN,
+  SEARCH_TYPE,
+  type ColumnType,
+  type TableDefinition,
+} from './schema.js';
 import { REPORT_TABLES } from './tables.js';
 import { DATA_FILE } from './partition.js';
 
@@ -54,7 +61,10 @@ export function athenaDdl(table: TableDefinition<never, unknown>, location: stri
 
 /** CREATE TABLE for Trino's Hive connector over the table's partitions under `location`, then the partitions found. */
 export function trinoDdl(table: TableDefinition<never, unknown>, location: string): string {
-  const columns = [...table.columns.map((c) => `  ${c.name} ${TRINO_TYPE[c.type]}`), `  ${PARTITION_COLUMN} varchar`].join(',\n');
+  const columns = [
+    ...table.columns.map((c) => `  ${c.name} ${TRINO_TYPE[c.type]}`),
+    `  ${PARTITION_COLUMN} varchar`,
+  ].join(',\n');
   return `CREATE TABLE hive.teamshark.${table.name} (\n${columns}\n) WITH (external_location = '${location}/${table.name}', format = 'PARQUET', partitioned_by = ARRAY['${PARTITION_COLUMN}']);\nCALL hive.system.sync_partition_metadata('teamshark', '${table.name}', 'ADD');`;
 }
 
@@ -92,14 +102,26 @@ export function renderSchemaDoc(): string {
   ];
   const types = Object.keys(DUCKDB_TYPE) as ColumnType[];
   for (const type of types) {
-    out.push(`| ${escapeCell(type)} | ${DUCKDB_TYPE[type]} | ${PARQUET_TYPE[type]} | ${HIVE_TYPE[type]} | ${TRINO_TYPE[type]} | ${SEARCH_TYPE[type]} |`);
+    out.push(
+      `| ${escapeCell(type)} | ${DUCKDB_TYPE[type]} | ${PARQUET_TYPE[type]} | ${HIVE_TYPE[type]} | ${TRINO_TYPE[type]} | ${SEARCH_TYPE[type]} |`,
+    );
   }
   out.push('', '`ip` is text in Parquet (an IPv4 or IPv6 address) and the `ip` type in OpenSearch.', '');
   for (const table of ALL_TABLES) {
-    out.push(`## ${table.name}`, '', `${table.description} One row per ${table.grain}.`, '', '| Column | Type | Unit | Meaning |', '| --- | --- | --- | --- |');
+    out.push(
+      `## ${table.name}`,
+      '',
+      `${table.description} One row per ${table.grain}.`,
+      '',
+      '| Column | Type | Unit | Meaning |',
+      '| --- | --- | --- | --- |',
+    );
     for (const column of table.columns) {
-      out.push(`| \`${column.name}\` | ${escapeCell(column.type)} | ${column.unit ?? ''} | ${escapeCell(column.description)} |`);
-      if (['flows', 'findings', 'media_streams'].includes(table.name)) ecs.set(`${table.name}.${column.name}`, column.ecs ?? `teamshark.${table.name}.${column.name}`);
+      out.push(
+        `| \`${column.name}\` | ${escapeCell(column.type)} | ${column.unit ?? ''} | ${escapeCell(column.description)} |`,
+      );
+      if (['flows', 'findings', 'media_streams'].includes(table.name))
+        ecs.set(`${table.name}.${column.name}`, column.ecs ?? `teamshark.${table.name}.${column.name}`);
     }
     out.push(`| \`${PARTITION_COLUMN}\` | string | | The capture (from the folder name) |`, '');
   }
@@ -116,7 +138,8 @@ export function renderSchemaDoc(): string {
   );
   const from = new Map<string, string[]>();
   for (const [column, field] of ecs) from.set(field, [...(from.get(field) ?? []), column]);
-  for (const [field, type] of ecsFields()) out.push(`| \`${field}\` | ${type} | ${(from.get(field) ?? ['every document']).join(', ')} |`);
+  for (const [field, type] of ecsFields())
+    out.push(`| \`${field}\` | ${type} | ${(from.get(field) ?? ['every document']).join(', ')} |`);
   out.push('', '## External tables', '', 'Athena (Hive DDL), for each table; replace the location:', '');
   for (const table of ALL_TABLES) out.push('```sql', athenaDdl(table, 's3://BUCKET/teamshark'), '```', '');
   out.push('Trino (Hive connector, a schema `teamshark` in catalog `hive`):', '');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { openDuckDb, sqlName, sqlString } from './duckdb.js';
 import { MANIFEST_TABLE } from './manifest.js';
 import { DATA_FILE } from './partition.js';
@@ -20,7 +20,9 @@ function readTable(dataset: string, table: string): string {
 
 async function hasPartitions(dataset: string, table: string): Promise<boolean> {
   const entries = await readdir(join(dataset, table)).catch(() => []);
-  return entries.some((name) => name.startsWith(`${PARTITION_COLUMN}=`) && existsSync(join(dataset, table, name, DATA_FILE)));
+  return entries.some(
+    (name) => name.startsWith(`${PARTITION_COLUMN}=`) && existsSync(join(dataset, table, name, DATA_FILE)),
+  );
 }
 
 /**
@@ -28,13 +30,19 @@ async function hasPartitions(dataset: string, table: string): Promise<boolean> {
  * ok: a capture another export is still moving into place is not half counted.
  */
 export async function openDataset(dataset: string): Promise<DuckDBConnection> {
-  if (!(await stat(dataset).catch(() => undefined))?.isDirectory()) throw new TeamsharkError(`${dataset}: no such dataset folder`);
-  if (!(await hasPartitions(dataset, MANIFEST_TABLE.name))) throw new TeamsharkError(`${dataset}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`);
+  if (!(await stat(dataset).catch(() => undefined))?.isDirectory())
+    throw new TeamsharkError(`${dataset}: no such dataset folder`);
+  if (!(await hasPartitions(dataset, MANIFEST_TABLE.name)))
+    throw new TeamsharkError(
+      `${dataset}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`,
+    );
   const connection = await openDuckDb();
   await connection.run(`CREATE VIEW manifest AS SELECT * FROM ${readTable(dataset, MANIFEST_TABLE.name)}`);
   const committed = `${PARTITION_COLUMN} IN (SELECT ${PARTITION_COLUMN} FROM manifest WHERE status = 'ok')`;
   for (const table of REPORT_TABLES) {
-    const source = (await hasPartitions(dataset, table.name)) ? `SELECT * FROM ${readTable(dataset, table.name)} WHERE ${committed}` : emptyTable(table.columns);
+    const source = (await hasPartitions(dataset, table.name))
+      ? `SELECT * FROM ${readTable(dataset, table.name)} WHERE ${committed}`
+      : emptyTable(table.columns);
     await connection.run(`CREATE VIEW ${sqlName(table.name)} AS ${source}`);
   }
   return connection;
@@ -54,8 +62,14 @@ export interface KnownCapture {
 export async function readManifest(connection: DuckDBConnection, dataset: string): Promise<Map<string, KnownCapture>> {
   const known = new Map<string, KnownCapture>();
   if (!(await hasPartitions(dataset, MANIFEST_TABLE.name))) return known;
-  const reader = await connection.runAndReadAll(`SELECT ${PARTITION_COLUMN} AS id, status, dataset_schema_version AS v FROM ${readTable(dataset, MANIFEST_TABLE.name)}`);
-  for (const row of reader.getRowObjectsJson()) known.set(textCell(row.id), { status: row.status as KnownCapture['status'], datasetSchemaVersion: textCell(row.v) });
+  const reader = await connection.runAndReadAll(
+    `SELECT ${PARTITION_COLUMN} AS id, status, dataset_schema_version AS v FROM ${readTable(dataset, MANIFEST_TABLE.name)}`,
+  );
+  for (const row of reader.getRowObjectsJson())
+    known.set(textCell(row.id), {
+      status: row.status as KnownCapture['status'],
+      datasetSchemaVersion: textCell(row.v),
+    });
   return known;
 }
 

@@ -1,5 +1,5 @@
 import type { Application } from '../schema/generated/report.js';
-import { anyOf } from '../display-filter.js';
+import { anyOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 const ACTIVITY_WORDS: Record<Application['dominantActivity'], string> = {
@@ -44,6 +44,9 @@ export const callPhases: FindingRule = {
       title: `Call ${phase.phase === 'screenshare-start' ? 'screen sharing starts' : phase.phase} at ${phase.start} s${phase.end > phase.start ? `–${phase.end} s` : ''}`,
       detail: phase.detail,
       frames: phase.frames,
-      filter: phase.phase === 'setup' ? `(stun || classicstun) && frame.time_relative <= ${phase.end}` : anyOf('frame.number', phase.frames),
+      filter:
+        phase.phase === 'setup'
+          ? `(stun || classicstun) && frame.time_relative <= ${phase.end}`
+          : anyOf('frame.number', phase.frames),
     })),
 };

@@ -1,8 +1,8 @@
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import type { DnsTransaction } from '../schema/generated/report.js';
-import { filterString } from '../display-filter.js';
+import { filterString } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count, plural } from '../plural.js';
+import { count, plural } from '../util/plural.js';
 
 function transactionFrames(t: DnsTransaction): (number | undefined)[] {
   return [t.queryFrame, t.responseFrame];
@@ -19,7 +19,10 @@ export const dnsCnameChains: FindingRule = {
         return addresses.length ? `${path} → ${addresses.join(', ')}` : path;
       });
       const aliases = Math.max(...group.map((t) => t.chain!.names.length - 1));
-      const title = chains.length === 1 ? `${group[0]!.name} resolves through ${count(aliases, 'alias', 'aliases')}` : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
+      const title =
+        chains.length === 1
+          ? `${group[0]!.name} resolves through ${count(aliases, 'alias', 'aliases')}`
+          : `${group[0]!.name} resolves through ${chains.length} different alias chains`;
       return {
         id: `dns-cname-chain/${name}`,
         severity: 'info',
@@ -41,7 +44,9 @@ export const dnsAuthorities: FindingRule = {
       { code: 2, kind: 'ns', field: 'dns.ns', says: 'an authoritative name server' },
     ] as const;
     return KINDS.flatMap(({ code, kind, field, says }) => {
-      const records = model.dns.flatMap((t) => t.authority.filter((r) => r.type.code === code && r.data).map((record) => ({ record, transaction: t })));
+      const records = model.dns.flatMap((t) =>
+        t.authority.filter((r) => r.type.code === code && r.data).map((record) => ({ record, transaction: t })),
+      );
       return [...groupBy(records, ({ record }) => record.data!.toLowerCase()).values()].map((group): FindingDraft => {
         const server = group[0]!.record.data!;
         const zones = [...new Set(group.map(({ record }) => record.name.toLowerCase()))];
@@ -63,20 +68,24 @@ export const dnsLoadBalancing: FindingRule = {
   section: 'dns',
   find({ model }) {
     const answered = model.dns.filter((t) => t.protocol === 'dns' && t.chain && t.responseFrame !== undefined);
-    return [...groupBy(answered, (t) => `${t.name.toLowerCase()}|${t.type.code}`).values()].flatMap((group): FindingDraft[] => {
-      const answers = [...new Set(group.map((t) => [...t.chain!.names.slice(1), ...[...t.chain!.addresses].sort()].join(' → ')))];
-      if (answers.length < 2) return [];
-      const name = group[0]!.name;
-      return [
-        {
-          id: `dns-load-balanced/${name.toLowerCase()}`,
-          severity: 'info',
-          title: `${name} (${group[0]!.type.name ?? group[0]!.type.code}) got ${answers.length} different answers`,
-          detail: `${answers.join('; ')}. The name is load-balanced: each lookup may send the client elsewhere.`,
-          frames: group.map((t) => t.responseFrame),
-          filter: `dns.qry.name == ${filterString(name)} && dns.flags.response == 1`,
-        },
-      ];
-    });
+    return [...groupBy(answered, (t) => `${t.name.toLowerCase()}|${t.type.code}`).values()].flatMap(
+      (group): FindingDraft[] => {
+        const answers = [
+          ...new Set(group.map((t) => [...t.chain!.names.slice(1), ...[...t.chain!.addresses].sort()].join(' → '))),
+        ];
+        if (answers.length < 2) return [];
+        const name = group[0]!.name;
+        return [
+          {
+            id: `dns-load-balanced/${name.toLowerCase()}`,
+            severity: 'info',
+            title: `${name} (${group[0]!.type.name ?? group[0]!.type.code}) got ${answers.length} different answers`,
+            detail: `${answers.join('; ')}. The name is load-balanced: each lookup may send the client elsewhere.`,
+            frames: group.map((t) => t.responseFrame),
+            filter: `dns.qry.name == ${filterString(name)} && dns.flags.response == 1`,
+          },
+        ];
+      },
+    );
   },
 };

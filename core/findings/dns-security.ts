@@ -1,9 +1,9 @@
 import type { DnsTransaction, Flow, TlsHandshake } from '../schema/generated/report.js';
 import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-resolvers.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, filterString } from '../display-filter.js';
+import { anyOf, filterString } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
 
@@ -17,7 +17,8 @@ const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
 function cleartextTitle(plain: readonly DnsTransaction[]): string {
   const queries = plain.filter((t) => t.queryFrame !== undefined).length;
   const orphans = plain.length - queries;
-  if (queries === 0) return `${count(orphans, 'DNS response')} in clear text on port 53 (their queries are not in the capture)`;
+  if (queries === 0)
+    return `${count(orphans, 'DNS response')} in clear text on port 53 (their queries are not in the capture)`;
   return `${count(queries, 'DNS lookup')} in clear text on port 53`;
 }
 
@@ -32,13 +33,19 @@ export const dnsSecurity: FindingRule = {
   find: ({ model, flows }) => dnsSecurityFindings(model.dns, flows, model.tls),
 };
 
-function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flow[], tls: readonly TlsHandshake[]): FindingDraft[] {
+function dnsSecurityFindings(
+  dns: readonly DnsTransaction[],
+  flows: readonly Flow[],
+  tls: readonly TlsHandshake[],
+): FindingDraft[] {
   const findings: FindingDraft[] = [];
   const plain = dns.filter((t) => t.protocol === 'dns' && t.server.port === 53);
   if (plain.length) {
     const withDo = plain.filter((t) => t.dnssecOk);
     const authenticated = plain.filter((t) => t.authenticatedData);
-    const signed = plain.filter((t) => [...t.answers, ...t.authority].some((r) => DNSSEC_RECORD_TYPES.has(r.type.code)));
+    const signed = plain.filter((t) =>
+      [...t.answers, ...t.authority].some((r) => DNSSEC_RECORD_TYPES.has(r.type.code)),
+    );
     findings.push({
       id: 'dns-cleartext',
       severity: 'notice',
@@ -62,7 +69,11 @@ function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flo
         severity: 'info',
         title: `DNSSEC: ${withDo.length} quer${withDo.length === 1 ? 'y asks' : 'ies ask'} for it, ${authenticated.length} answer${authenticated.length === 1 ? ' is' : 's are'} validated`,
         detail: `DO bit set in ${withDo.length} of ${plain.length} queries; AD bit in ${authenticated.length} responses; RRSIG/DNSKEY/DS records in ${signed.length}. An AD bit is only as trustworthy as the path to the resolver that set it.`,
-        frames: [...withDo.map((t) => t.queryFrame), ...authenticated.map((t) => t.responseFrame), ...signed.map((t) => t.responseFrame)],
+        frames: [
+          ...withDo.map((t) => t.queryFrame),
+          ...authenticated.map((t) => t.responseFrame),
+          ...signed.map((t) => t.responseFrame),
+        ],
         filter: `dns.resp.z.do == 1 || dns.flags.authenticated == 1 || ${anyOf('dns.resp.type', DNSSEC_RECORD_TYPES)}`,
       });
     }
@@ -79,7 +90,12 @@ function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flo
     });
   }
 
-  const doh = tls.filter((h) => h.protocol !== 'dtls' && h.server.port === 443 && ((h.clientHello?.sni && isPublicResolverName(h.clientHello.sni)) || isPublicResolverAddress(h.server.ip)));
+  const doh = tls.filter(
+    (h) =>
+      h.protocol !== 'dtls' &&
+      h.server.port === 443 &&
+      ((h.clientHello?.sni && isPublicResolverName(h.clientHello.sni)) || isPublicResolverAddress(h.server.ip)),
+  );
   for (const handshake of doh) {
     const sni = handshake.clientHello?.sni;
     findings.push({
@@ -88,7 +104,9 @@ function dnsSecurityFindings(dns: readonly DnsTransaction[], flows: readonly Flo
       title: `DNS over HTTPS to ${sni ?? handshake.server.ip}`,
       detail: `TLS to the public resolver ${sni ? `${sni} at ` : ''}${formatEndpoint(handshake.server)} (RFC 8484): names looked up there are encrypted and invisible in this capture.`,
       frames: [handshake.clientHello?.frame ?? handshake.serverHello!.frame],
-      filter: sni ? `tls.handshake.extensions_server_name == ${filterString(sni)}` : `ip.addr == ${handshake.server.ip} && tcp.port == 443`,
+      filter: sni
+        ? `tls.handshake.extensions_server_name == ${filterString(sni)}`
+        : `ip.addr == ${handshake.server.ip} && tcp.port == 443`,
     });
   }
   return findings;

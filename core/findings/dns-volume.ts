@@ -13,7 +13,11 @@ export const dnsVolume: FindingRule = {
   find: ({ model }) => dnsVolumeFindings(model.dns, model.rtp.streams, model.capture.durationSec),
 };
 
-function dnsVolumeFindings(dns: readonly DnsTransaction[], streams: readonly RtpStream[], durationSec: number): FindingDraft[] {
+function dnsVolumeFindings(
+  dns: readonly DnsTransaction[],
+  streams: readonly RtpStream[],
+  durationSec: number,
+): FindingDraft[] {
   const media = streams.filter((s) => s.packets >= 20);
   const lookups = dns.filter((t) => t.protocol === 'dns' && t.queryFrame !== undefined);
   if (media.length === 0 || lookups.length === 0) return [];

@@ -47,7 +47,15 @@ export function makeFinding(section: Finding['section'], draft: FindingDraft): F
     .slice(0, EVIDENCE_FRAMES);
   const [first, ...rest] = frames;
   if (first === undefined) throw new Error(`finding ${draft.id} has no evidence frames`);
-  return { id: safeId(draft.id), section, severity: draft.severity, title: draft.title, detail: draft.detail, frames: [first, ...rest], filter: draft.filter };
+  return {
+    id: safeId(draft.id),
+    section,
+    severity: draft.severity,
+    title: draft.title,
+    detail: draft.detail,
+    frames: [first, ...rest],
+    filter: draft.filter,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FindingRule } from './finding.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 /** Packets tshark could not dissect to the end. */
 export const malformedPackets: FindingRule = {
@@ -12,7 +12,8 @@ export const malformedPackets: FindingRule = {
         id: 'malformed-packets',
         severity: 'notice',
         title: `tshark marked ${count(frames.length, 'packet')} as malformed`,
-        detail: 'Their dissection stopped early: fields past the damage are missing from this analysis. Proprietary extensions (such as MS-TURN attributes) often cause this.',
+        detail:
+          'Their dissection stopped early: fields past the damage are missing from this analysis. Proprietary extensions (such as MS-TURN attributes) often cause this.',
         frames,
         filter: '_ws.malformed',
       },

@@ -1,9 +1,9 @@
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import { PATH_WORDS } from '../classify/media.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { MediaStream } from '../schema/generated/report.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 const KIND_WORDS: Record<MediaStream['kind'], string> = {
   audio: 'Audio',
@@ -34,7 +34,9 @@ export const callPaths: FindingRule = {
     if (!call) return [];
     return [...groupBy(media, (m) => m.path)].map(([path, streams]): FindingDraft => {
       const relays = [...new Map(streams.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m])).values()];
-      const relayText = relays.map((m) => `${formatEndpoint(m.relay!)}${m.relayNames?.length ? ` (${m.relayNames.join(', ')})` : ''}`).join(', ');
+      const relayText = relays
+        .map((m) => `${formatEndpoint(m.relay!)}${m.relayNames?.length ? ` (${m.relayNames.join(', ')})` : ''}`)
+        .join(', ');
       const title =
         path === 'relay'
           ? `Media is relayed through ${relayText} — TURN`
@@ -58,7 +60,9 @@ export const callPaths: FindingRule = {
  * "on 2 paths: A ↔ B (audio outbound, audio inbound); C ↔ D (video inbound ×2)".
  */
 function pathPairs(streams: readonly MediaStream[]): string {
-  const pairs = groupBy(streams, (m) => [m.source ? formatEndpoint(m.source) : '?', m.destination ? formatEndpoint(m.destination) : '?'].sort().join(' ↔ '));
+  const pairs = groupBy(streams, (m) =>
+    [m.source ? formatEndpoint(m.source) : '?', m.destination ? formatEndpoint(m.destination) : '?'].sort().join(' ↔ '),
+  );
   const shown = [...pairs.entries()].slice(0, 6).map(([pair, group]) => {
     const kinds = group.map((m) => `${KIND_WORDS[m.kind].toLowerCase()} ${m.direction}`);
     const counted = [...new Set(kinds)].map((k) => {

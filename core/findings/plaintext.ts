@@ -2,7 +2,7 @@ import type { Flow } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { NameIndex } from '../summaries/names.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 /**
  * Application protocols tshark decoded in the clear that carry content or credentials; their TLS-protected
@@ -31,7 +31,9 @@ export const plaintext: FindingRule = {
 
 function plaintextFindings(flows: readonly Flow[], names: NameIndex): FindingDraft[] {
   return [...PLAINTEXT_PROTOCOLS].flatMap(([protocol, label]): FindingDraft[] => {
-    const carrying = flows.filter((f) => f.protocols.includes(protocol) && !(protocol === 'http' && f.protocols.includes('ssdp')));
+    const carrying = flows.filter(
+      (f) => f.protocols.includes(protocol) && !(protocol === 'http' && f.protocols.includes('ssdp')),
+    );
     if (carrying.length === 0) return [];
     const shown = carrying.slice(0, EVIDENCE_FLOWS);
     const servers = [

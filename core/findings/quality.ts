@@ -2,7 +2,7 @@ import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
-import { anyOf } from '../display-filter.js';
+import { anyOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Gaps shown as evidence per stream (two frames each: the packets either side). */
@@ -24,7 +24,10 @@ function qualityFindings(quality: CallQuality | undefined): FindingDraft[] {
     findings.push({
       id: `call-quality/${quality.verdict}`,
       severity: quality.verdict === 'poor' ? 'warning' : 'info',
-      title: quality.verdict === 'poor' ? 'The call was poor, as the network delivered it' : 'The call was good, as the network delivered it',
+      title:
+        quality.verdict === 'poor'
+          ? 'The call was poor, as the network delivered it'
+          : 'The call was good, as the network delivered it',
       detail: `${quality.reason}. A network-side estimate from the capture against Microsoft's poor-stream thresholds; the Call Quality Dashboard judges from the endpoints' own reports.`,
       frames: concerned.map(firstFrame),
       filter: streamsFilter(concerned),
@@ -93,7 +96,9 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
 }
 
 function missedText(s: StreamQuality): string {
-  return s.targetsMissed.length ? `Worst windows: ${s.targetsMissed.map((t) => `${t.metric} ${t.value} (target ${t.threshold})`).join('; ')}. ` : '';
+  return s.targetsMissed.length
+    ? `Worst windows: ${s.targetsMissed.map((t) => `${t.metric} ${t.value} (target ${t.threshold})`).join('; ')}. `
+    : '';
 }
 
 /** The packets either side of the longest gaps, or the stream's first packet, with a filter showing exactly them. */

@@ -1,9 +1,9 @@
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES, RELAYED_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
-import { addressFilter, hex } from '../display-filter.js';
+import { addressFilter, hex } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count, plural } from '../plural.js';
+import { count, plural } from '../util/plural.js';
 
 const ALLOCATE = 'Allocate';
 
@@ -13,7 +13,15 @@ export const turnAllocations: FindingRule = {
   find({ model }) {
     const allocations = model.stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
     return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
-      const relayed = [...new Set(group.flatMap((m) => m.addresses.filter((a) => a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code)).map(formatEndpoint)))];
+      const relayed = [
+        ...new Set(
+          group.flatMap((m) =>
+            m.addresses
+              .filter((a) => a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code))
+              .map(formatEndpoint),
+          ),
+        ),
+      ];
       const source = group[0]!.source;
       return {
         id: `turn-allocation/${server}`,
@@ -39,7 +47,11 @@ export const reflexiveAddresses: FindingRule = {
   find({ model }) {
     const translated = model.stun.flatMap((m) =>
       m.class === 'success'
-        ? m.addresses.filter((a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip).map((address) => ({ address, message: m }))
+        ? m.addresses
+            .filter(
+              (a) => a.attribute && REFLEXIVE_ADDRESS_ATTRIBUTES.has(a.attribute.code) && a.ip !== m.destination.ip,
+            )
+            .map((address) => ({ address, message: m }))
         : [],
     );
     return [...groupBy(translated, ({ address }) => address.ip).entries()].map(([ip, group]): FindingDraft => {

@@ -1,15 +1,20 @@
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf, hex } from '../display-filter.js';
+import { anyOf, hex } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */
 export const tlsVersions: FindingRule = {
   section: 'security',
   find({ summaries }) {
     const negotiated = summaries.tls.filter((h) => h.serverHello);
-    return [...groupBy(negotiated, (h) => `${h.protocol === 'dtls' ? 'dtls' : 'tls'}:${h.serverHello!.version.code}`).values()].map((group): FindingDraft => {
+    return [
+      ...groupBy(
+        negotiated,
+        (h) => `${h.protocol === 'dtls' ? 'dtls' : 'tls'}:${h.serverHello!.version.code}`,
+      ).values(),
+    ].map((group): FindingDraft => {
       const sh = group[0]!.serverHello!;
       const prefix = group[0]!.protocol === 'dtls' ? 'dtls' : 'tls';
       const name = sh.version.name ?? hex(sh.version.code);
@@ -38,7 +43,9 @@ export const certificateValidity: FindingRule = {
     const start = Date.parse(capture.start);
     const end = Date.parse(capture.end);
     const certificates = tls.flatMap((h) => h.certificates.map((c) => ({ certificate: c, handshake: h })));
-    const outOfDate = certificates.filter(({ certificate: c }) => Date.parse(c.notAfter) < start || Date.parse(c.notBefore) > end);
+    const outOfDate = certificates.filter(
+      ({ certificate: c }) => Date.parse(c.notAfter) < start || Date.parse(c.notBefore) > end,
+    );
     return [...groupBy(outOfDate, ({ certificate }) => certificate.sha256).values()].map((group): FindingDraft => {
       const c = group[0]!.certificate;
       const expired = Date.parse(c.notAfter) < start;

@@ -1,10 +1,10 @@
 import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { MS_TURN_TCP_COOKIE_FILTER, streamFilter, tcpRelayMediaFlows } from '../model/pseudo-tls.js';
-import { anyOf, hex, memberOf } from '../display-filter.js';
+import { anyOf, hex, memberOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { groupBy } from '../collections.js';
-import { count, plural } from '../plural.js';
+import { groupBy } from '../util/collections.js';
+import { count, plural } from '../util/plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
 const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 636, 5061, 3478, 3479, 3480, 3481]);
@@ -14,20 +14,32 @@ const TLS_PORTS: ReadonlySet<number> = new Set([443, 8443, 853, 465, 993, 995, 6
  * (no certificate), is almost always some other protocol whose bytes happen to parse as TLS.
  */
 export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefined): boolean {
-  return h.protocol === 'tls' && suite?.grade === 'insecure' && !TLS_PORTS.has(h.server.port ?? 0) && h.certificates.length === 0;
+  return (
+    h.protocol === 'tls' &&
+    suite?.grade === 'insecure' &&
+    !TLS_PORTS.has(h.server.port ?? 0) &&
+    h.certificates.length === 0
+  );
 }
 
 /** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
 export const tlsSecurity: FindingRule = {
   section: 'security',
-  find: ({ model, summaries }) => tlsSecurityFindings(summaries.tls, summaries.cipherSuites, model.capture.tshark.version),
+  find: ({ model, summaries }) =>
+    tlsSecurityFindings(summaries.tls, summaries.cipherSuites, model.capture.tshark.version),
 };
 
-function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readonly CipherSuiteSeen[], tsharkVersion: string): FindingDraft[] {
+function tlsSecurityFindings(
+  handshakes: readonly TlsHandshake[],
+  suites: readonly CipherSuiteSeen[],
+  tsharkVersion: string,
+): FindingDraft[] {
   const byCode = new Map(suites.map((s) => [s.code, s]));
   const findings: FindingDraft[] = [];
 
-  const misparsed = handshakes.filter((h) => h.serverHello && looksMisparsed(h, byCode.get(h.serverHello.cipherSuite.code)));
+  const misparsed = handshakes.filter(
+    (h) => h.serverHello && looksMisparsed(h, byCode.get(h.serverHello.cipherSuite.code)),
+  );
   for (const h of misparsed) {
     const suite = byCode.get(h.serverHello!.cipherSuite.code)!;
     findings.push({
@@ -42,10 +54,20 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
 
   // Clients send their ClientHello in an old record-layer version for compatibility (RFC 8446 §5.1): reading
   // "TLS 1.0" there as the connection's version is a classic mistake.
-  const compatible = handshakes.filter((h) => h.protocol === 'tls' && h.clientHello?.recordVersion && h.serverHello && h.clientHello.recordVersion.code < h.serverHello.version.code);
+  const compatible = handshakes.filter(
+    (h) =>
+      h.protocol === 'tls' &&
+      h.clientHello?.recordVersion &&
+      h.serverHello &&
+      h.clientHello.recordVersion.code < h.serverHello.version.code,
+  );
   if (compatible.length) {
-    const recordVersions = [...new Set(compatible.map((h) => h.clientHello!.recordVersion!.name ?? hex(h.clientHello!.recordVersion!.code)))];
-    const negotiated = [...new Set(compatible.map((h) => h.serverHello!.version.name ?? hex(h.serverHello!.version.code)))];
+    const recordVersions = [
+      ...new Set(compatible.map((h) => h.clientHello!.recordVersion!.name ?? hex(h.clientHello!.recordVersion!.code))),
+    ];
+    const negotiated = [
+      ...new Set(compatible.map((h) => h.serverHello!.version.name ?? hex(h.serverHello!.version.code))),
+    ];
     findings.push({
       id: 'tls-record-version-is-not-negotiated',
       severity: 'info',
@@ -76,8 +98,12 @@ function tlsSecurityFindings(handshakes: readonly TlsHandshake[], suites: readon
         ),
       });
     }
-    const selections = genuine.filter((h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade);
-    for (const suite of suites.filter((s) => s.grade === grade && selections.some((h) => h.serverHello!.cipherSuite.code === s.code))) {
+    const selections = genuine.filter(
+      (h) => h.serverHello && byCode.get(h.serverHello.cipherSuite.code)?.grade === grade,
+    );
+    for (const suite of suites.filter(
+      (s) => s.grade === grade && selections.some((h) => h.serverHello!.cipherSuite.code === s.code),
+    )) {
       const chosen = selections.filter((h) => h.serverHello!.cipherSuite.code === suite.code);
       findings.push({
         id: `tls-${grade}-suite-selected/${hex(suite.code)}`,
@@ -100,12 +126,23 @@ function sentence(reason: string): string {
 /** Each weakness named once, with the suites that have it: "RC4 …: TLS_RSA_WITH_RC4_128_SHA (0x0005), …". */
 function byWeakness(suites: readonly CipherSuiteSeen[]): string {
   const suitesOf = new Map<string, CipherSuiteSeen[]>();
-  for (const s of suites) for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
-  return [...suitesOf.entries()].map(([weakness, list]) => `${weakness[0]!.toUpperCase()}${sentence(weakness.slice(1))}: ${list.map((s) => `${s.name} (${hex(s.code)})`).join(', ')}.`).join(' ');
+  for (const s of suites)
+    for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
+  return [...suitesOf.entries()]
+    .map(
+      ([weakness, list]) =>
+        `${weakness[0]!.toUpperCase()}${sentence(weakness.slice(1))}: ${list.map((s) => `${s.name} (${hex(s.code)})`).join(', ')}.`,
+    )
+    .join(' ');
 }
 
 /** Hellos of the given type carrying one of the suites, in TLS (QUIC's included) or DTLS, whichever the handshakes used. */
-function handshakeFilter(type: 1 | 2, codes: number[], handshakes: readonly TlsHandshake[], tsharkVersion: string): string {
+function handshakeFilter(
+  type: 1 | 2,
+  codes: number[],
+  handshakes: readonly TlsHandshake[],
+  tsharkVersion: string,
+): string {
   const prefixes = [...new Set(handshakes.map((h) => (h.protocol === 'dtls' ? 'dtls' : 'tls')))];
   return prefixes
     .map(
@@ -131,7 +168,11 @@ export const pseudoTlsRelay: FindingRule = {
   find: ({ model, flows, classification }) => pseudoTlsRelayFindings(model.tls, flows, classification.media),
 };
 
-function pseudoTlsRelayFindings(handshakes: readonly TlsHandshake[], flows: readonly Flow[], media: readonly MediaStream[]): FindingDraft[] {
+function pseudoTlsRelayFindings(
+  handshakes: readonly TlsHandshake[],
+  flows: readonly Flow[],
+  media: readonly MediaStream[],
+): FindingDraft[] {
   const relayed = handshakes.filter((h) => h.pseudoTls && h.protocol === 'tls');
   const flowById = new Map(flows.map((f) => [f.id, f]));
   const carryingMedia = new Set(tcpRelayMediaFlows(handshakes, flows).map((f) => f.id));

@@ -1,5 +1,5 @@
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf } from '../display-filter.js';
+import { anyOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Parallel TCP connections to one server, and why they matter. */
@@ -21,7 +21,9 @@ export const parallelConnections: FindingRule = {
 
 /** Advice only where the capture shows it holds: HTTP/1.1 on every connection, which cannot multiplex. */
 function advice(protocols: readonly string[] | undefined): string {
-  if (protocols?.length === 1 && protocols[0] === 'http/1.1') return '. They speak HTTP/1.1, one request at a time per connection: one multiplexed HTTP/2 connection could carry the same requests.';
-  if (protocols?.includes('h2')) return `. They already speak ${protocols.join(', ')} (ALPN): the parallel connections are the client's choice, not a protocol limit.`;
+  if (protocols?.length === 1 && protocols[0] === 'http/1.1')
+    return '. They speak HTTP/1.1, one request at a time per connection: one multiplexed HTTP/2 connection could carry the same requests.';
+  if (protocols?.includes('h2'))
+    return `. They already speak ${protocols.join(', ')} (ALPN): the parallel connections are the client's choice, not a protocol limit.`;
   return '. What they carry is encrypted without an ALPN answer, so whether one connection could carry it all cannot be told from the capture.';
 }

@@ -33,7 +33,12 @@ const EXACT_BONUS = 1000;
 function compilePattern(entry: CatalogEntry): CompiledPattern {
   const { pattern } = entry;
   if (!pattern.includes('*')) {
-    return { entry, registrableDomain: parse(pattern).domain, specificity: EXACT_BONUS + pattern.length, matches: (name) => name === pattern };
+    return {
+      entry,
+      registrableDomain: parse(pattern).domain,
+      specificity: EXACT_BONUS + pattern.length,
+      matches: (name) => name === pattern,
+    };
   }
   const [firstLabel, rest] = splitFirstLabel(pattern);
   const common = { entry, registrableDomain: parse(rest).domain, specificity: pattern.length - 1 };
@@ -65,7 +70,8 @@ function loadCatalog(json: unknown): { catalog: ServiceCatalog; byDomain: Map<st
   for (const entry of data.entries) {
     if (seen.has(entry.pattern)) throw new Error(`${where}: ${entry.pattern} is listed twice`);
     seen.add(entry.pattern);
-    if (!data.sources[entry.source]) throw new Error(`${where}: ${entry.pattern} cites "${entry.source}", which is not in sources`);
+    if (!data.sources[entry.source])
+      throw new Error(`${where}: ${entry.pattern} cites "${entry.source}", which is not in sources`);
     const compiled = compilePattern(entry);
     // A pattern wider than a registrable domain (say '*.com') would never be looked up.
     if (!compiled.registrableDomain) throw new Error(`${where}: ${entry.pattern} is not below a registrable domain`);

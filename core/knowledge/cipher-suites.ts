@@ -33,10 +33,59 @@ import registryJson from './tls-cipher-suites.json' with { type: 'json' };
 import type { CipherSuiteEntry } from '../schema/generated/tls-cipher-suites.js';
 import { checked, validateCipherSuiteRegistry } from '../schema/validate.js';
 
-export type KeyExchange = 'ECDHE' | 'DHE' | 'RSA' | 'ECDH' | 'DH' | 'PSK' | 'ECDHE_PSK' | 'DHE_PSK' | 'RSA_PSK' | 'SRP' | 'KRB5' | 'ECCPWD' | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
-export type Authentication = 'RSA' | 'ECDSA' | 'DSS' | 'anon' | 'PSK' | 'RSA+PSK' | 'SRP' | 'RSA+SRP' | 'DSS+SRP' | 'KRB5' | 'ECCPWD' | 'GOSTR341112_256' | 'NULL' | 'any (TLS 1.3)' | 'none';
-export type Cipher = 'AES' | 'CHACHA20' | 'CAMELLIA' | 'ARIA' | 'SEED' | 'AEGIS' | 'SM4' | 'KUZNYECHIK' | 'MAGMA' | 'GOST28147' | '3DES_EDE' | 'DES' | 'RC4' | 'RC2' | 'IDEA' | 'NULL' | 'none';
-export type CipherMode = 'GCM' | 'CCM' | 'CCM_8' | 'CBC' | 'POLY1305' | 'stream' | 'CTR_OMAC' | 'CNT_IMIT' | 'MGM_L' | 'MGM_S';
+export type KeyExchange =
+  | 'ECDHE'
+  | 'DHE'
+  | 'RSA'
+  | 'ECDH'
+  | 'DH'
+  | 'PSK'
+  | 'ECDHE_PSK'
+  | 'DHE_PSK'
+  | 'RSA_PSK'
+  | 'SRP'
+  | 'KRB5'
+  | 'ECCPWD'
+  | 'GOSTR341112_256'
+  | 'NULL'
+  | 'any (TLS 1.3)'
+  | 'none';
+export type Authentication =
+  | 'RSA'
+  | 'ECDSA'
+  | 'DSS'
+  | 'anon'
+  | 'PSK'
+  | 'RSA+PSK'
+  | 'SRP'
+  | 'RSA+SRP'
+  | 'DSS+SRP'
+  | 'KRB5'
+  | 'ECCPWD'
+  | 'GOSTR341112_256'
+  | 'NULL'
+  | 'any (TLS 1.3)'
+  | 'none';
+export type Cipher =
+  | 'AES'
+  | 'CHACHA20'
+  | 'CAMELLIA'
+  | 'ARIA'
+  | 'SEED'
+  | 'AEGIS'
+  | 'SM4'
+  | 'KUZNYECHIK'
+  | 'MAGMA'
+  | 'GOST28147'
+  | '3DES_EDE'
+  | 'DES'
+  | 'RC4'
+  | 'RC2'
+  | 'IDEA'
+  | 'NULL'
+  | 'none';
+export type CipherMode =
+  'GCM' | 'CCM' | 'CCM_8' | 'CBC' | 'POLY1305' | 'stream' | 'CTR_OMAC' | 'CNT_IMIT' | 'MGM_L' | 'MGM_S';
 export type Hash = 'SHA384' | 'SHA256' | 'SHA' | 'MD5' | 'SM3' | 'GOSTR341112_256' | 'NULL' | 'none';
 export type CipherSuiteGrade = 'recommended' | 'secure' | 'weak' | 'insecure';
 
@@ -126,11 +175,17 @@ const CIPHERS: [RegExp, (m: RegExpExecArray) => CipherPart][] = [
   [/^DES_CBC$/, () => ({ cipher: 'DES', keyBits: 56, mode: 'CBC', aead: false })],
   [/^3DES_EDE_CBC$/, () => ({ cipher: '3DES_EDE', keyBits: 168, mode: 'CBC', aead: false })],
   [/^SEED_CBC$/, () => ({ cipher: 'SEED', keyBits: 128, mode: 'CBC', aead: false })],
-  [/^(AES|CAMELLIA|ARIA)_(128|256)_(CBC|GCM|CCM|CCM_8)$/, (m) => ({ cipher: m[1] as Cipher, keyBits: Number(m[2]), mode: m[3] as CipherMode, aead: m[3] !== 'CBC' })],
+  [
+    /^(AES|CAMELLIA|ARIA)_(128|256)_(CBC|GCM|CCM|CCM_8)$/,
+    (m) => ({ cipher: m[1] as Cipher, keyBits: Number(m[2]), mode: m[3] as CipherMode, aead: m[3] !== 'CBC' }),
+  ],
   [/^CHACHA20_POLY1305$/, () => ({ cipher: 'CHACHA20', keyBits: 256, mode: 'POLY1305', aead: true })],
   [/^AEGIS_(256|128L)$/, (m) => ({ cipher: 'AEGIS', keyBits: Number.parseInt(m[1], 10), aead: true })],
   [/^SM4_(GCM|CCM)$/, (m) => ({ cipher: 'SM4', keyBits: 128, mode: m[1] as CipherMode, aead: true })],
-  [/^(KUZNYECHIK|MAGMA)_(CTR_OMAC|MGM_L|MGM_S)$/, (m) => ({ cipher: m[1] as Cipher, keyBits: 256, mode: m[2] as CipherMode, aead: m[2] !== 'CTR_OMAC' })],
+  [
+    /^(KUZNYECHIK|MAGMA)_(CTR_OMAC|MGM_L|MGM_S)$/,
+    (m) => ({ cipher: m[1] as Cipher, keyBits: 256, mode: m[2] as CipherMode, aead: m[2] !== 'CTR_OMAC' }),
+  ],
   [/^28147_CNT_IMIT$/, () => ({ cipher: 'GOST28147', keyBits: 256, mode: 'CNT_IMIT', aead: false })],
 ];
 
@@ -148,7 +203,10 @@ function splitHash(body: string, name: string): [string, Hash, boolean] {
 /** Takes an IANA suite name apart; throws on a spelling the rules above do not know. */
 function decompose(name: string): CipherSuiteParts {
   const withAt = name.indexOf('_WITH_');
-  const [cipherText, hash, hashNamed] = splitHash(withAt < 0 ? name.slice('TLS_'.length) : name.slice(withAt + '_WITH_'.length), name);
+  const [cipherText, hash, hashNamed] = splitHash(
+    withAt < 0 ? name.slice('TLS_'.length) : name.slice(withAt + '_WITH_'.length),
+    name,
+  );
   const rule = CIPHERS.map(([pattern, part]) => {
     const m = pattern.exec(cipherText);
     return m && part(m);
@@ -159,7 +217,9 @@ function decompose(name: string): CipherSuiteParts {
   let keyExchangeText = tls13 ? '' : name.slice('TLS_'.length, withAt);
   const exportSuite = keyExchangeText.endsWith('_EXPORT');
   if (exportSuite) keyExchangeText = keyExchangeText.slice(0, -'_EXPORT'.length);
-  const pair: [KeyExchange, Authentication] | undefined = tls13 ? ['any (TLS 1.3)', 'any (TLS 1.3)'] : KEY_EXCHANGES[keyExchangeText];
+  const pair: [KeyExchange, Authentication] | undefined = tls13
+    ? ['any (TLS 1.3)', 'any (TLS 1.3)']
+    : KEY_EXCHANGES[keyExchangeText];
   if (!pair) throw new Error(`${name}: unknown key exchange "${keyExchangeText}"`);
   const [keyExchange, authentication] = pair;
   const parts: CipherSuiteParts = {
@@ -197,30 +257,47 @@ const MOZILLA_INTERMEDIATE: ReadonlySet<string> = new Set([
 
 const POLICY = 'Mozilla Server Side TLS 5.7';
 
-export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade: CipherSuiteGrade; gradeReason: string; weaknesses?: string[] } {
+export function gradeCipherSuite(
+  suite: CipherSuiteParts,
+  name: string,
+): { grade: CipherSuiteGrade; gradeReason: string; weaknesses?: string[] } {
   const insecure = [
     suite.cipher === 'NULL' && 'it does not encrypt at all (NULL cipher), so anyone on the path reads the traffic',
-    suite.authentication === 'anon' && 'nobody is authenticated (anonymous key exchange), so anyone in the middle can pose as the server',
+    suite.authentication === 'anon' &&
+      'nobody is authenticated (anonymous key exchange), so anyone in the middle can pose as the server',
     suite.export && 'it is an EXPORT suite, weakened on purpose for 1990s export rules (FREAK, Logjam)',
     suite.cipher === 'RC4' && 'RC4 has biases that leak plaintext, and RFC 7465 forbids it in TLS',
     suite.cipher === 'DES' && 'single DES was retired from TLS (RFC 5469)',
     suite.cipher === 'RC2' && 'RC2 is an obsolete cipher',
     suite.cipher === 'IDEA' && 'IDEA is an obsolete 64-bit-block cipher retired from TLS (RFC 5469)',
     suite.hash === 'MD5' && suite.hashRole === 'MAC' && 'it protects records with MD5, a broken hash',
-    suite.keyBits !== undefined && suite.keyBits < 112 && `its ${suite.keyBits}-bit key is short enough to find by brute force`,
+    suite.keyBits !== undefined &&
+      suite.keyBits < 112 &&
+      `its ${suite.keyBits}-bit key is short enough to find by brute force`,
   ];
   const weak = [
-    suite.cipher === '3DES_EDE' && '3DES gives only 112 bits of strength and its 64-bit blocks leak data on long connections (Sweet32)',
-    !suite.forwardSecrecy && "there is no forward secrecy: a key stolen later (the server's private key or the pre-shared key) decrypts every recorded session",
+    suite.cipher === '3DES_EDE' &&
+      '3DES gives only 112 bits of strength and its 64-bit blocks leak data on long connections (Sweet32)',
+    !suite.forwardSecrecy &&
+      "there is no forward secrecy: a key stolen later (the server's private key or the pre-shared key) decrypts every recorded session",
     suite.mode === 'CBC' &&
       suite.hashRole === 'MAC' &&
       `CBC mode with a separate HMAC-${suite.hash === 'SHA' ? 'SHA1' : suite.hash} (MAC-then-encrypt) is open to padding-oracle and timing attacks (Lucky13${suite.hash === 'SHA' ? ', BEAST' : ''})`,
   ];
   const insecureReasons = insecure.filter((reason): reason is string => typeof reason === 'string');
-  if (insecureReasons.length) return { grade: 'insecure', gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.`, weaknesses: insecureReasons };
+  if (insecureReasons.length)
+    return {
+      grade: 'insecure',
+      gradeReason: `${sentence(insecureReasons.join('; '))} In no ${POLICY} configuration.`,
+      weaknesses: insecureReasons,
+    };
   const weakReasons = weak.filter((reason): reason is string => typeof reason === 'string');
   if (weakReasons.length)
-    return { grade: 'weak', gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`, weaknesses: weakReasons };
+    return {
+      grade: 'weak',
+      gradeReason: `${sentence(weakReasons.join('; '))} ${POLICY}: only for legacy clients (Old configuration), not in Intermediate.`,
+      weaknesses: weakReasons,
+    };
   if (MOZILLA_INTERMEDIATE.has(name)) {
     return {
       grade: 'recommended',
@@ -233,7 +310,10 @@ export function gradeCipherSuite(suite: CipherSuiteParts, name: string): { grade
     grade: 'secure',
     gradeReason: suite.aead
       ? `Forward secret with an AEAD cipher, as ${POLICY} asks of its Intermediate configuration, but not in that configuration's list.`
-      : `Forward secret, with a cipher ${POLICY} neither lists nor rules out (${suite.cipher} ${suite.mode ?? ''}).`.replace(' )', ')'),
+      : `Forward secret, with a cipher ${POLICY} neither lists nor rules out (${suite.cipher} ${suite.mode ?? ''}).`.replace(
+          ' )',
+          ')',
+        ),
   };
 }
 
@@ -273,12 +353,16 @@ function opensslName(name: string, parts: CipherSuiteParts): string | undefined 
   if (prefix === undefined || cipher === undefined) return undefined;
   // The ECDHE-RSA ARIA suites are the one place OpenSSL leaves RSA out.
   const fullPrefix = parts.cipher === 'ARIA' && keyExchangeText === 'ECDHE_RSA' ? 'ECDHE-' : prefix;
-  const hashSuffix = parts.mode === 'CCM' || parts.mode === 'CCM_8' || parts.mode === 'POLY1305' ? '' : `-${parts.hash}`;
+  const hashSuffix =
+    parts.mode === 'CCM' || parts.mode === 'CCM_8' || parts.mode === 'POLY1305' ? '' : `-${parts.hash}`;
   return `${fullPrefix}${cipher}${hashSuffix}`;
 }
 
 /** OpenSSL's spelling of the cipher and mode, which differs in the PSK and SRP suites; undefined where it has none. */
-function opensslCipher(keyExchangeText: string, { cipher, keyBits, mode, authentication }: CipherSuiteParts): string | undefined {
+function opensslCipher(
+  keyExchangeText: string,
+  { cipher, keyBits, mode, authentication }: CipherSuiteParts,
+): string | undefined {
   const psk = keyExchangeText.includes('PSK');
   const srp = keyExchangeText.startsWith('SRP');
   switch (cipher) {
@@ -308,8 +392,10 @@ function opensslCipher(keyExchangeText: string, { cipher, keyBits, mode, authent
 const GREASE_NAME = 'Reserved (GREASE)';
 
 const SIGNALS: Record<string, string> = {
-  TLS_EMPTY_RENEGOTIATION_INFO_SCSV: 'Not a cipher suite: the client signals that it supports secure renegotiation (RFC 5746).',
-  TLS_FALLBACK_SCSV: 'Not a cipher suite: the client signals a retry with a lower version, which a server supporting a higher one refuses (RFC 7507).',
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV:
+    'Not a cipher suite: the client signals that it supports secure renegotiation (RFC 5746).',
+  TLS_FALLBACK_SCSV:
+    'Not a cipher suite: the client signals a retry with a lower version, which a server supporting a higher one refuses (RFC 7507).',
 };
 
 const NOT_A_SUITE: CipherSuiteParts = {
@@ -336,9 +422,19 @@ function rfcUrls(references: string[]): string[] {
 
 function describeEntry(entry: CipherSuiteEntry): CipherSuiteInfo {
   const { code, name, dtlsOk, recommended, references } = entry;
-  const common = { code, hex: hex(code), name, dtlsOk, grease: false, recommendedByIana: recommended, references, rfcUrls: rfcUrls(references) };
+  const common = {
+    code,
+    hex: hex(code),
+    name,
+    dtlsOk,
+    grease: false,
+    recommendedByIana: recommended,
+    references,
+    rfcUrls: rfcUrls(references),
+  };
   if (name.endsWith('_SCSV')) {
-    const gradeReason = SIGNALS[name] ?? 'Not a cipher suite: a signalling value the client lists to tell the server something.';
+    const gradeReason =
+      SIGNALS[name] ?? 'Not a cipher suite: a signalling value the client lists to tell the server something.';
     return { ...common, ...NOT_A_SUITE, signalling: true, grade: 'not applicable', gradeReason };
   }
   const parts = decompose(name);
@@ -357,7 +453,8 @@ function describeGrease(code: number): CipherSuiteInfo {
     grease: true,
     signalling: false,
     grade: 'not applicable',
-    gradeReason: 'Not a cipher suite: a GREASE value (RFC 8701) that clients list so servers keep ignoring values they do not know.',
+    gradeReason:
+      'Not a cipher suite: a GREASE value (RFC 8701) that clients list so servers keep ignoring values they do not know.',
     recommendedByIana: false,
     references,
     rfcUrls: rfcUrls(references),
@@ -414,5 +511,7 @@ export function describeCipherSuite(query: string | number): CipherSuiteInfo | u
   if (code !== undefined) return describeCode(code);
   const upper = text.toUpperCase();
   // SSL 3.0 and Java name the same suites SSL_…: SSL_RSA_WITH_RC4_128_MD5 is TLS_RSA_WITH_RC4_128_MD5.
-  return registry.byName.get(upper) ?? (upper.startsWith('SSL_') ? registry.byName.get(`TLS_${upper.slice(4)}`) : undefined);
+  return (
+    registry.byName.get(upper) ?? (upper.startsWith('SSL_') ? registry.byName.get(`TLS_${upper.slice(4)}`) : undefined)
+  );
 }

@@ -78,7 +78,9 @@ function loadRanges(json: unknown): { source: RangesSource; ranges: ParsedRange[
     return { range, network: ipaddr.parseCIDR(range.prefix) };
   });
   // Longest prefix first, so that the first range containing an address is the most specific one.
-  ranges.sort((a, b) => b.network[1] - a.network[1] || CATEGORY_ORDER[a.range.category] - CATEGORY_ORDER[b.range.category]);
+  ranges.sort(
+    (a, b) => b.network[1] - a.network[1] || CATEGORY_ORDER[a.range.category] - CATEGORY_ORDER[b.range.category],
+  );
   return { source: data.source, ranges };
 }
 
@@ -117,7 +119,12 @@ export function classifyAddress(ip: string): AddressClass {
   const microsoft = microsoftRange(address);
   if (microsoft) return { scope, microsoft };
   const inAzure = azureNetworks.find((network) => network[0].kind() === address.kind() && address.match(network));
-  return inAzure ? { scope, azure: { prefix: `${inAzure[0].toString()}/${inAzure[1]}`, version: azure.version, source: azure.source } } : { scope };
+  return inAzure
+    ? {
+        scope,
+        azure: { prefix: `${inAzure[0].toString()}/${inAzure[1]}`, version: azure.version, source: azure.source },
+      }
+    : { scope };
 }
 
 /** Every published range (validated), e.g. to write the same knowledge into a Wireshark profile. */

@@ -45,5 +45,9 @@ export function tlsParameters(kind: TlsParameterKind): TlsParameter[] {
 
 export function rfcUrl(reference: string): string | undefined {
   const rfc = /^RFC(\d+)$/.exec(reference);
-  return rfc ? `https://www.rfc-editor.org/rfc/rfc${rfc[1]}` : reference.startsWith('draft-') ? `https://datatracker.ietf.org/doc/${reference}/` : undefined;
+  return rfc
+    ? `https://www.rfc-editor.org/rfc/rfc${rfc[1]}`
+    : reference.startsWith('draft-')
+      ? `https://datatracker.ietf.org/doc/${reference}/`
+      : undefined;
 }

@@ -1,7 +1,19 @@
 import type { Endpoint } from '../schema/generated/report.js';
 import { perStack, type PacketRecord } from '../tshark/record.js';
 
-export const ADDRESSING_FIELDS = ['frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'udp.stream', 'udp.srcport', 'udp.dstport'] as const;
+export const ADDRESSING_FIELDS = [
+  'frame.protocols',
+  'ip.src',
+  'ip.dst',
+  'ipv6.src',
+  'ipv6.dst',
+  'tcp.stream',
+  'tcp.srcport',
+  'tcp.dstport',
+  'udp.stream',
+  'udp.srcport',
+  'udp.dstport',
+] as const;
 
 /** Where a packet goes at its innermost transport layer, and which tshark stream it belongs to. */
 export interface PacketAddressing {
@@ -48,7 +60,11 @@ const addressingLayers = perStack((stack) => {
   const outer = stack.slice(0, transportIndex);
   if (outer.includes('icmp') || outer.includes('icmpv6')) return undefined;
   const transport = stack[transportIndex] as 'tcp' | 'udp';
-  return { transport, ip: IP_FIELDS[outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip'], ports: TRANSPORT_FIELDS[transport] };
+  return {
+    transport,
+    ip: IP_FIELDS[outer.lastIndexOf('ipv6') > outer.lastIndexOf('ip') ? 'ipv6' : 'ip'],
+    ports: TRANSPORT_FIELDS[transport],
+  };
 });
 
 function readAddressing(packet: PacketRecord): PacketAddressing | undefined {

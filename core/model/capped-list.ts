@@ -1,4 +1,4 @@
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import type { LeftOut, StreamQuality } from '../schema/generated/report.js';
 
 /**
@@ -29,7 +29,12 @@ export interface CappedList<T> {
  * Caps a list in frame order at its first and last `atEachEnd` entries. `firstFrameOf` is the frame an entry
  * starts at; `filter` shows every packet of the list's kind in Wireshark.
  */
-export function capList<T>(entries: readonly T[], firstFrameOf: (entry: T) => number, filter: string, atEachEnd = LISTED_AT_EACH_END): CappedList<T> {
+export function capList<T>(
+  entries: readonly T[],
+  firstFrameOf: (entry: T) => number,
+  filter: string,
+  atEachEnd = LISTED_AT_EACH_END,
+): CappedList<T> {
   if (entries.length <= 2 * atEachEnd) return { listed: [...entries] };
   const head = entries.slice(0, atEachEnd);
   const tail = entries.slice(entries.length - atEachEnd);
@@ -59,9 +64,15 @@ export function withCappedGaps(stream: StreamQuality): StreamQuality {
   const listed = new Set<StreamQuality['gaps'][number]>();
   const leftOut = { loss: 0, dtx: 0, delay: 0, unknown: 0 };
   for (const [cause, gaps] of byCause) {
-    const longest = [...gaps].sort((a, b) => b.durationMs - a.durationMs || a.start - b.start).slice(0, LISTED_GAPS_PER_CAUSE);
+    const longest = [...gaps]
+      .sort((a, b) => b.durationMs - a.durationMs || a.start - b.start)
+      .slice(0, LISTED_GAPS_PER_CAUSE);
     for (const gap of longest) listed.add(gap);
     leftOut[cause as keyof typeof leftOut] = gaps.length - longest.length; // groupBy keys are the causes
   }
-  return { ...stream, gaps: stream.gaps.filter((g) => listed.has(g)), gapsLeftOut: { count: stream.gaps.length - listed.size, byCause: leftOut } };
+  return {
+    ...stream,
+    gaps: stream.gaps.filter((g) => listed.has(g)),
+    gapsLeftOut: { count: stream.gaps.length - listed.size, byCause: leftOut },
+  };
 }

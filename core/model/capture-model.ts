@@ -1,4 +1,14 @@
-import type { Capture, DnsTransaction, ProtocolShare, QuicConnection, SsdpMessage, StunMessage, Timeline, TlsHandshake, Warning } from '../schema/generated/report.js';
+import type {
+  Capture,
+  DnsTransaction,
+  ProtocolShare,
+  QuicConnection,
+  SsdpMessage,
+  StunMessage,
+  Timeline,
+  TlsHandshake,
+  Warning,
+} from '../schema/generated/report.js';
 import type { ModelFlow } from './flows.js';
 import type { DecryptedTraffic } from './http.js';
 import type { FlowPayload } from './payload.js';

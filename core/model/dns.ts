@@ -5,7 +5,20 @@ import { ADDRESSING_FIELDS, addressingOf } from './addressing.js';
 import { namedCode, relativeTime, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 import { Interner } from './interner.js';
 
-const RR_TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, AAAA: 28, SRV: 33, OPT: 41, NSEC: 47, SVCB: 64, HTTPS: 65 } as const;
+const RR_TYPE = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  AAAA: 28,
+  SRV: 33,
+  OPT: 41,
+  NSEC: 47,
+  SVCB: 64,
+  HTTPS: 65,
+} as const;
 
 /**
  * tshark lists a message's resource records as parallel arrays: one dns.resp.name/type per record, and each
@@ -25,7 +38,10 @@ const DATA_FIELD_BY_TYPE: ReadonlyMap<number, string> = new Map([
   [RR_TYPE.HTTPS, 'dns.svcb.targetname'],
 ]);
 
-interface PendingTransaction extends Omit<DnsTransaction, 'time' | 'type' | 'rcode' | 'answers' | 'authority' | 'additional'> {
+interface PendingTransaction extends Omit<
+  DnsTransaction,
+  'time' | 'type' | 'rcode' | 'answers' | 'authority' | 'additional'
+> {
   epoch: number;
   typeCode: number;
   rcodeCode?: number;
@@ -134,7 +150,9 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     const names = packet.values('dns.resp.name');
     const types = packet.ints('dns.resp.type');
     const ttls = packet.ints('dns.resp.ttl');
-    const [answers, authority, additional] = ['dns.count.answers', 'dns.count.auth_rr', 'dns.count.add_rr'].map((f) => packet.int(f) ?? 0) as [number, number, number];
+    const [answers, authority, additional] = ['dns.count.answers', 'dns.count.auth_rr', 'dns.count.add_rr'].map(
+      (f) => packet.int(f) ?? 0,
+    ) as [number, number, number];
     const total = answers + authority + additional;
     const srvRecords = types.filter((t) => t === RR_TYPE.SRV).length;
     if (types.includes(RR_TYPE.NSEC) || types.length !== total || names.length + srvRecords !== total) {
@@ -149,7 +167,10 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
     };
     let ttlIndex = 0;
     const all = types.map((type): RawRecord => {
-      const name = type === RR_TYPE.SRV ? ['dns.srv.service', 'dns.srv.proto', 'dns.srv.name'].map(next).filter(Boolean).join('.') : next('dns.resp.name')!;
+      const name =
+        type === RR_TYPE.SRV
+          ? ['dns.srv.service', 'dns.srv.proto', 'dns.srv.name'].map(next).filter(Boolean).join('.')
+          : next('dns.resp.name')!;
       const record: RawRecord = { name: this.interner.string(name), type };
       if (type !== RR_TYPE.OPT) record.ttl = ttls[ttlIndex++]; // the OPT pseudo-record has no TTL
       const dataField = DATA_FIELD_BY_TYPE.get(type);
@@ -167,7 +188,9 @@ export class DnsCollector implements Collector<DnsTransaction[]> {
 
   finish({ start, names, warn }: FinishContext): DnsTransaction[] {
     if (this.misaligned.length) {
-      const byProtocol = [...groupCounts(this.misaligned.map((m) => m.protocol))].map(([p, n]) => `${n} ${p}`).join(', ');
+      const byProtocol = [...groupCounts(this.misaligned.map((m) => m.protocol))]
+        .map(([p, n]) => `${n} ${p}`)
+        .join(', ');
       warn({
         code: 'dns-records-unread',
         message: `the records of ${this.misaligned.length} DNS message(s) (${byProtocol}) could not be matched up from tshark's fields (NSEC type bitmaps, or counts that do not add up); those messages are listed without their records`,
@@ -229,7 +252,9 @@ export function resolutionChain(queryName: string, answers: readonly RawRecord[]
     chainNames.push(alias.data);
   }
   const lastName = key(chainNames[chainNames.length - 1]!);
-  const addresses = answers.filter((r) => (r.type === RR_TYPE.A || r.type === RR_TYPE.AAAA) && key(r.name) === lastName && r.data).map((r) => r.data!);
+  const addresses = answers
+    .filter((r) => (r.type === RR_TYPE.A || r.type === RR_TYPE.AAAA) && key(r.name) === lastName && r.data)
+    .map((r) => r.data!);
   if (chainNames.length === 1 && addresses.length === 0) return undefined;
   return { names: chainNames, addresses };
 }

@@ -1,6 +1,12 @@
 import type { DirectionCount, Endpoint, Flow, FlowService } from '../schema/generated/report.js';
 import { perStack, type PacketRecord } from '../tshark/record.js';
-import { ADDRESSING_FIELDS, addressingOf, innermostTransport, sameEndpoint, type PacketAddressing } from './addressing.js';
+import {
+  ADDRESSING_FIELDS,
+  addressingOf,
+  innermostTransport,
+  sameEndpoint,
+  type PacketAddressing,
+} from './addressing.js';
 import { relativeTime, type Collector, type FinishContext } from './collector.js';
 
 interface FlowState {
@@ -23,7 +29,9 @@ interface FlowState {
 export const CERTIFICATE_STRUCTURES = /^(x509\w*|pkix\w*|ocsp|cms|pkcs\d+|ber)$/;
 
 /** The protocols above the innermost transport (the one addressingOf reads), certificate structures left out. */
-const applicationProtocols = perStack((stack) => stack.slice(innermostTransport(stack) + 1).filter((protocol) => !CERTIFICATE_STRUCTURES.test(protocol)));
+const applicationProtocols = perStack((stack) =>
+  stack.slice(innermostTransport(stack) + 1).filter((protocol) => !CERTIFICATE_STRUCTURES.test(protocol)),
+);
 
 /** Well-known service ports, for telling the server of a TCP connection whose SYN the capture missed. */
 const SERVICE_PORT_LIMIT = 1024;
@@ -106,8 +114,10 @@ function chooseClient(flow: FlowState): { client: Endpoint; clientBy: Flow['clie
   if (flow.addressing.transport === 'tcp') {
     const firstPort = flow.first.port ?? 0;
     const secondPort = flow.second.port ?? 0;
-    if (firstPort < SERVICE_PORT_LIMIT && secondPort >= SERVICE_PORT_LIMIT) return { client: flow.second, clientBy: 'port' };
-    if (secondPort < SERVICE_PORT_LIMIT && firstPort >= SERVICE_PORT_LIMIT) return { client: flow.first, clientBy: 'port' };
+    if (firstPort < SERVICE_PORT_LIMIT && secondPort >= SERVICE_PORT_LIMIT)
+      return { client: flow.second, clientBy: 'port' };
+    if (secondPort < SERVICE_PORT_LIMIT && firstPort >= SERVICE_PORT_LIMIT)
+      return { client: flow.first, clientBy: 'port' };
   }
   return { client: flow.first, clientBy: 'first-packet' };
 }

@@ -20,7 +20,14 @@ const distinctProtocols = perStack((stack) => [...new Set(stack)]);
 
 /** Counts, time span, link types, malformed frames and the protocol mix of the whole capture. */
 export class FrameCollector implements Collector<FrameSummary> {
-  readonly fields = ['frame.number', 'frame.time_epoch', 'frame.len', 'frame.protocols', 'frame.encap_type', '_ws.malformed'];
+  readonly fields = [
+    'frame.number',
+    'frame.time_epoch',
+    'frame.len',
+    'frame.protocols',
+    'frame.encap_type',
+    '_ws.malformed',
+  ];
   readonly namedFields = ['frame.encap_type'];
 
   private packets = 0;
@@ -58,7 +65,11 @@ export class FrameCollector implements Collector<FrameSummary> {
 
   finish({ names, warn }: FinishContext): FrameSummary {
     if (this.untimed) {
-      warn({ code: 'untimed-packets', message: `${this.untimed} packet(s) have no timestamp: they are placed at the time of the packet before them`, count: this.untimed });
+      warn({
+        code: 'untimed-packets',
+        message: `${this.untimed} packet(s) have no timestamp: they are placed at the time of the packet before them`,
+        count: this.untimed,
+      });
     }
     return {
       packets: this.packets,
@@ -69,7 +80,9 @@ export class FrameCollector implements Collector<FrameSummary> {
       untimedPackets: this.untimed,
       malformedPackets: this.malformed,
       linkTypes: [...this.encapsulations].map((code) => names('frame.encap_type', code) ?? `encapsulation ${code}`),
-      protocols: [...this.shares.values()].sort((a, b) => b.packets - a.packets || a.protocol.localeCompare(b.protocol)),
+      protocols: [...this.shares.values()].sort(
+        (a, b) => b.packets - a.packets || a.protocol.localeCompare(b.protocol),
+      ),
     };
   }
 }

@@ -87,7 +87,14 @@ export class HttpCollector implements Collector<DecryptedTraffic> {
     const hosts = packet.values('http2.headers.authority');
     const lengths = packet.ints('http2.headers.content_length');
     methods.forEach((method, i) => {
-      const request: RawRequest = { ...base, frame: packet.frame, protocol: 'HTTP/2', method, host: hosts[i] ?? '', pathTemplate: pathTemplate(paths[i] ?? '') };
+      const request: RawRequest = {
+        ...base,
+        frame: packet.frame,
+        protocol: 'HTTP/2',
+        method,
+        host: hosts[i] ?? '',
+        pathTemplate: pathTemplate(paths[i] ?? ''),
+      };
       if (methods.length === headerStreams.length) request.streamId = headerStreams[i];
       if (methods.length === 1 && lengths.length === 1) request.requestBytes = lengths[0];
       this.push(request);
@@ -95,8 +102,20 @@ export class HttpCollector implements Collector<DecryptedTraffic> {
     const statuses = packet.ints('http2.headers.status');
     statuses.forEach((status, i) => {
       const streamId = statuses.length === headerStreams.length ? headerStreams[i] : undefined;
-      const request = this.requests.find((r) => r.stream === base.stream && r.protocol === 'HTTP/2' && r.status === undefined && (streamId === undefined || r.streamId === streamId));
-      if (request) this.answer(request, packet.frame, status, statuses.length === 1 && lengths.length === 1 ? lengths[0] : undefined);
+      const request = this.requests.find(
+        (r) =>
+          r.stream === base.stream &&
+          r.protocol === 'HTTP/2' &&
+          r.status === undefined &&
+          (streamId === undefined || r.streamId === streamId),
+      );
+      if (request)
+        this.answer(
+          request,
+          packet.frame,
+          status,
+          statuses.length === 1 && lengths.length === 1 ? lengths[0] : undefined,
+        );
     });
   }
 
@@ -117,7 +136,9 @@ export class HttpCollector implements Collector<DecryptedTraffic> {
     return {
       sessions: new Set([...this.tlsStreams, ...this.decryptedStreams.keys()]).size,
       decryptedFlows: [...this.decryptedStreams.entries()].sort(([a], [b]) => a - b).map(([, flowId]) => flowId),
-      requests: this.requests.map(({ epoch, stream: _stream, streamId: _streamId, ...rest }) => withoutUndefined({ ...rest, time: relativeTime(epoch, start) })),
+      requests: this.requests.map(({ epoch, stream: _stream, streamId: _streamId, ...rest }) =>
+        withoutUndefined({ ...rest, time: relativeTime(epoch, start) }),
+      ),
     };
   }
 }

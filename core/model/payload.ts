@@ -44,13 +44,23 @@ export class PayloadCollector implements Collector<Map<string, FlowPayload>> {
   add(packet: PacketRecord): void {
     const addressing = addressingOf(packet);
     if (!addressing) return;
-    const payload = addressing.transport === 'tcp' ? (packet.ints('tcp.len').at(-1) ?? 0) : Math.max(0, (packet.ints('udp.length').at(-1) ?? 0) - UDP_HEADER_BYTES);
+    const payload =
+      addressing.transport === 'tcp'
+        ? (packet.ints('tcp.len').at(-1) ?? 0)
+        : Math.max(0, (packet.ints('udp.length').at(-1) ?? 0) - UDP_HEADER_BYTES);
     let flow = this.flows.get(addressing.flowId);
     if (!flow) this.flows.set(addressing.flowId, (flow = { first: addressing.source, bursts: [] }));
     if (payload <= KEEPALIVE_PAYLOAD_BYTES) return;
     let burst = flow.bursts.at(-1);
     if (!burst || packet.time - burst.end > BURST_GAP_SECONDS) {
-      burst = { start: packet.time, end: packet.time, fromFirst: 0, fromSecond: 0, firstFrame: packet.frame, lastFrame: packet.frame };
+      burst = {
+        start: packet.time,
+        end: packet.time,
+        fromFirst: 0,
+        fromSecond: 0,
+        firstFrame: packet.frame,
+        lastFrame: packet.frame,
+      };
       flow.bursts.push(burst);
     }
     burst.end = packet.time;
@@ -62,7 +72,10 @@ export class PayloadCollector implements Collector<Map<string, FlowPayload>> {
   finish({ start }: FinishContext): Map<string, FlowPayload> {
     const result = new Map<string, FlowPayload>();
     for (const [flowId, { first, bursts }] of this.flows) {
-      result.set(flowId, { first, bursts: bursts.map((b) => ({ ...b, start: relativeTime(b.start, start), end: relativeTime(b.end, start) })) });
+      result.set(flowId, {
+        first,
+        bursts: bursts.map((b) => ({ ...b, start: relativeTime(b.start, start), end: relativeTime(b.end, start) })),
+      });
     }
     return result;
   }

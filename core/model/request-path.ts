@@ -5,7 +5,8 @@ import type { DecryptedRequest } from '../schema/generated/report.js';
  * user id ("19:…@thread.v2", "8:orgid:…"), an e-mail address, a long token. These become {id}, so the report
  * shows the API called, not whose conversation or which file.
  */
-const IDENTIFIER = /^\d+$|[@:]|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^(?=.*\d)[\w%=.~-]{12,}$/i;
+const IDENTIFIER =
+  /^\d+$|[@:]|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^(?=.*\d)[\w%=.~-]{12,}$/i;
 
 /** "/v1/users/ME/conversations/19:abc@thread.v2/messages?x=1" → "/v1/users/ME/conversations/{id}/messages" (the query may hold tokens: dropped). */
 export function pathTemplate(path: string): string {
@@ -29,7 +30,11 @@ export function requestAction(method: string, host: string, template: string): A
   const writes = method === 'POST' || method === 'PUT';
   if (!writes) return undefined;
   if (segments.at(-1) === 'messages' && segments.includes('conversations')) return 'message-sent';
-  if (/(^|\.)sharepoint\.com$/i.test(host) || segments.some((s) => s === 'uploadsession' || s === 'upload' || s === 'content')) return 'file-upload';
+  if (
+    /(^|\.)sharepoint\.com$/i.test(host) ||
+    segments.some((s) => s === 'uploadsession' || s === 'upload' || s === 'content')
+  )
+    return 'file-upload';
   if (segments.some((s) => s === 'calls' || s === 'calling' || s === 'callcontroller')) return 'call-placed';
   return undefined;
 }

@@ -182,7 +182,10 @@ export class RtpCollector implements Collector<RtpModel> {
     // SRTCP (RFC 3711) encrypts everything after the sender's SSRC, yet tshark decodes the ciphertext as report
     // blocks. A real block reports on a source this capture shows (an RTP stream, or an RTCP sender); one
     // naming an SSRC nobody has is ciphertext.
-    const knownSsrcs = new Set([...streams.map((s) => s.ssrc), ...this.reports.flatMap((r) => (r.senderSsrc ? [r.senderSsrc] : []))]);
+    const knownSsrcs = new Set([
+      ...streams.map((s) => s.ssrc),
+      ...this.reports.flatMap((r) => (r.senderSsrc ? [r.senderSsrc] : [])),
+    ]);
     const rtcp = this.reports.map(({ epoch, packetTypeCodes, blocks, ...rest }): RtcpReport => {
       const readable = blocks.filter((b) => knownSsrcs.has(b.ssrc));
       const report: RtcpReport = {

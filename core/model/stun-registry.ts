@@ -170,10 +170,16 @@ export const STUN_ADDRESS_ATTRIBUTES: ReadonlySet<number> = new Set([
 ]);
 
 /** Where a server tells its client the address it saw it come from (server-reflexive): XOR-MAPPED-ADDRESS, also under MS-TURN's code. */
-export const REFLEXIVE_ADDRESS_ATTRIBUTES: ReadonlySet<number> = new Set([STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS, STUN_ATTRIBUTE.MS_XOR_MAPPED_ADDRESS]);
+export const REFLEXIVE_ADDRESS_ATTRIBUTES: ReadonlySet<number> = new Set([
+  STUN_ATTRIBUTE.XOR_MAPPED_ADDRESS,
+  STUN_ATTRIBUTE.MS_XOR_MAPPED_ADDRESS,
+]);
 
 /** Where a TURN server gives the relayed transport address: XOR-RELAYED-ADDRESS (RFC 8656); MS-TURN carries it in MAPPED-ADDRESS. */
-export const RELAYED_ADDRESS_ATTRIBUTES: ReadonlySet<number> = new Set([STUN_ATTRIBUTE.XOR_RELAYED_ADDRESS, STUN_ATTRIBUTE.MAPPED_ADDRESS]);
+export const RELAYED_ADDRESS_ATTRIBUTES: ReadonlySet<number> = new Set([
+  STUN_ATTRIBUTE.XOR_RELAYED_ADDRESS,
+  STUN_ATTRIBUTE.MAPPED_ADDRESS,
+]);
 
 /** STUN/TURN methods (RFC 8489, RFC 8656, RFC 6062). */
 export const STUN_METHOD_NAMES: ReadonlyMap<number, string> = new Map([

@@ -64,7 +64,12 @@ export class StunCollector implements Collector<StunMessage[]> {
   private readonly interner = new Interner();
 
   add(packet: PacketRecord): void {
-    const dialect: Dialect | undefined = packet.has('stun.type') || packet.has('stun.channel') ? 'stun' : packet.has('classicstun.type') ? 'classicstun' : undefined;
+    const dialect: Dialect | undefined =
+      packet.has('stun.type') || packet.has('stun.channel')
+        ? 'stun'
+        : packet.has('classicstun.type')
+          ? 'classicstun'
+          : undefined;
     if (!dialect) return;
     const addressing = addressingOf(packet);
     if (!addressing) return;
@@ -109,7 +114,8 @@ export class StunCollector implements Collector<StunMessage[]> {
     const carriers = attributeCodes.filter((code) => STUN_ADDRESS_ATTRIBUTES.has(code));
     if (carriers.length === addresses.length) {
       addresses.forEach((address, i) => (address.attribute = { code: carriers[i]! }));
-      if (dialect === 'stun' && attributeCodes.includes(MS_TURN_MAGIC_COOKIE_ATTRIBUTE)) this.undoXor(packet, carriers, addresses);
+      if (dialect === 'stun' && attributeCodes.includes(MS_TURN_MAGIC_COOKIE_ATTRIBUTE))
+        this.undoXor(packet, carriers, addresses);
     } else if (addresses.length) {
       this.unlabelled.push(packet.frame);
     }
@@ -153,9 +159,14 @@ export class StunCollector implements Collector<StunMessage[]> {
         time: relativeTime(epoch, start),
         type: { code: typeCode },
         attributes: shared.json(attributeCodes.map((code) => codeOf(code, attributeName(code))!)),
-        addresses: shared.json(rest.addresses.map((a) => (a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a))),
+        addresses: shared.json(
+          rest.addresses.map((a) =>
+            a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a,
+          ),
+        ),
       };
-      if (message.microsoft?.streamType) message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
+      if (message.microsoft?.streamType)
+        message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
       if (message.microsoft) message.microsoft = shared.json(message.microsoft);
       const { type, ...kind } = methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn);
       return withoutUndefined({ ...message, type: shared.json(type), ...kind });
@@ -177,11 +188,23 @@ function codeOf(code: number | undefined, name?: string): { code: number; name?:
   return name === undefined ? { code } : { code, name };
 }
 
-function methodAndClass(dialect: Dialect, typeCode: number, channel: number | undefined, names: ValueNames, msTurn: boolean): Pick<StunMessage, 'type' | 'method' | 'class'> {
+function methodAndClass(
+  dialect: Dialect,
+  typeCode: number,
+  channel: number | undefined,
+  names: ValueNames,
+  msTurn: boolean,
+): Pick<StunMessage, 'type' | 'method' | 'class'> {
   const microsoft = msTurn ? MS_TURN_MESSAGE_TYPES.get(typeCode) : undefined;
-  if (microsoft) return { type: { code: typeCode, name: `${microsoft.method} ${CLASS_WORDS[microsoft.class]} (MS-TURN)` }, method: microsoft.method, class: microsoft.class };
+  if (microsoft)
+    return {
+      type: { code: typeCode, name: `${microsoft.method} ${CLASS_WORDS[microsoft.class]} (MS-TURN)` },
+      method: microsoft.method,
+      class: microsoft.class,
+    };
   if (dialect === 'stun') {
-    if (channel !== undefined && typeCode === 0) return { type: { code: 0, name: 'ChannelData' }, method: 'ChannelData' };
+    if (channel !== undefined && typeCode === 0)
+      return { type: { code: 0, name: 'ChannelData' }, method: 'ChannelData' };
     const { method, class: cls } = splitStunType(typeCode);
     const methodName = STUN_METHOD_NAMES.get(method) ?? `method 0x${method.toString(16).padStart(3, '0')}`;
     return { type: { code: typeCode, name: `${methodName} ${CLASS_WORDS[cls]}` }, method: methodName, class: cls };

@@ -5,7 +5,14 @@ import { ADDRESSING_FIELDS, addressingOf, sameEndpoint } from './addressing.js';
 import { readCertificate } from './certificates.js';
 import { namedCode, withoutUndefined, type Collector, type FinishContext } from './collector.js';
 
-const HANDSHAKE = { CLIENT_HELLO: 1, SERVER_HELLO: 2, CERTIFICATE: 11, SERVER_KEY_EXCHANGE: 12, CERTIFICATE_REQUEST: 13, SERVER_HELLO_DONE: 14 } as const;
+const HANDSHAKE = {
+  CLIENT_HELLO: 1,
+  SERVER_HELLO: 2,
+  CERTIFICATE: 11,
+  SERVER_KEY_EXCHANGE: 12,
+  CERTIFICATE_REQUEST: 13,
+  SERVER_HELLO_DONE: 14,
+} as const;
 
 interface PendingHandshake {
   handshake: TlsHandshake;
@@ -32,7 +39,13 @@ function hasPseudoTlsShape(pending: PendingHandshake): boolean {
 
 /** The hello half of the shape, known at the ServerHello: a certificate or key exchange, if any, comes in the same flight. */
 function hasPseudoTlsHello({ handshake: h, serverHelloDone }: PendingHandshake): boolean {
-  return h.protocol === 'tls' && !!serverHelloDone && h.clientHello?.cipherSuites.length === 1 && h.clientHello.extensions.length === 0 && h.clientHello.sni === undefined;
+  return (
+    h.protocol === 'tls' &&
+    !!serverHelloDone &&
+    h.clientHello?.cipherSuites.length === 1 &&
+    h.clientHello.extensions.length === 0 &&
+    h.clientHello.sni === undefined
+  );
 }
 
 /**
@@ -107,7 +120,8 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     let open = this.openByFlow.get(addressing.flowId);
     if (types.includes(HANDSHAKE.SERVER_HELLO)) {
       // A ServerHello whose ClientHello the capture missed still opens a handshake, seen from the server.
-      if (!open || open.handshake.serverHello) open = this.start(addressing.flowId, protocol, addressing.destination, addressing.source);
+      if (!open || open.handshake.serverHello)
+        open = this.start(addressing.flowId, protocol, addressing.destination, addressing.source);
       open.handshake.serverHello = this.serverHello(packet);
       open.serverHelloDone = types.includes(HANDSHAKE.SERVER_HELLO_DONE);
       if (hasPseudoTlsHello(open) && !this.framesAfterPseudoTlsHello.has(addressing.flowId)) {
@@ -142,7 +156,12 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
     if (frames && (packet.ints('tcp.len').at(-1) ?? 0) > 0) frames.push(packet.frame);
   }
 
-  private start(flowId: string, protocol: TlsHandshake['protocol'], client: Endpoint, server: Endpoint): PendingHandshake {
+  private start(
+    flowId: string,
+    protocol: TlsHandshake['protocol'],
+    client: Endpoint,
+    server: Endpoint,
+  ): PendingHandshake {
     const pending: PendingHandshake = {
       handshake: { protocol, flowId, client, server, certificates: [], alerts: [] },
       certificateDer: [],

@@ -16,12 +16,17 @@ export function sortedFrames(frames: Iterable<number | undefined>): number[] {
 export function handshakesWith(report: Report, server: { name?: string; ip?: string }): TlsHandshake[] {
   const name = server.name?.toLowerCase();
   return report.tls.handshakes.filter((h) =>
-    name ? h.clientHello?.sni?.toLowerCase() === name || (!h.clientHello?.sni && h.certificates.some((c) => c.position === 0 && certificateNames(c).includes(name))) : h.server.ip === server.ip,
+    name
+      ? h.clientHello?.sni?.toLowerCase() === name ||
+        (!h.clientHello?.sni && h.certificates.some((c) => c.position === 0 && certificateNames(c).includes(name)))
+      : h.server.ip === server.ip,
   );
 }
 
 function certificateNames(certificate: TlsHandshake['certificates'][number]): string[] {
-  return [certificate.subjectCommonName, ...certificate.subjectAltNames].filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase());
+  return [certificate.subjectCommonName, ...certificate.subjectAltNames]
+    .filter((n): n is string => Boolean(n))
+    .map((n) => n.toLowerCase());
 }
 
 /** The handshakes that offered and selected a cipher suite. */
@@ -33,17 +38,27 @@ export function suiteUse(report: Report, code: number): { offered: TlsHandshake[
 }
 
 /** Where a signature scheme, group or version was offered (ClientHello) and used (ServerHello, key exchange). */
-export function parameterUse(report: Report, parameter: TlsParameter): { offered: TlsHandshake[]; used: TlsHandshake[] } {
+export function parameterUse(
+  report: Report,
+  parameter: TlsParameter,
+): { offered: TlsHandshake[]; used: TlsHandshake[] } {
   const { code } = parameter;
   const handshakes = report.tls.handshakes;
   switch (parameter.kind) {
     case 'protocol version':
       return {
-        offered: handshakes.filter((h) => h.clientHello?.supportedVersions.some((v) => v.code === code) || (!h.clientHello?.supportedVersions.length && h.clientHello?.legacyVersion.code === code)),
+        offered: handshakes.filter(
+          (h) =>
+            h.clientHello?.supportedVersions.some((v) => v.code === code) ||
+            (!h.clientHello?.supportedVersions.length && h.clientHello?.legacyVersion.code === code),
+        ),
         used: handshakes.filter((h) => h.serverHello?.version.code === code),
       };
     case 'named group':
-      return { offered: handshakes.filter((h) => h.clientHello?.supportedGroups.some((g) => g.code === code)), used: handshakes.filter((h) => h.serverKeyExchange?.namedCurve?.code === code) };
+      return {
+        offered: handshakes.filter((h) => h.clientHello?.supportedGroups.some((g) => g.code === code)),
+        used: handshakes.filter((h) => h.serverKeyExchange?.namedCurve?.code === code),
+      };
     case 'signature scheme':
       return {
         offered: handshakes.filter((h) => h.clientHello?.signatureAlgorithms.some((s) => s.code === code)),
@@ -73,7 +88,9 @@ export function domainsSeen(report: Report): Set<string> {
  */
 export function domainSeen(report: Report, name: string): boolean {
   const lower = name.toLowerCase();
-  return [...domainsSeen(report)].some((seen) => seen === lower || seen.endsWith(`.${lower}`) || (seen.startsWith('*.') && lower.endsWith(seen.slice(1))));
+  return [...domainsSeen(report)].some(
+    (seen) => seen === lower || seen.endsWith(`.${lower}`) || (seen.startsWith('*.') && lower.endsWith(seen.slice(1))),
+  );
 }
 
 /** Every address the capture shows: in packet headers, DNS answers and STUN attributes. */

@@ -21,10 +21,17 @@
  *                DNS responses exist and none has the AD bit.
  * With several linked captures, a statement is flagged only when every capture that can decide it contradicts it.
  */
-import { addressFilter, anyOf } from '../display-filter.js';
+import { addressFilter, anyOf } from '../util/display-filter.js';
 import { describeCipherSuite } from '../knowledge/cipher-suites.js';
 import type { Report, TlsHandshake } from '../schema/generated/report.js';
-import { addressSeen, domainSeen, handshakesWith, listsCapped, sortedFrames, type LinkedReport } from './capture-facts.js';
+import {
+  addressSeen,
+  domainSeen,
+  handshakesWith,
+  listsCapped,
+  sortedFrames,
+  type LinkedReport,
+} from './capture-facts.js';
 import { mentionsIn, type Mention } from './mentions.js';
 import { noteStructure, type NoteStructure } from './structure.js';
 
@@ -50,22 +57,29 @@ export interface Sentence {
   text: string;
 }
 
-const SKIP = /\b(?:not|no|none|never|without|nor|neither|instead|rather|unless|if|whether|may|maybe|might|could|would|should|probably|likely|perhaps|expected|supposed)\b|n't\b|\?/i;
+const SKIP =
+  /\b(?:not|no|none|never|without|nor|neither|instead|rather|unless|if|whether|may|maybe|might|could|would|should|probably|likely|perhaps|expected|supposed)\b|n't\b|\?/i;
 const NEGOTIATED = /\b(?:negotiat\w*|agreed|settled on|selected|chosen|chose|picked)\b/i;
 const NOT_NEGOTIATION = /\b(?:record|records|client ?hellos?|offer\w*|supports?|supported)\b/i;
-const TRAFFIC = /\b(?:connect\w*|contact\w*|talk\w*|reach\w*|resolv\w*|quer(?:y|ies|ied)|looked up|seen|saw|sent|sends|receiv\w*|relay(?:ed|s)?)\b/i;
+const TRAFFIC =
+  /\b(?:connect\w*|contact\w*|talk\w*|reach\w*|resolv\w*|quer(?:y|ies|ied)|looked up|seen|saw|sent|sends|receiv\w*|relay(?:ed|s)?)\b/i;
 const DNSSEC_USED = /\b(?:validat\w*|authenticat\w*|signed|secured|protected|enabled|used|in use|AD (?:bit|flag))\b/i;
 
 /** A note's text with what the claim grammar does not read blanked out, same length, newlines kept. */
 export function readableText(text: string, structure: NoteStructure = noteStructure(text)): string {
   const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
   let out = text;
-  const unread = [...(structure.frontMatter ? [structure.frontMatter] : []), ...structure.blocks.filter((b) => b.kind === 'code' || b.kind === 'html')];
+  const unread = [
+    ...(structure.frontMatter ? [structure.frontMatter] : []),
+    ...structure.blocks.filter((b) => b.kind === 'code' || b.kind === 'html'),
+  ];
   for (const { start, end } of unread) out = out.slice(0, start) + blank(out.slice(start, end)) + out.slice(end);
   out = out.replace(/<!--[\s\S]*?-->/g, blank); // comments inside a paragraph
   out = out.replace(/\]\((<[^>\n]*>|[^)\s]*)(\s+"[^"]*")?\)/g, (m) => `]${blank(m.slice(1))}`); // link targets
   // Code spans that hold a display filter or a command (spaces, operators) are quotes, not statements.
-  out = out.replace(/(`+)([^`\n]+?)\1/g, (m, _fence: string, body: string) => (/[\s=<>!&|()]/.test(body) ? blank(m) : m));
+  out = out.replace(/(`+)([^`\n]+?)\1/g, (m, _fence: string, body: string) =>
+    /[\s=<>!&|()]/.test(body) ? blank(m) : m,
+  );
   return out;
 }
 
@@ -96,8 +110,16 @@ export function checkNote(text: string, captures: readonly LinkedReport[]): Note
   const problems: NoteProblem[] = [];
   for (const sentence of noteSentences(text)) {
     if (SKIP.test(sentence.text)) continue;
-    const mentions = mentionsIn(sentence.text).map((m) => ({ ...m, start: m.start + sentence.start, end: m.end + sentence.start }));
-    const flag = (kind: ClaimKind, where: Pick<Mention, 'start' | 'end'>, judge: (c: LinkedReport) => Verdict | undefined) => {
+    const mentions = mentionsIn(sentence.text).map((m) => ({
+      ...m,
+      start: m.start + sentence.start,
+      end: m.end + sentence.start,
+    }));
+    const flag = (
+      kind: ClaimKind,
+      where: Pick<Mention, 'start' | 'end'>,
+      judge: (c: LinkedReport) => Verdict | undefined,
+    ) => {
       const problem = combine(captures.map(judge));
       if (problem) problems.push({ kind, start: where.start, end: where.end, ...problem });
     };
@@ -157,13 +179,23 @@ function scopeName(mentions: readonly Mention[]): string {
   return servers.length ? ` with ${servers.join(', ')}` : '';
 }
 
-function checkVersions({ label, report }: LinkedReport, versions: readonly Mention[], mentions: readonly Mention[]): Verdict | undefined {
-  const claimed = versions.map((v) => (v.kind === 'tls-parameter' ? v.parameter : undefined)).filter((p) => p !== undefined);
+function checkVersions(
+  { label, report }: LinkedReport,
+  versions: readonly Mention[],
+  mentions: readonly Mention[],
+): Verdict | undefined {
+  const claimed = versions
+    .map((v) => (v.kind === 'tls-parameter' ? v.parameter : undefined))
+    .filter((p) => p !== undefined);
   const datagram = claimed.some((p) => p.name.startsWith('DTLS'));
-  const scoped = handshakesInScope(report, mentions)?.filter((h) => h.serverHello && (h.protocol === 'dtls') === datagram);
+  const scoped = handshakesInScope(report, mentions)?.filter(
+    (h) => h.serverHello && (h.protocol === 'dtls') === datagram,
+  );
   if (!scoped?.length) return undefined;
   if (scoped.some((h) => claimed.some((p) => p.code === h.serverHello!.version.code))) return CONSISTENT;
-  const actual = [...new Set(scoped.map((h) => h.serverHello!.version.name ?? `0x${h.serverHello!.version.code.toString(16)}`))];
+  const actual = [
+    ...new Set(scoped.map((h) => h.serverHello!.version.name ?? `0x${h.serverHello!.version.code.toString(16)}`)),
+  ];
   const frames = sortedFrames(scoped.map((h) => h.serverHello!.frame));
   return {
     contradicted: true,
@@ -175,12 +207,18 @@ function checkVersions({ label, report }: LinkedReport, versions: readonly Menti
   };
 }
 
-function checkSuite({ label, report }: LinkedReport, suite: Mention, mentions: readonly Mention[]): Verdict | undefined {
+function checkSuite(
+  { label, report }: LinkedReport,
+  suite: Mention,
+  mentions: readonly Mention[],
+): Verdict | undefined {
   if (suite.kind !== 'cipher-suite') return undefined;
   const scoped = handshakesInScope(report, mentions)?.filter((h) => h.serverHello);
   if (!scoped?.length) return undefined;
   if (scoped.some((h) => h.serverHello!.cipherSuite.code === suite.suite.code)) return CONSISTENT;
-  const chosen = [...new Map(scoped.map((h) => [h.serverHello!.cipherSuite.code, h.serverHello!.cipherSuite])).values()];
+  const chosen = [
+    ...new Map(scoped.map((h) => [h.serverHello!.cipherSuite.code, h.serverHello!.cipherSuite])).values(),
+  ];
   const frames = sortedFrames(scoped.map((h) => h.serverHello!.frame));
   const names = chosen.map((c) => c.name ?? `0x${c.code.toString(16).padStart(4, '0')}`);
   const single = chosen.length === 1 ? chosen[0]! : undefined;
@@ -205,7 +243,13 @@ function sameSpelling(wrong: Extract<Mention, { kind: 'cipher-suite' }>, code: n
 
 function checkAddressSeen({ label, report }: LinkedReport, ip: string): Verdict {
   if (addressSeen(report, ip) || listsCapped(report)) return CONSISTENT; // capped: it may be in an entry left out
-  return { contradicted: true, message: `${label} never shows ${ip}: no packet, DNS answer or STUN address carries it.`, frames: [], filter: addressFilter(ip), annotation: ` (not in ${label})` };
+  return {
+    contradicted: true,
+    message: `${label} never shows ${ip}: no packet, DNS answer or STUN address carries it.`,
+    frames: [],
+    filter: addressFilter(ip),
+    annotation: ` (not in ${label})`,
+  };
 }
 
 function checkDomainSeen({ label, report }: LinkedReport, name: string): Verdict {

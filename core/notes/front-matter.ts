@@ -40,7 +40,10 @@ export function readFrontMatter(text: string): FrontMatter | undefined {
   const body = text.slice(bodyStart, bodyStart + close.index);
   const document = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
   /** A node's or error's place in the note, trailing white space left out. */
-  const at = ([start = 0, end = start]: readonly number[]) => ({ start: bodyStart + start, end: bodyStart + Math.max(start, body.slice(0, end).trimEnd().length) });
+  const at = ([start = 0, end = start]: readonly number[]) => ({
+    start: bodyStart + start,
+    end: bodyStart + Math.max(start, body.slice(0, end).trimEnd().length),
+  });
   // YAML points at a character or two; the rest of that line goes with it, so the squiggle can be seen.
   const lineEnd = (offset: number) => (body.indexOf('\n', offset) + 1 || body.length + 1) - 1;
   const problems: NoteSyntaxProblem[] = [...document.errors, ...document.warnings].map((e) => ({
@@ -54,7 +57,10 @@ export function readFrontMatter(text: string): FrontMatter | undefined {
       const { start, end } = at(node.range!);
       captures.push({ target: node.value, start: start + quoted, end: end - quoted });
     } else if (node && !(isScalar(node) && node.value === null)) {
-      problems.push({ message: `Front matter: "${key}:" should be a file name or a list of file names`, ...at(node.range ?? [0, body.length]) });
+      problems.push({
+        message: `Front matter: "${key}:" should be a file name or a list of file names`,
+        ...at(node.range ?? [0, body.length]),
+      });
     }
   };
   if (isMap(document.contents)) {

@@ -16,11 +16,68 @@ export interface SectionHeading {
  * is part of Application.
  */
 const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
-  dns: ['names looked up', 'name resolution', 'dns names', 'domain names', 'dns lookups', 'dns queries', 'dnssec', 'dns security'],
-  network: ['addresses', 'ip addresses', 'turn relays', 'relays', 'stun/turn messages', 'stun/turn', 'stun', 'turn', 'nat', 'nat traversal', 'ice'],
-  transport: ['flows', 'connections', 'protocols', 'parallel tcp connections to one server', 'transports', 'tcp', 'udp', 'tcp and udp', 'ports'],
-  security: ['tls', 'dtls', 'tls/dtls', 'tls servers', 'tls handshakes', 'handshakes', 'cipher suites', 'ciphers', 'client hellos', 'certificates', 'certificate chains', 'encryption'],
-  application: ['activity', 'activities', 'activity over time', 'activities compared', 'user activity', 'call phases', 'media', 'media streams', 'rtp', 'rtp/rtcp', 'quic', 'ssdp'],
+  dns: [
+    'names looked up',
+    'name resolution',
+    'dns names',
+    'domain names',
+    'dns lookups',
+    'dns queries',
+    'dnssec',
+    'dns security',
+  ],
+  network: [
+    'addresses',
+    'ip addresses',
+    'turn relays',
+    'relays',
+    'stun/turn messages',
+    'stun/turn',
+    'stun',
+    'turn',
+    'nat',
+    'nat traversal',
+    'ice',
+  ],
+  transport: [
+    'flows',
+    'connections',
+    'protocols',
+    'parallel tcp connections to one server',
+    'transports',
+    'tcp',
+    'udp',
+    'tcp and udp',
+    'ports',
+  ],
+  security: [
+    'tls',
+    'dtls',
+    'tls/dtls',
+    'tls servers',
+    'tls handshakes',
+    'handshakes',
+    'cipher suites',
+    'ciphers',
+    'client hellos',
+    'certificates',
+    'certificate chains',
+    'encryption',
+  ],
+  application: [
+    'activity',
+    'activities',
+    'activity over time',
+    'activities compared',
+    'user activity',
+    'call phases',
+    'media',
+    'media streams',
+    'rtp',
+    'rtp/rtcp',
+    'quic',
+    'ssdp',
+  ],
   quality: [
     'quality',
     'streams',
@@ -38,7 +95,11 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
   ],
 };
 
-const SECTION_OF_NAME = new Map<string, Finding['section']>(OUTLINE_SECTIONS.flatMap(({ id, title }) => [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const)));
+const SECTION_OF_NAME = new Map<string, Finding['section']>(
+  OUTLINE_SECTIONS.flatMap(({ id, title }) =>
+    [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const),
+  ),
+);
 
 /**
  * A heading's text reduced to the phrase it names: case, a leading number ("2.", "3.1"), a trailing

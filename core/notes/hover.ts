@@ -5,12 +5,12 @@ import { serviceForName } from '../knowledge/catalog.js';
 import { classifyAddress } from '../knowledge/ranges.js';
 import { rfcUrl, type TlsParameter } from '../knowledge/tls-parameters.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, hex } from '../display-filter.js';
+import { addressFilter, hex } from '../util/display-filter.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import { handshakesWith, parameterUse, sortedFrames, suiteUse, type LinkedReport } from './capture-facts.js';
 import type { Mention } from './mentions.js';
 import { streamQualityHover } from './quality-hover.js';
-import { count, plural } from '../plural.js';
+import { count, plural } from '../util/plural.js';
 
 /** Frames and items listed in a hover; the display filter shows the rest. */
 const LISTED = 12;
@@ -25,7 +25,9 @@ export function hoverMarkdown(mention: Mention, captures: readonly LinkedReport[
     case 'cipher-suite':
       return [suiteText(mention.suite), ...captures.map((c) => suiteInCapture(c, mention.suite))].join('\n\n');
     case 'tls-parameter':
-      return [parameterText(mention.parameter), ...captures.map((c) => parameterInCapture(c, mention.parameter))].join('\n\n');
+      return [parameterText(mention.parameter), ...captures.map((c) => parameterInCapture(c, mention.parameter))].join(
+        '\n\n',
+      );
     case 'domain':
       return [domainText(mention.name), ...captures.map((c) => domainInCapture(c, mention.name))].join('\n\n');
     case 'address':
@@ -33,7 +35,10 @@ export function hoverMarkdown(mention: Mention, captures: readonly LinkedReport[
     case 'prefix':
       return [prefixText(mention.prefix), ...captures.map((c) => prefixInCapture(c, mention.prefix))].join('\n\n');
     case 'ssrc':
-      return [`**RTP stream ${markdownCode(mention.ssrc)}** (SSRC, RFC 3550 §5.1)`, ...captures.map((c) => streamQualityHover(c, mention.ssrc))].join('\n\n');
+      return [
+        `**RTP stream ${markdownCode(mention.ssrc)}** (SSRC, RFC 3550 §5.1)`,
+        ...captures.map((c) => streamQualityHover(c, mention.ssrc)),
+      ].join('\n\n');
   }
 }
 
@@ -42,8 +47,17 @@ function link(title: string, url: string): string {
 }
 
 function suiteText(s: CipherSuiteInfo): string {
-  const lines = [`**${markdownText(s.name)}** (${s.hex}${s.openssl && s.openssl !== s.name ? ` · OpenSSL ${markdownCode(s.openssl)}` : ''})`, ''];
-  if (s.signalling) return [...lines, 'A signalling value, not a cipher suite: it is never negotiated.', '', `Defined in ${references(s.references)}`].join('\n');
+  const lines = [
+    `**${markdownText(s.name)}** (${s.hex}${s.openssl && s.openssl !== s.name ? ` · OpenSSL ${markdownCode(s.openssl)}` : ''})`,
+    '',
+  ];
+  if (s.signalling)
+    return [
+      ...lines,
+      'A signalling value, not a cipher suite: it is never negotiated.',
+      '',
+      `Defined in ${references(s.references)}`,
+    ].join('\n');
   lines.push(
     `- Key exchange: ${s.keyExchange} · authentication: ${s.authentication}`,
     `- Cipher: ${[s.cipher, s.keyBits && `${s.keyBits}-bit`, s.mode].filter(Boolean).join(' ')} · hash: ${s.hash}${s.hashRole ? ` (${s.hashRole})` : ''}`,
@@ -61,7 +75,8 @@ function references(refs: readonly string[]): string {
 function suiteInCapture({ label, report }: LinkedReport, s: CipherSuiteInfo): string {
   const { offered, selected } = suiteUse(report, s.code);
   const title = `**In ${markdownText(label)}:**`;
-  if (!offered.length && !selected.length) return `${title} not offered or selected in any of its ${report.tls.handshakes.length} handshakes.`;
+  if (!offered.length && !selected.length)
+    return `${title} not offered or selected in any of its ${report.tls.handshakes.length} handshakes.`;
   return [
     `${title} offered in ${count(offered.length, 'ClientHello')}${framesText(offered.map((h) => h.clientHello?.frame))}; selected in ${count(selected.length, 'ServerHello')}${framesText(selected.map((h) => h.serverHello?.frame))}.`,
     selected.length ? `Selected by ${servers(selected)}.` : '',
@@ -106,20 +121,29 @@ function domainInCapture({ label, report }: LinkedReport, name: string): string 
   const handshakes = handshakesWith(report, { name });
   const lines: string[] = [];
   if (dns) {
-    const frames = report.dns.transactions.filter((t) => t.name.toLowerCase() === name).flatMap((t) => [t.queryFrame, t.responseFrame]);
+    const frames = report.dns.transactions
+      .filter((t) => t.name.toLowerCase() === name)
+      .flatMap((t) => [t.queryFrame, t.responseFrame]);
     lines.push(`- DNS: ${markdownText([name, ...dns.aliases, ...dns.addresses].join(' → '))}${framesText(frames)}`);
   }
   const asAlias = report.dns.names.filter((n) => n.aliases.some((a) => a.toLowerCase() === name));
   if (asAlias.length) lines.push(`- Alias of ${markdownText(asAlias.map((n) => n.name).join(', '))}`);
   if (handshakes.length) lines.push(`- TLS: ${handshakeSummary(handshakes)}`);
   const addresses = report.addresses.filter((a) => a.names.some((n) => n.toLowerCase() === name));
-  if (addresses.length) lines.push(`- Addresses: ${markdownText(addresses.map((a) => `${a.ip} (${a.role})`).join(', '))}`);
+  if (addresses.length)
+    lines.push(`- Addresses: ${markdownText(addresses.map((a) => `${a.ip} (${a.role})`).join(', '))}`);
   const title = `**In ${markdownText(label)}:**`;
   return lines.length ? [title, '', ...lines].join('\n') : `${title} this name does not appear.`;
 }
 
 function handshakeSummary(handshakes: readonly TlsHandshake[]): string {
-  const versions = [...new Set(handshakes.map((h) => h.serverHello?.version.name ?? (h.serverHello ? hex(h.serverHello.version.code) : 'no ServerHello')))];
+  const versions = [
+    ...new Set(
+      handshakes.map(
+        (h) => h.serverHello?.version.name ?? (h.serverHello ? hex(h.serverHello.version.code) : 'no ServerHello'),
+      ),
+    ),
+  ];
   const serversSeen = [...new Set(handshakes.map((h) => formatEndpoint(h.server)))];
   return `${count(handshakes.length, 'handshake')} with ${markdownText(serversSeen.slice(0, 4).join(', '))}, ${markdownText(versions.join(', '))}${framesText(handshakes.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame]))}`;
 }

@@ -42,14 +42,21 @@ function parameter(text: string) {
 
 function address(text: string) {
   if (text.includes('/')) return ipaddr.isValidCIDR(text) ? { kind: 'prefix' as const, prefix: text } : undefined;
-  return ipaddr.isValid(text) && (text.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(text)) ? { kind: 'address' as const, ip: ipaddr.process(text).toString() } : undefined;
+  return ipaddr.isValid(text) && (text.includes(':') || ipaddr.IPv4.isValidFourPartDecimal(text))
+    ? { kind: 'address' as const, ip: ipaddr.process(text).toString() }
+    : undefined;
 }
 
 function domain(text: string) {
   const name = text.toLowerCase();
   const parsed = parse(name, { allowPrivateDomains: true });
   // A known public suffix and something below it: 'teams.microsoft.com', not 'call.pcapng' or 'report.md'.
-  return parsed.isIcann && parsed.domain && parsed.hostname === name && !/\.(md|ts|js|json|txt|py|sh|pcapng|pcap|cap)$/.test(name) ? { kind: 'domain' as const, name } : undefined;
+  return parsed.isIcann &&
+    parsed.domain &&
+    parsed.hostname === name &&
+    !/\.(md|ts|js|json|txt|py|sh|pcapng|pcap|cap)$/.test(name)
+    ? { kind: 'domain' as const, name }
+    : undefined;
 }
 
 /** Every mention in the text, without overlaps (the earlier pattern wins), in order. */

@@ -13,7 +13,8 @@ export function streamQualityHover({ label, report }: LinkedReport, ssrc: string
   return streams
     .map((s) => {
       const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
-      const verdict = s.verdict === 'poor' ? `**poor**: ${markdownText(crossed)}` : s.verdict === 'good' ? 'good' : 'not judged';
+      const verdict =
+        s.verdict === 'poor' ? `**poor**: ${markdownText(crossed)}` : s.verdict === 'good' ? 'good' : 'not judged';
       return [
         `${title} ${markdownText(describeStream(s))}, ${markdownText(`${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`)}, ${PATH_TEXT[s.path]}`,
         `- Lost ${s.lost} of ${s.expected} (${s.lossPercent} %) · jitter ${s.jitter ? `${s.jitter.meanMs} ms mean, ${s.jitter.maxMs} ms max` : 'unknown (no clock rate)'} · max delta ${s.maxDeltaMs} ms · ${gapCount(s)} gap(s) of 200 ms or more`,

@@ -41,7 +41,9 @@ const BLOCK_KINDS: Partial<Record<string, NoteBlock['kind']>> = {
 export function noteStructure(text: string): NoteStructure {
   const frontMatter = readFrontMatter(text);
   // The front matter is blanked (line breaks kept) so that markdown-it reads no thematic break or setext heading in it.
-  const source = frontMatter ? text.slice(0, frontMatter.end).replace(/[^\r\n]/g, ' ') + text.slice(frontMatter.end) : text;
+  const source = frontMatter
+    ? text.slice(0, frontMatter.end).replace(/[^\r\n]/g, ' ') + text.slice(frontMatter.end)
+    : text;
   const lines = lineOffsets(text);
   const blocks: NoteBlock[] = [];
   let current: NoteBlock | undefined;
@@ -61,11 +63,21 @@ export function noteStructure(text: string): NoteStructure {
 }
 
 function inlineText(children: readonly Token[]): string {
-  return children.map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type === 'softbreak' || child.type === 'hardbreak' ? '\n' : '')).join('');
+  return children
+    .map((child) =>
+      child.type === 'text' || child.type === 'code_inline'
+        ? child.content
+        : child.type === 'softbreak' || child.type === 'hardbreak'
+          ? '\n'
+          : '',
+    )
+    .join('');
 }
 
 function linkTargets(children: readonly Token[]): string[] {
-  return children.filter((child) => child.type === 'link_open').map((child) => decodeTarget(child.attrGet('href') ?? ''));
+  return children
+    .filter((child) => child.type === 'link_open')
+    .map((child) => decodeTarget(child.attrGet('href') ?? ''));
 }
 
 /** A link target with its %XX escapes decoded (a file name as on disk: %23 is "#"), or as written when they are not valid. */

@@ -37,14 +37,22 @@ export class QualityCollector implements Collector<QualityPackets> {
     const addressing = addressingOf(packet);
     if (!addressing) return;
     if (!hasRtp) {
-      if (addressing.transport === 'tcp') this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
+      if (addressing.transport === 'tcp')
+        this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
       return;
     }
     const ssrc = ssrcText(packet.first('rtp.ssrc')!);
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = new GrowingStream({ key, ssrc, flowId: addressing.flowId, transport: addressing.transport, source: addressing.source, destination: addressing.destination });
+      stream = new GrowingStream({
+        key,
+        ssrc,
+        flowId: addressing.flowId,
+        transport: addressing.transport,
+        source: addressing.source,
+        destination: addressing.destination,
+      });
       this.streams.set(key, stream);
     }
     stream.add(
@@ -63,8 +71,19 @@ export class QualityCollector implements Collector<QualityPackets> {
   private addSyn(packet: PacketRecord, flowId: string, source: Endpoint, destination: Endpoint): void {
     const existing = this.handshakes.get(flowId);
     if (!packet.flag('tcp.flags.ack')) {
-      if (!existing) this.handshakes.set(flowId, { client: source, server: destination, synFrame: packet.frame, synTime: packet.time });
-    } else if (existing && existing.synAckFrame === undefined && existing.server.ip === source.ip && existing.server.port === source.port) {
+      if (!existing)
+        this.handshakes.set(flowId, {
+          client: source,
+          server: destination,
+          synFrame: packet.frame,
+          synTime: packet.time,
+        });
+    } else if (
+      existing &&
+      existing.synAckFrame === undefined &&
+      existing.server.ip === source.ip &&
+      existing.server.port === source.port
+    ) {
       existing.synAckFrame = packet.frame;
       existing.synAckTime = packet.time;
     }
@@ -91,7 +110,16 @@ class GrowingStream {
 
   constructor(private readonly identity: StreamIdentity) {}
 
-  add(frame: number, time: number, sequence: number, timestamp: number, payloadType: number, marker: boolean, bytes: number, dscp: number | undefined): void {
+  add(
+    frame: number,
+    time: number,
+    sequence: number,
+    timestamp: number,
+    payloadType: number,
+    marker: boolean,
+    bytes: number,
+    dscp: number | undefined,
+  ): void {
     if (this.length === this.frames.length) this.grow();
     const i = this.length++;
     this.frames[i] = frame;

@@ -1,4 +1,11 @@
-import type { AddressRole, CallQuality, MediaStream, RtcpReport, StreamQuality, StunMessage } from '../schema/generated/report.js';
+import type {
+  AddressRole,
+  CallQuality,
+  MediaStream,
+  RtcpReport,
+  StreamQuality,
+  StunMessage,
+} from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { QualityPackets, StreamPackets } from '../model/quality-packets.js';
 import { mediaPath } from './path.js';
@@ -31,15 +38,30 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
   const clients = new Set(inputs.addresses.filter((a) => a.role === 'client').map((a) => a.ip));
   const relays = new Set(inputs.relays.map((r) => formatEndpoint(r)));
   const labels = new Map(inputs.addresses.map((a) => [a.ip, `${a.names[0] ?? a.ip} (${a.role})`]));
-  const roundTrips = [...stunRoundTrips(inputs.stun, clients, relays), ...tcpRoundTrips(inputs.packets.handshakes, clients, (ip) => labels.get(ip))];
+  const roundTrips = [
+    ...stunRoundTrips(inputs.stun, clients, relays),
+    ...tcpRoundTrips(inputs.packets.handshakes, clients, (ip) => labels.get(ip)),
+  ];
   if (inputs.packets.streams.length === 0 && roundTrips.length === 0) return undefined;
 
   const binSeconds = Math.max(1, Math.ceil(inputs.durationSec / MAX_BINS));
-  const mediaOf = new Map(inputs.media.filter((m) => m.ssrc).map((m) => [`${m.flowId}/${formatEndpoint(m.source!)}/${m.ssrc}`, m]));
-  const measured = inputs.packets.streams.map((packets) => streamQuality(packets, mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`), inputs, roundTrips, binSeconds));
+  const mediaOf = new Map(
+    inputs.media.filter((m) => m.ssrc).map((m) => [`${m.flowId}/${formatEndpoint(m.source!)}/${m.ssrc}`, m]),
+  );
+  const measured = inputs.packets.streams.map((packets) =>
+    streamQuality(
+      packets,
+      mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`),
+      inputs,
+      roundTrips,
+      binSeconds,
+    ),
+  );
   const streams = measured.map((stream) => {
     const main = mainStreamBeside(stream, measured);
-    return main ? { ...stream, auxiliaryTo: main.ssrc, verdict: 'not-judged' as const, crossed: [] } : { ...stream, ...judgeStream(stream) };
+    return main
+      ? { ...stream, auxiliaryTo: main.ssrc, verdict: 'not-judged' as const, crossed: [] }
+      : { ...stream, ...judgeStream(stream) };
   });
 
   const judged = streams.filter((s) => s.verdict !== 'not-judged');
@@ -47,7 +69,12 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
   const verdict = poor.length ? 'poor' : judged.length ? 'good' : 'unknown';
   const reason =
     verdict === 'poor'
-      ? poor.map((s) => `${describeStream(s)}: ${s.crossed.map((c) => `${c.metric} ${c.value} (poor: ${c.threshold})`).join(', ')}`).join('; ')
+      ? poor
+          .map(
+            (s) =>
+              `${describeStream(s)}: ${s.crossed.map((c) => `${c.metric} ${c.value} (poor: ${c.threshold})`).join(', ')}`,
+          )
+          .join('; ')
       : verdict === 'good'
         ? `${judged.length} stream(s) within Microsoft's poor-stream thresholds${streams.some((s) => s.targetsMissed.length) ? ', though some windows miss the network targets' : ''}`
         : streams.length
@@ -56,10 +83,17 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
   return { verdict, reason, method: QUALITY_METHOD, binSeconds, streams, roundTrips, rtcp: rtcpSummary(inputs.rtcp) };
 }
 
-function streamQuality(packets: StreamPackets, media: MediaStream | undefined, inputs: QualityInputs, roundTrips: CallQuality['roundTrips'], binSeconds: number): StreamQuality {
+function streamQuality(
+  packets: StreamPackets,
+  media: MediaStream | undefined,
+  inputs: QualityInputs,
+  roundTrips: CallQuality['roundTrips'],
+  binSeconds: number,
+): StreamQuality {
   const statistics = analyseStream(packets, inputs.captureStart, binSeconds);
   const kind = media?.kind ?? 'unknown';
-  const direction = media?.direction === 'inbound' || media?.direction === 'outbound' ? media.direction : 'between-others';
+  const direction =
+    media?.direction === 'inbound' || media?.direction === 'outbound' ? media.direction : 'between-others';
   const remote = direction === 'inbound' ? packets.source : packets.destination;
   const stream: StreamQuality = {
     ssrc: packets.ssrc,
@@ -71,7 +105,9 @@ function streamQuality(packets: StreamPackets, media: MediaStream | undefined, i
     path: mediaPath({ transport: packets.transport, relayed: media?.path === 'relay', remotePort: remote.port }),
     firstFrame: packets.frames[0]!,
     ...statistics,
-    dscp: [...packets.dscp.entries()].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, name: dscpName(value), packets: count })),
+    dscp: [...packets.dscp.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([value, count]) => ({ value, name: dscpName(value), packets: count })),
     verdict: 'not-judged',
     crossed: [],
     targetsMissed: [],
@@ -102,13 +138,20 @@ function mainStreamBeside(stream: StreamQuality, all: readonly StreamQuality[]):
 /** The median STUN round trip to the stream's far end (the relay or the peer): the exact endpoint first, else its address. */
 function roundTripTo(remote: { ip: string; port?: number }, roundTrips: CallQuality['roundTrips']): number | undefined {
   const stun = roundTrips.filter((r) => r.method === 'stun');
-  const match = stun.find((r) => r.to.ip === remote.ip && r.to.port === remote.port) ?? stun.find((r) => r.to.ip === remote.ip);
+  const match =
+    stun.find((r) => r.to.ip === remote.ip && r.to.port === remote.port) ?? stun.find((r) => r.to.ip === remote.ip);
   return match?.medianMs;
 }
 
 /** Clear RTCP receiver reports about one stream: how many, the worst fraction lost, the latest jitter in ms. */
-function receiverReports(ssrc: string, clockRate: number | undefined, rtcp: readonly RtcpReport[]): StreamQuality['receiverReports'] {
-  const blocks = rtcp.flatMap((r) => r.blocks.filter((b) => b.ssrc === ssrc).map((block) => ({ frame: r.frame, block })));
+function receiverReports(
+  ssrc: string,
+  clockRate: number | undefined,
+  rtcp: readonly RtcpReport[],
+): StreamQuality['receiverReports'] {
+  const blocks = rtcp.flatMap((r) =>
+    r.blocks.filter((b) => b.ssrc === ssrc).map((block) => ({ frame: r.frame, block })),
+  );
   if (blocks.length === 0) return undefined;
   const feedback: NonNullable<StreamQuality['receiverReports']> = {
     reports: blocks.length,

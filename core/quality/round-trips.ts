@@ -1,6 +1,6 @@
 import type { Endpoint, RoundTrip, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
-import { addressFilter, anyOf } from '../display-filter.js';
+import { addressFilter, anyOf } from '../util/display-filter.js';
 import type { TcpHandshake } from '../model/quality-packets.js';
 
 /** Frames kept as evidence per round-trip row. */
@@ -18,7 +18,11 @@ interface Sample {
  * request → response with the same transaction id, from the last sending of the request (a retransmitted one
  * is answered once). Requests the far side started measure this host's answering time, not the network.
  */
-export function stunRoundTrips(messages: readonly StunMessage[], clients: ReadonlySet<string>, relays: ReadonlySet<string>): RoundTrip[] {
+export function stunRoundTrips(
+  messages: readonly StunMessage[],
+  clients: ReadonlySet<string>,
+  relays: ReadonlySet<string>,
+): RoundTrip[] {
   const pending = new Map<string, StunMessage>();
   const samples: Sample[] = [];
   for (const m of messages) {
@@ -29,7 +33,12 @@ export function stunRoundTrips(messages: readonly StunMessage[], clients: Readon
       const request = pending.get(m.transactionId);
       if (!request || !sameEndpoint(request.destination, m.source)) continue;
       pending.delete(m.transactionId);
-      samples.push({ from: request.source, to: request.destination, ms: (m.time - request.time) * 1000, frames: [request.frame, m.frame] });
+      samples.push({
+        from: request.source,
+        to: request.destination,
+        ms: (m.time - request.time) * 1000,
+        frames: [request.frame, m.frame],
+      });
     }
   }
   // Per relay (whichever local port asked), and per candidate pair.
@@ -38,7 +47,10 @@ export function stunRoundTrips(messages: readonly StunMessage[], clients: Readon
     samples,
     'stun',
     (s) => (isRelay(s) ? formatEndpoint(s.to) : `${formatEndpoint(s.from)}→${formatEndpoint(s.to)}`),
-    (s) => (isRelay(s) ? `TURN relay ${formatEndpoint(s.to)}` : `candidate pair ${formatEndpoint(s.from)} ↔ ${formatEndpoint(s.to)}`),
+    (s) =>
+      isRelay(s)
+        ? `TURN relay ${formatEndpoint(s.to)}`
+        : `candidate pair ${formatEndpoint(s.from)} ↔ ${formatEndpoint(s.to)}`,
     (rows) =>
       anyOf(
         'frame.number',
@@ -48,10 +60,21 @@ export function stunRoundTrips(messages: readonly StunMessage[], clients: Readon
 }
 
 /** Round trips from TCP handshakes the client opened: SYN → SYN/ACK, per server. */
-export function tcpRoundTrips(handshakes: readonly TcpHandshake[], clients: ReadonlySet<string>, labelOf: (ip: string) => string | undefined): RoundTrip[] {
+export function tcpRoundTrips(
+  handshakes: readonly TcpHandshake[],
+  clients: ReadonlySet<string>,
+  labelOf: (ip: string) => string | undefined,
+): RoundTrip[] {
   const samples: Sample[] = handshakes.flatMap((h) =>
     h.synAckTime !== undefined && clients.has(h.client.ip)
-      ? [{ from: { ip: h.client.ip }, to: h.server, ms: (h.synAckTime - h.synTime) * 1000, frames: [h.synFrame, h.synAckFrame!] as [number, number] }]
+      ? [
+          {
+            from: { ip: h.client.ip },
+            to: h.server,
+            ms: (h.synAckTime - h.synTime) * 1000,
+            frames: [h.synFrame, h.synAckFrame!] as [number, number],
+          },
+        ]
       : [],
   );
   return grouped(
@@ -66,7 +89,13 @@ export function tcpRoundTrips(handshakes: readonly TcpHandshake[], clients: Read
   );
 }
 
-function grouped(samples: Sample[], method: RoundTrip['method'], keyOf: (s: Sample) => string, labelOf: (s: Sample) => string, filterOf: (rows: Sample[]) => string): RoundTrip[] {
+function grouped(
+  samples: Sample[],
+  method: RoundTrip['method'],
+  keyOf: (s: Sample) => string,
+  labelOf: (s: Sample) => string,
+  filterOf: (rows: Sample[]) => string,
+): RoundTrip[] {
   const groups = new Map<string, Sample[]>();
   for (const s of samples) {
     const key = keyOf(s);

@@ -145,8 +145,15 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
       const missing = Math.max(0, extended - before - 1);
       const pause = s.times[i]! - s.times[i - 1]!;
       const advanced = clock.rate ? (timestamps[i]! - timestamps[i - 1]!) / clock.rate : undefined;
-      const cause = missing > 0 ? 'loss' : advanced === undefined ? 'unknown' : advanced >= pause * DTX_SHARE ? 'dtx' : 'delay';
-      gaps.push({ start: round((s.times[i - 1]! - captureStart) * 1e6) / 1e6, durationMs: round(pause * 1000), cause, missing, frames: [s.frames[i - 1]!, s.frames[i]!] });
+      const cause =
+        missing > 0 ? 'loss' : advanced === undefined ? 'unknown' : advanced >= pause * DTX_SHARE ? 'dtx' : 'delay';
+      gaps.push({
+        start: round((s.times[i - 1]! - captureStart) * 1e6) / 1e6,
+        durationMs: round(pause * 1000),
+        cause,
+        missing,
+        frames: [s.frames[i - 1]!, s.frames[i]!],
+      });
     }
     highest = Math.max(highest, extended);
   }
@@ -157,7 +164,10 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
   const loss = (from: number, to: number) => lossOver(sums.expected, sums.received, from, to);
   windows.loss15s = worstWindow(relative, WINDOW_TARGETS.loss15s, loss);
   windows.burstLoss200ms = worstWindow(relative, WINDOW_TARGETS.burstLoss200ms, loss);
-  if (clock.rate) windows.jitter15s = worstWindow(relative, WINDOW_TARGETS.jitter15s, (from, to) => ({ value: (sums.jitter[to]! - sums.jitter[from]!) / (to - from) }));
+  if (clock.rate)
+    windows.jitter15s = worstWindow(relative, WINDOW_TARGETS.jitter15s, (from, to) => ({
+      value: (sums.jitter[to]! - sums.jitter[from]!) / (to - from),
+    }));
 
   const statistics: StreamStatistics = {
     packets: n,
@@ -220,7 +230,12 @@ function prefixSums(values: ArrayLike<number>): Float64Array {
 }
 
 /** Net loss over packets [from, to): sequence numbers newly expected there, less those received. */
-function lossOver(expectedSums: Float64Array, receivedSums: Float64Array, from: number, to: number): { value: number; lost: number; expected: number } {
+function lossOver(
+  expectedSums: Float64Array,
+  receivedSums: Float64Array,
+  from: number,
+  to: number,
+): { value: number; lost: number; expected: number } {
   const expected = expectedSums[to]! - expectedSums[from]!;
   const got = receivedSums[to]! - receivedSums[from]!;
   const lost = Math.max(0, expected - got);
@@ -253,14 +268,27 @@ function worstWindow(
     }
   }
   if (!worst) return undefined;
-  const window: Window = { start: round3(worst.start), seconds: worst.seconds, value: round3(worst.value), target, met: worst.value < target };
+  const window: Window = {
+    start: round3(worst.start),
+    seconds: worst.seconds,
+    value: round3(worst.value),
+    target,
+    met: worst.value < target,
+  };
   if (worst.lost !== undefined) window.lost = worst.lost;
   if (worst.expected !== undefined) window.expected = worst.expected;
   return window;
 }
 
 /** Packets, bit rate, loss and mean jitter per bin, bins on multiples of binSeconds from the capture's start. */
-function binSeries(s: StreamPackets, relative: Float64Array, newlyExpected: Int32Array, received: Uint8Array, jitterAt: Float64Array | undefined, binSeconds: number): StreamStatistics['series'] {
+function binSeries(
+  s: StreamPackets,
+  relative: Float64Array,
+  newlyExpected: Int32Array,
+  received: Uint8Array,
+  jitterAt: Float64Array | undefined,
+  binSeconds: number,
+): StreamStatistics['series'] {
   const origin = Math.floor(relative[0]! / binSeconds) * binSeconds;
   const bins = Math.floor((relative[relative.length - 1]! - origin) / binSeconds) + 1;
   const packets = new Array<number>(bins).fill(0);

@@ -14,7 +14,14 @@ interface RatePoint {
  * here; the VS Code webview draws the same specs. Vega escapes markup but keeps control characters, so
  * the title and series names (file names among them) lose theirs here.
  */
-function rateOverTime(options: { title: string; points: RatePoint[]; seriesTitle: string; yTitle: string; xTitle: string; order?: string[] }): TopLevelSpec {
+function rateOverTime(options: {
+  title: string;
+  points: RatePoint[];
+  seriesTitle: string;
+  yTitle: string;
+  xTitle: string;
+  order?: string[];
+}): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: plainText(options.title),
@@ -25,7 +32,12 @@ function rateOverTime(options: { title: string; points: RatePoint[]; seriesTitle
     encoding: {
       x: { field: 'second', type: 'quantitative', title: options.xTitle },
       y: { field: 'rate', type: 'quantitative', title: options.yTitle },
-      color: { field: 'series', type: 'nominal', title: options.seriesTitle, ...(options.order ? { sort: options.order.map(plainText) } : {}) },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: options.seriesTitle,
+        ...(options.order ? { sort: options.order.map(plainText) } : {}),
+      },
     },
   };
 }
@@ -38,7 +50,13 @@ function binStart(timeline: Timeline, bin: number): number {
 export function packetsPerSecondSpec(timeline: Timeline, title: string): TopLevelSpec {
   return rateOverTime({
     title,
-    points: timeline.series.flatMap((s) => s.packets.map((packets, bin) => ({ second: binStart(timeline, bin), series: s.protocol, rate: packets / timeline.binSeconds }))),
+    points: timeline.series.flatMap((s) =>
+      s.packets.map((packets, bin) => ({
+        second: binStart(timeline, bin),
+        series: s.protocol,
+        rate: packets / timeline.binSeconds,
+      })),
+    ),
     seriesTitle: 'Protocol',
     xTitle: 'Time since the first packet (s)',
     yTitle: timeline.binSeconds === 1 ? 'Packets per second' : `Packets per second (${timeline.binSeconds} s bins)`,

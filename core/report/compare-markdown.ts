@@ -23,8 +23,16 @@ export function renderComparison(columns: readonly CaptureComparison[], chartFil
     ['TLS versions negotiated', (c) => markdownText(c.tlsVersions.join(', ') || '–')],
     ['Protocols', (c) => markdownText(c.protocols.join(', '))],
     ['Call quality (network-side estimate)', (c) => c.quality.verdict],
-    ['Worst stream loss', (c) => (c.quality.worstLoss ? markdownText(`${c.quality.worstLoss.percent} % (${c.quality.worstLoss.stream})`) : '–')],
-    ['Worst stream jitter', (c) => (c.quality.worstJitter ? markdownText(`${c.quality.worstJitter.ms} ms (${c.quality.worstJitter.stream})`) : '–')],
+    [
+      'Worst stream loss',
+      (c) =>
+        c.quality.worstLoss ? markdownText(`${c.quality.worstLoss.percent} % (${c.quality.worstLoss.stream})`) : '–',
+    ],
+    [
+      'Worst stream jitter',
+      (c) =>
+        c.quality.worstJitter ? markdownText(`${c.quality.worstJitter.ms} ms (${c.quality.worstJitter.stream})`) : '–',
+    ],
     ['Media path', (c) => markdownText(c.quality.paths.join(', ') || '–')],
   ];
   const header = `| | ${columns.map((c) => markdownText(basename(c.file))).join(' | ')} |`;
@@ -35,11 +43,21 @@ export function renderComparison(columns: readonly CaptureComparison[], chartFil
 }
 
 /** The summary of a batch: the comparison of the captures analysed, where their reports are, and what failed. */
-export function renderBatchSummary(reports: readonly { file: string; comparison: CaptureComparison }[], failures: readonly { capture: string; error: string }[]): string {
+export function renderBatchSummary(
+  reports: readonly { file: string; comparison: CaptureComparison }[],
+  failures: readonly { capture: string; error: string }[],
+): string {
   const parts = reports.length ? [renderComparison(reports.map((r) => r.comparison))] : ['# Teamshark comparison'];
-  if (reports.length) parts.push('## Reports', reports.map((r) => `- ${markdownText(r.comparison.file)}: [${markdownText(r.file)}](${encodeURI(r.file)})`).join('\n'));
+  if (reports.length)
+    parts.push(
+      '## Reports',
+      reports
+        .map((r) => `- ${markdownText(r.comparison.file)}: [${markdownText(r.file)}](${encodeURI(r.file)})`)
+        .join('\n'),
+    );
   // Most errors name their capture already.
-  const failure = (f: { capture: string; error: string }) => (f.error.startsWith(f.capture) ? f.error : `${f.capture}: ${f.error}`);
+  const failure = (f: { capture: string; error: string }) =>
+    f.error.startsWith(f.capture) ? f.error : `${f.capture}: ${f.error}`;
   if (failures.length) parts.push('## Failed', failures.map((f) => `- ${markdownText(failure(f))}`).join('\n'));
   return parts.join('\n\n');
 }

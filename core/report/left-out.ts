@@ -1,15 +1,38 @@
 import type { Finding, LeftOut, Report } from '../schema/generated/report.js';
 
 /** The report's capped lists (core/model/capped-list.ts): the section each belongs to, and what its entries are. */
-export const CAPPED_LISTS: readonly { key: string; section: Finding['section']; what: string; leftOut: (report: Report) => LeftOut | undefined }[] = [
-  { key: 'dns/left-out', section: 'dns', what: 'DNS transactions', leftOut: (report) => report.dns.transactionsLeftOut },
-  { key: 'network/left-out', section: 'network', what: 'STUN/TURN messages', leftOut: (report) => report.stun.messagesLeftOut },
+export const CAPPED_LISTS: readonly {
+  key: string;
+  section: Finding['section'];
+  what: string;
+  leftOut: (report: Report) => LeftOut | undefined;
+}[] = [
+  {
+    key: 'dns/left-out',
+    section: 'dns',
+    what: 'DNS transactions',
+    leftOut: (report) => report.dns.transactionsLeftOut,
+  },
+  {
+    key: 'network/left-out',
+    section: 'network',
+    what: 'STUN/TURN messages',
+    leftOut: (report) => report.stun.messagesLeftOut,
+  },
   { key: 'quality/left-out', section: 'quality', what: 'RTCP reports', leftOut: (report) => report.rtp.rtcpLeftOut },
-  { key: 'transport/left-out', section: 'transport', what: 'malformed packets', leftOut: (report) => report.capture.malformedPacketsLeftOut },
+  {
+    key: 'transport/left-out',
+    section: 'transport',
+    what: 'malformed packets',
+    leftOut: (report) => report.capture.malformedPacketsLeftOut,
+  },
 ];
 
 /** The capped lists of one section that did leave entries out, with the sentence that says so. */
-export function leftOutIn(report: Report, section: Finding['section']): { key: string; label: string; text: string; filter: string }[] {
+export function leftOutIn(
+  report: Report,
+  section: Finding['section'],
+): { key: string; label: string; text: string; filter: string }[] {
   return CAPPED_LISTS.filter((list) => list.section === section).flatMap((list) => {
     const leftOut = list.leftOut(report);
     if (!leftOut) return [];

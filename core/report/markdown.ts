@@ -1,6 +1,6 @@
 import type { Finding, NamedCode, Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { hex } from '../display-filter.js';
+import { hex } from '../util/display-filter.js';
 import { markdownCode, markdownText } from './escape.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
 import { qualityTables } from './quality-section.js';
@@ -51,7 +51,10 @@ function captureSection(report: Report, out: string[]): void {
         ['Duration', `${capture.durationSec.toFixed(1)} s`],
         ['Start', capture.start ?? '–'],
         ['Link types', markdownText(capture.linkTypes?.join(', ') || '–')],
-        ['tshark', `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`],
+        [
+          'tshark',
+          `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`,
+        ],
         [
           'Clients',
           markdownText(
@@ -61,8 +64,18 @@ function captureSection(report: Report, out: string[]): void {
               .join(', ') || '–',
           ),
         ],
-        ['Behind NAT', report.stun.summary.behindNat ? `yes: public ${markdownText(report.stun.summary.publicAddresses.map((p) => p.ip).join(', '))}` : 'not shown by STUN'],
-        ['Activity', markdownText(`${report.application.dominantActivity} (${report.application.confidence} confidence): ${report.application.reason}`)],
+        [
+          'Behind NAT',
+          report.stun.summary.behindNat
+            ? `yes: public ${markdownText(report.stun.summary.publicAddresses.map((p) => p.ip).join(', '))}`
+            : 'not shown by STUN',
+        ],
+        [
+          'Activity',
+          markdownText(
+            `${report.application.dominantActivity} (${report.application.confidence} confidence): ${report.application.reason}`,
+          ),
+        ],
         ['Call path', report.call ? markdownText(report.call.reason) : 'no call media'],
       ],
     ),
@@ -105,7 +118,10 @@ function dnsTables(report: Report, out: string[]): void {
         markdownText(n.name),
         markdownText(n.types.map((t) => (t.count > 1 ? `${t.type}×${t.count}` : t.type)).join(', ')),
         // Aliases follow one another (→); the addresses are the set the last name resolves to (, ).
-        markdownText([...n.aliases, ...(n.addresses.length ? [n.addresses.join(', ')] : [])].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '')),
+        markdownText(
+          [...n.aliases, ...(n.addresses.length ? [n.addresses.join(', ')] : [])].join(' → ') +
+            (n.loadBalanced ? ' (answers changed)' : ''),
+        ),
         markdownText(n.platforms.join(', ')),
         markdownText(n.service ?? ''),
       ]),
@@ -184,7 +200,10 @@ function networkTables(report: Report, out: string[]): void {
 
 function transportTables(report: Report, out: string[]): void {
   const { ipv4, ipv6 } = report.transport.ipVersions;
-  out.push(`IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`, '');
+  out.push(
+    `IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`,
+    '',
+  );
   out.push('### Protocols', '');
   out.push(
     table(
@@ -198,7 +217,12 @@ function transportTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Server', 'Names', 'Connections', 'At once'],
-        parallel.map((p) => [markdownText(formatEndpoint(p.server)), markdownText(p.names.slice(0, 2).join(', ')), String(p.connections), String(p.maxConcurrent)]),
+        parallel.map((p) => [
+          markdownText(formatEndpoint(p.server)),
+          markdownText(p.names.slice(0, 2).join(', ')),
+          String(p.connections),
+          String(p.maxConcurrent),
+        ]),
       ),
     );
   }
@@ -270,7 +294,11 @@ function securityTables(report: Report, out: string[]): void {
           .slice(0, TABLE_ROWS)
           .map((s) => [
             markdownText(s.snis[0] ?? formatEndpoint(s.server)),
-            markdownText(s.certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`).join(' · ')),
+            markdownText(
+              s
+                .certificateChain!.map((c) => `${certificateName(c)} (${validity(c)}) ← issued by ${issuerName(c)}`)
+                .join(' · '),
+            ),
           ]),
         chains.length,
       ),
@@ -281,7 +309,19 @@ function securityTables(report: Report, out: string[]): void {
     out.push('### Cipher suites', '');
     out.push(
       table(
-        ['Suite', 'Code', 'Offered', 'Selected', 'Key exchange / auth', 'Cipher', 'Hash', 'FS', 'AEAD', 'Grade', 'Defined in'],
+        [
+          'Suite',
+          'Code',
+          'Offered',
+          'Selected',
+          'Key exchange / auth',
+          'Cipher',
+          'Hash',
+          'FS',
+          'AEAD',
+          'Grade',
+          'Defined in',
+        ],
         suites
           .slice(0, TABLE_ROWS)
           .map((c) => [
@@ -325,7 +365,13 @@ function applicationTables(report: Report, out: string[]): void {
   out.push(
     table(
       ['From (s)', 'To (s)', 'Activity', 'Also', 'Evidence'],
-      application.timeline.map((s) => [String(s.start), String(s.end), s.activity, s.activities.filter((a) => a !== s.activity).join(', '), markdownText(s.evidence.join('; '))]),
+      application.timeline.map((s) => [
+        String(s.start),
+        String(s.end),
+        s.activity,
+        s.activities.filter((a) => a !== s.activity).join(', '),
+        markdownText(s.evidence.join('; ')),
+      ]),
     ),
   );
   if (new Set(application.timeline.map((s) => s.activity)).size > 1) {
@@ -365,7 +411,13 @@ function applicationTables(report: Report, out: string[]): void {
     out.push(
       table(
         ['Flow', 'Protocol', 'Versions', 'SNI', 'Packets'],
-        report.quic.connections.map((q) => [q.flowId, q.protocol, markdownText(q.versions.join(', ')), markdownText(q.sni ?? ''), String(q.packets)]),
+        report.quic.connections.map((q) => [
+          q.flowId,
+          q.protocol,
+          markdownText(q.versions.join(', ')),
+          markdownText(q.sni ?? ''),
+          String(q.packets),
+        ]),
       ),
     );
   }
@@ -376,7 +428,12 @@ function applicationTables(report: Report, out: string[]): void {
         ['Frame', 'From', 'Method', 'User agent / server'],
         report.ssdp.messages
           .slice(0, TABLE_ROWS)
-          .map((m) => [String(m.frame), markdownText(formatEndpoint(m.source)), markdownText(m.method ?? 'response'), markdownText(m.userAgent ?? m.server ?? '')]),
+          .map((m) => [
+            String(m.frame),
+            markdownText(formatEndpoint(m.source)),
+            markdownText(m.method ?? 'response'),
+            markdownText(m.userAgent ?? m.server ?? ''),
+          ]),
         report.ssdp.messages.length,
       ),
     );
@@ -399,7 +456,11 @@ function activityComparison(report: Report, segments: Report['application']['tim
   const protocols = timeline.series.map((s) => s.protocol);
   return table(
     ['Segment', 'Activity', ...protocols.map((p) => `${markdownText(p)} pkt/s`)],
-    segments.map((s) => [`${s.start}–${s.end} s`, s.activity, ...protocols.map((p) => String(rate(p, s.start, s.end)))]),
+    segments.map((s) => [
+      `${s.start}–${s.end} s`,
+      s.activity,
+      ...protocols.map((p) => String(rate(p, s.start, s.end))),
+    ]),
   );
 }
 
@@ -408,9 +469,18 @@ function codeName(code: NamedCode): string {
 }
 
 /** A GFM table; when rows were cut, a line says how many the JSON report has. */
-export function table(header: string[], rows: string[][], total = rows.length, more = 'the JSON report (`--format json`) has all'): string {
+export function table(
+  header: string[],
+  rows: string[][],
+  total = rows.length,
+  more = 'the JSON report (`--format json`) has all',
+): string {
   if (rows.length === 0) return 'None.\n';
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
   if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; ${more}.*`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,9 @@
 import type { Finding, Report, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, anyOf, filterString } from '../display-filter.js';
+import { addressFilter, anyOf, filterString } from '../util/display-filter.js';
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 import { qualityGroups } from './quality-outline.js';
 import { leftOutIn } from './left-out.js';
 
@@ -16,7 +16,19 @@ export type OutlineSection = Finding['section'];
  */
 export interface OutlineNode {
   id: string;
-  kind: 'section' | 'group' | 'finding' | 'domain' | 'address' | 'relay' | 'flow' | 'handshake' | 'certificate' | 'media' | 'activity' | 'left-out';
+  kind:
+    | 'section'
+    | 'group'
+    | 'finding'
+    | 'domain'
+    | 'address'
+    | 'relay'
+    | 'flow'
+    | 'handshake'
+    | 'certificate'
+    | 'media'
+    | 'activity'
+    | 'left-out';
   section: OutlineSection;
   label: string;
   description?: string;
@@ -42,21 +54,49 @@ export const OUTLINE_SECTIONS: readonly { id: OutlineSection; title: string }[] 
 export function reportOutline(report: Report): OutlineNode[] {
   const groupsOf: Record<OutlineSection, () => OutlineNode[]> = {
     dns: () => [group('dns', 'Names looked up', domainNodes(report))],
-    network: () => [group('network', 'Addresses', addressNodes(report)), group('network', 'TURN relays', relayNodes(report))],
+    network: () => [
+      group('network', 'Addresses', addressNodes(report)),
+      group('network', 'TURN relays', relayNodes(report)),
+    ],
     transport: () => [group('transport', 'Flows', flowNodes(report))],
-    security: () => [group('security', 'TLS handshakes', handshakeNodes(report)), group('security', 'Certificates', certificateNodes(report))],
-    application: () => [group('application', 'Activity', activityNodes(report)), group('application', 'Media streams', mediaNodes(report))],
+    security: () => [
+      group('security', 'TLS handshakes', handshakeNodes(report)),
+      group('security', 'Certificates', certificateNodes(report)),
+    ],
+    application: () => [
+      group('application', 'Activity', activityNodes(report)),
+      group('application', 'Media streams', mediaNodes(report)),
+    ],
     quality: () => qualityGroups(report),
   };
   return OUTLINE_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
-    const children = [...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0), ...leftOutNodes(report, id)];
-    return { id: `section/${id}`, kind: 'section', section: id, label: title, description: findings.length ? count(findings.length, 'finding') : undefined, revealText: title, children };
+    const children = [
+      ...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0),
+      ...leftOutNodes(report, id),
+    ];
+    return {
+      id: `section/${id}`,
+      kind: 'section',
+      section: id,
+      label: title,
+      description: findings.length ? count(findings.length, 'finding') : undefined,
+      revealText: title,
+      children,
+    };
   });
 }
 
 export function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
-  return { id: `${section}/${title}`, kind: 'group', section, label: title, description: String(children.length), revealText: title, children };
+  return {
+    id: `${section}/${title}`,
+    kind: 'group',
+    section,
+    label: title,
+    description: String(children.length),
+    revealText: title,
+    children,
+  };
 }
 
 /** A list the report capped: how many entries it left out, with the filter that shows them all. */
@@ -112,7 +152,9 @@ function domainNodes(report: Report): OutlineNode[] {
       section: 'dns',
       label: plainText(name.name),
       description: plainText(chain || 'no answer'),
-      tooltip: plainText([detail, name.platforms.length ? `platforms: ${name.platforms.join(', ')}` : ''].filter(Boolean).join('\n')),
+      tooltip: plainText(
+        [detail, name.platforms.length ? `platforms: ${name.platforms.join(', ')}` : ''].filter(Boolean).join('\n'),
+      ),
       frames: [...new Set(frames)].sort((a, b) => a - b),
       filter,
       markdown: itemMarkdown(
@@ -129,7 +171,15 @@ function domainNodes(report: Report): OutlineNode[] {
 function addressNodes(report: Report): OutlineNode[] {
   return report.addresses.map((address) => {
     const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [address.role, address.service, address.microsoftPrefix ? `in ${address.microsoftPrefix}` : address.azurePrefix ? `in ${address.azurePrefix} (Azure)` : '']
+    const what = [
+      address.role,
+      address.service,
+      address.microsoftPrefix
+        ? `in ${address.microsoftPrefix}`
+        : address.azurePrefix
+          ? `in ${address.azurePrefix} (Azure)`
+          : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     const filter = addressFilter(address.ip);
@@ -142,7 +192,12 @@ function addressNodes(report: Report): OutlineNode[] {
       tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
       frames,
       filter,
-      markdown: itemMarkdown(address.ip, `${what}; ${address.packets} packets in ${address.flows} flows`, frames, filter),
+      markdown: itemMarkdown(
+        address.ip,
+        `${what}; ${address.packets} packets in ${address.flows} flows`,
+        frames,
+        filter,
+      ),
       revealText: address.ip,
     };
   });
@@ -151,7 +206,10 @@ function addressNodes(report: Report): OutlineNode[] {
 function relayNodes(report: Report): OutlineNode[] {
   return report.stun.summary.relays.map((relay) => {
     const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
-    const over = relay.transport === 'udp' ? `${relay.allocations} allocations, ` : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
+    const over =
+      relay.transport === 'udp'
+        ? `${relay.allocations} allocations, `
+        : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
     const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
     return {
       id: `network/relay/${relay.transport}/${relay.ip}:${relay.port}`,
@@ -170,7 +228,9 @@ function relayNodes(report: Report): OutlineNode[] {
 function flowNodes(report: Report): OutlineNode[] {
   return report.flows.map((flow) => {
     const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
-    const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`].filter(Boolean).join(' · ');
+    const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`]
+      .filter(Boolean)
+      .join(' · ');
     const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
     return {
       id: `transport/flow/${flow.id}`,
@@ -192,7 +252,9 @@ function handshakeNodes(report: Report): OutlineNode[] {
   return report.tls.handshakes.map((handshake, index) => {
     const label = handshake.clientHello?.sni ?? formatEndpoint(handshake.server);
     const detail = handshakeSummary(handshake);
-    const frames = [handshake.clientHello?.frame, handshake.serverHello?.frame].filter((f): f is number => f !== undefined);
+    const frames = [handshake.clientHello?.frame, handshake.serverHello?.frame].filter(
+      (f): f is number => f !== undefined,
+    );
     const filter = flowFilter.get(handshake.flowId) ?? addressFilter(handshake.server.ip);
     return {
       id: `security/handshake/${index}`,
@@ -200,7 +262,9 @@ function handshakeNodes(report: Report): OutlineNode[] {
       section: 'security',
       label: plainText(label),
       description: plainText(detail),
-      tooltip: plainText(`${handshake.protocol.toUpperCase()} ${formatEndpoint(handshake.client)} → ${formatEndpoint(handshake.server)}\n${detail}`),
+      tooltip: plainText(
+        `${handshake.protocol.toUpperCase()} ${formatEndpoint(handshake.client)} → ${formatEndpoint(handshake.server)}\n${detail}`,
+      ),
       frames,
       filter,
       markdown: itemMarkdown(`${handshake.protocol.toUpperCase()} handshake with ${label}`, detail, frames, filter),
@@ -210,8 +274,12 @@ function handshakeNodes(report: Report): OutlineNode[] {
         kind: 'certificate' as const,
         section: 'security' as const,
         label: plainText(certificate.subjectCommonName ?? certificate.subject),
-        description: plainText(`issued by ${certificate.issuerCommonName ?? certificate.issuer}, valid ${certificate.notBefore.slice(0, 10)} – ${certificate.notAfter.slice(0, 10)}`),
-        tooltip: plainText(`${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`),
+        description: plainText(
+          `issued by ${certificate.issuerCommonName ?? certificate.issuer}, valid ${certificate.notBefore.slice(0, 10)} – ${certificate.notAfter.slice(0, 10)}`,
+        ),
+        tooltip: plainText(
+          `${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`,
+        ),
         frames: [certificate.frame],
         filter: `frame.number == ${certificate.frame}`,
         revealText: plainText(certificate.subjectCommonName ?? certificate.subject),
@@ -248,7 +316,9 @@ function certificateNodes(report: Report): OutlineNode[] {
       section: 'security',
       label: plainText(subject),
       description: plainText(detail),
-      tooltip: plainText(`${certificate.subject}\nSANs: ${certificate.subjectAltNames.join(', ') || '–'}\nSHA-256 ${certificate.sha256}`),
+      tooltip: plainText(
+        `${certificate.subject}\nSANs: ${certificate.subjectAltNames.join(', ') || '–'}\nSHA-256 ${certificate.sha256}`,
+      ),
       frames: unique,
       filter,
       markdown: itemMarkdown(`Certificate ${subject}`, detail, unique, filter),
@@ -287,7 +357,10 @@ function activityNodes(report: Report): OutlineNode[] {
 
 function mediaNodes(report: Report): OutlineNode[] {
   return report.media.map((stream, index) => {
-    const ends = stream.source && stream.destination ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}` : `in flow ${stream.flowId}`;
+    const ends =
+      stream.source && stream.destination
+        ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}`
+        : `in flow ${stream.flowId}`;
     const label = `${stream.kind} ${ends}`;
     const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
     return {
@@ -299,7 +372,12 @@ function mediaNodes(report: Report): OutlineNode[] {
       tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
       frames: [stream.firstFrame],
       filter: stream.filter,
-      markdown: itemMarkdown(`${stream.kind} stream ${ends}`, `${detail}; ${stream.reason}`, [stream.firstFrame], stream.filter),
+      markdown: itemMarkdown(
+        `${stream.kind} stream ${ends}`,
+        `${detail}; ${stream.reason}`,
+        [stream.firstFrame],
+        stream.filter,
+      ),
       revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
     };
   });

@@ -13,7 +13,12 @@ export function qualityChartSpec(report: Report, title: string): TopLevelSpec | 
   if (!quality?.streams.length) return undefined;
   const points = quality.streams.flatMap((s) => {
     const stream = plainText(describeStream(s));
-    return s.series.lossPercent.map((loss, bin) => ({ second: s.series.start + bin * quality.binSeconds, stream, loss, jitter: s.series.jitterMs?.[bin] ?? null }));
+    return s.series.lossPercent.map((loss, bin) => ({
+      second: s.series.start + bin * quality.binSeconds,
+      stream,
+      loss,
+      jitter: s.series.jitterMs?.[bin] ?? null,
+    }));
   });
   const x = { field: 'second', type: 'quantitative' as const, title: 'Time since the first packet (s)' };
   const color = { field: 'stream', type: 'nominal' as const, title: 'Stream' };
@@ -23,12 +28,21 @@ export function qualityChartSpec(report: Report, title: string): TopLevelSpec | 
     title: plainText(title),
     data: { values: points },
     vconcat: [
-      { width: 720, height: 180, mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'loss', type: 'quantitative', title: `Packet loss % (${bins})` }, color } },
       {
         width: 720,
         height: 180,
         mark: { type: 'line', interpolate: 'step-after' },
-        encoding: { x, y: { field: 'jitter', type: 'quantitative', title: `Jitter, ms (RFC 3550, mean ${bins})` }, color },
+        encoding: { x, y: { field: 'loss', type: 'quantitative', title: `Packet loss % (${bins})` }, color },
+      },
+      {
+        width: 720,
+        height: 180,
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x,
+          y: { field: 'jitter', type: 'quantitative', title: `Jitter, ms (RFC 3550, mean ${bins})` },
+          color,
+        },
       },
     ],
   };

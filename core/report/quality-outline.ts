@@ -19,7 +19,9 @@ export function qualityGroups(report: Report): OutlineNode[] {
       section: 'quality',
       label: plainText(label),
       description: plainText(detail),
-      tooltip: plainText(crossed ? `poor: ${crossed}` : `${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`),
+      tooltip: plainText(
+        crossed ? `poor: ${crossed}` : `${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`,
+      ),
       severity: s.verdict === 'poor' ? 'warning' : undefined,
       frames: [s.firstFrame],
       filter: s.filter,

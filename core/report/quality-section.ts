@@ -17,13 +17,32 @@ export function qualityTables(report: Report, out: string[]): void {
     out.push('No RTP media and no round trip in the capture.', '');
     return;
   }
-  out.push(`**Verdict: ${quality.verdict}** — ${markdownText(quality.reason)}.`, '', `*${markdownText(quality.method)}*`, '');
+  out.push(
+    `**Verdict: ${quality.verdict}** — ${markdownText(quality.reason)}.`,
+    '',
+    `*${markdownText(quality.method)}*`,
+    '',
+  );
   const streams = quality.streams;
   if (streams.length) {
     out.push('### Streams', '');
     out.push(
       table(
-        ['Stream', 'Path', 'Packets', 'Lost (of expected)', 'Dup / reord.', 'Jitter mean / max (ms)', 'Clock', 'Max Δ (ms)', 'Gaps ≥ 200 ms', 'fps', 'DSCP', 'RTT (ms)', 'Verdict'],
+        [
+          'Stream',
+          'Path',
+          'Packets',
+          'Lost (of expected)',
+          'Dup / reord.',
+          'Jitter mean / max (ms)',
+          'Clock',
+          'Max Δ (ms)',
+          'Gaps ≥ 200 ms',
+          'fps',
+          'DSCP',
+          'RTT (ms)',
+          'Verdict',
+        ],
         streams
           .slice(0, TABLE_ROWS)
           .map((s) => [
@@ -50,28 +69,49 @@ export function qualityTables(report: Report, out: string[]): void {
         ['Stream', 'Loss, 15 s (target < 1 %)', 'Jitter, 15 s (target < 30 ms)', 'Burst loss, 200 ms (target < 10 %)'],
         streams
           .slice(0, TABLE_ROWS)
-          .map((s) => [markdownText(describeStream(s)), windowText(s.windows.loss15s, '%'), windowText(s.windows.jitter15s, 'ms'), windowText(s.windows.burstLoss200ms, '%')]),
+          .map((s) => [
+            markdownText(describeStream(s)),
+            windowText(s.windows.loss15s, '%'),
+            windowText(s.windows.jitter15s, 'ms'),
+            windowText(s.windows.burstLoss200ms, '%'),
+          ]),
         streams.length,
       ),
     );
     // Losses and delays before pauses of the sender (DTX), main streams before repair streams; longest first.
-    const rank = (s: StreamQuality, g: StreamQuality['gaps'][number]) => (g.cause === 'dtx' ? 2 : 0) + (s.auxiliaryTo ? 1 : 0);
-    const gaps = streams.flatMap((s) => s.gaps.map((g) => ({ s, g }))).sort((a, b) => rank(a.s, a.g) - rank(b.s, b.g) || b.g.durationMs - a.g.durationMs);
+    const rank = (s: StreamQuality, g: StreamQuality['gaps'][number]) =>
+      (g.cause === 'dtx' ? 2 : 0) + (s.auxiliaryTo ? 1 : 0);
+    const gaps = streams
+      .flatMap((s) => s.gaps.map((g) => ({ s, g })))
+      .sort((a, b) => rank(a.s, a.g) - rank(b.s, b.g) || b.g.durationMs - a.g.durationMs);
     if (gaps.length) {
       out.push('### Gaps of 200 ms or more', '');
       out.push(
         table(
           ['Stream', 'At (s)', 'Length (ms)', 'Cause', 'Missing', 'Frames either side'],
-          gaps.slice(0, TABLE_ROWS).map(({ s, g }) => [markdownText(describeStream(s)), g.start.toFixed(3), String(g.durationMs), g.cause, String(g.missing), g.frames.join(' → ')]),
+          gaps
+            .slice(0, TABLE_ROWS)
+            .map(({ s, g }) => [
+              markdownText(describeStream(s)),
+              g.start.toFixed(3),
+              String(g.durationMs),
+              g.cause,
+              String(g.missing),
+              g.frames.join(' → '),
+            ]),
           streams.reduce((n, s) => n + gapCount(s), 0),
-          streams.some((s) => s.gapsLeftOut) ? `the JSON report lists each stream's longest ${LISTED_GAPS_PER_CAUSE} of each cause` : undefined,
+          streams.some((s) => s.gapsLeftOut)
+            ? `the JSON report lists each stream's longest ${LISTED_GAPS_PER_CAUSE} of each cause`
+            : undefined,
         ),
       );
     }
   }
   if (quality.roundTrips.length) {
     out.push('### Round trips', '');
-    const rows = [...quality.roundTrips].sort((a, b) => (a.method === b.method ? b.samples - a.samples : a.method === 'stun' ? -1 : 1));
+    const rows = [...quality.roundTrips].sort((a, b) =>
+      a.method === b.method ? b.samples - a.samples : a.method === 'stun' ? -1 : 1,
+    );
     out.push(
       table(
         ['Method', 'To', 'Samples', 'Min / median / max (ms)', 'Filter'],
@@ -93,7 +133,14 @@ export function qualityTables(report: Report, out: string[]): void {
   if (reported.length) {
     out.push(
       table(
-        ['Stream', 'Receiver reports', 'Worst fraction lost (reported)', 'Loss (capture)', 'Jitter, latest reported / capture mean (ms)', 'Frames'],
+        [
+          'Stream',
+          'Receiver reports',
+          'Worst fraction lost (reported)',
+          'Loss (capture)',
+          'Jitter, latest reported / capture mean (ms)',
+          'Frames',
+        ],
         reported.slice(0, TABLE_ROWS).map((s) => {
           const r = s.receiverReports!;
           return [
@@ -128,7 +175,11 @@ export function gapsText(s: StreamQuality): string {
   if (s.gaps.length === 0) return '0';
   const counts = new Map<string, number>();
   for (const g of s.gaps) counts.set(g.cause, (counts.get(g.cause) ?? 0) + 1);
-  return [...counts.entries()].map(([cause, n]) => `${n + (s.gapsLeftOut?.byCause[cause as StreamQuality['gaps'][number]['cause']] ?? 0)} ${cause}`).join(', ');
+  return [...counts.entries()]
+    .map(
+      ([cause, n]) => `${n + (s.gapsLeftOut?.byCause[cause as StreamQuality['gaps'][number]['cause']] ?? 0)} ${cause}`,
+    )
+    .join(', ');
 }
 
 /** All of a stream's gaps, listed or left out. */
@@ -137,7 +188,10 @@ export function gapCount(s: StreamQuality): number {
 }
 
 export function dscpText(s: StreamQuality): string {
-  const seen = s.dscp.map((d) => `${d.value}${d.name ? ` ${d.name}` : ''}${s.dscp.length > 1 ? ` ×${d.packets}` : ''}`).join(', ') || '–';
+  const seen =
+    s.dscp
+      .map((d) => `${d.value}${d.name ? ` ${d.name}` : ''}${s.dscp.length > 1 ? ` ×${d.packets}` : ''}`)
+      .join(', ') || '–';
   return s.expectedDscp === undefined ? seen : `${seen} (guidance ${s.expectedDscp})`;
 }
 

@@ -2,7 +2,16 @@ import type { Endpoint } from './capture.js';
 import { rtcpCompound, rtpPacket, type ReportBlock } from './rtp.js';
 import type { Session } from './session.js';
 import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
-import { CLASS, METHOD, addressValue, channelData, errorCodeValue, longTermKey, stunMessage, type Attribute } from './stun.js';
+import {
+  CLASS,
+  METHOD,
+  addressValue,
+  channelData,
+  errorCodeValue,
+  longTermKey,
+  stunMessage,
+  type Attribute,
+} from './stun.js';
 import { uint16s, uint32 } from './bytes.js';
 import { endpointText, type MediaKind } from './truth.js';
 import { ImpairedPath, type Impairment } from './impairment.js';
@@ -32,12 +41,31 @@ export interface Peer {
  * A TURN allocation on a Teams relay: Binding (learns the public address), Allocate → 401 with realm and
  * nonce, the authenticated Allocate → success with the relayed and mapped addresses. Returns when done.
  */
-export function allocateRelay(session: Session, time: number, local: Endpoint, relay: Endpoint, publicAddress: Endpoint, kind: MediaKind, rtt = 0.02): number {
+export function allocateRelay(
+  session: Session,
+  time: number,
+  local: Endpoint,
+  relay: Endpoint,
+  publicAddress: Endpoint,
+  kind: MediaKind,
+  rtt = 0.02,
+): number {
   const { random, capture } = session;
   const send = (t: number, from: Endpoint, to: Endpoint, message: Buffer) => capture.udp(t, from, to, message, 'stun');
   let t = time;
   const binding = random.bytes(12);
-  send(t, local, relay, stunMessage({ method: METHOD.binding, class: CLASS.request, transactionId: binding, attributes: [], fingerprint: true }));
+  send(
+    t,
+    local,
+    relay,
+    stunMessage({
+      method: METHOD.binding,
+      class: CLASS.request,
+      transactionId: binding,
+      attributes: [],
+      fingerprint: true,
+    }),
+  );
   send(
     (t += rtt),
     relay,
@@ -59,7 +87,12 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
     [STUN_ATTRIBUTE.MS_SERVICE_QUALITY, uint16s([STREAM_TYPE[kind], 0])],
   ];
   const first = random.bytes(12);
-  send((t += 0.001), local, relay, stunMessage({ method: METHOD.allocate, class: CLASS.request, transactionId: first, attributes: microsoft }));
+  send(
+    (t += 0.001),
+    local,
+    relay,
+    stunMessage({ method: METHOD.allocate, class: CLASS.request, transactionId: first, attributes: microsoft }),
+  );
   const nonce = random.bytes(16).toString('hex');
   send(
     (t += rtt),
@@ -90,7 +123,12 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
       method: METHOD.allocate,
       class: CLASS.request,
       transactionId: second,
-      attributes: [...microsoft, [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)], [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)], [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)]],
+      attributes: [
+        ...microsoft,
+        [STUN_ATTRIBUTE.USERNAME, Buffer.from(username)],
+        [STUN_ATTRIBUTE.REALM, Buffer.from(TURN_REALM)],
+        [STUN_ATTRIBUTE.NONCE, Buffer.from(nonce)],
+      ],
       integrityKey: key,
     }),
   );
@@ -131,7 +169,13 @@ export function allocateRelay(session: Session, time: number, local: Endpoint, r
  * ICE-CONTROLLING/CONTROLLED, MESSAGE-INTEGRITY and FINGERPRINT, both ways, each answered with the address
  * the other side saw (`seenAs`: the local side's public address when a NAT sits between).
  */
-export function connectivityChecks(session: Session, time: number, { local, remote }: Peer, seenAs: Endpoint, rtt = 0.01): number {
+export function connectivityChecks(
+  session: Session,
+  time: number,
+  { local, remote }: Peer,
+  seenAs: Endpoint,
+  rtt = 0.01,
+): number {
   const { random, capture } = session;
   const localUfrag = random.bytes(3).toString('hex');
   const remoteUfrag = random.bytes(3).toString('hex');
@@ -207,7 +251,15 @@ export interface StreamSpec {
  * Binds a TURN channel to the peer (RFC 8656 §11): ChannelBind with CHANNEL-NUMBER and XOR-PEER-ADDRESS,
  * answered with success. Returns when done.
  */
-export function bindChannel(session: Session, time: number, local: Endpoint, relay: Endpoint, peer: Endpoint, channel: number, rtt = 0.02): number {
+export function bindChannel(
+  session: Session,
+  time: number,
+  local: Endpoint,
+  relay: Endpoint,
+  peer: Endpoint,
+  channel: number,
+  rtt = 0.02,
+): number {
   const id = session.random.bytes(12);
   const number = Buffer.alloc(4);
   number.writeUInt16BE(channel, 0);
@@ -227,7 +279,19 @@ export function bindChannel(session: Session, time: number, local: Endpoint, rel
     }),
     'stun',
   );
-  session.capture.udp(time + rtt, relay, local, stunMessage({ method: METHOD.channelBind, class: CLASS.success, transactionId: id, attributes: [], fingerprint: true }), 'stun');
+  session.capture.udp(
+    time + rtt,
+    relay,
+    local,
+    stunMessage({
+      method: METHOD.channelBind,
+      class: CLASS.success,
+      transactionId: id,
+      attributes: [],
+      fingerprint: true,
+    }),
+    'stun',
+  );
   return time + rtt;
 }
 
@@ -254,23 +318,36 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
     if (impaired) {
       const payload = random.bytes(size);
       const arrival = impaired.carry(t, sequence, timestamp, marker);
-      const packet = rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, payload);
+      const packet = rtpPacket(
+        { payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc },
+        payload,
+      );
       if (arrival !== undefined) capture.udp(arrival, spec.from, spec.to, ...wrapped(packet, 'rtp'), { dscp });
       packets++;
       octets += size;
       return;
     }
     const arrival = inbound ? t + random.between(0, spec.jitter ?? 0.004) : t;
-    const rtp = rtpPacket({ payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc }, random.bytes(size));
+    const rtp = rtpPacket(
+      { payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc },
+      random.bytes(size),
+    );
     capture.udp(arrival, spec.from, spec.to, ...wrapped(rtp, 'rtp'), { dscp });
     packets++;
     octets += size;
   };
-  const wrapped = (data: Buffer, application: string): [Buffer, string] => (spec.channel === undefined ? [data, application] : [channelData(spec.channel, data), `stun:${application}`]);
+  const wrapped = (data: Buffer, application: string): [Buffer, string] =>
+    spec.channel === undefined ? [data, application] : [channelData(spec.channel, data), `stun:${application}`];
   let nextReport = spec.start + random.between(0.5, RTCP_INTERVAL);
   const reported = { lost: 0, sent: 0 };
   const report = (t: number, clock: number) => {
-    const block: ReportBlock = { ssrc, fractionLost: 0, cumulativeLost: 0, highestSequence: (sequence - 1) & 0xffff, jitter: Math.round(random.between(0, 0.003) * clock) };
+    const block: ReportBlock = {
+      ssrc,
+      fractionLost: 0,
+      cumulativeLost: 0,
+      highestSequence: (sequence - 1) & 0xffff,
+      jitter: Math.round(random.between(0, 0.003) * clock),
+    };
     if (impaired) {
       // The receiver reports the losses the network caused since its last report (RFC 3550 §6.4.1).
       block.fractionLost = (impaired.lostSoFar - reported.lost) / Math.max(impaired.sentSoFar - reported.sent, 1);
@@ -284,11 +361,21 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
       spec.from,
       spec.to,
       ...wrapped(
-        rtcpCompound(ssrc, cname(spec.from), [], { ntpSeconds: t + session.epoch() + 2_208_988_800, rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0, packets, octets }),
+        rtcpCompound(ssrc, cname(spec.from), [], {
+          ntpSeconds: t + session.epoch() + 2_208_988_800,
+          rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0,
+          packets,
+          octets,
+        }),
         'rtcp',
       ),
     );
-    capture.udp(t + 0.01, spec.to, spec.from, ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'));
+    capture.udp(
+      t + 0.01,
+      spec.to,
+      spec.from,
+      ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'),
+    );
   };
 
   const end = spec.start + spec.duration;
@@ -313,7 +400,8 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
       const frameBytes = spec.kind === 'video' ? videoFrameBytes(random, i) : sharingFrameBytes(random, i);
       const parts = Math.ceil(frameBytes / profile.maxPayload);
       const timestamp = Math.round((i * profile.clock) / profile.fps);
-      for (let p = 0; p < parts; p++) send(t + p * 0.0002, timestamp, p === parts - 1, profile.payloadType, Math.ceil(frameBytes / parts));
+      for (let p = 0; p < parts; p++)
+        send(t + p * 0.0002, timestamp, p === parts - 1, profile.payloadType, Math.ceil(frameBytes / parts));
       if (t >= nextReport) {
         report(t + 0.002, profile.clock);
         nextReport += RTCP_INTERVAL;
@@ -322,7 +410,8 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   }
 
   const id = `0x${ssrc.toString(16).padStart(8, '0')}`;
-  const payloadType = spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
+  const payloadType =
+    spec.kind === 'audio' ? AUDIO.payloadType : spec.kind === 'video' ? VIDEO.payloadType : SHARING.payloadType;
   const clock = spec.kind === 'audio' ? AUDIO.clock : VIDEO.clock;
   session.truth.media.push({
     ssrc: id,

@@ -50,7 +50,11 @@ export interface BuiltCapture {
 
 /** Hop limits as the capturing host sees them: its own and its LAN's packets carry 128 (Windows), remote ones less. */
 const OWN_TTL = 128;
-const LINK_STACKS: Record<LinkKind, string> = { ethernet: 'eth:ethertype', vlan: 'eth:ethertype:vlan:ethertype', 'linux-sll': 'sll:ethertype' };
+const LINK_STACKS: Record<LinkKind, string> = {
+  ethernet: 'eth:ethertype',
+  vlan: 'eth:ethertype:vlan:ethertype',
+  'linux-sll': 'sll:ethertype',
+};
 const LOCAL_RANGES = new Set(['private', 'linkLocal', 'uniqueLocal', 'loopback']);
 const MULTICAST = 'multicast';
 
@@ -76,8 +80,23 @@ export class CaptureBuilder {
     return this.options.clientAddresses.includes(ip);
   }
 
-  udp(time: number, from: Endpoint, to: Endpoint, payload: Buffer, application: string, options: TransportOptions = {}): void {
-    this.add(time, from.ip, to.ip, PROTOCOL_UDP, udpDatagram(from.ip, to.ip, from.port, to.port, payload), application, options.dscp);
+  udp(
+    time: number,
+    from: Endpoint,
+    to: Endpoint,
+    payload: Buffer,
+    application: string,
+    options: TransportOptions = {},
+  ): void {
+    this.add(
+      time,
+      from.ip,
+      to.ip,
+      PROTOCOL_UDP,
+      udpDatagram(from.ip, to.ip, from.port, to.port, payload),
+      application,
+      options.dscp,
+    );
   }
 
   /** Used by TcpConnection for each of its segments. */
@@ -89,24 +108,59 @@ export class CaptureBuilder {
     return new TcpConnection(this, client, server, this.random, options);
   }
 
-  private add(time: number, source: string, destination: string, protocol: number, segment: Buffer, application: string, dscp = 0): void {
+  private add(
+    time: number,
+    source: string,
+    destination: string,
+    protocol: number,
+    segment: Buffer,
+    application: string,
+    dscp = 0,
+  ): void {
     if (!(time >= 0)) throw new Error(`packet at ${time} s: scenarios start at 0`);
-    this.packets.push({ nanos: Math.round(time * 1e9), order: this.packets.length, source, destination, protocol, segment, application, dscp });
+    this.packets.push({
+      nanos: Math.round(time * 1e9),
+      order: this.packets.length,
+      source,
+      destination,
+      protocol,
+      segment,
+      application,
+      dscp,
+    });
   }
 
   /** The pcapng file: packets sorted by time (ties keep the order they were added in). */
   build(startEpochSeconds: number, application: string, comment: string): BuiltCapture {
     const sorted = [...this.packets].sort((a, b) => a.nanos - b.nanos || a.order - b.order);
     const linkType = this.options.link === 'linux-sll' ? LINKTYPE_LINUX_SLL : LINKTYPE_ETHERNET;
-    const interfaces: PcapngInterface[] = (this.options.interfaces ?? [{ name: 'eth0', description: 'client LAN', resolution: 'us' as const }]).map((i) => ({ ...i, linkType }));
+    const interfaces: PcapngInterface[] = (
+      this.options.interfaces ?? [{ name: 'eth0', description: 'client LAN', resolution: 'us' as const }]
+    ).map((i) => ({ ...i, linkType }));
     const start = BigInt(startEpochSeconds) * 1_000_000_000n;
     const stacks: string[] = [];
     const frames = sorted.map((p) => {
       const ip = ipPacket(
-        { source: p.source, destination: p.destination, protocol: p.protocol, identification: this.nextIdentification(p.source), ttl: this.ttlOf(p.source), dscp: p.dscp },
+        {
+          source: p.source,
+          destination: p.destination,
+          protocol: p.protocol,
+          identification: this.nextIdentification(p.source),
+          ttl: this.ttlOf(p.source),
+          dscp: p.dscp,
+        },
         p.segment,
       );
-      stacks.push([LINK_STACKS[this.options.link], isIpv6(p.source) ? 'ipv6' : 'ip', p.protocol === PROTOCOL_TCP ? 'tcp' : 'udp', p.application].filter(Boolean).join(':'));
+      stacks.push(
+        [
+          LINK_STACKS[this.options.link],
+          isIpv6(p.source) ? 'ipv6' : 'ip',
+          p.protocol === PROTOCOL_TCP ? 'tcp' : 'udp',
+          p.application,
+        ]
+          .filter(Boolean)
+          .join(':'),
+      );
       return {
         interfaceId: this.options.interfaceFor?.(p.source, p.destination) ?? 0,
         timeNs: start + BigInt(p.nanos),
@@ -120,8 +174,15 @@ export class CaptureBuilder {
   private frame(source: string, destination: string, ip: Buffer): Buffer {
     const etherType = isIpv6(source) ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
     const sourceMac = this.macOf(source);
-    if (this.options.link === 'linux-sll') return linuxSllFrame(this.sllPacketType(source, destination), sourceMac, etherType, ip);
-    return ethernetFrame(this.macOf(destination), sourceMac, etherType, ip, this.options.link === 'vlan' ? (this.options.vlanId ?? 20) : undefined);
+    if (this.options.link === 'linux-sll')
+      return linuxSllFrame(this.sllPacketType(source, destination), sourceMac, etherType, ip);
+    return ethernetFrame(
+      this.macOf(destination),
+      sourceMac,
+      etherType,
+      ip,
+      this.options.link === 'vlan' ? (this.options.vlanId ?? 20) : undefined,
+    );
   }
 
   private sllPacketType(source: string, destination: string): SllPacketType {
@@ -168,6 +229,8 @@ function rangeOf(ip: string): string {
 /** RFC 1112 (01:00:5e + low 23 bits) and RFC 2464 (33:33 + low 32 bits) multicast MACs. */
 function multicastMac(ip: string): string {
   const bytes = ipaddr.parse(ip).toByteArray();
-  const mac = isIpv6(ip) ? [0x33, 0x33, ...bytes.slice(12)] : [0x01, 0x00, 0x5e, bytes[1]! & 0x7f, bytes[2]!, bytes[3]!];
+  const mac = isIpv6(ip)
+    ? [0x33, 0x33, ...bytes.slice(12)]
+    : [0x01, 0x00, 0x5e, bytes[1]! & 0x7f, bytes[2]!, bytes[3]!];
   return mac.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }

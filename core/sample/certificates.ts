@@ -37,7 +37,11 @@ export class CertificateAuthority {
   static forSeed(seed: number, captureStart: Date): CertificateAuthority {
     const key = `${seed}/${captureStart.toISOString()}`;
     let authority = authorities.get(key);
-    if (!authority) authorities.set(key, (authority = new CertificateAuthority(new SeededRandom(`certificates/${seed}`), captureStart)));
+    if (!authority)
+      authorities.set(
+        key,
+        (authority = new CertificateAuthority(new SeededRandom(`certificates/${seed}`), captureStart)),
+      );
     return authority;
   }
 
@@ -49,7 +53,16 @@ export class CertificateAuthority {
       { shortName: 'OU', value: 'www.digicert.com' },
       { shortName: 'CN', value: 'DigiCert Global Root G2' },
     ];
-    const root = sign(random, rootName, rootName, rootKeys.publicKey, rootKeys.privateKey, new Date('2013-08-01T12:00:00Z'), new Date('2038-01-15T12:00:00Z'), caExtensions());
+    const root = sign(
+      random,
+      rootName,
+      rootName,
+      rootKeys.publicKey,
+      rootKeys.privateKey,
+      new Date('2013-08-01T12:00:00Z'),
+      new Date('2038-01-15T12:00:00Z'),
+      caExtensions(),
+    );
     const issuerKeys = generateRsaKeyPair(random);
     const issuerName = [
       { shortName: 'C', value: 'US' },
@@ -57,10 +70,19 @@ export class CertificateAuthority {
       { shortName: 'CN', value: 'Microsoft Azure RSA TLS Issuing CA 03' },
     ];
     const issued = new Date(captureStart.getTime() - 700 * DAY_MS);
-    const issuer = sign(random, issuerName, rootName, issuerKeys.publicKey, rootKeys.privateKey, issued, new Date(issued.getTime() + 1800 * DAY_MS), [
-      ...caExtensions(0),
-      { name: 'authorityKeyIdentifier', keyIdentifier: root.generateSubjectKeyIdentifier().getBytes() },
-    ]);
+    const issuer = sign(
+      random,
+      issuerName,
+      rootName,
+      issuerKeys.publicKey,
+      rootKeys.privateKey,
+      issued,
+      new Date(issued.getTime() + 1800 * DAY_MS),
+      [
+        ...caExtensions(0),
+        { name: 'authorityKeyIdentifier', keyIdentifier: root.generateSubjectKeyIdentifier().getBytes() },
+      ],
+    );
     this.issuer = { certificate: issuer, keys: issuerKeys };
     this.issuerDer = der(issuer);
     // Servers share one key pair: a key per server would cost a prime search each and show nothing more.
@@ -76,14 +98,26 @@ export class CertificateAuthority {
       { shortName: 'O', value: server.organization ?? 'Microsoft Corporation' },
       { shortName: 'CN', value: server.commonName },
     ];
-    const leaf = sign(random, subject, this.issuer.certificate.subject.attributes, this.serverKeys.publicKey, this.issuer.keys.privateKey, server.notBefore, server.notAfter, [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-      { name: 'subjectAltName', altNames: server.subjectAltNames.map((value) => ({ type: 2, value })) },
-      { name: 'subjectKeyIdentifier' },
-      { name: 'authorityKeyIdentifier', keyIdentifier: this.issuer.certificate.generateSubjectKeyIdentifier().getBytes() },
-    ]);
+    const leaf = sign(
+      random,
+      subject,
+      this.issuer.certificate.subject.attributes,
+      this.serverKeys.publicKey,
+      this.issuer.keys.privateKey,
+      server.notBefore,
+      server.notAfter,
+      [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+        { name: 'subjectAltName', altNames: server.subjectAltNames.map((value) => ({ type: 2, value })) },
+        { name: 'subjectKeyIdentifier' },
+        {
+          name: 'authorityKeyIdentifier',
+          keyIdentifier: this.issuer.certificate.generateSubjectKeyIdentifier().getBytes(),
+        },
+      ],
+    );
     return [der(leaf), this.issuerDer];
   }
 
@@ -122,7 +156,12 @@ function sign(
 
 function caExtensions(pathLength?: number): object[] {
   return [
-    { name: 'basicConstraints', cA: true, critical: true, ...(pathLength === undefined ? {} : { pathLenConstraint: pathLength }) },
+    {
+      name: 'basicConstraints',
+      cA: true,
+      critical: true,
+      ...(pathLength === undefined ? {} : { pathLenConstraint: pathLength }),
+    },
     { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true, digitalSignature: true },
     { name: 'subjectKeyIdentifier' },
   ];

@@ -1,4 +1,4 @@
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { DEFAULT_SEED, SCENARIOS, writeSample } from './index.js';
 
 export interface SampleOptions {
@@ -26,8 +26,12 @@ export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean)
     return { stdout: `${SCENARIOS.map((s) => `${s.name.padEnd(width)}  ${s.description}`).join('\n')}\n`, files: [] };
   }
   const seed = options.seed === undefined ? DEFAULT_SEED : Number(options.seed);
-  if (!/^\d+$/.test(options.seed ?? '0') || !Number.isSafeInteger(seed)) throw new TeamsharkError(`--seed must be a whole number, not "${options.seed}"`);
-  if (!options.out && stdoutIsTerminal) throw new TeamsharkError('a capture is binary: write it with --out FILE, or pipe it (teamshark sample | teamshark analyze -)');
+  if (!/^\d+$/.test(options.seed ?? '0') || !Number.isSafeInteger(seed))
+    throw new TeamsharkError(`--seed must be a whole number, not "${options.seed}"`);
+  if (!options.out && stdoutIsTerminal)
+    throw new TeamsharkError(
+      'a capture is binary: write it with --out FILE, or pipe it (teamshark sample | teamshark analyze -)',
+    );
   const sample = writeSample(options.scenario, seed);
   const files = [];
   if (options.out) files.push({ path: options.out, content: sample.pcapng });

@@ -26,7 +26,15 @@ export type RecordData =
   | { type: 'A' | 'AAAA'; address: string }
   | { type: 'CNAME' | 'NS'; target: string }
   | { type: 'SOA'; soa: SoaData }
-  | { type: 'RRSIG'; covered: number; signer: string; signature: Buffer; inception: number; expiration: number; keyTag: number };
+  | {
+      type: 'RRSIG';
+      covered: number;
+      signer: string;
+      signature: Buffer;
+      inception: number;
+      expiration: number;
+      keyTag: number;
+    };
 
 export interface ResourceRecord {
   name: string;
@@ -70,7 +78,15 @@ function encodeMessage(question: DnsQuestion, flags: number, { answers, authorit
   writer.name(question.name);
   writer.push(uint16(TYPE[question.type]), uint16(CLASS_IN));
   for (const record of [...answers, ...authority]) writeRecord(writer, record);
-  if (question.edns) writer.push(Buffer.from([0]), uint16(TYPE.OPT), uint16(EDNS_UDP_SIZE), uint16(0), uint16(question.edns.dnssecOk ? EDNS_DO : 0), uint16(0));
+  if (question.edns)
+    writer.push(
+      Buffer.from([0]),
+      uint16(TYPE.OPT),
+      uint16(EDNS_UDP_SIZE),
+      uint16(0),
+      uint16(question.edns.dnssecOk ? EDNS_DO : 0),
+      uint16(0),
+    );
   return writer.bytes();
 }
 
@@ -118,7 +134,10 @@ function writeRecord(writer: NameWriter, { name, ttl, data }: ResourceRecord): v
 
 function uncompressedName(name: string): Buffer {
   const labels = name.split('.').filter(Boolean);
-  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+    Buffer.from([0]),
+  ]);
 }
 
 /** Writes a message, pointing repeated name suffixes back at their first occurrence (RFC 1035 §4.1.4). */

@@ -34,15 +34,27 @@ export class Http1Connection {
 function withBody(size: number, head: string): Buffer {
   let body = size;
   for (let i = 0; i < 4; i++) body = size - Buffer.byteLength(`${head}Content-Length: ${body}\r\n\r\n`);
-  return exactly(size, Buffer.concat([Buffer.from(`${head}Content-Length: ${body}\r\n\r\n`, 'latin1'), Buffer.alloc(Math.max(0, body), 0x20)]));
+  return exactly(
+    size,
+    Buffer.concat([
+      Buffer.from(`${head}Content-Length: ${body}\r\n\r\n`, 'latin1'),
+      Buffer.alloc(Math.max(0, body), 0x20),
+    ]),
+  );
 }
 
 function padded(size: number, head: string): Buffer {
   const fixed = Buffer.byteLength(`${head}X-Ms-Request-Padding: \r\n\r\n`);
-  return exactly(size, Buffer.from(`${head}X-Ms-Request-Padding: ${'x'.repeat(Math.max(0, size - fixed))}\r\n\r\n`, 'latin1'));
+  return exactly(
+    size,
+    Buffer.from(`${head}X-Ms-Request-Padding: ${'x'.repeat(Math.max(0, size - fixed))}\r\n\r\n`, 'latin1'),
+  );
 }
 
 function exactly(size: number, bytes: Buffer): Buffer {
-  if (bytes.length !== size) throw new Error(`an HTTP/1.1 message of ${size} bytes cannot be written (${bytes.length}): the scenario's record is too small`);
+  if (bytes.length !== size)
+    throw new Error(
+      `an HTTP/1.1 message of ${size} bytes cannot be written (${bytes.length}): the scenario's record is too small`,
+    );
   return bytes;
 }

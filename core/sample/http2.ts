@@ -23,7 +23,16 @@ const FLAG = { endStream: 0x1, ack: 0x1, endHeaders: 0x4 } as const;
 const MAX_FRAME_PAYLOAD = 16384;
 const FRAME_HEADER_BYTES = 9;
 /** HPACK static table (RFC 7541 appendix A): the entries used here. */
-const STATIC = { authority: 1, methodGet: 2, methodPost: 3, path: 4, schemeHttps: 7, status200: 8, status: 8, contentLength: 28 } as const;
+const STATIC = {
+  authority: 1,
+  methodGet: 2,
+  methodPost: 3,
+  path: 4,
+  schemeHttps: 7,
+  status200: 8,
+  status: 8,
+  contentLength: 28,
+} as const;
 /** Methods with a body: the rest of the record is the body; other requests are padded with a header. */
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const PADDING_HEADER = 'x-ms-request-padding';
@@ -46,9 +55,16 @@ export class Http2Connection {
     const stream = this.nextStream;
     this.nextStream += 2;
     this.pending.push({ stream, call });
-    const prefix = this.clientStarted ? Buffer.alloc(0) : Buffer.concat([PREFACE, frame(FRAME.settings, 0, 0, Buffer.alloc(0))]);
+    const prefix = this.clientStarted
+      ? Buffer.alloc(0)
+      : Buffer.concat([PREFACE, frame(FRAME.settings, 0, 0, Buffer.alloc(0))]);
     this.clientStarted = true;
-    const fields = [methodField(call.method), indexed(STATIC.schemeHttps), literal(STATIC.authority, this.authority), literal(STATIC.path, call.path)];
+    const fields = [
+      methodField(call.method),
+      indexed(STATIC.schemeHttps),
+      literal(STATIC.authority, this.authority),
+      literal(STATIC.path, call.path),
+    ];
     return Buffer.concat([prefix, message(size - prefix.length, stream, fields, WITH_BODY.has(call.method))]);
   }
 
@@ -56,9 +72,15 @@ export class Http2Connection {
   response(size: number): Buffer {
     const open = this.pending.shift();
     if (!open) throw new Error('an HTTP/2 response without a request');
-    const prefix = this.serverStarted ? Buffer.alloc(0) : Buffer.concat([frame(FRAME.settings, 0, 0, Buffer.alloc(0)), frame(FRAME.settings, FLAG.ack, 0, Buffer.alloc(0))]);
+    const prefix = this.serverStarted
+      ? Buffer.alloc(0)
+      : Buffer.concat([
+          frame(FRAME.settings, 0, 0, Buffer.alloc(0)),
+          frame(FRAME.settings, FLAG.ack, 0, Buffer.alloc(0)),
+        ]);
     this.serverStarted = true;
-    const status = open.call.status === 200 ? indexed(STATIC.status200) : literal(STATIC.status, String(open.call.status));
+    const status =
+      open.call.status === 200 ? indexed(STATIC.status200) : literal(STATIC.status, String(open.call.status));
     return Buffer.concat([prefix, message(size - prefix.length, open.stream, [status], true)]);
   }
 }
@@ -70,13 +92,19 @@ function message(size: number, stream: number, fields: Buffer[], body: boolean):
     let bodyBytes = size;
     for (let i = 0; i < 4; i++) {
       const block = Buffer.concat([fixed, literal(STATIC.contentLength, String(bodyBytes))]);
-      bodyBytes = size - FRAME_HEADER_BYTES - block.length - FRAME_HEADER_BYTES * Math.max(1, Math.ceil(bodyBytes / MAX_FRAME_PAYLOAD));
+      bodyBytes =
+        size -
+        FRAME_HEADER_BYTES -
+        block.length -
+        FRAME_HEADER_BYTES * Math.max(1, Math.ceil(bodyBytes / MAX_FRAME_PAYLOAD));
     }
     const block = Buffer.concat([fixed, literal(STATIC.contentLength, String(bodyBytes))]);
     const data: Buffer[] = [];
     for (let offset = 0; offset < bodyBytes || data.length === 0; offset += MAX_FRAME_PAYLOAD) {
       const length = Math.min(MAX_FRAME_PAYLOAD, bodyBytes - offset);
-      data.push(frame(FRAME.data, offset + length >= bodyBytes ? FLAG.endStream : 0, stream, Buffer.alloc(Math.max(0, length))));
+      data.push(
+        frame(FRAME.data, offset + length >= bodyBytes ? FLAG.endStream : 0, stream, Buffer.alloc(Math.max(0, length))),
+      );
     }
     return exactly(size, Buffer.concat([frame(FRAME.headers, FLAG.endHeaders, stream, block), ...data]));
   }
@@ -90,7 +118,10 @@ function message(size: number, stream: number, fields: Buffer[], body: boolean):
 }
 
 function exactly(size: number, bytes: Buffer): Buffer {
-  if (bytes.length !== size) throw new Error(`an HTTP/2 message of ${size} bytes cannot be written (${bytes.length}): the scenario's record is too small`);
+  if (bytes.length !== size)
+    throw new Error(
+      `an HTTP/2 message of ${size} bytes cannot be written (${bytes.length}): the scenario's record is too small`,
+    );
   return bytes;
 }
 

@@ -31,7 +31,11 @@ const REORDER_DELAY = 0.03;
 /** A pause this long or longer is a gap (Teamshark's burst-loss window). */
 const GAP_SECONDS = 0.2;
 /** Microsoft's poor-stream thresholds (CQD stream classification): loss for every kind, jitter for audio. */
-const POOR = { audio: { lossPercent: 10, jitterMs: 30 }, video: { lossPercent: 15, jitterMs: Infinity }, 'screen-sharing': { lossPercent: 15, jitterMs: Infinity } };
+const POOR = {
+  audio: { lossPercent: 10, jitterMs: 30 },
+  video: { lossPercent: 15, jitterMs: Infinity },
+  'screen-sharing': { lossPercent: 15, jitterMs: Infinity },
+};
 
 interface Arrival {
   sent: number;
@@ -118,7 +122,17 @@ export class ImpairedPath {
     const lost = this.sent - this.arrivals.length;
     const jitterMeanMs = round(count ? sum / count : 0);
     const poor = (lost * 100) / Math.max(this.sent, 1) > POOR[kind].lossPercent || jitterMeanMs > POOR[kind].jitterMs;
-    return { sent: this.sent, received: this.arrivals.length, lost, reordered, dtxPauses, lossGaps, jitterMeanMs, jitterMaxMs: round(max), verdict: poor ? 'poor' : 'good' };
+    return {
+      sent: this.sent,
+      received: this.arrivals.length,
+      lost,
+      reordered,
+      dtxPauses,
+      lossGaps,
+      jitterMeanMs,
+      jitterMaxMs: round(max),
+      verdict: poor ? 'poor' : 'good',
+    };
   }
 }
 

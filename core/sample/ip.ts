@@ -49,7 +49,10 @@ export function ipPacket(options: IpHeaderOptions, payload: Buffer): Buffer {
   return isIpv6(options.source) ? ipv6Packet(options, payload) : ipv4Packet(options, payload);
 }
 
-function ipv4Packet({ source, destination, protocol, identification, ttl, dscp = 0 }: IpHeaderOptions, payload: Buffer): Buffer {
+function ipv4Packet(
+  { source, destination, protocol, identification, ttl, dscp = 0 }: IpHeaderOptions,
+  payload: Buffer,
+): Buffer {
   const header = Buffer.alloc(20);
   header[0] = 0x45;
   header[1] = dscp << 2;

@@ -31,7 +31,12 @@ const IF_TSRESOL = 9;
 const SNAP_LENGTH = 262144;
 
 /** A pcapng file, little-endian, with the given interfaces and packets (in the order given). */
-export function encodePcapng(interfaces: readonly PcapngInterface[], packets: readonly PcapngPacket[], application: string, comment?: string): Buffer {
+export function encodePcapng(
+  interfaces: readonly PcapngInterface[],
+  packets: readonly PcapngPacket[],
+  application: string,
+  comment?: string,
+): Buffer {
   const blocks: Buffer[] = [sectionHeader(application, comment)];
   for (const description of interfaces) blocks.push(interfaceDescription(description));
   for (const packet of packets) {

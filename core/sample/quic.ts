@@ -31,13 +31,17 @@ export interface InitialPacket {
 export function clientInitial(packet: InitialPacket): Buffer {
   const frames = cryptoFrame(packet.crypto);
   // Pad the plaintext so the protected packet fills the minimum datagram.
-  const overhead = 1 + 4 + 1 + packet.destinationId.length + 1 + packet.sourceId.length + 1 + 2 + PACKET_NUMBER_LENGTH + 16;
+  const overhead =
+    1 + 4 + 1 + packet.destinationId.length + 1 + packet.sourceId.length + 1 + 2 + PACKET_NUMBER_LENGTH + 16;
   const padding = Math.max(0, MINIMUM_CLIENT_DATAGRAM - overhead - frames.length);
   return protect('client', packet, Buffer.concat([frames, Buffer.alloc(padding, FRAME_PADDING)]));
 }
 
 export function serverInitial(packet: InitialPacket): Buffer {
-  const ack = packet.acknowledges === undefined ? Buffer.alloc(0) : Buffer.concat([Buffer.from([FRAME_ACK]), varint(packet.acknowledges), varint(0), varint(0), varint(0)]);
+  const ack =
+    packet.acknowledges === undefined
+      ? Buffer.alloc(0)
+      : Buffer.concat([Buffer.from([FRAME_ACK]), varint(packet.acknowledges), varint(0), varint(0), varint(0)]);
   return protect('server', packet, Buffer.concat([ack, cryptoFrame(packet.crypto)]));
 }
 
@@ -89,13 +93,21 @@ function protect(side: 'client' | 'server', packet: InitialPacket, plaintext: Bu
 function initialKeys(destinationId: Buffer, side: 'client' | 'server'): { key: Buffer; iv: Buffer; hp: Buffer } {
   const initialSecret = createHmac('sha256', INITIAL_SALT_V1).update(destinationId).digest();
   const secret = expandLabel(initialSecret, `${side} in`, 32);
-  return { key: expandLabel(secret, 'quic key', 16), iv: expandLabel(secret, 'quic iv', 12), hp: expandLabel(secret, 'quic hp', 16) };
+  return {
+    key: expandLabel(secret, 'quic key', 16),
+    iv: expandLabel(secret, 'quic iv', 12),
+    hp: expandLabel(secret, 'quic hp', 16),
+  };
 }
 
 /** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context, for outputs of one SHA-256 block at most. */
 function expandLabel(secret: Buffer, label: string, length: number): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`);
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, fullLabel.length]), fullLabel, Buffer.from([0])]);
+  const info = Buffer.concat([
+    Buffer.from([length >> 8, length & 0xff, fullLabel.length]),
+    fullLabel,
+    Buffer.from([0]),
+  ]);
   return createHmac('sha256', secret)
     .update(Buffer.concat([info, Buffer.from([1])]))
     .digest()

@@ -29,7 +29,16 @@ export function generateRsaKeyPair(random: SeededRandom, bits = 2048): forge.pki
   const big = (value: bigint) => new forge.jsbn.BigInteger(value.toString(16), 16);
   return {
     publicKey: forge.pki.setRsaPublicKey(big(n), big(PUBLIC_EXPONENT)),
-    privateKey: forge.pki.setRsaPrivateKey(big(n), big(PUBLIC_EXPONENT), big(d), big(p), big(q), big(d % (p - 1n)), big(d % (q - 1n)), big(modInverse(q, p))),
+    privateKey: forge.pki.setRsaPrivateKey(
+      big(n),
+      big(PUBLIC_EXPONENT),
+      big(d),
+      big(p),
+      big(q),
+      big(d % (p - 1n)),
+      big(d % (q - 1n)),
+      big(modInverse(q, p)),
+    ),
   };
 }
 
@@ -38,7 +47,8 @@ function prime(random: SeededRandom, bits: number): bigint {
   let candidate = random.bigint(bits) | (3n << BigInt(bits - 2)) | 1n;
   const residues = SMALL_PRIMES.map((p) => Number(candidate % BigInt(p)));
   for (;;) {
-    if (residues.every((r) => r !== 0) && (candidate - 1n) % PUBLIC_EXPONENT !== 0n && checkPrimeSync(candidate)) return candidate;
+    if (residues.every((r) => r !== 0) && (candidate - 1n) % PUBLIC_EXPONENT !== 0n && checkPrimeSync(candidate))
+      return candidate;
     candidate += 2n;
     residues.forEach((r, i) => (residues[i] = (r + 2) % SMALL_PRIMES[i]!));
   }

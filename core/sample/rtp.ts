@@ -46,7 +46,13 @@ export function rtcpCompound(ssrc: number, cname: string, blocks: readonly Repor
   const body = [uint32(ssrc)];
   if (sender) {
     const seconds = Math.floor(sender.ntpSeconds);
-    body.push(uint32(seconds), uint32(Math.floor((sender.ntpSeconds - seconds) * 0x100000000)), uint32(sender.rtpTimestamp), uint32(sender.packets), uint32(sender.octets));
+    body.push(
+      uint32(seconds),
+      uint32(Math.floor((sender.ntpSeconds - seconds) * 0x100000000)),
+      uint32(sender.rtpTimestamp),
+      uint32(sender.packets),
+      uint32(sender.octets),
+    );
   }
   for (const b of blocks) {
     const lost = Buffer.alloc(4);

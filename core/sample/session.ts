@@ -85,16 +85,30 @@ export class Session {
   }
 
   /** A certificate valid around the capture: issued `ageDays` before it, for a year (negative: expired). */
-  certificate(commonName: string, subjectAltNames: readonly string[], validity: { ageDays: number; days: number } = { ageDays: 120, days: 365 }): ServerCertificate {
+  certificate(
+    commonName: string,
+    subjectAltNames: readonly string[],
+    validity: { ageDays: number; days: number } = { ageDays: 120, days: 365 },
+  ): ServerCertificate {
     const notBefore = new Date(this.start.getTime() - validity.ageDays * 86_400_000);
-    return { commonName, subjectAltNames, notBefore, notAfter: new Date(notBefore.getTime() + validity.days * 86_400_000) };
+    return {
+      commonName,
+      subjectAltNames,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + validity.days * 86_400_000),
+    };
   }
 
   /** A query and its answer over UDP 53; returns when the answer arrives. */
   lookup(time: number, lookup: Lookup): number {
     const resolver: Endpoint = { ip: this.options.resolver, port: 53 };
     const from: Endpoint = { ip: this.client, port: this.port() };
-    const question: DnsQuestion = { id: this.random.int(0, 0xffff), name: lookup.name, type: lookup.type ?? 'A', edns: lookup.dnssec ? { dnssecOk: true } : undefined };
+    const question: DnsQuestion = {
+      id: this.random.int(0, 0xffff),
+      name: lookup.name,
+      type: lookup.type ?? 'A',
+      edns: lookup.dnssec ? { dnssecOk: true } : undefined,
+    };
     this.capture.udp(time, from, resolver, dnsQuery(question), 'dns');
     const answered = time + this.random.between(...DNS_RTT);
     this.capture.udp(answered, resolver, from, dnsResponse(question, this.answer(lookup)), 'dns');
@@ -110,7 +124,9 @@ export class Session {
   private answer(lookup: Lookup): { answers: ResourceRecord[]; authority: ResourceRecord[]; authenticated: boolean } {
     const type = lookup.type ?? 'A';
     const chain = [lookup.name, ...(lookup.aliases ?? [])];
-    const answers: ResourceRecord[] = chain.slice(1).map((target, i) => ({ name: chain[i]!, ttl: this.random.int(30, 300), data: { type: 'CNAME', target } }));
+    const answers: ResourceRecord[] = chain
+      .slice(1)
+      .map((target, i) => ({ name: chain[i]!, ttl: this.random.int(30, 300), data: { type: 'CNAME', target } }));
     const last = chain.at(-1)!;
     const ttl = this.random.int(10, 240);
     for (const address of lookup.addresses) answers.push({ name: last, ttl, data: { type, address } });
@@ -137,7 +153,15 @@ export class Session {
         this.truth.finding(`dns-ns/${server}.${zone}`);
       }
     } else if (lookup.authority === 'soa') {
-      const soa: SoaData = { mname: `ns1.${zone}`, rname: `msnhst.microsoft.com`, serial: this.random.int(1, 0x7fffffff), refresh: 1800, retry: 900, expire: 2419200, minimum: 240 };
+      const soa: SoaData = {
+        mname: `ns1.${zone}`,
+        rname: `msnhst.microsoft.com`,
+        serial: this.random.int(1, 0x7fffffff),
+        refresh: 1800,
+        retry: 900,
+        expire: 2419200,
+        minimum: 240,
+      };
       authority.push({ name: zone, ttl: 240, data: { type: 'SOA', soa } });
       this.truth.finding(`dns-soa/${soa.mname}`);
     }
@@ -148,7 +172,14 @@ export class Session {
   tls(time: number, server: TlsServer): TlsSession {
     this.authority ??= CertificateAuthority.forSeed(this.options.seed, this.start);
     const session = new TlsSession(
-      { capture: this.capture, random: this.random, authority: this.authority, client: this.client, nextPort: () => this.port(), keylog: (line) => this.keylog.push(line) },
+      {
+        capture: this.capture,
+        random: this.random,
+        authority: this.authority,
+        client: this.client,
+        nextPort: () => this.port(),
+        keylog: (line) => this.keylog.push(line),
+      },
       server,
       time,
     );
@@ -161,24 +192,38 @@ export class Session {
     if (session.client.offers.insecure) truth.finding('tls-insecure-suites-offered');
     if (session.client.offers.weak) truth.finding('tls-weak-suites-offered');
     if (session.client.recordVersion < VERSION[server.version]) truth.finding('tls-record-version-is-not-negotiated');
-    if (server.certificate.notAfter < this.start && server.version !== 'TLS 1.3') truth.finding('tls-certificate-expired/');
+    if (server.certificate.notAfter < this.start && server.version !== 'TLS 1.3')
+      truth.finding('tls-certificate-expired/');
     return session;
   }
 
   /** DNS over TLS (RFC 7858): a TLS 1.3 connection to a resolver's port 853 carrying a few lookups. */
   dnsOverTls(time: number, resolver: { ip: string; sni: string }): number {
-    const connection = this.tls(time, { ...resolver, port: 853, version: 'TLS 1.3', cipherSuite: 0x1301, certificate: this.certificate(resolver.sni, [resolver.sni]) });
+    const connection = this.tls(time, {
+      ...resolver,
+      port: 853,
+      version: 'TLS 1.3',
+      cipherSuite: 0x1301,
+      certificate: this.certificate(resolver.sni, [resolver.sni]),
+    });
     let t = connection.ready;
-    for (let i = 0; i < 3; i++) t = connection.exchange(t + 0.2, this.random.int(40, 70), this.random.int(80, 200), 0.005);
+    for (let i = 0; i < 3; i++)
+      t = connection.exchange(t + 0.2, this.random.int(40, 70), this.random.int(80, 200), 0.005);
     this.truth.finding(`dns-over-tls/${endpointText(resolver.ip, 853)}`);
     return connection.close(t + 1);
   }
 
   /** DNS over HTTPS (RFC 8484): HTTP/2 over TLS 1.3 to a public resolver's name. */
   dnsOverHttps(time: number, resolver: { ip: string; sni: string }): number {
-    const connection = this.tls(time, { ...resolver, version: 'TLS 1.3', cipherSuite: 0x1301, certificate: this.certificate(resolver.sni, [resolver.sni]) });
+    const connection = this.tls(time, {
+      ...resolver,
+      version: 'TLS 1.3',
+      cipherSuite: 0x1301,
+      certificate: this.certificate(resolver.sni, [resolver.sni]),
+    });
     let t = connection.ready;
-    for (let i = 0; i < 3; i++) t = connection.exchange(t + 0.3, this.random.int(120, 200), this.random.int(150, 400), 0.008);
+    for (let i = 0; i < 3; i++)
+      t = connection.exchange(t + 0.3, this.random.int(120, 200), this.random.int(150, 400), 0.008);
     this.truth.finding(`dns-over-https/${resolver.sni}`);
     return connection.close(t + 1);
   }
@@ -205,10 +250,41 @@ export class Session {
       grease: greaseValue(random),
       quicTransportParameters: transportParameters(clientId),
     });
-    this.capture.udp(time, from, to, clientInitial({ originalDestinationId, destinationId: originalDestinationId, sourceId: clientId, packetNumber: 0, crypto: hello }), 'quic:tls');
-    const answer = serverHello({ random: random.bytes(32), sessionId: Buffer.alloc(0), cipherSuite: 0x1301, version: VERSION['TLS 1.3'], keyShare: random.bytes(32) });
+    this.capture.udp(
+      time,
+      from,
+      to,
+      clientInitial({
+        originalDestinationId,
+        destinationId: originalDestinationId,
+        sourceId: clientId,
+        packetNumber: 0,
+        crypto: hello,
+      }),
+      'quic:tls',
+    );
+    const answer = serverHello({
+      random: random.bytes(32),
+      sessionId: Buffer.alloc(0),
+      cipherSuite: 0x1301,
+      version: VERSION['TLS 1.3'],
+      keyShare: random.bytes(32),
+    });
     let t = time + rtt;
-    this.capture.udp(t, to, from, serverInitial({ originalDestinationId, destinationId: clientId, sourceId: serverId, packetNumber: 0, crypto: answer, acknowledges: 0 }), 'quic:tls');
+    this.capture.udp(
+      t,
+      to,
+      from,
+      serverInitial({
+        originalDestinationId,
+        destinationId: clientId,
+        sourceId: serverId,
+        packetNumber: 0,
+        crypto: answer,
+        acknowledges: 0,
+      }),
+      'quic:tls',
+    );
     for (let i = 0; i < 4; i++) {
       t += 0.002;
       this.capture.udp(t, from, to, shortHeaderPacket(serverId, random.bytes(random.int(40, 300))), 'quic');
@@ -233,7 +309,11 @@ export class Session {
   }
 
   finish(name: string, description: string): { pcapng: Buffer; stacks: string[]; truth: SampleTruth; keylog: string } {
-    const built = this.capture.build(this.epoch(), 'Teamshark sample writer', `Teamshark sample scenario "${name}" (seed ${this.options.seed}): synthetic traffic, not a recording`);
+    const built = this.capture.build(
+      this.epoch(),
+      'Teamshark sample writer',
+      `Teamshark sample scenario "${name}" (seed ${this.options.seed}): synthetic traffic, not a recording`,
+    );
     const linkType = this.options.link === 'linux-sll' ? 'Linux cooked-mode capture v1' : 'Ethernet';
     for (const stack of built.stacks) this.truth.ipVersions.add(stack.includes(':ipv6:') ? 6 : 4);
     if (this.truth.present.has('dns-cleartext')) this.truth.finding(this.dnssecAsked ? 'dnssec-used' : 'dnssec-absent');

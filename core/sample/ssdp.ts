@@ -2,5 +2,16 @@
 export const SSDP_GROUP = { ip: '239.255.255.250', port: 1900 } as const;
 
 export function ssdpMSearch(searchTarget: string, userAgent: string): Buffer {
-  return Buffer.from(['M-SEARCH * HTTP/1.1', `HOST: ${SSDP_GROUP.ip}:${SSDP_GROUP.port}`, 'MAN: "ssdp:discover"', 'MX: 1', `ST: ${searchTarget}`, `USER-AGENT: ${userAgent}`, '', ''].join('\r\n'));
+  return Buffer.from(
+    [
+      'M-SEARCH * HTTP/1.1',
+      `HOST: ${SSDP_GROUP.ip}:${SSDP_GROUP.port}`,
+      'MAN: "ssdp:discover"',
+      'MX: 1',
+      `ST: ${searchTarget}`,
+      `USER-AGENT: ${userAgent}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
 }

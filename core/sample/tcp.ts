@@ -93,7 +93,8 @@ export class TcpConnection {
       const end = offset + chunk.length;
       // tshark hands a segment to the application's dissector when a message ends in it, or when it holds
       // part of a message's header (the dissector reads the header to learn how much more it needs).
-      let dissected = ends.some((e) => e > offset && e <= end) || starts.some((s) => s < end && s + headerBytes > offset);
+      let dissected =
+        ends.some((e) => e > offset && e <= end) || starts.some((s) => s < end && s + headerBytes > offset);
       // outOfOrder: the second segment overtakes the first on the way. tshark (reassembling out-of-order
       // segments) can only dissect it once the first arrives, and does so in the first's frame.
       let captured = t;
@@ -129,7 +130,14 @@ export class TcpConnection {
   }
 
   /** One segment with the current sequence numbers (ACKs acknowledge everything the other side sent so far). */
-  private segment(time: number, from: Side, flags: number, payload: Buffer, application: string, options: Buffer = Buffer.alloc(0)): void {
+  private segment(
+    time: number,
+    from: Side,
+    flags: number,
+    payload: Buffer,
+    application: string,
+    options: Buffer = Buffer.alloc(0),
+  ): void {
     const to: Side = from === 'client' ? 'server' : 'client';
     const [source, destination] = from === 'client' ? [this.client, this.server] : [this.server, this.client];
     const header = Buffer.alloc(20 + options.length);
@@ -142,7 +150,10 @@ export class TcpConnection {
     header.writeUInt16BE(flags & SYN ? SYN_WINDOW : SCALED_WINDOW, 14);
     options.copy(header, 20);
     const length = header.length + payload.length;
-    header.writeUInt16BE(internetChecksum(pseudoHeader(source.ip, destination.ip, PROTOCOL_TCP, length), header, payload), 16);
+    header.writeUInt16BE(
+      internetChecksum(pseudoHeader(source.ip, destination.ip, PROTOCOL_TCP, length), header, payload),
+      16,
+    );
     this.capture.tcpSegment(time, source.ip, destination.ip, Buffer.concat([header, payload]), application);
     this.last = Math.max(this.last, time);
   }

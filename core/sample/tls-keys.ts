@@ -41,7 +41,11 @@ export class RecordProtection {
     aad.writeUInt16BE(version, 9);
     aad.writeUInt16BE(plaintext.length, 11);
     this.sequence++;
-    const cipher = createCipheriv(this.key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', this.key, Buffer.concat([this.salt, explicit]));
+    const cipher = createCipheriv(
+      this.key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm',
+      this.key,
+      Buffer.concat([this.salt, explicit]),
+    );
     cipher.setAAD(aad);
     return Buffer.concat([explicit, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   }
@@ -58,8 +62,18 @@ export interface SessionKeys {
 export function tls12Keys(suite: number, clientRandom: Buffer, serverRandom: Buffer): SessionKeys | undefined {
   const parameters = AEAD_SUITES[suite];
   if (!parameters) return undefined;
-  const masterSecret = createHash('sha384').update('teamshark sample master secret').update(clientRandom).update(serverRandom).digest();
-  const block = prf(parameters.hash, masterSecret, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 2 * parameters.keyBytes + 8);
+  const masterSecret = createHash('sha384')
+    .update('teamshark sample master secret')
+    .update(clientRandom)
+    .update(serverRandom)
+    .digest();
+  const block = prf(
+    parameters.hash,
+    masterSecret,
+    'key expansion',
+    Buffer.concat([serverRandom, clientRandom]),
+    2 * parameters.keyBytes + 8,
+  );
   const k = parameters.keyBytes;
   return {
     client: new RecordProtection(block.subarray(0, k), block.subarray(2 * k, 2 * k + 4)),

@@ -39,7 +39,10 @@ export const CHROMIUM_CLIENT: ClientProfile = {
   recordVersion: VERSION['TLS 1.0'],
   legacyVersion: VERSION['TLS 1.2'],
   versions: [VERSION['TLS 1.3'], VERSION['TLS 1.2']],
-  cipherSuites: [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035],
+  cipherSuites: [
+    0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f,
+    0x0035,
+  ],
   grease: true,
   alpn: ['h2', 'http/1.1'],
   offers: { insecure: false, weak: true },
@@ -121,7 +124,10 @@ export class TlsSession {
     this.connection = capture.tcp(
       clientEnd,
       { ip: server.ip, port: server.port ?? 443 },
-      { rtt: server.rtt ?? random.between(0.012, 0.03), ...(server.bitsPerSecond ? { bitsPerSecond: server.bitsPerSecond } : {}) },
+      {
+        rtt: server.rtt ?? random.between(0.012, 0.03),
+        ...(server.bitsPerSecond ? { bitsPerSecond: server.bitsPerSecond } : {}),
+      },
     );
     this.recordVersion = server.version === 'TLS 1.3' ? VERSION['TLS 1.2'] : VERSION[server.version];
     this.ready = server.established ? time : this.handshake(this.connection.open(time) + 0.0002);
@@ -162,13 +168,24 @@ export class TlsSession {
     const total = plaintext.reduce((a, b) => a + b, 0);
     const message = from === 'client' ? this.http!.request(total) : this.http!.response(total);
     let offset = 0;
-    return plaintext.map((size) => this.sealed(from, CONTENT.applicationData, message.subarray(offset, (offset += size))));
+    return plaintext.map((size) =>
+      this.sealed(from, CONTENT.applicationData, message.subarray(offset, (offset += size))),
+    );
   }
 
   private sealed(from: Side, contentType: number, plaintext: Buffer): Buffer {
     const protection = from === 'client' ? this.keys!.client : this.keys!.server;
     const fragment = protection.seal(contentType, this.recordVersion, plaintext);
-    return Buffer.concat([Buffer.from([contentType, this.recordVersion >> 8, this.recordVersion & 0xff, fragment.length >> 8, fragment.length & 0xff]), fragment]);
+    return Buffer.concat([
+      Buffer.from([
+        contentType,
+        this.recordVersion >> 8,
+        this.recordVersion & 0xff,
+        fragment.length >> 8,
+        fragment.length & 0xff,
+      ]),
+      fragment,
+    ]);
   }
 
   /** The Finished message: 12 bytes of verify data (here from the random stream), encrypted when the session is. */
@@ -181,7 +198,9 @@ export class TlsSession {
   /** close_notify (encrypted, so an opaque alert record), then the FIN exchange. */
   close(time: number, from: Side = 'client'): number {
     const opaque = this.context.random.bytes(2 + this.overhead());
-    const alert = this.keys ? [this.sealed(from, CONTENT.alert, Buffer.from([1, 0]))] : records(CONTENT.alert, this.recordVersion, opaque);
+    const alert = this.keys
+      ? [this.sealed(from, CONTENT.alert, Buffer.from([1, 0]))]
+      : records(CONTENT.alert, this.recordVersion, opaque);
     const t = this.sendRecords(time, from, alert);
     return this.connection.close(t + 0.0001, from);
   }
@@ -208,7 +227,14 @@ export class TlsSession {
     const serverRandom = random.bytes(32);
     const sessionId = random.bytes(32);
     const alpn = server.api && client.alpn?.includes(server.api.alpn) ? server.api.alpn : client.alpn?.[0];
-    const hello2 = serverHello({ random: serverRandom, sessionId, cipherSuite: server.cipherSuite, version: VERSION[server.version], keyShare: tls13 ? random.bytes(32) : undefined, alpn });
+    const hello2 = serverHello({
+      random: serverRandom,
+      sessionId,
+      cipherSuite: server.cipherSuite,
+      version: VERSION[server.version],
+      keyShare: tls13 ? random.bytes(32) : undefined,
+      alpn,
+    });
     const chain = authority.chain(server.certificate, random);
     if (tls13) {
       // EncryptedExtensions, Certificate, CertificateVerify and Finished travel as application data.
@@ -218,14 +244,21 @@ export class TlsSession {
         changeCipherSpec(VERSION['TLS 1.2']),
         ...records(CONTENT.applicationData, VERSION['TLS 1.2'], random.bytes(encryptedFlight)),
       ]);
-      t = this.sendRecords(t + 0.0005, 'client', [changeCipherSpec(VERSION['TLS 1.2']), ...records(CONTENT.applicationData, VERSION['TLS 1.2'], random.bytes(53))]);
+      t = this.sendRecords(t + 0.0005, 'client', [
+        changeCipherSpec(VERSION['TLS 1.2']),
+        ...records(CONTENT.applicationData, VERSION['TLS 1.2'], random.bytes(53)),
+      ]);
       return t;
     }
     const version = VERSION[server.version];
-    if (server.api && server.version === 'TLS 1.2') this.keys = tls12Keys(server.cipherSuite, clientRandom, serverRandom);
+    if (server.api && server.version === 'TLS 1.2')
+      this.keys = tls12Keys(server.cipherSuite, clientRandom, serverRandom);
     if (this.keys) {
       const host = server.sni ?? server.ip;
-      this.http = server.api!.alpn === 'h2' ? new Http2Connection(host, server.api!.calls) : new Http1Connection(host, server.api!.calls);
+      this.http =
+        server.api!.alpn === 'h2'
+          ? new Http2Connection(host, server.api!.calls)
+          : new Http1Connection(host, server.api!.calls);
       this.context.keylog?.(this.keys.keylogLine);
     }
     const ecdhe = isEcdhe(server.cipherSuite);
@@ -233,7 +266,9 @@ export class TlsSession {
     if (ecdhe) {
       const point = random.bytes(32);
       const signature = authority.serverSignature(Buffer.concat([serverRandom, point]));
-      flight.push(serverKeyExchange(GROUP.x25519, point, signature, version === VERSION['TLS 1.2'] ? 0x0401 : undefined));
+      flight.push(
+        serverKeyExchange(GROUP.x25519, point, signature, version === VERSION['TLS 1.2'] ? 0x0401 : undefined),
+      );
     }
     flight.push(serverHelloDone());
     t = this.sendRecords(
@@ -243,15 +278,30 @@ export class TlsSession {
       false,
       server.serverFlightOutOfOrder,
     );
-    const keyExchange = ecdhe ? clientKeyExchange('ecdhe', random.bytes(32)) : clientKeyExchange('rsa', random.bytes(256));
-    t = this.sendRecords(t + 0.001, 'client', [...records(CONTENT.handshake, version, keyExchange), changeCipherSpec(version), ...this.finished('client', version)]);
-    return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [changeCipherSpec(version), ...this.finished('server', version)]);
+    const keyExchange = ecdhe
+      ? clientKeyExchange('ecdhe', random.bytes(32))
+      : clientKeyExchange('rsa', random.bytes(256));
+    t = this.sendRecords(t + 0.001, 'client', [
+      ...records(CONTENT.handshake, version, keyExchange),
+      changeCipherSpec(version),
+      ...this.finished('client', version),
+    ]);
+    return this.sendRecords(t + rtt + SERVER_THINK_TIME, 'server', [
+      changeCipherSpec(version),
+      ...this.finished('server', version),
+    ]);
   }
 
   private sendRecords(time: number, from: Side, list: readonly Buffer[], answered = false, outOfOrder = false): number {
     let end = 0;
     const ends = list.map((r) => (end += r.length));
-    return this.connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES }, answered, outOfOrder);
+    return this.connection.send(
+      time,
+      from,
+      { data: Buffer.concat(list), application: 'tls', ends, headerBytes: RECORD_HEADER_BYTES },
+      answered,
+      outOfOrder,
+    );
   }
 
   /** An encrypted Finished: 12 bytes of verify data in the negotiated cipher's record protection. */

@@ -7,7 +7,14 @@ export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applica
 export const VERSION = { 'TLS 1.0': 0x0301, 'TLS 1.1': 0x0302, 'TLS 1.2': 0x0303, 'TLS 1.3': 0x0304 } as const;
 export type TlsVersionName = keyof typeof VERSION;
 
-export const HANDSHAKE = { clientHello: 1, serverHello: 2, certificate: 11, serverKeyExchange: 12, serverHelloDone: 14, clientKeyExchange: 16 } as const;
+export const HANDSHAKE = {
+  clientHello: 1,
+  serverHello: 2,
+  certificate: 11,
+  serverKeyExchange: 12,
+  serverHelloDone: 14,
+  clientKeyExchange: 16,
+} as const;
 const EXTENSION = {
   serverName: 0,
   statusRequest: 5,
@@ -59,26 +66,48 @@ export interface ServerHelloOptions {
 export function clientHello(o: ClientHelloOptions): Buffer {
   const extensions: [number, Buffer][] = [];
   if (o.grease !== undefined) extensions.push([o.grease, Buffer.alloc(0)]);
-  if (o.sni) extensions.push([EXTENSION.serverName, vector(2, Buffer.concat([Buffer.from([0]), vector(2, Buffer.from(o.sni))]))]);
+  if (o.sni)
+    extensions.push([
+      EXTENSION.serverName,
+      vector(2, Buffer.concat([Buffer.from([0]), vector(2, Buffer.from(o.sni))])),
+    ]);
   extensions.push([EXTENSION.extendedMasterSecret, Buffer.alloc(0)]);
   extensions.push([EXTENSION.renegotiationInfo, Buffer.from([0])]);
-  const groups = [...(o.grease !== undefined ? [o.grease] : []), ...(o.groups ?? [GROUP.x25519, GROUP.secp256r1, GROUP.secp384r1])];
+  const groups = [
+    ...(o.grease !== undefined ? [o.grease] : []),
+    ...(o.groups ?? [GROUP.x25519, GROUP.secp256r1, GROUP.secp384r1]),
+  ];
   extensions.push([EXTENSION.supportedGroups, vector(2, uint16s(groups))]);
   extensions.push([EXTENSION.ecPointFormats, vector(1, Buffer.from([0]))]);
   extensions.push([EXTENSION.sessionTicket, Buffer.alloc(0)]);
-  if (o.alpn?.length) extensions.push([EXTENSION.alpn, vector(2, Buffer.concat(o.alpn.map((p) => vector(1, Buffer.from(p)))))]);
+  if (o.alpn?.length)
+    extensions.push([EXTENSION.alpn, vector(2, Buffer.concat(o.alpn.map((p) => vector(1, Buffer.from(p)))))]);
   extensions.push([EXTENSION.statusRequest, Buffer.from([1, 0, 0, 0, 0])]);
-  extensions.push([EXTENSION.signatureAlgorithms, vector(2, uint16s(o.signatureAlgorithms ?? [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601]))]);
+  extensions.push([
+    EXTENSION.signatureAlgorithms,
+    vector(2, uint16s(o.signatureAlgorithms ?? [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601])),
+  ]);
   extensions.push([EXTENSION.signedCertificateTimestamp, Buffer.alloc(0)]);
-  if (o.keyShare) extensions.push([EXTENSION.keyShare, vector(2, Buffer.concat([uint16s([GROUP.x25519]), vector(2, o.keyShare)]))]);
+  if (o.keyShare)
+    extensions.push([EXTENSION.keyShare, vector(2, Buffer.concat([uint16s([GROUP.x25519]), vector(2, o.keyShare)]))]);
   if (o.versions) {
     extensions.push([EXTENSION.pskKeyExchangeModes, vector(1, Buffer.from([1]))]);
-    extensions.push([EXTENSION.supportedVersions, vector(1, uint16s([...(o.grease !== undefined ? [o.grease] : []), ...o.versions]))]);
+    extensions.push([
+      EXTENSION.supportedVersions,
+      vector(1, uint16s([...(o.grease !== undefined ? [o.grease] : []), ...o.versions])),
+    ]);
   }
   if (o.quicTransportParameters) extensions.push([EXTENSION.quicTransportParameters, o.quicTransportParameters]);
   if (o.grease !== undefined) extensions.push([nextGrease(o.grease), Buffer.from([0])]);
   const suites = [...(o.grease !== undefined ? [o.grease] : []), ...o.cipherSuites];
-  const body = Buffer.concat([uint16s([o.legacyVersion ?? VERSION['TLS 1.2']]), o.random, vector(1, o.sessionId), vector(2, uint16s(suites)), Buffer.from([1, 0]), encodeExtensions(extensions)]);
+  const body = Buffer.concat([
+    uint16s([o.legacyVersion ?? VERSION['TLS 1.2']]),
+    o.random,
+    vector(1, o.sessionId),
+    vector(2, uint16s(suites)),
+    Buffer.from([1, 0]),
+    encodeExtensions(extensions),
+  ]);
   return handshake(HANDSHAKE.clientHello, body);
 }
 
@@ -100,13 +129,21 @@ export function serverHello(o: ServerHelloOptions): Buffer {
   const extensions: [number, Buffer][] = [];
   if (tls13) {
     extensions.push([EXTENSION.supportedVersions, uint16s([o.version])]);
-    if (o.keyShare) extensions.push([EXTENSION.keyShare, Buffer.concat([uint16s([GROUP.x25519]), vector(2, o.keyShare)])]);
+    if (o.keyShare)
+      extensions.push([EXTENSION.keyShare, Buffer.concat([uint16s([GROUP.x25519]), vector(2, o.keyShare)])]);
   } else {
     extensions.push([EXTENSION.renegotiationInfo, Buffer.from([0])]);
     extensions.push([EXTENSION.extendedMasterSecret, Buffer.alloc(0)]);
     if (o.alpn) extensions.push([EXTENSION.alpn, vector(2, vector(1, Buffer.from(o.alpn)))]);
   }
-  const body = Buffer.concat([uint16s([tls13 ? VERSION['TLS 1.2'] : o.version]), o.random, vector(1, o.sessionId), uint16s([o.cipherSuite]), Buffer.from([0]), encodeExtensions(extensions)]);
+  const body = Buffer.concat([
+    uint16s([tls13 ? VERSION['TLS 1.2'] : o.version]),
+    o.random,
+    vector(1, o.sessionId),
+    uint16s([o.cipherSuite]),
+    Buffer.from([0]),
+    encodeExtensions(extensions),
+  ]);
   return handshake(HANDSHAKE.serverHello, body);
 }
 
@@ -119,9 +156,17 @@ export function certificateMessage(chain: readonly Buffer[]): Buffer {
  * An ECDHE ServerKeyExchange: the server's public point and its signature (RFC 8422 §5.4); TLS 1.2 names the
  * signature algorithm, TLS 1.0/1.1 do not.
  */
-export function serverKeyExchange(group: number, point: Buffer, signature: Buffer, signatureAlgorithm?: number): Buffer {
+export function serverKeyExchange(
+  group: number,
+  point: Buffer,
+  signature: Buffer,
+  signatureAlgorithm?: number,
+): Buffer {
   const algorithm = signatureAlgorithm === undefined ? Buffer.alloc(0) : uint16s([signatureAlgorithm]);
-  return handshake(HANDSHAKE.serverKeyExchange, Buffer.concat([Buffer.from([3]), uint16s([group]), vector(1, point), algorithm, vector(2, signature)]));
+  return handshake(
+    HANDSHAKE.serverKeyExchange,
+    Buffer.concat([Buffer.from([3]), uint16s([group]), vector(1, point), algorithm, vector(2, signature)]),
+  );
 }
 
 export function serverHelloDone(): Buffer {

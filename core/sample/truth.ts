@@ -65,10 +65,18 @@ export class TruthRecorder {
     for (const address of addresses) entry.addresses.add(address);
   }
 
-  finish(scenario: string, description: string, seed: number, packets: number, durationSec: number, linkType: string): SampleTruth {
+  finish(
+    scenario: string,
+    description: string,
+    seed: number,
+    packets: number,
+    durationSec: number,
+    linkType: string,
+  ): SampleTruth {
     const activities = PRIORITY.filter((a) => this.activities.has(a));
     const paths = [...new Set(this.media.map((m) => m.path))];
-    for (const family of CHECKED_FAMILIES) if (![...this.present].some((id) => matchesFinding(id, family))) this.absent.add(family);
+    for (const family of CHECKED_FAMILIES)
+      if (![...this.present].some((id) => matchesFinding(id, family))) this.absent.add(family);
     return {
       scenario,
       description,
@@ -86,8 +94,14 @@ export class TruthRecorder {
       relays: [...this.relays].sort(),
       behindNat: this.publicAddresses.size > 0,
       publicAddresses: [...this.publicAddresses].sort(),
-      dnsNames: [...this.dnsNames.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, { aliases, addresses }]) => ({ name, aliases: [...aliases], addresses: [...addresses].sort() })),
-      tls: { versions: [...this.tlsVersions].sort(), serverNames: [...this.serverNames].sort(), selectedSuites: [...this.selectedSuites].sort((a, b) => a - b) },
+      dnsNames: [...this.dnsNames.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, { aliases, addresses }]) => ({ name, aliases: [...aliases], addresses: [...addresses].sort() })),
+      tls: {
+        versions: [...this.tlsVersions].sort(),
+        serverNames: [...this.serverNames].sort(),
+        selectedSuites: [...this.selectedSuites].sort((a, b) => a - b),
+      },
       quicServerNames: [...this.quicServerNames].sort(),
       ssdp: this.ssdp,
       findings: { present: [...this.present].sort(), absent: [...this.absent].sort() },

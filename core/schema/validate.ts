@@ -16,7 +16,10 @@ export const validateServiceCatalog = precompiled.validateServiceCatalog as Vali
 export const validateRanges = precompiled.validateRanges as ValidateFunction<MicrosoftAddressRanges>;
 export const validateAzureRanges = precompiled.validateAzureRanges as ValidateFunction<AzureAddressRanges>;
 export const validateCipherSuiteRegistry = precompiled.validateCipherSuiteRegistry as ValidateFunction<TlsCipherSuites>;
-export const validateDnsResolvers = precompiled.validateDnsResolvers as ValidateFunction<{ names: string[]; addresses: string[] }>;
+export const validateDnsResolvers = precompiled.validateDnsResolvers as ValidateFunction<{
+  names: string[];
+  addresses: string[];
+}>;
 export const validateSampleTruth = precompiled.validateSampleTruth as ValidateFunction<SampleTruth>;
 
 /** ajv's first errors as "path: message", for warnings, load failures and test failures. */

@@ -16,7 +16,9 @@ export function cipherSuitesSeen(handshakes: readonly TlsHandshake[]): CipherSui
     if (entry.frames.length < 20 && !entry.frames.includes(frame)) entry.frames.push(frame);
   };
   for (const h of handshakes) {
-    if (h.clientHello) for (const suite of new Set(h.clientHello.cipherSuites.map((c) => c.code))) note(suite, h.clientHello.frame, false);
+    if (h.clientHello)
+      for (const suite of new Set(h.clientHello.cipherSuites.map((c) => c.code)))
+        note(suite, h.clientHello.frame, false);
     if (h.serverHello) note(h.serverHello.cipherSuite.code, h.serverHello.frame, true);
   }
   const gradeOrder = ['insecure', 'weak', 'secure', 'recommended'];
@@ -44,5 +46,10 @@ export function cipherSuitesSeen(handshakes: readonly TlsHandshake[]): CipherSui
       if (info.mode) row.mode = info.mode;
       return row;
     })
-    .sort((a, b) => b.selectedIn - a.selectedIn || gradeOrder.indexOf(a.grade) - gradeOrder.indexOf(b.grade) || b.offeredIn - a.offeredIn);
+    .sort(
+      (a, b) =>
+        b.selectedIn - a.selectedIn ||
+        gradeOrder.indexOf(a.grade) - gradeOrder.indexOf(b.grade) ||
+        b.offeredIn - a.offeredIn,
+    );
 }

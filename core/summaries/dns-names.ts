@@ -1,5 +1,5 @@
 import { platformForName, serviceForName } from '../knowledge/catalog.js';
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import type { DnsName, DnsTransaction } from '../schema/generated/report.js';
 
 /**
@@ -9,7 +9,9 @@ import type { DnsName, DnsTransaction } from '../schema/generated/report.js';
  */
 export function summarizeDnsNames(transactions: readonly DnsTransaction[]): DnsName[] {
   // Unsolicited mDNS announcements ask nothing: no name asked, no query frame.
-  const byName = groupBy(transactions, (t) => (!t.name || t.queryFrame === undefined ? undefined : `${t.protocol}\0${t.name.toLowerCase()}`));
+  const byName = groupBy(transactions, (t) =>
+    !t.name || t.queryFrame === undefined ? undefined : `${t.protocol}\0${t.name.toLowerCase()}`,
+  );
   return [...byName.values()].map((group): DnsName => {
     const first = group[0]!;
     const typeCounts = new Map<string, number>();

@@ -1,4 +1,12 @@
-import type { CipherSuiteSeen, ClientFingerprint, DnsName, ParallelConnections, Report, TlsHandshake, TlsServer } from '../schema/generated/report.js';
+import type {
+  CipherSuiteSeen,
+  ClientFingerprint,
+  DnsName,
+  ParallelConnections,
+  Report,
+  TlsHandshake,
+  TlsServer,
+} from '../schema/generated/report.js';
 import type { ClassifiedFlow } from '../model/flows.js';
 import type { NameIndex } from './names.js';
 import { cipherSuitesSeen } from './cipher-suites-seen.js';

@@ -20,14 +20,16 @@ export class NameIndex {
   constructor(dns: readonly DnsTransaction[], tls: readonly TlsHandshake[]) {
     for (const t of dns) {
       if (!t.chain || t.protocol !== 'dns' || t.responseFrame === undefined) continue;
-      for (const alias of t.chain.names.slice(1)) if (!this.heads.has(alias.toLowerCase())) this.heads.set(alias.toLowerCase(), t.chain.names[0]);
+      for (const alias of t.chain.names.slice(1))
+        if (!this.heads.has(alias.toLowerCase())) this.heads.set(alias.toLowerCase(), t.chain.names[0]);
       for (const address of t.chain.addresses) {
         for (const name of t.chain.names) this.add(address, name, 'dns-answer', t.responseFrame);
       }
     }
     for (const h of tls) {
       // An address literal in the SNI (RFC 6066 forbids it, Teams relays over TLS get one) is no name.
-      if (h.clientHello?.sni && !isIP(h.clientHello.sni)) this.add(h.server.ip, h.clientHello.sni, 'sni', h.clientHello.frame);
+      if (h.clientHello?.sni && !isIP(h.clientHello.sni))
+        this.add(h.server.ip, h.clientHello.sni, 'sni', h.clientHello.frame);
     }
   }
 

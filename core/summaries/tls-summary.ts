@@ -18,7 +18,14 @@ export function clientFingerprints(handshakes: readonly TlsHandshake[]): ClientF
   for (const h of handshakes) {
     const ch = h.clientHello;
     if (!ch) continue;
-    const offer = [ch.legacyVersion.code, codeList(ch.cipherSuites), codeList(ch.extensions), codeList(ch.supportedGroups), codeList(ch.signatureAlgorithms), codeList(ch.supportedVersions)].join(',');
+    const offer = [
+      ch.legacyVersion.code,
+      codeList(ch.cipherSuites),
+      codeList(ch.extensions),
+      codeList(ch.supportedGroups),
+      codeList(ch.signatureAlgorithms),
+      codeList(ch.supportedVersions),
+    ].join(',');
     const fingerprint = ch.ja3 ?? createHash('sha256').update(offer).digest('hex').slice(0, 32);
     let entry = byFingerprint.get(fingerprint);
     if (!entry) {
@@ -27,7 +34,9 @@ export function clientFingerprints(handshakes: readonly TlsHandshake[]): ClientF
         handshakes: 0,
         snis: [],
         cipherSuites: withoutGrease(ch.cipherSuites),
-        greaseValues: [ch.cipherSuites, ch.extensions, ch.supportedGroups, ch.supportedVersions].flat().filter((c) => isGrease(c.code)).length,
+        greaseValues: [ch.cipherSuites, ch.extensions, ch.supportedGroups, ch.supportedVersions]
+          .flat()
+          .filter((c) => isGrease(c.code)).length,
         extensions: withoutGrease(ch.extensions),
         supportedGroups: withoutGrease(ch.supportedGroups),
         signatureAlgorithms: ch.signatureAlgorithms,
@@ -51,11 +60,17 @@ export function tlsServers(handshakes: readonly TlsHandshake[]): TlsServer[] {
     if (!h.serverHello) continue;
     const key = `${h.protocol}|${formatEndpoint(h.server)}`;
     let server = byServer.get(key);
-    if (!server) byServer.set(key, (server = { server: h.server, snis: [], handshakes: 0, versions: [], cipherSuites: [], frames: [] }));
+    if (!server)
+      byServer.set(
+        key,
+        (server = { server: h.server, snis: [], handshakes: 0, versions: [], cipherSuites: [], frames: [] }),
+      );
     server.handshakes++;
     if (h.clientHello?.sni && !server.snis.includes(h.clientHello.sni)) server.snis.push(h.clientHello.sni);
-    if (!server.versions.some((v) => v.code === h.serverHello!.version.code)) server.versions.push(h.serverHello.version);
-    if (!server.cipherSuites.some((c) => c.code === h.serverHello!.cipherSuite.code)) server.cipherSuites.push(h.serverHello.cipherSuite);
+    if (!server.versions.some((v) => v.code === h.serverHello!.version.code))
+      server.versions.push(h.serverHello.version);
+    if (!server.cipherSuites.some((c) => c.code === h.serverHello!.cipherSuite.code))
+      server.cipherSuites.push(h.serverHello.cipherSuite);
     if (server.frames.length < 20) server.frames.push(h.serverHello.frame);
     if (!server.certificateChain && h.certificates.length) {
       server.certificateChain = h.certificates.map((c) => {

@@ -1,5 +1,5 @@
 import type { ParallelConnections, ProtocolShare, Report, TlsHandshake } from '../schema/generated/report.js';
-import { groupBy } from '../collections.js';
+import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { ClassifiedFlow } from '../model/flows.js';
 import type { NameIndex } from './names.js';
@@ -8,7 +8,11 @@ import type { NameIndex } from './names.js';
  * TCP connections a client keeps open to the same server at the same time: each pays its own handshakes,
  * congestion control and head-of-line blocking; HTTP/2 exists to make one connection enough.
  */
-export function parallelConnections(flows: readonly ClassifiedFlow[], names: NameIndex, tls: readonly TlsHandshake[]): ParallelConnections[] {
+export function parallelConnections(
+  flows: readonly ClassifiedFlow[],
+  names: NameIndex,
+  tls: readonly TlsHandshake[],
+): ParallelConnections[] {
   const handshakeOf = new Map(tls.map((h) => [h.flowId, h]));
   // Only connections that carry an application protocol count (a Happy-Eyeballs race or a probe that never
   // gets past SYN/SYN-ACK carries none), and never a media relay's pseudo-TLS, whose connections are ICE
@@ -29,7 +33,13 @@ export function parallelConnections(flows: readonly ClassifiedFlow[], names: Nam
       let open = 0;
       let maxConcurrent = 0;
       for (const event of events) maxConcurrent = Math.max(maxConcurrent, (open += event.delta));
-      const alpn = [...new Set(group.map((f) => handshakeOf.get(f.id)?.serverHello?.alpn ?? (f.protocols.includes('http') ? 'http/1.1' : undefined)))];
+      const alpn = [
+        ...new Set(
+          group.map(
+            (f) => handshakeOf.get(f.id)?.serverHello?.alpn ?? (f.protocols.includes('http') ? 'http/1.1' : undefined),
+          ),
+        ),
+      ];
       return {
         ...(alpn.every((a) => a !== undefined) ? { applicationProtocols: alpn as string[] } : {}),
         server: group[0]!.server,

@@ -40,7 +40,10 @@ export class TsharkFactsCache {
   }
 
   private file(binary: BinaryId, name: string): string {
-    return join(this.folder, `${createHash('sha256').update(`${binary.key}\0${name}`).digest('hex').slice(0, 32)}.json`);
+    return join(
+      this.folder,
+      `${createHash('sha256').update(`${binary.key}\0${name}`).digest('hex').slice(0, 32)}.json`,
+    );
   }
 }
 
@@ -50,8 +53,14 @@ export interface BinaryId {
 }
 
 /** The binary a command runs (searched on PATH like the shell does), identified by its file; undefined when it is not found. */
-export async function identifyBinary(command: string, env: NodeJS.ProcessEnv = process.env): Promise<BinaryId | undefined> {
-  const candidates = command.includes('/') || isAbsolute(command) ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
+export async function identifyBinary(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BinaryId | undefined> {
+  const candidates =
+    command.includes('/') || isAbsolute(command)
+      ? [command]
+      : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { identifyBinary, TsharkFactsCache, type BinaryId } from './facts-cache.js';
 
 export interface TsharkInfo {
@@ -13,7 +13,8 @@ export interface TsharkInfo {
 
 export const MINIMUM_TSHARK_VERSION = '3.6.0';
 
-export const TSHARK_INSTALL_HINT = 'install it with "sudo apt-get install -y tshark" (Debian/Ubuntu) or set TEAMSHARK_TSHARK to its path';
+export const TSHARK_INSTALL_HINT =
+  'install it with "sudo apt-get install -y tshark" (Debian/Ubuntu) or set TEAMSHARK_TSHARK to its path';
 
 /** Where tshark comes from: an explicit option wins, then TEAMSHARK_TSHARK, then PATH. */
 export function tsharkCommand(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -26,7 +27,9 @@ export async function locateTshark(explicitPath?: string, cache = new TsharkFact
   const binary = await identifyBinary(path);
   const version = (await cache.read<string>(binary, 'version')) ?? (await readVersion(path, binary, cache));
   if (compareVersions(version, MINIMUM_TSHARK_VERSION) < 0) {
-    throw new TeamsharkError(`tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`);
+    throw new TeamsharkError(
+      `tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`,
+    );
   }
   return { path, version, binary };
 }
@@ -38,7 +41,9 @@ async function readVersion(path: string, binary: BinaryId | undefined, cache: Ts
   }
   const version = parseTsharkVersion(String(result.stdout));
   if (result.failed || !version) {
-    throw new TeamsharkError(`"${path} --version" did not print a TShark version: is it really tshark? ${TSHARK_INSTALL_HINT}`);
+    throw new TeamsharkError(
+      `"${path} --version" did not print a TShark version: is it really tshark? ${TSHARK_INSTALL_HINT}`,
+    );
   }
   await cache.write(binary, 'version', version);
   return version;

@@ -51,7 +51,10 @@ export function startTshark(
       const command = [tshark.path, '-r', fifo?.path ?? (input as string), ...args];
       // Output to a file is redirected by the shell, which then becomes tshark (exec): execa's own `{ file }`
       // would copy every byte through Node's streams, hundreds of megabytes for a chunk of a large capture.
-      const [file, ...rest] = typeof output === 'function' ? command : ['sh', '-c', 'exec "$0" "$@" > "$TEAMSHARK_TSHARK_OUTPUT"', ...command];
+      const [file, ...rest] =
+        typeof output === 'function'
+          ? command
+          : ['sh', '-c', 'exec "$0" "$@" > "$TEAMSHARK_TSHARK_OUTPUT"', ...command];
       subprocess = execa(file!, rest, {
         reject: false,
         stdin: 'ignore',
@@ -110,7 +113,18 @@ async function copyRanges({ file, ranges }: FileRanges, fifo: string): Promise<v
   try {
     for (const [start, end] of ranges) {
       const copied = await new Promise<boolean>((resolve) => {
-        const dd = spawn('dd', [`if=${file}`, 'iflag=skip_bytes,count_bytes', `skip=${start}`, `count=${end - start}`, 'bs=1M', 'status=none'], { stdio: ['ignore', out.fd, 'ignore'] });
+        const dd = spawn(
+          'dd',
+          [
+            `if=${file}`,
+            'iflag=skip_bytes,count_bytes',
+            `skip=${start}`,
+            `count=${end - start}`,
+            'bs=1M',
+            'status=none',
+          ],
+          { stdio: ['ignore', out.fd, 'ignore'] },
+        );
         dd.on('error', () => resolve(false));
         dd.on('close', (code) => resolve(code === 0));
       });

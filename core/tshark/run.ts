@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { AnalysisCancelled, TeamsharkError, oneLine } from '../errors.js';
+import { AnalysisCancelled, TeamsharkError, oneLine } from '../util/errors.js';
 import type { Warning } from '../schema/generated/report.js';
 import { indexCapture, type CaptureIndex } from './chunking/capture-index.js';
 import { runChunkedPass } from './chunking/chunked-pass.js';
@@ -78,14 +78,19 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
   for (;;) {
     const reader = new PacketReader(options.onPacket);
     const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
-    const exits = split ? await runChunkedPass({ ...options, ...split, args, reader }) : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
+    const exits = split
+      ? await runChunkedPass({ ...options, ...split, args, reader })
+      : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
     if (options.signal?.aborted || exits.some((exit) => exit.cancelled)) throw new AnalysisCancelled();
-    const unknownFields = exits.map((exit) => /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(exit.stderr)).find(Boolean);
+    const unknownFields = exits
+      .map((exit) => /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(exit.stderr))
+      .find(Boolean);
     if (unknownFields && reader.packets === 0) {
       // An older tshark lacks some fields: say which, and read the capture without them.
       const unknown = new Set(unknownFields[1]!.trim().split(/\s+/));
       const remaining = fields.filter((f) => !unknown.has(f));
-      if (remaining.length === fields.length) throw new TeamsharkError(`tshark rejected the field list: ${[...unknown].join(', ')}`);
+      if (remaining.length === fields.length)
+        throw new TeamsharkError(`tshark rejected the field list: ${[...unknown].join(', ')}`);
       options.warn({
         code: 'fields-unavailable',
         message: `tshark ${options.tshark.version} does not know ${[...unknown].join(', ')}: the parts of the analysis that read them are incomplete`,
@@ -122,7 +127,10 @@ function judgeExit(exit: TsharkExit, options: TsharkPassOptions, packets: number
   if (exit.exitCode === 0 && !exit.failed) return;
   const damage = captureDamage(exit.stderr);
   if (damage && packets > 0) {
-    options.warn({ code: damage.code, message: `${damage.message}: the analysis covers the ${packets} packet(s) before it` });
+    options.warn({
+      code: damage.code,
+      message: `${damage.message}: the analysis covers the ${packets} packet(s) before it`,
+    });
   } else {
     throw tsharkFailure(options.capture, exit, damage?.message);
   }
@@ -133,7 +141,8 @@ function assertDistinctKeys(fields: readonly string[]): void {
   const seen = new Map<string, string>();
   for (const field of fields) {
     const other = seen.get(ekKey(field));
-    if (other !== undefined && other !== field) throw new Error(`fields ${other} and ${field} share EK key ${ekKey(field)}`);
+    if (other !== undefined && other !== field)
+      throw new Error(`fields ${other} and ${field} share EK key ${ekKey(field)}`);
     seen.set(ekKey(field), field);
   }
 }
@@ -144,18 +153,26 @@ function captureDamage(stderr: string): { code: 'truncated-capture' | 'damaged-c
   }
   const damaged = /appears to be damaged or corrupt\.?\s*(?:\((.*)\))?/s.exec(stderr);
   if (damaged) {
-    return { code: 'damaged-capture', message: `the capture is damaged${damaged[1] ? ` (${oneLine(damaged[1], 120)})` : ''}` };
+    return {
+      code: 'damaged-capture',
+      message: `the capture is damaged${damaged[1] ? ` (${oneLine(damaged[1], 120)})` : ''}`,
+    };
   }
   return undefined;
 }
 
-function tsharkFailure(capture: string, { stderr, exitCode, signal }: TsharkExit, damage: string | undefined): TeamsharkError {
+function tsharkFailure(
+  capture: string,
+  { stderr, exitCode, signal }: TsharkExit,
+  damage: string | undefined,
+): TeamsharkError {
   if (/isn't a capture file in a format TShark understands/.test(stderr)) {
     return new TeamsharkError(`${capture}: not a capture file (tshark does not recognise its format)`);
   }
   if (damage) return new TeamsharkError(`${capture}: ${damage}, before its first packet`);
   if (/doesn't exist/.test(stderr)) return new TeamsharkError(`${capture}: capture not found`);
-  if (/ermission denied/.test(stderr)) return new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
+  if (/ermission denied/.test(stderr))
+    return new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
   const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
   return new TeamsharkError(`tshark ${how} on ${capture}: ${oneLine(stderr || 'no message', 200)}`);
 }

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { TsharkFactsCache } from './facts-cache.js';
 import type { TsharkInfo } from './locate.js';
 import { forEachLine } from './lines.js';
@@ -18,7 +18,11 @@ const loading = new Map<string, Promise<ValueTables>>();
  * Only the fields asked for are kept; the tables are read once per tshark binary and kept on disk
  * (TsharkFactsCache), since `-G values` prints over a million lines.
  */
-export async function loadValueNames(tshark: TsharkInfo, fields: readonly string[], cache = new TsharkFactsCache()): Promise<ValueNames> {
+export async function loadValueNames(
+  tshark: TsharkInfo,
+  fields: readonly string[],
+  cache = new TsharkFactsCache(),
+): Promise<ValueNames> {
   const wanted = [...new Set(fields)].sort();
   const name = `values\0${wanted.join(',')}`;
   const key = `${tshark.binary?.key ?? tshark.path}\0${tshark.version}\0${name}`;
@@ -32,7 +36,12 @@ export async function loadValueNames(tshark: TsharkInfo, fields: readonly string
   return (field, code) => loaded.get(field)?.get(code);
 }
 
-async function cachedValueTables(tshark: TsharkInfo, wanted: readonly string[], name: string, cache: TsharkFactsCache): Promise<ValueTables> {
+async function cachedValueTables(
+  tshark: TsharkInfo,
+  wanted: readonly string[],
+  name: string,
+  cache: TsharkFactsCache,
+): Promise<ValueTables> {
   const stored = await cache.read<[string, [number, string][]][]>(tshark.binary, name);
   if (stored) return new Map(stored.map(([field, entries]) => [field, new Map(entries)]));
   const tables = await readValueTables(tshark, new Set(wanted));

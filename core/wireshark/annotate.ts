@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import type { Finding, Report } from '../schema/generated/report.js';
 import { runEditcap } from './editcap.js';
-import { count } from '../plural.js';
+import { count } from '../util/plural.js';
 
 /** What every comment Teamshark adds starts with: `frame.comment contains "Teamshark"` finds them all. */
 export const COMMENT_PREFIX = 'Teamshark';
@@ -19,7 +19,9 @@ export function frameComments(findings: readonly Finding[]): Map<number, string>
     const text = `${clean(finding.title)} [${finding.id}]`;
     for (const frame of new Set(finding.frames)) titles.set(frame, [...(titles.get(frame) ?? []), text]);
   }
-  return new Map([...titles].sort(([a], [b]) => a - b).map(([frame, texts]) => [frame, `${COMMENT_PREFIX}: ${texts.join(' | ')}`]));
+  return new Map(
+    [...titles].sort(([a], [b]) => a - b).map(([frame, texts]) => [frame, `${COMMENT_PREFIX}: ${texts.join(' | ')}`]),
+  );
 }
 
 /** The capture comment: what Teamshark concluded about the whole capture, and with which tools. */
@@ -33,7 +35,10 @@ export function captureComment(report: Report): string {
     `Call quality (network-side estimate): ${report.quality ? `${report.quality.verdict}: ${clean(report.quality.reason)}` : 'no RTP media to judge'}`,
     `Findings: ${report.findings.length} (${count(warnings, 'warning')}); each evidence frame carries a "${COMMENT_PREFIX}: …" packet comment`,
   ];
-  if (report.decryption) lines.push(`Decrypted with a TLS key log: ${report.decryption.sessionsDecrypted} of ${report.decryption.sessions} TLS session(s)`);
+  if (report.decryption)
+    lines.push(
+      `Decrypted with a TLS key log: ${report.decryption.sessionsDecrypted} of ${report.decryption.sessions} TLS session(s)`,
+    );
   return lines.join('\n');
 }
 
@@ -56,7 +61,11 @@ export async function writeAnnotatedCapture(report: Report, options: AnnotateOpt
   const passes = argumentPasses([...frameComments(report.findings)].map(([frame, comment]) => `${frame}:${comment}`));
   const first = ['-F', 'pcapng', '--capture-comment', captureComment(report)];
   if (options.keylog) first.push('--inject-secrets', `tls,${options.keylog}`);
-  await runEditcap(options.editcap, [...first, ...annotations(passes[0] ?? []), options.capture, options.out], options.signal);
+  await runEditcap(
+    options.editcap,
+    [...first, ...annotations(passes[0] ?? []), options.capture, options.out],
+    options.signal,
+  );
   for (const pass of passes.slice(1)) {
     const previous = `${options.out}.pass`;
     await rename(options.out, previous);

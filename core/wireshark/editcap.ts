@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { TeamsharkError, oneLine } from '../errors.js';
+import { TeamsharkError, oneLine } from '../util/errors.js';
 import { tsharkCommand } from '../tshark/locate.js';
 
 /**
@@ -18,9 +18,14 @@ export function editcapCommand(tsharkPath?: string, env: NodeJS.ProcessEnv = pro
 export async function runEditcap(command: string, args: readonly string[], signal?: AbortSignal): Promise<void> {
   const result = await execa(command, args, { reject: false, stdin: 'ignore', timeout: 600_000, cancelSignal: signal });
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) {
-    throw new TeamsharkError(`editcap not found (${command}): it comes with tshark ("sudo apt-get install -y tshark"), or set TEAMSHARK_EDITCAP to its path`);
+    throw new TeamsharkError(
+      `editcap not found (${command}): it comes with tshark ("sudo apt-get install -y tshark"), or set TEAMSHARK_EDITCAP to its path`,
+    );
   }
-  if (result.failed) throw new TeamsharkError(`editcap failed: ${oneLine(String(result.stderr ?? '') || (result.shortMessage ?? 'no message'), 200)}`);
+  if (result.failed)
+    throw new TeamsharkError(
+      `editcap failed: ${oneLine(String(result.stderr ?? '') || (result.shortMessage ?? 'no message'), 200)}`,
+    );
 }
 
 /** Fails before a long analysis, not after it, when editcap cannot be run. */

@@ -1,6 +1,6 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import type { DecryptedTraffic } from '../model/http.js';
 import type { Decryption } from '../schema/generated/report.js';
 
@@ -20,7 +20,8 @@ export async function checkKeylog(keylog: string): Promise<void> {
 }
 
 /** The decrypted requests and responses, in Wireshark's words. */
-export const DECRYPTED_REQUESTS_FILTER = 'tls && (http.request || http.response || http2.headers.method || http2.headers.status)';
+export const DECRYPTED_REQUESTS_FILTER =
+  'tls && (http.request || http.response || http2.headers.method || http2.headers.status)';
 
 /** The report's decryption section: counts, decrypted flows and requests (method, host, path template, status, sizes). */
 export function decryptionSection(keylog: string, traffic: DecryptedTraffic): Decryption {

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CLIENT_PORT_ROLES, SHARING_RELAY_PORT } from '../classify/media.js';
 import { RELAY_PORTS } from '../classify/services.js';
-import { TeamsharkError } from '../errors.js';
+import { TeamsharkError } from '../util/errors.js';
 import { catalogEntries } from '../knowledge/catalog.js';
 import { publishedRanges } from '../knowledge/ranges.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../tshark/run.js';
@@ -51,7 +51,9 @@ function rangeFilter(services: readonly string[]): string {
     .map((r) => r.prefix);
   const v4 = prefixes.filter((p) => !p.includes(':'));
   const v6 = prefixes.filter((p) => p.includes(':'));
-  return [v4.length ? `ip.addr in {${v4.join(', ')}}` : '', v6.length ? `ipv6.addr in {${v6.join(', ')}}` : ''].filter(Boolean).join(' || ');
+  return [v4.length ? `ip.addr in {${v4.join(', ')}}` : '', v6.length ? `ipv6.addr in {${v6.join(', ')}}` : '']
+    .filter(Boolean)
+    .join(' || ');
 }
 
 /** The catalog's name patterns for some services, as one case-insensitive regular expression over a whole name. */
@@ -59,7 +61,9 @@ function namePattern(services: readonly string[]): string {
   const alternatives = catalogEntries()
     .filter((entry) => services.includes(entry.service))
     // As in the catalog, a leading "*." stands for one label or more, a "*" inside a label for part of one.
-    .map((entry) => entry.pattern.replace(/^\*\./, '\0').split('*').map(escapeRegex).join('[^.]+').replace('\0', '.+[.]'));
+    .map((entry) =>
+      entry.pattern.replace(/^\*\./, '\0').split('*').map(escapeRegex).join('[^.]+').replace('\0', '.+[.]'),
+    );
   return `(?i)^(${alternatives.join('|')})[.]?$`;
 }
 
@@ -82,7 +86,11 @@ export function coloringRules(): ColoringRule[] {
       .join(' || ');
   return [
     { name: 'Teamshark finding', filter: `frame.comment contains "${COMMENT_PREFIX}"`, background: [255, 214, 102] },
-    { name: 'Teams relay pseudo-TLS (TCP 443 to a media relay)', filter: `tcp.port == 443 && ${relays}`, background: [214, 190, 255] },
+    {
+      name: 'Teams relay pseudo-TLS (TCP 443 to a media relay)',
+      filter: `tcp.port == 443 && ${relays}`,
+      background: [214, 190, 255],
+    },
     {
       name: 'Teams screen sharing (relay port or client port range)',
       filter: `udp && ((udp.port == ${SHARING_RELAY_PORT} && ${relays}) || ${roleFilter('screen-sharing')})`,
@@ -90,11 +98,19 @@ export function coloringRules(): ColoringRule[] {
     },
     { name: 'Teams video (client port range)', filter: `udp && (${roleFilter('video')})`, background: [190, 225, 255] },
     { name: 'Teams audio (client port range)', filter: `udp && (${roleFilter('audio')})`, background: [190, 255, 200] },
-    { name: 'Teams relay (STUN/TURN ports)', filter: `udp.port in ${portSet(RELAY_PORTS)} && ${relays}`, background: [230, 215, 255] },
+    {
+      name: 'Teams relay (STUN/TURN ports)',
+      filter: `udp.port in ${portSet(RELAY_PORTS)} && ${relays}`,
+      background: [230, 215, 255],
+    },
     { name: 'RTP/RTCP media', filter: 'rtp || rtcp', background: [215, 245, 220] },
     { name: 'STUN/TURN', filter: 'stun || classicstun', background: [235, 225, 255] },
     { name: 'Teams DNS names', filter: `dns.qry.name matches "${teamsNames}"`, background: [255, 250, 200] },
-    { name: 'Teams TLS server names', filter: `tls.handshake.extensions_server_name matches "${teamsNames}"`, background: [255, 235, 205] },
+    {
+      name: 'Teams TLS server names',
+      filter: `tls.handshake.extensions_server_name matches "${teamsNames}"`,
+      background: [255, 235, 205],
+    },
   ];
 }
 
@@ -104,18 +120,28 @@ export function filterButtons(): ProfileFilter[] {
   return [
     { name: 'Teamshark findings', filter: `frame.comment contains "${COMMENT_PREFIX}"` },
     { name: 'DNS', filter: 'dns' },
-    { name: 'Teams names', filter: `dns.qry.name matches "${namePattern(['teams', 'teams-calling'])}" || tls.handshake.extensions_server_name matches "${namePattern(['teams', 'teams-calling'])}"` },
+    {
+      name: 'Teams names',
+      filter: `dns.qry.name matches "${namePattern(['teams', 'teams-calling'])}" || tls.handshake.extensions_server_name matches "${namePattern(['teams', 'teams-calling'])}"`,
+    },
     { name: 'NAT/STUN/TURN', filter: 'stun || classicstun' },
     { name: 'Relays', filter: relays },
     { name: 'Transport problems', filter: 'tcp.analysis.flags && !tcp.analysis.window_update' },
-    { name: 'TLS handshakes', filter: 'tls.handshake.type == 1 || tls.handshake.type == 2 || quic.long.packet_type == 0' },
+    {
+      name: 'TLS handshakes',
+      filter: 'tls.handshake.type == 1 || tls.handshake.type == 2 || quic.long.packet_type == 0',
+    },
     { name: 'Media', filter: 'rtp || rtcp' },
     { name: 'Decrypted requests', filter: DECRYPTED_REQUESTS_FILTER },
   ];
 }
 
 /** TSHARK_ANALYSIS_OPTIONS (and any extra decode-as rules) as the profile's preferences, heuristics and decode-as entries. */
-function analysisSettings(decodeAs: readonly string[]): { preferences: Map<string, string>; heuristics: string[]; decodeAs: string[] } {
+function analysisSettings(decodeAs: readonly string[]): {
+  preferences: Map<string, string>;
+  heuristics: string[];
+  decodeAs: string[];
+} {
   const preferences = new Map<string, string>();
   const heuristics: string[] = [];
   const rules = [...decodeAs];
@@ -140,14 +166,16 @@ function analysisSettings(decodeAs: readonly string[]): { preferences: Map<strin
 /** "udp.port==50000,rtp" → "decode_as_entry: udp.port,50000,(none),RTP" */
 function decodeAsEntry(rule: string): string {
   const match = /^([a-z0-9_.]+)(?:==|:)(\d+),([a-z0-9_.-]+)$/i.exec(rule.trim());
-  if (!match) throw new TeamsharkError(`--decode-as "${rule}": expected TABLE==VALUE,PROTOCOL, e.g. udp.port==50000,rtp`);
+  if (!match)
+    throw new TeamsharkError(`--decode-as "${rule}": expected TABLE==VALUE,PROTOCOL, e.g. udp.port==50000,rtp`);
   return `decode_as_entry: ${match[1]},${match[2]},(none),${match[3]!.toUpperCase()}`;
 }
 
 /** The profile's files, by name: Wireshark reads each from the profile folder. */
 export function profileFiles(decodeAs: readonly string[] = []): Record<string, string> {
   const settings = analysisSettings(decodeAs);
-  const header = (what: string) => `# ${what} written by teamshark wireshark-profile from the knowledge its classifiers use; regenerate rather than edit.\n`;
+  const header = (what: string) =>
+    `# ${what} written by teamshark wireshark-profile from the knowledge its classifiers use; regenerate rather than edit.\n`;
   const rgb = (c: readonly number[]) => `[${c.map((v) => v * 257).join(',')}]`;
   const files: Record<string, string> = {
     preferences: `${header('Preferences')}${[...settings.preferences].map(([name, value]) => `${name}: ${value}\n`).join('')}gui.column.format:\n${COLUMNS.map(([title, format]) => `\t${quote(title)}, ${quote(format)}`).join(',\n')}\n`,
@@ -159,7 +187,8 @@ export function profileFiles(decodeAs: readonly string[] = []): Record<string, s
       .map((button) => `"TRUE",${quote(button.name)},${quote(button.filter)},${quote('Teamshark')}\n`)
       .join('')}`,
   };
-  if (settings.decodeAs.length) files.decode_as_entries = `${header('Decode As entries')}${settings.decodeAs.map((entry) => `${entry}\n`).join('')}`;
+  if (settings.decodeAs.length)
+    files.decode_as_entries = `${header('Decode As entries')}${settings.decodeAs.map((entry) => `${entry}\n`).join('')}`;
   return files;
 }
 
@@ -182,7 +211,11 @@ export function defaultProfileFolder(env: NodeJS.ProcessEnv = process.env): stri
  * Writes the profile folder: into a new folder beside it, then moved into place, so Wireshark never reads
  * half a profile. An existing folder is replaced only with `force`.
  */
-export async function writeWiresharkProfile(options: { folder?: string; force: boolean; decodeAs?: readonly string[] }): Promise<string> {
+export async function writeWiresharkProfile(options: {
+  folder?: string;
+  force: boolean;
+  decodeAs?: readonly string[];
+}): Promise<string> {
   const folder = options.folder ?? defaultProfileFolder();
   const files = profileFiles(options.decodeAs);
   const exists = await lstat(folder).then(
@@ -190,7 +223,11 @@ export async function writeWiresharkProfile(options: { folder?: string; force: b
     () => false,
   );
   if (exists && !options.force) throw new TeamsharkError(`${folder} already exists: add --force to replace it`);
-  if (exists && (await lstat(folder)).isDirectory() && (await readdir(folder)).some((name) => !(name in files) && !WIRESHARK_OWN_FILES.has(name))) {
+  if (
+    exists &&
+    (await lstat(folder)).isDirectory() &&
+    (await readdir(folder)).some((name) => !(name in files) && !WIRESHARK_OWN_FILES.has(name))
+  ) {
     throw new TeamsharkError(`${folder} holds files Teamshark did not write: choose another --out, or remove it first`);
   }
   const temporary = join(dirname(folder), `.${basename(folder)}.${process.pid}.tmp`);
@@ -201,7 +238,9 @@ export async function writeWiresharkProfile(options: { folder?: string; force: b
     await rename(temporary, folder);
   } catch (error) {
     if (error instanceof TeamsharkError) throw error;
-    throw new TeamsharkError(`cannot write ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new TeamsharkError(
+      `cannot write ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }

@@ -10,7 +10,12 @@ import { pickCapture, reportFailure } from '../capture-picker.js';
  * its analysis view and shows it in the Captures tree. Resolves to the report, or undefined when nothing
  * was analysed.
  */
-export function registerAnalyzeCommands(store: AnalysisStore, editor: CaptureEditorProvider, provider: CaptureTreeProvider, tree: vscode.TreeView<CaptureTreeNode>): vscode.Disposable {
+export function registerAnalyzeCommands(
+  store: AnalysisStore,
+  editor: CaptureEditorProvider,
+  provider: CaptureTreeProvider,
+  tree: vscode.TreeView<CaptureTreeNode>,
+): vscode.Disposable {
   const analyze = async (given?: unknown): Promise<Report | undefined> => {
     const uri = await pickCapture(editor, given);
     if (!uri) return undefined;
@@ -33,5 +38,8 @@ export function registerAnalyzeCommands(store: AnalysisStore, editor: CaptureEdi
       reportFailure(error);
     }
   };
-  return vscode.Disposable.from(vscode.commands.registerCommand('teamshark.analyze', analyze), vscode.commands.registerCommand('teamshark.reanalyze', reanalyze));
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('teamshark.analyze', analyze),
+    vscode.commands.registerCommand('teamshark.reanalyze', reanalyze),
+  );
 }

@@ -16,27 +16,34 @@ import { analysisSettings } from '../settings.js';
  * findings as packet comments (written by Wireshark's editcap; the capture itself is only read), where the
  * user chooses (or at `target`).
  */
-export function registerSaveAnnotatedCaptureCommand(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
-  return vscode.commands.registerCommand('teamshark.saveAnnotatedCapture', async (given?: unknown, target?: vscode.Uri) => {
-    const capture = await pickCapture(editor, given);
-    if (!capture) return undefined;
-    try {
-      target ??= await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.joinPath(capture, '..', `${annotatedName(capture)}`),
-        filters: { 'pcapng capture': ['pcapng'] },
-        title: 'Teamshark: save the capture with the findings as packet comments',
-      });
-      if (!target) return undefined;
-      if (target.fsPath === capture.fsPath) throw new Error('the annotated copy cannot replace the capture itself: choose another name');
-      // The save dialog asked before replacing.
-      await writeBeside(target.fsPath, (temporary) => annotate(store, capture, temporary));
-      void vscode.window.showInformationMessage(`Teamshark: annotated capture saved to ${target.fsPath}`);
-      return target;
-    } catch (error) {
-      reportFailure(error);
-      return undefined;
-    }
-  });
+export function registerSaveAnnotatedCaptureCommand(
+  store: AnalysisStore,
+  editor: CaptureEditorProvider,
+): vscode.Disposable {
+  return vscode.commands.registerCommand(
+    'teamshark.saveAnnotatedCapture',
+    async (given?: unknown, target?: vscode.Uri) => {
+      const capture = await pickCapture(editor, given);
+      if (!capture) return undefined;
+      try {
+        target ??= await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(capture, '..', `${annotatedName(capture)}`),
+          filters: { 'pcapng capture': ['pcapng'] },
+          title: 'Teamshark: save the capture with the findings as packet comments',
+        });
+        if (!target) return undefined;
+        if (target.fsPath === capture.fsPath)
+          throw new Error('the annotated copy cannot replace the capture itself: choose another name');
+        // The save dialog asked before replacing.
+        await writeBeside(target.fsPath, (temporary) => annotate(store, capture, temporary));
+        void vscode.window.showInformationMessage(`Teamshark: annotated capture saved to ${target.fsPath}`);
+        return target;
+      } catch (error) {
+        reportFailure(error);
+        return undefined;
+      }
+    },
+  );
 }
 
 /**
@@ -44,8 +51,15 @@ export function registerSaveAnnotatedCaptureCommand(store: AnalysisStore, editor
  * piled up, each time; a Wireshark still showing the previous one keeps reading it), and the Teamshark
  * profile in place.
  */
-export async function prepareForWireshark(store: AnalysisStore, capture: vscode.Uri): Promise<{ annotated: string; profile: boolean }> {
-  const folder = join(tmpdir(), 'teamshark-wireshark', createHash('sha256').update(capture.fsPath).digest('hex').slice(0, 16));
+export async function prepareForWireshark(
+  store: AnalysisStore,
+  capture: vscode.Uri,
+): Promise<{ annotated: string; profile: boolean }> {
+  const folder = join(
+    tmpdir(),
+    'teamshark-wireshark',
+    createHash('sha256').update(capture.fsPath).digest('hex').slice(0, 16),
+  );
   await mkdir(folder, { recursive: true });
   const annotated = join(folder, annotatedName(capture));
   await writeBeside(annotated, (temporary) => annotate(store, capture, temporary));
@@ -82,7 +96,11 @@ async function ensureProfile(): Promise<boolean> {
 
 async function annotate(store: AnalysisStore, capture: vscode.Uri, out: string): Promise<void> {
   const report = await store.analyze(capture);
-  await writeAnnotatedCapture(report, { editcap: editcapCommand(analysisSettings().tsharkPath), capture: capture.fsPath, out });
+  await writeAnnotatedCapture(report, {
+    editcap: editcapCommand(analysisSettings().tsharkPath),
+    capture: capture.fsPath,
+    out,
+  });
 }
 
 function annotatedName(capture: vscode.Uri): string {

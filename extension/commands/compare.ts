@@ -24,7 +24,10 @@ export function registerCompareCommands(store: AnalysisStore): vscode.Disposable
     try {
       const columns = [];
       for (const capture of captures) columns.push(compareReport(await store.analyze(capture)));
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${renderComparison(columns)}\n` });
+      const document = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: `${renderComparison(columns)}\n`,
+      });
       await vscode.window.showTextDocument(document);
       return document;
     } catch (error) {
@@ -33,7 +36,9 @@ export function registerCompareCommands(store: AnalysisStore): vscode.Disposable
     }
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('teamshark.compare', async (given?: unknown) => compare(isUris(given) ? given : await pickCaptures(store))),
+    vscode.commands.registerCommand('teamshark.compare', async (given?: unknown) =>
+      compare(isUris(given) ? given : await pickCaptures(store)),
+    ),
     // Explorer context menus pass (clicked resource, all selected resources).
     vscode.commands.registerCommand('teamshark.compareSelected', async (clicked?: unknown, selected?: unknown) =>
       compare(isUris(selected) ? selected : clicked instanceof vscode.Uri ? [clicked] : []),
@@ -67,7 +72,12 @@ async function pickCaptures(store: AnalysisStore): Promise<vscode.Uri[] | undefi
   if (!picked) return undefined;
   const chosen = picked.flatMap((item) => (item.uri ? [item.uri] : []));
   if (picked.some((item) => !item.uri)) {
-    const more = await vscode.window.showOpenDialog({ canSelectMany: true, filters: CAPTURE_FILTERS, openLabel: 'Compare', title: 'Teamshark: captures to compare' });
+    const more = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      filters: CAPTURE_FILTERS,
+      openLabel: 'Compare',
+      title: 'Teamshark: captures to compare',
+    });
     if (!more) return undefined;
     chosen.push(...more);
   }

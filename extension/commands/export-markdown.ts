@@ -28,7 +28,9 @@ export function registerExportMarkdownCommand(store: AnalysisStore, editor: Capt
       });
       if (!target) return undefined;
       const chartFile = `${basename(target.fsPath).replace(/\.md$/i, '')}.packets-per-second.svg`;
-      const chart = await renderSvg(packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture.fsPath)}`));
+      const chart = await renderSvg(
+        packetsPerSecondSpec(report.timeline, `Packets per second: ${basename(capture.fsPath)}`),
+      );
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(target, '..', chartFile), Buffer.from(chart));
       await vscode.workspace.fs.writeFile(target, Buffer.from(`${renderMarkdown(report, { chartFile })}\n`));
       await vscode.window.showTextDocument(target);

@@ -9,12 +9,14 @@ import type { RevealTarget } from '../view/protocol.js';
  * view if needed); the context menu copies its display filter or Markdown, or removes a capture.
  */
 export function registerTreeActions(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
-  const copy = (pick: (e: ReturnType<typeof evidenceOf>) => string | undefined, what: string) => async (node?: CaptureTreeNode) => {
-    const text = node ? pick(evidenceOf(node)) : undefined;
-    if (!text) return;
-    await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`Teamshark: ${what} copied`, 3000);
-  };
+  const copy =
+    (pick: (e: ReturnType<typeof evidenceOf>) => string | undefined, what: string) =>
+    async (node?: CaptureTreeNode) => {
+      const text = node ? pick(evidenceOf(node)) : undefined;
+      if (!text) return;
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(`Teamshark: ${what} copied`, 3000);
+    };
   return vscode.Disposable.from(
     // Through the items' command rather than the selection: clicking an already-selected item reveals again.
     vscode.commands.registerCommand(REVEAL_COMMAND, async (node?: CaptureTreeNode) => {
@@ -52,7 +54,12 @@ function revealTargetOf(node: CaptureTreeNode): RevealTarget {
 }
 
 /** Reveals a part of a capture's analysis view, opening the view first when it is not open. */
-export async function showInAnalysis(editor: CaptureEditorProvider, uri: vscode.Uri, target: RevealTarget, preserveFocus: boolean): Promise<void> {
+export async function showInAnalysis(
+  editor: CaptureEditorProvider,
+  uri: vscode.Uri,
+  target: RevealTarget,
+  preserveFocus: boolean,
+): Promise<void> {
   if (editor.reveal(uri, target)) return;
   await vscode.commands.executeCommand('vscode.openWith', uri, 'teamshark.capture', { preserveFocus, preview: false });
   editor.reveal(uri, target);

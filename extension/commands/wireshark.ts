@@ -20,7 +20,8 @@ export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, st
   return vscode.commands.registerCommand('teamshark.openInWireshark', async (given?: CaptureTreeNode | vscode.Uri) => {
     const picked = given && !(given instanceof vscode.Uri) ? given.uri : await pickCapture(editor, given);
     if (!picked) return;
-    const target: ReturnType<typeof evidenceOf> = given && !(given instanceof vscode.Uri) ? evidenceOf(given) : { uri: picked };
+    const target: ReturnType<typeof evidenceOf> =
+      given && !(given instanceof vscode.Uri) ? evidenceOf(given) : { uri: picked };
     const wireshark = findWireshark();
     if (!wireshark) {
       if (target.filter) await vscode.env.clipboard.writeText(target.filter);
@@ -35,12 +36,17 @@ export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, st
       args.splice(0, 2, ...(prepared.profile ? ['-C', PROFILE_NAME] : []), '-r', prepared.annotated);
     } catch (error) {
       if (error instanceof vscode.CancellationError) return;
-      void vscode.window.showWarningMessage(`Teamshark: opening the capture without annotations (${(error as Error).message})`);
+      void vscode.window.showWarningMessage(
+        `Teamshark: opening the capture without annotations (${(error as Error).message})`,
+      );
     }
     if (target.filter) args.push('-Y', target.filter);
     if (target.frame !== undefined) args.push('-g', String(target.frame));
     const child = spawn(wireshark, args, { detached: true, stdio: 'ignore' });
-    child.on('error', (error) => void vscode.window.showErrorMessage(`Teamshark: cannot start Wireshark (${error.message})`));
+    child.on(
+      'error',
+      (error) => void vscode.window.showErrorMessage(`Teamshark: cannot start Wireshark (${error.message})`),
+    );
     child.unref();
   });
 }

@@ -15,17 +15,25 @@ export function registerNoteCodeActions(diagnostics: NoteDiagnostics): vscode.Di
         for (const diagnostic of context.diagnostics) {
           if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
           const start = document.offsetAt(diagnostic.range.start);
-          const problem = diagnostics.problemsOf(document).find((p) => p.start === start && p.end === document.offsetAt(diagnostic.range.end));
+          const problem = diagnostics
+            .problemsOf(document)
+            .find((p) => p.start === start && p.end === document.offsetAt(diagnostic.range.end));
           if (!problem) continue;
           if (problem.replacement) {
-            const replace = new vscode.CodeAction(`Replace with ${problem.replacement}`, vscode.CodeActionKind.QuickFix);
+            const replace = new vscode.CodeAction(
+              `Replace with ${problem.replacement}`,
+              vscode.CodeActionKind.QuickFix,
+            );
             replace.edit = new vscode.WorkspaceEdit();
             replace.edit.replace(document.uri, diagnostic.range, problem.replacement);
             replace.diagnostics = [diagnostic];
             replace.isPreferred = true;
             actions.push(replace);
           }
-          const annotate = new vscode.CodeAction(`Annotate with what the capture shows${problem.frames.length ? ' (frames)' : ''}`, vscode.CodeActionKind.QuickFix);
+          const annotate = new vscode.CodeAction(
+            `Annotate with what the capture shows${problem.frames.length ? ' (frames)' : ''}`,
+            vscode.CodeActionKind.QuickFix,
+          );
           annotate.edit = new vscode.WorkspaceEdit();
           annotate.edit.insert(document.uri, diagnostic.range.end, problem.annotation);
           annotate.diagnostics = [diagnostic];

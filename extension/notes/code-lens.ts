@@ -5,7 +5,7 @@ import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { showInAnalysis } from '../commands/tree-actions.js';
 import { labelOf, linkedCaptures } from './links.js';
-import { count } from '../../core/plural.js';
+import { count } from '../../core/util/plural.js';
 
 const SHOW_SECTION = 'teamshark.showNoteSection';
 
@@ -38,6 +38,8 @@ export function registerNoteCodeLenses(store: AnalysisStore, editor: CaptureEdit
     changed,
     store.onDidChange(() => changed.fire()),
     vscode.languages.registerCodeLensProvider([{ language: 'markdown' }], provider),
-    vscode.commands.registerCommand(SHOW_SECTION, (uri: vscode.Uri, section: OutlineSection) => showInAnalysis(editor, uri, { section }, false)),
+    vscode.commands.registerCommand(SHOW_SECTION, (uri: vscode.Uri, section: OutlineSection) =>
+      showInAnalysis(editor, uri, { section }, false),
+    ),
   );
 }

@@ -34,7 +34,8 @@ export class NoteDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       store.onDidChange((capture) => {
         for (const document of vscode.workspace.textDocuments) {
-          if (isNote(document) && linkedCaptures(document).some((l) => l.uri.toString() === capture.toString())) this.schedule(document, DEBOUNCE_MS);
+          if (isNote(document) && linkedCaptures(document).some((l) => l.uri.toString() === capture.toString()))
+            this.schedule(document, DEBOUNCE_MS);
         }
       }),
     ];
@@ -55,7 +56,10 @@ export class NoteDiagnostics implements vscode.Disposable {
     for (const link of links) {
       try {
         // The store's cache makes this instant for a capture analysed before; a store change re-checks the note.
-        reports.push({ label: labelOf(link.uri), report: this.store.get(link.uri)?.report ?? (await this.store.analyze(link.uri)) });
+        reports.push({
+          label: labelOf(link.uri),
+          report: this.store.get(link.uri)?.report ?? (await this.store.analyze(link.uri)),
+        });
       } catch (error) {
         if (error instanceof vscode.CancellationError) continue;
         const diagnostic = new vscode.Diagnostic(
@@ -69,15 +73,25 @@ export class NoteDiagnostics implements vscode.Disposable {
     }
     if (document.isClosed || document.version !== version) return; // edited meanwhile: the next check has it
     for (const problem of frontMatterProblems(document)) {
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)), problem.message, vscode.DiagnosticSeverity.Warning);
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)),
+        problem.message,
+        vscode.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = 'front-matter';
       diagnostics.push(diagnostic);
     }
     const problems = checkNote(document.getText(), reports);
     for (const problem of problems) {
-      const severity = problem.kind.startsWith('unseen') ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning;
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)), problem.message, severity);
+      const severity = problem.kind.startsWith('unseen')
+        ? vscode.DiagnosticSeverity.Information
+        : vscode.DiagnosticSeverity.Warning;
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end)),
+        problem.message,
+        severity,
+      );
       diagnostic.source = DIAGNOSTIC_SOURCE;
       diagnostic.code = problem.kind;
       diagnostics.push(diagnostic);

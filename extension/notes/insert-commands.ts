@@ -33,7 +33,9 @@ export function registerInsertCommands(store: AnalysisStore): vscode.Disposable 
     }),
     vscode.commands.registerCommand('teamshark.insertReportSection', async (given?: SectionToInsert) => {
       try {
-        const markdown = given ? renderSection(await store.analyze(given.capture), given.section) : await pickSection(store);
+        const markdown = given
+          ? renderSection(await store.analyze(given.capture), given.section)
+          : await pickSection(store);
         return markdown === undefined ? false : await insertIntoNote(markdown);
       } catch (error) {
         reportFailure(error);
@@ -56,23 +58,38 @@ async function candidateReports(store: AnalysisStore): Promise<{ uri: vscode.Uri
   const linked = document && isNote(document) ? linkedCaptures(document) : [];
   if (linked.length) return Promise.all(linked.map(async ({ uri }) => ({ uri, report: await store.analyze(uri) })));
   const all = store.all;
-  if (!all.length) throw new Error('no capture to take it from: link the note to a capture (capture: ./call.pcapng) or analyse one');
+  if (!all.length)
+    throw new Error('no capture to take it from: link the note to a capture (capture: ./call.pcapng) or analyse one');
   return all;
 }
 
 async function pickFinding(store: AnalysisStore): Promise<string | undefined> {
   const reports = await candidateReports(store);
   const items = reports.flatMap(({ uri, report }) =>
-    report.findings.map((finding) => ({ label: finding.title, description: `${finding.section} · ${labelOf(uri)}`, detail: finding.detail, finding })),
+    report.findings.map((finding) => ({
+      label: finding.title,
+      description: `${finding.section} · ${labelOf(uri)}`,
+      detail: finding.detail,
+      finding,
+    })),
   );
-  const picked = await vscode.window.showQuickPick(items, { title: 'Teamshark: finding to insert', matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Teamshark: finding to insert',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked && findingMarkdown(picked.finding);
 }
 
 async function pickSection(store: AnalysisStore): Promise<string | undefined> {
   const reports = await candidateReports(store);
   const items = reports.flatMap(({ uri, report }) =>
-    OUTLINE_SECTIONS.map(({ id, title }) => ({ label: title, description: `${report.findings.filter((f) => f.section === id).length} findings · ${labelOf(uri)}`, report, id })),
+    OUTLINE_SECTIONS.map(({ id, title }) => ({
+      label: title,
+      description: `${report.findings.filter((f) => f.section === id).length} findings · ${labelOf(uri)}`,
+      report,
+      id,
+    })),
   );
   const picked = await vscode.window.showQuickPick(items, { title: 'Teamshark: report section to insert' });
   return picked && renderSection(picked.report, picked.id);

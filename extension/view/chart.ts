@@ -11,14 +11,28 @@ import { plainText } from '../../core/report/escape.js';
 export function viewChartSpec(report: Report): object {
   const { timeline, application, capture } = report;
   const rates = timeline.series.flatMap((s) =>
-    s.packets.map((packets, bin) => ({ second: Math.max(0, timeline.startOffset + bin * timeline.binSeconds), protocol: plainText(s.protocol), rate: packets / timeline.binSeconds, packets })),
+    s.packets.map((packets, bin) => ({
+      second: Math.max(0, timeline.startOffset + bin * timeline.binSeconds),
+      protocol: plainText(s.protocol),
+      rate: packets / timeline.binSeconds,
+      packets,
+    })),
   );
   const bands = [
-    ...application.timeline.filter((s) => s.activity !== 'idle').map((s) => ({ start: s.start, end: s.end, band: plainText(s.activity), lane: 'activity' })),
-    ...application.phases.filter((p) => p.end > p.start).map((p) => ({ start: p.start, end: p.end, band: `call ${p.phase}`, lane: 'call phase' })),
+    ...application.timeline
+      .filter((s) => s.activity !== 'idle')
+      .map((s) => ({ start: s.start, end: s.end, band: plainText(s.activity), lane: 'activity' })),
+    ...application.phases
+      .filter((p) => p.end > p.start)
+      .map((p) => ({ start: p.start, end: p.end, band: `call ${p.phase}`, lane: 'call phase' })),
   ];
   const end = Math.max(capture.durationSec, ...bands.map((b) => b.end), 1);
-  const x = { field: 'second', type: 'quantitative' as const, title: 'Time since the first packet (s)', scale: { domain: [0, end], nice: false } };
+  const x = {
+    field: 'second',
+    type: 'quantitative' as const,
+    title: 'Time since the first packet (s)',
+    scale: { domain: [0, end], nice: false },
+  };
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width: 700,
@@ -30,8 +44,18 @@ export function viewChartSpec(report: Report): object {
         params: [{ name: 'brush', select: { type: 'interval', encodings: ['x'] } }],
         encoding: {
           x,
-          y: { field: 'rate', type: 'quantitative', title: timeline.binSeconds === 1 ? 'Packets per second' : `Packets per second (${timeline.binSeconds} s bins)` },
-          color: { field: 'protocol', type: 'nominal', title: 'Protocol', sort: timeline.series.map((s) => plainText(s.protocol)) },
+          y: {
+            field: 'rate',
+            type: 'quantitative',
+            title:
+              timeline.binSeconds === 1 ? 'Packets per second' : `Packets per second (${timeline.binSeconds} s bins)`,
+          },
+          color: {
+            field: 'protocol',
+            type: 'nominal',
+            title: 'Protocol',
+            sort: timeline.series.map((s) => plainText(s.protocol)),
+          },
           tooltip: [
             { field: 'second', type: 'quantitative', title: 'Time (s)' },
             { field: 'protocol', type: 'nominal', title: 'Protocol' },
@@ -44,7 +68,13 @@ export function viewChartSpec(report: Report): object {
         data: { values: bands.length ? bands : [{ start: 0, end: 0, band: 'idle', lane: 'activity' }] },
         mark: { type: 'bar', tooltip: true, cornerRadius: 2 },
         encoding: {
-          x: { field: 'start', type: 'quantitative', title: null, scale: { domain: [0, end], nice: false }, axis: { labels: false, ticks: false } },
+          x: {
+            field: 'start',
+            type: 'quantitative',
+            title: null,
+            scale: { domain: [0, end], nice: false },
+            axis: { labels: false, ticks: false },
+          },
           x2: { field: 'end' },
           y: { field: 'lane', type: 'nominal', title: null },
           color: { field: 'band', type: 'nominal', title: 'Activity / phase', scale: { scheme: 'set2' } },

@@ -41,7 +41,9 @@ const SHOWN = 40;
 
 function cellOf<Row>(column: Column<Row>, row: Row): Cell {
   const value = column.cell(row);
-  return typeof value === 'object' ? value : { text: String(value), sort: typeof value === 'number' ? value : undefined };
+  return typeof value === 'object'
+    ? value
+    : { text: String(value), sort: typeof value === 'number' ? value : undefined };
 }
 
 /**
@@ -51,7 +53,12 @@ function cellOf<Row>(column: Column<Row>, row: Row): Cell {
 export function htmlTable<Row>(spec: TableSpec<Row>): string {
   if (spec.rows.length === 0) return '<p class="none">None.</p>';
   const shown = spec.shown ?? SHOWN;
-  const head = spec.columns.map((c, i) => `<th scope="col" class="${c.kind ?? ''}" data-column="${i}" title="Sort by ${esc(c.title)}">${esc(c.title)}</th>`).join('');
+  const head = spec.columns
+    .map(
+      (c, i) =>
+        `<th scope="col" class="${c.kind ?? ''}" data-column="${i}" title="Sort by ${esc(c.title)}">${esc(c.title)}</th>`,
+    )
+    .join('');
   const body = spec.rows
     .map((row, index) => {
       const cells = spec.columns
@@ -67,8 +74,11 @@ export function htmlTable<Row>(spec: TableSpec<Row>): string {
       return `<tr${keys}${time}${index >= shown ? ' hidden data-overflow' : ''}>${cells}</tr>`;
     })
     .join('\n');
-  const filter = spec.filter ? `<input type="search" class="table-filter" placeholder="Filter ${spec.rows.length} rows" aria-label="Filter the table">` : '';
-  const more = spec.rows.length > shown ? `<button type="button" class="show-all">Show all ${spec.rows.length} rows</button>` : '';
+  const filter = spec.filter
+    ? `<input type="search" class="table-filter" placeholder="Filter ${spec.rows.length} rows" aria-label="Filter the table">`
+    : '';
+  const more =
+    spec.rows.length > shown ? `<button type="button" class="show-all">Show all ${spec.rows.length} rows</button>` : '';
   return `<div class="table-block" data-for="${esc(spec.id)}">${filter}<div class="table-scroll"><table data-table="${esc(spec.id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}</div>`;
 }
 

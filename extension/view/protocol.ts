@@ -14,7 +14,8 @@ export interface RevealTarget {
 }
 
 /** Extension → view. */
-export type ToView = { type: 'reveal'; target: RevealTarget } | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
+export type ToView =
+  { type: 'reveal'; target: RevealTarget } | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
 
 /** View → extension. */
 export type FromView = { type: 'ready' } | { type: 'reanalyze' } | { type: 'cancel' } | { type: 'exportMarkdown' };
@@ -23,5 +24,9 @@ const FROM_VIEW_TYPES: ReadonlySet<FromView['type']> = new Set(['ready', 'reanal
 
 /** A message from the view, checked: the page is ours, but a message is still only data. */
 export function isFromView(message: unknown): message is FromView {
-  return typeof message === 'object' && message !== null && FROM_VIEW_TYPES.has((message as { type?: unknown }).type as FromView['type']);
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    FROM_VIEW_TYPES.has((message as { type?: unknown }).type as FromView['type'])
+  );
 }

@@ -25,8 +25,14 @@ export function renderAnalysisBody(report: Report, path: string): string {
     ['Start', capture.start ?? '–'],
     ['tshark', capture.tshark.version],
   ];
-  const toc = [{ id: 'section-summary', title: 'Summary', count: String(VERDICTS.length) }, ...VIEW_SECTIONS.map((s) => tocEntry(report, s))]
-    .map((entry) => `<a href="#${entry.id}">${esc(entry.title)}${entry.count ? ` <span class="count">${esc(entry.count)}</span>` : ''}</a>`)
+  const toc = [
+    { id: 'section-summary', title: 'Summary', count: String(VERDICTS.length) },
+    ...VIEW_SECTIONS.map((s) => tocEntry(report, s)),
+  ]
+    .map(
+      (entry) =>
+        `<a href="#${entry.id}">${esc(entry.title)}${entry.count ? ` <span class="count">${esc(entry.count)}</span>` : ''}</a>`,
+    )
     .join('');
   const warnings = report.warnings.length
     ? `<h3 data-keys="warnings">Warnings</h3><ul class="warnings">${report.warnings.map((w) => `<li>${esc(w.message)}${w.frames?.length ? ` <span class="evidence">frames ${framesHtml(w.frames)}</span>` : ''}</li>`).join('')}</ul>`

@@ -1,11 +1,11 @@
 import type { Finding, NamedCode, Report } from '../../core/schema/generated/report.js';
 import { formatEndpoint } from '../../core/model/addressing.js';
-import { hex } from '../../core/display-filter.js';
+import { hex } from '../../core/util/display-filter.js';
 import { describeStream } from '../../core/quality/index.js';
 import { PATH_TEXT } from '../../core/quality/path.js';
 import { clockText, dscpText, gapsText, verdictText } from '../../core/report/quality-section.js';
 import { esc, framesHtml, htmlTable } from './html-table.js';
-import { count } from '../../core/plural.js';
+import { count } from '../../core/util/plural.js';
 import { leftOutIn } from '../../core/report/left-out.js';
 
 type SectionId = Finding['section'];
@@ -49,10 +49,18 @@ const dns: ViewSection = {
       time: (n) => [n.firstSeen, n.firstSeen],
       columns: [
         { title: 'Name', cell: (n) => n.name },
-        { title: 'First seen (s)', kind: 'num', cell: (n) => ({ text: `${n.firstSeen.toFixed(3)} (#${n.firstFrame})`, sort: n.firstSeen }) },
+        {
+          title: 'First seen (s)',
+          kind: 'num',
+          cell: (n) => ({ text: `${n.firstSeen.toFixed(3)} (#${n.firstFrame})`, sort: n.firstSeen }),
+        },
         { title: 'Protocol', cell: (n) => n.protocol },
         { title: 'Types', cell: (n) => n.types.map((t) => (t.count > 1 ? `${t.type}×${t.count}` : t.type)).join(', ') },
-        { title: 'Resolves to', kind: 'clip', cell: (n) => [...n.aliases, ...n.addresses].join(' → ') + (n.loadBalanced ? ' (answers changed)' : '') },
+        {
+          title: 'Resolves to',
+          kind: 'clip',
+          cell: (n) => [...n.aliases, ...n.addresses].join(' → ') + (n.loadBalanced ? ' (answers changed)' : ''),
+        },
         { title: 'Service', cell: (n) => n.service ?? '' },
         { title: 'Platforms', cell: (n) => n.platforms.join(', ') },
       ],
@@ -102,14 +110,23 @@ const network: ViewSection = {
         { title: 'From', cell: (m) => formatEndpoint(m.source) },
         { title: 'To', cell: (m) => formatEndpoint(m.destination) },
         { title: 'Message', cell: (m) => name(m.type) },
-        { title: 'Addresses', kind: 'clip', cell: (m) => m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', ') },
+        {
+          title: 'Addresses',
+          kind: 'clip',
+          cell: (m) => m.addresses.map((a) => `${a.attribute?.name ?? 'address'} ${formatEndpoint(a)}`).join(', '),
+        },
       ],
     });
     return [
       subsection('network', 'Addresses', addresses),
       report.stun.summary.relays.length ? subsection('network', 'TURN relays', relays) : '',
       report.stun.messages.length
-        ? subsection('network', 'STUN / TURN messages', stun, report.stun.messagesLeftOut ? `the first and last of ${report.stun.messagesLeftOut.total}, see below` : '')
+        ? subsection(
+            'network',
+            'STUN / TURN messages',
+            stun,
+            report.stun.messagesLeftOut ? `the first and last of ${report.stun.messagesLeftOut.total}, see below` : '',
+          )
         : '',
     ].join('\n');
   },
@@ -160,13 +177,20 @@ const transport: ViewSection = {
     return [
       `<p>IPv4: ${esc(ipv4.packets.toLocaleString('en'))} packets, ${esc(ipv4.bytes.toLocaleString('en'))} bytes · IPv6: ${esc(ipv6.packets.toLocaleString('en'))} packets, ${esc(ipv6.bytes.toLocaleString('en'))} bytes.</p>`,
       subsection('transport', 'Protocols', protocols),
-      report.transport.parallelConnections.length ? subsection('transport', 'Parallel TCP connections to one server', parallel) : '',
+      report.transport.parallelConnections.length
+        ? subsection('transport', 'Parallel TCP connections to one server', parallel)
+        : '',
       subsection('transport', 'Flows', flows, 'largest first'),
     ].join('\n');
   },
 };
 
-const GRADE_SHORT: Record<string, string> = { recommended: 'recommended', secure: 'secure', weak: 'weak', insecure: 'insecure' };
+const GRADE_SHORT: Record<string, string> = {
+  recommended: 'recommended',
+  secure: 'secure',
+  weak: 'weak',
+  insecure: 'insecure',
+};
 
 const security: ViewSection = {
   id: 'security',
@@ -181,7 +205,10 @@ const security: ViewSection = {
     const serverKeys = (server: Report['tls']['servers'][number]): string[] =>
       (handshakesOf.get(formatEndpoint(server.server)) ?? []).flatMap((index) => [
         `security/handshake/${index}`,
-        ...report.tls.handshakes[index]!.certificates.flatMap((c) => [`security/handshake/${index}/certificate/${c.position}`, `security/certificate/${c.sha256}`]),
+        ...report.tls.handshakes[index]!.certificates.flatMap((c) => [
+          `security/handshake/${index}/certificate/${c.position}`,
+          `security/certificate/${c.sha256}`,
+        ]),
       ]);
     const servers = htmlTable({
       id: 'tls-servers',
@@ -193,13 +220,19 @@ const security: ViewSection = {
         { title: 'SNI', kind: 'clip', cell: (s) => s.snis.join(', ') },
         { title: 'Handshakes', kind: 'num', cell: (s) => num(s.handshakes) },
         { title: 'Version', cell: (s) => s.versions.map(name).join(', ') },
-        { title: 'Cipher suite', kind: 'clip', cell: (s) => s.cipherSuites.map((c) => `${name(c)} (${hex(c.code)})`).join(', ') },
+        {
+          title: 'Cipher suite',
+          kind: 'clip',
+          cell: (s) => s.cipherSuites.map((c) => `${name(c)} (${hex(c.code)})`).join(', '),
+        },
         {
           title: 'Certificate (leaf)',
           kind: 'clip',
           cell: (s) => {
             const leaf = s.certificateChain?.[0];
-            return leaf ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)` : '';
+            return leaf
+              ? `${leaf.subject}, ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)} (${leaf.validityDays} days)`
+              : '';
           },
         },
         {
@@ -217,7 +250,15 @@ const security: ViewSection = {
       filter: true,
       rows: report.tls.cipherSuites,
       columns: [
-        { title: 'Suite', kind: 'code', cell: (c) => ({ text: c.name, html: `<code>${esc(c.name)}</code>`, title: c.openssl ? `OpenSSL: ${c.openssl}` : undefined }) },
+        {
+          title: 'Suite',
+          kind: 'code',
+          cell: (c) => ({
+            text: c.name,
+            html: `<code>${esc(c.name)}</code>`,
+            title: c.openssl ? `OpenSSL: ${c.openssl}` : undefined,
+          }),
+        },
         { title: 'Code', cell: (c) => ({ text: hex(c.code), sort: c.code }) },
         {
           title: 'Grade',
@@ -242,16 +283,31 @@ const security: ViewSection = {
       id: 'client-hellos',
       rows: report.tls.clientFingerprints,
       columns: [
-        { title: 'Fingerprint', kind: 'code', cell: (f) => ({ text: f.fingerprint, html: `<code>${esc(f.fingerprint)}</code>` }) },
+        {
+          title: 'Fingerprint',
+          kind: 'code',
+          cell: (f) => ({ text: f.fingerprint, html: `<code>${esc(f.fingerprint)}</code>` }),
+        },
         { title: 'Handshakes', kind: 'num', cell: (f) => num(f.handshakes) },
         { title: 'SNIs', kind: 'clip', cell: (f) => f.snis.join(', ') },
-        { title: 'Suites offered (in order, GREASE left out)', kind: 'clip', cell: (f) => f.cipherSuites.map((c) => hex(c.code)).join(' ') },
+        {
+          title: 'Suites offered (in order, GREASE left out)',
+          kind: 'clip',
+          cell: (f) => f.cipherSuites.map((c) => hex(c.code)).join(' '),
+        },
         { title: 'GREASE', kind: 'num', cell: (f) => num(f.greaseValues) },
       ],
     });
     return [
-      subsection('security', 'TLS servers', servers, 'one row per server; the tree’s handshakes and certificates land here'),
-      report.tls.cipherSuites.length ? subsection('security', 'Cipher suites', suites, 'grade reasons in the tooltips') : '',
+      subsection(
+        'security',
+        'TLS servers',
+        servers,
+        'one row per server; the tree’s handshakes and certificates land here',
+      ),
+      report.tls.cipherSuites.length
+        ? subsection('security', 'Cipher suites', suites, 'grade reasons in the tooltips')
+        : '',
       report.tls.clientFingerprints.length ? subsection('security', 'Client hellos', hellos) : '',
     ].join('\n');
   },
@@ -324,7 +380,9 @@ const application: ViewSection = {
       ],
     });
     return [
-      subsection('application', 'Activity over time', activity, `${app.windowSeconds} s windows`, ['application/activity']),
+      subsection('application', 'Activity over time', activity, `${app.windowSeconds} s windows`, [
+        'application/activity',
+      ]),
       app.phases.length ? subsection('application', 'Call phases', phases) : '',
       subsection('application', 'Media streams', media),
       report.quic.connections.length ? subsection('application', 'QUIC', quic) : '',
@@ -334,7 +392,12 @@ const application: ViewSection = {
 };
 
 const windowCell = (window: NonNullable<Report['quality']>['streams'][number]['windows']['loss15s'], unit: string) =>
-  window ? { text: `${window.met ? 'met' : 'missed'}: ${window.value} ${unit} at ${window.start.toFixed(1)} s`, sort: window.value } : '–';
+  window
+    ? {
+        text: `${window.met ? 'met' : 'missed'}: ${window.value} ${unit} at ${window.start.toFixed(1)} s`,
+        sort: window.value,
+      }
+    : '–';
 
 const quality: ViewSection = {
   id: 'quality',
@@ -348,11 +411,25 @@ const quality: ViewSection = {
       rows: q.streams.map((s, index) => ({ ...s, index })),
       keys: (s) => [`quality/stream/${s.index}`],
       columns: [
-        { title: 'Stream', cell: (s) => ({ text: describeStream(s), title: `${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}` }) },
+        {
+          title: 'Stream',
+          cell: (s) => ({
+            text: describeStream(s),
+            title: `${formatEndpoint(s.source)} → ${formatEndpoint(s.destination)}`,
+          }),
+        },
         { title: 'Path', cell: (s) => PATH_TEXT[s.path] },
         { title: 'Packets', kind: 'num', cell: (s) => num(s.packets) },
-        { title: 'Lost', kind: 'num', cell: (s) => ({ text: `${s.lost} of ${s.expected} (${s.lossPercent} %)`, sort: s.lossPercent }) },
-        { title: 'Jitter mean / max (ms)', kind: 'num', cell: (s) => (s.jitter ? { text: `${s.jitter.meanMs} / ${s.jitter.maxMs}`, sort: s.jitter.meanMs } : '–') },
+        {
+          title: 'Lost',
+          kind: 'num',
+          cell: (s) => ({ text: `${s.lost} of ${s.expected} (${s.lossPercent} %)`, sort: s.lossPercent }),
+        },
+        {
+          title: 'Jitter mean / max (ms)',
+          kind: 'num',
+          cell: (s) => (s.jitter ? { text: `${s.jitter.meanMs} / ${s.jitter.maxMs}`, sort: s.jitter.meanMs } : '–'),
+        },
         { title: 'Clock', kind: 'clip', cell: (s) => clockText(s) },
         { title: 'Max Δ (ms)', kind: 'num', cell: (s) => num(s.maxDeltaMs) },
         { title: 'Gaps ≥ 200 ms', cell: (s) => gapsText(s) },
@@ -378,7 +455,11 @@ const quality: ViewSection = {
         { title: 'Method', cell: (r) => (r.method === 'stun' ? 'STUN request → response' : 'TCP SYN → SYN/ACK') },
         { title: 'To', cell: (r) => r.label ?? formatEndpoint(r.to) },
         { title: 'Samples', kind: 'num', cell: (r) => num(r.samples) },
-        { title: 'Min / median / max (ms)', kind: 'num', cell: (r) => ({ text: `${r.minMs} / ${r.medianMs} / ${r.maxMs}`, sort: r.medianMs }) },
+        {
+          title: 'Min / median / max (ms)',
+          kind: 'num',
+          cell: (r) => ({ text: `${r.minMs} / ${r.medianMs} / ${r.maxMs}`, sort: r.medianMs }),
+        },
         { title: 'Filter', kind: 'code', cell: (r) => r.filter },
       ],
     });
@@ -407,7 +488,10 @@ ${section.body(report)}${leftOutHtml(report, section.id)}
 /** Under a section's tables: the lists of it the report capped, how many entries they left out, the filter that shows them all. */
 function leftOutHtml(report: Report, id: SectionId): string {
   return leftOutIn(report, id)
-    .map(({ key, text, filter }) => `\n<p class="left-out" data-keys="${esc(key)}">${esc(text)} <code>${esc(filter)}</code></p>`)
+    .map(
+      ({ key, text, filter }) =>
+        `\n<p class="left-out" data-keys="${esc(key)}">${esc(text)} <code>${esc(filter)}</code></p>`,
+    )
     .join('');
 }
 

@@ -46,7 +46,14 @@ const callQuality: VerdictRule = (report) => {
     label: 'Call quality',
     text: quality && quality.streams.length ? `${quality.verdict}: ${quality.reason}` : 'no RTP media to judge',
     tooltip: quality?.method,
-    tone: !quality || quality.streams.length === 0 ? 'neutral' : quality.verdict === 'poor' ? 'warning' : quality.verdict === 'good' ? 'good' : 'notice',
+    tone:
+      !quality || quality.streams.length === 0
+        ? 'neutral'
+        : quality.verdict === 'poor'
+          ? 'warning'
+          : quality.verdict === 'good'
+            ? 'good'
+            : 'notice',
     target: { keys: poor.length ? [`quality/stream/${quality!.streams.indexOf(poor[0]!)}`] : [], section: 'quality' },
   };
 };
@@ -69,15 +76,26 @@ const tls: VerdictRule = (report) => {
   const versions = new Map<string, number>();
   for (const handshake of report.tls.handshakes) {
     const version = handshake.serverHello?.version;
-    if (version) versions.set(version.name ?? String(version.code), (versions.get(version.name ?? String(version.code)) ?? 0) + 1);
+    if (version)
+      versions.set(version.name ?? String(version.code), (versions.get(version.name ?? String(version.code)) ?? 0) + 1);
   }
-  const weakSelected = report.tls.cipherSuites.filter((c) => c.selectedIn > 0 && (c.grade === 'weak' || c.grade === 'insecure'));
-  const weakOffered = report.tls.cipherSuites.filter((c) => c.offeredIn > 0 && (c.grade === 'weak' || c.grade === 'insecure'));
+  const weakSelected = report.tls.cipherSuites.filter(
+    (c) => c.selectedIn > 0 && (c.grade === 'weak' || c.grade === 'insecure'),
+  );
+  const weakOffered = report.tls.cipherSuites.filter(
+    (c) => c.offeredIn > 0 && (c.grade === 'weak' || c.grade === 'insecure'),
+  );
   const negotiated = [...versions].map(([name, n]) => `${name} in ${n}`).join(', ');
-  const suites = weakSelected.length ? `${weakSelected.length} weak suite(s) selected` : weakOffered.length ? `weak suites offered (${weakOffered.length}), none selected` : 'no weak suite offered';
+  const suites = weakSelected.length
+    ? `${weakSelected.length} weak suite(s) selected`
+    : weakOffered.length
+      ? `weak suites offered (${weakOffered.length}), none selected`
+      : 'no weak suite offered';
   return {
     label: 'TLS',
-    text: report.tls.handshakes.length ? `${negotiated || 'no ServerHello'} handshake(s); ${suites}` : 'no TLS handshake',
+    text: report.tls.handshakes.length
+      ? `${negotiated || 'no ServerHello'} handshake(s); ${suites}`
+      : 'no TLS handshake',
     tooltip: weakSelected.map((c) => `${c.name}: ${c.gradeReason}`).join('\n') || undefined,
     tone: weakSelected.length ? 'warning' : weakOffered.length ? 'notice' : 'good',
     target: { keys: ['security/Cipher suites'], section: 'security' },
@@ -110,7 +128,9 @@ const warnings: VerdictRule = (report) => {
 export const VERDICTS: readonly VerdictRule[] = [activity, callPath, callQuality, nat, tls, dnsSecurity, warnings];
 
 /** Consecutive windows of the same activity as one span. */
-function mergeSegments(segments: Report['application']['timeline']): { activity: string; start: number; end: number }[] {
+function mergeSegments(
+  segments: Report['application']['timeline'],
+): { activity: string; start: number; end: number }[] {
   const merged: { activity: string; start: number; end: number }[] = [];
   for (const s of segments) {
     const last = merged.at(-1);

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { analyzeCapture } from '../../core/analyze.js';
-import { AnalysisCancelled, TeamsharkError, oneLine } from '../../core/errors.js';
+import { AnalysisCancelled, TeamsharkError, oneLine } from '../../core/util/errors.js';
 import type { AnalysisJob, FromAnalysisWorker, ToAnalysisWorker } from './protocol.js';
 
 /**
@@ -37,7 +37,12 @@ async function analyze(): Promise<void> {
     post({ type: 'report', json: JSON.stringify(report) });
   } catch (error) {
     if (error instanceof AnalysisCancelled || controller.signal.aborted) post({ type: 'cancelled' });
-    else post({ type: 'error', message: oneLine(error instanceof Error ? error.message : String(error)), expected: error instanceof TeamsharkError });
+    else
+      post({
+        type: 'error',
+        message: oneLine(error instanceof Error ? error.message : String(error)),
+        expected: error instanceof TeamsharkError,
+      });
   } finally {
     port.unref(); // the thread ends once its last process has exited
   }

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AnalysisCancelled, TeamsharkError } from '../../core/errors.js';
+import { AnalysisCancelled, TeamsharkError } from '../../core/util/errors.js';
 import type { Report } from '../../core/schema/generated/report.js';
 import type { AnalysisJob, FromAnalysisWorker, ToAnalysisWorker } from './protocol.js';
 
@@ -27,7 +27,11 @@ const GRACE_MS = 5_000;
  * the worker has stopped its tshark), with a TeamsharkError for what the user must fix, and with a one-line
  * Error otherwise. The thread ends with the analysis, however it ends.
  */
-export function analyzeInWorker(script: string, job: AnalysisJob, options: WorkerAnalysisOptions): Promise<WorkerReport> {
+export function analyzeInWorker(
+  script: string,
+  job: AnalysisJob,
+  options: WorkerAnalysisOptions,
+): Promise<WorkerReport> {
   if (options.signal.aborted) return Promise.reject(new AnalysisCancelled());
   return new Promise<WorkerReport>((resolve, reject) => {
     const worker = new Worker(script, { workerData: job });
@@ -70,7 +74,13 @@ export function analyzeInWorker(script: string, job: AnalysisJob, options: Worke
     worker.on('exit', (code) => {
       exited = true;
       clearTimeout(deadline);
-      finish(() => reject(options.signal.aborted ? new AnalysisCancelled() : new TeamsharkError(`the analysis stopped unexpectedly (its worker thread exited with code ${code})`)));
+      finish(() =>
+        reject(
+          options.signal.aborted
+            ? new AnalysisCancelled()
+            : new TeamsharkError(`the analysis stopped unexpectedly (its worker thread exited with code ${code})`),
+        ),
+      );
     });
   });
 }

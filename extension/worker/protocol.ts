@@ -21,4 +21,7 @@ export type ToAnalysisWorker = { type: 'cancel' };
  * on its own thread. `expected` tells a TeamsharkError (a message meant for the user) from a bug.
  */
 export type FromAnalysisWorker =
-  { type: 'progress'; packets: number; total?: number } | { type: 'report'; json: string } | { type: 'cancelled' } | { type: 'error'; message: string; expected: boolean };
+  | { type: 'progress'; packets: number; total?: number }
+  | { type: 'report'; json: string }
+  | { type: 'cancelled' }
+  | { type: 'error'; message: string; expected: boolean };

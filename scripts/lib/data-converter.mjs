@@ -47,7 +47,8 @@ export async function previousOutput(out) {
  */
 export async function writeOutput(converted, { schema, format, input, out, contents }) {
   const mismatch = schemaError(JSON.parse(await readFile(schema, 'utf8')), converted);
-  if (mismatch) throw new InputError(`${input}: the conversion does not match ${basename(schema.pathname)}: ${mismatch}`);
+  if (mismatch)
+    throw new InputError(`${input}: the conversion does not match ${basename(schema.pathname)}: ${mismatch}`);
   const temporary = `${out}.${process.pid}.tmp`;
   try {
     await writeFile(temporary, format(converted));

@@ -8,7 +8,19 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SHARED_CAPTURES } from '../helpers.js';
-import { BLOCK, enhancedPacketBlock, ethernet, ipv4, pcapFile, pcapngBlock, pcapngOptions, recordBoundaries, sectionHeaderBlock, interfaceBlock, udp } from '../capture-bytes.js';
+import {
+  BLOCK,
+  enhancedPacketBlock,
+  ethernet,
+  ipv4,
+  pcapFile,
+  pcapngBlock,
+  pcapngOptions,
+  recordBoundaries,
+  sectionHeaderBlock,
+  interfaceBlock,
+  udp,
+} from '../capture-bytes.js';
 
 /** What a variant must produce: a report, a one-line error, or either; `warned`: a report must carry a warning. */
 export interface Expectation {
@@ -36,7 +48,12 @@ export interface Variant {
 }
 
 /** The real captures the variants start from: the course's Teams session and three labelled activities. */
-export const SOURCES = ['teams.pcap', 'teams-activities/chat-4g-K2MG.pcapng', 'teams-activities/chat-lan-K1ME.pcapng', 'teams-activities/chat-wifi-K2MW.pcapng'];
+export const SOURCES = [
+  'teams.pcap',
+  'teams-activities/chat-4g-K2MG.pcapng',
+  'teams-activities/chat-lan-K1ME.pcapng',
+  'teams-activities/chat-wifi-K2MW.pcapng',
+];
 
 const EITHER: Expectation = { outcome: 'either' };
 const sourcePath = (source: string) => join(SHARED_CAPTURES, source);
@@ -171,7 +188,9 @@ const RANDPKT_TYPES = [
 
 function randpktVariants(): Variant[] {
   const runs = [
-    ...RANDPKT_TYPES.flatMap((type) => [1, 100].map((count) => ({ label: `${type}/${count}`, args: ['-t', type, '-c', String(count)] }))),
+    ...RANDPKT_TYPES.flatMap((type) =>
+      [1, 100].map((count) => ({ label: `${type}/${count}`, args: ['-t', type, '-c', String(count)] })),
+    ),
     ...[1, 2, 3, 4].map((run) => ({ label: `random-types/${run}`, args: ['-r', '-c', '200'] })),
   ];
   return runs.map(({ label, args }) => ({
@@ -187,7 +206,14 @@ function randpktVariants(): Variant[] {
 
 // --- pcapng with odd blocks, inserted after the headers, in the middle and at the end --------------
 
-const DNS_PACKET = ethernet(ipv4('192.168.1.20', '192.168.1.1', 17, udp(53000, 53, Buffer.from('12340100000100000000000007example03com0000010001', 'hex'))));
+const DNS_PACKET = ethernet(
+  ipv4(
+    '192.168.1.20',
+    '192.168.1.1',
+    17,
+    udp(53000, 53, Buffer.from('12340100000100000000000007example03com0000010001', 'hex')),
+  ),
+);
 
 /** A block whose trailing length differs from its leading one, or whose lengths are impossible. */
 function withLengths(block: Buffer, leading: number, trailing = leading): Buffer {
@@ -221,18 +247,41 @@ const ODD_BLOCKS: { kind: string; block: Buffer; damages?: boolean }[] = [
       ]),
     }),
   },
-  { kind: 'option-overruns-block', block: enhancedPacketBlock(DNS_PACKET, { options: Buffer.from([1, 0, 0xff, 0x7f, 0x41, 0x41, 0x41, 0x41]) }), damages: true },
-  { kind: 'trailing-length-differs', block: withLengths(enhancedPacketBlock(DNS_PACKET), enhancedPacketBlock(DNS_PACKET).length, 0x1234), damages: true },
-  { kind: 'length-not-multiple-of-4', block: withLengths(enhancedPacketBlock(DNS_PACKET), enhancedPacketBlock(DNS_PACKET).length + 2), damages: true },
+  {
+    kind: 'option-overruns-block',
+    block: enhancedPacketBlock(DNS_PACKET, { options: Buffer.from([1, 0, 0xff, 0x7f, 0x41, 0x41, 0x41, 0x41]) }),
+    damages: true,
+  },
+  {
+    kind: 'trailing-length-differs',
+    block: withLengths(enhancedPacketBlock(DNS_PACKET), enhancedPacketBlock(DNS_PACKET).length, 0x1234),
+    damages: true,
+  },
+  {
+    kind: 'length-not-multiple-of-4',
+    block: withLengths(enhancedPacketBlock(DNS_PACKET), enhancedPacketBlock(DNS_PACKET).length + 2),
+    damages: true,
+  },
   { kind: 'length-2GiB', block: withLengths(enhancedPacketBlock(DNS_PACKET), 0x7ffffff0), damages: true },
   { kind: 'length-below-minimum', block: withLengths(enhancedPacketBlock(DNS_PACKET), 8), damages: true },
   {
     kind: 'name-resolution',
-    block: pcapngBlock(BLOCK.nameResolution, pcapngOptions([{ code: 1, value: Buffer.concat([Buffer.from([192, 168, 1, 1]), Buffer.from('<script>x</script>|\x1b[31m.example\0')]) }])),
+    block: pcapngBlock(
+      BLOCK.nameResolution,
+      pcapngOptions([
+        {
+          code: 1,
+          value: Buffer.concat([Buffer.from([192, 168, 1, 1]), Buffer.from('<script>x</script>|\x1b[31m.example\0')]),
+        },
+      ]),
+    ),
   },
   {
     kind: 'decryption-secrets',
-    block: pcapngBlock(BLOCK.decryptionSecrets, decryptionSecretsBody(Buffer.from('4b534c54', 'hex'), Buffer.from('CLIENT_RANDOM zz not-hex\n'))),
+    block: pcapngBlock(
+      BLOCK.decryptionSecrets,
+      decryptionSecretsBody(Buffer.from('4b534c54', 'hex'), Buffer.from('CLIENT_RANDOM zz not-hex\n')),
+    ),
   },
   { kind: 'unknown-interface', block: enhancedPacketBlock(DNS_PACKET, { interfaceId: 7 }), damages: true },
   { kind: 'captured-length-overruns', block: enhancedPacketBlock(DNS_PACKET, { capturedLength: 5000 }), damages: true },
@@ -249,7 +298,11 @@ function oddBlockVariants(): Variant[] {
       async build(folder: string) {
         const file = await readFile(sourcePath(source));
         const boundaries = recordBoundaries(file);
-        const at = { 'after-headers': boundaries[1]!, middle: boundaries[Math.floor(boundaries.length / 2)]!, end: file.length }[position];
+        const at = {
+          'after-headers': boundaries[1]!,
+          middle: boundaries[Math.floor(boundaries.length / 2)]!,
+          end: file.length,
+        }[position];
         const capture = join(folder, `odd-${kind}.pcapng`);
         await writeFile(capture, Buffer.concat([file.subarray(0, at), block, file.subarray(at)]));
         return { capture, expect: damages ? { outcome: 'either', warned: true } : EITHER };
@@ -280,14 +333,53 @@ function fileOf(name: string, bytes: Buffer | string, expect: Expectation) {
 function singleVariants(): Variant[] {
   return [
     single('empty', 'a 0-byte file', fileOf('empty.pcap', '', { outcome: 'error' })),
-    single('text', 'a text file named .pcap', fileOf('notes.pcap', 'Notes about the Teams call, not a capture.\nSecond line.\n', { outcome: 'error' })),
-    single('magic-then-text', 'the pcap magic number followed by text', fileOf('magic.pcap', Buffer.concat([Buffer.from('d4c3b2a1', 'hex'), Buffer.from('then text, not a header at all\n')]), EITHER)),
-    single('no-packets-pcap', 'a pcap header and no packet', fileOf('zero.pcap', pcapFile([]), { outcome: 'report', warned: true })),
-    single('no-packets-pcapng', 'a pcapng section and interface and no packet', fileOf('zero.pcapng', Buffer.concat([sectionHeaderBlock(), interfaceBlock()]), { outcome: 'report', warned: true })),
-    single('frame-64KiB', 'a pcap with one 65536-byte UDP frame', fileOf('jumbo.pcap', pcapFile([udpFrame(65_536)]), { outcome: 'report' })),
-    single('frame-over-maximum', 'a pcap with one 300000-byte frame (above the 262144-byte pcap maximum)', fileOf('huge.pcap', pcapFile([udpFrame(300_000)]), EITHER)),
-    single('link-type-unknown', 'a pcap of link type 65000 (unassigned)', fileOf('linktype.pcap', pcapFile([DNS_PACKET], { linkType: 65_000 }), EITHER)),
-    single('snap-length-0', 'a pcap whose header says snap length 0', fileOf('snap0.pcap', pcapFile([DNS_PACKET], { snapLength: 0 }), EITHER)),
+    single(
+      'text',
+      'a text file named .pcap',
+      fileOf('notes.pcap', 'Notes about the Teams call, not a capture.\nSecond line.\n', { outcome: 'error' }),
+    ),
+    single(
+      'magic-then-text',
+      'the pcap magic number followed by text',
+      fileOf(
+        'magic.pcap',
+        Buffer.concat([Buffer.from('d4c3b2a1', 'hex'), Buffer.from('then text, not a header at all\n')]),
+        EITHER,
+      ),
+    ),
+    single(
+      'no-packets-pcap',
+      'a pcap header and no packet',
+      fileOf('zero.pcap', pcapFile([]), { outcome: 'report', warned: true }),
+    ),
+    single(
+      'no-packets-pcapng',
+      'a pcapng section and interface and no packet',
+      fileOf('zero.pcapng', Buffer.concat([sectionHeaderBlock(), interfaceBlock()]), {
+        outcome: 'report',
+        warned: true,
+      }),
+    ),
+    single(
+      'frame-64KiB',
+      'a pcap with one 65536-byte UDP frame',
+      fileOf('jumbo.pcap', pcapFile([udpFrame(65_536)]), { outcome: 'report' }),
+    ),
+    single(
+      'frame-over-maximum',
+      'a pcap with one 300000-byte frame (above the 262144-byte pcap maximum)',
+      fileOf('huge.pcap', pcapFile([udpFrame(300_000)]), EITHER),
+    ),
+    single(
+      'link-type-unknown',
+      'a pcap of link type 65000 (unassigned)',
+      fileOf('linktype.pcap', pcapFile([DNS_PACKET], { linkType: 65_000 }), EITHER),
+    ),
+    single(
+      'snap-length-0',
+      'a pcap whose header says snap length 0',
+      fileOf('snap0.pcap', pcapFile([DNS_PACKET], { snapLength: 0 }), EITHER),
+    ),
     single('directory', 'a directory named capture.pcap', async (folder) => {
       const capture = join(folder, 'capture.pcap');
       await mkdir(capture);
@@ -338,7 +430,15 @@ function pathVariants(): Variant[] {
 
 /** All 500 variants, in a fixed order. */
 export async function corpus(): Promise<Variant[]> {
-  return [...editcapVariants(), ...(await cutVariants()), ...overwriteVariants(), ...randpktVariants(), ...oddBlockVariants(), ...singleVariants(), ...pathVariants()];
+  return [
+    ...editcapVariants(),
+    ...(await cutVariants()),
+    ...overwriteVariants(),
+    ...randpktVariants(),
+    ...oddBlockVariants(),
+    ...singleVariants(),
+    ...pathVariants(),
+  ];
 }
 
 /** A bounded sample that crosses every kind: all single cases and odd names, then every n-th of the rest. */

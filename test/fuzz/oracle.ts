@@ -41,12 +41,21 @@ const ANALYZE = [CLI, 'analyze', '--format', 'json', '--'];
 
 /** A printf format that yields the name's exact bytes: how a non-UTF-8 name reaches the CLI through sh. */
 function printfFormat(name: Buffer): string {
-  return [...name].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c && b !== 0x25 ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`)).join('');
+  return [...name]
+    .map((b) =>
+      b >= 0x20 && b < 0x7f && b !== 0x5c && b !== 0x25
+        ? String.fromCharCode(b)
+        : `\\${b.toString(8).padStart(3, '0')}`,
+    )
+    .join('');
 }
 
 /** The command line that runs the CLI on an input: argv, and the same as shell text for a reproduction. */
 function commandFor(input: Input): { argv: string[]; shell: string } {
-  const privilege = input.unprivileged && process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  const privilege =
+    input.unprivileged && process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+      : [];
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cd = input.cwd ? `cd ${quote(input.cwd)} && ` : '';
   const command = [...privilege, process.execPath, ...ANALYZE];
@@ -113,10 +122,12 @@ function nameSeenByCli(input: Input): string {
 export function judge(input: Input, run: CliRun): { verdict: Verdict; detail: string } {
   const stderr = run.stderr.replace(/\n$/, '');
   if (run.timedOut) return { verdict: 'hang', detail: `no exit within ${run.ms} ms` };
-  if (run.leftBehind) return { verdict: 'crash', detail: 'a process of the analysis was still running after the CLI exited' };
+  if (run.leftBehind)
+    return { verdict: 'crash', detail: 'a process of the analysis was still running after the CLI exited' };
   if (run.signal) return { verdict: 'crash', detail: `killed by ${run.signal}: ${stderr.slice(0, 300)}` };
   if (run.stderr.includes('\x1b')) return { verdict: 'crash', detail: 'a raw terminal escape (ESC) reached stderr' };
-  if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return { verdict: 'crash', detail: `a stack trace: ${stderr.slice(0, 300)}` };
+  if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr))
+    return { verdict: 'crash', detail: `a stack trace: ${stderr.slice(0, 300)}` };
   if (run.exitCode === 0) {
     let report: unknown;
     try {
@@ -124,23 +135,41 @@ export function judge(input: Input, run: CliRun): { verdict: Verdict; detail: st
     } catch {
       return { verdict: 'crash', detail: `exit 0 but stdout is not JSON: ${run.stdout.slice(0, 120)}` };
     }
-    if (!validateReport(report)) return { verdict: 'crash', detail: `the report breaks its schema: ${describeErrors(validateReport.errors)}` };
+    if (!validateReport(report))
+      return { verdict: 'crash', detail: `the report breaks its schema: ${describeErrors(validateReport.errors)}` };
     const messages = report.warnings.map((w) => w.message);
     if (messages.some((m) => m.includes('\n'))) return { verdict: 'crash', detail: 'a warning spans several lines' };
     const warningLines = stderr === '' ? [] : stderr.split('\n');
-    if (warningLines.length !== messages.length || warningLines.some((line) => !line.startsWith('teamshark: warning: '))) {
-      return { verdict: 'crash', detail: `stderr is not one "teamshark: warning:" line per warning: ${stderr.slice(0, 300)}` };
+    if (
+      warningLines.length !== messages.length ||
+      warningLines.some((line) => !line.startsWith('teamshark: warning: '))
+    ) {
+      return {
+        verdict: 'crash',
+        detail: `stderr is not one "teamshark: warning:" line per warning: ${stderr.slice(0, 300)}`,
+      };
     }
-    if (input.expect.outcome === 'error') return { verdict: 'unexpected', detail: 'a report where an error was expected' };
-    if (input.expect.warned && messages.length === 0) return { verdict: 'unexpected', detail: 'a report of a damaged capture without a warning saying what was skipped' };
-    return { verdict: 'report', detail: `${report.capture.packets} packets; warnings: ${report.warnings.map((w) => w.code).join(', ') || 'none'}` };
+    if (input.expect.outcome === 'error')
+      return { verdict: 'unexpected', detail: 'a report where an error was expected' };
+    if (input.expect.warned && messages.length === 0)
+      return {
+        verdict: 'unexpected',
+        detail: 'a report of a damaged capture without a warning saying what was skipped',
+      };
+    return {
+      verdict: 'report',
+      detail: `${report.capture.packets} packets; warnings: ${report.warnings.map((w) => w.code).join(', ') || 'none'}`,
+    };
   }
   if (run.exitCode === 1) {
     if (run.stdout !== '') return { verdict: 'crash', detail: 'exit 1 with output on stdout' };
-    if (stderr.includes('\n') || !stderr.startsWith('teamshark: ')) return { verdict: 'crash', detail: `not a one-line error: ${stderr.slice(0, 300)}` };
+    if (stderr.includes('\n') || !stderr.startsWith('teamshark: '))
+      return { verdict: 'crash', detail: `not a one-line error: ${stderr.slice(0, 300)}` };
     if (stderr.startsWith('teamshark: internal error')) return { verdict: 'crash', detail: stderr };
-    if (!stderr.includes(nameSeenByCli(input))) return { verdict: 'crash', detail: `the error does not name the file: ${stderr}` };
-    if (input.expect.outcome === 'report') return { verdict: 'unexpected', detail: `an error where a report was expected: ${stderr}` };
+    if (!stderr.includes(nameSeenByCli(input)))
+      return { verdict: 'crash', detail: `the error does not name the file: ${stderr}` };
+    if (input.expect.outcome === 'report')
+      return { verdict: 'unexpected', detail: `an error where a report was expected: ${stderr}` };
     return { verdict: 'clean-error', detail: stderr };
   }
   return { verdict: 'crash', detail: `exit code ${run.exitCode}: ${stderr.slice(0, 300)}` };
@@ -165,7 +194,12 @@ export async function runVariant(variant: Variant, folder: string, timeoutMs: nu
 /** Runs variants with at most `concurrency` at a time; outcomes come back in the variants' order. */
 export async function runVariants(
   variants: readonly Variant[],
-  { root, concurrency, timeoutMs, onOutcome }: { root: string; concurrency: number; timeoutMs: number; onOutcome?: (outcome: Outcome) => void },
+  {
+    root,
+    concurrency,
+    timeoutMs,
+    onOutcome,
+  }: { root: string; concurrency: number; timeoutMs: number; onOutcome?: (outcome: Outcome) => void },
 ): Promise<Outcome[]> {
   const outcomes = new Array<Outcome>(variants.length);
   let next = 0;
@@ -191,7 +225,14 @@ export interface Tally {
 
 export function tally(outcomes: readonly Outcome[]): Tally {
   const count = (verdict: Verdict) => outcomes.filter((o) => o.verdict === verdict).length;
-  return { variants: outcomes.length, reports: count('report'), cleanErrors: count('clean-error'), crashes: count('crash'), hangs: count('hang'), unexpected: count('unexpected') };
+  return {
+    variants: outcomes.length,
+    reports: count('report'),
+    cleanErrors: count('clean-error'),
+    crashes: count('crash'),
+    hangs: count('hang'),
+    unexpected: count('unexpected'),
+  };
 }
 
 /** A hang is bounded at this: generous for a 2-core machine running two analyses at once. */

@@ -17,7 +17,13 @@ import { VARIANT_TIMEOUT_MS, runVariants, tally } from './oracle.js';
 const USAGE = 'usage: npm run fuzz -- [--only TEXT] [--concurrency N] [--verbose]';
 let values;
 try {
-  ({ values } = parseArgs({ options: { only: { type: 'string' }, verbose: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '2' } } }));
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '2' },
+    },
+  }));
 } catch (error) {
   console.error(`fuzz: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);
@@ -39,9 +45,14 @@ const outcomes = await runVariants(variants, {
   onOutcome(outcome) {
     done++;
     const failed = outcome.kept !== undefined;
-    if (values.verbose) process.stderr.write(`[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict} (${outcome.ms} ms) — ${outcome.detail}\n`);
+    if (values.verbose)
+      process.stderr.write(
+        `[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict} (${outcome.ms} ms) — ${outcome.detail}\n`,
+      );
     else if (failed || process.stderr.isTTY)
-      process.stderr.write(`${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`);
+      process.stderr.write(
+        `${failed ? '\n' : '\r'}[${done}/${variants.length}] ${outcome.variant}: ${outcome.verdict}${failed ? ` — ${outcome.detail}\n` : '\x1b[K'}`,
+      );
   },
 });
 

@@ -24,7 +24,11 @@ export interface CodeServer {
 
 /** Installs code-server (cached) and chromium when missing; returns code-server's entry script. */
 export function installCodeServer(): string {
-  const prefix = execFileSync('bash', [join(REPO, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 })
+  const prefix = execFileSync('bash', [join(REPO, 'scripts/install-code-server.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 900_000,
+  })
     .trim()
     .split('\n')
     .pop()!;
@@ -32,7 +36,11 @@ export function installCodeServer(): string {
 }
 
 /** By default every folder is trusted; with `untrusted` folders open in restricted mode. */
-export async function startCodeServer(options: { entry: string; install?: string[]; untrusted?: boolean }): Promise<CodeServer> {
+export async function startCodeServer(options: {
+  entry: string;
+  install?: string[];
+  untrusted?: boolean;
+}): Promise<CodeServer> {
   const root = mkdtempSync(join(tmpdir(), 'teamshark-code-server-'));
   const home = join(root, 'home');
   const userData = join(root, 'user-data');
@@ -52,9 +60,20 @@ export async function startCodeServer(options: { entry: string; install?: string
       'security.workspace.trust.startupPrompt': 'never',
     }),
   );
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache') };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensionsDir];
-  for (const vsix of options.install ?? []) execFileSync(process.execPath, [options.entry, ...common, '--install-extension', vsix], { env, stdio: 'pipe', timeout: 120_000 });
+  for (const vsix of options.install ?? [])
+    execFileSync(process.execPath, [options.entry, ...common, '--install-extension', vsix], {
+      env,
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
 
   const port = await freePort();
   const server: ChildProcess = spawn(
@@ -111,7 +130,15 @@ export async function openBrowser(root: string): Promise<{ context: BrowserConte
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
@@ -133,7 +160,12 @@ export function workbenchUrl(server: CodeServer, folder: string, tests?: { exten
   return `${server.url}/?${query.toString()}`;
 }
 
-export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs: number, stillAlive: () => boolean = () => true): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  stillAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (!stillAlive()) throw new Error(`${what}: the process ended`);

@@ -12,7 +12,11 @@ try {
   await runTests({
     extensionDevelopmentPath: REPO,
     extensionTestsPath: join(REPO, 'dist/test/suite/index.cjs'),
-    launchArgs: [mkdtempSync(join(tmpdir(), 'teamshark-workspace-')), '--disable-workspace-trust', '--disable-extensions'],
+    launchArgs: [
+      mkdtempSync(join(tmpdir(), 'teamshark-workspace-')),
+      '--disable-workspace-trust',
+      '--disable-extensions',
+    ],
   });
 } catch (error) {
   console.error(`teamshark: the desktop extension tests failed: ${(error as Error).message}`);

@@ -13,10 +13,17 @@ export const API_CALLS: Readonly<Record<string, ServiceApi>> = {
     alpn: 'h2',
     calls: [
       { method: 'POST', path: `/v1/users/ME/conversations/${THREAD}/messages`, status: 201 },
-      { method: 'GET', path: `/v1/users/ME/conversations/${THREAD}/messages?view=msnp24Equivalent&pageSize=20`, status: 200 },
+      {
+        method: 'GET',
+        path: `/v1/users/ME/conversations/${THREAD}/messages?view=msnp24Equivalent&pageSize=20`,
+        status: 200,
+      },
     ],
   },
-  config: { alpn: 'h2', calls: [{ method: 'GET', path: '/config/v1/Teams/1.0.0.0?environment=prod&osPlatform=Windows', status: 200 }] },
+  config: {
+    alpn: 'h2',
+    calls: [{ method: 'GET', path: '/config/v1/Teams/1.0.0.0?environment=prod&osPlatform=Windows', status: 200 }],
+  },
   // The telemetry collector is asked for HTTP/1.1: the sample then exercises both protocols.
   telemetry: { alpn: 'http/1.1', calls: [{ method: 'POST', path: '/OneCollector/1.0/', status: 200 }] },
 };

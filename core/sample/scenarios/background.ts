@@ -12,7 +12,11 @@ export function idle(session: Session): void {
   resolve(session, 24, 'telemetry');
   telemetry(session, 24.05);
   trouter.exchange(50.2, 40, 40, 0.01);
-  session.lookup(58, { name: 'www.msftconnecttest.com', aliases: ['ncsi-geo.trafficmanager.net', 'www.msftncsi.com.edgesuite.net', 'a1961.g2.akamai.net'], addresses: ['23.62.99.11', '23.62.99.35'] });
+  session.lookup(58, {
+    name: 'www.msftconnecttest.com',
+    aliases: ['ncsi-geo.trafficmanager.net', 'www.msftncsi.com.edgesuite.net', 'a1961.g2.akamai.net'],
+    addresses: ['23.62.99.11', '23.62.99.35'],
+  });
 }
 
 /** Chat: sign-in, the messaging service (TLS 1.2) and presence (TLS 1.3), messages back and forth for 25 s. */
@@ -39,7 +43,10 @@ export function fileUpload(session: Session): void {
     sni: SERVICES.sharepoint.sni,
     version: 'TLS 1.3',
     cipherSuite: 0x1302,
-    certificate: session.certificate(SERVICES.sharepoint.certificate.commonName, SERVICES.sharepoint.certificate.subjectAltNames),
+    certificate: session.certificate(
+      SERVICES.sharepoint.certificate.commonName,
+      SERVICES.sharepoint.certificate.subjectAltNames,
+    ),
     bitsPerSecond: 20e6,
   });
   t = sharepoint.exchange(sharepoint.ready + 0.01, 2_400_000, 1200, 0.15);
@@ -51,9 +58,24 @@ export function fileUpload(session: Session): void {
 
 /** DNS protected three ways next to plain DNS: DNSSEC-validated answers (DO asked, AD given), DoT and DoH. */
 export function dnsSecurity(session: Session): void {
-  session.lookup(0.1, { name: 'teams.microsoft.com', aliases: SERVICES.teams.lookup.aliases, addresses: SERVICES.teams.lookup.addresses, dnssec: true });
-  session.lookup(0.6, { name: 'www.ietf.org', aliases: ['www.ietf.org.cdn.cloudflare.net'], addresses: ['104.16.44.99'], dnssec: true, authority: 'ns' });
-  session.lookup(1.0, { name: 'login.microsoftonline.com', aliases: SERVICES.login.lookup.aliases, addresses: SERVICES.login.lookup.addresses });
+  session.lookup(0.1, {
+    name: 'teams.microsoft.com',
+    aliases: SERVICES.teams.lookup.aliases,
+    addresses: SERVICES.teams.lookup.addresses,
+    dnssec: true,
+  });
+  session.lookup(0.6, {
+    name: 'www.ietf.org',
+    aliases: ['www.ietf.org.cdn.cloudflare.net'],
+    addresses: ['104.16.44.99'],
+    dnssec: true,
+    authority: 'ns',
+  });
+  session.lookup(1.0, {
+    name: 'login.microsoftonline.com',
+    aliases: SERVICES.login.lookup.aliases,
+    addresses: SERVICES.login.lookup.addresses,
+  });
   session.dnsOverTls(2, { ip: '1.1.1.1', sni: 'cloudflare-dns.com' });
   session.dnsOverHttps(6, { ip: '8.8.8.8', sni: 'dns.google' });
 }
@@ -78,7 +100,10 @@ export function idleWithTelemetry(session: Session): void {
     sni: SERVICES.telemetry.sni,
     version: 'TLS 1.2',
     cipherSuite: 0xc030,
-    certificate: session.certificate(SERVICES.telemetry.certificate.commonName, SERVICES.telemetry.certificate.subjectAltNames),
+    certificate: session.certificate(
+      SERVICES.telemetry.certificate.commonName,
+      SERVICES.telemetry.certificate.subjectAltNames,
+    ),
     bitsPerSecond: 100e3,
   });
   slow.close(slow.exchange(slow.ready + 0.001, 420_000, 400) + 0.05);
@@ -91,7 +116,10 @@ function trouterChannel(session: Session) {
     ip: SERVICES.trouter.lookup.addresses[0]!,
     version: 'TLS 1.2',
     cipherSuite: 0xc030,
-    certificate: session.certificate(SERVICES.trouter.certificate.commonName, SERVICES.trouter.certificate.subjectAltNames),
+    certificate: session.certificate(
+      SERVICES.trouter.certificate.commonName,
+      SERVICES.trouter.certificate.subjectAltNames,
+    ),
     established: true,
   });
 }

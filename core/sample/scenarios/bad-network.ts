@@ -16,7 +16,15 @@ function impairedAudioCall(session: Session, impairment: Impairment): void {
   const peer = endpoint(REMOTE_PEER, 31522);
   const start = peerChecks(session, t + 0.1, local, peer, true) + 0.1;
   mediaStream(session, { kind: 'audio', from: local, to: peer, start, duration: CALL_SECONDS, path: 'p2p' });
-  mediaStream(session, { kind: 'audio', from: peer, to: local, start: start + 0.013, duration: CALL_SECONDS, path: 'p2p', impairment });
+  mediaStream(session, {
+    kind: 'audio',
+    from: peer,
+    to: local,
+    start: start + 0.013,
+    duration: CALL_SECONDS,
+    path: 'p2p',
+    impairment,
+  });
   hangUp(session, start + CALL_SECONDS + 0.1);
 }
 

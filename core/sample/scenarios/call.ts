@@ -37,16 +37,38 @@ const FIRST_CHANNEL = 0x4000;
  * both ways (screen sharing only from the client) through it: as bare RTP, or with `channelData` inside TURN
  * ChannelData on a channel bound to the far end, as relays carry media when both ends are relayed.
  */
-export function relayedCall(session: Session, time: number, kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[], channelData = false): number {
+export function relayedCall(
+  session: Session,
+  time: number,
+  kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[],
+  channelData = false,
+): number {
   resolve(session, time, 'relay');
   const relay = endpoint(addressOf(session, 'relay'), RELAY_PORT);
   // Behind the IPv4 NAT the relay sees the client's public address; over IPv6 it sees the client itself.
-  const seenAs = (port: number) => (isIpv6(session.client) ? endpoint(session.client, port) : endpoint(PUBLIC_ADDRESS, port + 11000));
+  const seenAs = (port: number) =>
+    isIpv6(session.client) ? endpoint(session.client, port) : endpoint(PUBLIC_ADDRESS, port + 11000);
   let t = time + 0.05;
-  for (const { kind } of kinds) t = allocateRelay(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, seenAs(MEDIA_PORTS[kind]), kind);
+  for (const { kind } of kinds)
+    t = allocateRelay(
+      session,
+      t + 0.01,
+      endpoint(session.client, MEDIA_PORTS[kind]),
+      relay,
+      seenAs(MEDIA_PORTS[kind]),
+      kind,
+    );
   const channels = kinds.map((_, i) => (channelData ? FIRST_CHANNEL + i : undefined));
   kinds.forEach(({ kind }, i) => {
-    if (channels[i] !== undefined) t = bindChannel(session, t + 0.01, endpoint(session.client, MEDIA_PORTS[kind]), relay, endpoint(REMOTE_PEER, 31522 + 2 * i), channels[i]);
+    if (channels[i] !== undefined)
+      t = bindChannel(
+        session,
+        t + 0.01,
+        endpoint(session.client, MEDIA_PORTS[kind]),
+        relay,
+        endpoint(REMOTE_PEER, 31522 + 2 * i),
+        channels[i],
+      );
   });
   session.truth.finding('call-phase/setup');
   session.truth.activities.add('call-setup');
@@ -76,7 +98,13 @@ export function streams(
 }
 
 /** ICE checks with a peer, direct (LAN) or across the NAT (the peer sees PUBLIC_ADDRESS). */
-export function peerChecks(session: Session, time: number, local: Endpoint, remote: Endpoint, behindNat: boolean): number {
+export function peerChecks(
+  session: Session,
+  time: number,
+  local: Endpoint,
+  remote: Endpoint,
+  behindNat: boolean,
+): number {
   const seenAs = behindNat ? endpoint(PUBLIC_ADDRESS, local.port + 11000) : local;
   const t = connectivityChecks(session, time, { local, remote }, seenAs);
   session.truth.finding('call-phase/setup');

@@ -28,7 +28,10 @@ export function videoCall(session: Session): void {
   const videoPeer = endpoint(REMOTE_PEER, 31524);
   let checked = peerChecks(session, t + 0.1, audio, peer, true);
   checked = peerChecks(session, checked + 0.01, video, videoPeer, true);
-  const end = Math.max(streams(session, audio, peer, 'audio', checked + 0.1, 18, true, 'p2p'), streams(session, video, videoPeer, 'video', checked + 0.6, 16, true, 'p2p'));
+  const end = Math.max(
+    streams(session, audio, peer, 'audio', checked + 0.1, 18, true, 'p2p'),
+    streams(session, video, videoPeer, 'video', checked + 0.6, 16, true, 'p2p'),
+  );
   hangUp(session, end + 0.05);
 }
 
@@ -71,7 +74,10 @@ export function fileDuringCall(session: Session): void {
     sni: SERVICES.sharepoint.sni,
     version: 'TLS 1.3',
     cipherSuite: 0x1302,
-    certificate: session.certificate(SERVICES.sharepoint.certificate.commonName, SERVICES.sharepoint.certificate.subjectAltNames),
+    certificate: session.certificate(
+      SERVICES.sharepoint.certificate.commonName,
+      SERVICES.sharepoint.certificate.subjectAltNames,
+    ),
     bitsPerSecond: 8e6,
   });
   sharepoint.close(sharepoint.exchange(sharepoint.ready + 0.01, 3_000_000, 1200, 0.15) + 0.5);

@@ -27,8 +27,21 @@ export interface Service {
   certificate: { commonName: string; subjectAltNames: string[] };
 }
 
-function service(name: string, aliases: string[], addresses: string[], ipv6: string, commonName: string, subjectAltNames: string[], authority?: Lookup['authority']): Service {
-  return { lookup: { name, aliases, addresses, authority }, ipv6, sni: name, certificate: { commonName, subjectAltNames } };
+function service(
+  name: string,
+  aliases: string[],
+  addresses: string[],
+  ipv6: string,
+  commonName: string,
+  subjectAltNames: string[],
+  authority?: Lookup['authority'],
+): Service {
+  return {
+    lookup: { name, aliases, addresses, authority },
+    ipv6,
+    sni: name,
+    certificate: { commonName, subjectAltNames },
+  };
 }
 
 const TEAMS_NAMES = ['teams.microsoft.com', '*.teams.microsoft.com', '*.teams.office.com', 'teams.cloud.microsoft'];
@@ -83,7 +96,14 @@ export const SERVICES = {
     'teams.microsoft.com',
     TEAMS_NAMES,
   ),
-  relay: service('euaz.tr.teams.microsoft.com', ['euaz.tr.teams.trafficmanager.net'], [RELAY], '2603:1063:2:7::21', 'teams.microsoft.com', TEAMS_NAMES),
+  relay: service(
+    'euaz.tr.teams.microsoft.com',
+    ['euaz.tr.teams.trafficmanager.net'],
+    [RELAY],
+    '2603:1063:2:7::21',
+    'teams.microsoft.com',
+    TEAMS_NAMES,
+  ),
   telemetry: service(
     'mobile.events.data.microsoft.com',
     ['mobile.events.data.trafficmanager.net', 'onedscolprdneu03.northeurope.cloudapp.azure.com'],
@@ -102,7 +122,12 @@ export const SERVICES = {
   ),
   statics: service(
     'statics.teams.cdn.office.net',
-    ['statics-teams-cdn.azurefd.net', 'star-azurefd-prod.trafficmanager.net', 'shed.dual-low.s-part-0017.t-0009.t-msedge.net', 's-part-0017.t-0009.t-msedge.net'],
+    [
+      'statics-teams-cdn.azurefd.net',
+      'star-azurefd-prod.trafficmanager.net',
+      'shed.dual-low.s-part-0017.t-0009.t-msedge.net',
+      's-part-0017.t-0009.t-msedge.net',
+    ],
     ['13.107.246.45'],
     '2620:1ec:bdf::45',
     '*.cdn.office.net',
@@ -110,7 +135,11 @@ export const SERVICES = {
   ),
   sharepoint: service(
     'contoso-my.sharepoint.com',
-    ['contoso.sharepoint.com', '1234-ipv4v6.farm.prodfarm.sharepointonline.com.akadns.net', '1234-ipv4v6e.clump.dprodmgd104.aa-rt.sharepoint.com'],
+    [
+      'contoso.sharepoint.com',
+      '1234-ipv4v6.farm.prodfarm.sharepointonline.com.akadns.net',
+      '1234-ipv4v6e.clump.dprodmgd104.aa-rt.sharepoint.com',
+    ],
     ['13.107.136.9'],
     '2620:1ec:8f8::9',
     '*.sharepoint.com',
@@ -143,7 +172,13 @@ export function addressOf(session: Session, name: ServiceName): string {
 }
 
 /** A TLS connection to a service, after its name was resolved. */
-export function connect(session: Session, time: number, name: ServiceName, version: TlsVersionName, cipherSuite: number): TlsSession {
+export function connect(
+  session: Session,
+  time: number,
+  name: ServiceName,
+  version: TlsVersionName,
+  cipherSuite: number,
+): TlsSession {
   const s = SERVICES[name];
   return session.tls(time, {
     ip: addressOf(session, name),
@@ -159,7 +194,9 @@ export function connect(session: Session, time: number, name: ServiceName, versi
 export function chat(session: Session, connection: TlsSession, from: number, until: number): number {
   let t = Math.max(from, connection.ready);
   while (t < until) {
-    t = connection.exchange(t, session.random.int(600, 2500), session.random.int(300, 1800)) + session.random.between(0.8, 2.5);
+    t =
+      connection.exchange(t, session.random.int(600, 2500), session.random.int(300, 1800)) +
+      session.random.between(0.8, 2.5);
   }
   session.truth.activities.add('chat');
   return t;

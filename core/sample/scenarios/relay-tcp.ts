@@ -44,7 +44,12 @@ export function relayOverTcp(session: Session): void {
     t + 0.01,
     local,
     udpRelay,
-    stunMessage({ method: METHOD_CREATE_PERMISSION, class: CLASS_REQUEST, transactionId: permission, attributes: [[0x0012, addressValue(REFUSED_PEER.ip, REFUSED_PEER.port, permission)]] }),
+    stunMessage({
+      method: METHOD_CREATE_PERMISSION,
+      class: CLASS_REQUEST,
+      transactionId: permission,
+      attributes: [[0x0012, addressValue(REFUSED_PEER.ip, REFUSED_PEER.port, permission)]],
+    }),
     'stun',
   );
   capture.udp(
@@ -64,7 +69,9 @@ export function relayOverTcp(session: Session): void {
   );
   truth.relays.add(endpointText(RELAY, RELAY_PORT));
 
-  const connection = capture.tcp(endpoint(session.client, session.port()), endpoint(RELAY, TCP_RELAY_PORT), { rtt: 0.025 });
+  const connection = capture.tcp(endpoint(session.client, session.port()), endpoint(RELAY, TCP_RELAY_PORT), {
+    rtt: 0.025,
+  });
   t = connection.open(t + 0.1);
   const send = (time: number, from: 'client' | 'server', list: readonly Buffer[], headerBytes: number) => {
     let end = 0;
@@ -73,25 +80,60 @@ export function relayOverTcp(session: Session): void {
   };
   const hello = handshake(
     HANDSHAKE.clientHello,
-    Buffer.concat([uint16s([VERSION['TLS 1.0']]), random.bytes(32), vector(1, Buffer.alloc(0)), vector(2, uint16s([PSEUDO_TLS_SUITE])), Buffer.from([1, 0])]),
+    Buffer.concat([
+      uint16s([VERSION['TLS 1.0']]),
+      random.bytes(32),
+      vector(1, Buffer.alloc(0)),
+      vector(2, uint16s([PSEUDO_TLS_SUITE])),
+      Buffer.from([1, 0]),
+    ]),
   );
   t = send(t + 0.0002, 'client', records(CONTENT.handshake, VERSION['TLS 1.0'], hello), 5);
-  const serverHello = handshake(HANDSHAKE.serverHello, Buffer.concat([uint16s([VERSION['TLS 1.0']]), random.bytes(32), vector(1, random.bytes(32)), uint16s([PSEUDO_TLS_SUITE]), Buffer.from([0])]));
+  const serverHello = handshake(
+    HANDSHAKE.serverHello,
+    Buffer.concat([
+      uint16s([VERSION['TLS 1.0']]),
+      random.bytes(32),
+      vector(1, random.bytes(32)),
+      uint16s([PSEUDO_TLS_SUITE]),
+      Buffer.from([0]),
+    ]),
+  );
   const done = handshake(HANDSHAKE.serverHelloDone, Buffer.alloc(0));
-  t = send(t + connection.rtt, 'server', records(CONTENT.handshake, VERSION['TLS 1.0'], Buffer.concat([serverHello, done])), 5);
+  t = send(
+    t + connection.rtt,
+    'server',
+    records(CONTENT.handshake, VERSION['TLS 1.0'], Buffer.concat([serverHello, done])),
+    5,
+  );
   const allocate = random.bytes(12);
   const turnAttributes: [number, Buffer][] = [
     [STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_COOKIE)],
     [STUN_ATTRIBUTE.MS_VERSION, uint32(2)],
   ];
-  t = send(t + 0.001, 'client', [msTurnFrame(MS_TURN_FRAME.control, stunMessage({ method: 0x003, class: CLASS_REQUEST, transactionId: allocate, attributes: turnAttributes }))], 4);
+  t = send(
+    t + 0.001,
+    'client',
+    [
+      msTurnFrame(
+        MS_TURN_FRAME.control,
+        stunMessage({ method: 0x003, class: CLASS_REQUEST, transactionId: allocate, attributes: turnAttributes }),
+      ),
+    ],
+    4,
+  );
   t = send(
     t + connection.rtt,
     'server',
     [
       msTurnFrame(
         MS_TURN_FRAME.control,
-        stunMessage({ method: 0x003, class: 0x100, transactionId: allocate, attributes: [...turnAttributes, [STUN_ATTRIBUTE.MAPPED_ADDRESS, addressValue(RELAY, 3480)]] }),
+        stunMessage({
+          method: 0x003,
+          class: 0x100,
+          transactionId: allocate,
+          attributes: [...turnAttributes, [STUN_ATTRIBUTE.MAPPED_ADDRESS, addressValue(RELAY, 3480)]],
+        }),
       ),
     ],
     4,

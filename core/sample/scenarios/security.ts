@@ -21,7 +21,10 @@ export function weakTls(session: Session): void {
     version: 'TLS 1.0',
     cipherSuite: RSA_3DES,
     client: LEGACY_CLIENT,
-    certificate: { ...session.certificate('printer.contoso.example', ['printer.contoso.example'], { ageDays: 500, days: 365 }), organization: 'Contoso Ltd' },
+    certificate: {
+      ...session.certificate('printer.contoso.example', ['printer.contoso.example'], { ageDays: 500, days: 365 }),
+      organization: 'Contoso Ltd',
+    },
   });
   legacy.exchange(legacy.ready + 0.01, 400, 2200);
   legacy.close(legacy.ready + 1);

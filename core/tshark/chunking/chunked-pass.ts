@@ -132,6 +132,8 @@ class ChunkRun {
 function chunkInput(path: string, index: CaptureIndex, chunk: Chunk): FileRanges {
   const from = index.offsets[chunk.warmupFirst - 1]!;
   const to = chunk.last < index.packets ? index.offsets[chunk.last]! : index.size;
-  const headers = index.headerBlocks.filter((block) => block.offset < from).map((b) => [b.offset, b.offset + b.length] as const);
+  const headers = index.headerBlocks
+    .filter((block) => block.offset < from)
+    .map((b) => [b.offset, b.offset + b.length] as const);
   return { file: path, ranges: [...headers, [from, to] as const] };
 }

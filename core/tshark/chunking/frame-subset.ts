@@ -21,7 +21,8 @@ export function subsetRanges(index: CaptureIndex, frames: readonly number[]): [n
   let next = 0; // the first header block not yet passed
   for (const frame of frames) {
     const start = index.offsets[frame - 1]!;
-    for (; next < blocks.length && blocks[next]!.offset < start; next++) add(blocks[next]!.offset, blocks[next]!.offset + blocks[next]!.length);
+    for (; next < blocks.length && blocks[next]!.offset < start; next++)
+      add(blocks[next]!.offset, blocks[next]!.offset + blocks[next]!.length);
     // A pcapng record ends where the next block starts: the next packet's, or a non-packet block's in between.
     const nextPacket = frame < index.packets ? index.offsets[frame]! : index.size;
     add(start, Math.min(nextPacket, blocks[next]?.offset ?? nextPacket));

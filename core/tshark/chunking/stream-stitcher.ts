@@ -33,7 +33,10 @@ export const STITCHER_FIELDS = [
  * with a SYN, which tshark takes as a new connection).
  */
 export class StreamStitcher {
-  private readonly streams: Record<Transport, TransportStreams> = { tcp: new TransportStreams('tcp'), udp: new TransportStreams('udp') };
+  private readonly streams: Record<Transport, TransportStreams> = {
+    tcp: new TransportStreams('tcp'),
+    udp: new TransportStreams('udp'),
+  };
   private chunk?: Chunk;
   private offset = 0;
   private rememberFrom = Infinity;
@@ -62,7 +65,8 @@ export class StreamStitcher {
     layers.frame_number = [String(frame)];
     const remember = frame >= this.rememberFrom;
     for (const streams of Object.values(this.streams)) streams.renumber(layers, frame, remember);
-    if (layers.dns_response_to) layers.dns_response_to = layers.dns_response_to.map((query) => String(Number(query) + this.offset));
+    if (layers.dns_response_to)
+      layers.dns_response_to = layers.dns_response_to.map((query) => String(Number(query) + this.offset));
     return true;
   }
 }
@@ -97,7 +101,8 @@ class TransportStreams {
     const finals = this.atFrame.get(frame);
     if (!locals || !finals) return;
     locals.forEach((local, i) => {
-      if (finals[i] !== undefined && !this.localToFinal.has(Number(local))) this.localToFinal.set(Number(local), finals[i]!);
+      if (finals[i] !== undefined && !this.localToFinal.has(Number(local)))
+        this.localToFinal.set(Number(local), finals[i]!);
     });
   }
 
@@ -119,8 +124,12 @@ class TransportStreams {
   private assign(layers: Layers): number {
     const tuple = this.tuple(layers);
     const earlier = this.latestByTuple.get(tuple);
-    const opensConnection = this.transport === 'tcp' && isSetFlag(layers.tcp_flags_syn?.[0] ?? '') && !isSetFlag(layers.tcp_flags_ack?.[0] ?? '');
-    const final = earlier !== undefined && this.lastFrame[earlier]! < this.warmupFirst && !opensConnection ? earlier : this.next++;
+    const opensConnection =
+      this.transport === 'tcp' &&
+      isSetFlag(layers.tcp_flags_syn?.[0] ?? '') &&
+      !isSetFlag(layers.tcp_flags_ack?.[0] ?? '');
+    const final =
+      earlier !== undefined && this.lastFrame[earlier]! < this.warmupFirst && !opensConnection ? earlier : this.next++;
     this.latestByTuple.set(tuple, final);
     return final;
   }

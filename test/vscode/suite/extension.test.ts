@@ -2,7 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { copyFileSync, existsSync, readFileSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandLine, isRunning, labelText, largeCapture, sharedCapture, teamshark, threadCount, tsharkChildren, until, workspaceFolder } from './host.js';
+import {
+  commandLine,
+  isRunning,
+  labelText,
+  largeCapture,
+  sharedCapture,
+  teamshark,
+  threadCount,
+  tsharkChildren,
+  until,
+  workspaceFolder,
+} from './host.js';
 
 const VIEW_TYPE = 'teamshark.capture';
 
@@ -40,7 +51,8 @@ describe('Teamshark in the extension host', () => {
       ['DNS', 'Network', 'Transport', 'Security', 'Application', 'Call quality'],
     );
 
-    const labelsUnder = (node: (typeof sections)[number]) => api.tree.getChildren(node).map((child) => labelText(api.tree.getTreeItem(child)));
+    const labelsUnder = (node: (typeof sections)[number]) =>
+      api.tree.getChildren(node).map((child) => labelText(api.tree.getTreeItem(child)));
     const [dns, network, transport, security, application] = sections;
     const names = api.tree.getChildren(dns!).find((g) => api.tree.getTreeItem(g).label === 'Names looked up')!;
     assert.ok(labelsUnder(names).includes('config.teams.microsoft.com'));
@@ -56,7 +68,9 @@ describe('Teamshark in the extension host', () => {
     assert.ok(api.tree.getChildren(media).length > 0);
 
     // Evidence: an item's frames are its children, and its display filter is what "Copy display filter" copies.
-    const domain = api.tree.getChildren(names).find((n) => api.tree.getTreeItem(n).label === 'config.teams.microsoft.com')!;
+    const domain = api.tree
+      .getChildren(names)
+      .find((n) => api.tree.getTreeItem(n).label === 'config.teams.microsoft.com')!;
     assert.deepEqual(
       api.tree.getChildren(domain).map((f) => api.tree.getTreeItem(f).label),
       ['Frame 312', 'Frame 333'],
@@ -115,8 +129,14 @@ describe('Teamshark in the extension host', () => {
     await assert.rejects(analysis, vscode.CancellationError);
     await until('tshark to end', () => !isRunning(pid!), 5_000);
     // A tshark the analysis started without a signal (`-G values`, the version) ends by itself within a second.
-    await until('every tshark to end', () => tsharkChildren().length === 0, 5_000).catch(() => assert.fail(`tshark still running: ${tsharkChildren().map(commandLine).join('; ')}`));
-    await until(`the worker thread to end (${threadCount()} threads, ${threads} before the analysis)`, () => threadCount() <= threads, 5_000);
+    await until('every tshark to end', () => tsharkChildren().length === 0, 5_000).catch(() =>
+      assert.fail(`tshark still running: ${tsharkChildren().map(commandLine).join('; ')}`),
+    );
+    await until(
+      `the worker thread to end (${threadCount()} threads, ${threads} before the analysis)`,
+      () => threadCount() <= threads,
+      5_000,
+    );
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -124,7 +144,9 @@ describe('Teamshark in the extension host', () => {
     const settingsFile = () => join(workspaceFolder().fsPath, '.vscode', 'settings.json');
     afterEach(async () => {
       rmSync(join(workspaceFolder().fsPath, '.vscode'), { recursive: true, force: true });
-      await vscode.workspace.getConfiguration('teamshark').update('tsharkPath', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('teamshark')
+        .update('tsharkPath', undefined, vscode.ConfigurationTarget.Global);
     });
 
     it('ignores teamshark.tsharkPath and tshark options set by the workspace', async () => {
@@ -135,9 +157,19 @@ describe('Teamshark in the extension host', () => {
           resolve();
         });
       });
-      writeFileSync(settingsFile(), JSON.stringify({ 'teamshark.tsharkPath': '/bin/false', 'teamshark.tsharkOptions': ['udp.port==3478,rtp'], 'teamshark.activityWindowSeconds': 7 }));
+      writeFileSync(
+        settingsFile(),
+        JSON.stringify({
+          'teamshark.tsharkPath': '/bin/false',
+          'teamshark.tsharkOptions': ['udp.port==3478,rtp'],
+          'teamshark.activityWindowSeconds': 7,
+        }),
+      );
       await Promise.race([changed, new Promise((r) => setTimeout(r, 5_000))]);
-      await until('the workspace setting to be read', () => vscode.workspace.getConfiguration('teamshark').get('activityWindowSeconds') === 7);
+      await until(
+        'the workspace setting to be read',
+        () => vscode.workspace.getConfiguration('teamshark').get('activityWindowSeconds') === 7,
+      );
       const api = await teamshark();
       const report = await api.store.analyze(sharedCapture('teams.pcap'), { force: true });
       assert.ok(!report.capture.tshark.arguments.includes('-d'), report.capture.tshark.arguments.join(' '));
@@ -145,7 +177,9 @@ describe('Teamshark in the extension host', () => {
     });
 
     it('honours teamshark.tsharkPath from user settings', async () => {
-      await vscode.workspace.getConfiguration('teamshark').update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('teamshark')
+        .update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Global);
       const api = await teamshark();
       await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), /\/nonexistent\/tshark/);
     });

@@ -12,7 +12,8 @@ export const SHARED_CAPTURES = resolve(REPO, '../shared/captures');
 
 export function sharedCapture(name: string): vscode.Uri {
   const path = join(SHARED_CAPTURES, name);
-  if (!existsSync(path)) throw new Error(`${path} is missing: the extension tests read the real captures beside the checkout`);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: the extension tests read the real captures beside the checkout`);
   return vscode.Uri.file(path);
 }
 
@@ -28,7 +29,11 @@ export async function teamshark(): Promise<TeamsharkApi> {
   return extension.activate();
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -8,7 +8,13 @@ import { join } from 'node:path';
  */
 export function run(): Promise<void> {
   // TEAMSHARK_SUITE_GREP (passed through code-server's environment) runs only the matching tests.
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', grep: process.env.TEAMSHARK_SUITE_GREP || undefined });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 120_000,
+    color: false,
+    reporter: 'spec',
+    grep: process.env.TEAMSHARK_SUITE_GREP || undefined,
+  });
   for (const file of readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.cjs'))
     .sort())

@@ -32,7 +32,10 @@ describe('Notes that stay true to the capture', () => {
     const document = await vscode.workspace.openTextDocument(uri);
     assert.equal(document.languageId, 'markdown');
     const byName = await hoverText(uri, new vscode.Position(2, line.indexOf('ECDHE')));
-    assert.match(byName, /\*\*TLS\\_ECDHE\\_RSA\\_WITH\\_AES\\_256\\_GCM\\_SHA384\*\* \(0xc030 · OpenSSL `ECDHE-RSA-AES256-GCM-SHA384`\)/);
+    assert.match(
+      byName,
+      /\*\*TLS\\_ECDHE\\_RSA\\_WITH\\_AES\\_256\\_GCM\\_SHA384\*\* \(0xc030 · OpenSSL `ECDHE-RSA-AES256-GCM-SHA384`\)/,
+    );
     assert.match(byName, /Forward secrecy: yes · AEAD: yes/);
     assert.match(byName, /Grade: \*\*recommended\*\*/);
     assert.match(byName, /RFC 5289/);
@@ -42,7 +45,10 @@ describe('Notes that stay true to the capture', () => {
   });
 
   it('flags "TLS 1.0" for teams.microsoft.com in a note linked to teams.pcap with the true version and frames, and fixes it', async () => {
-    const uri = writeNote('call.md', '---\ncapture: ./teams.pcap\n---\n# Security\n\nThe connection to teams.microsoft.com negotiated TLS 1.0.\n');
+    const uri = writeNote(
+      'call.md',
+      '---\ncapture: ./teams.pcap\n---\n# Security\n\nThe connection to teams.microsoft.com negotiated TLS 1.0.\n',
+    );
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const [diagnostic, ...others] = await until(
@@ -57,10 +63,17 @@ describe('Notes that stay true to the capture', () => {
     assert.equal(document.getText(diagnostic!.range), 'TLS 1.0');
     assert.equal(diagnostic!.source, 'teamshark');
     assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Warning);
-    assert.equal(diagnostic!.message, 'teams.pcap: the 3 ServerHello(s) with teams.microsoft.com negotiated TLS 1.2, not TLS 1.0 (frames 26, 186, 931).');
+    assert.equal(
+      diagnostic!.message,
+      'teams.pcap: the 3 ServerHello(s) with teams.microsoft.com negotiated TLS 1.2, not TLS 1.0 (frames 26, 186, 931).',
+    );
 
     // What the capture shows is written right after the words.
-    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', uri, new vscode.Range(0, 0, document.lineCount, 0));
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>(
+      'vscode.executeInlayHintProvider',
+      uri,
+      new vscode.Range(0, 0, document.lineCount, 0),
+    );
     assert.deepEqual(
       hints.map((h) => [h.position.isEqual(diagnostic!.range.end), h.label]),
       [[true, '≠ teams.pcap: TLS 1.2, frames 26, 186, 931']],
@@ -68,7 +81,9 @@ describe('Notes that stay true to the capture', () => {
 
     // A code lens on the Security heading counts the capture's security findings.
     const api = await teamshark();
-    const security = api.store.get(vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap')))!.report.findings.filter((f) => f.section === 'security').length;
+    const security = api.store
+      .get(vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap')))!
+      .report.findings.filter((f) => f.section === 'security').length;
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title]),
@@ -76,7 +91,12 @@ describe('Notes that stay true to the capture', () => {
     );
 
     // The quick fix replaces the words with the true version; the diagnostic goes away.
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic!.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic!.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     assert.deepEqual(
       actions.map((a) => a.title),
       ['Replace with TLS 1.2', 'Annotate with what the capture shows (frames)'],
@@ -138,7 +158,15 @@ describe('Notes that stay true to the capture', () => {
     );
     assert.deepEqual(
       diagnostics.map((d) => [d.severity, d.code, d.message, d.range.start.line, document.getText(d.range)]),
-      [[vscode.DiagnosticSeverity.Warning, 'front-matter', 'Front matter is not valid YAML: Map keys must be unique', 2, 'capture: ./teams.pcap']],
+      [
+        [
+          vscode.DiagnosticSeverity.Warning,
+          'front-matter',
+          'Front matter is not valid YAML: Map keys must be unique',
+          2,
+          'capture: ./teams.pcap',
+        ],
+      ],
     );
   });
 
@@ -161,15 +189,29 @@ describe('Notes that stay true to the capture', () => {
     editor.selection = new vscode.Selection(2, 0, 2, 0);
     const capture = vscode.Uri.file(join(workspaceFolder().fsPath, 'notes', 'teams.pcap'));
     await (await teamshark()).store.analyze(capture);
-    assert.equal(await vscode.commands.executeCommand('teamshark.insertFinding', { capture, findingId: 'tls-version/tls-1.2' }), true);
+    assert.equal(
+      await vscode.commands.executeCommand('teamshark.insertFinding', { capture, findingId: 'tls-version/tls-1.2' }),
+      true,
+    );
     assert.equal(
       editor.document.getText(),
       '# Findings\n\n- **TLS 1.2 negotiated in 38 handshakes** — Servers: teams.microsoft.com, mobile.pipe.aria.microsoft.com, login.microsoftonline.com, eu-prod.asyncgw.teams.microsoft.com, eu-api.asm.skype.com, config.teams.microsoft.com, northeurope.notifications.teams.microsoft.com, presence.teams.microsoft.com, dati.ntop.org, chatsvcagg.teams.microsoft.com and 10 more\\\n' +
         '  Frames 26, 59, 75, 162, 186, 223, 276, 291, 320, 327, 351, 399, 417, 459, 553, 599, 624, 677, 755, 782, 795, 805, 830, 931, 953, 995, 1034, 1047, 1094, 1151, 1174, 1226, 1262, 1292, 1336, 1350, 1387, 1466 · filter `tls.handshake.type == 2 && tls.handshake.version == 0x0303 && !tls.handshake.extensions.supported_version`',
     );
-    editor.selection = new vscode.Selection(editor.document.lineCount - 1, Number.MAX_SAFE_INTEGER, editor.document.lineCount - 1, Number.MAX_SAFE_INTEGER);
-    assert.equal(await vscode.commands.executeCommand('teamshark.insertReportSection', { capture, section: 'dns' }), true);
-    assert.match(editor.document.getText(), /supported_version`\n## DNS\n\n- \*\*captive\.apple\.com\.edgekey\.net resolves through 1 alias\*\*/);
+    editor.selection = new vscode.Selection(
+      editor.document.lineCount - 1,
+      Number.MAX_SAFE_INTEGER,
+      editor.document.lineCount - 1,
+      Number.MAX_SAFE_INTEGER,
+    );
+    assert.equal(
+      await vscode.commands.executeCommand('teamshark.insertReportSection', { capture, section: 'dns' }),
+      true,
+    );
+    assert.match(
+      editor.document.getText(),
+      /supported_version`\n## DNS\n\n- \*\*captive\.apple\.com\.edgekey\.net resolves through 1 alias\*\*/,
+    );
     assert.match(editor.document.getText(), /### Names looked up\n\n\| First seen \(s\) \| Name \|/);
   });
 
@@ -177,12 +219,21 @@ describe('Notes that stay true to the capture', () => {
     const uri = writeNote('from-tree.md', '');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const api = await teamshark();
-    const capture = api.tree.getChildren().find((node) => node.kind === 'capture' && node.uri.fsPath.endsWith('/notes/teams.pcap'))!;
+    const capture = api.tree
+      .getChildren()
+      .find((node) => node.kind === 'capture' && node.uri.fsPath.endsWith('/notes/teams.pcap'))!;
     const security = api.tree.getChildren(capture).find((node) => api.tree.getTreeItem(node).label === 'Security')!;
     const findings = api.tree.getChildren(security).find((node) => api.tree.getTreeItem(node).label === 'Findings')!;
-    const finding = api.tree.getChildren(findings).find((node) => api.tree.getTreeItem(node).label === 'No DNSSEC: no query asked for it and no answer was validated')!;
+    const finding = api.tree
+      .getChildren(findings)
+      .find(
+        (node) => api.tree.getTreeItem(node).label === 'No DNSSEC: no query asked for it and no answer was validated',
+      )!;
     assert.match(String(api.tree.getTreeItem(finding).contextValue), /markdown/, 'the context menu offers the command');
     assert.equal(await vscode.commands.executeCommand('teamshark.insertFinding', finding), true);
-    assert.match(editor.document.getText(), /^- \*\*No DNSSEC: no query asked for it and no answer was validated\*\* \*\(notice\)\* — .*\\\n {2}Frames 10, 11, .* · filter `dns && .*`$/s);
+    assert.match(
+      editor.document.getText(),
+      /^- \*\*No DNSSEC: no query asked for it and no answer was validated\*\* \*\(notice\)\* — .*\\\n {2}Frames 10, 11, .* · filter `dns && .*`$/s,
+    );
   });
 });

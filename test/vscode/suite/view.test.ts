@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning, labelText, largeCapture, sharedCapture, teamshark, tsharkChildren, until, workspaceFolder } from './host.js';
+import {
+  isRunning,
+  labelText,
+  largeCapture,
+  sharedCapture,
+  teamshark,
+  tsharkChildren,
+  until,
+  workspaceFolder,
+} from './host.js';
 
 const VIEW_TYPE = 'teamshark.capture';
 
@@ -22,7 +31,11 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     const capture = join(folder, 'teams.pcap');
     copyFileSync(sharedCapture('teams.pcap').fsPath, capture);
     // The title bar passes the editor's resource and a context object, never a target file.
-    const exported = vscode.commands.executeCommand<vscode.Uri | undefined>('teamshark.exportMarkdown', vscode.Uri.file(capture), { groupId: 1 });
+    const exported = vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'teamshark.exportMarkdown',
+      vscode.Uri.file(capture),
+      { groupId: 1 },
+    );
     let settled = false;
     // executeCommand gives a Thenable, which has no finally.
     void Promise.resolve(exported).finally(() => (settled = true));
@@ -50,12 +63,19 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     await vscode.commands.executeCommand('teamshark.analyze', b);
 
     const captures = api.tree.getChildren();
-    const nodeOf = (uri: vscode.Uri) => captures.find((n) => n.kind === 'capture' && n.uri.toString() === uri.toString())!;
-    const idsUnder = (node: (typeof captures)[number]): string[] => api.tree.getChildren(node).flatMap((child) => [String(api.tree.getTreeItem(child).id), ...idsUnder(child).slice(0, 20)]);
+    const nodeOf = (uri: vscode.Uri) =>
+      captures.find((n) => n.kind === 'capture' && n.uri.toString() === uri.toString())!;
+    const idsUnder = (node: (typeof captures)[number]): string[] =>
+      api.tree
+        .getChildren(node)
+        .flatMap((child) => [String(api.tree.getTreeItem(child).id), ...idsUnder(child).slice(0, 20)]);
     const aIds = idsUnder(nodeOf(a));
     const bIds = idsUnder(nodeOf(b));
     assert.equal(aIds.filter((id) => bIds.includes(id)).length, 0, 'no element of b.pcap has an id of a.pcap');
-    const labels = (uri: vscode.Uri) => api.tree.getChildren(api.tree.getChildren(nodeOf(uri))[1]!).map((g) => `${labelText(api.tree.getTreeItem(g))} ${String(api.tree.getTreeItem(g).description)}`);
+    const labels = (uri: vscode.Uri) =>
+      api.tree
+        .getChildren(api.tree.getChildren(nodeOf(uri))[1]!)
+        .map((g) => `${labelText(api.tree.getTreeItem(g))} ${String(api.tree.getTreeItem(g).description)}`);
     const report = api.store.get(b)!.report;
     assert.ok(labels(b).includes(`Addresses ${report.addresses.length}`), labels(b).join(', '));
 
@@ -68,7 +88,9 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     // A new analysis of b.pcap is a new report version: its elements get new ids.
     const before = String(api.tree.getTreeItem(group!).id);
     await vscode.commands.executeCommand('teamshark.reanalyze', b);
-    const [dnsAgain] = api.tree.getChildren(api.tree.getChildren().find((n) => n.kind === 'capture' && n.uri.toString() === b.toString())!);
+    const [dnsAgain] = api.tree.getChildren(
+      api.tree.getChildren().find((n) => n.kind === 'capture' && n.uri.toString() === b.toString())!,
+    );
     assert.notEqual(String(api.tree.getTreeItem(api.tree.getChildren(dnsAgain!)[0]!).id), before);
   });
 
@@ -87,7 +109,11 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
 
   it('bug 3: "Compare selected captures" takes the explorer\'s multi-selection (clicked resource, selected resources)', async () => {
     const captures = ['teams.pcap', 'teams-activities/audio-lan-K1AE.pcapng'].map(sharedCapture);
-    const document = await vscode.commands.executeCommand<vscode.TextDocument>('teamshark.compareSelected', captures[1], captures);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>(
+      'teamshark.compareSelected',
+      captures[1],
+      captures,
+    );
     assert.equal(document?.languageId, 'markdown');
     assert.match(document!.getText(), /\| Activity \| call-setup \| audio \|/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // no "save?" dialog left behind
@@ -108,7 +134,11 @@ describe('Teamshark analysis view and commands (issue 20)', () => {
     );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // A second, with one more of slack for a loaded 2-core test machine; the message tells a slow kill from a new chunk.
-    await until(`tshark to end (started ${pids.join(', ')}; now ${tsharkChildren().join(', ')})`, () => pids.every((pid) => !isRunning(pid)) && tsharkChildren().length === 0, 2_000);
+    await until(
+      `tshark to end (started ${pids.join(', ')}; now ${tsharkChildren().join(', ')})`,
+      () => pids.every((pid) => !isRunning(pid)) && tsharkChildren().length === 0,
+      2_000,
+    );
   });
 
   it('bug 4: a second view keeps the analysis going when the first closes', async function () {

@@ -1,7 +1,9 @@
 /** A string literal in a Wireshark display filter: quotes and backslashes escaped, control bytes as \xNN. */
 export function filterString(value: string): string {
-  // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
-  const escaped = value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const escaped = value
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped or removed
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return `"${escaped}"`;
 }
 
