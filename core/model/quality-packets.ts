@@ -34,6 +34,8 @@ export interface TcpHandshake {
   server: Endpoint;
   synFrame: number;
   synTime: number;
+  /** SYNs the client sent before the SYN/ACK (more than one: retransmitted). */
+  syns: number;
   synAckFrame?: number;
   synAckTime?: number;
 }

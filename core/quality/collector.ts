@@ -77,7 +77,9 @@ export class QualityCollector implements Collector<QualityPackets> {
           server: destination,
           synFrame: packet.frame,
           synTime: packet.time,
+          syns: 1,
         });
+      else if (existing.synAckFrame === undefined && existing.client.ip === source.ip) existing.syns += 1;
     } else if (
       existing &&
       existing.synAckFrame === undefined &&

@@ -15,24 +15,30 @@ interface Sample {
 
 /**
  * Round trips from STUN transactions the client started (ICE checks, TURN Allocate/Refresh/CreatePermission):
- * request → response with the same transaction id, from the last sending of the request (a retransmitted one
- * is answered once). Requests the far side started measure this host's answering time, not the network.
+ * request → response with the same transaction id. By Karn's rule (Karn & Partridge, SIGCOMM 1987; RFC 6298 §3)
+ * a transaction whose request was sent more than once gives no sample: a retransmission keeps the transaction
+ * id (RFC 8489 §6.2.1), so the response cannot say which sending it answers. Requests the far side started
+ * measure this host's answering time, not the network.
  */
 export function stunRoundTrips(
   messages: readonly StunMessage[],
   clients: ReadonlySet<string>,
   relays: ReadonlySet<string>,
 ): RoundTrip[] {
-  const pending = new Map<string, StunMessage>();
+  const pending = new Map<string, { request: StunMessage; sendings: number }>();
   const samples: Sample[] = [];
   for (const m of messages) {
     if (!m.transactionId) continue;
     if (m.class === 'request' && clients.has(m.source.ip)) {
-      pending.set(m.transactionId, m);
+      const sent = pending.get(m.transactionId);
+      if (sent) sent.sendings += 1;
+      else pending.set(m.transactionId, { request: m, sendings: 1 });
     } else if (m.class === 'success' || m.class === 'error') {
-      const request = pending.get(m.transactionId);
-      if (!request || !sameEndpoint(request.destination, m.source)) continue;
+      const sent = pending.get(m.transactionId);
+      if (!sent || !sameEndpoint(sent.request.destination, m.source)) continue;
       pending.delete(m.transactionId);
+      if (sent.sendings > 1) continue;
+      const { request } = sent;
       samples.push({
         from: request.source,
         to: request.destination,
@@ -59,14 +65,17 @@ export function stunRoundTrips(
   );
 }
 
-/** Round trips from TCP handshakes the client opened: SYN → SYN/ACK, per server. */
+/**
+ * Round trips from TCP handshakes the client opened: SYN → SYN/ACK, per server. A handshake whose SYN was sent
+ * more than once gives no sample (Karn's rule, as for STUN above): the SYN/ACK may answer any of them.
+ */
 export function tcpRoundTrips(
   handshakes: readonly TcpHandshake[],
   clients: ReadonlySet<string>,
   labelOf: (ip: string) => string | undefined,
 ): RoundTrip[] {
   const samples: Sample[] = handshakes.flatMap((h) =>
-    h.synAckTime !== undefined && clients.has(h.client.ip)
+    h.synAckTime !== undefined && h.syns === 1 && clients.has(h.client.ip)
       ? [
           {
             from: { ip: h.client.ip },
