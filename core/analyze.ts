@@ -27,6 +27,7 @@ import {
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
+import { LinkHostsCollector } from './model/link-hosts.js';
 import { QualityCollector } from './quality/collector.js';
 import { analyseCallQuality } from './quality/index.js';
 import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
@@ -187,6 +188,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const timeline = new TimelineCollector();
   const payload = new PayloadCollector();
   const quality = new QualityCollector();
+  const linkHosts = new LinkHostsCollector();
   const collectors: Collector<unknown>[] = [
     frames,
     flows,
@@ -200,6 +202,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     timeline,
     payload,
     quality,
+    linkHosts,
   ];
   // Only with a key log: without one the run, and so the report, is exactly what it was.
   const http = options.keylog ? new HttpCollector() : undefined;
@@ -303,6 +306,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     ssdp: ssdp.finish(context),
     payload: payload.finish(context),
     qualityPackets: quality.finish(),
+    linkHosts: linkHosts.finish(),
     timeOrigin: context.start,
     warnings,
     ...(http ? { decrypted: http.finish(context) } : {}),

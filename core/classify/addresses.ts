@@ -2,6 +2,7 @@ import { isHostingPlatform, platformForName, serviceForName, type CatalogMatch }
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
+import type { CapturingHost } from './capturing-host.js';
 import type { NameIndex, NameSighting } from '../summaries/names.js';
 
 const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
@@ -18,6 +19,8 @@ export interface AddressInputs {
   mediaFlows: Set<string>;
   /** Server addresses of TURN allocations and relay traffic. */
   relays: Map<string, number[]>;
+  /** The host the capture was taken on, where the link layer says (core/classify/capturing-host.ts). */
+  capturingHost?: CapturingHost;
 }
 
 interface Tally {
@@ -45,7 +48,10 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
       if (side === flow.client) tally.asClient++;
     }
   }
-  const clients = chooseClients(tallies, inputs.flows);
+  const host = inputs.capturingHost;
+  // The host's own addresses open flows; a forwarded server's do not (a capture taken on a router).
+  const hostAddresses = host ? [...host.addresses.keys()].filter((ip) => (tallies.get(ip)?.asClient ?? 0) > 0) : [];
+  const clients = hostAddresses.length ? new Set(hostAddresses) : chooseClients(tallies, inputs.flows);
   const resolvers = new Set(
     inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip),
   );
@@ -63,11 +69,16 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     const evidence: Evidence[] = [];
     const role = ((): AddressRole['role'] => {
       if (clients.has(ip)) {
-        evidence.push({
-          kind: 'traffic',
-          detail: `opens ${tally.asClient} of its ${tally.flows} flows`,
-          frames: [tally.firstFrame],
-        });
+        const sent = host?.addresses.get(ip);
+        evidence.push(
+          sent
+            ? { kind: 'traffic', detail: host!.how, frames: [sent.firstFrame] }
+            : {
+                kind: 'traffic',
+                detail: `opens ${tally.asClient} of its ${tally.flows} flows`,
+                frames: [tally.firstFrame],
+              },
+        );
         return 'client';
       }
       const relayFrames = inputs.relays.get(ip);
@@ -167,7 +178,7 @@ function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: Cat
 }
 
 /**
- * The capturing host opens most of the flows. Local addresses that open flows are clients; with none (a
+ * Where the link layer does not say which host captured: the capturing host opens most of the flows. Local addresses that open flows are clients; with none (a
  * capture on a host with a public address) the address that opens the most flows is.
  */
 function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[]): Set<string> {

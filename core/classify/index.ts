@@ -11,6 +11,8 @@ import type {
 } from '../schema/generated/report.js';
 import { groupBy } from '../util/collections.js';
 import type { ClassifiedFlow, ModelFlow } from '../model/flows.js';
+import type { LinkHosts } from '../model/link-hosts.js';
+import { capturingHost } from './capturing-host.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
 import type { NameIndex } from '../summaries/names.js';
@@ -35,6 +37,7 @@ export interface ClassifierInputs {
   readonly tls: readonly TlsHandshake[];
   readonly stun: readonly StunMessage[];
   readonly rtp: Report['rtp'];
+  readonly linkHosts: LinkHosts;
 }
 
 function byFlow<T extends { flowId: string }>(items: readonly T[]): Map<string, T[]> {
@@ -58,7 +61,13 @@ export function classify(model: ClassifierInputs, names: NameIndex): Classificat
   const mediaFlows = new Set([...rtpFlows, ...stunByFlow.keys()]);
 
   const relays = relayFrames(model.stun, model.tls);
-  const { roles, clients } = classifyAddresses({ flows: model.flows, names, mediaFlows, relays });
+  const { roles, clients } = classifyAddresses({
+    flows: model.flows,
+    names,
+    mediaFlows,
+    relays,
+    capturingHost: capturingHost(model.linkHosts),
+  });
 
   const sources = { names, dnsByFlow, tlsByFlow: byFlow(model.tls), stunByFlow, rtpFlows };
   const services = new Map(model.flows.map((flow) => [flow.id, classifyFlowService(flow, sources)]));

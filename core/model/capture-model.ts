@@ -11,6 +11,7 @@ import type {
 } from '../schema/generated/report.js';
 import type { ModelFlow } from './flows.js';
 import type { DecryptedTraffic } from './http.js';
+import type { LinkHosts } from './link-hosts.js';
 import type { FlowPayload } from './payload.js';
 import type { QualityPackets } from './quality-packets.js';
 import type { RtpModel } from './rtp.js';
@@ -31,6 +32,8 @@ export interface CaptureModel {
   readonly payload: ReadonlyMap<string, FlowPayload>;
   /** The RTP packets and TCP handshakes the call-quality stage reads (not part of the report). */
   readonly qualityPackets: QualityPackets;
+  /** Who sent the frames below IP: what tells the capturing host apart (not part of the report). */
+  readonly linkHosts: LinkHosts;
   /** Epoch seconds of the first packet: the model's relative times count from it. */
   readonly timeOrigin: number;
   readonly warnings: Warning[];

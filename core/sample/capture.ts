@@ -191,11 +191,11 @@ export class CaptureBuilder {
     return this.isClient(destination) ? 'to-us' : 'other-host';
   }
 
-  /** Hosts of the LAN have their own MAC; the rest of the Internet is behind the gateway's. */
+  /** The client and the other hosts of the LAN have their own MAC; the rest of the Internet is behind the gateway's. */
   private macOf(ip: string): string {
     const range = rangeOf(ip);
     if (range === MULTICAST) return multicastMac(ip);
-    if (!LOCAL_RANGES.has(range)) return this.gatewayMac;
+    if (!LOCAL_RANGES.has(range) && !this.isClient(ip)) return this.gatewayMac;
     let mac = this.macs.get(ip);
     if (!mac) this.macs.set(ip, (mac = this.newMac()));
     return mac;

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { analyzed, sharedCapture } from './helpers.js';
+
+const clientsOf = async (context: Mocha.Context, capture: string) =>
+  (await analyzed(sharedCapture(context, capture))).addresses.filter((a) => a.role === 'client');
+
+// The capturing host decided from the link layer, on captures where the address ranges mislead.
+describe('the capturing host on real captures', function () {
+  it('is the client with its public IPv4 and its IPv6 address together (teams-more/audio-file-Z1)', async function () {
+    const report = await analyzed(sharedCapture(this, 'teams-more/audio-file-Z1.pcapng'));
+    const clients = report.addresses.filter((a) => a.role === 'client').map((a) => a.ip);
+    assert.ok(clients.includes('130.104.37.81') && clients.includes('2001:6a8:3081:6f16:bd92:60cc:eb71:a9f6'));
+    const directions = new Set(report.media.map((m) => m.direction));
+    assert.ok(!directions.has('between-others'), `media directions: ${[...directions].join(', ')}`);
+  });
+
+  it('leaves a LAN neighbour and the home router out of the clients (teams-activities Wi-Fi chats)', async function () {
+    for (const [capture, neighbour] of [
+      ['teams-activities/chat-wifi-SameWifi2.pcapng', '192.168.1.53'],
+      ['teams-activities/chat-wifi-K1MW.pcapng', '192.168.1.1'],
+    ] as const) {
+      const clients = (await clientsOf(this, capture)).map((a) => a.ip);
+      assert.ok(clients.length > 0 && !clients.includes(neighbour), `${capture}: ${clients.join(', ')}`);
+    }
+  });
+
+  it("says how it was decided: the host's MAC address", async function () {
+    const [client] = await clientsOf(this, 'teams.pcap');
+    assert.match(
+      client!.evidence[0]!.detail,
+      /capturing host's MAC address [0-9a-f:]{17} \(on \d+ % of the unicast frames\)/,
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { LinkHostsCollector } from '../../core/model/link-hosts.js';
+import { PacketRecord } from '../../core/tshark/record.js';
+
+let frame = 0;
+function packet(fields: Record<string, string>): PacketRecord {
+  frame += 1;
+  const layers: Record<string, string[]> = { frame_number: [String(frame)], frame_len: ['60'] };
+  for (const [field, value] of Object.entries(fields)) layers[field.replaceAll('.', '_')] = [value];
+  return new PacketRecord(layers as ConstructorParameters<typeof PacketRecord>[0]);
+}
+
+describe('link-layer hosts (the collector)', function () {
+  it('counts unicast frames per MAC and the IP sources each MAC sends from; broadcasts count for no receiver', function () {
+    const collector = new LinkHostsCollector();
+    const host = 'aa:00:00:00:00:01';
+    const gateway = 'aa:00:00:00:00:02';
+    collector.add(packet({ 'eth.src': host, 'eth.dst': gateway, 'ip.src': '10.0.0.5' }));
+    collector.add(packet({ 'eth.src': gateway, 'eth.dst': host, 'ip.src': '52.114.0.1' }));
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'ff:ff:ff:ff:ff:ff', 'ip.src': '10.0.0.5' }));
+    collector.add(packet({ 'eth.src': host, 'eth.dst': '33:33:00:00:00:fb', 'ipv6.src': 'fe80::1' }));
+    const hosts = collector.finish().ethernet;
+    const summary = hosts.map((h) => [h.mac, h.unicastFrames, [...h.sentFrom].map(([ip, s]) => [ip, s.frames])]);
+    assert.deepEqual(summary, [
+      [
+        host,
+        2,
+        [
+          ['10.0.0.5', 2],
+          ['fe80::1', 1],
+        ],
+      ],
+      [gateway, 2, [['52.114.0.1', 1]]],
+    ]);
+  });
+
+  it("leaves out the loopback interface's frames (a MAC sending to itself)", function () {
+    const collector = new LinkHostsCollector();
+    collector.add(packet({ 'eth.src': '00:00:00:00:00:00', 'eth.dst': '00:00:00:00:00:00', 'ip.src': '127.0.0.1' }));
+    assert.deepEqual(collector.finish().ethernet, []);
+  });
+
+  it('keeps the frames a Linux cooked capture marks as sent by this host (sll.pkttype 4) apart', function () {
+    const collector = new LinkHostsCollector();
+    collector.add(packet({ 'sll.pkttype': '4', 'ip.src': '192.168.1.20' }));
+    collector.add(packet({ 'sll.pkttype': '0', 'ip.src': '52.114.0.1' }));
+    assert.deepEqual([...collector.finish().outgoing.keys()], ['192.168.1.20']);
+  });
+});
