@@ -2,7 +2,7 @@ import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
-import { anyOf } from '../util/display-filter.js';
+import { addressFilter, anyOf, streamFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Gaps shown as evidence per stream (two frames each: the packets either side). */
@@ -111,8 +111,7 @@ function gapEvidence(s: StreamQuality, gaps: StreamQuality['gaps']): Pick<Findin
 
 /** The stream's flow by tshark's stream index: true whichever RTP heuristics the reader enables. */
 function flowFilter(s: Pick<StreamQuality, 'flowId' | 'source'>): string {
-  const [transport, index] = s.flowId.split(':');
-  return `${transport}.stream == ${index} && ${s.source.ip.includes(':') ? 'ipv6' : 'ip'}.src == ${s.source.ip}`;
+  return `${streamFilter(s.flowId)} && ${addressFilter(s.source.ip, 'src')}`;
 }
 
 function streamsFilter(streams: StreamQuality[]): string {

@@ -6,6 +6,7 @@ import { dnsVolume } from './dns-volume.js';
 import { makeFinding, type FindingFacts, type FindingRule } from './finding.js';
 import { malformedPackets } from './malformed.js';
 import { callPaths, mediaStreams } from './media.js';
+import { oneWayAudio } from './one-way-media.js';
 import { plaintext } from './plaintext.js';
 import { callQuality } from './quality.js';
 import { reflexiveAddresses, turnAllocations } from './stun.js';
@@ -50,6 +51,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   activitySegments,
   callPhases,
   callQuality,
+  oneWayAudio,
 ];
 
 /** The findings of every rule, in the list's order. */

@@ -31,7 +31,7 @@ export interface QualityInputs {
 export const QUALITY_METHOD =
   'A network-side estimate from this capture alone: loss, jitter, gaps and windows are measured from the RTP packets as they reached the capture point (before FEC, retransmission and the jitter buffer), round trips from STUN transactions and TCP handshakes. ' +
   `Streams are judged against the Call Quality Dashboard's poor-stream thresholds (${CQD_STREAM_CLASSIFICATION}) and windows against the network targets (${NETWORK_REQUIREMENTS}); ` +
-  "the dashboard itself uses the endpoints' own reports, which a capture does not have. Outbound streams are seen before the network: what the far end received cannot be told from here.";
+  "the dashboard itself uses the endpoints' own reports, which a capture does not have. As its classifier does, only a received stream gets a verdict, and audio only over 500 packets: outbound streams are seen before the network, and what the far end received cannot be told from here.";
 
 /** The call's quality: every RTP stream measured and judged, and the round trips the capture shows. Undefined without media or round trips. */
 export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefined {
@@ -78,7 +78,7 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
       : verdict === 'good'
         ? `${judged.length} stream(s) within Microsoft's poor-stream thresholds${streams.some((s) => s.targetsMissed.length) ? ', though some windows miss the network targets' : ''}`
         : streams.length
-          ? 'no stream could be judged (too short, or of an unknown kind)'
+          ? `no stream could be judged: ${[...new Set(streams.map((s) => s.notJudgedBecause ?? 'repair data or a second layer beside a main stream'))].join('; ')}`
           : 'no RTP media in the capture';
   return { verdict, reason, method: QUALITY_METHOD, binSeconds, streams, roundTrips, rtcp: rtcpSummary(inputs.rtcp) };
 }

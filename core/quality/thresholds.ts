@@ -19,21 +19,40 @@ export const POOR_STREAM = {
 /** Microsoft's QoS markings for Teams media (DSCP). */
 export const EXPECTED_DSCP = { audio: 46, video: 34, 'screen-sharing': 18 } as const;
 
-/** Too few packets to judge a stream by. */
+/** The CQD classifies an audio stream only when its Packet Utilization is over this many packets. */
+export const AUDIO_MINIMUM_PACKETS = 500;
+
+/** Too few packets to judge a video or screen-sharing stream by. */
 const MINIMUM_PACKETS = 20;
 
 export type StreamMeasures = Pick<
   StreamQuality,
-  'kind' | 'packets' | 'lossPercent' | 'jitter' | 'frameRate' | 'roundTripMs' | 'windows'
+  'kind' | 'direction' | 'packets' | 'lossPercent' | 'jitter' | 'frameRate' | 'roundTripMs' | 'windows'
 >;
 
+/** Why the CQD's classification does not apply to a stream, or undefined when it does. */
+function notJudgedBecause(m: StreamMeasures): string | undefined {
+  if (m.direction === 'outbound')
+    return 'sent by the capturing host: a stream is classified where it is received, which this capture does not see';
+  if (m.direction !== 'inbound') return 'between two other hosts: neither end is the capturing host';
+  if (m.kind === 'unknown') return 'of an unknown kind';
+  if (m.kind === 'audio' && m.packets <= AUDIO_MINIMUM_PACKETS)
+    return `too short: an audio stream is classified only over ${AUDIO_MINIMUM_PACKETS} packets (Packet Utilization)`;
+  if (m.packets < MINIMUM_PACKETS) return `too short: under ${MINIMUM_PACKETS} packets`;
+  return undefined;
+}
+
 /**
- * A stream against the CQD's poor-stream thresholds (loss is measured before FEC and retransmission, so it
- * is the harsher figure), and its worst windows against the network targets.
+ * A stream the capturing host received, against the CQD's poor-stream thresholds as its classifier applies them
+ * (loss is measured before FEC and retransmission, so it is the harsher figure), and its worst windows against
+ * the network targets. Sent streams, short audio and streams of an unknown kind get no verdict, and say why.
  */
-export function judgeStream(m: StreamMeasures): Pick<StreamQuality, 'verdict' | 'crossed' | 'targetsMissed'> {
+export function judgeStream(
+  m: StreamMeasures,
+): Pick<StreamQuality, 'verdict' | 'crossed' | 'targetsMissed' | 'notJudgedBecause'> {
   const targetsMissed = missedTargets(m.windows);
-  if (m.kind === 'unknown' || m.packets < MINIMUM_PACKETS) return { verdict: 'not-judged', crossed: [], targetsMissed };
+  const because = notJudgedBecause(m);
+  if (because) return { verdict: 'not-judged', notJudgedBecause: because, crossed: [], targetsMissed };
   const crossed: QualityThreshold[] = [];
   const over = (metric: string, value: number | undefined, limit: number, unit: string) => {
     if (value !== undefined && value > limit)
@@ -48,7 +67,7 @@ export function judgeStream(m: StreamMeasures): Pick<StreamQuality, 'verdict' | 
     over('packet loss', m.lossPercent, limits.lossPercent, '%');
     over('jitter (mean)', m.jitter?.meanMs, limits.jitterMs, 'ms');
     over('round trip', m.roundTripMs, limits.roundTripMs, 'ms');
-  } else {
+  } else if (m.kind !== 'unknown') {
     const limits = POOR_STREAM[m.kind];
     over('packet loss', m.lossPercent, limits.lossPercent, '%');
     under('frame rate', m.frameRate, limits.frameRate, 'fps');

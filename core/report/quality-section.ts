@@ -197,7 +197,7 @@ export function dscpText(s: StreamQuality): string {
 
 export function verdictText(s: StreamQuality): string {
   if (s.auxiliaryTo) return `not judged: beside ${s.auxiliaryTo} (repair data or a second layer)`;
-  if (s.verdict === 'not-judged') return 'not judged';
+  if (s.verdict === 'not-judged') return s.notJudgedBecause ? `not judged: ${s.notJudgedBecause}` : 'not judged';
   if (s.verdict === 'good') return 'good';
   return `poor: ${s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ')}`;
 }

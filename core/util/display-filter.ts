@@ -12,6 +12,12 @@ export function addressFilter(ip: string, direction: 'addr' | 'src' | 'dst' = 'a
   return `${ip.includes(':') ? 'ipv6' : 'ip'}.${direction} == ${ip}`;
 }
 
+/** A flow by tshark's stream index, from its id ("udp:16" → `udp.stream == 16`): true whichever heuristics run. */
+export function streamFilter(flowId: string): string {
+  const [transport, index] = flowId.split(':');
+  return `${transport}.stream == ${index}`;
+}
+
 export function hex(code: number, digits = 4): string {
   return `0x${code.toString(16).padStart(digits, '0')}`;
 }
