@@ -3,10 +3,10 @@ import { classify, withServices } from '../../core/classify/index.js';
 import type { FindingFacts, FindingRule } from '../../core/findings/finding.js';
 import { findingsOf } from '../../core/findings/rules.js';
 import type { CaptureModel } from '../../core/model/capture-model.js';
-import type { CallQuality, Finding } from '../../core/schema/generated/report.js';
+import type { CallQuality, Finding, StreamQuality } from '../../core/schema/generated/report.js';
 import { summarize } from '../../core/summaries/index.js';
 import { NameIndex } from '../../core/summaries/names.js';
-import { captureModel } from './capture-model.js';
+import { at, captureModel } from './capture-model.js';
 
 /**
  * What the rules read, made from a capture model by the real stages the analysis runs after tshark (names,
@@ -33,4 +33,50 @@ export function factsFrom(parts: Partial<CaptureModel> = {}, quality?: CallQuali
 /** The findings one rule states on these facts, as the report lists them (section added, frames sorted). */
 export function findingsOfRule(rule: FindingRule, facts: FindingFacts): Finding[] {
   return findingsOf(facts, [rule]);
+}
+
+type StreamParts = Partial<Omit<StreamQuality, 'source' | 'destination'>> & { source: string; destination: string };
+
+/** A stream as the quality stage judges one: outbound audio over direct UDP, nothing lost, judged good. */
+export function streamQuality({ source, destination, ...parts }: StreamParts): StreamQuality {
+  return {
+    ssrc: '0x11111111',
+    flowId: 'udp:0',
+    source: at(source),
+    destination: at(destination),
+    kind: 'audio',
+    direction: 'outbound',
+    path: 'direct-udp',
+    firstFrame: 1,
+    packets: 500,
+    expected: 500,
+    lost: 0,
+    lossPercent: 0,
+    duplicates: 0,
+    reordered: 0,
+    clock: { rate: 48000, source: 'static-payload-type' },
+    maxDeltaMs: 40,
+    gaps: [],
+    windows: {},
+    series: { start: 0, packets: [], kbps: [], lossPercent: [] },
+    dscp: [],
+    verdict: 'good',
+    crossed: [],
+    targetsMissed: [],
+    filter: `rtp.ssrc == ${parts.ssrc ?? '0x11111111'}`,
+    ...parts,
+  };
+}
+
+/** The call-quality stage's output for these streams. */
+export function callQuality(streams: StreamQuality[], verdict: CallQuality['verdict'], reason = ''): CallQuality {
+  return {
+    verdict,
+    reason,
+    method: 'network-side estimate',
+    binSeconds: 1,
+    streams,
+    roundTrips: [],
+    rtcp: { packets: 0, readableBlocks: 0, unreadableBlocks: 0, note: '' },
+  };
 }
