@@ -184,10 +184,11 @@ export function certificate(parts: Partial<Certificate> = {}): Certificate {
 export const XOR_MAPPED_ADDRESS = code(0x0020, 'XOR-MAPPED-ADDRESS');
 export const XOR_RELAYED_ADDRESS = code(0x0016, 'XOR-RELAYED-ADDRESS');
 
-type StunParts = Partial<Omit<StunMessage, 'source' | 'destination'>> & { source: string; destination: string };
+/** An item sent between two endpoints, "ip:port" each, with the parts a test states. */
+export type Between<T> = Partial<Omit<T, 'source' | 'destination'>> & { source: string; destination: string };
 
 /** A STUN Binding request on udp:0 in frame 1, unless the parts say otherwise. */
-export function stunMessage({ source, destination, ...parts }: StunParts): StunMessage {
+export function stunMessage({ source, destination, ...parts }: Between<StunMessage>): StunMessage {
   return {
     frame: 1,
     time: 0,
@@ -204,10 +205,8 @@ export function stunMessage({ source, destination, ...parts }: StunParts): StunM
   };
 }
 
-type RtpParts = Partial<Omit<RtpStream, 'source' | 'destination'>> & { source: string; destination: string };
-
 /** An RTP stream on udp:0: 500 packets over 10 s (50 pkt/s), 160-byte frames, one packet per timestamp. */
-export function rtpStream({ source, destination, ...parts }: RtpParts): RtpStream {
+export function rtpStream({ source, destination, ...parts }: Between<RtpStream>): RtpStream {
   return {
     ssrc: '0x11111111',
     flowId: 'udp:0',
@@ -229,10 +228,8 @@ export function rtpStream({ source, destination, ...parts }: RtpParts): RtpStrea
   };
 }
 
-type MediaParts = Partial<Omit<MediaStream, 'source' | 'destination'>> & { source: string; destination: string };
-
 /** A media stream as the media classifier states one: outbound audio, peer to peer, 10 s. */
-export function mediaStream({ source, destination, ...parts }: MediaParts): MediaStream {
+export function mediaStream({ source, destination, ...parts }: Between<MediaStream>): MediaStream {
   return {
     flowId: 'udp:0',
     ssrc: '0x11111111',

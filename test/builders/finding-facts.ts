@@ -1,32 +1,18 @@
-import { classifyActivity } from '../../core/classify/activity.js';
-import { classify, withServices } from '../../core/classify/index.js';
+import { classifyModel } from '../../core/analyze.js';
 import type { FindingFacts, FindingRule } from '../../core/findings/finding.js';
 import { findingsOf } from '../../core/findings/rules.js';
 import type { CaptureModel } from '../../core/model/capture-model.js';
 import type { CallQuality, Finding, StreamQuality } from '../../core/schema/generated/report.js';
-import { summarize } from '../../core/summaries/index.js';
-import { NameIndex } from '../../core/summaries/names.js';
-import { at, captureModel } from './capture-model.js';
+import { at, captureModel, type Between } from './capture-model.js';
 
 /**
- * What the rules read, made from a capture model by the real stages the analysis runs after tshark (names,
- * classification, services, summaries, activity): all of them pure, so a rule's test takes milliseconds and
- * its facts agree with one another. Call quality needs the quality stage's packets: a test gives it whole.
+ * What the rules read, made from a capture model by the stages the analysis runs on it (classifyModel: names,
+ * classification, services, summaries, activity): none starts tshark, so a rule's test takes milliseconds
+ * and its facts agree with one another. Call quality needs the quality stage's packets: a test gives it whole.
  */
 export function factsFrom(parts: Partial<CaptureModel> = {}, quality?: CallQuality): FindingFacts {
   const model = captureModel(parts);
-  const names = new NameIndex(model.dns, model.tls);
-  const classification = classify(model, names);
-  const flows = withServices(model.flows, classification.services);
-  const summaries = summarize({ ...model, flows, names });
-  const activity = classifyActivity({
-    durationSec: model.capture.durationSec,
-    flows,
-    media: classification.media,
-    streams: model.rtp.streams,
-    stun: model.stun,
-    payload: model.payload,
-  });
+  const { summaries, classification, flows, activity } = classifyModel(model);
   return { model, summaries, classification, flows, activity, quality };
 }
 
@@ -35,10 +21,8 @@ export function findingsOfRule(rule: FindingRule, facts: FindingFacts): Finding[
   return findingsOf(facts, [rule]);
 }
 
-type StreamParts = Partial<Omit<StreamQuality, 'source' | 'destination'>> & { source: string; destination: string };
-
 /** A stream as the quality stage judges one: outbound audio over direct UDP, nothing lost, judged good. */
-export function streamQuality({ source, destination, ...parts }: StreamParts): StreamQuality {
+export function streamQuality({ source, destination, ...parts }: Between<StreamQuality>): StreamQuality {
   return {
     ssrc: '0x11111111',
     flowId: 'udp:0',
