@@ -6,16 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import type { Report } from '../core/schema/generated/report.js';
-import type { ValidateFunction } from 'ajv';
-import { checked, describeErrors, validateReport } from '../core/schema/validate.js';
+import { describeErrors, validateReport } from '../core/schema/validate.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** A JSON file (its path absolute or from the checkout root), checked against its schema and typed by it. */
-export async function readCheckedJson<T>(validate: ValidateFunction<T>, path: string): Promise<T> {
-  const file = resolve(repoRoot, path);
-  return checked(validate, JSON.parse(await readFile(file, 'utf8')), file);
-}
 
 /** The real captures beside the checkout (../shared/captures); never copied into the repo. */
 export const SHARED_CAPTURES = resolve(repoRoot, '../shared/captures');

@@ -3,7 +3,7 @@ import { locateTshark, type TsharkInfo } from '../core/tshark/locate.js';
 import { loadValueNames } from '../core/tshark/value-names.js';
 import { tlsParameters, type TlsParameterKind } from '../core/knowledge/tls-parameters.js';
 import { validateCipherSuiteRegistry } from '../core/schema/validate.js';
-import { readCheckedJson } from './helpers.js';
+import { readCheckedJson } from './json-files.js';
 
 async function registeredSuites(): Promise<{ code: number; name: string }[]> {
   return (await readCheckedJson(validateCipherSuiteRegistry, 'core/knowledge/tls-cipher-suites.json')).suites;

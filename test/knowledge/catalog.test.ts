@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readCheckedJson } from '../helpers.js';
+import { readCheckedJson } from '../json-files.js';
 import { platformForName, serviceForName } from '../../core/knowledge/catalog.js';
 import { validateServiceCatalog } from '../../core/schema/validate.js';
 

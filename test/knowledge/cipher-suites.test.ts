@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describeCipherSuite, isGrease } from '../../core/knowledge/cipher-suites.js';
 import { validateCipherSuiteRegistry } from '../../core/schema/validate.js';
-import { readCheckedJson, temporaryFolder } from '../helpers.js';
+import { temporaryFolder } from '../helpers.js';
+import { readCheckedJson } from '../json-files.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONVERTER = join(repoRoot, 'scripts/convert-iana-cipher-suites.mjs');
