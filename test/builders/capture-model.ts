@@ -77,8 +77,8 @@ export function flow({ client, server, transport = 'tcp', stream = 0, ...parts }
   };
 }
 
-export const A = code(1, 'A');
-export const CNAME = code(5, 'CNAME');
+const A = code(1, 'A');
+const CNAME = code(5, 'CNAME');
 
 export const record = (name: string, type: NamedCode, data: string): DnsRecord => ({ name, type, data });
 
