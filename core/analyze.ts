@@ -87,12 +87,11 @@ export async function analyzeCapture(capture: string, options: AnalyzeOptions = 
   return (await analyzeCaptureModel(capture, options)).report;
 }
 
-/** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
-export async function analyzeCaptureModel(
-  capture: string,
-  options: AnalyzeOptions = {},
-): Promise<{ report: Report; activityInputs: ActivityInputs }> {
-  const model = await readCapture(capture, options);
+/**
+ * The stages between the capture model and the findings, which read nothing but the model: what the capture
+ * calls each address, the classification, the flows with their services, the summaries and the activity.
+ */
+export function classifyModel(model: CaptureModel, options: Pick<AnalyzeOptions, 'activityWindowSec'> = {}) {
   const names = new NameIndex(model.dns, model.tls);
   const classification = classify(model, names);
   const flows = withServices(model.flows, classification.services);
@@ -108,7 +107,16 @@ export async function analyzeCaptureModel(
     windowSeconds: options.activityWindowSec,
     ...(model.decrypted ? { decryptedRequests: model.decrypted.requests } : {}),
   };
-  const activity = classifyActivity(activityInputs);
+  return { classification, flows, summaries, activityInputs, activity: classifyActivity(activityInputs) };
+}
+
+/** The report and what the activity classifier read to write its part (to re-run it, as the threshold fit does). */
+export async function analyzeCaptureModel(
+  capture: string,
+  options: AnalyzeOptions = {},
+): Promise<{ report: Report; activityInputs: ActivityInputs }> {
+  const model = await readCapture(capture, options);
+  const { classification, flows, summaries, activityInputs, activity } = classifyModel(model, options);
   const application = model.decrypted ? withDecryptedConfidence(activity.application) : activity.application;
   const quality = analyseCallQuality({
     packets: model.qualityPackets,

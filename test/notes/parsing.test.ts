@@ -1,13 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { noteSentences } from '../core/notes/claims.js';
-import { readFrontMatter } from '../core/notes/front-matter.js';
-import { sectionHeadings, sectionNamed } from '../core/notes/headings.js';
-import { captureLinks } from '../core/notes/links.js';
-import { noteStructure } from '../core/notes/structure.js';
-import { renderSection } from '../core/report/markdown.js';
-import { OUTLINE_SECTIONS } from '../core/report/outline.js';
-import type { Report } from '../core/schema/generated/report.js';
-import { analyzed, sharedCapture } from './helpers.js';
+import { noteSentences } from '../../core/notes/claims.js';
+import { readFrontMatter } from '../../core/notes/front-matter.js';
+import { sectionHeadings, sectionNamed } from '../../core/notes/headings.js';
+import { captureLinks } from '../../core/notes/links.js';
 
 /** Each target with the note text at its offsets: the two must agree. */
 const linksIn = (note: string) => captureLinks(note).map((l) => [l.target, note.slice(l.start, l.end)]);
@@ -158,24 +153,5 @@ describe('notes: front matter read as YAML, structure read by markdown-it', () =
       ['dns', 'DNS\n---'],
       ['security', '### 3.1 `TLS` handshakes ###'],
     ]);
-  });
-});
-
-describe("notes: the report's own section Markdown, inserted into a note", function () {
-  let report: Report;
-  before(async function () {
-    report = await analyzed(sharedCapture(this, 'teams.pcap'));
-  });
-
-  it('has every heading of each section ("Insert report section") name that section', () => {
-    for (const { id } of OUTLINE_SECTIONS) {
-      const markdown = renderSection(report, id);
-      const headings = noteStructure(markdown).blocks.filter((b) => b.kind === 'heading');
-      assert.ok(headings.length > 1, `${id}: ${headings.length} headings`);
-      assert.deepEqual(
-        headings.map((h) => [h.text, sectionNamed(h.text)]),
-        headings.map((h) => [h.text, id]),
-      );
-    }
   });
 });

@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { locateTshark } from '../core/tshark/locate.js';
+import { locateTshark, type TsharkInfo } from '../core/tshark/locate.js';
 import { loadValueNames } from '../core/tshark/value-names.js';
-import { describeTlsParameter, tlsParameters, type TlsParameterKind } from '../core/knowledge/tls-parameters.js';
+import { tlsParameters, type TlsParameterKind } from '../core/knowledge/tls-parameters.js';
+import { validateCipherSuiteRegistry } from '../core/schema/validate.js';
+import { readCheckedJson } from './json-files.js';
+
+async function registeredSuites(): Promise<{ code: number; name: string }[]> {
+  return (await readCheckedJson(validateCipherSuiteRegistry, 'core/knowledge/tls-cipher-suites.json')).suites;
+}
 
 /** tls-parameters.json is transcribed by hand: every code and name must be the one tshark's own tables give. */
 describe('notes: TLS parameters (signature schemes, groups, versions) agree with tshark', function () {
@@ -28,11 +34,27 @@ describe('notes: TLS parameters (signature schemes, groups, versions) agree with
     }
     assert.ok(compared >= 35, `only ${compared} values compared`);
   });
+});
 
-  it('finds versions however notes spell them', () => {
-    for (const spelling of ['TLS 1.2', 'TLSv1.2', 'tls1.2', 'TLS v1.2'])
-      assert.equal(describeTlsParameter(spelling)?.code, 0x0303, spelling);
-    assert.equal(describeTlsParameter('X25519')?.code, 29);
-    assert.equal(describeTlsParameter('TLS 1.4'), undefined);
+describe('cipher suites agree with tshark', function () {
+  it("names every suite as the installed tshark's own table does", async function () {
+    let tshark: TsharkInfo;
+    try {
+      tshark = await locateTshark();
+    } catch (error) {
+      if (process.env.CI) throw error;
+      console.warn(`    (skipped: ${(error as Error).message})`);
+      this.skip();
+    }
+    const names = await loadValueNames(tshark, ['tls.handshake.ciphersuite']);
+    let compared = 0;
+    for (const { code, name } of await registeredSuites()) {
+      const tsharkName = names('tls.handshake.ciphersuite', code);
+      // A tshark older than the registry lacks its newest suites (tshark 4.0: the AEGIS ones).
+      if (tsharkName === undefined) continue;
+      assert.equal(name, tsharkName, `0x${code.toString(16)}`);
+      compared++;
+    }
+    assert.ok(compared > 300, `tshark named only ${compared} of the registry's suites`);
   });
 });

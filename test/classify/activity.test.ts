@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { classifyActivity, mediaActivityOf, type ActivityInputs } from '../../core/classify/activity.js';
+import type { ClassifiedFlow } from '../../core/model/flows.js';
+import type { FlowPayload } from '../../core/model/payload.js';
+import type { FlowService, StunMessage } from '../../core/schema/generated/report.js';
+import { at, flow, mediaStream, stunMessage } from '../builders/capture-model.js';
+
+const CLIENT = '192.168.1.6';
+
+/** The activity of a 60 s capture holding only what `inputs` says. */
+const activityOf = (inputs: Partial<ActivityInputs>) =>
+  classifyActivity({ durationSec: 60, flows: [], media: [], streams: [], stun: [], payload: new Map(), ...inputs });
+
+/** A TCP connection of the client to a server of this service. */
+const connection = (stream: number, service: FlowService): ClassifiedFlow => ({
+  ...flow({ client: `${CLIENT}:${50000 + stream}`, server: `52.113.194.${stream}:443`, stream }),
+  service,
+});
+const TEAMS: FlowService = { name: 'teams', teams: true, evidence: [] };
+const TELEMETRY: FlowService = { name: 'telemetry', teams: false, evidence: [] };
+
+/** One burst of application data at `start` s: `up` bytes from the client, `down` from the server. */
+const burst = (flowId: string, start: number, up: number, down: number): [string, FlowPayload] => [
+  flowId,
+  {
+    first: at(`${CLIENT}:${50000 + Number(flowId.split(':')[1])}`),
+    bursts: [{ start, end: start + 1, fromFirst: up, fromSecond: down, firstFrame: 100, lastFrame: 180 }],
+  },
+];
+
+const audio = mediaStream({ source: `${CLIENT}:50010`, destination: '80.181.206.72:50020', flowId: 'udp:9' });
+const mediaFlow: ClassifiedFlow = {
+  ...flow({
+    client: `${CLIENT}:50010`,
+    server: '80.181.206.72:50020',
+    transport: 'udp',
+    stream: 9,
+    start: 10,
+    end: 38,
+  }),
+  service: { name: 'teams-calling', teams: true, evidence: [] },
+};
+
+describe('classify/activity: what the user was doing, window by window', function () {
+  it('calls a capture without media, set-up, transfer or exchange idle, unsure without a Teams client', function () {
+    const { application, evidence } = activityOf({});
+    assert.equal(application.dominantActivity, 'idle');
+    assert.equal(application.confidence, 'low');
+    assert.equal(application.windowSeconds, 5, 'short captures get 5 s windows');
+    assert.deepEqual(
+      application.timeline.map((s) => [s.start, s.end, s.activity]),
+      [[0, 60, 'idle']],
+      'windows of the same activity merge',
+    );
+    assert.deepEqual(evidence, [], 'idle has no evidence to show');
+  });
+
+  it('adapts the window to long captures, and keeps a chosen window of at least 1 s', function () {
+    assert.equal(activityOf({ durationSec: 3600 }).application.windowSeconds, 60);
+    assert.equal(activityOf({ windowSeconds: 0 }).application.windowSeconds, 1);
+  });
+
+  it('labels the 5 s windows call media touches with its activity, and makes it dominant', function () {
+    const { application, evidence } = activityOf({ flows: [mediaFlow], media: [audio] });
+    assert.equal(application.dominantActivity, 'audio');
+    assert.deepEqual(
+      application.timeline.map((s) => [s.start, s.end, s.activity]),
+      [
+        [0, 10, 'idle'],
+        [10, 40, 'audio'],
+        [40, 60, 'idle'],
+      ],
+    );
+    assert.deepEqual(evidence[0]!.frames, [1]);
+    assert.equal(evidence[0]!.filter, '(rtp.ssrc == 0x11111111)');
+  });
+
+  it('takes STUN/TURN without media for a call being set up', function () {
+    const checks: StunMessage[] = [20, 21, 22, 23].map((time) =>
+      stunMessage({ frame: time, time, source: `${CLIENT}:50010`, destination: '52.114.250.123:3478' }),
+    );
+    const { application } = activityOf({ stun: checks });
+    assert.equal(application.dominantActivity, 'call-setup');
+    assert.match(
+      application.reason,
+      /^call set-up: 4 STUN\/TURN messages \(0 relay allocation\(s\), 4 binding request/,
+    );
+    assert.equal(activityOf({ stun: checks.slice(0, 3) }).application.dominantActivity, 'idle', 'a NAT probe');
+  });
+
+  it('takes a big upload to a Teams service for a file, and an exchange both ways for chat', function () {
+    const upload = activityOf({ flows: [connection(1, TEAMS)], payload: new Map([burst('tcp:1', 12, 400_000, 2000)]) });
+    assert.equal(upload.application.dominantActivity, 'file');
+    const chat = activityOf({ flows: [connection(1, TEAMS)], payload: new Map([burst('tcp:1', 30, 2500, 3000)]) });
+    assert.equal(chat.application.dominantActivity, 'chat');
+    assert.equal(chat.application.confidence, 'medium');
+  });
+
+  it('never takes background services (telemetry) for chat or a file', function () {
+    const payload = new Map([burst('tcp:1', 12, 400_000, 2000)]);
+    const { application } = activityOf({ flows: [connection(1, TELEMETRY)], payload });
+    assert.equal(application.dominantActivity, 'idle');
+    assert.match(application.reason, /background: telemetry upload/);
+  });
+
+  describe('media as call activity', function () {
+    it('follows the stream kind, and takes lasting relayed media of unknown kind for audio, low', function () {
+      assert.deepEqual(mediaActivityOf({ ...audio, kind: 'video' }), { activity: 'video', confidence: 'high' });
+      assert.deepEqual(mediaActivityOf({ ...audio, kind: 'screen-sharing', confidence: 'medium' }), {
+        activity: 'screenshare',
+        confidence: 'medium',
+      });
+      assert.deepEqual(mediaActivityOf({ ...audio, kind: 'unknown', path: 'relay' }), {
+        activity: 'audio',
+        confidence: 'low',
+      });
+    });
+
+    it('takes no call from media under 2 s, or of unknown kind off a relay', function () {
+      assert.equal(mediaActivityOf({ ...audio, durationSec: 1.9 }), undefined);
+      assert.equal(mediaActivityOf({ ...audio, kind: 'unknown', path: 'p2p' }), undefined);
+    });
+  });
+});
