@@ -46,6 +46,7 @@ export function captureModel(parts: Partial<CaptureModel> = {}): CaptureModel {
     ssdp: [],
     payload: new Map(),
     qualityPackets: { streams: [], handshakes: [] },
+    linkHosts: { outgoing: new Map(), ethernet: [] },
     timeOrigin: 0,
     warnings: [],
     ...parts,

@@ -1,8 +1,9 @@
 import { classifyModel } from '../../core/analyze.js';
+import { summarizeCall } from '../../core/classify/media.js';
 import type { FindingFacts, FindingRule } from '../../core/findings/finding.js';
 import { findingsOf } from '../../core/findings/rules.js';
 import type { CaptureModel } from '../../core/model/capture-model.js';
-import type { CallQuality, Finding, StreamQuality } from '../../core/schema/generated/report.js';
+import type { CallQuality, Finding, MediaStream, StreamQuality } from '../../core/schema/generated/report.js';
 import { at, captureModel, type Between } from './capture-model.js';
 
 /**
@@ -14,6 +15,12 @@ export function factsFrom(parts: Partial<CaptureModel> = {}, quality?: CallQuali
   const model = captureModel(parts);
   const { summaries, classification, flows, activity } = classifyModel(model);
   return { model, summaries, classification, flows, activity, quality };
+}
+
+/** Facts whose classification found these media streams, and the call they make. */
+export function factsWithMedia(media: MediaStream[]): FindingFacts {
+  const facts = factsFrom();
+  return { ...facts, classification: { ...facts.classification, media, call: summarizeCall(media) } };
 }
 
 /** The findings one rule states on these facts, as the report lists them (section added, frames sorted). */

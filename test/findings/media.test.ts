@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
-import { summarizeCall } from '../../core/classify/media.js';
-import type { FindingFacts } from '../../core/findings/finding.js';
 import { callPaths, mediaStreams } from '../../core/findings/media.js';
-import type { MediaStream } from '../../core/schema/generated/report.js';
 import { at, mediaStream } from '../builders/capture-model.js';
-import { factsFrom, findingsOfRule } from '../builders/finding-facts.js';
-
-/** Facts whose classification found these media streams, and the call they make. */
-function withMedia(media: MediaStream[]): FindingFacts {
-  const facts = factsFrom();
-  return { ...facts, classification: { ...facts.classification, media, call: summarizeCall(media) } };
-}
+import { factsWithMedia, findingsOfRule } from '../builders/finding-facts.js';
 
 const outbound = mediaStream({ source: '192.168.1.6:50010', destination: '192.168.1.7:50020', firstFrame: 30 });
 const inbound = mediaStream({
@@ -27,7 +18,7 @@ describe('findings/media: the media streams and the path the call takes', functi
   describe('media streams', function () {
     it('states each stream with its kind, SSRC, payload types, endpoints, direction and why', function () {
       const stream = { ...outbound, payloadTypes: [111, 97] };
-      assert.deepEqual(findingsOfRule(mediaStreams, withMedia([stream])), [
+      assert.deepEqual(findingsOfRule(mediaStreams, factsWithMedia([stream])), [
         {
           id: 'media-stream/0x11111111',
           section: 'application',
@@ -42,7 +33,7 @@ describe('findings/media: the media streams and the path the call takes', functi
 
     it('names relayed media without an SSRC by its flow', function () {
       const relayed = { ...outbound, ssrc: undefined, kind: 'unknown' as const, flowId: 'udp:7' };
-      const [finding] = findingsOfRule(mediaStreams, withMedia([relayed]));
+      const [finding] = findingsOfRule(mediaStreams, factsWithMedia([relayed]));
       assert.equal(finding!.id, 'media-stream/udp:7');
       assert.match(finding!.title, /^Unclassified media stream 192\.168\.1\.6:50010 →/);
     });
@@ -51,7 +42,7 @@ describe('findings/media: the media streams and the path the call takes', functi
   describe('call paths', function () {
     it('states a LAN call once, counting its streams on each endpoint pair', function () {
       const lan = [{ ...outbound, path: 'p2p-lan' as const }, inbound];
-      const [finding] = findingsOfRule(callPaths, withMedia(lan));
+      const [finding] = findingsOfRule(callPaths, factsWithMedia(lan));
       assert.equal(finding!.id, 'call-path/p2p-lan');
       assert.equal(finding!.section, 'network');
       assert.equal(finding!.title, 'Call media flows directly between two LAN hosts');
@@ -71,12 +62,12 @@ describe('findings/media: the media streams and the path the call takes', functi
         relay: at('52.114.250.123:3478'),
         relayNames: ['euaz.tr.teams.microsoft.com'],
       };
-      const [finding] = findingsOfRule(callPaths, withMedia([relayed]));
+      const [finding] = findingsOfRule(callPaths, factsWithMedia([relayed]));
       assert.equal(finding!.title, 'Media is relayed through 52.114.250.123:3478 (euaz.tr.teams.microsoft.com) — TURN');
     });
 
     it('says nothing without call media', function () {
-      assert.deepEqual(findingsOfRule(callPaths, withMedia([])), []);
+      assert.deepEqual(findingsOfRule(callPaths, factsWithMedia([])), []);
     });
   });
 });
