@@ -169,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     if (batch && !values.out && captures.length === 1)
       return failure(
         new TeamsharkError(
+          'is-a-directory',
           `${captures[0]}: is a directory: to analyse the captures in it, add --out DIR, the folder for their reports`,
         ),
       );
@@ -338,13 +339,18 @@ async function annotateCommand(
   options: CommandOptions & { keylog?: string; tsharkPath?: string; signal: AbortSignal },
 ): Promise<void> {
   if (capture === '-')
-    throw new TeamsharkError('annotate needs a capture file, not standard input: editcap reads it after the analysis');
+    throw new TeamsharkError(
+      'needs-capture-file',
+      'annotate needs a capture file, not standard input: editcap reads it after the analysis',
+    );
   if (await sameFile(capture, out))
     throw new TeamsharkError(
+      'output-is-capture',
       `${out}: is the capture itself: annotate never modifies the capture, choose another --out`,
     );
   // Said before the analysis, not after it: editcap would name its temporary file instead.
-  if (!(await isDirectory(dirname(out)))) throw new TeamsharkError(`cannot write ${out}: its folder does not exist`);
+  if (!(await isDirectory(dirname(out))))
+    throw new TeamsharkError('write-failed', `cannot write ${out}: its folder does not exist`);
   const [{ checkEditcap, editcapCommand }, { frameComments, writeAnnotatedCapture }] = await Promise.all([
     import('./wireshark/editcap.js'),
     import('./wireshark/annotate.js'),
@@ -444,7 +450,7 @@ async function batchCommand(
   { bar, note }: { bar?: ProgressBar; note: (line: string) => void },
 ): Promise<number> {
   await mkdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new TeamsharkError(`cannot create ${out}: ${error.code ?? error.message}`);
+    throw new TeamsharkError('write-failed', `cannot create ${out}: ${error.code ?? error.message}`);
   });
   const summaryFile = `summary.${options.format === 'json' ? 'json' : 'md'}`;
   if (!options.force) await refuseExisting(join(out, summaryFile));
@@ -480,7 +486,9 @@ async function batchCommand(
   const reports = outcomes.flatMap((o) =>
     'result' in o ? [{ file: fileOf.get(o.capture)!, comparison: compareReport(o.result) }] : [],
   );
-  const failures = outcomes.flatMap((o) => ('error' in o ? [{ capture: o.capture, error: o.error }] : []));
+  const failures = outcomes.flatMap((o) =>
+    'error' in o ? [{ capture: o.capture, error: o.error, code: o.code }] : [],
+  );
   const summary =
     options.format === 'json'
       ? `${JSON.stringify({ captures: reports.map((r) => ({ ...r.comparison, report: r.file })), failed: failures }, null, 2)}\n`
@@ -509,7 +517,7 @@ async function refuseExisting(path: string): Promise<void> {
 }
 
 function alreadyExists(path: string): TeamsharkError {
-  return new TeamsharkError(`${path} already exists: add --force to replace it`);
+  return new TeamsharkError('file-exists', `${path} already exists: add --force to replace it`);
 }
 
 /**
@@ -533,6 +541,7 @@ async function writeAtomically(
     if (error instanceof TeamsharkError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(path);
     throw new TeamsharkError(
+      'write-failed',
       `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   } finally {
@@ -562,6 +571,7 @@ function writeStdout(text: string | Buffer): Promise<void> {
       else
         reject(
           new TeamsharkError(
+            'write-failed',
             `cannot write the report to standard output: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
           ),
         );

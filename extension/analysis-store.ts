@@ -88,7 +88,7 @@ export class AnalysisStore implements vscode.Disposable {
    */
   async analyze(uri: vscode.Uri, options: { force?: boolean; token?: vscode.CancellationToken } = {}): Promise<Report> {
     if (uri.scheme !== 'file')
-      throw new TeamsharkError(`${uri.toString()}: Teamshark reads captures from local files only`);
+      throw new TeamsharkError('not-a-local-file', `${uri.toString()}: Teamshark reads captures from local files only`);
     if (!(await this.consent.allows(uri))) throw new AnalysisDeclined(uri);
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const key = await cacheKey(uri);

@@ -27,9 +27,10 @@ export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean)
   }
   const seed = options.seed === undefined ? DEFAULT_SEED : Number(options.seed);
   if (!/^\d+$/.test(options.seed ?? '0') || !Number.isSafeInteger(seed))
-    throw new TeamsharkError(`--seed must be a whole number, not "${options.seed}"`);
+    throw new TeamsharkError('invalid-option', `--seed must be a whole number, not "${options.seed}"`);
   if (!options.out && stdoutIsTerminal)
     throw new TeamsharkError(
+      'stdout-is-terminal',
       'a capture is binary: write it with --out FILE, or pipe it (teamshark sample | teamshark analyze -)',
     );
   const sample = writeSample(options.scenario, seed);
