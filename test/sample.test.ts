@@ -3,7 +3,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { sampleCommand } from '../core/sample/command.js';
+import { sampleCommand } from '../core/commands/sample.js';
 import { assertTeamsharkError } from './assert-error.js';
 import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
 import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';

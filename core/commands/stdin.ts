@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { TeamsharkError } from './util/errors.js';
+import { TeamsharkError } from '../util/errors.js';
 
 /** How a capture read from standard input is named in messages and in the report. */
 export const STDIN_NAME = 'standard input';
