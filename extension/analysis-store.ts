@@ -17,9 +17,9 @@ export interface Analysis {
 }
 
 /** The user said no to analysing a capture in an untrusted workspace. */
-export class AnalysisDeclined extends Error {
+export class AnalysisDeclined extends TeamsharkError {
   constructor(uri: vscode.Uri) {
-    super(`${basename(uri.fsPath)} was not analysed: the workspace is not trusted`);
+    super('workspace-untrusted', `${basename(uri.fsPath)} was not analysed: the workspace is not trusted`);
   }
 }
 

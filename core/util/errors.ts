@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'stdin-is-terminal'
   | 'stdout-is-terminal'
   | 'not-a-local-file'
+  | 'workspace-untrusted'
   // The tools Teamshark runs.
   | 'tshark-missing'
   | 'tshark-too-old'
@@ -46,6 +47,8 @@ export type ErrorCode =
   | 'dataset-schema-mismatch'
   | 'duckdb-missing'
   | 'query-failed'
+  // The extension's notes.
+  | 'finding-not-found'
   // A bug, caught so that one capture of many can be reported as failed while the others go on.
   | 'internal';
 
