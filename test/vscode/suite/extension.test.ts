@@ -196,7 +196,11 @@ describe('Teamshark in the extension host', () => {
         .getConfiguration('teamshark')
         .update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Global);
       const api = await teamshark();
-      await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), /\/nonexistent\/tshark/);
+      // The error's class is the extension bundle's, not this one's: its code and message tell what it is.
+      await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), {
+        code: 'tshark-missing',
+        message: /\/nonexistent\/tshark/,
+      });
     });
   });
 
