@@ -228,7 +228,11 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     limits.start(
       'timeout',
       limit,
-      () => new TeamsharkError(`${capture}: the analysis did not finish within ${limit / 1000} s: tshark was stopped`),
+      () =>
+        new TeamsharkError(
+          'timeout',
+          `${capture}: the analysis did not finish within ${limit / 1000} s: tshark was stopped`,
+        ),
     );
   }
   if (file.pipe)
@@ -237,6 +241,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       PIPE_WAIT_MS,
       () =>
         new TeamsharkError(
+          'pipe-timeout',
           `${capture}: no packet came through the pipe in ${PIPE_WAIT_MS / 1000} s: is anything writing to it?`,
         ),
     );
@@ -282,7 +287,11 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   await confirmPseudoTls(tlsHandshakes, pseudoTlsCheck, turnServers);
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
-    if (media) throw new TeamsharkError(`${capture}: not a network capture (tshark reads it as "${media}")`);
+    if (media)
+      throw new TeamsharkError(
+        'not-a-network-capture',
+        `${capture}: not a network capture (tshark reads it as "${media}")`,
+      );
     warn({
       code: 'no-ip-packets',
       message: 'the capture holds no IPv4 or IPv6 packet: there is no Internet traffic to analyse',
@@ -331,20 +340,23 @@ async function checkReadableFile(capture: string): Promise<{ bytes: number; pipe
     // Node decodes command-line arguments as UTF-8: a name in another encoding arrives with U+FFFD in it.
     if (code === 'ENOENT' && capture.includes('\uFFFD'))
       throw new TeamsharkError(
+        'capture-not-found',
         `${capture}: capture not found (its name is not UTF-8 and cannot be passed on intact: rename the file)`,
       );
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new TeamsharkError(`${capture}: capture not found`);
-    if (code === 'EACCES') throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
-    throw new TeamsharkError(`${capture}: cannot open the capture (${code ?? 'unknown error'})`);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new TeamsharkError('capture-not-found', `${capture}: capture not found`);
+    if (code === 'EACCES')
+      throw new TeamsharkError('permission-denied', `${capture}: cannot read the capture (permission denied)`);
+    throw new TeamsharkError('capture-unreadable', `${capture}: cannot open the capture (${code ?? 'unknown error'})`);
   }
-  if (info.isDirectory()) throw new TeamsharkError(`${capture}: is a directory, not a capture file`);
-  if (!info.isFile() && !info.isFIFO()) throw new TeamsharkError(`${capture}: not a regular file`);
+  if (info.isDirectory()) throw new TeamsharkError('is-a-directory', `${capture}: is a directory, not a capture file`);
+  if (!info.isFile() && !info.isFIFO()) throw new TeamsharkError('not-a-file', `${capture}: not a regular file`);
   try {
     await access(capture, constants.R_OK);
   } catch {
-    throw new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
+    throw new TeamsharkError('permission-denied', `${capture}: cannot read the capture (permission denied)`);
   }
   if (info.isFile() && info.size === 0)
-    throw new TeamsharkError(`${capture}: the file is empty (0 bytes), not a capture`);
+    throw new TeamsharkError('empty-capture', `${capture}: the file is empty (0 bytes), not a capture`);
   return { bytes: info.size, pipe: info.isFIFO() };
 }

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AnalysisCancelled, TeamsharkError } from './util/errors.js';
+import { AnalysisCancelled, TeamsharkError, type ErrorCode } from './util/errors.js';
 
 /** File names taken for captures when a folder is given: what tshark reads and capture tools write. */
 const CAPTURE_NAME = /\.(pcap|pcapng|cap|pcap\.gz|pcapng\.gz|ntar)$/i;
@@ -15,13 +15,20 @@ export async function expandCaptures(paths: readonly string[]): Promise<string[]
       continue;
     }
     const names = (await readdir(path)).filter((name) => CAPTURE_NAME.test(name)).sort();
-    if (names.length === 0) throw new TeamsharkError(`${path}: no capture files (.pcap, .pcapng, .cap) in this folder`);
+    if (names.length === 0)
+      throw new TeamsharkError('no-captures', `${path}: no capture files (.pcap, .pcapng, .cap) in this folder`);
     captures.push(...names.map((name) => join(path, name)));
   }
   return captures;
 }
 
-export type BatchOutcome<T> = { capture: string; result: T } | { capture: string; error: string };
+export type BatchOutcome<T> = { capture: string; result: T } | ({ capture: string } & BatchFailure);
+
+/** A capture's failure: its one-line message and what went wrong. */
+export interface BatchFailure {
+  error: string;
+  code: ErrorCode;
+}
 
 /**
  * Runs work on every capture, `jobs` at a time, and keeps each one's result or error in the captures' order:
@@ -43,7 +50,7 @@ export async function runBatch<T>(
         outcomes[i] = { capture, result: await work(capture) };
       } catch (error) {
         if (error instanceof AnalysisCancelled) throw error;
-        outcomes[i] = { capture, error: batchErrorMessage(error) };
+        outcomes[i] = { capture, ...batchFailure(error) };
       }
       onSettled?.(outcomes[i]!);
     }
@@ -53,10 +60,10 @@ export async function runBatch<T>(
 }
 
 /** A capture's failure in one line: the user's error as it is, anything else marked as internal. */
-export function batchErrorMessage(error: unknown): string {
+export function batchFailure(error: unknown): BatchFailure {
   return error instanceof TeamsharkError
-    ? error.message
-    : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    ? { error: error.message, code: error.code }
+    : { error: `internal error: ${(error as Error)?.message ?? String(error)}`, code: 'internal' };
 }
 
 /** Report file names in the output folder: the capture's name with the report's extension, made unique. */

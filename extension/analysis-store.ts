@@ -8,6 +8,7 @@ import { validateReport } from '../core/schema/validate.js';
 import { TOOL_VERSION } from '../core/util/version.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
+import { ReportCache } from './report-cache.js';
 import { analyzeInWorker } from './worker/analyze-in-worker.js';
 
 export interface Analysis {
@@ -16,9 +17,9 @@ export interface Analysis {
 }
 
 /** The user said no to analysing a capture in an untrusted workspace. */
-export class AnalysisDeclined extends Error {
+export class AnalysisDeclined extends TeamsharkError {
   constructor(uri: vscode.Uri) {
-    super(`${basename(uri.fsPath)} was not analysed: the workspace is not trusted`);
+    super('workspace-untrusted', `${basename(uri.fsPath)} was not analysed: the workspace is not trusted`);
   }
 }
 
@@ -42,14 +43,21 @@ interface CacheEntry {
   report: Report;
 }
 
+/** Reports the cache keeps in memory at most (those the Captures tree shows stay there regardless). */
+const MEMORY_REPORTS = 4;
+
 /**
  * Every analysis of this window, and the cache behind it. A report is reused while the capture's size and
  * modification time, Teamshark's version and the analysis settings are unchanged — from memory, or from
- * the extension's storage after a reload — so reopening a capture is instant.
+ * the extension's storage after a reload — so reopening a capture is instant. Memory keeps the last few
+ * reports, and drops one as soon as neither the Captures tree nor an open view shows its capture.
  */
 export class AnalysisStore implements vscode.Disposable {
+  /** What the Captures tree shows: every capture analysed in this window, until removed from it. */
   private readonly analyses = new Map<string, Analysis>();
-  private readonly memory = new Map<string, CacheEntry>();
+  private readonly memory = new ReportCache<Report>(MEMORY_REPORTS);
+  /** Open analysis views, by capture. */
+  private readonly views = new Map<string, number>();
   private readonly running = new Map<string, RunningAnalysis>();
   /** Analyses under way, stopped when the extension is (a closing window must not leave tshark running). */
   private readonly controllers = new Set<AbortController>();
@@ -75,8 +83,31 @@ export class AnalysisStore implements vscode.Disposable {
     return this.analyses.get(uri.toString());
   }
 
+  /** Removes the capture from the Captures tree. */
   forget(uri: vscode.Uri): void {
     if (this.analyses.delete(uri.toString())) this.changed.fire(uri);
+    this.dropUnlessShown(uri.toString());
+  }
+
+  /** An analysis view shows the capture: its report stays in memory until the view is disposed. */
+  openView(uri: vscode.Uri): vscode.Disposable {
+    const capture = uri.toString();
+    this.views.set(capture, (this.views.get(capture) ?? 0) + 1);
+    return new vscode.Disposable(() => {
+      const left = this.views.get(capture)! - 1;
+      if (left) this.views.set(capture, left);
+      else this.views.delete(capture);
+      this.dropUnlessShown(capture);
+    });
+  }
+
+  /** Whether the capture's report is in memory (the rest are in storage). */
+  inMemory(uri: vscode.Uri): boolean {
+    return this.memory.has(uri.toString());
+  }
+
+  private dropUnlessShown(capture: string): void {
+    if (!this.analyses.has(capture) && !this.views.has(capture)) this.memory.delete(capture);
   }
 
   /**
@@ -88,7 +119,7 @@ export class AnalysisStore implements vscode.Disposable {
    */
   async analyze(uri: vscode.Uri, options: { force?: boolean; token?: vscode.CancellationToken } = {}): Promise<Report> {
     if (uri.scheme !== 'file')
-      throw new TeamsharkError(`${uri.toString()}: Teamshark reads captures from local files only`);
+      throw new TeamsharkError('not-a-local-file', `${uri.toString()}: Teamshark reads captures from local files only`);
     if (!(await this.consent.allows(uri))) throw new AnalysisDeclined(uri);
     if (options.token?.isCancellationRequested) throw new vscode.CancellationError();
     const key = await cacheKey(uri);
@@ -180,12 +211,12 @@ export class AnalysisStore implements vscode.Disposable {
   }
 
   private async cached(uri: vscode.Uri, key: string): Promise<Report | undefined> {
-    const inMemory = this.memory.get(uri.toString());
-    if (inMemory?.key === key) return inMemory.report;
+    const inMemory = this.memory.get(uri.toString(), key);
+    if (inMemory) return inMemory;
     try {
       const stored = JSON.parse(await readFile(this.cacheFile(uri), 'utf8')) as CacheEntry;
       if (stored.key !== key || !validateReport(stored.report)) return undefined;
-      this.memory.set(uri.toString(), stored);
+      this.memory.set(uri.toString(), key, stored.report);
       return stored.report;
     } catch {
       return undefined; // no entry yet, or one from an older version: analyse again
@@ -197,7 +228,7 @@ export class AnalysisStore implements vscode.Disposable {
    * around the report's JSON text as the worker made it: serialising a large report again would stall the host.
    */
   private async remember(uri: vscode.Uri, entry: CacheEntry, reportJson: string): Promise<void> {
-    this.memory.set(uri.toString(), entry);
+    this.memory.set(uri.toString(), entry.key, entry.report);
     const file = this.cacheFile(uri);
     const temporary = `${file}.${process.pid}.tmp`;
     try {

@@ -5,17 +5,20 @@ import type { AnalysisStore } from './analysis-store.js';
 /**
  * A capture opened in the analysis editor. The document owns its analysis: VS Code disposes it when the last
  * tab on the capture closes, and that cancels the analysis (tshark stops unless the tree or a command still
- * waits for the same capture).
+ * waits for the same capture) and lets the store drop the report from memory (unless the tree shows it).
  */
 export class CaptureDocument implements vscode.CustomDocument {
   private cancellation = new vscode.CancellationTokenSource();
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
+  private readonly view: vscode.Disposable;
 
   constructor(
     readonly uri: vscode.Uri,
     private readonly store: AnalysisStore,
-  ) {}
+  ) {
+    this.view = store.openView(uri);
+  }
 
   /** The report (cached unless `force`); rejects with vscode.CancellationError when cancelled or closed. */
   async analysis(force: boolean): Promise<Report> {
@@ -32,6 +35,7 @@ export class CaptureDocument implements vscode.CustomDocument {
   dispose(): void {
     this.cancellation.cancel();
     this.cancellation.dispose();
+    this.view.dispose();
     this.disposed.fire();
     this.disposed.dispose();
   }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ErrorCode } from '../core/util/errors.js';
 import { runCli, sharedCapture, temporaryFolder } from './helpers.js';
 
-/** summary.json of a batch run (core/cli.ts writes it), as far as the test reads it. */
+/** summary.json of a batch run (core/commands/batch.ts writes it), as far as the test reads it. */
 interface BatchSummary {
   captures: { file: string; report: string }[];
-  failed: { capture: string; error: string }[];
+  failed: { capture: string; error: string; code: ErrorCode }[];
 }
 
 describe('teamshark analyze on several captures (batch)', function () {
@@ -36,6 +37,7 @@ describe('teamshark analyze on several captures (batch)', function () {
     );
     assert.equal(summary.failed.length, 1);
     assert.match(summary.failed[0]!.error, /notes\.pcap/);
+    assert.ok(['not-a-capture', 'not-a-network-capture'].includes(summary.failed[0]!.code), summary.failed[0]!.code);
 
     // Each report is the one `analyze` gives that capture alone.
     const alone = await runCli(['analyze', teams, '--format', 'json']);

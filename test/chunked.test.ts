@@ -3,13 +3,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { AnalysisCancelled } from '../core/util/errors.js';
 import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
 import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { join } from 'node:path';
+import { rejectsWithCode } from './assert-error.js';
 import { analyzed, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
 
 /** Rows of `tshark -Y filter -T fields -e …` on a capture: one array of columns per matching frame. */
@@ -106,7 +106,7 @@ describe('a capture read in chunks by parallel tsharks', function () {
         signal: controller.signal,
         onProgress: () => controller.abort(),
       });
-      await assert.rejects(cancelled, AnalysisCancelled);
+      await rejectsWithCode(cancelled, 'cancelled');
       assert.deepEqual(await readdir(scratch), []);
     } finally {
       if (previous === undefined) delete process.env.TMPDIR;

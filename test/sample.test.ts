@@ -3,7 +3,8 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { sampleCommand } from '../core/sample/command.js';
+import { sampleCommand } from '../core/commands/sample.js';
+import { assertTeamsharkError } from './assert-error.js';
 import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
 import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';
 import { CLI, analyzed, parseReport, runCli, temporaryFolder } from './helpers.js';
@@ -243,7 +244,10 @@ describe('sample captures (teamshark sample)', function () {
     const unknown = await runCli(['sample', '--scenario', 'nope', '--out', join(folder(), 'x.pcapng')]);
     assert.equal(unknown.exitCode, 1);
     assert.equal(unknown.stderr, 'teamshark: unknown scenario "nope": teamshark sample --list shows them');
-    assert.throws(() => sampleCommand({}, true), /a capture is binary: write it with --out FILE, or pipe it/);
+    assert.throws(
+      () => sampleCommand({}, true),
+      (error) => !!assertTeamsharkError(error, 'stdout-is-terminal'),
+    );
   });
 
   it('analyze - with nothing on standard input: one line, exit 1, no temporary file left', async function () {

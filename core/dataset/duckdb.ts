@@ -11,6 +11,7 @@ export async function openDuckDb(): Promise<DuckDBConnection> {
     duckdb = await import('@duckdb/node-api');
   } catch (error) {
     throw new TeamsharkError(
+      'duckdb-missing',
       `cannot load DuckDB (@duckdb/node-api) for this platform: ${(error as Error).message.split('\n')[0]}`,
     );
   }
@@ -30,5 +31,8 @@ export function sqlName(name: string): string {
 
 /** DuckDB's error as one line, in the user's terms. */
 export function queryError(error: unknown): TeamsharkError {
-  return new TeamsharkError(`query failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+  return new TeamsharkError(
+    'query-failed',
+    `query failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`,
+  );
 }

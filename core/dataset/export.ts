@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { batchErrorMessage, runBatch } from '../batch.js';
+import { batchFailure, runBatch } from '../batch.js';
 import { AnalysisCancelled, TeamsharkError } from '../util/errors.js';
 import type { Report } from '../schema/generated/report.js';
 import { TOOL_VERSION } from '../util/version.js';
@@ -46,7 +46,7 @@ export const INDEX_TEMPLATE_FILE = 'index-template.json';
  */
 export async function exportDataset(captures: readonly string[], options: ExportOptions): Promise<ExportSummary> {
   await mkdir(options.out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new TeamsharkError(`cannot create ${options.out}: ${error.code ?? error.message}`);
+    throw new TeamsharkError('write-failed', `cannot create ${options.out}: ${error.code ?? error.message}`);
   });
   const store =
     options.format === 'parquet' ? await ParquetStore.open(options.out) : await NdjsonStore.open(options.out);
@@ -76,9 +76,9 @@ export async function exportDataset(captures: readonly string[], options: Export
         report = await options.analyze(capture);
       } catch (error) {
         if (error instanceof AnalysisCancelled) throw error;
-        const message = batchErrorMessage(error);
-        await store.addFailure(id, { ...record('failed', message), fileBytes: await fileBytes(capture) });
-        throw new TeamsharkError(message);
+        const failure = batchFailure(error);
+        await store.addFailure(id, { ...record('failed', failure.error), fileBytes: await fileBytes(capture) });
+        throw new TeamsharkError(failure.code, failure.error);
       }
       await store.add(id, report, record('ok', null, report));
       return { state: 'exported', id };
@@ -119,6 +119,7 @@ class ParquetStore implements Store {
     const other = [...known.values()].find((c) => major(c.datasetSchemaVersion) !== major(DATASET_SCHEMA_VERSION));
     if (other)
       throw new TeamsharkError(
+        'dataset-schema-mismatch',
         `${dataset} holds dataset schema ${other.datasetSchemaVersion}; this teamshark writes ${DATASET_SCHEMA_VERSION}: export into a new folder`,
       );
     return new ParquetStore(dataset, connection, known);

@@ -24,6 +24,7 @@ export async function captureId(path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TeamsharkError(
+      code === 'ENOENT' ? 'capture-not-found' : 'capture-unreadable',
       `${path}: ${code === 'ENOENT' ? 'capture not found' : `cannot read the capture (${code ?? (error as Error).message})`}`,
     );
   }
@@ -59,6 +60,7 @@ export async function writeCapturePartitions(
   } catch (error) {
     if (error instanceof TeamsharkError) throw error;
     throw new TeamsharkError(
+      'write-failed',
       `${record.file}: cannot write its partition in ${dataset}: ${(error as Error).message.split('\n')[0]}`,
     );
   } finally {

@@ -31,9 +31,10 @@ async function hasPartitions(dataset: string, table: string): Promise<boolean> {
  */
 export async function openDataset(dataset: string): Promise<DuckDBConnection> {
   if (!(await stat(dataset).catch(() => undefined))?.isDirectory())
-    throw new TeamsharkError(`${dataset}: no such dataset folder`);
+    throw new TeamsharkError('dataset-not-found', `${dataset}: no such dataset folder`);
   if (!(await hasPartitions(dataset, MANIFEST_TABLE.name)))
     throw new TeamsharkError(
+      'not-a-dataset',
       `${dataset}: not a Teamshark dataset (no manifest/ partitions): write one with teamshark export`,
     );
   const connection = await openDuckDb();

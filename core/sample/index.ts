@@ -171,7 +171,8 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export function scenarioNamed(name: string): Scenario {
   const scenario = SCENARIOS.find((s) => s.name === name);
-  if (!scenario) throw new TeamsharkError(`unknown scenario "${name}": teamshark sample --list shows them`);
+  if (!scenario)
+    throw new TeamsharkError('invalid-option', `unknown scenario "${name}": teamshark sample --list shows them`);
   return scenario;
 }
 

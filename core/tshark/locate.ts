@@ -28,6 +28,7 @@ export async function locateTshark(explicitPath?: string, cache = new TsharkFact
   const version = (await cache.read<string>(binary, 'version')) ?? (await readVersion(path, binary, cache));
   if (compareVersions(version, MINIMUM_TSHARK_VERSION) < 0) {
     throw new TeamsharkError(
+      'tshark-too-old',
       `tshark ${version} is too old: Teamshark needs ${MINIMUM_TSHARK_VERSION} or newer (${path}); ${TSHARK_INSTALL_HINT}`,
     );
   }
@@ -37,11 +38,12 @@ export async function locateTshark(explicitPath?: string, cache = new TsharkFact
 async function readVersion(path: string, binary: BinaryId | undefined, cache: TsharkFactsCache): Promise<string> {
   const result = await execa(path, ['--version'], { reject: false, timeout: 30_000, stdin: 'ignore' });
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) {
-    throw new TeamsharkError(`tshark not found (${path}): ${TSHARK_INSTALL_HINT}`);
+    throw new TeamsharkError('tshark-missing', `tshark not found (${path}): ${TSHARK_INSTALL_HINT}`);
   }
   const version = parseTsharkVersion(String(result.stdout));
   if (result.failed || !version) {
     throw new TeamsharkError(
+      'not-tshark',
       `"${path} --version" did not print a TShark version: is it really tshark? ${TSHARK_INSTALL_HINT}`,
     );
   }

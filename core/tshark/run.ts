@@ -90,7 +90,7 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
       const unknown = new Set(unknownFields[1]!.trim().split(/\s+/));
       const remaining = fields.filter((f) => !unknown.has(f));
       if (remaining.length === fields.length)
-        throw new TeamsharkError(`tshark rejected the field list: ${[...unknown].join(', ')}`);
+        throw new TeamsharkError('tshark-failed', `tshark rejected the field list: ${[...unknown].join(', ')}`);
       options.warn({
         code: 'fields-unavailable',
         message: `tshark ${options.tshark.version} does not know ${[...unknown].join(', ')}: the parts of the analysis that read them are incomplete`,
@@ -167,12 +167,12 @@ function tsharkFailure(
   damage: string | undefined,
 ): TeamsharkError {
   if (/isn't a capture file in a format TShark understands/.test(stderr)) {
-    return new TeamsharkError(`${capture}: not a capture file (tshark does not recognise its format)`);
+    return new TeamsharkError('not-a-capture', `${capture}: not a capture file (tshark does not recognise its format)`);
   }
-  if (damage) return new TeamsharkError(`${capture}: ${damage}, before its first packet`);
-  if (/doesn't exist/.test(stderr)) return new TeamsharkError(`${capture}: capture not found`);
+  if (damage) return new TeamsharkError('capture-damaged', `${capture}: ${damage}, before its first packet`);
+  if (/doesn't exist/.test(stderr)) return new TeamsharkError('capture-not-found', `${capture}: capture not found`);
   if (/ermission denied/.test(stderr))
-    return new TeamsharkError(`${capture}: cannot read the capture (permission denied)`);
+    return new TeamsharkError('permission-denied', `${capture}: cannot read the capture (permission denied)`);
   const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-  return new TeamsharkError(`tshark ${how} on ${capture}: ${oneLine(stderr || 'no message', 200)}`);
+  return new TeamsharkError('tshark-failed', `tshark ${how} on ${capture}: ${oneLine(stderr || 'no message', 200)}`);
 }

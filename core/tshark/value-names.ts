@@ -74,6 +74,7 @@ async function readValueTables(tshark: TsharkInfo, wanted: Set<string>): Promise
     table.set(parseInteger(value), name);
   });
   const [result] = await Promise.all([subprocess, reading]);
-  if (result.failed) throw new TeamsharkError(`"${tshark.path} -G values" failed: ${result.shortMessage}`);
+  if (result.failed)
+    throw new TeamsharkError('tshark-failed', `"${tshark.path} -G values" failed: ${result.shortMessage}`);
   return tables;
 }

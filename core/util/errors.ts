@@ -1,11 +1,69 @@
 /**
+ * What went wrong, for programs and tests: the message says it to a person and may change its words, the
+ * code does not. Grouped by what the user has to look at.
+ */
+export type ErrorCode =
+  // The command line.
+  | 'usage'
+  | 'invalid-option'
+  // The capture.
+  | 'capture-not-found'
+  | 'capture-unreadable'
+  | 'permission-denied'
+  | 'is-a-directory'
+  | 'not-a-file'
+  | 'empty-capture'
+  | 'not-a-capture'
+  | 'not-a-network-capture'
+  | 'capture-damaged'
+  | 'no-captures'
+  | 'needs-capture-file'
+  | 'stdin-is-terminal'
+  | 'stdout-is-terminal'
+  | 'not-a-local-file'
+  | 'workspace-untrusted'
+  // The tools Teamshark runs.
+  | 'tshark-missing'
+  | 'tshark-too-old'
+  | 'not-tshark'
+  | 'tshark-failed'
+  | 'editcap-missing'
+  | 'editcap-failed'
+  | 'worker-failed'
+  // Time and cancellation.
+  | 'timeout'
+  | 'pipe-timeout'
+  | 'cancelled'
+  // Files Teamshark writes.
+  | 'file-exists'
+  | 'output-is-capture'
+  | 'foreign-files'
+  | 'write-failed'
+  // The TLS key log.
+  | 'keylog-not-found'
+  // Datasets.
+  | 'dataset-not-found'
+  | 'not-a-dataset'
+  | 'dataset-schema-mismatch'
+  | 'duckdb-missing'
+  | 'query-failed'
+  // The extension's notes.
+  | 'finding-not-found'
+  // A bug, caught so that one capture of many can be reported as failed while the others go on.
+  | 'internal';
+
+/**
  * An error meant for the user: its message is one line that names the cause and, where there is one,
  * the fix. The CLI prints it as is; anything else that escapes is a bug and is reported as such.
  */
 export class TeamsharkError extends Error {
   override readonly name = 'TeamsharkError';
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(oneLine(message), options);
   }
 }
@@ -13,7 +71,7 @@ export class TeamsharkError extends Error {
 /** The analysis was stopped on request (a signal, a cancelled view): not a failure to report. */
 export class AnalysisCancelled extends TeamsharkError {
   constructor() {
-    super('analysis cancelled');
+    super('cancelled', 'analysis cancelled');
   }
 }
 

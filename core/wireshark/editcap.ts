@@ -19,11 +19,13 @@ export async function runEditcap(command: string, args: readonly string[], signa
   const result = await execa(command, args, { reject: false, stdin: 'ignore', timeout: 600_000, cancelSignal: signal });
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) {
     throw new TeamsharkError(
+      'editcap-missing',
       `editcap not found (${command}): it comes with tshark ("sudo apt-get install -y tshark"), or set TEAMSHARK_EDITCAP to its path`,
     );
   }
   if (result.failed)
     throw new TeamsharkError(
+      'editcap-failed',
       `editcap failed: ${oneLine(String(result.stderr ?? '') || (result.shortMessage ?? 'no message'), 200)}`,
     );
 }

@@ -12,10 +12,10 @@ export function keylogTsharkOptions(keylog: string): string[] {
 /** A key log tshark could not open would be ignored silently: say so first, in one line. */
 export async function checkKeylog(keylog: string): Promise<void> {
   const info = await stat(keylog).catch(() => undefined);
-  if (!info) throw new TeamsharkError(`${keylog}: key log not found`);
-  if (!info.isFile()) throw new TeamsharkError(`${keylog}: the key log is not a regular file`);
+  if (!info) throw new TeamsharkError('keylog-not-found', `${keylog}: key log not found`);
+  if (!info.isFile()) throw new TeamsharkError('not-a-file', `${keylog}: the key log is not a regular file`);
   await access(keylog, constants.R_OK).catch(() => {
-    throw new TeamsharkError(`${keylog}: cannot read the key log (permission denied)`);
+    throw new TeamsharkError('permission-denied', `${keylog}: cannot read the key log (permission denied)`);
   });
 }
 

@@ -167,7 +167,10 @@ function analysisSettings(decodeAs: readonly string[]): {
 function decodeAsEntry(rule: string): string {
   const match = /^([a-z0-9_.]+)(?:==|:)(\d+),([a-z0-9_.-]+)$/i.exec(rule.trim());
   if (!match)
-    throw new TeamsharkError(`--decode-as "${rule}": expected TABLE==VALUE,PROTOCOL, e.g. udp.port==50000,rtp`);
+    throw new TeamsharkError(
+      'invalid-option',
+      `--decode-as "${rule}": expected TABLE==VALUE,PROTOCOL, e.g. udp.port==50000,rtp`,
+    );
   return `decode_as_entry: ${match[1]},${match[2]},(none),${match[3]!.toUpperCase()}`;
 }
 
@@ -222,13 +225,17 @@ export async function writeWiresharkProfile(options: {
     () => true,
     () => false,
   );
-  if (exists && !options.force) throw new TeamsharkError(`${folder} already exists: add --force to replace it`);
+  if (exists && !options.force)
+    throw new TeamsharkError('file-exists', `${folder} already exists: add --force to replace it`);
   if (
     exists &&
     (await lstat(folder)).isDirectory() &&
     (await readdir(folder)).some((name) => !(name in files) && !WIRESHARK_OWN_FILES.has(name))
   ) {
-    throw new TeamsharkError(`${folder} holds files Teamshark did not write: choose another --out, or remove it first`);
+    throw new TeamsharkError(
+      'foreign-files',
+      `${folder} holds files Teamshark did not write: choose another --out, or remove it first`,
+    );
   }
   const temporary = join(dirname(folder), `.${basename(folder)}.${process.pid}.tmp`);
   try {
@@ -239,6 +246,7 @@ export async function writeWiresharkProfile(options: {
   } catch (error) {
     if (error instanceof TeamsharkError) throw error;
     throw new TeamsharkError(
+      'write-failed',
       `cannot write ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   } finally {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { TeamsharkError } from '../../core/util/errors.js';
 import { writeAnnotatedCapture } from '../../core/wireshark/annotate.js';
 import { editcapCommand } from '../../core/wireshark/editcap.js';
 import { defaultProfileFolder, writeWiresharkProfile } from '../../core/wireshark/profile.js';
@@ -33,7 +34,10 @@ export function registerSaveAnnotatedCaptureCommand(
         });
         if (!target) return undefined;
         if (target.fsPath === capture.fsPath)
-          throw new Error('the annotated copy cannot replace the capture itself: choose another name');
+          throw new TeamsharkError(
+            'output-is-capture',
+            'the annotated copy cannot replace the capture itself: choose another name',
+          );
         // The save dialog asked before replacing.
         await writeBeside(target.fsPath, (temporary) => annotate(store, capture, temporary));
         void vscode.window.showInformationMessage(`Teamshark: annotated capture saved to ${target.fsPath}`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { findingMarkdown, renderSection } from '../../core/report/markdown.js';
 import { OUTLINE_SECTIONS, type OutlineSection } from '../../core/report/outline.js';
 import type { Report } from '../../core/schema/generated/report.js';
+import { TeamsharkError } from '../../core/util/errors.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureTreeNode } from '../capture-tree.js';
 import { reportFailure } from '../capture-picker.js';
@@ -48,7 +49,11 @@ export function registerInsertCommands(store: AnalysisStore): vscode.Disposable 
 function findingFromArgument(store: AnalysisStore, given: FindingToInsert): string | undefined {
   if ('kind' in given) return given.kind === 'outline' ? given.node.markdown : undefined;
   const finding = store.get(given.capture)?.report.findings.find((f) => f.id === given.findingId);
-  if (!finding) throw new Error(`${labelOf(given.capture)} has no finding ${given.findingId} (analyse it first)`);
+  if (!finding)
+    throw new TeamsharkError(
+      'finding-not-found',
+      `${labelOf(given.capture)} has no finding ${given.findingId} (analyse it first)`,
+    );
   return findingMarkdown(finding);
 }
 
@@ -59,7 +64,10 @@ async function candidateReports(store: AnalysisStore): Promise<{ uri: vscode.Uri
   if (linked.length) return Promise.all(linked.map(async ({ uri }) => ({ uri, report: await store.analyze(uri) })));
   const all = store.all;
   if (!all.length)
-    throw new Error('no capture to take it from: link the note to a capture (capture: ./call.pcapng) or analyse one');
+    throw new TeamsharkError(
+      'no-captures',
+      'no capture to take it from: link the note to a capture (capture: ./call.pcapng) or analyse one',
+    );
   return all;
 }
 

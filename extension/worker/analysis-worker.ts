@@ -41,7 +41,7 @@ async function analyze(): Promise<void> {
       post({
         type: 'error',
         message: oneLine(error instanceof Error ? error.message : String(error)),
-        expected: error instanceof TeamsharkError,
+        ...(error instanceof TeamsharkError ? { code: error.code } : {}),
       });
   } finally {
     port.unref(); // the thread ends once its last process has exited

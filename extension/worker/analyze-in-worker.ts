@@ -66,11 +66,15 @@ export function analyzeInWorker(
           finish(() => reject(new AnalysisCancelled()));
           break;
         case 'error':
-          finish(() => reject(message.expected ? new TeamsharkError(message.message) : new Error(message.message)));
+          finish(() =>
+            reject(message.code ? new TeamsharkError(message.code, message.message) : new Error(message.message)),
+          );
           break;
       }
     });
-    worker.on('error', (error) => finish(() => reject(new TeamsharkError(`the analysis failed: ${error.message}`))));
+    worker.on('error', (error) =>
+      finish(() => reject(new TeamsharkError('worker-failed', `the analysis failed: ${error.message}`))),
+    );
     worker.on('exit', (code) => {
       exited = true;
       clearTimeout(deadline);
@@ -78,7 +82,10 @@ export function analyzeInWorker(
         reject(
           options.signal.aborted
             ? new AnalysisCancelled()
-            : new TeamsharkError(`the analysis stopped unexpectedly (its worker thread exited with code ${code})`),
+            : new TeamsharkError(
+                'worker-failed',
+                `the analysis stopped unexpectedly (its worker thread exited with code ${code})`,
+              ),
         ),
       );
     });

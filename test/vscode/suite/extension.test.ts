@@ -112,6 +112,21 @@ describe('Teamshark in the extension host', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it('keeps a report in memory while the Captures tree or its view shows it, and drops it with the last', async () => {
+    const folder = join(workspaceFolder().fsPath, 'memory');
+    mkdirSync(folder, { recursive: true });
+    const uri = largeCapture(join(folder, 'viewed.pcap'), 2); // a file of its own, analysed by this test alone
+    const api = await teamshark();
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    await until('the report in the view', () => api.editor.statesOf(uri).some((s) => s.kind === 'report'));
+    assert.ok(api.store.inMemory(uri), 'the view shows it');
+    await vscode.commands.executeCommand('teamshark.removeCapture', api.tree.captureNode(uri));
+    assert.ok(api.store.inMemory(uri), 'removed from the tree, but the view still shows it');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the report dropped with its view', () => !api.store.inMemory(uri));
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it('cancelling an analysis stops tshark and the analysis worker thread: no tshark process is left', async function () {
     const folder = join(workspaceFolder().fsPath, 'cancel');
     mkdirSync(folder, { recursive: true });
@@ -181,7 +196,11 @@ describe('Teamshark in the extension host', () => {
         .getConfiguration('teamshark')
         .update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Global);
       const api = await teamshark();
-      await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), /\/nonexistent\/tshark/);
+      // The error's class is the extension bundle's, not this one's: its code and message tell what it is.
+      await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), {
+        code: 'tshark-missing',
+        message: /\/nonexistent\/tshark/,
+      });
     });
   });
 

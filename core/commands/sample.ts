@@ -1,5 +1,7 @@
+import { DEFAULT_SEED, SCENARIOS, writeSample } from '../sample/index.js';
 import { TeamsharkError } from '../util/errors.js';
-import { DEFAULT_SEED, SCENARIOS, writeSample } from './index.js';
+import { EXIT, refuseArguments, type CliValues } from './command-line.js';
+import { writeAtomically, writeStdout } from './output.js';
 
 export interface SampleOptions {
   scenario?: string;
@@ -16,8 +18,17 @@ export interface SampleOutput {
   files: { path: string; content: string | Buffer }[];
 }
 
+/** `teamshark sample`: writes the files it asks for, then its standard output. */
+export async function run(args: string[], values: CliValues): Promise<number> {
+  refuseArguments(args);
+  const output = sampleCommand(values, process.stdout.isTTY === true);
+  for (const file of output.files) await writeAtomically(file.path, file.content, values.force);
+  if (output.stdout !== undefined) await writeStdout(output.stdout);
+  return EXIT.ok;
+}
+
 /**
- * `teamshark sample`: the scenario list, or a scenario's pcapng (to --out or standard output) and its
+ * The scenario list, or a scenario's pcapng (to --out or standard output) and its
  * ground truth (to --truth).
  */
 export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean): SampleOutput {
@@ -27,9 +38,10 @@ export function sampleCommand(options: SampleOptions, stdoutIsTerminal: boolean)
   }
   const seed = options.seed === undefined ? DEFAULT_SEED : Number(options.seed);
   if (!/^\d+$/.test(options.seed ?? '0') || !Number.isSafeInteger(seed))
-    throw new TeamsharkError(`--seed must be a whole number, not "${options.seed}"`);
+    throw new TeamsharkError('invalid-option', `--seed must be a whole number, not "${options.seed}"`);
   if (!options.out && stdoutIsTerminal)
     throw new TeamsharkError(
+      'stdout-is-terminal',
       'a capture is binary: write it with --out FILE, or pipe it (teamshark sample | teamshark analyze -)',
     );
   const sample = writeSample(options.scenario, seed);

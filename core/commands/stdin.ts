@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { TeamsharkError } from './util/errors.js';
+import { TeamsharkError } from '../util/errors.js';
 
 /** How a capture read from standard input is named in messages and in the report. */
 export const STDIN_NAME = 'standard input';
@@ -19,6 +19,7 @@ export async function withStdinCapture<T>(
 ): Promise<T> {
   if (input.isTTY)
     throw new TeamsharkError(
+      'stdin-is-terminal',
       `${STDIN_NAME} is a terminal: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`,
     );
   const folder = await mkdtemp(join(tmpdir(), 'teamshark-stdin-'));
@@ -27,12 +28,13 @@ export async function withStdinCapture<T>(
     await pipeline(input, createWriteStream(path, { mode: 0o600 }));
     if ((await stat(path)).size === 0)
       throw new TeamsharkError(
+        'empty-capture',
         `${STDIN_NAME} is empty: pipe a capture into it, e.g. teamshark sample | teamshark analyze -`,
       );
     return await use(path);
   } catch (error) {
     if (error instanceof TeamsharkError && error.message.includes(path))
-      throw new TeamsharkError(error.message.replaceAll(path, STDIN_NAME), { cause: error });
+      throw new TeamsharkError(error.code, error.message.replaceAll(path, STDIN_NAME), { cause: error });
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });
