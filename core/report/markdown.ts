@@ -5,6 +5,7 @@ import { markdownCode, markdownText } from './escape.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
 import { qualityTables } from './quality-section.js';
 import { leftOutIn } from './left-out.js';
+import { REPORT_SECTIONS, sectionTitle, type SectionId } from './sections.js';
 
 /** Rows shown per table; the JSON report always has everything. */
 const TABLE_ROWS = 40;
@@ -19,24 +20,30 @@ export function renderMarkdown(report: Report, options: { chartFile?: string } =
   out.push(`# Teamshark report: ${markdownText(report.capture.file)}`, '');
   captureSection(report, out);
   if (options.chartFile) out.push(`![Packets per second by protocol](${encodeURI(options.chartFile)})`, '');
-  for (const id of Object.keys(SECTIONS) as Finding['section'][]) out.push(renderSection(report, id));
+  for (const { id } of REPORT_SECTIONS) out.push(renderSection(report, id));
   if (report.decryption) out.push(decryptionMarkdown(report.decryption));
   return out.join('\n');
 }
 
-const SECTIONS: Record<Finding['section'], { title: string; tables: (report: Report, out: string[]) => void }> = {
-  dns: { title: 'DNS', tables: dnsTables },
-  network: { title: 'Network', tables: networkTables },
-  transport: { title: 'Transport', tables: transportTables },
-  security: { title: 'Security', tables: securityTables },
-  application: { title: 'Application', tables: applicationTables },
-  quality: { title: 'Call quality', tables: qualityTables },
+/** Each section's tables, after its findings. */
+const SECTION_TABLES: Record<SectionId, (report: Report, out: string[]) => void> = {
+  dns: dnsTables,
+  network: networkTables,
+  transport: transportTables,
+  security: securityTables,
+  application: applicationTables,
+  quality: qualityTables,
 };
 
 /** One section of the Markdown report (its heading, findings and tables), e.g. to insert into a note. */
-export function renderSection(report: Report, id: Finding['section']): string {
+export function renderSection(report: Report, id: SectionId): string {
   const out: string[] = [];
-  section(out, report, id, SECTIONS[id].title, () => SECTIONS[id].tables(report, out));
+  out.push(`## ${sectionTitle(id)}`, '');
+  const findings = report.findings.filter((f) => f.section === id);
+  for (const f of findings) out.push(findingMarkdown(f));
+  if (findings.length) out.push('');
+  SECTION_TABLES[id](report, out);
+  for (const { text, filter } of leftOutIn(report, id)) out.push(`*${markdownText(text)}* ${markdownCode(filter)}`, '');
   return out.join('\n');
 }
 
@@ -88,15 +95,6 @@ function captureSection(report: Report, out: string[]): void {
     }
     out.push('');
   }
-}
-
-function section(out: string[], report: Report, id: Finding['section'], title: string, tables: () => void): void {
-  out.push(`## ${title}`, '');
-  const findings = report.findings.filter((f) => f.section === id);
-  for (const f of findings) out.push(findingMarkdown(f));
-  if (findings.length) out.push('');
-  tables();
-  for (const { text, filter } of leftOutIn(report, id)) out.push(`*${markdownText(text)}* ${markdownCode(filter)}`, '');
 }
 
 /** A finding as a Markdown list item: title, severity, detail, then its evidence (frames and filter). */

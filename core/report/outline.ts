@@ -6,8 +6,7 @@ import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
 import { qualityGroups } from './quality-outline.js';
 import { leftOutIn } from './left-out.js';
-
-export type OutlineSection = Finding['section'];
+import { REPORT_SECTIONS, type SectionId } from './sections.js';
 
 /**
  * One entry of a report's outline: what a tree view shows. Labels and descriptions are plain one-line text
@@ -29,7 +28,7 @@ export interface OutlineNode {
     | 'media'
     | 'activity'
     | 'left-out';
-  section: OutlineSection;
+  section: SectionId;
   label: string;
   description?: string;
   tooltip?: string;
@@ -41,18 +40,9 @@ export interface OutlineNode {
   children?: OutlineNode[];
 }
 
-export const OUTLINE_SECTIONS: readonly { id: OutlineSection; title: string }[] = [
-  { id: 'dns', title: 'DNS' },
-  { id: 'network', title: 'Network' },
-  { id: 'transport', title: 'Transport' },
-  { id: 'security', title: 'Security' },
-  { id: 'application', title: 'Application' },
-  { id: 'quality', title: 'Call quality' },
-];
-
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
 export function reportOutline(report: Report): OutlineNode[] {
-  const groupsOf: Record<OutlineSection, () => OutlineNode[]> = {
+  const groupsOf: Record<SectionId, () => OutlineNode[]> = {
     dns: () => [group('dns', 'Names looked up', domainNodes(report))],
     network: () => [
       group('network', 'Addresses', addressNodes(report)),
@@ -69,7 +59,7 @@ export function reportOutline(report: Report): OutlineNode[] {
     ],
     quality: () => qualityGroups(report),
   };
-  return OUTLINE_SECTIONS.map(({ id, title }) => {
+  return REPORT_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
     const children = [
       ...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0),
@@ -87,7 +77,7 @@ export function reportOutline(report: Report): OutlineNode[] {
   });
 }
 
-export function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
+export function group(section: SectionId, title: string, children: OutlineNode[]): OutlineNode {
   return {
     id: `${section}/${title}`,
     kind: 'group',
@@ -100,7 +90,7 @@ export function group(section: OutlineSection, title: string, children: OutlineN
 }
 
 /** A list the report capped: how many entries it left out, with the filter that shows them all. */
-function leftOutNodes(report: Report, section: OutlineSection): OutlineNode[] {
+function leftOutNodes(report: Report, section: SectionId): OutlineNode[] {
   return leftOutIn(report, section).map(({ key, label, text, filter }) => ({
     id: key,
     kind: 'left-out',

@@ -1,4 +1,4 @@
-import type { Finding, NamedCode, Report } from '../../core/schema/generated/report.js';
+import type { NamedCode, Report } from '../../core/schema/generated/report.js';
 import { formatEndpoint } from '../../core/model/addressing.js';
 import { hex } from '../../core/util/display-filter.js';
 import { describeStream } from '../../core/quality/index.js';
@@ -7,16 +7,15 @@ import { clockText, dscpText, gapsText, verdictText } from '../../core/report/qu
 import { esc, framesHtml, htmlTable } from './html-table.js';
 import { count } from '../../core/util/plural.js';
 import { leftOutIn } from '../../core/report/left-out.js';
+import { REPORT_SECTIONS, type SectionId } from '../../core/report/sections.js';
 
-type SectionId = Finding['section'];
-
-/** A section of the view: its title, what the TOC counts, and its tables after the findings. */
-export interface ViewSection {
-  id: SectionId;
-  title: string;
+/** A section of the view: what the TOC counts, and its tables after the findings. */
+interface SectionContent {
   counts: (report: Report) => string[];
   body: (report: Report) => string;
 }
+
+export type ViewSection = SectionContent & { id: SectionId; title: string };
 
 const name = (code: NamedCode) => code.name ?? hex(code.code);
 const num = (n: number) => ({ text: n.toLocaleString('en'), sort: n });
@@ -36,9 +35,7 @@ function findingsList(report: Report, id: SectionId): string {
   return `<ul class="findings">${items.join('\n')}</ul>`;
 }
 
-const dns: ViewSection = {
-  id: 'dns',
-  title: 'DNS',
+const dns: SectionContent = {
   counts: (r) => [`${r.dns.names.length} names`],
   body: (report) => {
     const names = htmlTable({
@@ -69,9 +66,7 @@ const dns: ViewSection = {
   },
 };
 
-const network: ViewSection = {
-  id: 'network',
-  title: 'Network',
+const network: SectionContent = {
   counts: (r) => [`${r.addresses.length} addresses`, `${r.stun.summary.relays.length} relays`],
   body: (report) => {
     const addresses = htmlTable({
@@ -132,9 +127,7 @@ const network: ViewSection = {
   },
 };
 
-const transport: ViewSection = {
-  id: 'transport',
-  title: 'Transport',
+const transport: SectionContent = {
   counts: (r) => [`${r.flows.length} flows`],
   body: (report) => {
     const { ipv4, ipv6 } = report.transport.ipVersions;
@@ -192,9 +185,7 @@ const GRADE_SHORT: Record<string, string> = {
   insecure: 'insecure',
 };
 
-const security: ViewSection = {
-  id: 'security',
-  title: 'Security',
+const security: SectionContent = {
   counts: (r) => [`${r.tls.handshakes.length} handshakes`, `${r.tls.cipherSuites.length} suites`],
   body: (report) => {
     const handshakesOf = new Map<string, number[]>();
@@ -313,9 +304,7 @@ const security: ViewSection = {
   },
 };
 
-const application: ViewSection = {
-  id: 'application',
-  title: 'Application',
+const application: SectionContent = {
   counts: (r) => [`${r.media.length} media streams`],
   body: (report) => {
     const { application: app } = report;
@@ -399,9 +388,7 @@ const windowCell = (window: NonNullable<Report['quality']>['streams'][number]['w
       }
     : '–';
 
-const quality: ViewSection = {
-  id: 'quality',
-  title: 'Call quality',
+const quality: SectionContent = {
   counts: (r) => (r.quality ? [`${r.quality.streams.length} streams judged`, `verdict ${r.quality.verdict}`] : []),
   body: (report) => {
     const { quality: q } = report;
@@ -473,8 +460,13 @@ const quality: ViewSection = {
   },
 };
 
-/** The view's sections, in the Markdown report's order. */
-export const VIEW_SECTIONS: readonly ViewSection[] = [dns, network, transport, security, application, quality];
+const CONTENT: Record<SectionId, SectionContent> = { dns, network, transport, security, application, quality };
+
+/** The view's sections, in the report's order. */
+export const VIEW_SECTIONS: readonly ViewSection[] = REPORT_SECTIONS.map((section) => ({
+  ...section,
+  ...CONTENT[section.id],
+}));
 
 export function sectionHtml(report: Report, section: ViewSection): string {
   const findings = report.findings.filter((f) => f.section === section.id).length;
