@@ -1,6 +1,6 @@
 import type { Decryption } from '../schema/generated/report.js';
 import { markdownCode, markdownText } from './escape.js';
-import { table } from './markdown.js';
+import { table } from './markdown-table.js';
 
 const REQUEST_ROWS = 40;
 

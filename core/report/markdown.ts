@@ -2,6 +2,7 @@ import type { Finding, NamedCode, Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { hex } from '../util/display-filter.js';
 import { markdownCode, markdownText } from './escape.js';
+import { table } from './markdown-table.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
 import { qualityTables } from './quality-section.js';
 import { leftOutIn } from './left-out.js';
@@ -464,21 +465,4 @@ function activityComparison(report: Report, segments: Report['application']['tim
 
 function codeName(code: NamedCode): string {
   return code.name ?? hex(code.code);
-}
-
-/** A GFM table; when rows were cut, a line says how many the JSON report has. */
-export function table(
-  header: string[],
-  rows: string[][],
-  total = rows.length,
-  more = 'the JSON report (`--format json`) has all',
-): string {
-  if (rows.length === 0) return 'None.\n';
-  const lines = [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ];
-  if (total > rows.length) lines.push('', `*${rows.length} of ${total} shown; ${more}.*`);
-  return `${lines.join('\n')}\n`;
 }

@@ -5,40 +5,11 @@ import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
 import { qualityGroups } from './quality-outline.js';
+import { group, itemMarkdown, type OutlineNode } from './outline-node.js';
 import { leftOutIn } from './left-out.js';
 import { REPORT_SECTIONS, type SectionId } from './sections.js';
 
-/**
- * One entry of a report's outline: what a tree view shows. Labels and descriptions are plain one-line text
- * (capture strings with control characters removed); `markdown` is the entry as Markdown for notes;
- * `frames` and `filter` are its evidence; `revealText` is text to find in the rendered report.
- */
-export interface OutlineNode {
-  id: string;
-  kind:
-    | 'section'
-    | 'group'
-    | 'finding'
-    | 'domain'
-    | 'address'
-    | 'relay'
-    | 'flow'
-    | 'handshake'
-    | 'certificate'
-    | 'media'
-    | 'activity'
-    | 'left-out';
-  section: SectionId;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  severity?: Finding['severity'];
-  frames?: number[];
-  filter?: string;
-  markdown?: string;
-  revealText?: string;
-  children?: OutlineNode[];
-}
+export type { OutlineNode } from './outline-node.js';
 
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
 export function reportOutline(report: Report): OutlineNode[] {
@@ -77,18 +48,6 @@ export function reportOutline(report: Report): OutlineNode[] {
   });
 }
 
-export function group(section: SectionId, title: string, children: OutlineNode[]): OutlineNode {
-  return {
-    id: `${section}/${title}`,
-    kind: 'group',
-    section,
-    label: title,
-    description: String(children.length),
-    revealText: title,
-    children,
-  };
-}
-
 /** A list the report capped: how many entries it left out, with the filter that shows them all. */
 function leftOutNodes(report: Report, section: SectionId): OutlineNode[] {
   return leftOutIn(report, section).map(({ key, label, text, filter }) => ({
@@ -118,12 +77,6 @@ function findingNode(f: Finding): OutlineNode {
     markdown: findingMarkdown(f),
     revealText: plainText(f.title),
   };
-}
-
-/** A one-line Markdown list item with its evidence, for an outline entry that is not a finding. */
-export function itemMarkdown(title: string, detail: string, frames: readonly number[], filter: string): string {
-  const evidence = frames.length ? `Frames ${frames.join(', ')} · ` : '';
-  return `- **${markdownText(title)}** — ${markdownText(detail)}\\\n  ${evidence}filter ${markdownCode(filter)}`;
 }
 
 function domainNodes(report: Report): OutlineNode[] {

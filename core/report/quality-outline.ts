@@ -3,7 +3,7 @@ import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
 import { plainText } from './escape.js';
-import { group, itemMarkdown, type OutlineNode } from './outline.js';
+import { group, itemMarkdown, type OutlineNode } from './outline-node.js';
 
 /** The Call quality section's groups in the Captures tree: each stream with its verdict, and the round trips. */
 export function qualityGroups(report: Report): OutlineNode[] {

@@ -4,7 +4,7 @@ import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
 import { markdownCode, markdownText } from './escape.js';
-import { table } from './markdown.js';
+import { table } from './markdown-table.js';
 import { LISTED_GAPS_PER_CAUSE } from '../model/capped-list.js';
 
 /** Rows shown per table; the JSON report has everything. */
