@@ -1,5 +1,8 @@
+import type { Report } from '../../core/schema/generated/report.js';
 import { escapeHtml } from '../../core/report/html.js';
 import { plainText } from '../../core/report/escape.js';
+import type { SectionId } from '../../core/report/sections.js';
+import { headerOf, tableCell, type Cell as TableCell, type TableDefinition } from '../../core/report/tables/table.js';
 
 /** Text from a capture (or anything else) made safe for HTML: control characters gone, markup escaped. */
 export function esc(text: string | number): string {
@@ -7,12 +10,9 @@ export function esc(text: string | number): string {
 }
 
 /** One table cell: its text, and optionally a tooltip, ready HTML instead of the text, and a sort value. */
-export interface Cell {
-  text: string;
-  title?: string;
+export interface Cell extends TableCell {
   /** Already-escaped HTML shown instead of `text` (which stays the filter and sort text). */
   html?: string;
-  sort?: number | string;
 }
 
 export interface Column<Row> {
@@ -44,6 +44,40 @@ function cellOf<Row>(column: Column<Row>, row: Row): Cell {
   return typeof value === 'object'
     ? value
     : { text: String(value), sort: typeof value === 'number' ? value : undefined };
+}
+
+/** A sub-heading of a section; its data-keys are the outline group it stands for (`dns/Names looked up`). */
+export function subsection(section: SectionId, title: string, html: string, note = '', keys: string[] = []): string {
+  return `<h3 data-keys="${esc([`${section}/${title}`, ...keys].join(' '))}">${esc(title)}${note ? ` <span class="muted">${esc(note)}</span>` : ''}</h3>\n${html}`;
+}
+
+/** A report table in the view, under its heading; nothing when it is empty and not shown empty. */
+export function viewTable<Row>(definition: TableDefinition<Row>, report: Report): string {
+  const rows = definition.rows(report);
+  if (!rows.length && !definition.shownEmpty) return '';
+  const html = htmlTable({
+    id: definition.id,
+    rows,
+    keys: definition.keys,
+    time: definition.time,
+    filter: definition.view?.filter,
+    columns: definition.columns
+      .filter((column) => column.view !== false)
+      .map((column) => ({
+        title: headerOf(column),
+        kind: column.kind,
+        cell: (row: Row) => {
+          const cell = tableCell(column, row, (n) => n.toLocaleString('en'));
+          const html = column.view
+            ? column.view(row)
+            : column.kind === 'code'
+              ? `<code>${esc(cell.text)}</code>`
+              : undefined;
+          return { ...cell, html };
+        },
+      })),
+  });
+  return subsection(definition.section, definition.title, html, definition.view?.note?.(report), definition.view?.keys);
 }
 
 /**
