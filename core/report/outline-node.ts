@@ -1,6 +1,7 @@
-import type { Finding } from '../schema/generated/report.js';
+import type { Finding, Report } from '../schema/generated/report.js';
 import { markdownCode, markdownText } from './escape.js';
 import type { SectionId } from './sections.js';
+import type { ItemTable } from './tables/table.js';
 
 /**
  * One entry of a report's outline: what a tree view shows. Labels and descriptions are plain one-line text
@@ -44,6 +45,17 @@ export function group(section: SectionId, title: string, children: OutlineNode[]
     revealText: title,
     children,
   };
+}
+
+/** A report table's rows as a group of the outline: titled as the table, each row the item its definition names. */
+export function tableGroup<Row>(
+  definition: ItemTable<Row>,
+  report: Report,
+  node: (row: Row) => Omit<OutlineNode, 'id' | 'section'>,
+): OutlineNode {
+  const { section } = definition;
+  const items = definition.rows(report).map((row) => ({ id: definition.item(row), section, ...node(row) }));
+  return group(section, definition.title, items);
 }
 
 /** A one-line Markdown list item with its evidence, for an outline entry that is not a finding. */

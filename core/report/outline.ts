@@ -5,7 +5,11 @@ import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
 import { qualityGroups } from './quality-outline.js';
-import { group, itemMarkdown, type OutlineNode } from './outline-node.js';
+import { group, itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
+import { DNS_NAMES } from './tables/dns.js';
+import { ADDRESSES, TURN_RELAYS } from './tables/network.js';
+import { FLOWS } from './tables/transport.js';
+import { MEDIA_STREAMS } from './tables/application.js';
 import { leftOutIn } from './left-out.js';
 import { REPORT_SECTIONS, type SectionId } from './sections.js';
 
@@ -14,19 +18,16 @@ export type { OutlineNode } from './outline-node.js';
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
 export function reportOutline(report: Report): OutlineNode[] {
   const groupsOf: Record<SectionId, () => OutlineNode[]> = {
-    dns: () => [group('dns', 'Names looked up', domainNodes(report))],
-    network: () => [
-      group('network', 'Addresses', addressNodes(report)),
-      group('network', 'TURN relays', relayNodes(report)),
-    ],
-    transport: () => [group('transport', 'Flows', flowNodes(report))],
+    dns: () => [tableGroup(DNS_NAMES, report, domainNode(report))],
+    network: () => [tableGroup(ADDRESSES, report, addressNode), tableGroup(TURN_RELAYS, report, relayNode)],
+    transport: () => [tableGroup(FLOWS, report, flowNode)],
     security: () => [
       group('security', 'TLS handshakes', handshakeNodes(report)),
       group('security', 'Certificates', certificateNodes(report)),
     ],
     application: () => [
       group('application', 'Activity', activityNodes(report)),
-      group('application', 'Media streams', mediaNodes(report)),
+      tableGroup(MEDIA_STREAMS, report, mediaNode),
     ],
     quality: () => qualityGroups(report),
   };
@@ -79,8 +80,8 @@ function findingNode(f: Finding): OutlineNode {
   };
 }
 
-function domainNodes(report: Report): OutlineNode[] {
-  return report.dns.names.map((name) => {
+function domainNode(report: Report): (name: Report['dns']['names'][number]) => Omit<OutlineNode, 'id' | 'section'> {
+  return (name) => {
     const frames = report.dns.transactions
       .filter((t) => t.name === name.name)
       .flatMap((t) => [t.queryFrame, t.responseFrame])
@@ -90,9 +91,7 @@ function domainNodes(report: Report): OutlineNode[] {
     const filter = `${name.protocol === 'dns' ? 'dns' : name.protocol}.qry.name == ${filterString(name.name)}`;
     const detail = [chain ? `resolves to ${chain}` : 'no answer', service].filter(Boolean).join('; ');
     return {
-      id: `dns/name/${name.protocol}/${name.name}`,
       kind: 'domain',
-      section: 'dns',
       label: plainText(name.name),
       description: plainText(chain || 'no answer'),
       tooltip: plainText(
@@ -108,86 +107,67 @@ function domainNodes(report: Report): OutlineNode[] {
       ),
       revealText: plainText(name.name),
     };
-  });
+  };
 }
 
-function addressNodes(report: Report): OutlineNode[] {
-  return report.addresses.map((address) => {
-    const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [
-      address.role,
-      address.service,
-      address.microsoftPrefix
-        ? `in ${address.microsoftPrefix}`
-        : address.azurePrefix
-          ? `in ${address.azurePrefix} (Azure)`
-          : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    const filter = addressFilter(address.ip);
-    return {
-      id: `network/address/${address.ip}`,
-      kind: 'address',
-      section: 'network',
-      label: address.ip,
-      description: plainText(what),
-      tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
-      frames,
-      filter,
-      markdown: itemMarkdown(
-        address.ip,
-        `${what}; ${address.packets} packets in ${address.flows} flows`,
-        frames,
-        filter,
-      ),
-      revealText: address.ip,
-    };
-  });
+function addressNode(address: Report['addresses'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
+  const what = [
+    address.role,
+    address.service,
+    address.microsoftPrefix
+      ? `in ${address.microsoftPrefix}`
+      : address.azurePrefix
+        ? `in ${address.azurePrefix} (Azure)`
+        : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const filter = addressFilter(address.ip);
+  return {
+    kind: 'address',
+    label: address.ip,
+    description: plainText(what),
+    tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
+    frames,
+    filter,
+    markdown: itemMarkdown(address.ip, `${what}; ${address.packets} packets in ${address.flows} flows`, frames, filter),
+    revealText: address.ip,
+  };
 }
 
-function relayNodes(report: Report): OutlineNode[] {
-  return report.stun.summary.relays.map((relay) => {
-    const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
-    const over =
-      relay.transport === 'udp'
-        ? `${relay.allocations} allocations, `
-        : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
-    const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
-    return {
-      id: `network/relay/${relay.transport}/${relay.ip}:${relay.port}`,
-      kind: 'relay',
-      section: 'network',
-      label: `${relay.ip}:${relay.port}`,
-      description: plainText(detail),
-      frames: relay.frames,
-      filter,
-      markdown: itemMarkdown(`TURN relay ${relay.ip}:${relay.port}`, detail, relay.frames, filter),
-      revealText: relay.ip,
-    };
-  });
+function relayNode(relay: Report['stun']['summary']['relays'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
+  const over =
+    relay.transport === 'udp'
+      ? `${relay.allocations} allocations, `
+      : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
+  const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
+  return {
+    kind: 'relay',
+    label: `${relay.ip}:${relay.port}`,
+    description: plainText(detail),
+    frames: relay.frames,
+    filter,
+    markdown: itemMarkdown(`TURN relay ${relay.ip}:${relay.port}`, detail, relay.frames, filter),
+    revealText: relay.ip,
+  };
 }
 
-function flowNodes(report: Report): OutlineNode[] {
-  return report.flows.map((flow) => {
-    const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
-    const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`]
-      .filter(Boolean)
-      .join(' · ');
-    const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
-    return {
-      id: `transport/flow/${flow.id}`,
-      kind: 'flow',
-      section: 'transport',
-      label,
-      description: plainText(detail),
-      tooltip: flow.service ? plainText(flow.service.evidence.map((e) => e.detail).join('\n')) : undefined,
-      frames,
-      filter: flow.filter,
-      markdown: itemMarkdown(label, detail, frames, flow.filter),
-      revealText: formatEndpoint(flow.server),
-    };
-  });
+function flowNode(flow: Report['flows'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
+  const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`].filter(Boolean).join(' · ');
+  const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
+  return {
+    kind: 'flow',
+    label,
+    description: plainText(detail),
+    tooltip: flow.service ? plainText(flow.service.evidence.map((e) => e.detail).join('\n')) : undefined,
+    frames,
+    filter: flow.filter,
+    markdown: itemMarkdown(label, detail, frames, flow.filter),
+    revealText: formatEndpoint(flow.server),
+  };
 }
 
 function handshakeNodes(report: Report): OutlineNode[] {
@@ -298,30 +278,26 @@ function activityNodes(report: Report): OutlineNode[] {
   return [dominant, ...phases];
 }
 
-function mediaNodes(report: Report): OutlineNode[] {
-  return report.media.map((stream, index) => {
-    const ends =
-      stream.source && stream.destination
-        ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}`
-        : `in flow ${stream.flowId}`;
-    const label = `${stream.kind} ${ends}`;
-    const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
-    return {
-      id: `application/media/${index}`,
-      kind: 'media',
-      section: 'application',
-      label,
-      description: plainText(detail),
-      tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
-      frames: [stream.firstFrame],
-      filter: stream.filter,
-      markdown: itemMarkdown(
-        `${stream.kind} stream ${ends}`,
-        `${detail}; ${stream.reason}`,
-        [stream.firstFrame],
-        stream.filter,
-      ),
-      revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
-    };
-  });
+function mediaNode(stream: Report['media'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const ends =
+    stream.source && stream.destination
+      ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}`
+      : `in flow ${stream.flowId}`;
+  const label = `${stream.kind} ${ends}`;
+  const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
+  return {
+    kind: 'media',
+    label,
+    description: plainText(detail),
+    tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
+    frames: [stream.firstFrame],
+    filter: stream.filter,
+    markdown: itemMarkdown(
+      `${stream.kind} stream ${ends}`,
+      `${detail}; ${stream.reason}`,
+      [stream.firstFrame],
+      stream.filter,
+    ),
+    revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
+  };
 }

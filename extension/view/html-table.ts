@@ -58,7 +58,10 @@ export function viewTable<Row>(definition: TableDefinition<Row>, report: Report)
   const html = htmlTable({
     id: definition.id,
     rows,
-    keys: definition.keys,
+    keys:
+      definition.item || definition.landing
+        ? (row) => [...(definition.item ? [definition.item(row)] : []), ...(definition.landing?.(row) ?? [])]
+        : undefined,
     time: definition.time,
     filter: definition.view?.filter,
     columns: definition.columns

@@ -1,6 +1,6 @@
 import type { Report } from '../../schema/generated/report.js';
 import { formatEndpoint } from '../../model/addressing.js';
-import { type TableDefinition } from './table.js';
+import type { ItemTable, TableDefinition } from './table.js';
 
 type Segment = Report['application']['timeline'][number];
 
@@ -22,12 +22,12 @@ export const ACTIVITY: TableDefinition<Segment> = {
   view: { note: (report) => `${report.application.windowSeconds} s windows`, keys: ['application/activity'] },
 };
 
-export const CALL_PHASES: TableDefinition<Report['application']['phases'][number] & { index: number }> = {
+export const CALL_PHASES: ItemTable<Report['application']['phases'][number] & { index: number }> = {
   id: 'call-phases',
   title: 'Call phases',
   section: 'application',
   rows: (report) => report.application.phases.map((p, index) => ({ ...p, index })),
-  keys: (p) => [`application/phase/${p.index}`],
+  item: (p) => `application/phase/${p.index}`,
   time: (p) => [p.start, p.end],
   columns: [
     { header: 'Phase', value: (p) => p.phase },
@@ -37,13 +37,13 @@ export const CALL_PHASES: TableDefinition<Report['application']['phases'][number
   ],
 };
 
-export const MEDIA_STREAMS: TableDefinition<Report['media'][number] & { index: number }> = {
+export const MEDIA_STREAMS: ItemTable<Report['media'][number] & { index: number }> = {
   id: 'media',
   title: 'Media streams',
   section: 'application',
   rows: (report) => report.media.map((m, index) => ({ ...m, index })),
   shownEmpty: true,
-  keys: (m) => [`application/media/${m.index}`],
+  item: (m) => `application/media/${m.index}`,
   columns: [
     { header: 'Kind', value: (m) => m.kind },
     { header: 'From', value: (m) => (m.source ? formatEndpoint(m.source) : '') },

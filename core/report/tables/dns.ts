@@ -1,15 +1,15 @@
 import type { Report } from '../../schema/generated/report.js';
-import { type TableDefinition } from './table.js';
+import type { ItemTable } from './table.js';
 
 type Name = Report['dns']['names'][number];
 
-export const DNS_NAMES: TableDefinition<Name> = {
+export const DNS_NAMES: ItemTable<Name> = {
   id: 'dns-names',
   title: 'Names looked up',
   section: 'dns',
   rows: (report) => report.dns.names,
   shownEmpty: true,
-  keys: (n) => [`dns/name/${n.protocol}/${n.name}`],
+  item: (n) => `dns/name/${n.protocol}/${n.name}`,
   time: (n) => [n.firstSeen, n.firstSeen],
   columns: [
     {

@@ -2,15 +2,15 @@ import type { Report } from '../../schema/generated/report.js';
 import { formatEndpoint } from '../../model/addressing.js';
 import { markdownText } from '../escape.js';
 import { codeName } from './names.js';
-import { firstOf, seconds, type TableDefinition } from './table.js';
+import { firstOf, seconds, type ItemTable, type TableDefinition } from './table.js';
 
-export const ADDRESSES: TableDefinition<Report['addresses'][number]> = {
+export const ADDRESSES: ItemTable<Report['addresses'][number]> = {
   id: 'addresses',
   title: 'Addresses',
   section: 'network',
   rows: (report) => report.addresses,
   shownEmpty: true,
-  keys: (a) => [`network/address/${a.ip}`],
+  item: (a) => `network/address/${a.ip}`,
   columns: [
     { header: 'Address', value: (a) => a.ip },
     { header: 'Role', value: (a) => a.role },
@@ -28,12 +28,12 @@ export const ADDRESSES: TableDefinition<Report['addresses'][number]> = {
   view: { filter: true },
 };
 
-export const TURN_RELAYS: TableDefinition<Report['stun']['summary']['relays'][number]> = {
+export const TURN_RELAYS: ItemTable<Report['stun']['summary']['relays'][number]> = {
   id: 'turn-relays',
   title: 'TURN relays',
   section: 'network',
   rows: (report) => report.stun.summary.relays,
-  keys: (r) => [`network/relay/${r.transport}/${r.ip}:${r.port}`],
+  item: (r) => `network/relay/${r.transport}/${r.ip}:${r.port}`,
   columns: [
     { header: 'Relay', value: (r) => `${r.ip}:${r.port}` },
     {

@@ -5,7 +5,7 @@ import { PATH_TEXT } from '../../quality/path.js';
 import { LISTED_GAPS_PER_CAUSE } from '../../model/capped-list.js';
 import { markdownText } from '../escape.js';
 import { clockText, dscpText, gapCount, gapsText, verdictText } from '../quality-text.js';
-import { seconds, type Cell, type TableDefinition } from './table.js';
+import { seconds, type Cell, type ItemTable, type TableDefinition } from './table.js';
 
 type Window = StreamQuality['windows']['loss15s'];
 type Gap = StreamQuality['gaps'][number];
@@ -28,12 +28,12 @@ function windowMarkdown(window: Window, unit: string): string {
   return typeof cell === 'string' ? cell : cell.text.replace(/^missed/, '**missed**');
 }
 
-export const QUALITY_STREAMS: TableDefinition<StreamQuality & { index: number }> = {
+export const QUALITY_STREAMS: ItemTable<StreamQuality & { index: number }> = {
   id: 'quality-streams',
   title: 'Streams',
   section: 'quality',
   rows: (report) => streamsOf(report).map((s, index) => ({ ...s, index })),
-  keys: (s) => [`quality/stream/${s.index}`],
+  item: (s) => `quality/stream/${s.index}`,
   columns: [
     {
       header: 'Stream',
@@ -130,7 +130,7 @@ export const QUALITY_GAPS: TableDefinition<{ s: StreamQuality; g: Gap }> = {
 
 type RoundTrip = NonNullable<Report['quality']>['roundTrips'][number];
 
-export const ROUND_TRIPS: TableDefinition<RoundTrip & { index: number }> = {
+export const ROUND_TRIPS: ItemTable<RoundTrip & { index: number }> = {
   id: 'round-trips',
   title: 'Round trips',
   section: 'quality',
@@ -139,7 +139,7 @@ export const ROUND_TRIPS: TableDefinition<RoundTrip & { index: number }> = {
     (report.quality?.roundTrips ?? [])
       .map((r, index) => ({ ...r, index }))
       .sort((a, b) => (a.method === b.method ? b.samples - a.samples : a.method === 'stun' ? -1 : 1)),
-  keys: (r) => [`quality/round-trip/${r.index}`],
+  item: (r) => `quality/round-trip/${r.index}`,
   columns: [
     { header: 'Method', value: (r) => (r.method === 'stun' ? 'STUN request → response' : 'TCP SYN → SYN/ACK') },
     { header: 'To', value: (r) => r.label ?? formatEndpoint(r.to) },

@@ -9,7 +9,7 @@ type Server = Report['tls']['servers'][number];
 type Suite = Report['tls']['cipherSuites'][number];
 
 /** The outline ids of a server's handshakes and their certificates, so the tree's items land on its row. */
-function serverKeys(report: Report): (server: Server) => string[] {
+function handshakeItems(report: Report): (server: Server) => string[] {
   const handshakesOf = new Map<string, number[]>();
   report.tls.handshakes.forEach((h, index) => {
     const key = formatEndpoint(h.server);
@@ -25,16 +25,16 @@ function serverKeys(report: Report): (server: Server) => string[] {
     ]);
 }
 
-export const TLS_SERVERS: TableDefinition<Server & { keys: string[] }> = {
+export const TLS_SERVERS: TableDefinition<Server & { handshakeItems: string[] }> = {
   id: 'tls-servers',
   title: 'TLS servers',
   section: 'security',
   rows: (report) => {
-    const keys = serverKeys(report);
-    return report.tls.servers.map((s) => ({ ...s, keys: keys(s) }));
+    const items = handshakeItems(report);
+    return report.tls.servers.map((s) => ({ ...s, handshakeItems: items(s) }));
   },
   shownEmpty: true,
-  keys: (s) => s.keys,
+  landing: (s) => s.handshakeItems,
   columns: [
     { header: 'Server', value: (s) => formatEndpoint(s.server) },
     { header: 'SNI', kind: 'clip', value: (s) => s.snis.join(', ') },

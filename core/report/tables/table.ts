@@ -33,8 +33,10 @@ export interface TableDefinition<Row> {
   columns: readonly Column<Row>[];
   /** Shown with "None." when it has no rows; otherwise the table and its heading are left out. */
   shownEmpty?: boolean;
-  /** Outline ids a row stands for: the Captures tree and the note lenses reveal the row by them. */
-  keys?: (row: Row) => string[];
+  /** The outline id of the tree item a row is: the Captures tree and the note lenses reveal the row by it. */
+  item?: (row: Row) => string;
+  /** Outline ids of other items that land on the row (a server's handshakes and certificates). */
+  landing?: (row: Row) => string[];
   /** The capture time a row covers, for the view chart's brush. */
   time?: (row: Row) => [number, number];
   markdown?: {
@@ -58,6 +60,9 @@ export interface TableDefinition<Row> {
     keys?: string[];
   };
 }
+
+/** A table whose every row is an item of the outline (an address, a flow). */
+export type ItemTable<Row> = TableDefinition<Row> & { item: (row: Row) => string };
 
 /** A column's header with its unit. */
 export function headerOf(column: Column<never>): string {

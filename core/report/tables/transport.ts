@@ -1,7 +1,7 @@
 import type { Report } from '../../schema/generated/report.js';
 import { formatEndpoint } from '../../model/addressing.js';
 import { markdownText } from '../escape.js';
-import { seconds, type TableDefinition } from './table.js';
+import { seconds, type ItemTable, type TableDefinition } from './table.js';
 
 export const PROTOCOLS: TableDefinition<Report['protocols'][number]> = {
   id: 'protocols',
@@ -34,13 +34,13 @@ export const PARALLEL_CONNECTIONS: TableDefinition<Report['transport']['parallel
   ],
 };
 
-export const FLOWS: TableDefinition<Report['flows'][number]> = {
+export const FLOWS: ItemTable<Report['flows'][number]> = {
   id: 'flows',
   title: 'Flows',
   section: 'transport',
   rows: (report) => [...report.flows].sort((a, b) => b.bytes - a.bytes),
   shownEmpty: true,
-  keys: (f) => [`transport/flow/${f.id}`],
+  item: (f) => `transport/flow/${f.id}`,
   time: (f) => [f.start, f.end],
   columns: [
     { header: 'Flow', kind: 'code', value: (f) => f.filter },
