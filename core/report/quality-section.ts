@@ -16,15 +16,14 @@ export function qualityTables(report: Report, out: string[]): void {
     '',
     `*${markdownText(quality.method)}*`,
     '',
-  );
-  out.push(
     ...markdownTable(QUALITY_STREAMS, report),
     ...markdownTable(QUALITY_WINDOWS, report),
     ...markdownTable(QUALITY_GAPS, report),
     ...markdownTable(ROUND_TRIPS, report),
+    `**RTCP.** ${markdownText(quality.rtcp.note)}`,
+    '',
+    ...markdownTable(RTCP_REPORTS, report),
   );
-  out.push(`**RTCP.** ${markdownText(quality.rtcp.note)}`, '');
-  out.push(...markdownTable(RTCP_REPORTS, report));
   if (quality.streams.some((s) => s.dscp.length)) {
     out.push(
       `**QoS marking.** ${markdownText(`Microsoft's guidance marks audio EF (46), video AF41 (34) and screen sharing AF21 (18), on client ports 50000–50019, 50020–50039 and 50040–50059 when port ranges are configured (${QOS_GUIDANCE}). A capture taken on the client shows the marking outbound packets leave with and the one inbound packets arrive with; it cannot tell whether routers on the way honoured the outbound marking or re-marked it, nor what the far end set.`)}`,
