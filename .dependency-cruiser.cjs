@@ -1,6 +1,7 @@
 // The core's layering, checked by `npm run lint` (dependency-cruiser): no import cycle between the core's
-// folders (a folder's subfolders count as part of it: core/tshark/chunking is the tshark runner's), and the
-// core never imports vscode (the extension is a thin view over it).
+// folders (a folder's subfolders count as part of it: core/tshark/chunking is the tshark runner's), no import
+// cycle between the modules of core/report/, and the core never imports vscode (the extension is a thin view
+// over it).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -12,6 +13,14 @@ module.exports = {
       scope: 'folder',
       from: { path: '^core/' },
       to: { circular: true },
+    },
+    {
+      name: 'report-no-module-cycles',
+      severity: 'error',
+      comment:
+        'The report folder renders one way (table and outline-node helpers → section renderers → markdown.ts, outline.ts): no two of its modules may import each other, directly or around a loop.',
+      from: { path: '^core/report/' },
+      to: { path: '^core/report/', circular: true },
     },
     {
       name: 'core-no-vscode',

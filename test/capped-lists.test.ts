@@ -12,7 +12,7 @@ import {
   STUN_MESSAGES_FILTER,
   withCappedGaps,
 } from '../core/model/capped-list.js';
-import { gapCount, gapsText } from '../core/report/quality-section.js';
+import { gapCount, gapsText } from '../core/report/quality-text.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';

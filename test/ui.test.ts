@@ -227,8 +227,10 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     });
     const handshake = tree.locator(`.monaco-list-row[data-index="${index}"]`);
     const label = (await handshake.locator('.label-name').innerText()).trim();
-    await handshake.click();
     const view = analysisView(page);
+    // The previous test's highlight (a DNS name) fades in 4 s: until then it, not this reveal, is `.revealed`.
+    await view.locator('.revealed').waitFor({ state: 'detached', timeout: 10_000 });
+    await handshake.click();
     const row = view.locator('.revealed');
     await row.waitFor({ timeout: 10_000 });
     const where = await row.evaluate((element) => ({

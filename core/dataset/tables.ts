@@ -12,11 +12,16 @@ import type {
 } from '../schema/generated/report.js';
 import { absoluteTime, type Column, type TableDefinition } from './schema.js';
 import { LISTED_AT_EACH_END } from '../model/capped-list.js';
+import { REPORT_SECTIONS } from '../report/sections.js';
 
 /**
  * The dataset's tables, one definition each: which rows a report gives and what each column means. A new table
  * (quality windows, when the report has them) is one more entry in REPORT_TABLES; nothing else changes.
  */
+
+const SECTION_IDS = `${REPORT_SECTIONS.slice(0, -1)
+  .map((s) => s.id)
+  .join(', ')} or ${REPORT_SECTIONS.at(-1)!.id}`;
 
 type Segment = Application['timeline'][number] & { index: number };
 
@@ -106,7 +111,7 @@ const capturesTable: TableDefinition<Report, Report> = {
     {
       name: 'dominant_activity',
       type: 'string',
-      description: 'What the user mostly did: idle, chat, file, audio, video, screenshare, unknown',
+      description: 'What the user mostly did: idle, chat, file, call-setup, audio, video, screenshare, unknown',
       value: (r) => r.application.dominantActivity,
     },
     {
@@ -744,7 +749,7 @@ const findingsTable: TableDefinition<Report, Finding> = {
     {
       name: 'section',
       type: 'string',
-      description: 'dns, network, transport, security or application',
+      description: `The report section it is listed in: ${SECTION_IDS}`,
       ecs: 'rule.category',
       value: (f) => f.section,
     },

@@ -1,5 +1,5 @@
 import type { Finding } from '../schema/generated/report.js';
-import { OUTLINE_SECTIONS } from '../report/outline.js';
+import { REPORT_SECTIONS } from '../report/sections.js';
 import { noteStructure } from './structure.js';
 
 export interface SectionHeading {
@@ -96,7 +96,7 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
 };
 
 const SECTION_OF_NAME = new Map<string, Finding['section']>(
-  OUTLINE_SECTIONS.flatMap(({ id, title }) =>
+  REPORT_SECTIONS.flatMap(({ id, title }) =>
     [title, `${title} layer`, ...SECTION_NAMES[id]].map((name) => [normalise(name), id] as const),
   ),
 );

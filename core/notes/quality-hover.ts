@@ -1,7 +1,7 @@
 import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
-import { gapCount } from '../report/quality-section.js';
+import { gapCount } from '../report/quality-text.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import type { LinkedReport } from './capture-facts.js';
 

@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import type { Report } from '../schema/generated/report.js';
 import { plainText } from './escape.js';
 import { renderMarkdown } from './markdown.js';
+import { sectionTitle } from './sections.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
@@ -13,10 +14,15 @@ markdown.core.ruler.push('section_ids', (state) => {
   state.tokens.forEach((token, index) => {
     if (token.type === 'heading_open' && token.tag === 'h2') {
       const title = state.tokens[index + 1]?.content ?? '';
-      token.attrSet('id', `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
+      token.attrSet('id', headingId(title));
     }
   });
 });
+
+/** A section heading's id: `section-` and its title in lower case, words joined by dashes. */
+function headingId(title: string): string {
+  return `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
 
 /**
  * The report's body as HTML: the Markdown report rendered with raw HTML disabled (every capture-derived
@@ -32,7 +38,7 @@ export function renderReportBody(report: Report, chartSvg: string, qualityChartS
 
 /** The loss-and-jitter chart at the head of the Call quality section's tables (before its first sub-heading). */
 function withQualityChart(body: string, svg: string | undefined): string {
-  const section = body.indexOf('<h2 id="section-call-quality"');
+  const section = body.indexOf(`<h2 id="${headingId(sectionTitle('quality'))}"`);
   const tables = section < 0 ? -1 : body.indexOf('<h3', section);
   if (!svg || tables < 0) return body;
   return `${body.slice(0, tables)}<figure>${svg}</figure>\n${body.slice(tables)}`;

@@ -5,71 +5,33 @@ import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
 import { qualityGroups } from './quality-outline.js';
+import { group, itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
+import { DNS_NAMES } from './tables/dns.js';
+import { ADDRESSES, TURN_RELAYS } from './tables/network.js';
+import { FLOWS } from './tables/transport.js';
+import { MEDIA_STREAMS } from './tables/application.js';
 import { leftOutIn } from './left-out.js';
+import { REPORT_SECTIONS, type SectionId } from './sections.js';
 
-export type OutlineSection = Finding['section'];
-
-/**
- * One entry of a report's outline: what a tree view shows. Labels and descriptions are plain one-line text
- * (capture strings with control characters removed); `markdown` is the entry as Markdown for notes;
- * `frames` and `filter` are its evidence; `revealText` is text to find in the rendered report.
- */
-export interface OutlineNode {
-  id: string;
-  kind:
-    | 'section'
-    | 'group'
-    | 'finding'
-    | 'domain'
-    | 'address'
-    | 'relay'
-    | 'flow'
-    | 'handshake'
-    | 'certificate'
-    | 'media'
-    | 'activity'
-    | 'left-out';
-  section: OutlineSection;
-  label: string;
-  description?: string;
-  tooltip?: string;
-  severity?: Finding['severity'];
-  frames?: number[];
-  filter?: string;
-  markdown?: string;
-  revealText?: string;
-  children?: OutlineNode[];
-}
-
-export const OUTLINE_SECTIONS: readonly { id: OutlineSection; title: string }[] = [
-  { id: 'dns', title: 'DNS' },
-  { id: 'network', title: 'Network' },
-  { id: 'transport', title: 'Transport' },
-  { id: 'security', title: 'Security' },
-  { id: 'application', title: 'Application' },
-  { id: 'quality', title: 'Call quality' },
-];
+export type { OutlineNode } from './outline-node.js';
 
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
 export function reportOutline(report: Report): OutlineNode[] {
-  const groupsOf: Record<OutlineSection, () => OutlineNode[]> = {
-    dns: () => [group('dns', 'Names looked up', domainNodes(report))],
-    network: () => [
-      group('network', 'Addresses', addressNodes(report)),
-      group('network', 'TURN relays', relayNodes(report)),
-    ],
-    transport: () => [group('transport', 'Flows', flowNodes(report))],
+  const groupsOf: Record<SectionId, () => OutlineNode[]> = {
+    dns: () => [tableGroup(DNS_NAMES, report, domainNode(report))],
+    network: () => [tableGroup(ADDRESSES, report, addressNode), tableGroup(TURN_RELAYS, report, relayNode)],
+    transport: () => [tableGroup(FLOWS, report, flowNode)],
     security: () => [
       group('security', 'TLS handshakes', handshakeNodes(report)),
       group('security', 'Certificates', certificateNodes(report)),
     ],
     application: () => [
       group('application', 'Activity', activityNodes(report)),
-      group('application', 'Media streams', mediaNodes(report)),
+      tableGroup(MEDIA_STREAMS, report, mediaNode),
     ],
     quality: () => qualityGroups(report),
   };
-  return OUTLINE_SECTIONS.map(({ id, title }) => {
+  return REPORT_SECTIONS.map(({ id, title }) => {
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
     const children = [
       ...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0),
@@ -87,20 +49,8 @@ export function reportOutline(report: Report): OutlineNode[] {
   });
 }
 
-export function group(section: OutlineSection, title: string, children: OutlineNode[]): OutlineNode {
-  return {
-    id: `${section}/${title}`,
-    kind: 'group',
-    section,
-    label: title,
-    description: String(children.length),
-    revealText: title,
-    children,
-  };
-}
-
 /** A list the report capped: how many entries it left out, with the filter that shows them all. */
-function leftOutNodes(report: Report, section: OutlineSection): OutlineNode[] {
+function leftOutNodes(report: Report, section: SectionId): OutlineNode[] {
   return leftOutIn(report, section).map(({ key, label, text, filter }) => ({
     id: key,
     kind: 'left-out',
@@ -130,14 +80,8 @@ function findingNode(f: Finding): OutlineNode {
   };
 }
 
-/** A one-line Markdown list item with its evidence, for an outline entry that is not a finding. */
-export function itemMarkdown(title: string, detail: string, frames: readonly number[], filter: string): string {
-  const evidence = frames.length ? `Frames ${frames.join(', ')} · ` : '';
-  return `- **${markdownText(title)}** — ${markdownText(detail)}\\\n  ${evidence}filter ${markdownCode(filter)}`;
-}
-
-function domainNodes(report: Report): OutlineNode[] {
-  return report.dns.names.map((name) => {
+function domainNode(report: Report): (name: Report['dns']['names'][number]) => Omit<OutlineNode, 'id' | 'section'> {
+  return (name) => {
     const frames = report.dns.transactions
       .filter((t) => t.name === name.name)
       .flatMap((t) => [t.queryFrame, t.responseFrame])
@@ -147,9 +91,7 @@ function domainNodes(report: Report): OutlineNode[] {
     const filter = `${name.protocol === 'dns' ? 'dns' : name.protocol}.qry.name == ${filterString(name.name)}`;
     const detail = [chain ? `resolves to ${chain}` : 'no answer', service].filter(Boolean).join('; ');
     return {
-      id: `dns/name/${name.protocol}/${name.name}`,
       kind: 'domain',
-      section: 'dns',
       label: plainText(name.name),
       description: plainText(chain || 'no answer'),
       tooltip: plainText(
@@ -165,86 +107,67 @@ function domainNodes(report: Report): OutlineNode[] {
       ),
       revealText: plainText(name.name),
     };
-  });
+  };
 }
 
-function addressNodes(report: Report): OutlineNode[] {
-  return report.addresses.map((address) => {
-    const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
-    const what = [
-      address.role,
-      address.service,
-      address.microsoftPrefix
-        ? `in ${address.microsoftPrefix}`
-        : address.azurePrefix
-          ? `in ${address.azurePrefix} (Azure)`
-          : '',
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    const filter = addressFilter(address.ip);
-    return {
-      id: `network/address/${address.ip}`,
-      kind: 'address',
-      section: 'network',
-      label: address.ip,
-      description: plainText(what),
-      tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
-      frames,
-      filter,
-      markdown: itemMarkdown(
-        address.ip,
-        `${what}; ${address.packets} packets in ${address.flows} flows`,
-        frames,
-        filter,
-      ),
-      revealText: address.ip,
-    };
-  });
+function addressNode(address: Report['addresses'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const frames = [...new Set(address.evidence.flatMap((e) => e.frames))].sort((a, b) => a - b);
+  const what = [
+    address.role,
+    address.service,
+    address.microsoftPrefix
+      ? `in ${address.microsoftPrefix}`
+      : address.azurePrefix
+        ? `in ${address.azurePrefix} (Azure)`
+        : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const filter = addressFilter(address.ip);
+  return {
+    kind: 'address',
+    label: address.ip,
+    description: plainText(what),
+    tooltip: plainText([...address.names, ...address.evidence.map((e) => e.detail)].join('\n')),
+    frames,
+    filter,
+    markdown: itemMarkdown(address.ip, `${what}; ${address.packets} packets in ${address.flows} flows`, frames, filter),
+    revealText: address.ip,
+  };
 }
 
-function relayNodes(report: Report): OutlineNode[] {
-  return report.stun.summary.relays.map((relay) => {
-    const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
-    const over =
-      relay.transport === 'udp'
-        ? `${relay.allocations} allocations, `
-        : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
-    const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
-    return {
-      id: `network/relay/${relay.transport}/${relay.ip}:${relay.port}`,
-      kind: 'relay',
-      section: 'network',
-      label: `${relay.ip}:${relay.port}`,
-      description: plainText(detail),
-      frames: relay.frames,
-      filter,
-      markdown: itemMarkdown(`TURN relay ${relay.ip}:${relay.port}`, detail, relay.frames, filter),
-      revealText: relay.ip,
-    };
-  });
+function relayNode(relay: Report['stun']['summary']['relays'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
+  const over =
+    relay.transport === 'udp'
+      ? `${relay.allocations} allocations, `
+      : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
+  const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
+  return {
+    kind: 'relay',
+    label: `${relay.ip}:${relay.port}`,
+    description: plainText(detail),
+    frames: relay.frames,
+    filter,
+    markdown: itemMarkdown(`TURN relay ${relay.ip}:${relay.port}`, detail, relay.frames, filter),
+    revealText: relay.ip,
+  };
 }
 
-function flowNodes(report: Report): OutlineNode[] {
-  return report.flows.map((flow) => {
-    const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
-    const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`]
-      .filter(Boolean)
-      .join(' · ');
-    const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
-    return {
-      id: `transport/flow/${flow.id}`,
-      kind: 'flow',
-      section: 'transport',
-      label,
-      description: plainText(detail),
-      tooltip: flow.service ? plainText(flow.service.evidence.map((e) => e.detail).join('\n')) : undefined,
-      frames,
-      filter: flow.filter,
-      markdown: itemMarkdown(label, detail, frames, flow.filter),
-      revealText: formatEndpoint(flow.server),
-    };
-  });
+function flowNode(flow: Report['flows'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const label = `${flow.transport} ${formatEndpoint(flow.client)} → ${formatEndpoint(flow.server)}`;
+  const detail = [flow.service?.name, flow.protocols.join('/'), `${flow.packets} packets`].filter(Boolean).join(' · ');
+  const frames = [...new Set([flow.firstFrame, flow.lastFrame])];
+  return {
+    kind: 'flow',
+    label,
+    description: plainText(detail),
+    tooltip: flow.service ? plainText(flow.service.evidence.map((e) => e.detail).join('\n')) : undefined,
+    frames,
+    filter: flow.filter,
+    markdown: itemMarkdown(label, detail, frames, flow.filter),
+    revealText: formatEndpoint(flow.server),
+  };
 }
 
 function handshakeNodes(report: Report): OutlineNode[] {
@@ -355,30 +278,26 @@ function activityNodes(report: Report): OutlineNode[] {
   return [dominant, ...phases];
 }
 
-function mediaNodes(report: Report): OutlineNode[] {
-  return report.media.map((stream, index) => {
-    const ends =
-      stream.source && stream.destination
-        ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}`
-        : `in flow ${stream.flowId}`;
-    const label = `${stream.kind} ${ends}`;
-    const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
-    return {
-      id: `application/media/${index}`,
-      kind: 'media',
-      section: 'application',
-      label,
-      description: plainText(detail),
-      tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
-      frames: [stream.firstFrame],
-      filter: stream.filter,
-      markdown: itemMarkdown(
-        `${stream.kind} stream ${ends}`,
-        `${detail}; ${stream.reason}`,
-        [stream.firstFrame],
-        stream.filter,
-      ),
-      revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
-    };
-  });
+function mediaNode(stream: Report['media'][number]): Omit<OutlineNode, 'id' | 'section'> {
+  const ends =
+    stream.source && stream.destination
+      ? `${formatEndpoint(stream.source)} → ${formatEndpoint(stream.destination)}`
+      : `in flow ${stream.flowId}`;
+  const label = `${stream.kind} ${ends}`;
+  const detail = `${stream.path}${stream.ssrc ? ` · SSRC ${stream.ssrc}` : ''} · ${stream.pps.toFixed(0)} pkt/s · ${stream.kbps.toFixed(0)} kbit/s`;
+  return {
+    kind: 'media',
+    label,
+    description: plainText(detail),
+    tooltip: plainText(`${stream.confidence} confidence: ${stream.reason}`),
+    frames: [stream.firstFrame],
+    filter: stream.filter,
+    markdown: itemMarkdown(
+      `${stream.kind} stream ${ends}`,
+      `${detail}; ${stream.reason}`,
+      [stream.firstFrame],
+      stream.filter,
+    ),
+    revealText: stream.ssrc ?? (stream.source ? formatEndpoint(stream.source) : undefined),
+  };
 }

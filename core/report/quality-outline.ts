@@ -3,20 +3,18 @@ import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
 import { plainText } from './escape.js';
-import { group, itemMarkdown, type OutlineNode } from './outline.js';
+import { itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
+import { QUALITY_STREAMS, ROUND_TRIPS } from './tables/quality.js';
 
 /** The Call quality section's groups in the Captures tree: each stream with its verdict, and the round trips. */
 export function qualityGroups(report: Report): OutlineNode[] {
-  const quality = report.quality;
-  if (!quality) return [];
-  const streams = quality.streams.map((s, index): OutlineNode => {
+  if (!report.quality) return [];
+  const streams = tableGroup(QUALITY_STREAMS, report, (s) => {
     const label = `${describeStream(s)}: ${s.verdict === 'not-judged' ? 'not judged' : s.verdict}`;
     const detail = `${PATH_TEXT[s.path]} · lost ${s.lost} of ${s.expected} (${s.lossPercent} %)${s.jitter ? ` · jitter ${s.jitter.meanMs} ms` : ''} · max Δ ${s.maxDeltaMs} ms`;
     const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
     return {
-      id: `quality/stream/${index}`,
       kind: 'media',
-      section: 'quality',
       label: plainText(label),
       description: plainText(detail),
       tooltip: plainText(
@@ -29,13 +27,11 @@ export function qualityGroups(report: Report): OutlineNode[] {
       revealText: s.ssrc,
     };
   });
-  const roundTrips = quality.roundTrips.map((r, index): OutlineNode => {
+  const roundTrips = tableGroup(ROUND_TRIPS, report, (r) => {
     const label = `${r.method === 'stun' ? 'STUN' : 'TCP handshake'} ${r.label ?? formatEndpoint(r.to)}`;
     const detail = `median ${r.medianMs} ms (${r.minMs}–${r.maxMs}) over ${r.samples}`;
     return {
-      id: `quality/round-trip/${index}`,
       kind: 'flow',
-      section: 'quality',
       label: plainText(label),
       description: plainText(detail),
       frames: r.frames,
@@ -43,5 +39,5 @@ export function qualityGroups(report: Report): OutlineNode[] {
       markdown: itemMarkdown(label, detail, r.frames, r.filter),
     };
   });
-  return [group('quality', 'Streams', streams), group('quality', 'Round trips', roundTrips)];
+  return [streams, roundTrips];
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sectionHeadings } from '../../core/notes/headings.js';
-import type { OutlineSection } from '../../core/report/outline.js';
+import type { SectionId } from '../../core/report/sections.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { showInAnalysis } from '../commands/tree-actions.js';
@@ -38,7 +38,7 @@ export function registerNoteCodeLenses(store: AnalysisStore, editor: CaptureEdit
     changed,
     store.onDidChange(() => changed.fire()),
     vscode.languages.registerCodeLensProvider([{ language: 'markdown' }], provider),
-    vscode.commands.registerCommand(SHOW_SECTION, (uri: vscode.Uri, section: OutlineSection) =>
+    vscode.commands.registerCommand(SHOW_SECTION, (uri: vscode.Uri, section: SectionId) =>
       showInAnalysis(editor, uri, { section }, false),
     ),
   );

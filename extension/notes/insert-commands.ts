@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { findingMarkdown, renderSection } from '../../core/report/markdown.js';
-import { OUTLINE_SECTIONS, type OutlineSection } from '../../core/report/outline.js';
+import { REPORT_SECTIONS, type SectionId } from '../../core/report/sections.js';
 import type { Report } from '../../core/schema/generated/report.js';
 import { TeamsharkError } from '../../core/util/errors.js';
 import type { AnalysisStore } from '../analysis-store.js';
@@ -13,7 +13,7 @@ export type FindingToInsert = CaptureTreeNode | { capture: vscode.Uri; findingId
 /** What "Insert report section" takes: a capture and a section id. */
 export interface SectionToInsert {
   capture: vscode.Uri;
-  section: OutlineSection;
+  section: SectionId;
 }
 
 /**
@@ -92,7 +92,7 @@ async function pickFinding(store: AnalysisStore): Promise<string | undefined> {
 async function pickSection(store: AnalysisStore): Promise<string | undefined> {
   const reports = await candidateReports(store);
   const items = reports.flatMap(({ uri, report }) =>
-    OUTLINE_SECTIONS.map(({ id, title }) => ({
+    REPORT_SECTIONS.map(({ id, title }) => ({
       label: title,
       description: `${report.findings.filter((f) => f.section === id).length} findings · ${labelOf(uri)}`,
       report,

@@ -1,85 +1,75 @@
+import type { Report } from '../../core/schema/generated/report.js';
 import { escapeHtml } from '../../core/report/html.js';
 import { plainText } from '../../core/report/escape.js';
+import type { SectionId } from '../../core/report/sections.js';
+import { headerOf, tableCell, type Column, type TableDefinition } from '../../core/report/tables/table.js';
 
 /** Text from a capture (or anything else) made safe for HTML: control characters gone, markup escaped. */
 export function esc(text: string | number): string {
   return escapeHtml(plainText(String(text)));
 }
 
-/** One table cell: its text, and optionally a tooltip, ready HTML instead of the text, and a sort value. */
-export interface Cell {
-  text: string;
-  title?: string;
-  /** Already-escaped HTML shown instead of `text` (which stays the filter and sort text). */
-  html?: string;
-  sort?: number | string;
-}
-
-export interface Column<Row> {
-  title: string;
-  cell: (row: Row) => Cell | string | number;
-  /** num: right-aligned, sorted as numbers; clip: long text cut to one line, whole on click and in the tooltip. */
-  kind?: 'num' | 'clip' | 'code';
-}
-
-export interface TableSpec<Row> {
-  /** data-table name, e.g. tls-servers (tests and the view's script find tables by it). */
-  id: string;
-  columns: Column<Row>[];
-  rows: readonly Row[];
-  /** Outline ids a row stands for (space-separated in data-keys): the tree and lenses reveal rows by them. */
-  keys?: (row: Row) => string[];
-  /** Capture time a row covers, for the chart's brush. */
-  time?: (row: Row) => [number, number];
-  /** A filter box above the table (the big ones). */
-  filter?: boolean;
-  /** Rows shown before "Show all"; the others are in the page, hidden, and revealable. */
-  shown?: number;
-}
-
+/** Rows shown before "Show all"; the others are in the page, hidden, and revealable. */
 const SHOWN = 40;
 
-function cellOf<Row>(column: Column<Row>, row: Row): Cell {
-  const value = column.cell(row);
-  return typeof value === 'object'
-    ? value
-    : { text: String(value), sort: typeof value === 'number' ? value : undefined };
+/** A sub-heading of a section; its data-keys are the outline group it stands for (`dns/Names looked up`). */
+function subsection(section: SectionId, title: string, html: string, note = '', keys: string[] = []): string {
+  return `<h3 data-keys="${esc([`${section}/${title}`, ...keys].join(' '))}">${esc(title)}${note ? ` <span class="muted">${esc(note)}</span>` : ''}</h3>\n${html}`;
+}
+
+/** A report table in the view, under its heading; nothing when it is empty and not shown empty. */
+export function viewTable<Row>(definition: TableDefinition<Row>, report: Report): string {
+  const rows = definition.rows(report);
+  if (!rows.length && !definition.shownEmpty) return '';
+  const { section, title, view } = definition;
+  return subsection(section, title, tableHtml(definition, rows), view?.note?.(report), view?.keys);
 }
 
 /**
  * A table that fits the view: it scrolls inside its own box (first column sticky), sorts by any column and,
- * when asked, filters by a text box. Every row is in the page so the tree can reveal any of them.
+ * when asked, filters by a text box. Every row is in the page so the tree can reveal any of them; its
+ * data-keys are the outline items that land on it, its data-start and data-end the time the chart's brush
+ * selects it by.
  */
-export function htmlTable<Row>(spec: TableSpec<Row>): string {
-  if (spec.rows.length === 0) return '<p class="none">None.</p>';
-  const shown = spec.shown ?? SHOWN;
-  const head = spec.columns
-    .map(
-      (c, i) =>
-        `<th scope="col" class="${c.kind ?? ''}" data-column="${i}" title="Sort by ${esc(c.title)}">${esc(c.title)}</th>`,
-    )
+function tableHtml<Row>(definition: TableDefinition<Row>, rows: readonly Row[]): string {
+  if (rows.length === 0) return '<p class="none">None.</p>';
+  const columns = definition.columns.filter((c) => c.view !== false);
+  const head = columns
+    .map((c, i) => {
+      const header = esc(headerOf(c));
+      return `<th scope="col" class="${c.kind ?? ''}" data-column="${i}" title="Sort by ${header}">${header}</th>`;
+    })
     .join('');
-  const body = spec.rows
+  const { item, landing, time } = definition;
+  const body = rows
     .map((row, index) => {
-      const cells = spec.columns
-        .map((column) => {
-          const cell = cellOf(column, row);
-          const sort = cell.sort !== undefined ? ` data-sort="${esc(cell.sort)}"` : '';
-          const title = cell.title ?? (column.kind === 'clip' ? cell.text : undefined);
-          return `<td class="${column.kind ?? ''}"${sort}${title ? ` title="${esc(title)}"` : ''}>${cell.html ?? esc(cell.text)}</td>`;
-        })
-        .join('');
-      const keys = spec.keys ? ` data-keys="${esc(spec.keys(row).join(' '))}"` : '';
-      const time = spec.time ? ` data-start="${spec.time(row)[0]}" data-end="${spec.time(row)[1]}"` : '';
-      return `<tr${keys}${time}${index >= shown ? ' hidden data-overflow' : ''}>${cells}</tr>`;
+      const cells = columns.map((column) => cellHtml(column, row)).join('');
+      const keys = item || landing ? [...(item ? [item(row)] : []), ...(landing?.(row) ?? [])] : undefined;
+      const keysAttribute = keys ? ` data-keys="${esc(keys.join(' '))}"` : '';
+      const timeAttributes = time ? ` data-start="${time(row)[0]}" data-end="${time(row)[1]}"` : '';
+      return `<tr${keysAttribute}${timeAttributes}${index >= SHOWN ? ' hidden data-overflow' : ''}>${cells}</tr>`;
     })
     .join('\n');
-  const filter = spec.filter
-    ? `<input type="search" class="table-filter" placeholder="Filter ${spec.rows.length} rows" aria-label="Filter the table">`
+  const filter = definition.view?.filter
+    ? `<input type="search" class="table-filter" placeholder="Filter ${rows.length} rows" aria-label="Filter the table">`
     : '';
   const more =
-    spec.rows.length > shown ? `<button type="button" class="show-all">Show all ${spec.rows.length} rows</button>` : '';
-  return `<div class="table-block" data-for="${esc(spec.id)}">${filter}<div class="table-scroll"><table data-table="${esc(spec.id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}</div>`;
+    rows.length > SHOWN ? `<button type="button" class="show-all">Show all ${rows.length} rows</button>` : '';
+  const id = esc(definition.id);
+  return `<div class="table-block" data-for="${id}">${filter}<div class="table-scroll"><table data-table="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}</div>`;
+}
+
+/** A cell: numbers with thousands separators and sorted as numbers; clipped text whole in its tooltip. */
+function cellHtml<Row>(column: Column<Row>, row: Row): string {
+  const cell = tableCell(column, row, (n) => n.toLocaleString('en'));
+  const html = column.view
+    ? column.view(row)
+    : column.kind === 'code'
+      ? `<code>${esc(cell.text)}</code>`
+      : esc(cell.text);
+  const sort = cell.sort !== undefined ? ` data-sort="${esc(cell.sort)}"` : '';
+  const title = cell.title ?? (column.kind === 'clip' ? cell.text : undefined);
+  return `<td class="${column.kind ?? ''}"${sort}${title ? ` title="${esc(title)}"` : ''}>${html}</td>`;
 }
 
 /** A list of frame numbers cut to the first few, with the rest behind "show all". */
