@@ -23,13 +23,18 @@ export const turnAllocations: FindingRule = {
         ),
       ];
       const source = group[0]!.source;
+      const responses = count(group.length, 'Allocate success response');
+      // An allocation is a relayed transport address (RFC 8656 §2): a refresh, or an Allocate answered with an
+      // address already granted, keeps the same one.
       return {
         id: `turn-allocation/${server}`,
         severity: 'info',
-        title: `TURN server ${server} granted ${count(group.length, 'allocation')}`,
+        title: relayed.length
+          ? `TURN server ${server} granted ${count(relayed.length, 'allocation')}`
+          : `TURN server ${server} sent ${responses}`,
         detail: relayed.length
-          ? `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}`
-          : 'The responses carry no relayed-address attribute Teamshark could read.',
+          ? `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}, in ${responses} (an Allocate answered with an address already granted is the same allocation).`
+          : `The ${plural(group.length, 'response carries', 'responses carry')} no relayed-address attribute Teamshark could read, so the allocations cannot be counted.`,
         frames: group.map((m) => m.frame),
         filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`,
       };

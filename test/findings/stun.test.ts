@@ -35,11 +35,26 @@ describe('findings/stun: TURN allocations and NAT mappings', function () {
           section: 'network',
           severity: 'info',
           title: 'TURN server 52.114.250.123:3478 granted 2 allocations',
-          detail: 'Relayed transport addresses: 52.114.250.200:51000, 52.114.250.200:51002',
+          detail:
+            'Relayed transport addresses: 52.114.250.200:51000, 52.114.250.200:51002, in 2 Allocate success responses (an Allocate answered with an address already granted is the same allocation).',
           frames: [10, 20],
           filter: 'stun.type == 0x0103 && ip.src == 52.114.250.123 && udp.srcport == 3478',
         },
       ]);
+    });
+
+    it('counts an Allocate answered with an address already granted as the same allocation', function () {
+      const stun = [1, 2, 3].map((frame) => allocated(frame, '52.114.250.137:3480'));
+      const [finding] = findingsOfRule(turnAllocations, factsFrom({ stun }));
+      assert.equal(finding!.title, 'TURN server 52.114.250.123:3478 granted 1 allocation');
+      assert.deepEqual(finding!.frames, [1, 2, 3]);
+    });
+
+    it('counts responses, not allocations, when no relayed address can be read', function () {
+      const stun = [allocated(4, '52.114.250.137:3480')].map((m) => ({ ...m, addresses: [] }));
+      const [finding] = findingsOfRule(turnAllocations, factsFrom({ stun }));
+      assert.equal(finding!.title, 'TURN server 52.114.250.123:3478 sent 1 Allocate success response');
+      assert.match(finding!.detail, /cannot be counted/);
     });
 
     it('says nothing of Allocate requests or errors, only of granted allocations', function () {
