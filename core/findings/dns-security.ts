@@ -1,11 +1,16 @@
 import type { DnsTransaction, Flow, TlsHandshake } from '../schema/generated/report.js';
 import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-resolvers.js';
+import { classifyAddress } from '../knowledge/ranges.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, filterString } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { count } from '../util/plural.js';
 
 const DNSSEC_RECORD_TYPES = new Set([43, 46, 48]); // DS, RRSIG, DNSKEY
+
+/** DNS to a resolver on the host itself (systemd-resolved's 127.0.0.53, a local dnsmasq): it never leaves the host. */
+const LOOPBACK = '(ip.addr == 127.0.0.0/8 || ipv6.addr == ::1)';
+const PORT_53 = 'dns && (udp.port == 53 || tcp.port == 53)';
 
 /**
  * What protected the capture's name lookups, and what did not: plain DNS on port 53 (readable and
@@ -39,7 +44,19 @@ function dnsSecurityFindings(
   tls: readonly TlsHandshake[],
 ): FindingDraft[] {
   const findings: FindingDraft[] = [];
-  const plain = dns.filter((t) => t.protocol === 'dns' && t.server.port === 53);
+  const port53 = dns.filter((t) => t.protocol === 'dns' && t.server.port === 53);
+  const onHost = port53.filter((t) => classifyAddress(t.server.ip).scope === 'loopback');
+  const plain = port53.filter((t) => !onHost.includes(t));
+  if (onHost.length)
+    findings.push({
+      id: 'dns-loopback-stub',
+      severity: 'info',
+      title: `${count(onHost.length, 'DNS lookup')} to a resolver on the capturing host itself (${[...new Set(onHost.map((t) => formatEndpoint(t.server)))].join(', ')})`,
+      detail:
+        'A local stub resolver (such as systemd-resolved) answers these over the loopback interface: they never leave the host, so nobody on the path reads them. What the stub cannot answer from its cache it asks the network’s resolvers, and those queries, where the capture holds them, are counted apart.',
+      frames: onHost.flatMap((t) => [t.queryFrame, t.responseFrame]),
+      filter: `${PORT_53} && ${LOOPBACK}`,
+    });
   if (plain.length) {
     const withDo = plain.filter((t) => t.dnssecOk);
     const authenticated = plain.filter((t) => t.authenticatedData);
@@ -52,7 +69,7 @@ function dnsSecurityFindings(
       title: cleartextTitle(plain),
       detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}${unanswered(plain)}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
       frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
-      filter: 'dns && (udp.port == 53 || tcp.port == 53)',
+      filter: `${PORT_53} && !${LOOPBACK}`,
     });
     if (withDo.length === 0 && authenticated.length === 0 && signed.length === 0) {
       findings.push({
@@ -61,7 +78,7 @@ function dnsSecurityFindings(
         title: 'No DNSSEC: no query asked for it and no answer was validated',
         detail: `None of the ${plain.length} queries sets the DO bit, no response sets the AD (authenticated data) bit and none carries RRSIG, DNSKEY or DS records. The answers are unauthenticated; the QR flag only marks a message as a response and says nothing about its authenticity.`,
         frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
-        filter: 'dns && (udp.port == 53 || tcp.port == 53) && !(dns.flags.authenticated == 1) && !(dns.resp.z.do == 1)',
+        filter: `${PORT_53} && !${LOOPBACK} && !(dns.flags.authenticated == 1) && !(dns.resp.z.do == 1)`,
       });
     } else {
       findings.push({

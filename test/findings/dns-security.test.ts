@@ -23,8 +23,25 @@ describe('findings/dns-security: what protected the name lookups', function () {
       detail:
         'Resolvers 192.168.1.1:53. Anyone on the path can read these names and, without DNSSEC, forge the answers.',
       frames: [3, 4, 7, 9],
-      filter: 'dns && (udp.port == 53 || tcp.port == 53)',
+      filter: 'dns && (udp.port == 53 || tcp.port == 53) && !(ip.addr == 127.0.0.0/8 || ipv6.addr == ::1)',
     });
+  });
+
+  it('keeps lookups to a resolver on the host itself (127.0.0.53) apart from the clear-text ones: they never leave it', function () {
+    const stub = dnsTransaction({
+      name: 'teams.microsoft.com',
+      server: '127.0.0.53:53',
+      queryFrame: 1,
+      responseFrame: 2,
+    });
+    const upstream = dnsTransaction({ name: 'teams.microsoft.com', queryFrame: 5, responseFrame: 6 });
+    const [onHost, cleartext] = findings({ dns: [stub, upstream] });
+    assert.equal(onHost!.id, 'dns-loopback-stub');
+    assert.equal(onHost!.title, '1 DNS lookup to a resolver on the capturing host itself (127.0.0.53:53)');
+    assert.deepEqual(onHost!.frames, [1, 2]);
+    assert.equal(onHost!.severity, 'info');
+    assert.equal(cleartext!.title, '1 DNS lookup in clear text on port 53');
+    assert.deepEqual(cleartext!.frames, [5, 6]);
   });
 
   it('counts responses whose query the capture missed apart, as responses', function () {
