@@ -37,7 +37,7 @@ describe('teamshark analyze (the CLI)', function () {
       '### Cipher suites',
       '### Client hellos',
       '### Activity over time (5 s windows)',
-      '### Media',
+      '### Media streams',
     ]) {
       assert.ok(md.includes(`\n${section}\n`), `missing ${section}`);
     }
