@@ -2,6 +2,7 @@ import type { Endpoint, NatSummary, StunMessage, TlsHandshake } from '../schema/
 import { formatEndpoint } from '../model/addressing.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
+import { appendTo } from '../util/collections.js';
 
 /** TURN methods: a server that handles them is a relay, not a mere STUN server. */
 const TURN_METHODS: ReadonlySet<string> = new Set([
@@ -33,9 +34,9 @@ function isTurn(message: StunMessage): boolean {
 /** Relay servers by address, with the frames of the TURN messages they took part in (over UDP, or over TCP in pseudo-TLS). */
 export function relayFrames(stun: readonly StunMessage[], tls: readonly TlsHandshake[] = []): Map<string, number[]> {
   const relays = new Map<string, number[]>();
-  const note = (ip: string, frames: readonly number[]) => relays.set(ip, [...(relays.get(ip) ?? []), ...frames]);
-  for (const message of stun.filter(isTurn)) note(turnServer(message).ip, [message.frame]);
-  for (const h of tls) if (h.pseudoTls) note(h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
+  for (const message of stun) if (isTurn(message)) appendTo(relays, turnServer(message).ip, [message.frame]);
+  for (const h of tls)
+    if (h.pseudoTls) appendTo(relays, h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
   return relays;
 }
 

@@ -3,7 +3,7 @@ import { formatEndpoint } from '../model/addressing.js';
 import { MS_TURN_TCP_COOKIE_FILTER, streamFilter, tcpRelayMediaFlows } from '../model/pseudo-tls.js';
 import { anyOf, hex, memberOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { groupBy } from '../util/collections.js';
+import { appendTo, groupBy } from '../util/collections.js';
 import { count, plural } from '../util/plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
@@ -126,8 +126,7 @@ function sentence(reason: string): string {
 /** Each weakness named once, with the suites that have it: "RC4 …: TLS_RSA_WITH_RC4_128_SHA (0x0005), …". */
 function byWeakness(suites: readonly CipherSuiteSeen[]): string {
   const suitesOf = new Map<string, CipherSuiteSeen[]>();
-  for (const s of suites)
-    for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
+  for (const s of suites) for (const w of s.weaknesses ?? [s.gradeReason]) appendTo(suitesOf, w, [s]);
   return [...suitesOf.entries()]
     .map(
       ([weakness, list]) =>
