@@ -5,7 +5,6 @@ import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
 import { summarize } from './summaries/index.js';
 import { NameIndex } from './summaries/names.js';
-import { relayFrames } from './classify/nat.js';
 import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import type { Collector } from './model/collector.js';
 import { DnsCollector } from './model/dns.js';
@@ -30,10 +29,11 @@ import type { CaptureModel } from './model/capture-model.js';
 import { LinkHostsCollector } from './model/link-hosts.js';
 import { QualityCollector } from './quality/collector.js';
 import { analyseCallQuality } from './quality/index.js';
-import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
+import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
+import { findTcpStun } from './tshark/tcp-stun.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './util/version.js';
@@ -274,17 +274,20 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
   const tlsHandshakes = tls.finish(context);
   const stunMessages = stun.finish(context);
-  const turnServers = new Set(relayFrames(stunMessages).keys());
-  const pseudoTlsCheck = {
-    tshark,
-    capture,
-    options: run.options,
-    rereadable: !file.pipe,
-    index: run.index,
-    framesAfterHello: tls.framesAfterPseudoTlsHello,
-    signal: options.signal,
-  };
-  await confirmPseudoTls(tlsHandshakes, pseudoTlsCheck, turnServers);
+  // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside.
+  const relayCandidates = pseudoTlsFlows(tlsHandshakes);
+  if (relayCandidates.length) {
+    const found = await findTcpStun(relayCandidates, {
+      tshark,
+      capture,
+      options: run.options,
+      rereadable: !file.pipe,
+      index: run.index,
+      framesOf: tls.framesAfterPseudoTlsHello,
+      signal: options.signal,
+    });
+    confirmPseudoTls(tlsHandshakes, found, stunMessages);
+  }
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media)
