@@ -5,17 +5,9 @@ import { classify, withServices } from './classify/index.js';
 import { findingsOf } from './findings/rules.js';
 import { summarize } from './summaries/index.js';
 import { NameIndex } from './summaries/names.js';
-import { relayFrames } from './classify/nat.js';
 import type { ChunkingOptions } from './tshark/chunking/plan.js';
-import type { Collector } from './model/collector.js';
-import { DnsCollector } from './model/dns.js';
-import { FlowCollector } from './model/flows.js';
+import { collectorList, finishCollectors, makeCollectors } from './collectors.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
-import { PayloadCollector } from './model/payload.js';
-import { QuicCollector } from './model/quic.js';
-import { RtpCollector } from './model/rtp.js';
-import { SsdpCollector } from './model/ssdp.js';
-import { StunCollector } from './model/stun.js';
 import {
   capList,
   DNS_TRANSACTIONS_FILTER,
@@ -24,21 +16,17 @@ import {
   STUN_MESSAGES_FILTER,
   withCappedGaps,
 } from './model/capped-list.js';
-import { TimelineCollector } from './model/timeline.js';
-import { TlsCollector } from './model/tls.js';
 import type { CaptureModel } from './model/capture-model.js';
-import { LinkHostsCollector } from './model/link-hosts.js';
-import { QualityCollector } from './quality/collector.js';
 import { analyseCallQuality } from './quality/index.js';
-import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
+import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/pseudo-tls.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
+import { findTcpStun } from './tshark/tcp-stun.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './util/version.js';
 import { withDecryptedConfidence } from './classify/decrypted-activity.js';
-import { HttpCollector } from './model/http.js';
 import { checkKeylog, decryptionSection, keylogTsharkOptions } from './wireshark/keylog.js';
 
 export interface AnalyzeOptions {
@@ -184,37 +172,10 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
 
+  // The frames give the others their time origin; the registered collectors make the rest of the model.
   const frames = new FrameCollector();
-  const flows = new FlowCollector();
-  const dns = new DnsCollector();
-  const tls = new TlsCollector('tls');
-  const dtls = new TlsCollector('dtls');
-  const stun = new StunCollector();
-  const rtp = new RtpCollector();
-  const quic = new QuicCollector();
-  const ssdp = new SsdpCollector();
-  const timeline = new TimelineCollector();
-  const payload = new PayloadCollector();
-  const quality = new QualityCollector();
-  const linkHosts = new LinkHostsCollector();
-  const collectors: Collector<unknown>[] = [
-    frames,
-    flows,
-    dns,
-    tls,
-    dtls,
-    stun,
-    rtp,
-    quic,
-    ssdp,
-    timeline,
-    payload,
-    quality,
-    linkHosts,
-  ];
-  // Only with a key log: without one the run, and so the report, is exactly what it was.
-  const http = options.keylog ? new HttpCollector() : undefined;
-  if (http) collectors.push(http);
+  const modelCollectors = makeCollectors(options);
+  const collectors = [frames, ...collectorList(modelCollectors)];
   if (options.keylog) await checkKeylog(options.keylog);
 
   const warnings: Warning[] = [];
@@ -271,20 +232,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const names = await namesPromise;
 
   const frameSummary = frames.finish({ start: 0, names, warn });
-  const context = { start: frameSummary.firstTime ?? 0, names, warn };
-  const tlsHandshakes = tls.finish(context);
-  const stunMessages = stun.finish(context);
-  const turnServers = new Set(relayFrames(stunMessages).keys());
-  const pseudoTlsCheck = {
-    tshark,
-    capture,
-    options: run.options,
-    rereadable: !file.pipe,
-    index: run.index,
-    framesAfterHello: tls.framesAfterPseudoTlsHello,
-    signal: options.signal,
-  };
-  await confirmPseudoTls(tlsHandshakes, pseudoTlsCheck, turnServers);
+  // Before the others finish: a file that is not a capture fails at once, and without IP they have nothing to warn of.
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));
     if (media)
@@ -299,8 +247,22 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   }
   if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
 
-  // The collectors finish in this order because some warn as they finish: the warnings keep the same order.
-  const rtpModel = rtp.finish(context);
+  const context = { start: frameSummary.firstTime ?? 0, names, warn };
+  const { dtls, ...parts } = finishCollectors(modelCollectors, context);
+  // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside.
+  const relayCandidates = pseudoTlsFlows(parts.tls);
+  if (relayCandidates.length) {
+    const found = await findTcpStun(relayCandidates, {
+      tshark,
+      capture,
+      options: run.options,
+      rereadable: !file.pipe,
+      index: run.index,
+      framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
+      signal: options.signal,
+    });
+    confirmPseudoTls(parts.tls, found, parts.stun);
+  }
   return {
     capture: {
       file: capture,
@@ -313,20 +275,10 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       tshark: { version: tshark.version, arguments: run.options },
     },
     protocols: frameSummary.protocols,
-    flows: flows.finish(context),
-    dns: dns.finish(context),
-    tls: [...tlsHandshakes, ...dtls.finish(context)],
-    stun: stunMessages,
-    rtp: rtpModel,
-    timeline: timeline.finish(context),
-    quic: quic.finish(),
-    ssdp: ssdp.finish(context),
-    payload: payload.finish(context),
-    qualityPackets: quality.finish(),
-    linkHosts: linkHosts.finish(),
+    ...parts,
+    tls: [...parts.tls, ...dtls],
     timeOrigin: context.start,
     warnings,
-    ...(http ? { decrypted: http.finish(context) } : {}),
   };
 }
 

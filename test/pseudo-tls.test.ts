@@ -6,11 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { MS_TURN_TCP_COOKIE_FILTER } from '../core/model/pseudo-tls.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { readRanges, subsetRanges } from '../core/tshark/chunking/frame-subset.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
+import { MS_TURN_TCP_COOKIE_FILTER } from '../core/tshark/tcp-stun.js';
 import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
 
 /** What tshark shows of each packet that says which packet it is: time, length, interface, addresses. */

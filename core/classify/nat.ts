@@ -1,41 +1,16 @@
 import type { Endpoint, NatSummary, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
+import { isTurn, turnServer } from '../model/turn.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
-
-/** TURN methods: a server that handles them is a relay, not a mere STUN server. */
-const TURN_METHODS: ReadonlySet<string> = new Set([
-  'Allocate',
-  'Refresh',
-  'Send',
-  'Data',
-  'CreatePermission',
-  'ChannelBind',
-  'ChannelData',
-]);
-
-/** The server end of a TURN message: the side that is not sending requests and indications to it. */
-function turnServer(message: StunMessage): Endpoint {
-  return message.class === 'request' ||
-    (message.class === 'indication' && message.method === 'Send') ||
-    message.method === 'ChannelData'
-    ? message.destination
-    : message.source;
-}
-
-function isTurn(message: StunMessage): boolean {
-  return (
-    TURN_METHODS.has(message.method ?? '') ||
-    (message.protocol === 'classicstun' && /Data|Send|Allocate/.test(message.type.name ?? ''))
-  );
-}
+import { appendTo } from '../util/collections.js';
 
 /** Relay servers by address, with the frames of the TURN messages they took part in (over UDP, or over TCP in pseudo-TLS). */
 export function relayFrames(stun: readonly StunMessage[], tls: readonly TlsHandshake[] = []): Map<string, number[]> {
   const relays = new Map<string, number[]>();
-  const note = (ip: string, frames: readonly number[]) => relays.set(ip, [...(relays.get(ip) ?? []), ...frames]);
-  for (const message of stun.filter(isTurn)) note(turnServer(message).ip, [message.frame]);
-  for (const h of tls) if (h.pseudoTls) note(h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
+  for (const message of stun) if (isTurn(message)) appendTo(relays, turnServer(message).ip, [message.frame]);
+  for (const h of tls)
+    if (h.pseudoTls) appendTo(relays, h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
   return relays;
 }
 

@@ -10,6 +10,7 @@ import {
 } from './schema.js';
 import { REPORT_TABLES } from './tables.js';
 import { DATA_FILE } from './partition.js';
+import { appendTo } from '../util/collections.js';
 
 /**
  * docs/dataset.md, written from the table definitions (npm run gen-dataset-docs; a test checks it is current):
@@ -137,7 +138,7 @@ export function renderSchemaDoc(): string {
     '| --- | --- | --- |',
   );
   const from = new Map<string, string[]>();
-  for (const [column, field] of ecs) from.set(field, [...(from.get(field) ?? []), column]);
+  for (const [column, field] of ecs) appendTo(from, field, [column]);
   for (const [field, type] of ecsFields())
     out.push(`| \`${field}\` | ${type} | ${(from.get(field) ?? ['every document']).join(', ')} |`);
   out.push('', '## External tables', '', 'Athena (Hive DDL), for each table; replace the location:', '');

@@ -1,9 +1,10 @@
 import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { MS_TURN_TCP_COOKIE_FILTER, streamFilter, tcpRelayMediaFlows } from '../model/pseudo-tls.js';
+import { tcpRelayMediaFlows } from '../model/pseudo-tls.js';
+import { MS_TURN_TCP_COOKIE_FILTER, tcpStreamFilter } from '../tshark/tcp-stun.js';
 import { anyOf, hex, memberOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
-import { groupBy } from '../util/collections.js';
+import { appendTo, groupBy } from '../util/collections.js';
 import { count, plural } from '../util/plural.js';
 
 /** Ports where TLS is expected: HTTPS and the TLS forms of mail, LDAP, DNS, SIP, and Teams' relays over TCP. */
@@ -126,8 +127,7 @@ function sentence(reason: string): string {
 /** Each weakness named once, with the suites that have it: "RC4 …: TLS_RSA_WITH_RC4_128_SHA (0x0005), …". */
 function byWeakness(suites: readonly CipherSuiteSeen[]): string {
   const suitesOf = new Map<string, CipherSuiteSeen[]>();
-  for (const s of suites)
-    for (const w of s.weaknesses ?? [s.gradeReason]) suitesOf.set(w, [...(suitesOf.get(w) ?? []), s]);
+  for (const s of suites) for (const w of s.weaknesses ?? [s.gradeReason]) appendTo(suitesOf, w, [s]);
   return [...suitesOf.entries()]
     .map(
       ([weakness, list]) =>
@@ -184,7 +184,7 @@ function pseudoTlsRelayFindings(
     const frames = group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]);
     const connections = count(group.length, 'TCP connection');
     const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
-    const filter = `(${streamFilter(group)}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
+    const filter = `(${tcpStreamFilter(group.map((h) => h.flowId))}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
     if (carrying.length) {
       return {
         id: `media-relay-over-tcp/${ip}`,

@@ -30,7 +30,7 @@ function lastCode(codes: number[]): { code: number } | undefined {
  * The shape of the pseudo-TLS handshake Teams' transport relays answer on TCP 443 before MS-TURN: a
  * ClientHello offering a single suite with no extension (so no SNI), answered by a ServerHello and a
  * ServerHelloDone with no certificate in between. Real TLS servers send a certificate (or, for anonymous
- * suites, a key exchange) first. The STUN inside is checked by tshark afterwards (core/model/pseudo-tls.ts).
+ * suites, a key exchange) first. The STUN inside is checked by tshark afterwards (core/tshark/tcp-stun.ts).
  */
 function hasPseudoTlsShape(pending: PendingHandshake): boolean {
   const h = pending.handshake;
@@ -60,7 +60,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
   private readonly openByFlow = new Map<string, PendingHandshake>();
   /**
    * For each flow with a pseudo-TLS hello, the frames with TCP payload from its ServerHello on: the only frames
-   * tshark reads again to find the STUN inside (core/model/pseudo-tls.ts), instead of the whole capture.
+   * tshark reads again to find the STUN inside (core/tshark/tcp-stun.ts), instead of the whole capture.
    */
   readonly framesAfterPseudoTlsHello = new Map<string, number[]>();
   /** "handshake.type" → "tls.handshake.type", built once: a string built per packet costs a hash per lookup. */

@@ -3,10 +3,17 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefi
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    if (k === undefined) continue;
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
+    if (k !== undefined) appendTo(groups, k, [item]);
   }
   return groups;
+}
+
+/**
+ * Appends the values to the key's list, starting the list at the key's first value. In place: building lists by
+ * copying them (`map.set(k, [...(map.get(k) ?? []), v])`) costs the square of their length.
+ */
+export function appendTo<K, V>(lists: Map<K, V[]>, key: K, values: readonly V[]): void {
+  const list = lists.get(key);
+  if (!list) lists.set(key, [...values]);
+  else for (const value of values) list.push(value);
 }

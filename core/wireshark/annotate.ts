@@ -2,6 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import type { Finding, Report } from '../schema/generated/report.js';
 import { runEditcap } from './editcap.js';
 import { count } from '../util/plural.js';
+import { appendTo } from '../util/collections.js';
 
 /** What every comment Teamshark adds starts with: `frame.comment contains "Teamshark"` finds them all. */
 export const COMMENT_PREFIX = 'Teamshark';
@@ -17,7 +18,7 @@ export function frameComments(findings: readonly Finding[]): Map<number, string>
   const titles = new Map<number, string[]>();
   for (const finding of findings) {
     const text = `${clean(finding.title)} [${finding.id}]`;
-    for (const frame of new Set(finding.frames)) titles.set(frame, [...(titles.get(frame) ?? []), text]);
+    for (const frame of new Set(finding.frames)) appendTo(titles, frame, [text]);
   }
   return new Map(
     [...titles].sort(([a], [b]) => a - b).map(([frame, texts]) => [frame, `${COMMENT_PREFIX}: ${texts.join(' | ')}`]),
