@@ -31,7 +31,7 @@ export function sharedCapture(context: Mocha.Context, name: string): string {
 }
 
 /** Folders of ../shared/captures whose captures the tests read, besides the top one. */
-const SHARED_CAPTURE_FOLDERS = ['teams-activities'];
+const SHARED_CAPTURE_FOLDERS = ['teams-activities', 'teams-more'];
 
 /** Every shared capture, named as sharedCapture() takes it (`teams-activities/chat-lan-K1ME.pcapng`); none when ../shared is missing. */
 export function sharedCaptureNames(): string[] {
