@@ -2,32 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { FITTED_THRESHOLDS, classifyActivity } from '../core/classify/activity.js';
-import { analyzeCapture, analyzeCaptureModel } from '../core/analyze.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
+import { analyzeCapture } from '../core/analyze.js';
 import type { Flow, MediaStream, Report, RtpStream } from '../core/schema/generated/report.js';
 import { renderMarkdown } from '../core/report/markdown.js';
-import { writeFile } from 'node:fs/promises';
-import { writeSample } from '../core/sample/index.js';
 import { accuracy, dominantOf, fitThresholds, type LabelledCapture } from './activity-fit.js';
-import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
+import { filterMatches } from './filter-matches.js';
+import { analyzed, analyzedModel, courseLabels, sampleCapture, sharedCapture, temporaryFolder } from './helpers.js';
 
 const NETWORKS = ['wifi', 'lan', '4g'];
-
-/** Frames of a capture a display filter matches (with the analysis' heuristics, as the report's filters assume). */
-async function matching(capture: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', [
-    '-r',
-    capture,
-    ...TSHARK_ANALYSIS_OPTIONS,
-    '-Y',
-    filter,
-    '-T',
-    'fields',
-    '-e',
-    'frame.number',
-  ]);
-  return stdout.split('\n').filter(Boolean).map(Number);
-}
 
 function startEpoch(report: Report): number {
   return Date.parse(report.capture.start!) / 1000;
@@ -35,14 +17,25 @@ function startEpoch(report: Report): number {
 
 /** Each segment's finding shows, in tshark, at least one frame inside the segment: a label rests on traffic in its window. */
 async function assertSegmentsRestOnTheirWindow(capture: string, report: Report): Promise<void> {
-  for (const finding of report.findings.filter((f) => f.id.startsWith('activity/'))) {
-    const segment = report.application.timeline.find((s) => finding.id === `activity/${s.activity}-${s.start}`)!;
-    const inside = await matching(
-      capture,
-      `(${finding.filter}) && frame.time_relative >= ${segment.start} && frame.time_relative <= ${segment.end}`,
-    );
-    assert.ok(inside.length > 0, `${finding.title}: no frame of its evidence inside ${segment.start}–${segment.end} s`);
-  }
+  const segments = report.findings
+    .filter((finding) => finding.id.startsWith('activity/'))
+    .map((finding) => ({
+      finding,
+      segment: report.application.timeline.find((s) => finding.id === `activity/${s.activity}-${s.start}`)!,
+    }));
+  const inside = await filterMatches(
+    capture,
+    segments.map(
+      ({ finding, segment }) =>
+        `(${finding.filter}) && frame.time_relative >= ${segment.start} && frame.time_relative <= ${segment.end}`,
+    ),
+  );
+  segments.forEach(({ finding, segment }, i) =>
+    assert.ok(
+      inside[i]!.length > 0,
+      `${finding.title}: no frame of its evidence inside ${segment.start}–${segment.end} s`,
+    ),
+  );
 }
 
 // What the user was doing, read from the traffic alone, against the course's labels: no exceptions.
@@ -55,7 +48,7 @@ describe('activity on the 40 labelled course captures', function () {
     if (rows.length === 0) sharedCapture(this, 'teams-activities/LABELS.tsv');
     const networkOf = new Map(rows.map((r) => [r.file, r.network]));
     for (const { file, activity } of rows) {
-      const { report, activityInputs } = await analyzeCaptureModel(sharedCapture(this, `teams-activities/${file}`));
+      const { report, activityInputs } = await analyzedModel(sharedCapture(this, `teams-activities/${file}`));
       reports.set(file, report);
       captures.push({ file, label: activity, network: networkOf.get(file)!, inputs: activityInputs });
     }
@@ -310,16 +303,15 @@ describe('activities the course set lacks, cut and merged from real captures', f
 
 // The sample writer's activity scenarios: bytes we control, with the timeline each must give.
 describe('activity scenarios of the sample writer, with their expected timelines', function () {
-  const folder = temporaryFolder('activity-samples');
   async function analyzedSample(name: string): Promise<{ path: string; report: Report }> {
-    const path = join(folder(), `${name}.pcapng`);
-    await writeFile(path, writeSample(name).pcapng);
-    return { path, report: await analyzeCapture(path) };
+    const { path } = sampleCapture(name);
+    return { path, report: await analyzed(path) };
   }
 
   it('screen sharing relayed inside TURN ChannelData: decoded (rtp_stun), set up, then audio, then the share', async function () {
     const { path, report } = await analyzedSample('screenshare-channeldata');
-    assert.ok((await matching(path, 'stun.channel && rtp')).length > 500, 'RTP inside ChannelData');
+    const [relayedRtp] = await filterMatches(path, ['stun.channel && rtp']);
+    assert.ok(relayedRtp!.length > 500, 'RTP inside ChannelData');
     assert.ok(report.media.some((m) => m.kind === 'screen-sharing' && m.path === 'relay'));
     const { application } = report;
     assert.equal(application.dominantActivity, 'screenshare');

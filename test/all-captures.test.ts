@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { TeamsharkError } from '../core/util/errors.js';
-import { SHARED_CAPTURES, analyzed, assertValidReport, sharedCapture } from './helpers.js';
-
-function capturesIn(folder: string): string[] {
-  try {
-    return readdirSync(folder)
-      .filter((name) => /\.(pcap|pcapng|cap)$/.test(name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
+import { analyzed, assertValidReport, sharedCapture, sharedCaptureNames } from './helpers.js';
 
 // Every real capture we have, Teams or not, well-formed or not: a schema-valid report or a one-line error.
 describe('every shared capture', function () {
-  const names = [
-    ...capturesIn(SHARED_CAPTURES),
-    ...capturesIn(join(SHARED_CAPTURES, 'teams-activities')).map((n) => `teams-activities/${n}`),
-  ];
+  const names = sharedCaptureNames();
 
   it('is there to test (../shared/captures)', function () {
     if (names.length === 0) sharedCapture(this, 'teams.pcap');

@@ -13,31 +13,25 @@ import {
   withCappedGaps,
 } from '../core/model/capped-list.js';
 import { gapCount, gapsText } from '../core/report/quality-text.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
 import { checkNote } from '../core/notes/claims.js';
 import type { LeftOut, Report, StreamQuality } from '../core/schema/generated/report.js';
+import { filterMatches } from './filter-matches.js';
 import { assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
 
 const N = LISTED_AT_EACH_END;
 
-/** Frame numbers of the packets a display filter matches, as tshark reads them with the analysis' options. */
-async function framesMatching(capture: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', [
-    '-r',
-    capture,
-    ...TSHARK_ANALYSIS_OPTIONS,
-    '-Y',
-    filter,
-    '-T',
-    'fields',
-    '-e',
-    'frame.number',
-  ]);
-  return stdout.split('\n').filter(Boolean).map(Number);
-}
+/** The frames tshark shows for each list, read in one pass over the capture with the analysis' options. */
+const TSHARK_FILTERS = {
+  stun: STUN_MESSAGES_FILTER,
+  rtcp: RTCP_REPORTS_FILTER,
+  malformed: MALFORMED_PACKETS_FILTER,
+  // A DNS transaction starts at its query, or at a response tshark links to no query.
+  dnsStarts: `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`,
+  dnsQueries: `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`,
+};
 
 /**
  * `copies` copies of the packets of `source` that `filter` matches, one after the other in time (editcap moves
@@ -86,6 +80,7 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
   const folder = temporaryFolder('capped');
   let capture: string;
   let report: Report;
+  const frames = new Map<string, number[]>();
 
   before(async function () {
     // The shared captures with the most DNS transactions (115), STUN messages (591) and RTCP reports (491), repeated past the cap.
@@ -122,35 +117,39 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
     await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp, malformed]);
     report = await analyzeCapture(capture);
     assertValidReport(report);
+    const matches = await filterMatches(capture, Object.values(TSHARK_FILTERS));
+    for (const [i, list] of Object.keys(TSHARK_FILTERS).entries())
+      frames.set(
+        list,
+        matches[i]!.map((m) => m.frame),
+      );
   });
 
-  it('STUN: the first and last N messages in frame order, and a true count of those left out', async function () {
-    const frames = await framesMatching(capture, STUN_MESSAGES_FILTER);
+  it('STUN: the first and last N messages in frame order, and a true count of those left out', function () {
     assertCapped(
       'STUN messages',
-      frames,
+      frames.get('stun')!,
       report.stun.messages.map((m) => m.frame),
       report.stun.messagesLeftOut,
       STUN_MESSAGES_FILTER,
     );
   });
 
-  it('RTCP: the first and last N reports in frame order, and a true count of those left out', async function () {
-    const frames = await framesMatching(capture, RTCP_REPORTS_FILTER);
+  it('RTCP: the first and last N reports in frame order, and a true count of those left out', function () {
     assertCapped(
       'RTCP packets',
-      frames,
+      frames.get('rtcp')!,
       report.rtp.rtcp.map((r) => r.frame),
       report.rtp.rtcpLeftOut,
       RTCP_REPORTS_FILTER,
     );
   });
 
-  it('malformed packets: the first and last N, and a true count (the dataset counts them all)', async function () {
-    const frames = await framesMatching(capture, MALFORMED_PACKETS_FILTER);
+  it('malformed packets: the first and last N, and a true count (the dataset counts them all)', function () {
+    const malformed = frames.get('malformed')!;
     assertCapped(
       'malformed packets',
-      frames,
+      malformed,
       report.capture.malformedPackets!,
       report.capture.malformedPacketsLeftOut,
       MALFORMED_PACKETS_FILTER,
@@ -158,33 +157,24 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
     const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
     assert.equal(
       captures.columns.find((c) => c.name === 'malformed_packets')!.value(captures.rows(report)[0]!),
-      frames.length,
+      malformed.length,
     );
   });
 
-  it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', async function () {
-    // A transaction starts at its query, or at a response tshark links to no query.
-    const starts = await framesMatching(
-      capture,
-      `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`,
-    );
+  it('DNS: the first and last N transactions (a query, or a response whose query is missing), and a true count', function () {
     assertCapped(
       'DNS transactions',
-      starts,
+      frames.get('dnsStarts')!,
       report.dns.transactions.map((t) => t.queryFrame ?? t.responseFrame),
       report.dns.transactionsLeftOut,
       DNS_TRANSACTIONS_FILTER,
     );
   });
 
-  it('the aggregates still count every entry, listed or not', async function () {
-    const queries = await framesMatching(
-      capture,
-      `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`,
-    );
+  it('the aggregates still count every entry, listed or not', function () {
     assert.equal(
       report.dns.names.reduce((sum, n) => sum + n.queries, 0),
-      queries.length,
+      frames.get('dnsQueries')!.length,
     );
     const captures = REPORT_TABLES.find((t) => t.name === 'captures')!;
     const leftOutColumn = captures.columns.find((c) => c.name === 'dns_lookups_left_out')!;

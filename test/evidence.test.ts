@@ -1,56 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { execa } from 'execa';
-import { SCENARIOS, writeSample } from '../core/sample/index.js';
+import { SCENARIOS } from '../core/sample/index.js';
 import type { Finding } from '../core/schema/generated/report.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
-import { SHARED_CAPTURES, analyzed, sharedCapture, temporaryFolder } from './helpers.js';
-
-interface Match {
-  frame: number;
-  tcpStream?: string;
-  ssrcs: string[];
-  dnsResponse?: string;
-}
-
-/** What tshark shows for a display filter, read with the analysis' own options: each frame, its TCP stream, SSRCs, DNS direction. */
-async function matches(path: string, filter: string): Promise<Match[]> {
-  const { stdout } = await execa('tshark', [
-    '-r',
-    path,
-    ...TSHARK_ANALYSIS_OPTIONS,
-    '-Y',
-    filter,
-    '-T',
-    'fields',
-    '-E',
-    'occurrence=a',
-    '-E',
-    'aggregator=,',
-    '-e',
-    'frame.number',
-    '-e',
-    'tcp.stream',
-    '-e',
-    'rtp.ssrc',
-    '-e',
-    'dns.flags.response',
-  ]);
-  return stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [frame, tcpStream, ssrcs, dnsResponse] = line.split('\t');
-      return {
-        frame: Number(frame),
-        tcpStream: tcpStream || undefined,
-        ssrcs: ssrcs ? ssrcs.split(',') : [],
-        dnsResponse: dnsResponse || undefined,
-      };
-    });
-}
+import { filterMatches, type Match } from './filter-matches.js';
+import { analyzed, sampleCapture, sharedCapture, sharedCaptureNames } from './helpers.js';
 
 /**
  * The counts a title may state, each with how to count it among what its own filter matches: N handshakes are
@@ -64,7 +16,7 @@ const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
   { unit: /^allocations?$/, count: (found) => found.length },
   {
     unit: /^(?:DNS )?lookups?$/,
-    count: (found) => found.filter((m) => m.dnsResponse === 'False' || m.dnsResponse === '0').length,
+    count: (found) => found.filter((m) => m.dnsResponse === 'false').length,
   },
   { unit: /^TCP connections?$/, count: (found) => new Set(found.map((m) => m.tcpStream)).size },
   { unit: /^(?:media )?streams?$/, count: (found) => new Set(found.flatMap((m) => m.ssrcs)).size },
@@ -87,11 +39,16 @@ async function checkFindings(
   findings: readonly Finding[],
   { countsOnly }: { countsOnly: boolean },
 ): Promise<string[]> {
+  const checked = findings
+    .map((finding) => ({ finding, count: statedCount(finding.title) }))
+    .filter(({ count }) => !countsOnly || count);
+  const matches = await filterMatches(
+    path,
+    checked.map(({ finding }) => finding.filter),
+  );
   const problems: string[] = [];
-  for (const finding of findings) {
-    const count = statedCount(finding.title);
-    if (countsOnly && !count) continue;
-    const found = await matches(path, finding.filter);
+  checked.forEach(({ finding, count }, i) => {
+    const found = matches[i]!;
     const shown = new Set(found.map((m) => m.frame));
     const missing = finding.frames.filter((frame) => !shown.has(frame));
     if (missing.length)
@@ -101,20 +58,8 @@ async function checkFindings(
         `${finding.id}: "${finding.title}" states ${count.stated} ${count.unit}, its filter ${finding.filter} matches ${count.count(found)}`,
       );
     }
-  }
+  });
   return problems;
-}
-
-function sharedCaptureFiles(): string[] {
-  try {
-    const top = readdirSync(SHARED_CAPTURES).filter((f) => /\.(pcap|pcapng|cap)$/.test(f));
-    const course = readdirSync(join(SHARED_CAPTURES, 'teams-activities'))
-      .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
-      .map((f) => `teams-activities/${f}`);
-    return [...top, ...course];
-  } catch {
-    return [];
-  }
 }
 
 // A finding is only as good as its evidence: Wireshark, given the finding's filter, must show its frames —
@@ -152,7 +97,7 @@ describe('finding evidence, checked by tshark itself', function () {
   });
 
   describe('counts stated in titles equal what their filters match, on every shared capture', function () {
-    const files = sharedCaptureFiles();
+    const files = sharedCaptureNames();
     before(function () {
       if (files.length === 0) sharedCapture(this, 'teams.pcap'); // fails in CI, skips loudly elsewhere
     });
@@ -166,11 +111,9 @@ describe('finding evidence, checked by tshark itself', function () {
   });
 
   describe('… and on every sample scenario (frames and counts)', function () {
-    const folder = temporaryFolder('evidence');
     for (const { name } of SCENARIOS) {
       it(name, async function () {
-        const path = join(folder(), `${name}.pcapng`);
-        await writeFile(path, writeSample(name).pcapng);
+        const { path } = sampleCapture(name);
         const report = await analyzed(path);
         assert.deepEqual(await checkFindings(path, report.findings, { countsOnly: false }), []);
       });

@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { locateTshark } from '../core/tshark/locate.js';
-import {
-  TSHARK_VERSION_FILE,
-  goldenCases,
-  goldenFile,
-  goldenMarkdown,
-  goldenNames,
-  goldenReport,
-  removeGoldenSamples,
-} from './goldens.js';
+import { TSHARK_VERSION_FILE, goldenCases, goldenFile, goldenMarkdown, goldenNames, goldenReport } from './goldens.js';
 import { sharedCapture } from './helpers.js';
 
 // What Teamshark says about every capture we have, as reviewed: a report that differs from its golden fails
@@ -19,7 +11,6 @@ const DIFF_LINES_SHOWN = 80;
 
 describe('golden reports (test/golden/)', function () {
   const cases = goldenCases();
-  after(removeGoldenSamples);
 
   it('were written by the tshark that runs here (their version is in test/golden/TSHARK_VERSION)', async function () {
     const written = readFileSync(TSHARK_VERSION_FILE, 'utf8').trim();

@@ -3,15 +3,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { locateTshark } from '../core/tshark/locate.js';
-import {
-  TSHARK_VERSION_FILE,
-  goldenCases,
-  goldenFile,
-  goldenMarkdown,
-  goldenNames,
-  goldenReport,
-  removeGoldenSamples,
-} from './goldens.js';
+import { TSHARK_VERSION_FILE, goldenCases, goldenFile, goldenMarkdown, goldenNames, goldenReport } from './goldens.js';
 
 const cases = goldenCases();
 if (!cases.some(({ source }) => 'capture' in source)) {
@@ -34,6 +26,5 @@ for (const name of goldenNames().filter((name) => !current.has(name))) {
   await rm(goldenFile(name));
   console.log(`removed: ${name} (no such capture or scenario)`);
 }
-await removeGoldenSamples();
 await writeFile(TSHARK_VERSION_FILE, `${(await locateTshark()).version}\n`);
 console.log(`goldens: ${cases.length} reports, ${changed} written`);

@@ -1,13 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCENARIOS, writeSample } from '../core/sample/index.js';
+import { SCENARIOS } from '../core/sample/index.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { SHARED_CAPTURES, analyzed } from './helpers.js';
+import { SHARED_CAPTURES, analyzed, sampleCapture } from './helpers.js';
 
 /**
  * Golden reports: the Markdown report of every shared capture and every sample scenario, committed under
@@ -61,29 +59,16 @@ function captureNames(folder: string, depth: number, pattern = /\.(pcap|pcapng|c
     .sort();
 }
 
-let sampleFolder: Promise<string> | undefined;
-
 /** The case's report, from the run's shared analysis cache, or the one-line error a user would read. */
 export async function goldenReport(goldenCase: GoldenCase): Promise<Report | TeamsharkError> {
-  let capture: string;
-  if ('capture' in goldenCase.source) capture = goldenCase.source.capture;
-  else {
-    sampleFolder ??= mkdtemp(join(tmpdir(), 'teamshark-goldens-'));
-    capture = join(await sampleFolder, `${goldenCase.source.scenario}.pcapng`);
-    await writeFile(capture, writeSample(goldenCase.source.scenario).pcapng);
-  }
+  const capture =
+    'capture' in goldenCase.source ? goldenCase.source.capture : sampleCapture(goldenCase.source.scenario).path;
   try {
     return await analyzed(capture);
   } catch (error) {
     if (error instanceof TeamsharkError) return error;
     throw error;
   }
-}
-
-/** Removes the sample captures goldenReport wrote. */
-export async function removeGoldenSamples(): Promise<void> {
-  if (sampleFolder) await rm(await sampleFolder, { recursive: true, force: true });
-  sampleFolder = undefined;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { analyzeCapture } from '../core/analyze.js';
+import { analyzeCaptureModel } from '../core/analyze.js';
+import { writeSample, type WrittenSample } from '../core/sample/index.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { describeErrors, validateReport } from '../core/schema/validate.js';
 
@@ -29,16 +30,61 @@ export function sharedCapture(context: Mocha.Context, name: string): string {
   return path;
 }
 
-const reports = new Map<string, Promise<Report>>();
+/** Folders of ../shared/captures whose captures the tests read, besides the top one. */
+const SHARED_CAPTURE_FOLDERS = ['teams-activities', 'teams-more'];
 
-/** Each capture is analysed once per test run; tests then read the same report. */
-export function analyzed(path: string): Promise<Report> {
-  let report = reports.get(path);
-  if (!report) {
-    report = analyzeCapture(path);
-    reports.set(path, report);
+/** Every shared capture, named as sharedCapture() takes it (`teams-activities/chat-lan-K1ME.pcapng`); none when ../shared is missing. */
+export function sharedCaptureNames(): string[] {
+  const capturesIn = (folder: string) => {
+    try {
+      return readdirSync(join(SHARED_CAPTURES, folder))
+        .filter((name) => /\.(pcap|pcapng|cap)$/.test(name))
+        .sort()
+        .map((name) => (folder ? `${folder}/${name}` : name));
+    } catch {
+      return [];
+    }
+  };
+  return ['', ...SHARED_CAPTURE_FOLDERS].flatMap(capturesIn);
+}
+
+const analyses = new Map<string, ReturnType<typeof analyzeCaptureModel>>();
+
+/** Each capture is analysed once per test run; tests then read the same report and activity inputs. */
+export function analyzedModel(path: string): ReturnType<typeof analyzeCaptureModel> {
+  let analysis = analyses.get(path);
+  if (!analysis) {
+    analysis = analyzeCaptureModel(path);
+    analyses.set(path, analysis);
   }
-  return report;
+  return analysis;
+}
+
+/** The report of analyzedModel(): the same analysis, once per test run. */
+export async function analyzed(path: string): Promise<Report> {
+  return (await analyzedModel(path)).report;
+}
+
+let samplesFolder: string | undefined;
+const samples = new Map<string, { path: string; sample: WrittenSample }>();
+
+/**
+ * A sample scenario and its capture file, written once per test run into one folder (removed when the run ends),
+ * so that analyzed() serves every test that reads the scenario.
+ */
+export function sampleCapture(name: string): { path: string; sample: WrittenSample } {
+  let written = samples.get(name);
+  if (!written) {
+    if (!samplesFolder) {
+      const folder = mkdtempSync(join(tmpdir(), 'teamshark-samples-'));
+      process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+      samplesFolder = folder;
+    }
+    written = { path: join(samplesFolder, `${name}.pcapng`), sample: writeSample(name) };
+    writeFileSync(written.path, written.sample.pcapng);
+    samples.set(name, written);
+  }
+  return written;
 }
 
 export function assertValidReport(report: unknown): asserts report is Report {

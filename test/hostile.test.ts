@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { analyzeCapture } from '../core/analyze.js';
 import { renderHtml } from '../core/report/html.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import MarkdownIt from 'markdown-it';
 import type { Report } from '../core/schema/generated/report.js';
 import { ATTACKS, HOSTILE_SNI, hostileCapture, hostileCertificate } from './hostile-capture.js';
 import { pcapFile } from './capture-bytes.js';
-import { CLI, runCli, temporaryFolder, tsharkWrapper } from './helpers.js';
+import { CLI, analyzed, runCli, temporaryFolder, tsharkWrapper } from './helpers.js';
 
 const HOSTILE = '<script>alert(1)</script> [x](javascript:alert(1)) **b** | \x1b[31mred\x1b[0m `tick`';
 
@@ -40,12 +39,12 @@ describe('hostile strings inside a capture', function () {
   });
 
   it('keeps the string as data in the JSON report', async function () {
-    const report = await analyzeCapture(capture);
+    const report = await analyzed(capture);
     assert.equal(report.ssdp.messages[0]?.userAgent, HOSTILE);
   });
 
   it('makes it inert in Markdown: no tag, no link, no emphasis, no terminal escape, table intact', async function () {
-    const markdown = renderMarkdown(await analyzeCapture(capture));
+    const markdown = renderMarkdown(await analyzed(capture));
     const row = markdown.split('\n').find((line) => line.includes('alert(1)'))!;
     // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(row, /<script|\x1b|(?<!\\)\]\(javascript:|(?<!\\)\*\*b/);
@@ -53,7 +52,7 @@ describe('hostile strings inside a capture', function () {
   });
 
   it('makes it inert in HTML: escaped text, no script element, nothing loaded', async function () {
-    const html = renderHtml(await analyzeCapture(capture), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    const html = renderHtml(await analyzed(capture), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
     // eslint-disable-next-line no-control-regex -- ESC is the point: no terminal escape may get through
     assert.doesNotMatch(html, /<script|href="javascript:|\x1b/i);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);

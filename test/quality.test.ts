@@ -1,56 +1,41 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { execa } from 'execa';
-import { analyzeCapture } from '../core/analyze.js';
 import { compareReport } from '../core/compare.js';
 import { renderComparison } from '../core/report/compare-markdown.js';
 import { renderReportBody } from '../core/report/html.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline } from '../core/report/outline.js';
 import { qualityChartSvg } from '../core/report/quality-chart.js';
-import { writeSample } from '../core/sample/index.js';
 import { hoverMarkdown } from '../core/notes/hover.js';
 import { mentionAt } from '../core/notes/mentions.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { analyzed, assertValidReport, sharedCapture, temporaryFolder } from './helpers.js';
+import { filterMatches } from './filter-matches.js';
+import { analyzed, assertValidReport, sampleCapture, sharedCapture } from './helpers.js';
 
 /** Every finding of the Call quality section: tshark, given its filter and Teamshark's heuristics, shows its frames. */
 async function assertEvidence(path: string, report: Report): Promise<void> {
   const findings = report.findings.filter((f) => f.section === 'quality');
   assert.ok(findings.length > 0, 'call-quality findings');
-  for (const finding of findings) {
-    const { stdout } = await execa('tshark', [
-      '-r',
-      path,
-      ...TSHARK_ANALYSIS_OPTIONS,
-      '-Y',
-      finding.filter,
-      '-T',
-      'fields',
-      '-e',
-      'frame.number',
-    ]);
-    const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
+  const matches = await filterMatches(
+    path,
+    findings.map((f) => f.filter),
+  );
+  findings.forEach((finding, i) => {
+    const shown = new Set(matches[i]!.map((m) => m.frame));
     assert.deepEqual(
       finding.frames.filter((f) => !shown.has(f)),
       [],
       `${finding.id}: ${finding.filter}`,
     );
-  }
+  });
 }
 
 describe('call quality', function () {
-  const folder = temporaryFolder('quality');
-
   describe('bad-network sample scenarios against their ground truth', function () {
     for (const scenario of ['bad-network-loss', 'bad-network-jitter', 'bad-network-reordering', 'bad-network-dtx']) {
       it(`${scenario}: loss, reordering, gaps, jitter (within 1 ms) and verdicts`, async function () {
-        const sample = writeSample(scenario);
-        const path = join(folder(), `${scenario}.pcapng`);
-        await writeFile(path, sample.pcapng);
-        const report = await analyzeCapture(path);
+        const { path, sample } = sampleCapture(scenario);
+        const report = await analyzed(path);
         assertValidReport(report);
         const impaired = sample.truth.media.filter((m) => m.quality);
         assert.ok(impaired.length > 0, 'the scenario impairs a stream');
@@ -157,20 +142,15 @@ describe('call quality', function () {
     // The CQD classifies a stream where it is received: what this host sent is measured, not judged.
     assert.ok(sent.every((s) => s.verdict === 'not-judged' && /sent by the capturing host/.test(s.notJudgedBecause!)));
     assert.ok(report.findings.some((f) => f.id === 'call-quality/good' && f.severity === 'info'));
-    const lan = writeSample('audio-p2p-lan');
-    const samplePath = join(folder(), 'audio-p2p-lan.pcapng');
-    await writeFile(samplePath, lan.pcapng);
-    assert.equal((await analyzeCapture(samplePath)).quality!.verdict, 'good');
+    assert.equal((await analyzed(sampleCapture('audio-p2p-lan').path)).quality!.verdict, 'good');
   });
 
   it('says SRTCP is encrypted where it is, and reads clear RTCP where it is not', async function () {
     const teams = await analyzed(sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'));
     assert.match(teams.quality!.rtcp.note, /SRTCP/);
     assert.equal(teams.quality!.rtcp.readableBlocks, 0);
-    const sample = writeSample('bad-network-loss');
-    const path = join(folder(), 'rtcp.pcapng');
-    await writeFile(path, sample.pcapng);
-    const report = await analyzeCapture(path);
+    const { path, sample } = sampleCapture('bad-network-loss');
+    const report = await analyzed(path);
     const impaired = sample.truth.media.find((m) => m.quality)!;
     const stream = report.quality!.streams.find((s) => s.ssrc === impaired.ssrc)!;
     assert.ok(

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { sampleCommand } from '../core/commands/sample.js';
 import { assertTeamsharkError } from './assert-error.js';
-import { SCENARIOS, writeSample, type WrittenSample } from '../core/sample/index.js';
+import { SCENARIOS, writeSample } from '../core/sample/index.js';
 import { describeErrors, validateSampleTruth as validateTruth } from '../core/schema/validate.js';
-import { CLI, analyzed, parseReport, runCli, temporaryFolder } from './helpers.js';
+import { CLI, analyzed, parseReport, runCli, sampleCapture, temporaryFolder } from './helpers.js';
 import { truthDisagreements } from './sample-truth.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
@@ -33,21 +33,10 @@ function sha256(bytes: Buffer): string {
 // Every scenario is written, decoded by tshark and analysed, and must come out as its ground truth says.
 describe('sample captures (teamshark sample)', function () {
   const folder = temporaryFolder('sample');
-  const samples = new Map<string, { path: string; sample: WrittenSample }>();
-
-  before(async function () {
-    for (const { name } of SCENARIOS) {
-      const sample = writeSample(name);
-      const path = join(folder(), `${name}.pcapng`);
-      await writeFile(path, sample.pcapng);
-      samples.set(name, { path, sample });
-    }
-  });
-
   for (const { name } of SCENARIOS) {
     describe(name, function () {
       it('tshark decodes every frame as the intended protocol stack, with no malformed packet or expert error', async function () {
-        const { path, sample } = samples.get(name)!;
+        const { path, sample } = sampleCapture(name);
         const { stdout } = await execa('tshark', [
           '-r',
           path,
@@ -76,7 +65,7 @@ describe('sample captures (teamshark sample)', function () {
       });
 
       it('analyze reports what the ground truth says', async function () {
-        const { path, sample } = samples.get(name)!;
+        const { path, sample } = sampleCapture(name);
         assert.ok(validateTruth(sample.truth), describeErrors(validateTruth.errors));
         assert.deepEqual(truthDisagreements(await analyzed(path), sample.truth), []);
       });
@@ -84,7 +73,7 @@ describe('sample captures (teamshark sample)', function () {
   }
 
   it('the comparison with the ground truth catches a report that disagrees', async function () {
-    const { path, sample } = samples.get('audio-relay')!;
+    const { path, sample } = sampleCapture('audio-relay');
     const report = structuredClone(await analyzed(path));
     report.application.dominantActivity = 'video';
     report.media.pop();
@@ -105,7 +94,7 @@ describe('sample captures (teamshark sample)', function () {
   });
 
   it('QUIC: tshark removes the Initial protection and reads the ClientHello SNI', async function () {
-    const { path, sample } = samples.get('default')!;
+    const { path, sample } = sampleCapture('default');
     const { stdout } = await execa('tshark', [
       '-n',
       '-r',
@@ -125,7 +114,7 @@ describe('sample captures (teamshark sample)', function () {
   });
 
   it('the default scenario is a whole session: DNS, TLS 1.2 and 1.3, STUN/TURN, audio, video, screen sharing, QUIC, SSDP', function () {
-    const { truth } = samples.get('default')!.sample;
+    const { truth } = sampleCapture('default').sample;
     assert.ok(
       truth.dnsNames.some((n) => n.aliases.length >= 3),
       'a CNAME chain through Traffic Manager and Front Door',
@@ -141,12 +130,12 @@ describe('sample captures (teamshark sample)', function () {
   });
 
   it('is deterministic: the same seed writes the same bytes, another seed other bytes', function () {
-    assert.equal(sha256(writeSample('default').pcapng), sha256(samples.get('default')!.sample.pcapng));
-    assert.notEqual(sha256(writeSample('chat', 2).pcapng), sha256(samples.get('chat')!.sample.pcapng));
+    assert.equal(sha256(writeSample('default').pcapng), sha256(sampleCapture('default').sample.pcapng));
+    assert.notEqual(sha256(writeSample('chat', 2).pcapng), sha256(sampleCapture('chat').sample.pcapng));
   });
 
   it('servers send real certificate chains: each leaf is signed by the issuing CA sent with it', async function () {
-    const { path } = samples.get('weak-tls')!;
+    const { path } = sampleCapture('weak-tls');
     const { stdout } = await execa('tshark', [
       '-n',
       '-r',
@@ -180,7 +169,7 @@ describe('sample captures (teamshark sample)', function () {
     const { stdout } = await execa('tshark', [
       '-n',
       '-r',
-      samples.get('two-interfaces')!.path,
+      sampleCapture('two-interfaces').path,
       '-T',
       'fields',
       '-e',
@@ -210,8 +199,8 @@ describe('sample captures (teamshark sample)', function () {
     const truth = join(folder(), 'cli.truth.json');
     const result = await runCli(['sample', '--scenario', 'chat', '--out', out, '--truth', truth]);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.equal(sha256(await readFile(out)), sha256(samples.get('chat')!.sample.pcapng));
-    assert.deepEqual(JSON.parse(await readFile(truth, 'utf8')), samples.get('chat')!.sample.truth);
+    assert.equal(sha256(await readFile(out)), sha256(sampleCapture('chat').sample.pcapng));
+    assert.deepEqual(JSON.parse(await readFile(truth, 'utf8')), sampleCapture('chat').sample.truth);
   });
 
   it('teamshark sample | teamshark analyze - prints a report matching the default scenario', async function () {
@@ -232,7 +221,7 @@ describe('sample captures (teamshark sample)', function () {
     })) {
       assert.ok(items.length > 0, `${section} is empty`);
     }
-    assert.deepEqual(truthDisagreements(report, samples.get('default')!.sample.truth), []);
+    assert.deepEqual(truthDisagreements(report, sampleCapture('default').sample.truth), []);
   });
 
   it('--list names every scenario; errors are one line', async function () {

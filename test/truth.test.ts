@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { classifyAddress } from '../core/knowledge/ranges.js';
 import { renderMarkdown } from '../core/report/markdown.js';
-import { writeSample } from '../core/sample/index.js';
-import { writeFile } from 'node:fs/promises';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
-import { SHARED_CAPTURES, analyzed, courseLabels, sharedCapture } from './helpers.js';
+import { SHARED_CAPTURES, analyzed, courseLabels, sampleCapture, sharedCapture } from './helpers.js';
 
 /** Frames tshark itself shows for a display filter, read with the analysis' own options. */
 async function tsharkFrames(path: string, filter: string): Promise<number[]> {
@@ -274,17 +272,8 @@ describe('issue 15: the report is true on the captures where it was not', functi
   });
 
   describe('the regressions pinned on sample bytes', function () {
-    let folder = '';
-    before(async function () {
-      folder = await mkdtemp(join(tmpdir(), 'teamshark-truth-'));
-    });
-    after(async function () {
-      await rm(folder, { recursive: true, force: true });
-    });
     const sample = async (name: string) => {
-      const path = join(folder, `${name}.pcapng`);
-      const written = writeSample(name);
-      await writeFile(path, written.pcapng);
+      const { path, sample: written } = sampleCapture(name);
       return { path, truth: written.truth, report: await analyzed(path) };
     };
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { serviceForName } from '../core/knowledge/catalog.js';
 import { coloringRules, filterButtons, PROFILE_NAME } from '../core/wireshark/profile.js';
+import { filterMatches } from './filter-matches.js';
 import { analyzed, parseReport, runCli, sharedCapture, temporaryFolder } from './helpers.js';
 
 /** tshark's notice when run as root is not a warning about the profile. */
@@ -14,13 +15,6 @@ async function sha256(path: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(path))
     .digest('hex');
-}
-
-async function framesMatching(capture: string, filter: string, env?: Record<string, string>): Promise<number[]> {
-  const { stdout } = await execa('tshark', ['-n', '-r', capture, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], {
-    env,
-  });
-  return stdout.split('\n').filter(Boolean).map(Number);
 }
 
 describe('teamshark annotate', function () {
@@ -37,16 +31,23 @@ describe('teamshark annotate', function () {
     const report = await analyzed(capture);
     const evidence = [...new Set(report.findings.flatMap((f) => f.frames))].sort((a, b) => a - b);
     assert.ok(evidence.length > 50, `only ${evidence.length} evidence frames`);
-    assert.deepEqual(await framesMatching(out, 'frame.comment contains "Teamshark"'), evidence);
     // Every finding is findable in Wireshark by its id, on each of its frames.
-    for (const finding of report.findings.slice(0, 8)) {
-      const frames = await framesMatching(out, `frame.comment contains "[${finding.id}]"`);
+    const findings = report.findings.slice(0, 8);
+    const [commented, ...byId] = await filterMatches(out, [
+      'frame.comment contains "Teamshark"',
+      ...findings.map((finding) => `frame.comment contains "[${finding.id}]"`),
+    ]);
+    assert.deepEqual(
+      commented!.map((m) => m.frame),
+      evidence,
+    );
+    findings.forEach((finding, i) =>
       assert.deepEqual(
-        frames,
+        byId[i]!.map((m) => m.frame),
         [...new Set(finding.frames)].sort((a, b) => a - b),
         finding.id,
-      );
-    }
+      ),
+    );
     // The same packets, in the same order: only comments were added.
     const { stdout: packets } = await execa('tshark', ['-n', '-r', out, '-T', 'fields', '-e', 'frame.len']);
     assert.equal(packets.trim().split('\n').length, report.capture.packets);
