@@ -19,12 +19,11 @@ const PORT_53 = 'dns && (udp.port == 53 || tcp.port == 53)';
  * (TLS to a public resolver).
  */
 /** A lookup is a query the capture holds; responses whose query it missed are counted apart, as responses. */
-function cleartextTitle(plain: readonly DnsTransaction[]): string {
-  const queries = plain.filter((t) => t.queryFrame !== undefined).length;
-  const orphans = plain.length - queries;
-  if (queries === 0)
-    return `${count(orphans, 'DNS response')} in clear text on port 53 (their queries are not in the capture)`;
-  return `${count(queries, 'DNS lookup')} in clear text on port 53`;
+function lookupsTitle(transactions: readonly DnsTransaction[], where: string): string {
+  const queries = transactions.filter((t) => t.queryFrame !== undefined).length;
+  const orphans = transactions.length - queries;
+  if (queries === 0) return `${count(orphans, 'DNS response')} ${where} (their queries are not in the capture)`;
+  return `${count(queries, 'DNS lookup')} ${where}`;
 }
 
 function unanswered(plain: readonly DnsTransaction[]): string {
@@ -51,7 +50,10 @@ function dnsSecurityFindings(
     findings.push({
       id: 'dns-loopback-stub',
       severity: 'info',
-      title: `${count(onHost.length, 'DNS lookup')} to a resolver on the capturing host itself (${[...new Set(onHost.map((t) => formatEndpoint(t.server)))].join(', ')})`,
+      title: lookupsTitle(
+        onHost,
+        `to a resolver on the capturing host itself (${[...new Set(onHost.map((t) => formatEndpoint(t.server)))].join(', ')})`,
+      ),
       detail:
         'A local stub resolver (such as systemd-resolved) answers these over the loopback interface: they never leave the host, so nobody on the path reads them. What the stub cannot answer from its cache it asks the network’s resolvers, and those queries, where the capture holds them, are counted apart.',
       frames: onHost.flatMap((t) => [t.queryFrame, t.responseFrame]),
@@ -66,7 +68,7 @@ function dnsSecurityFindings(
     findings.push({
       id: 'dns-cleartext',
       severity: 'notice',
-      title: cleartextTitle(plain),
+      title: lookupsTitle(plain, 'in clear text on port 53'),
       detail: `Resolvers ${[...new Set(plain.map((t) => formatEndpoint(t.server)))].join(', ')}${unanswered(plain)}. Anyone on the path can read these names and, without DNSSEC, forge the answers.`,
       frames: plain.flatMap((t) => [t.queryFrame, t.responseFrame]),
       filter: `${PORT_53} && !${LOOPBACK}`,

@@ -1,7 +1,7 @@
 import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES, RELAYED_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
-import { addressFilter, hex } from '../util/display-filter.js';
+import { addressFilter, anyOf, hex } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { count, plural } from '../util/plural.js';
 
@@ -13,30 +13,34 @@ export const turnAllocations: FindingRule = {
   find({ model }) {
     const allocations = model.stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
     return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
-      const relayed = [
-        ...new Set(
-          group.flatMap((m) =>
-            m.addresses
-              .filter((a) => a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code))
-              .map(formatEndpoint),
-          ),
-        ),
-      ];
+      // An allocation is a relayed transport address (RFC 8656 §2): a refresh, or an Allocate answered with an
+      // address already granted, keeps the same one. The response that first granted each is its evidence.
+      const grantedBy = new Map<string, number>();
+      for (const m of group)
+        for (const a of m.addresses)
+          if (a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code) && !grantedBy.has(formatEndpoint(a)))
+            grantedBy.set(formatEndpoint(a), m.frame);
+      const relayed = [...grantedBy.keys()];
       const source = group[0]!.source;
       const responses = count(group.length, 'Allocate success response');
-      // An allocation is a relayed transport address (RFC 8656 §2): a refresh, or an Allocate answered with an
-      // address already granted, keeps the same one.
+      const serverResponses = `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`;
+      if (relayed.length === 0)
+        return {
+          id: `turn-allocation/${server}`,
+          severity: 'info',
+          title: `TURN server ${server} sent ${responses}`,
+          detail: `The ${plural(group.length, 'response carries', 'responses carry')} no relayed-address attribute Teamshark could read, so the allocations cannot be counted.`,
+          frames: group.map((m) => m.frame),
+          filter: serverResponses,
+        };
+      const firstGrants = [...new Set(grantedBy.values())];
       return {
         id: `turn-allocation/${server}`,
         severity: 'info',
-        title: relayed.length
-          ? `TURN server ${server} granted ${count(relayed.length, 'allocation')}`
-          : `TURN server ${server} sent ${responses}`,
-        detail: relayed.length
-          ? `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}, in ${responses} (an Allocate answered with an address already granted is the same allocation).`
-          : `The ${plural(group.length, 'response carries', 'responses carry')} no relayed-address attribute Teamshark could read, so the allocations cannot be counted.`,
-        frames: group.map((m) => m.frame),
-        filter: `stun.type == ${hex(group[0]!.type.code)} && ${addressFilter(source.ip, 'src')} && ${group[0]!.flowId.split(':')[0]}.srcport == ${source.port}`,
+        title: `TURN server ${server} granted ${count(relayed.length, 'allocation')}`,
+        detail: `Relayed transport ${plural(relayed.length, 'address', 'addresses')}: ${relayed.join(', ')}, in ${responses}; the frames are the response that first granted each (an Allocate answered with an address already granted is the same allocation: \`${serverResponses}\` shows them all).`,
+        frames: firstGrants,
+        filter: `${serverResponses} && (${anyOf('frame.number', firstGrants)})`,
       };
     });
   },

@@ -199,7 +199,7 @@ function pseudoTlsRelayFindings(
       id: `media-relay-over-tcp/${ip}`,
       severity: 'info',
       title: `Media relay ${ip} also reached over TCP ${ports}: a fallback candidate, no media through it`,
-      detail: `${connections} to the Teams transport relay ${ip}, each carrying only a few TURN messages (allocation, refresh)${udpMedia ? '; the call media ran over UDP' : ''}. Teams gathers a TCP relay candidate in case UDP is blocked; had the media used it, call quality would suffer. ${shape}`,
+      detail: `${connections} to the Teams transport relay ${ip}, each carrying a few TURN messages (allocation, refresh) at most${udpMedia ? '; the call media ran over UDP' : ''}. Teams gathers a TCP relay candidate in case UDP is blocked; had the media used it, call quality would suffer. ${shape}`,
       frames,
       filter,
     };

@@ -1,3 +1,4 @@
+import { classifyAddress } from '../knowledge/ranges.js';
 import type { StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import type { TcpStun } from '../tshark/tcp-stun.js';
 import { count } from '../util/plural.js';
@@ -55,10 +56,19 @@ export function confirmPseudoTls(
         '; no record follows it, but other connections to the same server carry STUN/TURN in clear';
     } else if ((turnServers ??= turnServerAddresses(stun)).has(h.server.ip)) {
       h.pseudoTls!.reason += '; no record follows it, but the same address serves TURN over UDP in this capture';
+    } else if (teamsMediaRange(h.server.ip)) {
+      // The client tried the relay over TCP as a fallback candidate and dropped it once UDP worked.
+      h.pseudoTls!.reason += `; no record follows it (a relay fallback candidate, unused), and ${h.server.ip} is in ${teamsMediaRange(h.server.ip)}`;
     } else {
       delete h.pseudoTls;
     }
   }
+}
+
+/** Microsoft's published Teams media range (endpoint set 11, the relays' "Optimize" ranges) an address is in. */
+function teamsMediaRange(ip: string): string | undefined {
+  const range = classifyAddress(ip).microsoft;
+  return range?.service === 'teams-calling' ? `Microsoft's Teams media range ${range.prefix}` : undefined;
 }
 
 /** The addresses of the servers the TURN messages went to or came from. */

@@ -65,6 +65,15 @@ describe('pseudo-TLS confirmation from the STUN tshark found inside the connecti
     assert.match(handshakes[0]!.pseudoTls!.reason, /the same address serves TURN over UDP/);
   });
 
+  it("a connection with no STUN keeps the mark in Microsoft's Teams media range: an unused relay fallback candidate", function () {
+    const handshakes = [handshake('tcp:12', '52.114.248.82')];
+    confirmPseudoTls(handshakes, { framesByFlow: new Map() }, []);
+    assert.match(
+      handshakes[0]!.pseudoTls!.reason,
+      /no record follows it \(a relay fallback candidate, unused\), and 52\.114\.248\.82 is in Microsoft's Teams media range 52\.112\.0\.0\/14/,
+    );
+  });
+
   it('a connection with no STUN, alone to an address that serves no TURN, is TLS after all', function () {
     const handshakes = [handshake('tcp:1', '52.0.0.1')];
     confirmPseudoTls(handshakes, { framesByFlow: new Map() }, [allocate('52.0.0.9')]);
