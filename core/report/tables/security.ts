@@ -1,5 +1,6 @@
 import type { Report } from '../../schema/generated/report.js';
 import { formatEndpoint } from '../../model/addressing.js';
+import { appendTo } from '../../util/collections.js';
 import { hex } from '../../util/display-filter.js';
 import { markdownCode, markdownText } from '../escape.js';
 import { certificateName, codeName, issuerName, validity } from './names.js';
@@ -11,10 +12,7 @@ type Suite = Report['tls']['cipherSuites'][number];
 /** The outline ids of a server's handshakes and their certificates, so the tree's items land on its row. */
 function handshakeItems(report: Report): (server: Server) => string[] {
   const handshakesOf = new Map<string, number[]>();
-  report.tls.handshakes.forEach((h, index) => {
-    const key = formatEndpoint(h.server);
-    handshakesOf.set(key, [...(handshakesOf.get(key) ?? []), index]);
-  });
+  report.tls.handshakes.forEach((h, index) => appendTo(handshakesOf, formatEndpoint(h.server), [index]));
   return (server) =>
     (handshakesOf.get(formatEndpoint(server.server)) ?? []).flatMap((index) => [
       `security/handshake/${index}`,
