@@ -23,6 +23,7 @@ import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
 import { findTcpStun } from './tshark/tcp-stun.js';
+import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
 import { TOOL_VERSION, REPORT_SCHEMA_VERSION } from './util/version.js';
@@ -239,6 +240,13 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       throw new TeamsharkError(
         'not-a-network-capture',
         `${capture}: not a network capture (tshark reads it as "${media}")`,
+      );
+    // A pcap or pcapng without IP is a real capture of other traffic (USB, Bluetooth): it gets a warning. Any
+    // other format without IP is a file wiretap's heuristics happened to open (a text file as IxVeriWave).
+    if (!file.pipe && !(await isPcapFamily(capture)))
+      throw new TeamsharkError(
+        'not-a-network-capture',
+        `${capture}: not a network capture: tshark reads it as "${frameSummary.linkTypes.join(', ')}" and finds no IP packet in it`,
       );
     warn({
       code: 'no-ip-packets',

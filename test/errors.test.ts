@@ -31,6 +31,13 @@ describe('bad input: a clear one-line error or a partial report with a warning',
     await rejectsWithCode(analyzeCapture(path), 'not-a-capture', 'not-a-network-capture');
   });
 
+  it('a file that tshark opens by a loose heuristic (JSON), not pcap or pcapng: "not a network capture"', async function () {
+    const path = join(folder(), 'report.pcap');
+    await writeFile(path, JSON.stringify({ capture: { file: 'call.pcapng', packets: 1540 } }));
+    const error = await rejectsWithCode(analyzeCapture(path), 'not-a-network-capture');
+    assert.match(error.message, /tshark reads it as "JavaScript Object Notation" and finds no IP packet in it$/);
+  });
+
   it('a directory: "is a directory"', async function () {
     await rejectsWithCode(analyzeCapture(folder()), 'is-a-directory');
   });
