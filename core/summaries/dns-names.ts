@@ -20,7 +20,14 @@ export function summarizeDnsNames(transactions: readonly DnsTransaction[]): DnsN
       typeCounts.set(type, (typeCounts.get(type) ?? 0) + 1);
     }
     const answered = group.filter((t) => t.chain);
-    const aliases = answered.map((t) => t.chain!.names.slice(1)).sort((a, b) => b.length - a.length)[0] ?? [];
+    // One response's chain (the first that reached addresses): the aliases of one response joined to the
+    // addresses of another would chain the name through a host that no answer named.
+    const shown = answered.find((t) => t.chain!.addresses.length > 0) ?? answered[0];
+    const aliases = shown?.chain!.names.slice(1) ?? [];
+    const chainKey = (t: DnsTransaction) => t.chain!.names.slice(1).join(' ').toLowerCase();
+    const chainAddresses = shown
+      ? [...new Set(answered.filter((t) => chainKey(t) === chainKey(shown)).flatMap((t) => t.chain!.addresses))]
+      : [];
     // A name's A and AAAA answers differ by nature: compare answers of the same record type only.
     const answerSets = new Map<string, Set<string>>();
     for (const t of answered) {
@@ -37,7 +44,15 @@ export function summarizeDnsNames(transactions: readonly DnsTransaction[]): DnsN
       firstFrame: first.queryFrame!,
       addresses: [...new Set(answered.flatMap((t) => t.chain!.addresses))],
       aliases,
-      platforms: [...new Set([first.name, ...aliases].flatMap((alias) => platformForName(alias) ?? []))],
+      chainAddresses,
+      // Every response's aliases reveal platforms, whichever chain the row shows.
+      platforms: [
+        ...new Set(
+          [first.name, ...answered.flatMap((t) => t.chain!.names.slice(1))].flatMap(
+            (alias) => platformForName(alias) ?? [],
+          ),
+        ),
+      ],
       loadBalanced: [...answerSets.values()].some((answers) => answers.size > 1),
     };
     const known = serviceForName(first.name);

@@ -24,9 +24,9 @@ export const DNS_NAMES: ItemTable<Name> = {
     {
       header: 'Resolves to',
       kind: 'clip',
-      // Aliases follow one another (→); the addresses are the set the last name resolves to (, ).
+      // One response's chain: aliases follow one another (→), then the addresses the last name resolves to (, ).
       value: (n) =>
-        [...n.aliases, ...(n.addresses.length ? [n.addresses.join(', ')] : [])].join(' → ') +
+        [...n.aliases, ...(n.chainAddresses.length ? [n.chainAddresses.join(', ')] : [])].join(' → ') +
         (n.loadBalanced ? ' (answers changed)' : ''),
     },
     { header: 'Platforms', value: (n) => n.platforms.join(', ') },
