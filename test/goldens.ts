@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../core/sample/index.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { SHARED_CAPTURES, analyzed, sampleCapture } from './helpers.js';
+import { SHARED_CAPTURES, analyzed, sampleCapture, sharedCaptureNames } from './helpers.js';
 
 /**
  * Golden reports: the Markdown report of every shared capture and every sample scenario, committed under
@@ -27,36 +27,18 @@ export interface GoldenCase {
 
 export const goldenFile = (name: string) => join(GOLDEN_FOLDER, `${name}.md`);
 
-/** Every shared capture (top level and one folder down) and every sample scenario, in a stable order. */
+/** Every shared capture the tests read (sharedCaptureNames) and every sample scenario, in a stable order. */
 export function goldenCases(): GoldenCase[] {
-  const captures = captureNames(SHARED_CAPTURES, 1).map((name) => ({
-    name,
-    source: { capture: join(SHARED_CAPTURES, name) },
-  }));
+  const captures = sharedCaptureNames().map((name) => ({ name, source: { capture: join(SHARED_CAPTURES, name) } }));
   const samples = SCENARIOS.map(({ name }) => ({ name: `samples/${name}`, source: { scenario: name } }));
   return [...captures, ...samples];
 }
 
 /** The golden files present in test/golden/, as case names (to find goldens whose capture is gone). */
 export function goldenNames(): string[] {
-  return captureNames(GOLDEN_FOLDER, 1, /\.md$/).map((file) => file.replace(/\.md$/, ''));
-}
-
-function captureNames(folder: string, depth: number, pattern = /\.(pcap|pcapng|cap)$/): string[] {
-  let entries;
-  try {
-    entries = readdirSync(folder, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .flatMap((entry) => {
-      const path = join(entry.parentPath, entry.name);
-      if (entry.isDirectory())
-        return depth > 0 ? captureNames(path, depth - 1, pattern).map((name) => `${entry.name}/${name}`) : [];
-      return entry.isFile() && pattern.test(entry.name) ? [relative(folder, path)] : [];
-    })
-    .sort();
+  return readdirSync(GOLDEN_FOLDER, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => file.replace(/\.md$/, ''));
 }
 
 /** The case's report, from the run's shared analysis cache, or the one-line error a user would read. */

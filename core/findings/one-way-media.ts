@@ -1,7 +1,7 @@
 import type { MediaStream } from '../schema/generated/report.js';
 import type { FindingRule } from './finding.js';
 import { count } from '../util/plural.js';
-import { streamFilter } from '../util/display-filter.js';
+import { flowsFilter } from '../util/display-filter.js';
 
 /** Audio sent for at least this many packets (5 s at Teams' 50 packets a second) makes a call worth checking. */
 const SENT_AUDIO_PACKETS = 250;
@@ -23,7 +23,6 @@ export const oneWayAudio: FindingRule = {
     const sentPackets = packetsOf(sent);
     const receivedPackets = packetsOf(received);
     if (sentPackets < SENT_AUDIO_PACKETS || receivedPackets >= sentPackets * RECEIVED_SHARE) return [];
-    const flows = [...new Set([...sent, ...received].map((m) => m.flowId))];
     return [
       {
         id: 'one-way-audio',
@@ -35,7 +34,7 @@ export const oneWayAudio: FindingRule = {
           'a far end muted for the whole call looks the same.',
         frames: [...sent, ...received].map((m) => m.firstFrame),
         // The flows both ways: the filter shows what did and did not come back.
-        filter: flows.map(streamFilter).join(' || '),
+        filter: flowsFilter([...sent, ...received].map((m) => m.flowId)),
       },
     ];
   },

@@ -17,9 +17,11 @@ export const turnAllocations: FindingRule = {
       // address already granted, keeps the same one. The response that first granted each is its evidence.
       const grantedBy = new Map<string, number>();
       for (const m of group)
-        for (const a of m.addresses)
-          if (a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code) && !grantedBy.has(formatEndpoint(a)))
-            grantedBy.set(formatEndpoint(a), m.frame);
+        for (const a of m.addresses) {
+          const address = formatEndpoint(a);
+          if (a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code) && !grantedBy.has(address))
+            grantedBy.set(address, m.frame);
+        }
       const relayed = [...grantedBy.keys()];
       const source = group[0]!.source;
       const responses = count(group.length, 'Allocate success response');

@@ -1,8 +1,8 @@
 import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { tcpRelayMediaFlows } from '../model/pseudo-tls.js';
-import { MS_TURN_TCP_COOKIE_FILTER, tcpStreamFilter } from '../tshark/tcp-stun.js';
-import { anyOf, hex, memberOf } from '../util/display-filter.js';
+import { MS_TURN_TCP_COOKIE_FILTER } from '../tshark/tcp-stun.js';
+import { anyOf, flowsFilter, hex, memberOf } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { appendTo, groupBy } from '../util/collections.js';
 import { count, plural } from '../util/plural.js';
@@ -184,7 +184,7 @@ function pseudoTlsRelayFindings(
     const frames = group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]);
     const connections = count(group.length, 'TCP connection');
     const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
-    const filter = `(${tcpStreamFilter(group.map((h) => h.flowId))}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
+    const filter = `(${flowsFilter(group.map((h) => h.flowId))}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
     if (carrying.length) {
       return {
         id: `media-relay-over-tcp/${ip}`,

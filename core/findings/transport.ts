@@ -1,5 +1,5 @@
 import { formatEndpoint } from '../model/addressing.js';
-import { anyOf } from '../util/display-filter.js';
+import { flowsFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Parallel TCP connections to one server, and why they matter. */
@@ -12,10 +12,7 @@ export const parallelConnections: FindingRule = {
       title: `${p.connections} TCP connections to ${formatEndpoint(p.server)}${p.names[0] ? ` (${p.names[0]})` : ''}, up to ${p.maxConcurrent} at once`,
       detail: `Each connection pays its own TCP handshake (and TLS handshake, when encrypted) and its own congestion-control slow start, and they compete with one another for the link${advice(p.applicationProtocols)}`,
       frames: p.frames,
-      filter: anyOf(
-        'tcp.stream',
-        p.flowIds.map((id) => id.split(':')[1]!),
-      ),
+      filter: flowsFilter(p.flowIds),
     })),
 };
 

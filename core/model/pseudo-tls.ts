@@ -56,11 +56,12 @@ export function confirmPseudoTls(
         '; no record follows it, but other connections to the same server carry STUN/TURN in clear';
     } else if ((turnServers ??= turnServerAddresses(stun)).has(h.server.ip)) {
       h.pseudoTls!.reason += '; no record follows it, but the same address serves TURN over UDP in this capture';
-    } else if (teamsMediaRange(h.server.ip)) {
-      // The client tried the relay over TCP as a fallback candidate and dropped it once UDP worked.
-      h.pseudoTls!.reason += `; no record follows it (a relay fallback candidate, unused), and ${h.server.ip} is in ${teamsMediaRange(h.server.ip)}`;
     } else {
-      delete h.pseudoTls;
+      // The client tried the relay over TCP as a fallback candidate and dropped it once UDP worked.
+      const mediaRange = teamsMediaRange(h.server.ip);
+      if (mediaRange)
+        h.pseudoTls!.reason += `; no record follows it (a relay fallback candidate, unused), and ${h.server.ip} is in ${mediaRange}`;
+      else delete h.pseudoTls;
     }
   }
 }

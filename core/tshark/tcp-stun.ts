@@ -1,5 +1,5 @@
 import { appendTo } from '../util/collections.js';
-import { anyOf } from '../util/display-filter.js';
+import { flowsFilter } from '../util/display-filter.js';
 import { AnalysisCancelled } from '../util/errors.js';
 import { indexCapture, type CaptureIndex } from './chunking/capture-index.js';
 import { readRanges, subsetRanges } from './chunking/frame-subset.js';
@@ -14,11 +14,6 @@ import { startTshark, type TsharkExit } from './process.js';
  * Record"), but its display filter can test the bytes, so tshark, not Teamshark, reads them.
  */
 export const MS_TURN_TCP_COOKIE_FILTER = 'tcp.payload[8:4] == 21:12:a4:42';
-
-/** The TCP streams of the flows ("tcp:12"), as a display filter. */
-export function tcpStreamFilter(flowIds: Iterable<string>): string {
-  return anyOf('tcp.stream', new Set([...flowIds].map((id) => id.split(':')[1]!)));
-}
 
 /** What tshark found in the TCP connections it was asked about: the frames carrying STUN by flow, or why it could not look. */
 export type TcpStun =
@@ -93,7 +88,7 @@ async function stunFramesInSubset(
 /** A capture the record index does not cut (compressed, several pcapng sections): tshark reads it whole, filtered to the flows' streams. */
 async function stunFramesInCapture(flowIds: readonly string[], search: TcpStunSearch): Promise<StunFramesFound> {
   const matches: StunFramesFound['matches'] = [];
-  const filter = `(${tcpStreamFilter(flowIds)}) && ${MS_TURN_TCP_COOKIE_FILTER}`;
+  const filter = `(${flowsFilter(flowIds)}) && ${MS_TURN_TCP_COOKIE_FILTER}`;
   const args = [...search.options, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream'];
   const exit = await startTshark(
     search.tshark,

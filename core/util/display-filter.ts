@@ -18,6 +18,11 @@ export function streamFilter(flowId: string): string {
   return `${transport}.stream == ${index}`;
 }
 
+/** Several flows by their ids, each once: `tcp.stream == 3 || tcp.stream == 7`. */
+export function flowsFilter(flowIds: Iterable<string>): string {
+  return [...new Set(flowIds)].map(streamFilter).join(' || ');
+}
+
 export function hex(code: number, digits = 4): string {
   return `0x${code.toString(16).padStart(digits, '0')}`;
 }
