@@ -29,6 +29,20 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
       { signal, onProgress: (packets, total) => progress.push([packets, total]) },
     );
 
+  /** teams.pcap n times over, one after the other, as one pcap. */
+  function teamsCopies(context: Mocha.Context, n: number): string {
+    const capture = join(folder(), `teams-${n}x.pcap`);
+    execFileSync('mergecap', [
+      '-a',
+      '-F',
+      'pcap',
+      '-w',
+      capture,
+      ...Array<string>(n).fill(sharedCapture(context, 'teams.pcap')),
+    ]);
+    return capture;
+  }
+
   it('gives the report the core gives, as JSON text for the cache, and the record index total first', async function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const progress: [number, number | undefined][] = [];
@@ -45,15 +59,7 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
   });
 
   it('reports packets read of the total as they are read, rising', async function () {
-    const capture = join(folder(), 'teams-8x.pcap');
-    execFileSync('mergecap', [
-      '-a',
-      '-F',
-      'pcap',
-      '-w',
-      capture,
-      ...Array<string>(8).fill(sharedCapture(this, 'teams.pcap')),
-    ]);
+    const capture = teamsCopies(this, 8);
     const progress: [number, number | undefined][] = [];
     const { report } = await run(capture, undefined, progress);
     assert.equal(report.capture.packets, 8 * 1540);
@@ -72,15 +78,7 @@ describe('the analysis worker thread (dist/analysis-worker.cjs)', () => {
   });
 
   it('cancelled: rejects with AnalysisCancelled once its tshark has ended, and leaves none running', async function () {
-    const capture = join(folder(), 'teams-40x.pcap');
-    execFileSync('mergecap', [
-      '-a',
-      '-F',
-      'pcap',
-      '-w',
-      capture,
-      ...Array<string>(40).fill(sharedCapture(this, 'teams.pcap')),
-    ]);
+    const capture = teamsCopies(this, 40);
     const controller = new AbortController();
     const progress: [number, number | undefined][] = [];
     const analysis = run(capture, controller.signal, progress);
