@@ -497,17 +497,27 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     await page.goto(workbenchUrl(server, workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
+    const log: string[] = [];
+    page.on('console', (message) => log.push(message.text()));
     await runQuickOpen(page, 'teams.pcap');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 60_000 });
     assert.match(await dialog.innerText(), /This workspace is not trusted\. Run tshark on teams\.pcap\?/);
     await page.screenshot({ path: join(RESULTS, 'untrusted-consent.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    const log: string[] = [];
-    page.on('console', (message) => log.push(message.text()));
 
     const view = analysisView(page);
-    await view.locator('.status-error').waitFor({ timeout: 30_000 });
+    await view
+      .locator('.status-error')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error) => {
+        await page.screenshot({ path: join(RESULTS, 'untrusted-cancel-debug.png') });
+        const frames = await page.locator('iframe.webview').count();
+        const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
+        throw new Error(
+          `${(error as Error).message}\nwebview iframes: ${frames}; dialogs open: ${JSON.stringify(dialogs)}\nconsole:\n${log.join('\n')}`,
+        );
+      });
     assert.match(await view.locator('.status-error').innerText(), /not analysed: the workspace is not trusted/);
     assert.equal(await view.locator('.verdicts').count(), 0);
 
