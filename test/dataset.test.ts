@@ -8,6 +8,7 @@ import { expandCaptures } from '../core/batch.js';
 import { exportDataset } from '../core/dataset/export.js';
 import { MANIFEST_TABLE } from '../core/dataset/manifest.js';
 import { captureId, DATA_FILE } from '../core/dataset/partition.js';
+import { communityId } from '../core/dataset/community-id.js';
 import { queryDataset } from '../core/dataset/query.js';
 import { renderSchemaDoc } from '../core/dataset/schema-doc.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
@@ -302,18 +303,62 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     }
     assert.deepEqual(Object.fromEntries(byIndex), {
       'teamshark-flows': report.flows.length,
-      'teamshark-findings': report.findings.length,
+      'teamshark-tls-handshakes': report.tls.handshakes.length,
       'teamshark-media-streams': report.media.length,
+      'teamshark-findings': report.findings.length,
     });
-    const flow = lines[1] as unknown as FlowDocument;
-    assert.equal(flow.source.ip, report.flows[0]!.client.ip);
-    assert.equal(flow.destination.port, report.flows[0]!.server.port);
-    assert.equal(flow.network.transport, report.flows[0]!.transport);
+    assert.equal(template.template.mappings.properties.message?.type, 'text');
+    const documents = lines.filter((_, i) => i % 2 === 1) as unknown as EcsDocument[];
+    const [flow] = documents;
+    assert.equal(flow!.source!.ip, report.flows[0]!.client.ip);
+    assert.equal(flow!.destination!.port, report.flows[0]!.server.port);
+    assert.equal(flow!.network!.transport, report.flows[0]!.transport);
     assert.equal(
-      flow['@timestamp'],
+      flow!['@timestamp'],
       report.capture.start &&
         new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString(),
     );
+    const start = Date.parse(report.capture.start!);
+    for (const document of documents) {
+      assert.ok(document.event.category.length && document.event.type.length, JSON.stringify(document.event));
+      // The application protocol, never a tshark layer name.
+      assert.ok(
+        !['data', 'pkcs-1', 'x509af', 'ber'].includes(document.network?.protocol ?? ''),
+        document.network?.protocol,
+      );
+      if (document.network?.community_id)
+        assert.equal(document.network.type, document.source!.ip.includes(':') ? 'ipv6' : 'ipv4');
+    }
+    const flowDocuments = documents.filter((d) => d.event.dataset === 'teamshark.flows');
+    for (const [i, f] of report.flows.entries())
+      assert.equal(
+        flowDocuments[i]!.network!.community_id,
+        communityId({
+          protocol: f.transport === 'tcp' ? 6 : 17,
+          sourceIp: f.client.ip,
+          destinationIp: f.server.ip,
+          sourcePort: f.client.port,
+          destinationPort: f.server.port,
+        }),
+      );
+    // TLS handshakes under ECS's tls.*; a relay's pseudo-TLS is not TLS and has none.
+    const tls = documents.filter((d) => d.event.dataset === 'teamshark.tls_handshakes');
+    for (const [i, h] of report.tls.handshakes.entries()) {
+      assert.equal(tls[i]!.tls?.client?.server_name, h.pseudoTls ? undefined : h.clientHello?.sni);
+      if (h.serverHello?.version?.name === 'TLS 1.2') assert.equal(tls[i]!.tls?.version, '1.2');
+    }
+    assert.ok(tls.some((d) => d.tls?.version && d.tls.cipher));
+    // A finding's @timestamp is its first frame's time, as tshark reads it (to the millisecond of ECS dates and of
+    // the report's start, each rounded: 2 ms at most).
+    const findings = documents.filter((d) => d.event.dataset === 'teamshark.findings');
+    const firstFrames = report.findings.map((f) => f.frames[0]!);
+    const epochs = await frameTimes(capture, firstFrames);
+    for (const [i, frame] of firstFrames.entries())
+      assert.ok(
+        Math.abs(Date.parse(findings[i]!['@timestamp']!) - epochs.get(frame)! * 1000) <= 2,
+        `finding ${report.findings[i]!.id}: ${findings[i]!['@timestamp']} is not frame ${frame}'s time`,
+      );
+    assert.ok(findings.some((d) => Date.parse(d['@timestamp']!) > start + 1000));
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
@@ -354,12 +399,36 @@ interface IndexTemplate {
   template: { mappings: { dynamic: string; properties: Record<string, FieldMapping> } };
 }
 
-/** The ECS fields of a flow document that the tests compare with the report. */
-interface FlowDocument {
-  source: { ip: string };
-  destination: { port: number };
-  network: { transport: string };
+/** The ECS fields of a document that the tests compare with the report. */
+interface EcsDocument {
   '@timestamp'?: string;
+  event: { category: string[]; type: string[]; dataset: string };
+  source?: { ip: string };
+  destination?: { port: number };
+  network?: { transport?: string; protocol?: string; community_id?: string; type?: string };
+  tls?: { version?: string; cipher?: string; client?: { server_name?: string } };
+}
+
+/** Epoch seconds of the frames, as tshark reads them. */
+async function frameTimes(capture: string, frames: number[]): Promise<Map<number, number>> {
+  const wanted = new Set(frames);
+  const { stdout } = await execa('tshark', [
+    '-n',
+    '-r',
+    capture,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+    '-e',
+    'frame.time_epoch',
+  ]);
+  const times = new Map<number, number>();
+  for (const line of stdout.split('\n')) {
+    const [frame, time] = line.split('\t').map(Number);
+    if (wanted.has(frame!)) times.set(frame!, time!);
+  }
+  return times;
 }
 
 /** One NDJSON line: a _bulk action or a document, both JSON objects. */
@@ -392,6 +461,7 @@ function assertMatchesMapping(
     for (const item of Array.isArray(value) ? value : [value]) {
       const ok = {
         keyword: () => typeof item === 'string',
+        text: () => typeof item === 'string',
         ip: () => typeof item === 'string' && isIP(item) !== 0,
         long: () => Number.isSafeInteger(item),
         double: () => typeof item === 'number' && Number.isFinite(item),
