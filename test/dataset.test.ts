@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -14,7 +16,15 @@ import { renderSchemaDoc } from '../core/dataset/schema-doc.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
 import type { ColumnType } from '../core/dataset/schema.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { analyzed, runCli, sharedCapture, SHARED_CAPTURES, temporaryFolder, writeCutCopy } from './helpers.js';
+import {
+  analyzed,
+  runCli,
+  sampleCapture,
+  sharedCapture,
+  SHARED_CAPTURES,
+  temporaryFolder,
+  writeCutCopy,
+} from './helpers.js';
 
 const COURSE = join(SHARED_CAPTURES, 'teams-activities');
 /** A handful of course captures: a call with loss, a chat, a video call (TLS certificates, media, findings). */
@@ -67,6 +77,7 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       tls_handshakes: sum((r) => r.tls.handshakes),
       certificates: sum((r) => r.tls.handshakes.flatMap((h) => h.certificates)),
       media_streams: sum((r) => r.media),
+      stream_quality: sum((r) => r.quality?.streams ?? []),
       activity_segments: sum((r) => r.application.timeline),
       findings: sum((r) => r.findings),
     };
@@ -382,6 +393,126 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     );
   });
 
+  it('exports each stream’s quality as the report has it, read back by hyparquet, a poor call included', async function () {
+    this.timeout(5 * 60_000);
+    const captures = [sharedCapture(this, `teams-activities/${FEW[0]}`), sampleCapture('bad-network-loss').path];
+    const dataset = join(folder(), 'quality');
+    await exportDataset(captures, { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    let poor = 0;
+    for (const capture of captures) {
+      const report = await analyzed(capture);
+      const streams = report.quality?.streams ?? [];
+      assert.ok(streams.length > 0, capture);
+      const id = await captureId(capture);
+      const rows = await readParquet(join(dataset, 'stream_quality', `capture_id=${id}`, DATA_FILE));
+      assert.equal(rows.length, streams.length);
+      for (const [i, stream] of streams.entries()) {
+        const row = rows[i]!;
+        assert.deepEqual(
+          [row.ssrc, row.flow_id, row.verdict, row.loss_percent, Number(row.lost_packets), row.jitter_mean_ms],
+          [stream.ssrc, stream.flowId, stream.verdict, stream.lossPercent, stream.lost, stream.jitter?.meanMs ?? null],
+        );
+        assert.deepEqual(
+          [row.worst_loss_15s_percent, row.worst_jitter_15s_ms, row.round_trip_ms, row.frame_rate],
+          [
+            stream.windows.loss15s?.value ?? null,
+            stream.windows.jitter15s?.value ?? null,
+            stream.roundTripMs ?? null,
+            stream.frameRate ?? null,
+          ],
+        );
+        assert.deepEqual((row.dscp as bigint[]).map(Number).sort(), stream.dscp.map((d) => d.value).sort());
+        assert.deepEqual(
+          row.poor_because,
+          stream.crossed.map((t) => `${t.metric} ${t.value} ${t.threshold}`),
+        );
+        if (stream.verdict === 'poor') {
+          poor++;
+          assert.ok((row.poor_because as string[]).length > 0, 'a poor verdict names its thresholds');
+        }
+      }
+      // media_streams.jitter_ms: the measured jitter wherever the report has it.
+      const media = await readParquet(join(dataset, 'media_streams', `capture_id=${id}`, DATA_FILE));
+      for (const [i, m] of report.media.entries()) {
+        const quality = streams.find((q) => q.ssrc === m.ssrc && q.flowId === m.flowId);
+        assert.equal(media[i]!.jitter_ms, quality?.jitter?.meanMs ?? null, `${m.flowId} ${m.ssrc}`);
+        assert.equal(media[i]!.quality_verdict, quality?.verdict ?? null);
+      }
+      const [captureRow] = await readParquet(join(dataset, 'captures', `capture_id=${id}`, DATA_FILE));
+      assert.equal(captureRow!.call_quality, report.quality!.verdict);
+    }
+    assert.ok(poor >= 2, `${poor} poor streams`);
+    const poorCalls = await queryDataset(dataset, 'poor-calls');
+    assert.equal(poorCalls.rows.length, poor);
+    assert.ok(poorCalls.rows.some((r) => (r.file as string).endsWith('bad-network-loss.pcapng')));
+  });
+
+  it('removes what a killed export left in _staging/ and keeps a running export’s folder', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
+    const dataset = join(folder(), 'stale');
+    const gone = spawnSync('true').pid;
+    const stale = join(dataset, '_staging', `abc.${gone}.0f0e`, 'flows');
+    const running = join(dataset, '_staging', `abc.${process.pid}.1a1b`);
+    await mkdir(stale, { recursive: true });
+    await writeFile(join(stale, DATA_FILE), 'half a partition');
+    await mkdir(running, { recursive: true });
+    await mkdir(join(dataset, '_claims'));
+    await writeFile(join(dataset, '_claims', 'abc'), String(gone));
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    assert.deepEqual(await readdir(join(dataset, '_staging')), [`abc.${process.pid}.1a1b`]);
+    assert.ok(!existsSync(join(dataset, '_claims')), 'the dead export’s claim is gone');
+  });
+
+  it('analyses each capture once when two exports write one dataset at once (a claim per capture)', async function () {
+    const captures = FEW.slice(0, 2).map((name) => sharedCapture(this, `teams-activities/${name}`));
+    const dataset = join(folder(), 'claims');
+    const analysed: string[] = [];
+    const counting = async (capture: string) => {
+      analysed.push(capture);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // both exports are under way
+      return analyzed(capture);
+    };
+    const options = { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: counting } as const;
+    const [a, b] = await Promise.all([
+      exportDataset(captures, options),
+      exportDataset([...captures].reverse(), options),
+    ]);
+    assert.deepEqual(analysed.sort(), [...captures].sort());
+    assert.equal(a.exported + b.exported, 2);
+    assert.equal(a.skipped + b.skipped, 2);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM manifest'), 2);
+    assert.ok(!existsSync(join(dataset, '_claims')));
+  });
+
+  it('answers a misspelled question with its nearest name, and reads only the dataset unless --allow-write', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
+    const dataset = join(folder(), 'confined');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    const slip = await runCli(['query', dataset, 'weak-ciper-offers']);
+    assert.equal(slip.exitCode, 1);
+    assert.equal(slip.stderr, 'teamshark: no question named "weak-ciper-offers"; did you mean weak-cipher-offers?');
+    const passwd = await runCli(['query', dataset, "SELECT * FROM read_csv('/etc/passwd')"]);
+    assert.equal(passwd.exitCode, 1);
+    assert.match(passwd.stderr, /^teamshark: query failed: Permission Error: .*disabled by configuration/);
+    // Not even into the dataset's own folder, which DuckDB may read.
+    const inside = join(dataset, 'copied.csv');
+    const copy = await runCli(['query', dataset, `COPY (SELECT file FROM captures) TO '${inside}'`]);
+    assert.equal(copy.exitCode, 1);
+    assert.match(copy.stderr, /^teamshark: query refused: a COPY statement changes files/);
+    assert.ok(!existsSync(inside));
+    const target = join(folder(), 'copied.csv');
+    const unlock = await runCli(['query', dataset, 'SET enable_external_access = true']);
+    assert.equal(unlock.exitCode, 1);
+    const allowed = await runCli([
+      'query',
+      dataset,
+      `COPY (SELECT file FROM captures) TO '${target}'`,
+      '--allow-write',
+    ]);
+    assert.equal(allowed.exitCode, 0, allowed.stderr);
+    assert.match(await readFile(target, 'utf8'), /chat-lan-K1ME/);
+  });
+
   it('documents the schema as the definitions say (docs/dataset.md is generated and current)', async function () {
     const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
     assert.equal(doc, renderSchemaDoc(), 'run npm run build && npm run gen-dataset-docs');
@@ -407,6 +538,12 @@ interface EcsDocument {
   destination?: { port: number };
   network?: { transport?: string; protocol?: string; community_id?: string; type?: string };
   tls?: { version?: string; cipher?: string; client?: { server_name?: string } };
+}
+
+/** A Parquet file's rows, read by hyparquet (an independent reader, not DuckDB). */
+async function readParquet(path: string): Promise<Record<string, unknown>[]> {
+  const bytes = await readFile(path);
+  return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
 }
 
 /** Epoch seconds of the frames, as tshark reads them. */
