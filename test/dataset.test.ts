@@ -447,6 +447,45 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.ok(poorCalls.rows.some((r) => (r.file as string).endsWith('bad-network-loss.pcapng')));
   });
 
+  it('exports the requests a key log decrypts (export --keylog) as decrypted_requests, and none without one', async function () {
+    this.timeout(3 * 60_000);
+    const capture = join(folder(), 'keylog-sample.pcapng');
+    const keylog = join(folder(), 'keylog-sample.keys');
+    assert.equal((await runCli(['sample', '--out', capture, '--keylog', keylog])).exitCode, 0);
+    const json = await runCli(['analyze', capture, '--keylog', keylog, '--format', 'json']);
+    const report = JSON.parse(json.stdout) as Report;
+    const requests = report.decryption!.requests;
+    assert.ok(requests.length >= 2, `${requests.length} decrypted requests`);
+
+    const plain = join(folder(), 'no-keylog');
+    assert.equal((await runCli(['export', capture, '--out', plain])).exitCode, 0);
+    assert.equal(await count(plain, 'SELECT count(*) FROM decrypted_requests'), 0);
+    assert.equal(await count(plain, 'SELECT count(*) FROM captures WHERE tls_sessions_decrypted IS NULL'), 1);
+
+    const dataset = join(folder(), 'keylog');
+    const exported = await runCli(['export', capture, '--out', dataset, '--keylog', keylog]);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    const rows = await readParquet(
+      join(dataset, 'decrypted_requests', `capture_id=${await captureId(capture)}`, DATA_FILE),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.flow_id, Number(r.frame), r.method, r.host, r.path_template, r.status, r.action]),
+      requests.map((r) => [
+        r.flowId,
+        r.frame,
+        r.method,
+        r.host,
+        r.pathTemplate,
+        r.status === undefined ? null : BigInt(r.status),
+        r.action ?? null,
+      ]),
+    );
+    assert.equal(
+      await count(dataset, 'SELECT tls_sessions_decrypted FROM captures'),
+      report.decryption!.sessionsDecrypted,
+    );
+  });
+
   it('removes what a killed export left in _staging/ and keeps a running export’s folder', async function () {
     const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
     const dataset = join(folder(), 'stale');

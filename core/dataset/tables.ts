@@ -1,6 +1,7 @@
 import type {
   Application,
   Certificate,
+  DecryptedRequest,
   Endpoint,
   Finding,
   Flow,
@@ -232,6 +233,14 @@ const capturesTable: TableDefinition<Report, Report> = {
       description: 'The call’s verdict from its streams (stream_quality); null without RTP',
       values: reportEnum('CallQuality', 'verdict'),
       value: (r) => r.quality?.verdict ?? null,
+    },
+    {
+      name: 'tls_sessions_decrypted',
+      type: 'int',
+      unit: 'sessions',
+      description:
+        'TLS sessions over TCP the key log decrypted (of decryption’s sessions); null when the export had no --keylog',
+      value: (r) => r.decryption?.sessionsDecrypted ?? null,
     },
     {
       name: 'call_quality_reason',
@@ -1316,6 +1325,80 @@ const findingsTable: TableDefinition<Report, NumberedFinding> = {
   ],
 };
 
+const decryptedRequestsTable: TableDefinition<Report, DecryptedRequest & { report: Report }> = {
+  name: 'decrypted_requests',
+  description:
+    'HTTP requests inside TLS that tshark decrypted with the key log given to export --keylog: method, host, path template, status and sizes, never a secret, cookie, header value or body. Empty without a key log.',
+  grain: 'decrypted HTTP request (with its response, when one came)',
+  rows: (report) => (report.decryption?.requests ?? []).map((r) => ({ ...r, report })),
+  columns: [
+    { name: 'flow_id', type: 'string', description: 'The flow carrying it (flows.flow_id)', value: (r) => r.flowId },
+    { name: 'frame', type: 'int', unit: 'frame number', description: 'Frame of the request', value: (r) => r.frame },
+    {
+      name: 'time_sec',
+      type: 'float',
+      unit: 's',
+      description: 'Request time, seconds since the capture’s first packet',
+      value: (r) => r.time,
+    },
+    {
+      name: 'time',
+      type: 'timestamp',
+      description: 'Request time (UTC)',
+      value: (r) => absoluteTime(r.report.capture.start, r.time),
+    },
+    {
+      name: 'protocol',
+      type: 'string',
+      description: 'The HTTP version',
+      values: reportEnum('DecryptedRequest', 'protocol'),
+      value: (r) => r.protocol,
+    },
+    { name: 'method', type: 'string', description: 'HTTP method', value: (r) => r.method },
+    { name: 'host', type: 'string', description: 'Host (or :authority) the request names', value: (r) => r.host },
+    {
+      name: 'path_template',
+      type: 'string',
+      description: 'The path with identifiers replaced by {id} and the query left out',
+      value: (r) => r.pathTemplate,
+    },
+    {
+      name: 'status',
+      type: 'int',
+      description: 'HTTP status of the response; null when none was seen',
+      value: (r) => r.status ?? null,
+    },
+    {
+      name: 'response_frame',
+      type: 'int',
+      unit: 'frame number',
+      description: 'Frame of the response; null when none was seen',
+      value: (r) => r.responseFrame ?? null,
+    },
+    {
+      name: 'request_bytes',
+      type: 'int',
+      unit: 'bytes',
+      description: 'Length of the request body (never its content)',
+      value: (r) => r.requestBytes ?? null,
+    },
+    {
+      name: 'response_bytes',
+      type: 'int',
+      unit: 'bytes',
+      description: 'Length of the response body',
+      value: (r) => r.responseBytes ?? null,
+    },
+    {
+      name: 'action',
+      type: 'string',
+      description: 'What the request does in Teams, when its method and path say so; null otherwise',
+      values: reportEnum('DecryptedRequest', 'action'),
+      value: (r) => r.action ?? null,
+    },
+  ],
+};
+
 /** Every table a report fills, in the order the documentation lists them. */
 export const REPORT_TABLES = [
   capturesTable,
@@ -1327,4 +1410,5 @@ export const REPORT_TABLES = [
   streamQualityTable,
   activitySegmentsTable,
   findingsTable,
+  decryptedRequestsTable,
 ] as unknown as readonly TableDefinition<Report, unknown>[];
