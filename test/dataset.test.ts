@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -489,16 +490,19 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
   it('removes what a killed export left in _staging/ and keeps a running export’s folder', async function () {
     const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
     const dataset = join(folder(), 'stale');
-    const gone = spawnSync('true').pid;
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+    const gone = `${spawnSync('true').pid}@${host}`;
     const stale = join(dataset, '_staging', `abc.${gone}.0f0e`, 'flows');
-    const running = join(dataset, '_staging', `abc.${process.pid}.1a1b`);
+    const running = `abc.${process.pid}@${host}.1a1b`;
+    // Another machine's export sharing the dataset: its processes cannot be checked from here.
+    const elsewhere = 'abc.7@other-pod.2c2d';
     await mkdir(stale, { recursive: true });
     await writeFile(join(stale, DATA_FILE), 'half a partition');
-    await mkdir(running, { recursive: true });
+    for (const name of [running, elsewhere]) await mkdir(join(dataset, '_staging', name));
     await mkdir(join(dataset, '_claims'));
-    await writeFile(join(dataset, '_claims', 'abc'), String(gone));
+    await writeFile(join(dataset, '_claims', 'abc'), gone);
     await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
-    assert.deepEqual(await readdir(join(dataset, '_staging')), [`abc.${process.pid}.1a1b`]);
+    assert.deepEqual((await readdir(join(dataset, '_staging'))).sort(), [running, elsewhere].sort());
     assert.ok(!existsSync(join(dataset, '_claims')), 'the dead export’s claim is gone');
   });
 

@@ -9,16 +9,8 @@ import { TOOL_VERSION } from '../util/version.js';
 import { openDuckDb } from './duckdb.js';
 import { ecsBulkBody, indexTemplate } from './ecs.js';
 import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
-import {
-  captureId,
-  claimCapture,
-  DATA_FILE,
-  fileBytes,
-  partitionPath,
-  releaseCapture,
-  removeStale,
-  writeCapturePartitions,
-} from './partition.js';
+import { claimCapture, releaseCapture, removeStale } from './owners.js';
+import { captureId, DATA_FILE, fileBytes, partitionPath, writeCapturePartitions } from './partition.js';
 import { DATASET_SCHEMA_VERSION } from './schema.js';
 import { readManifest, type KnownCapture } from './views.js';
 

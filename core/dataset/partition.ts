@@ -1,79 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
 import { sqlString } from './duckdb.js';
+import { OWNER, STAGING } from './owners.js';
 import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
 import { DUCKDB_TYPE, PARTITION_COLUMN, type TableDefinition } from './schema.js';
 import { REPORT_TABLES } from './tables.js';
 
 /** Each partition holds one file: small per capture, and what every engine's partition discovery expects. */
 export const DATA_FILE = 'data.parquet';
-
-/** Where exports build a capture's partitions before moving them in; engines skip names starting with _. */
-const STAGING = '_staging';
-
-/** Where an export claims a capture while it analyses it: `<capture_id>` holding the exporting process id. */
-const CLAIMS = '_claims';
-
-/** Whether a process of this machine is still running (a dataset is written by one machine's processes). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
-}
-
-/**
- * Deletes what killed exports left in _staging/ (`<capture_id>.<pid>.<uuid>`, its process gone) and their claims,
- * so a sync of the dataset (aws s3 sync) never uploads half a partition. Folders of running exports stay.
- */
-export async function removeStale(dataset: string): Promise<void> {
-  for (const name of await readdir(join(dataset, STAGING)).catch(() => [])) {
-    const pid = Number(name.split('.')[1]);
-    if (Number.isSafeInteger(pid) && !running(pid))
-      await rm(join(dataset, STAGING, name), { recursive: true, force: true });
-  }
-  await rmdir(join(dataset, STAGING)).catch(() => undefined);
-  for (const id of await readdir(join(dataset, CLAIMS)).catch(() => [])) {
-    const pid = Number(await readFile(join(dataset, CLAIMS, id), 'utf8').catch(() => ''));
-    if (Number.isSafeInteger(pid) && pid > 0 && !running(pid)) await rm(join(dataset, CLAIMS, id), { force: true });
-  }
-  await rmdir(join(dataset, CLAIMS)).catch(() => undefined);
-}
-
-/**
- * Claims a capture for this export (a file created only if absent): two exports into one dataset analyse each
- * capture once. False when another running export holds it; a claim whose process is gone is taken over.
- */
-export async function claimCapture(dataset: string, id: string): Promise<boolean> {
-  const path = join(dataset, CLAIMS, id);
-  await mkdir(join(dataset, CLAIMS), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-      // An owner still writing its pid reads as 0: it is alive.
-      if (!owner || running(owner)) return false;
-      await rm(path, { force: true });
-    }
-  }
-  return false;
-}
-
-/** Gives the capture's claim up, once its partitions are in place (or its analysis failed). */
-export async function releaseCapture(dataset: string, id: string): Promise<void> {
-  await rm(join(dataset, CLAIMS, id), { force: true });
-  await rmdir(join(dataset, CLAIMS)).catch(() => undefined); // only when empty: other exports may hold claims
-}
 
 /** The capture's identity: the SHA-256 of its bytes (hex), so a renamed or copied capture is the same capture. */
 export async function captureId(path: string): Promise<string> {
@@ -106,7 +45,7 @@ export async function writeCapturePartitions(
   report: Report | undefined,
   record: ManifestRecord,
 ): Promise<void> {
-  const staging = join(dataset, STAGING, `${id}.${process.pid}.${randomUUID()}`);
+  const staging = join(dataset, STAGING, `${id}.${OWNER}.${randomUUID()}`);
   await mkdir(staging, { recursive: true });
   try {
     const written: { table: string; dir: string }[] = [];
