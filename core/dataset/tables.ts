@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import type {
   Application,
   Certificate,
@@ -32,15 +33,17 @@ const names = (codes: NamedCode[]) => codes.map((c) => c.name ?? String(c.code))
 /** ECS network.type of an address. */
 const ipVersion = (ip: string) => (ip.includes(':') ? 'ipv6' : 'ipv4');
 
-/** The flow's Community ID v1 (seed 0), computed on its client and server endpoints. */
+/** The flow's Community ID v1 (seed 0), computed on its client and server endpoints; null for an address it cannot read. */
 const flowCommunityId = (flow: Flow) =>
-  communityId({
-    protocol: IP_PROTOCOL[flow.transport],
-    sourceIp: flow.client.ip,
-    destinationIp: flow.server.ip,
-    sourcePort: flow.client.port,
-    destinationPort: flow.server.port,
-  });
+  ipaddr.isValid(flow.client.ip) && ipaddr.isValid(flow.server.ip)
+    ? communityId({
+        protocol: IP_PROTOCOL[flow.transport],
+        sourceIp: flow.client.ip,
+        destinationIp: flow.server.ip,
+        sourcePort: flow.client.port,
+        destinationPort: flow.server.port,
+      })
+    : null;
 
 /**
  * Application protocols as ECS network.protocol names them, the most specific first: the first of these a flow
