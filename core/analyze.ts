@@ -8,6 +8,7 @@ import { NameIndex } from './summaries/names.js';
 import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import { collectorList, finishCollectors, makeCollectors } from './collectors.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
+import { relativeTime } from './model/collector.js';
 import {
   capList,
   DNS_TRANSACTIONS_FILTER,
@@ -286,6 +287,10 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     ...parts,
     tls: [...parts.tls, ...dtls],
     timeOrigin: context.start,
+    frameTime: (frame) => {
+      const time = frameSummary.timeOf(frame);
+      return time === undefined ? undefined : relativeTime(time, context.start);
+    },
     warnings,
   };
 }

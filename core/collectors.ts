@@ -23,9 +23,9 @@ export interface CollectorOptions {
 /**
  * The parts of the capture model the collectors make, by name, and DTLS's handshakes, which the model lists in
  * `tls` after TLS's. The capture's counts and protocols come from the FrameCollector, which also gives the others
- * their time origin, so it finishes first, apart from these.
+ * their time origin and each frame's time, so it finishes first, apart from these.
  */
-export type CollectedParts = Omit<CaptureModel, 'capture' | 'protocols' | 'timeOrigin' | 'warnings'> & {
+export type CollectedParts = Omit<CaptureModel, 'capture' | 'protocols' | 'timeOrigin' | 'frameTime' | 'warnings'> & {
   readonly dtls: TlsHandshake[];
 };
 

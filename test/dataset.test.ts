@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -8,12 +11,21 @@ import { expandCaptures } from '../core/batch.js';
 import { exportDataset } from '../core/dataset/export.js';
 import { MANIFEST_TABLE } from '../core/dataset/manifest.js';
 import { captureId, DATA_FILE } from '../core/dataset/partition.js';
+import { communityId } from '../core/dataset/community-id.js';
 import { queryDataset } from '../core/dataset/query.js';
 import { renderSchemaDoc } from '../core/dataset/schema-doc.js';
 import { REPORT_TABLES } from '../core/dataset/tables.js';
 import type { ColumnType } from '../core/dataset/schema.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { analyzed, runCli, sharedCapture, SHARED_CAPTURES, temporaryFolder, writeCutCopy } from './helpers.js';
+import {
+  analyzed,
+  runCli,
+  sampleCapture,
+  sharedCapture,
+  SHARED_CAPTURES,
+  temporaryFolder,
+  writeCutCopy,
+} from './helpers.js';
 
 const COURSE = join(SHARED_CAPTURES, 'teams-activities');
 /** A handful of course captures: a call with loss, a chat, a video call (TLS certificates, media, findings). */
@@ -66,6 +78,7 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       tls_handshakes: sum((r) => r.tls.handshakes),
       certificates: sum((r) => r.tls.handshakes.flatMap((h) => h.certificates)),
       media_streams: sum((r) => r.media),
+      stream_quality: sum((r) => r.quality?.streams ?? []),
       activity_segments: sum((r) => r.application.timeline),
       findings: sum((r) => r.findings),
     };
@@ -302,18 +315,62 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     }
     assert.deepEqual(Object.fromEntries(byIndex), {
       'teamshark-flows': report.flows.length,
-      'teamshark-findings': report.findings.length,
+      'teamshark-tls-handshakes': report.tls.handshakes.length,
       'teamshark-media-streams': report.media.length,
+      'teamshark-findings': report.findings.length,
     });
-    const flow = lines[1] as unknown as FlowDocument;
-    assert.equal(flow.source.ip, report.flows[0]!.client.ip);
-    assert.equal(flow.destination.port, report.flows[0]!.server.port);
-    assert.equal(flow.network.transport, report.flows[0]!.transport);
+    assert.equal(template.template.mappings.properties.message?.type, 'text');
+    const documents = lines.filter((_, i) => i % 2 === 1) as unknown as EcsDocument[];
+    const [flow] = documents;
+    assert.equal(flow!.source!.ip, report.flows[0]!.client.ip);
+    assert.equal(flow!.destination!.port, report.flows[0]!.server.port);
+    assert.equal(flow!.network!.transport, report.flows[0]!.transport);
     assert.equal(
-      flow['@timestamp'],
+      flow!['@timestamp'],
       report.capture.start &&
         new Date(Date.parse(report.capture.start) + Math.round(report.flows[0]!.start * 1000)).toISOString(),
     );
+    const start = Date.parse(report.capture.start!);
+    for (const document of documents) {
+      assert.ok(document.event.category.length && document.event.type.length, JSON.stringify(document.event));
+      // The application protocol, never a tshark layer name.
+      assert.ok(
+        !['data', 'pkcs-1', 'x509af', 'ber'].includes(document.network?.protocol ?? ''),
+        document.network?.protocol,
+      );
+      if (document.network?.community_id)
+        assert.equal(document.network.type, document.source!.ip.includes(':') ? 'ipv6' : 'ipv4');
+    }
+    const flowDocuments = documents.filter((d) => d.event.dataset === 'teamshark.flows');
+    for (const [i, f] of report.flows.entries())
+      assert.equal(
+        flowDocuments[i]!.network!.community_id,
+        communityId({
+          protocol: f.transport === 'tcp' ? 6 : 17,
+          sourceIp: f.client.ip,
+          destinationIp: f.server.ip,
+          sourcePort: f.client.port,
+          destinationPort: f.server.port,
+        }),
+      );
+    // TLS handshakes under ECS's tls.*; a relay's pseudo-TLS is not TLS and has none.
+    const tls = documents.filter((d) => d.event.dataset === 'teamshark.tls_handshakes');
+    for (const [i, h] of report.tls.handshakes.entries()) {
+      assert.equal(tls[i]!.tls?.client?.server_name, h.pseudoTls ? undefined : h.clientHello?.sni);
+      if (h.serverHello?.version?.name === 'TLS 1.2') assert.equal(tls[i]!.tls?.version, '1.2');
+    }
+    assert.ok(tls.some((d) => d.tls?.version && d.tls.cipher));
+    // A finding's @timestamp is its first frame's time, as tshark reads it (to the millisecond of ECS dates and of
+    // the report's start, each rounded: 2 ms at most).
+    const findings = documents.filter((d) => d.event.dataset === 'teamshark.findings');
+    const firstFrames = report.findings.map((f) => f.frames[0]!);
+    const epochs = await frameTimes(capture, firstFrames);
+    for (const [i, frame] of firstFrames.entries())
+      assert.ok(
+        Math.abs(Date.parse(findings[i]!['@timestamp']!) - epochs.get(frame)! * 1000) <= 2,
+        `finding ${report.findings[i]!.id}: ${findings[i]!['@timestamp']} is not frame ${frame}'s time`,
+      );
+    assert.ok(findings.some((d) => Date.parse(d['@timestamp']!) > start + 1000));
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
@@ -337,6 +394,168 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     );
   });
 
+  it('exports each stream’s quality as the report has it, read back by hyparquet, a poor call included', async function () {
+    this.timeout(5 * 60_000);
+    const captures = [sharedCapture(this, `teams-activities/${FEW[0]}`), sampleCapture('bad-network-loss').path];
+    const dataset = join(folder(), 'quality');
+    await exportDataset(captures, { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    let poor = 0;
+    for (const capture of captures) {
+      const report = await analyzed(capture);
+      const streams = report.quality?.streams ?? [];
+      assert.ok(streams.length > 0, capture);
+      const id = await captureId(capture);
+      const rows = await readParquet(join(dataset, 'stream_quality', `capture_id=${id}`, DATA_FILE));
+      assert.equal(rows.length, streams.length);
+      for (const [i, stream] of streams.entries()) {
+        const row = rows[i]!;
+        assert.deepEqual(
+          [row.ssrc, row.flow_id, row.verdict, row.loss_percent, Number(row.lost_packets), row.jitter_mean_ms],
+          [stream.ssrc, stream.flowId, stream.verdict, stream.lossPercent, stream.lost, stream.jitter?.meanMs ?? null],
+        );
+        assert.deepEqual(
+          [row.worst_loss_15s_percent, row.worst_jitter_15s_ms, row.round_trip_ms, row.frame_rate],
+          [
+            stream.windows.loss15s?.value ?? null,
+            stream.windows.jitter15s?.value ?? null,
+            stream.roundTripMs ?? null,
+            stream.frameRate ?? null,
+          ],
+        );
+        assert.deepEqual((row.dscp as bigint[]).map(Number).sort(), stream.dscp.map((d) => d.value).sort());
+        assert.deepEqual(
+          row.poor_because,
+          stream.crossed.map((t) => `${t.metric} ${t.value} ${t.threshold}`),
+        );
+        if (stream.verdict === 'poor') {
+          poor++;
+          assert.ok((row.poor_because as string[]).length > 0, 'a poor verdict names its thresholds');
+        }
+      }
+      // media_streams.jitter_ms: the measured jitter wherever the report has it.
+      const media = await readParquet(join(dataset, 'media_streams', `capture_id=${id}`, DATA_FILE));
+      for (const [i, m] of report.media.entries()) {
+        const quality = streams.find((q) => q.ssrc === m.ssrc && q.flowId === m.flowId);
+        assert.equal(media[i]!.jitter_ms, quality?.jitter?.meanMs ?? null, `${m.flowId} ${m.ssrc}`);
+        assert.equal(media[i]!.quality_verdict, quality?.verdict ?? null);
+      }
+      const [captureRow] = await readParquet(join(dataset, 'captures', `capture_id=${id}`, DATA_FILE));
+      assert.equal(captureRow!.call_quality, report.quality!.verdict);
+    }
+    assert.ok(poor >= 2, `${poor} poor streams`);
+    const poorCalls = await queryDataset(dataset, 'poor-calls');
+    assert.equal(poorCalls.rows.length, poor);
+    assert.ok(poorCalls.rows.some((r) => (r.file as string).endsWith('bad-network-loss.pcapng')));
+  });
+
+  it('exports the requests a key log decrypts (export --keylog) as decrypted_requests, and none without one', async function () {
+    this.timeout(3 * 60_000);
+    const capture = join(folder(), 'keylog-sample.pcapng');
+    const keylog = join(folder(), 'keylog-sample.keys');
+    assert.equal((await runCli(['sample', '--out', capture, '--keylog', keylog])).exitCode, 0);
+    const json = await runCli(['analyze', capture, '--keylog', keylog, '--format', 'json']);
+    const report = JSON.parse(json.stdout) as Report;
+    const requests = report.decryption!.requests;
+    assert.ok(requests.length >= 2, `${requests.length} decrypted requests`);
+
+    const plain = join(folder(), 'no-keylog');
+    assert.equal((await runCli(['export', capture, '--out', plain])).exitCode, 0);
+    assert.equal(await count(plain, 'SELECT count(*) FROM decrypted_requests'), 0);
+    assert.equal(await count(plain, 'SELECT count(*) FROM captures WHERE tls_sessions_decrypted IS NULL'), 1);
+
+    const dataset = join(folder(), 'keylog');
+    const exported = await runCli(['export', capture, '--out', dataset, '--keylog', keylog]);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    const rows = await readParquet(
+      join(dataset, 'decrypted_requests', `capture_id=${await captureId(capture)}`, DATA_FILE),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.flow_id, Number(r.frame), r.method, r.host, r.path_template, r.status, r.action]),
+      requests.map((r) => [
+        r.flowId,
+        r.frame,
+        r.method,
+        r.host,
+        r.pathTemplate,
+        r.status === undefined ? null : BigInt(r.status),
+        r.action ?? null,
+      ]),
+    );
+    assert.equal(
+      await count(dataset, 'SELECT tls_sessions_decrypted FROM captures'),
+      report.decryption!.sessionsDecrypted,
+    );
+  });
+
+  it('removes what a killed export left in _staging/ and keeps a running export’s folder', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
+    const dataset = join(folder(), 'stale');
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+    const gone = `${spawnSync('true').pid}@${host}`;
+    const stale = join(dataset, '_staging', `abc.${gone}.0f0e`, 'flows');
+    const running = `abc.${process.pid}@${host}.1a1b`;
+    // Another machine's export sharing the dataset: its processes cannot be checked from here.
+    const elsewhere = 'abc.7@other-pod.2c2d';
+    await mkdir(stale, { recursive: true });
+    await writeFile(join(stale, DATA_FILE), 'half a partition');
+    for (const name of [running, elsewhere]) await mkdir(join(dataset, '_staging', name));
+    await mkdir(join(dataset, '_claims'));
+    await writeFile(join(dataset, '_claims', 'abc'), gone);
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    assert.deepEqual((await readdir(join(dataset, '_staging'))).sort(), [running, elsewhere].sort());
+    assert.ok(!existsSync(join(dataset, '_claims')), 'the dead export’s claim is gone');
+  });
+
+  it('analyses each capture once when two exports write one dataset at once (a claim per capture)', async function () {
+    const captures = FEW.slice(0, 2).map((name) => sharedCapture(this, `teams-activities/${name}`));
+    const dataset = join(folder(), 'claims');
+    const analysed: string[] = [];
+    const counting = async (capture: string) => {
+      analysed.push(capture);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // both exports are under way
+      return analyzed(capture);
+    };
+    const options = { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: counting } as const;
+    const [a, b] = await Promise.all([
+      exportDataset(captures, options),
+      exportDataset([...captures].reverse(), options),
+    ]);
+    assert.deepEqual(analysed.sort(), [...captures].sort());
+    assert.equal(a.exported + b.exported, 2);
+    assert.equal(a.skipped + b.skipped, 2);
+    assert.equal(await count(dataset, 'SELECT count(*) FROM manifest'), 2);
+    assert.ok(!existsSync(join(dataset, '_claims')));
+  });
+
+  it('answers a misspelled question with its nearest name, and reads only the dataset unless --allow-write', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[1]}`);
+    const dataset = join(folder(), 'confined');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    const slip = await runCli(['query', dataset, 'weak-ciper-offers']);
+    assert.equal(slip.exitCode, 1);
+    assert.equal(slip.stderr, 'teamshark: no question named "weak-ciper-offers"; did you mean weak-cipher-offers?');
+    const passwd = await runCli(['query', dataset, "SELECT * FROM read_csv('/etc/passwd')"]);
+    assert.equal(passwd.exitCode, 1);
+    assert.match(passwd.stderr, /^teamshark: query failed: Permission Error: .*disabled by configuration/);
+    // Not even into the dataset's own folder, which DuckDB may read.
+    const inside = join(dataset, 'copied.csv');
+    const copy = await runCli(['query', dataset, `COPY (SELECT file FROM captures) TO '${inside}'`]);
+    assert.equal(copy.exitCode, 1);
+    assert.match(copy.stderr, /^teamshark: query refused: a COPY statement changes files/);
+    assert.ok(!existsSync(inside));
+    const target = join(folder(), 'copied.csv');
+    const unlock = await runCli(['query', dataset, 'SET enable_external_access = true']);
+    assert.equal(unlock.exitCode, 1);
+    const allowed = await runCli([
+      'query',
+      dataset,
+      `COPY (SELECT file FROM captures) TO '${target}'`,
+      '--allow-write',
+    ]);
+    assert.equal(allowed.exitCode, 0, allowed.stderr);
+    assert.match(await readFile(target, 'utf8'), /chat-lan-K1ME/);
+  });
+
   it('documents the schema as the definitions say (docs/dataset.md is generated and current)', async function () {
     const doc = await readFile(new URL('../../docs/dataset.md', import.meta.url), 'utf8');
     assert.equal(doc, renderSchemaDoc(), 'run npm run build && npm run gen-dataset-docs');
@@ -354,12 +573,42 @@ interface IndexTemplate {
   template: { mappings: { dynamic: string; properties: Record<string, FieldMapping> } };
 }
 
-/** The ECS fields of a flow document that the tests compare with the report. */
-interface FlowDocument {
-  source: { ip: string };
-  destination: { port: number };
-  network: { transport: string };
+/** The ECS fields of a document that the tests compare with the report. */
+interface EcsDocument {
   '@timestamp'?: string;
+  event: { category: string[]; type: string[]; dataset: string };
+  source?: { ip: string };
+  destination?: { port: number };
+  network?: { transport?: string; protocol?: string; community_id?: string; type?: string };
+  tls?: { version?: string; cipher?: string; client?: { server_name?: string } };
+}
+
+/** A Parquet file's rows, read by hyparquet (an independent reader, not DuckDB). */
+async function readParquet(path: string): Promise<Record<string, unknown>[]> {
+  const bytes = await readFile(path);
+  return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+}
+
+/** Epoch seconds of the frames, as tshark reads them. */
+async function frameTimes(capture: string, frames: number[]): Promise<Map<number, number>> {
+  const wanted = new Set(frames);
+  const { stdout } = await execa('tshark', [
+    '-n',
+    '-r',
+    capture,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+    '-e',
+    'frame.time_epoch',
+  ]);
+  const times = new Map<number, number>();
+  for (const line of stdout.split('\n')) {
+    const [frame, time] = line.split('\t').map(Number);
+    if (wanted.has(frame!)) times.set(frame!, time!);
+  }
+  return times;
 }
 
 /** One NDJSON line: a _bulk action or a document, both JSON objects. */
@@ -392,6 +641,7 @@ function assertMatchesMapping(
     for (const item of Array.isArray(value) ? value : [value]) {
       const ok = {
         keyword: () => typeof item === 'string',
+        text: () => typeof item === 'string',
         ip: () => typeof item === 'string' && isIP(item) !== 0,
         long: () => Number.isSafeInteger(item),
         double: () => typeof item === 'number' && Number.isFinite(item),

@@ -157,6 +157,68 @@ describe('teamshark wireshark-profile', function () {
     }
   });
 
+  it('colours a relay’s pseudo-TLS by its shape: its handshake and STUN records, not real TLS to relay addresses', async function () {
+    const rule = coloringRules().find((r) => r.name.startsWith('Teams relay pseudo-TLS'))!;
+    const frames = async (capture: string, filter: string) => {
+      const { stdout } = await execa('tshark', [
+        '-n',
+        '-r',
+        capture,
+        '-Y',
+        filter,
+        '-T',
+        'fields',
+        '-e',
+        'frame.number',
+      ]);
+      return stdout.split('\n').filter(Boolean).map(Number);
+    };
+    for (const name of ['teams.pcap', 'teams-activities/audio-4g-K1AG.pcapng']) {
+      const capture = sharedCapture(this, name);
+      const report = await analyzed(capture);
+      const pseudo = report.tls.handshakes.filter((h) => h.pseudoTls);
+      const expected = [
+        ...new Set(pseudo.flatMap((h) => [h.clientHello!.frame, h.serverHello!.frame, ...h.pseudoTls!.stunFrames])),
+      ].sort((a, b) => a - b);
+      assert.deepEqual(await frames(capture, rule.filter), expected, name);
+    }
+    // teams.pcap has no pseudo-TLS, but TLS 1.2 over TCP 443 to Teams relay addresses, which the rule leaves alone.
+    const teams = sharedCapture(this, 'teams.pcap');
+    assert.equal((await analyzed(teams)).tls.handshakes.filter((h) => h.pseudoTls).length, 0);
+    const relayTls = filterButtons().find((b) => b.name === 'Relays')!.filter;
+    assert.ok((await frames(teams, `tls && tcp.port == 443 && (${relayTls})`)).length > 0);
+  });
+
+  it('turns every kind of name resolution off, MAC vendors included, as tshark -n does', async function () {
+    const out = join(folder(), 'nameres');
+    assert.equal((await runCli(['wireshark-profile', '--out', out])).exitCode, 0);
+    const preferences = await readFile(join(out, 'preferences'), 'utf8');
+    for (const kind of ['mac_name', 'network_name', 'transport_name', 'vlan_name', 'use_external_name_resolver'])
+      assert.match(preferences, new RegExp(`^nameres\\.${kind}: FALSE$`, 'm'));
+    // tshark with the profile shows the capture's MAC addresses as numbers, not vendor names.
+    const env = { HOME: folder(), XDG_CONFIG_HOME: join(folder(), '.config') };
+    const profile = join(folder(), '.config', 'wireshark', 'profiles', PROFILE_NAME);
+    assert.equal((await runCli(['wireshark-profile', '--out', profile, '--force'], env)).exitCode, 0);
+    const run = await execa(
+      'tshark',
+      [
+        '-C',
+        PROFILE_NAME,
+        '-r',
+        sharedCapture(this, 'teams.pcap'),
+        '-c',
+        '1',
+        '-T',
+        'fields',
+        '-e',
+        'eth.src_resolved',
+      ],
+      { env },
+    );
+    // Without the profile tshark names the vendor (Tp-LinkT_d6:55:ab).
+    assert.match(run.stdout.trim(), /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+  });
+
   it('colours the Teams names the service catalog knows, and no other', async function () {
     const capture = sharedCapture(this, 'teams.pcap');
     const rule = coloringRules().find((r) => r.name === 'Teams DNS names')!;

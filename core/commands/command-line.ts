@@ -5,9 +5,9 @@ export const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html]
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
        teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--keylog FILE] [--force] | [--list]
-       teamshark export <capture|folder>... --out DATASET [--jobs N] [--format parquet|ecs-ndjson] [--force] [--timeout SECONDS]
+       teamshark export <capture|folder>... --out DATASET [--jobs N] [--format parquet|ecs-ndjson] [--force] [--timeout SECONDS] [--keylog FILE]
        teamshark analyze <capture> --format parquet --out DATASET [--force]
-       teamshark query DATASET "SQL"|QUESTION [--format md|json] | --list
+       teamshark query DATASET "SQL"|QUESTION [--format md|json] [--allow-write] | --list
        teamshark annotate <capture> --out ANNOTATED.pcapng [--force] [--keylog FILE] [--tshark PATH] [--decode-as RULE]...
        teamshark wireshark-profile [--out DIR] [--force] [--decode-as RULE]...
 
@@ -23,8 +23,10 @@ export    analyses captures into a dataset: Parquet tables (flows, dns_lookups, 
           skipped (--force analyses them again); docs/dataset.md describes every column. With
           --format ecs-ndjson: Elasticsearch/OpenSearch _bulk files and their index template
 query     answers SQL over a dataset with DuckDB (tables: captures, flows, dns_lookups, tls_handshakes,
-          certificates, media_streams, activity_segments, findings, manifest), or a named question; --list
-          shows the named questions
+          certificates, media_streams, stream_quality, activity_segments, findings, decrypted_requests,
+          manifest), or a named
+          question; --list shows the named questions. Queries only read, and only the dataset's folder:
+          --allow-write lets SQL write files (COPY … TO) and read others
 annotate  writes a copy of the capture (pcapng, with Wireshark's editcap) whose evidence frames carry the
           findings as packet comments and whose capture comment holds the summary; the capture is only read
 wireshark-profile
@@ -48,10 +50,12 @@ Options:
   --scenario NAME    sample: which scenario to write (default: default)
   --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
   --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
-  --list             sample: list the scenarios, one line each
-  --keylog FILE      analyze, annotate: decrypt TLS with this key log (SSLKEYLOGFILE format); the report shows
-                     the decrypted requests' method, host, path template, status and sizes, never secrets,
-                     cookies or bodies; annotate also embeds the keys in the pcapng (which then holds them);
+  --list             sample: list the scenarios, one line each; query: list the named questions
+  --allow-write      query: let the SQL write files and read outside the dataset (default: read the dataset only)
+  --keylog FILE      analyze, annotate, export: decrypt TLS with this key log (SSLKEYLOGFILE format); the report
+                     shows the decrypted requests' method, host, path template, status and sizes, never secrets,
+                     cookies or bodies (export: the decrypted_requests table; a capture the dataset holds needs
+                     --force); annotate also embeds the keys in the pcapng (which then holds them);
                      sample: write the key log of the sample's own TLS sessions to FILE
   -h, --help         show this help
   -v, --version      show the version`;
@@ -73,6 +77,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   truth: { type: 'string' },
   list: { type: 'boolean' },
+  'allow-write': { type: 'boolean', default: false },
   keylog: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },

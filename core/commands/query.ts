@@ -13,7 +13,7 @@ export async function run(args: string[], values: CliValues): Promise<number> {
     await writeStdout(renderQuestionList());
     return EXIT.ok;
   }
-  const result = await queryDataset(args[0]!, args[1]!);
+  const result = await queryDataset(args[0]!, args[1]!, { allowWrite: values['allow-write'] });
   await writeStdout(json ? `${JSON.stringify(result.rows, null, 2)}\n` : renderTable(result));
   return EXIT.ok;
 }

@@ -4,21 +4,33 @@ import { DATASET_SCHEMA_VERSION, SEARCH_TYPE, type Column, type TableDefinition 
 import { REPORT_TABLES } from './tables.js';
 
 /**
- * Elastic Common Schema documents for OpenSearch/Elasticsearch (beside Arkime or Malcolm): the flows, findings
- * and media_streams tables, each column under its ECS name where ECS has one, else under teamshark.<table>.
- * The index template comes from the same column definitions, so the documents always match it.
+ * Elastic Common Schema documents for OpenSearch/Elasticsearch (beside Arkime or Malcolm): the flows,
+ * tls_handshakes, media_streams and findings tables, each column under its ECS name where ECS has one, else
+ * under teamshark.<table>. The index template comes from the same column definitions, so the documents always
+ * match it.
  */
 
 /** The ECS version whose field names the documents use. */
 export const ECS_VERSION = '8.11.0';
 
-const ECS_TABLES = ['flows', 'findings', 'media_streams'];
+/**
+ * The tables that become documents, with their ECS event categorization (ECS "Event categorization fields":
+ * event.category and event.type take values from ECS's own lists).
+ */
+export const ECS_EVENTS: Record<string, { category: string[]; type: string[] }> = {
+  flows: { category: ['network'], type: ['connection'] },
+  tls_handshakes: { category: ['network'], type: ['protocol'] },
+  media_streams: { category: ['network'], type: ['protocol'] },
+  findings: { category: ['network'], type: ['info'] },
+};
 
 /** Index-wide fields every document carries, with their search types. */
 const COMMON_FIELDS: Record<string, string> = {
   '@timestamp': 'date',
   'ecs.version': 'keyword',
   'event.kind': 'keyword',
+  'event.category': 'keyword',
+  'event.type': 'keyword',
   'event.module': 'keyword',
   'event.dataset': 'keyword',
   'teamshark.capture_id': 'keyword',
@@ -27,7 +39,12 @@ const COMMON_FIELDS: Record<string, string> = {
 };
 
 function ecsTables(): TableDefinition<Report, unknown>[] {
-  return ECS_TABLES.map((name) => REPORT_TABLES.find((t) => t.name === name)!);
+  return Object.keys(ECS_EVENTS).map((name) => REPORT_TABLES.find((t) => t.name === name)!);
+}
+
+/** What a table's documents carry: its columns, then its ECS-only fields. */
+export function ecsColumns(table: TableDefinition<Report, unknown>): Column<unknown>[] {
+  return [...table.columns, ...(table.ecsFields ?? [])];
 }
 
 function fieldName(table: string, column: Column<unknown>): string {
@@ -42,9 +59,9 @@ export function indexName(table: string): string {
 export function ecsFields(): Map<string, string> {
   const fields = new Map(Object.entries(COMMON_FIELDS));
   for (const table of ecsTables()) {
-    for (const column of table.columns) {
+    for (const column of ecsColumns(table)) {
       const field = fieldName(table.name, column);
-      const type = SEARCH_TYPE[column.type];
+      const type = column.text ? 'text' : SEARCH_TYPE[column.type];
       if (fields.has(field) && fields.get(field) !== type)
         throw new Error(`ECS field ${field} is ${fields.get(field)} and ${type}`);
       fields.set(field, type);
@@ -89,19 +106,22 @@ export function indexTemplate(): object {
 export function ecsBulkBody(report: Report, captureId: string): string {
   const lines: string[] = [];
   for (const table of ecsTables()) {
+    const columns = ecsColumns(table);
+    const startColumn = columns.find((c) => c.ecs === 'event.start');
     table.rows(report).forEach((row, n) => {
       const document: Record<string, unknown> = {};
-      const startColumn = table.columns.find((c) => c.ecs === 'event.start');
       const timestamp = (startColumn?.value(row) as string | null | undefined) ?? report.capture.start;
       if (timestamp) document['@timestamp'] = timestamp;
       setPath(document, 'ecs.version', ECS_VERSION);
       setPath(document, 'event.kind', 'event');
+      setPath(document, 'event.category', ECS_EVENTS[table.name]!.category);
+      setPath(document, 'event.type', ECS_EVENTS[table.name]!.type);
       setPath(document, 'event.module', 'teamshark');
       setPath(document, 'event.dataset', `teamshark.${table.name}`);
       setPath(document, 'teamshark.capture_id', captureId);
       setPath(document, 'teamshark.capture_file', report.capture.file);
       setPath(document, 'teamshark.version', TOOL_VERSION);
-      for (const column of table.columns) {
+      for (const column of columns) {
         const value = column.value(row);
         if (value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
           setPath(document, fieldName(table.name, column), value);

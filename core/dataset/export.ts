@@ -8,8 +8,9 @@ import type { Report } from '../schema/generated/report.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { openDuckDb } from './duckdb.js';
 import { ecsBulkBody, indexTemplate } from './ecs.js';
-import type { ManifestRecord } from './manifest.js';
-import { captureId, fileBytes, writeCapturePartitions } from './partition.js';
+import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
+import { claimCapture, releaseCapture, removeStale } from './owners.js';
+import { captureId, DATA_FILE, fileBytes, partitionPath, writeCapturePartitions } from './partition.js';
 import { DATASET_SCHEMA_VERSION } from './schema.js';
 import { readManifest, type KnownCapture } from './views.js';
 
@@ -59,29 +60,13 @@ export async function exportDataset(captures: readonly string[], options: Export
       // The same bytes twice in one export (a copy under another name) are analysed once.
       if (claimed.has(id) || (!options.force && store.holds(id))) return { state: 'skipped', id };
       claimed.add(id);
-      const started = performance.now();
-      const record = (status: ManifestRecord['status'], error: string | null, report?: Report): ManifestRecord => ({
-        file: capture,
-        fileBytes: report?.capture.fileBytes ?? 0,
-        status,
-        error,
-        toolVersion: TOOL_VERSION,
-        datasetSchemaVersion: DATASET_SCHEMA_VERSION,
-        tsharkVersion: report?.capture.tshark.version ?? options.tsharkVersion ?? null,
-        exportedAt: new Date().toISOString(),
-        analysisSec: Math.round(performance.now() - started) / 1000,
-      });
-      let report: Report;
+      // Another export into this dataset analysing the same bytes right now: it writes them.
+      if (!(await store.claim(id, options.force))) return { state: 'skipped', id };
       try {
-        report = await options.analyze(capture);
-      } catch (error) {
-        if (error instanceof AnalysisCancelled) throw error;
-        const failure = batchFailure(error);
-        await store.addFailure(id, { ...record('failed', failure.error), fileBytes: await fileBytes(capture) });
-        throw new TeamsharkError(failure.code, failure.error);
+        return await exportClaimed(capture, id);
+      } finally {
+        await store.release(id);
       }
-      await store.add(id, report, record('ok', null, report));
-      return { state: 'exported', id };
     },
     (outcome) =>
       options.onSettled?.(
@@ -95,10 +80,39 @@ export async function exportDataset(captures: readonly string[], options: Export
     skipped: outcomes.filter((o) => 'result' in o && o.result.state === 'skipped').length,
     failed: outcomes.flatMap((o) => ('error' in o ? [{ capture: o.capture, error: o.error }] : [])),
   };
+
+  async function exportClaimed(capture: string, id: string): Promise<ExportOutcome> {
+    const started = performance.now();
+    const record = (status: ManifestRecord['status'], error: string | null, report?: Report): ManifestRecord => ({
+      file: capture,
+      fileBytes: report?.capture.fileBytes ?? 0,
+      status,
+      error,
+      toolVersion: TOOL_VERSION,
+      datasetSchemaVersion: DATASET_SCHEMA_VERSION,
+      tsharkVersion: report?.capture.tshark.version ?? options.tsharkVersion ?? null,
+      exportedAt: new Date().toISOString(),
+      analysisSec: Math.round(performance.now() - started) / 1000,
+    });
+    let report: Report;
+    try {
+      report = await options.analyze(capture);
+    } catch (error) {
+      if (error instanceof AnalysisCancelled) throw error;
+      const failure = batchFailure(error);
+      await store.addFailure(id, { ...record('failed', failure.error), fileBytes: await fileBytes(capture) });
+      throw new TeamsharkError(failure.code, failure.error);
+    }
+    await store.add(id, report, record('ok', null, report));
+    return { state: 'exported', id };
+  }
 }
 
 interface Store {
   holds(id: string): boolean;
+  /** Takes the capture for this export; false when another export is analysing it (or, unless forced, wrote it). */
+  claim(id: string, force: boolean): Promise<boolean>;
+  release(id: string): Promise<void>;
   add(id: string, report: Report, record: ManifestRecord): Promise<void>;
   addFailure(id: string, record: ManifestRecord): Promise<void>;
   close(): void;
@@ -113,6 +127,7 @@ class ParquetStore implements Store {
   ) {}
 
   static async open(dataset: string): Promise<ParquetStore> {
+    await removeStale(dataset);
     const connection = await openDuckDb();
     const known = await readManifest(connection, dataset);
     const major = (version: string) => version.split('.')[0];
@@ -128,6 +143,24 @@ class ParquetStore implements Store {
   /** Failed captures are tried again: the failure may have been a time limit or a missing tshark. */
   holds(id: string): boolean {
     return this.known.get(id)?.status === 'ok';
+  }
+
+  async claim(id: string, force: boolean): Promise<boolean> {
+    if (!(await claimCapture(this.dataset, id))) return false;
+    // Another export wrote the capture after this one read the manifest: done already.
+    if (
+      !force &&
+      !this.known.has(id) &&
+      existsSync(join(partitionPath(this.dataset, MANIFEST_TABLE.name, id), DATA_FILE))
+    ) {
+      await releaseCapture(this.dataset, id);
+      return false;
+    }
+    return true;
+  }
+
+  release(id: string): Promise<void> {
+    return releaseCapture(this.dataset, id);
   }
 
   add(id: string, report: Report, record: ManifestRecord): Promise<void> {
@@ -157,6 +190,13 @@ class NdjsonStore implements Store {
   holds(id: string): boolean {
     return existsSync(this.file(id));
   }
+
+  /** One _bulk file per capture, replaced whole: two exports writing it write the same bytes. */
+  claim(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  async release(): Promise<void> {}
 
   add(id: string, report: Report): Promise<void> {
     return writeNew(this.file(id), ecsBulkBody(report, id));

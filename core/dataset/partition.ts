@@ -6,15 +6,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
 import { sqlString } from './duckdb.js';
+import { OWNER, STAGING } from './owners.js';
 import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
 import { DUCKDB_TYPE, PARTITION_COLUMN, type TableDefinition } from './schema.js';
 import { REPORT_TABLES } from './tables.js';
 
 /** Each partition holds one file: small per capture, and what every engine's partition discovery expects. */
 export const DATA_FILE = 'data.parquet';
-
-/** Where exports build a capture's partitions before moving them in; engines skip names starting with _. */
-const STAGING = '_staging';
 
 /** The capture's identity: the SHA-256 of its bytes (hex), so a renamed or copied capture is the same capture. */
 export async function captureId(path: string): Promise<string> {
@@ -47,7 +45,7 @@ export async function writeCapturePartitions(
   report: Report | undefined,
   record: ManifestRecord,
 ): Promise<void> {
-  const staging = join(dataset, STAGING, `${id}.${process.pid}.${randomUUID()}`);
+  const staging = join(dataset, STAGING, `${id}.${OWNER}.${randomUUID()}`);
   await mkdir(staging, { recursive: true });
   try {
     const written: { table: string; dir: string }[] = [];

@@ -3,6 +3,7 @@ import { queryError } from './duckdb.js';
 import { NAMED_QUESTIONS } from './questions.js';
 import { openDataset } from './views.js';
 import { count } from '../util/plural.js';
+import { TeamsharkError } from '../util/errors.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -11,13 +12,81 @@ export interface QueryResult {
   rows: Record<string, Json>[];
 }
 
+export interface QueryOptions {
+  /**
+   * Let the SQL write (COPY … TO, CREATE …) and read files outside the dataset. Without it only queries run
+   * (SELECT, WITH, EXPLAIN…) and DuckDB reads nothing but the dataset's folder.
+   */
+  allowWrite?: boolean;
+}
+
 /** Runs SQL, or a named question, over the dataset's views. */
-export async function queryDataset(dataset: string, sqlOrName: string): Promise<QueryResult> {
-  const connection = await openDataset(dataset);
+export async function queryDataset(
+  dataset: string,
+  sqlOrName: string,
+  options: QueryOptions = {},
+): Promise<QueryResult> {
+  const sql = questionSql(sqlOrName);
+  const connection = await openDataset(dataset, { confined: !options.allowWrite });
   try {
-    return await run(connection, NAMED_QUESTIONS.find((q) => q.name === sqlOrName)?.sql ?? sqlOrName);
+    if (!options.allowWrite) await refuseWrites(connection, sql);
+    return await run(connection, sql);
   } finally {
     connection.closeSync();
+  }
+}
+
+/** A named question's SQL; SQL as it is. One word that names no question is a slip, not SQL. */
+function questionSql(sqlOrName: string): string {
+  const question = NAMED_QUESTIONS.find((q) => q.name === sqlOrName);
+  if (question) return question.sql;
+  const text = sqlOrName.trim();
+  if (/\s/.test(text) || !text) return sqlOrName;
+  const nearest = NAMED_QUESTIONS.map((q) => ({ name: q.name, distance: editDistance(text, q.name) })).sort(
+    (a, b) => a.distance - b.distance,
+  )[0]!;
+  const hint =
+    nearest.distance <= Math.max(2, nearest.name.length / 3)
+      ? `did you mean ${nearest.name}?`
+      : 'teamshark query --list shows them';
+  throw new TeamsharkError('question-not-found', `no question named "${text}"; ${hint}`);
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** What a query may be without --allow-write: it reads, it writes nothing. */
+const READING_STATEMENTS = new Set(['SELECT', 'EXPLAIN', 'PRAGMA']);
+
+async function refuseWrites(connection: DuckDBConnection, sql: string): Promise<void> {
+  const { StatementType } = await import('@duckdb/node-api');
+  let statements;
+  try {
+    statements = await connection.extractStatements(sql);
+  } catch (error) {
+    throw queryError(error);
+  }
+  for (let i = 0; i < statements.count; i++) {
+    let type;
+    try {
+      type = StatementType[(await statements.prepare(i)).statementType];
+    } catch (error) {
+      throw queryError(error);
+    }
+    if (!READING_STATEMENTS.has(type))
+      throw new TeamsharkError(
+        'query-refused',
+        `query refused: a ${type} statement changes files or settings; queries only read (--allow-write lets it run)`,
+      );
   }
 }
 

@@ -61,6 +61,14 @@ FROM media_streams m JOIN captures c USING (capture_id)
 WHERE m.lost_packets > 0 ORDER BY lost_percent DESC, c.file LIMIT 20`,
   },
   {
+    name: 'poor-calls',
+    question: 'Which captures had a poor call, on which streams, and which thresholds made them poor?',
+    sql: `SELECT c.file, q.kind, q.direction, q.path, q.loss_percent, q.jitter_mean_ms, q.worst_loss_15s_percent,
+  q.round_trip_ms, q.poor_because
+FROM stream_quality q JOIN captures c USING (capture_id)
+WHERE q.verdict = 'poor' ORDER BY c.file, q.loss_percent DESC, q.ssrc`,
+  },
+  {
     name: 'warnings',
     question: 'Which warnings (findings of severity warning) come up, in how many captures?',
     sql: `SELECT kind, section, count(DISTINCT capture_id) AS captures, count(*) AS findings, any_value(title) AS example

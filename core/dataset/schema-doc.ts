@@ -1,4 +1,4 @@
-import { ECS_VERSION, ecsFields, indexName } from './ecs.js';
+import { ECS_EVENTS, ECS_VERSION, ecsColumns, ecsFields, indexName } from './ecs.js';
 import { MANIFEST_TABLE } from './manifest.js';
 import {
   DATASET_SCHEMA_VERSION,
@@ -54,25 +54,48 @@ const TRINO_TYPE: Record<ColumnType, string> = {
 
 export const ALL_TABLES = [...REPORT_TABLES, MANIFEST_TABLE] as readonly TableDefinition<never, unknown>[];
 
-/** CREATE EXTERNAL TABLE for Athena (Hive DDL) over the table's partitions under `location`. */
-export function athenaDdl(table: TableDefinition<never, unknown>, location: string): string {
-  const columns = table.columns.map((c) => `  ${c.name} ${HIVE_TYPE[c.type]}`).join(',\n');
-  return `CREATE EXTERNAL TABLE ${table.name} (\n${columns}\n)\nPARTITIONED BY (${PARTITION_COLUMN} string)\nSTORED AS PARQUET\nLOCATION '${location}/${table.name}/';\nMSCK REPAIR TABLE ${table.name};`;
+/** A name in Hive DDL, quoted: Athena's DDL reserves words such as `time` and `date` as column names. */
+const hiveName = (name: string) => `\`${name.replaceAll('`', '``')}\``;
+
+/** A name in Trino SQL, quoted. */
+const trinoName = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * CREATE EXTERNAL TABLE for Athena (Hive DDL) over the table's partitions under `location`, then the partitions
+ * found: two statements, run one at a time (Athena runs one statement per query).
+ */
+export function athenaDdl(table: TableDefinition<never, unknown>, location: string): string[] {
+  const columns = table.columns.map((c) => `  ${hiveName(c.name)} ${HIVE_TYPE[c.type]}`).join(',\n');
+  return [
+    `CREATE EXTERNAL TABLE ${hiveName(table.name)} (\n${columns}\n)\nPARTITIONED BY (${hiveName(PARTITION_COLUMN)} string)\nSTORED AS PARQUET\nLOCATION '${location}/${table.name}/'`,
+    `MSCK REPAIR TABLE ${hiveName(table.name)}`,
+  ];
 }
 
 /** CREATE TABLE for Trino's Hive connector over the table's partitions under `location`, then the partitions found. */
-export function trinoDdl(table: TableDefinition<never, unknown>, location: string): string {
+export function trinoDdl(table: TableDefinition<never, unknown>, location: string): string[] {
   const columns = [
-    ...table.columns.map((c) => `  ${c.name} ${TRINO_TYPE[c.type]}`),
-    `  ${PARTITION_COLUMN} varchar`,
+    ...table.columns.map((c) => `  ${trinoName(c.name)} ${TRINO_TYPE[c.type]}`),
+    `  ${trinoName(PARTITION_COLUMN)} varchar`,
   ].join(',\n');
-  return `CREATE TABLE hive.teamshark.${table.name} (\n${columns}\n) WITH (external_location = '${location}/${table.name}', format = 'PARQUET', partitioned_by = ARRAY['${PARTITION_COLUMN}']);\nCALL hive.system.sync_partition_metadata('teamshark', '${table.name}', 'ADD');`;
+  return [
+    `CREATE TABLE hive.teamshark.${trinoName(table.name)} (\n${columns}\n) WITH (external_location = '${location}/${table.name}', format = 'PARQUET', partitioned_by = ARRAY['${PARTITION_COLUMN}'])`,
+    `CALL hive.system.sync_partition_metadata('teamshark', '${table.name}', 'ADD')`,
+  ];
+}
+
+/** A column's meaning in the documentation, with every value it takes when it is an enum. */
+function meaning(column: { description: string; values?: readonly string[] }): string {
+  if (!column.values) return column.description;
+  return `${column.description}: ${column.values.map((v) => `\`${v}\``).join(', ')}`;
 }
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|');
 
+/** The ECS tables' names, as the documentation lists them. */
+const ECS_TABLE_NAMES = Object.keys(ECS_EVENTS);
+
 export function renderSchemaDoc(): string {
-  const ecs = new Map<string, string>();
   const out: string[] = [
     '# Teamshark dataset schema',
     '',
@@ -119,31 +142,47 @@ export function renderSchemaDoc(): string {
     );
     for (const column of table.columns) {
       out.push(
-        `| \`${column.name}\` | ${escapeCell(column.type)} | ${column.unit ?? ''} | ${escapeCell(column.description)} |`,
+        `| \`${column.name}\` | ${escapeCell(column.type)} | ${column.unit ?? ''} | ${escapeCell(meaning(column))} |`,
       );
-      if (['flows', 'findings', 'media_streams'].includes(table.name))
-        ecs.set(`${table.name}.${column.name}`, column.ecs ?? `teamshark.${table.name}.${column.name}`);
     }
+
     out.push(`| \`${PARTITION_COLUMN}\` | string | | The capture (from the folder name) |`, '');
   }
   out.push(
     '## Elastic Common Schema (`--format ecs-ndjson`)',
     '',
-    `flows, findings and media_streams rows become documents of the indices ${['flows', 'findings', 'media_streams'].map((t) => `\`${indexName(t)}\``).join(', ')} (ECS ${ECS_VERSION}).`,
-    'A column goes to its ECS field where ECS has one, else to `teamshark.<table>.<column>`; `@timestamp` is the flow’s start',
-    '(the capture’s start for findings and media); empty lists and nulls are left out. The index template',
-    '(`index-template.json`) maps every field with `dynamic: strict`:',
+    `${ECS_TABLE_NAMES.join(', ')} rows become documents of the indices ${ECS_TABLE_NAMES.map((t) => `\`${indexName(t)}\``).join(', ')} (ECS ${ECS_VERSION}).`,
+    'A column goes to its ECS field where ECS has one, else to `teamshark.<table>.<column>`; a few fields only the',
+    'documents carry, where ECS spells a value differently (`tls.version` is `1.2` where the column says `TLS 1.2`).',
+    '`@timestamp` is the `event.start` of the row: a flow’s first packet, the start of the flow carrying a handshake or',
+    'a stream, a finding’s first frame (the capture’s start when a row has none). `event.category`/`event.type`:',
+    `${ECS_TABLE_NAMES.map((t) => `${t} ${ECS_EVENTS[t]!.category.join(', ')}/${ECS_EVENTS[t]!.type.join(', ')}`).join('; ')}.`,
+    '`network.community_id` is the Community ID v1 (seed 0) of the flow, so the documents join with Zeek, Suricata',
+    'and Arkime. A relay’s pseudo-TLS (MS-TURN over TCP 443) has `network.protocol` stun and no `tls.*` field. Empty',
+    'lists and nulls are left out. The index template (`index-template.json`) maps every field with `dynamic: strict`:',
     '',
     '| Field | OpenSearch type | From |',
     '| --- | --- | --- |',
   );
   const from = new Map<string, string[]>();
-  for (const [column, field] of ecs) appendTo(from, field, [column]);
+  for (const table of REPORT_TABLES.filter((t) => ECS_TABLE_NAMES.includes(t.name)))
+    for (const column of ecsColumns(table))
+      appendTo(from, column.ecs ?? `teamshark.${table.name}.${column.name}`, [
+        table.columns.includes(column) ? `${table.name}.${column.name}` : `${table.name}: ${column.description}`,
+      ]);
   for (const [field, type] of ecsFields())
     out.push(`| \`${field}\` | ${type} | ${(from.get(field) ?? ['every document']).join(', ')} |`);
-  out.push('', '## External tables', '', 'Athena (Hive DDL), for each table; replace the location:', '');
-  for (const table of ALL_TABLES) out.push('```sql', athenaDdl(table, 's3://BUCKET/teamshark'), '```', '');
+  out.push(
+    '',
+    '## External tables',
+    '',
+    'Athena (Hive DDL), for each table; replace the location, and run each statement as a query of its own:',
+    '',
+  );
+  for (const table of ALL_TABLES)
+    for (const statement of athenaDdl(table, 's3://BUCKET/teamshark')) out.push('```sql', statement, '```', '');
   out.push('Trino (Hive connector, a schema `teamshark` in catalog `hive`):', '');
-  for (const table of ALL_TABLES) out.push('```sql', trinoDdl(table, 's3a://BUCKET/teamshark'), '```', '');
+  for (const table of ALL_TABLES)
+    for (const statement of trinoDdl(table, 's3a://BUCKET/teamshark')) out.push('```sql', `${statement};`, '```', '');
   return `${out.join('\n').trimEnd()}\n`;
 }

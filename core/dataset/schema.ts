@@ -5,7 +5,7 @@
  */
 
 /** Bumped on any change to a table definition: major when a column is renamed, retyped or removed. */
-export const DATASET_SCHEMA_VERSION = '1.2.0';
+export const DATASET_SCHEMA_VERSION = '2.0.0';
 
 /** Hive partition column: the directory `capture_id=<sha256 of the capture file's bytes>`, not a column in the files. */
 export const PARTITION_COLUMN = 'capture_id';
@@ -20,6 +20,10 @@ export interface Column<Row> {
   description: string;
   /** The Elastic Common Schema field it goes to in --format ecs-ndjson (default: teamshark.<table>.<name>). */
   ecs?: string;
+  /** Free text, searched by its words (ECS maps `message` so): `text` in the index template instead of `keyword`. */
+  text?: boolean;
+  /** Every value it can take, from the report schema's own enum (the documentation lists them). */
+  values?: readonly string[];
   value: (row: Row) => unknown;
 }
 
@@ -30,6 +34,8 @@ export interface TableDefinition<Input, Row> {
   grain: string;
   rows: (input: Input) => Row[];
   columns: Column<Row>[];
+  /** Fields only its ECS documents carry: ECS spells them differently from the column they derive from. */
+  ecsFields?: Column<Row>[];
 }
 
 /** What each column type is in DuckDB (and so in the Parquet file DuckDB writes). */

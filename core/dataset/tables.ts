@@ -1,6 +1,8 @@
+import ipaddr from 'ipaddr.js';
 import type {
   Application,
   Certificate,
+  DecryptedRequest,
   Endpoint,
   Finding,
   Flow,
@@ -8,25 +10,117 @@ import type {
   MediaStream,
   NamedCode,
   Report,
+  QualityThreshold,
+  QualityWindow,
+  StreamQuality,
   TlsHandshake,
 } from '../schema/generated/report.js';
 import { absoluteTime, type Column, type TableDefinition } from './schema.js';
 import { LISTED_AT_EACH_END } from '../model/capped-list.js';
-import { REPORT_SECTIONS } from '../report/sections.js';
+import { communityId, IP_PROTOCOL } from './community-id.js';
+import { reportEnum } from './report-enums.js';
 
 /**
  * The dataset's tables, one definition each: which rows a report gives and what each column means. A new table
  * (quality windows, when the report has them) is one more entry in REPORT_TABLES; nothing else changes.
  */
 
-const SECTION_IDS = `${REPORT_SECTIONS.slice(0, -1)
-  .map((s) => s.id)
-  .join(', ')} or ${REPORT_SECTIONS.at(-1)!.id}`;
-
 type Segment = Application['timeline'][number] & { index: number };
 
 const codeName = (code: NamedCode | undefined) => (code ? (code.name ?? String(code.code)) : null);
 const names = (codes: NamedCode[]) => codes.map((c) => c.name ?? String(c.code));
+
+/** ECS network.type of an address. */
+const ipVersion = (ip: string) => (ip.includes(':') ? 'ipv6' : 'ipv4');
+
+/** The flow's Community ID v1 (seed 0), computed on its client and server endpoints; null for an address it cannot read. */
+const flowCommunityId = (flow: Flow) =>
+  ipaddr.isValid(flow.client.ip) && ipaddr.isValid(flow.server.ip)
+    ? communityId({
+        protocol: IP_PROTOCOL[flow.transport],
+        sourceIp: flow.client.ip,
+        destinationIp: flow.server.ip,
+        sourcePort: flow.client.port,
+        destinationPort: flow.server.port,
+      })
+    : null;
+
+/**
+ * Application protocols as ECS network.protocol names them, the most specific first: the first of these a flow
+ * carries is its protocol. tshark's other layers (data, pkcs-1, x509…) are payload or parts of these, not one.
+ */
+const APPLICATION_PROTOCOLS = [
+  'rtp',
+  'rtcp',
+  'dtls',
+  'quic',
+  'tls',
+  'http2',
+  'http',
+  'dns',
+  'mdns',
+  'llmnr',
+  'ssdp',
+  'stun',
+  'ntp',
+  'dhcp',
+  'dhcpv6',
+  'nbns',
+  'sip',
+  'ssh',
+] as const;
+
+function applicationProtocol(protocols: readonly string[]): string | null {
+  return APPLICATION_PROTOCOLS.find((p) => protocols.includes(p)) ?? null;
+}
+
+/** A row with the flow that carries it (by flows.flow_id), for the ECS network fields. */
+type OnFlow<Row> = Row & { report: Report; flow: Flow | undefined };
+
+function onFlows<Item extends { flowId: string }>(report: Report, items: readonly Item[]): OnFlow<Item>[] {
+  const flows = new Map(report.flows.map((f) => [f.id, f]));
+  return items.map((item) => ({ ...item, report, flow: flows.get(item.flowId) }));
+}
+
+/** ECS network.community_id, network.type and network.transport of the flow a row travels on. */
+function flowNetworkFields<Row extends { flow: Flow | undefined; report: Report }>(): Column<Row>[] {
+  return [
+    {
+      name: 'community_id',
+      type: 'string',
+      description: 'Community ID v1 of the flow carrying it',
+      ecs: 'network.community_id',
+      value: (r) => (r.flow ? flowCommunityId(r.flow) : null),
+    },
+    {
+      name: 'ip_version',
+      type: 'string',
+      description: 'ipv4 or ipv6',
+      ecs: 'network.type',
+      value: (r) => (r.flow ? ipVersion(r.flow.client.ip) : null),
+    },
+    {
+      name: 'transport',
+      type: 'string',
+      description: 'tcp or udp',
+      ecs: 'network.transport',
+      value: (r) => r.flow?.transport ?? null,
+    },
+    {
+      name: 'flow_start_time',
+      type: 'timestamp',
+      description: 'Start of the flow carrying it (UTC)',
+      ecs: 'event.start',
+      value: (r) => (r.flow ? absoluteTime(r.report.capture.start, r.flow.start) : null),
+    },
+  ];
+}
+
+/** "TLS 1.2" → ECS tls.version_protocol "tls" and tls.version "1.2". */
+function tlsVersionParts(name: string | null): { protocol: string; version: string } | null {
+  const match = name && /^(SSL|TLS|DTLS) ?v?(\d+(?:\.\d+)?)$/i.exec(name);
+  return match ? { protocol: match[1]!.toLowerCase(), version: match[2]! } : null;
+}
 
 /** The two columns of an endpoint: `<prefix>_ip`, `<prefix>_port`, mapped to ECS `<ecs>.ip`, `<ecs>.port`. */
 function endpointColumns<Row>(
@@ -111,26 +205,51 @@ const capturesTable: TableDefinition<Report, Report> = {
     {
       name: 'dominant_activity',
       type: 'string',
-      description: 'What the user mostly did: idle, chat, file, call-setup, audio, video, screenshare, unknown',
+      description: 'What the user mostly did',
+      values: reportEnum('Application', 'dominantActivity'),
       value: (r) => r.application.dominantActivity,
     },
     {
       name: 'activity_confidence',
       type: 'string',
-      description: 'high, medium or low',
+      description: 'How sure the activity is',
+      values: reportEnum('Application', 'confidence'),
       value: (r) => r.application.confidence,
     },
     {
       name: 'activities',
       type: 'string[]',
       description: 'Every activity seen in the capture',
+      values: reportEnum('Application', 'activities'),
       value: (r) => r.application.activities,
     },
     {
       name: 'call_path',
       type: 'string',
-      description: 'How the call media went: p2p-lan, p2p, relay, mixed; null without a call',
+      description: 'How the call media went; null without a call',
+      values: reportEnum('CallSummary', 'path'),
       value: (r) => r.call?.path ?? null,
+    },
+    {
+      name: 'call_quality',
+      type: 'string',
+      description: 'The call’s verdict from its streams (stream_quality); null without RTP',
+      values: reportEnum('CallQuality', 'verdict'),
+      value: (r) => r.quality?.verdict ?? null,
+    },
+    {
+      name: 'tls_sessions_decrypted',
+      type: 'int',
+      unit: 'sessions',
+      description:
+        'TLS sessions over TCP the key log decrypted (of decryption’s sessions); null when the export had no --keylog',
+      value: (r) => r.decryption?.sessionsDecrypted ?? null,
+    },
+    {
+      name: 'call_quality_reason',
+      type: 'string',
+      description: 'Why: the streams and thresholds behind the verdict',
+      value: (r) => r.quality?.reason ?? null,
     },
     {
       name: 'behind_nat',
@@ -186,17 +305,33 @@ const flowsTable: TableDefinition<Report, Flow & { report: Report }> = {
     {
       name: 'transport',
       type: 'string',
-      description: 'tcp or udp',
+      description: 'The transport',
       ecs: 'network.transport',
+      values: reportEnum('Flow', 'transport'),
       value: (f) => f.transport,
     },
     { name: 'stream', type: 'int', description: 'tshark’s tcp.stream or udp.stream index', value: (f) => f.stream },
+    {
+      name: 'community_id',
+      type: 'string',
+      description: 'Community ID v1 flow hash (seed 0), as Zeek, Suricata and Arkime compute it: joins with their logs',
+      ecs: 'network.community_id',
+      value: (f) => flowCommunityId(f),
+    },
+    {
+      name: 'ip_version',
+      type: 'string',
+      description: 'ipv4 or ipv6',
+      ecs: 'network.type',
+      value: (f) => ipVersion(f.client.ip),
+    },
     ...endpointColumns<Flow>('client', 'The side that opened the flow', (f) => f.client, 'source'),
     ...endpointColumns<Flow>('server', 'The side the flow was opened to', (f) => f.server, 'destination'),
     {
       name: 'client_by',
       type: 'string',
-      description: 'How the client was told apart: syn, first-packet or port',
+      description: 'How the client was told apart',
+      values: reportEnum('Flow', 'clientBy'),
       value: (f) => f.clientBy,
     },
     {
@@ -292,9 +427,15 @@ const flowsTable: TableDefinition<Report, Flow & { report: Report }> = {
     {
       name: 'protocols',
       type: 'string[]',
-      description: 'Protocols above the transport that tshark found',
-      ecs: 'network.protocol',
+      description: 'Protocols above the transport that tshark found (its layer names: data, pkcs-1…)',
       value: (f) => f.protocols,
+    },
+    {
+      name: 'application_protocol',
+      type: 'string',
+      description: `The application protocol: the first of ${APPLICATION_PROTOCOLS.join(', ')} the flow carries; null for none`,
+      ecs: 'network.protocol',
+      value: (f) => applicationProtocol(f.protocols),
     },
     {
       name: 'service',
@@ -336,8 +477,20 @@ const dnsLookupsTable: TableDefinition<Report, DnsTransaction & { report: Report
   rows: (report) => report.dns.transactions.map((t) => ({ ...t, report })),
   columns: [
     { name: 'transaction_id', type: 'int', description: 'DNS transaction ID', value: (t) => t.id },
-    { name: 'protocol', type: 'string', description: 'dns, mdns or llmnr', value: (t) => t.protocol },
-    { name: 'transport', type: 'string', description: 'udp or tcp', value: (t) => t.transport },
+    {
+      name: 'protocol',
+      type: 'string',
+      description: 'The name-resolution protocol',
+      values: reportEnum('DnsTransaction', 'protocol'),
+      value: (t) => t.protocol,
+    },
+    {
+      name: 'transport',
+      type: 'string',
+      description: 'The transport',
+      values: reportEnum('DnsTransaction', 'transport'),
+      value: (t) => t.transport,
+    },
     ...endpointColumns<DnsTransaction>('client', 'The asking side', (t) => t.client),
     ...endpointColumns<DnsTransaction>('server', 'The resolver asked', (t) => t.server),
     { name: 'name', type: 'string', description: 'The name queried', value: (t) => t.name },
@@ -415,17 +568,45 @@ const dnsLookupsTable: TableDefinition<Report, DnsTransaction & { report: Report
   ],
 };
 
-const tlsHandshakesTable: TableDefinition<Report, TlsHandshake> = {
+/** The server's own certificate (position 0), which ECS describes under tls.server. */
+const leafCertificate = (h: TlsHandshake) => h.certificates.find((c) => c.position === 0);
+
+/**
+ * An ECS tls.* field of a handshake. A relay's pseudo-TLS is MS-TURN, not TLS: it gets none, so it never counts in
+ * a TLS dashboard (its figures stay under teamshark.tls_handshakes).
+ */
+function tlsField(
+  ecs: string,
+  type: Column<unknown>['type'],
+  description: string,
+  value: (h: TlsHandshake) => unknown,
+): Column<OnFlow<TlsHandshake>> {
+  return {
+    name: ecs,
+    type,
+    description,
+    ecs,
+    value: (h) => (h.pseudoTls ? null : value(h)),
+  };
+}
+
+const tlsHandshakesTable: TableDefinition<Report, OnFlow<TlsHandshake>> = {
   name: 'tls_handshakes',
   description:
     'TLS, DTLS and QUIC (TLS 1.3 in CRYPTO frames) handshakes: what the client offered and the server chose.',
   grain: 'handshake',
-  rows: (report) => report.tls.handshakes,
+  rows: (report) => onFlows(report, report.tls.handshakes),
   columns: [
-    { name: 'protocol', type: 'string', description: 'tls, dtls or quic', value: (h) => h.protocol },
+    {
+      name: 'protocol',
+      type: 'string',
+      description: 'The protocol carrying the handshake',
+      values: reportEnum('TlsHandshake', 'protocol'),
+      value: (h) => h.protocol,
+    },
     { name: 'flow_id', type: 'string', description: 'The flow carrying it (flows.flow_id)', value: (h) => h.flowId },
-    ...endpointColumns<TlsHandshake>('client', 'Client', (h) => h.client),
-    ...endpointColumns<TlsHandshake>('server', 'Server', (h) => h.server),
+    ...endpointColumns<TlsHandshake>('client', 'Client', (h) => h.client, 'source'),
+    ...endpointColumns<TlsHandshake>('server', 'Server', (h) => h.server, 'destination'),
     {
       name: 'sni',
       type: 'string',
@@ -501,7 +682,12 @@ const tlsHandshakesTable: TableDefinition<Report, TlsHandshake> = {
       description: 'Key exchange group of the server’s key share',
       value: (h) => codeName(h.serverHello?.keyShareGroup),
     },
-    { name: 'ja3s', type: 'string', description: 'JA3S of the ServerHello', value: (h) => h.serverHello?.ja3s ?? null },
+    {
+      name: 'ja3s',
+      type: 'string',
+      description: 'JA3S of the ServerHello',
+      value: (h) => h.serverHello?.ja3s ?? null,
+    },
     {
       name: 'certificates',
       type: 'int',
@@ -515,6 +701,66 @@ const tlsHandshakesTable: TableDefinition<Report, TlsHandshake> = {
       description: 'Alert descriptions seen on the flow',
       value: (h) => h.alerts.map((a) => codeName(a.description)!),
     },
+  ],
+  ecsFields: [
+    ...flowNetworkFields<OnFlow<TlsHandshake>>(),
+    {
+      name: 'network_protocol',
+      type: 'string',
+      description: 'protocol; stun for a relay’s pseudo-TLS (MS-TURN)',
+      ecs: 'network.protocol',
+      value: (h) => (h.pseudoTls ? 'stun' : h.protocol),
+    },
+    tlsField('tls.client.server_name', 'string', 'sni', (h) => h.clientHello?.sni ?? null),
+    tlsField('tls.client.supported_ciphers', 'string[]', 'offered_cipher_suites', (h) =>
+      names(h.clientHello?.cipherSuites ?? []),
+    ),
+    tlsField('tls.client.ja3', 'string', 'ja3', (h) => h.clientHello?.ja3 ?? null),
+    tlsField('tls.server.ja3s', 'string', 'ja3s', (h) => h.serverHello?.ja3s ?? null),
+    tlsField('tls.cipher', 'string', 'cipher_suite', (h) => codeName(h.serverHello?.cipherSuite)),
+    tlsField('tls.next_protocol', 'string', 'alpn', (h) => h.serverHello?.alpn ?? null),
+    tlsField(
+      'tls.version_protocol',
+      'string',
+      'tls, dtls or ssl, from version',
+      (h) => tlsVersionParts(codeName(h.serverHello?.version))?.protocol ?? null,
+    ),
+    tlsField(
+      'tls.version',
+      'string',
+      'the number of version (1.2, 1.3)',
+      (h) => tlsVersionParts(codeName(h.serverHello?.version))?.version ?? null,
+    ),
+    tlsField(
+      'tls.server.issuer',
+      'string',
+      'issuer of the server’s own certificate',
+      (h) => leafCertificate(h)?.issuer ?? null,
+    ),
+    tlsField(
+      'tls.server.subject',
+      'string',
+      'subject of the server’s own certificate',
+      (h) => leafCertificate(h)?.subject ?? null,
+    ),
+    tlsField(
+      'tls.server.not_before',
+      'timestamp',
+      'not_before of the server’s own certificate',
+      (h) => leafCertificate(h)?.notBefore ?? null,
+    ),
+    tlsField(
+      'tls.server.not_after',
+      'timestamp',
+      'not_after of the server’s own certificate',
+      (h) => leafCertificate(h)?.notAfter ?? null,
+    ),
+    tlsField(
+      'tls.server.hash.sha256',
+      'string',
+      'sha256 of the server’s own certificate, in capitals',
+      (h) => leafCertificate(h)?.sha256.toUpperCase() ?? null,
+    ),
   ],
 };
 
@@ -588,12 +834,17 @@ const certificatesTable: TableDefinition<Report, Certificate & { handshake: TlsH
   ],
 };
 
-const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report }> = {
+/** The quality figures of an RTP stream on a flow, as the report's call quality has them. */
+function qualityOf(report: Report, flowId: string, ssrc: string | undefined): StreamQuality | undefined {
+  return ssrc === undefined ? undefined : report.quality?.streams.find((q) => q.ssrc === ssrc && q.flowId === flowId);
+}
+
+const mediaStreamsTable: TableDefinition<Report, OnFlow<MediaStream>> = {
   name: 'media_streams',
   description:
     'Call media: RTP streams (and media relayed inside TURN) with their kind, path and what RTCP says of them.',
   grain: 'media stream (an RTP SSRC, or a TURN-relayed flow)',
-  rows: (report) => report.media.map((m) => ({ ...m, report })),
+  rows: (report) => onFlows(report, report.media),
   columns: [
     { name: 'flow_id', type: 'string', description: 'The flow carrying it (flows.flow_id)', value: (m) => m.flowId },
     {
@@ -603,8 +854,20 @@ const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report 
       value: (m) => m.ssrc ?? null,
     },
     { name: 'payload_types', type: 'int[]', description: 'RTP payload types seen', value: (m) => m.payloadTypes ?? [] },
-    { name: 'kind', type: 'string', description: 'audio, video, screen-sharing or unknown', value: (m) => m.kind },
-    { name: 'confidence', type: 'string', description: 'high, medium or low, for kind', value: (m) => m.confidence },
+    {
+      name: 'kind',
+      type: 'string',
+      description: 'What the stream carries',
+      values: reportEnum('MediaStream', 'kind'),
+      value: (m) => m.kind,
+    },
+    {
+      name: 'confidence',
+      type: 'string',
+      description: 'How sure kind is',
+      values: reportEnum('MediaStream', 'confidence'),
+      value: (m) => m.confidence,
+    },
     { name: 'reason', type: 'string', description: 'Why this kind', value: (m) => m.reason },
     {
       name: 'packets',
@@ -634,12 +897,19 @@ const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report 
     {
       name: 'direction',
       type: 'string',
-      description: 'outbound, inbound, both or between-others (seen from the capturing client)',
+      description: 'Seen from the capturing client',
+      values: reportEnum('MediaStream', 'direction'),
       value: (m) => m.direction,
     },
     ...endpointColumns<MediaStream>('source', 'Sender', (m) => m.source, 'source'),
     ...endpointColumns<MediaStream>('destination', 'Receiver', (m) => m.destination, 'destination'),
-    { name: 'path', type: 'string', description: 'p2p-lan, p2p or relay', value: (m) => m.path },
+    {
+      name: 'path',
+      type: 'string',
+      description: 'How the media went',
+      values: reportEnum('MediaStream', 'path'),
+      value: (m) => m.path,
+    },
     ...endpointColumns<MediaStream>('relay', 'TURN relay, when relayed', (m) => m.relay),
     {
       name: 'relay_names',
@@ -670,11 +940,26 @@ const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report 
       value: (m) => m.rtcp?.fractionLostMax ?? null,
     },
     {
+      name: 'rtcp_jitter_ms',
+      type: 'float',
+      unit: 'ms',
+      description: 'Last interarrival jitter the receiver’s RTCP reported; null without a readable report',
+      value: (m) => m.rtcp?.jitterMs ?? null,
+    },
+    {
       name: 'jitter_ms',
       type: 'float',
       unit: 'ms',
-      description: 'Last interarrival jitter RTCP reported',
-      value: (m) => m.rtcp?.jitterMs ?? null,
+      description:
+        'Mean interarrival jitter (RFC 3550 §6.4.1) measured on the packets as Wireshark does (stream_quality.jitter_mean_ms); null when the clock rate is unknown',
+      value: (m) => qualityOf(m.report, m.flowId, m.ssrc)?.jitter?.meanMs ?? null,
+    },
+    {
+      name: 'quality_verdict',
+      type: 'string',
+      description: 'The stream’s verdict (stream_quality.verdict); null without quality figures',
+      values: reportEnum('StreamQuality', 'verdict'),
+      value: (m) => qualityOf(m.report, m.flowId, m.ssrc)?.verdict ?? null,
     },
     {
       name: 'first_frame',
@@ -688,6 +973,224 @@ const mediaStreamsTable: TableDefinition<Report, MediaStream & { report: Report 
       type: 'string',
       description: 'Wireshark display filter that shows the stream',
       value: (m) => m.filter,
+    },
+  ],
+  ecsFields: [
+    ...flowNetworkFields<OnFlow<MediaStream>>(),
+    {
+      name: 'application_protocol',
+      type: 'string',
+      description: 'rtp for an RTP stream, else the protocol of its flow (stun for media inside TURN)',
+      ecs: 'network.protocol',
+      value: (m) => (m.ssrc ? 'rtp' : m.flow && applicationProtocol(m.flow.protocols)),
+    },
+  ],
+};
+
+/** A quality threshold as one line: "packet loss 14.6 > 10 %". */
+const thresholdLine = (t: QualityThreshold) => `${t.metric} ${t.value} ${t.threshold}`;
+
+/** The worst window of one kind: its value and start. */
+function windowColumns(
+  prefix: string,
+  what: string,
+  unit: string,
+  window: (q: StreamQuality) => QualityWindow | undefined,
+): Column<StreamQuality & { report: Report }>[] {
+  return [
+    {
+      name: `${prefix}`,
+      type: 'float',
+      unit,
+      description: `${what}: its value; null when the stream is too short for one`,
+      value: (q) => window(q)?.value ?? null,
+    },
+    {
+      name: `${prefix}_start_sec`,
+      type: 'float',
+      unit: 's',
+      description: `${what}: its start, seconds since the capture’s first packet`,
+      value: (q) => window(q)?.start ?? null,
+    },
+    {
+      name: `${prefix}_target_met`,
+      type: 'bool',
+      description: `${what}: whether it meets Microsoft’s network target`,
+      value: (q) => window(q)?.met ?? null,
+    },
+  ];
+}
+
+const streamQualityTable: TableDefinition<Report, StreamQuality & { report: Report }> = {
+  name: 'stream_quality',
+  description:
+    'Call quality per RTP stream as the capture received it: loss, jitter, worst windows, round trip, DSCP and the verdict with the thresholds behind it (Microsoft’s Call Quality Dashboard classification, estimated from the packets). A stream seen on several flows (legs of a relayed call) has one row per flow.',
+  grain: 'RTP stream on a flow (ssrc, flow_id)',
+  rows: (report) => (report.quality?.streams ?? []).map((q) => ({ ...q, report })),
+  columns: [
+    { name: 'flow_id', type: 'string', description: 'The flow carrying it (flows.flow_id)', value: (q) => q.flowId },
+    { name: 'ssrc', type: 'string', description: 'RTP SSRC, hex (media_streams.ssrc)', value: (q) => q.ssrc },
+    {
+      name: 'kind',
+      type: 'string',
+      description: 'What the stream carries',
+      values: reportEnum('StreamQuality', 'kind'),
+      value: (q) => q.kind,
+    },
+    {
+      name: 'direction',
+      type: 'string',
+      description: 'Seen from the capturing client',
+      values: reportEnum('StreamQuality', 'direction'),
+      value: (q) => q.direction,
+    },
+    {
+      name: 'path',
+      type: 'string',
+      description: 'The network path of this leg',
+      values: reportEnum('StreamQuality', 'path'),
+      value: (q) => q.path,
+    },
+    ...endpointColumns<StreamQuality>('source', 'Sender', (q) => q.source),
+    ...endpointColumns<StreamQuality>('destination', 'Receiver', (q) => q.destination),
+    {
+      name: 'packets',
+      type: 'int',
+      unit: 'packets',
+      description: 'Packets received',
+      value: (q) => q.packets,
+    },
+    {
+      name: 'expected_packets',
+      type: 'int',
+      unit: 'packets',
+      description: 'Last sequence number − first + 1 (wrap-arounds extended)',
+      value: (q) => q.expected,
+    },
+    {
+      name: 'lost_packets',
+      type: 'int',
+      unit: 'packets',
+      description:
+        'Expected − received, as tshark’s -z rtp,streams counts it (negative when duplicates outnumber losses)',
+      value: (q) => q.lost,
+    },
+    { name: 'loss_percent', type: 'float', unit: '%', description: 'Lost of expected', value: (q) => q.lossPercent },
+    { name: 'duplicates', type: 'int', unit: 'packets', description: 'Packets seen twice', value: (q) => q.duplicates },
+    {
+      name: 'reordered',
+      type: 'int',
+      unit: 'packets',
+      description: 'Packets that arrived after one with a higher sequence number',
+      value: (q) => q.reordered,
+    },
+    {
+      name: 'clock_rate',
+      type: 'int',
+      unit: 'Hz',
+      description: 'RTP clock rate; null when unknown',
+      value: (q) => q.clock.rate ?? null,
+    },
+    {
+      name: 'jitter_mean_ms',
+      type: 'float',
+      unit: 'ms',
+      description:
+        'Mean interarrival jitter (RFC 3550 §6.4.1, as Wireshark’s RTP Stream Analysis); null when the clock rate is unknown',
+      value: (q) => q.jitter?.meanMs ?? null,
+    },
+    {
+      name: 'jitter_max_ms',
+      type: 'float',
+      unit: 'ms',
+      description: 'Highest interarrival jitter',
+      value: (q) => q.jitter?.maxMs ?? null,
+    },
+    {
+      name: 'max_delta_ms',
+      type: 'float',
+      unit: 'ms',
+      description: 'Longest time between consecutive packets',
+      value: (q) => q.maxDeltaMs,
+    },
+    ...windowColumns('worst_loss_15s_percent', 'Worst 15 s window of packet loss', '%', (q) => q.windows.loss15s),
+    ...windowColumns('worst_jitter_15s_ms', 'Worst 15 s window of jitter', 'ms', (q) => q.windows.jitter15s),
+    ...windowColumns(
+      'worst_burst_loss_200ms_percent',
+      'Worst 200 ms burst of packet loss',
+      '%',
+      (q) => q.windows.burstLoss200ms,
+    ),
+    {
+      name: 'round_trip_ms',
+      type: 'float',
+      unit: 'ms',
+      description: 'Median round trip to the stream’s relay or peer, from STUN transactions; null without one',
+      value: (q) => q.roundTripMs ?? null,
+    },
+    {
+      name: 'dscp',
+      type: 'int[]',
+      description: 'DSCP values the packets carried, the most used first',
+      value: (q) => [...q.dscp].sort((a, b) => b.packets - a.packets).map((d) => d.value),
+    },
+    {
+      name: 'expected_dscp',
+      type: 'int',
+      description: 'What Microsoft’s Teams QoS guidance assigns to this kind of media',
+      value: (q) => q.expectedDscp ?? null,
+    },
+    {
+      name: 'frame_rate',
+      type: 'float',
+      unit: 'frames/s',
+      description: 'Media frames per second (video and screen sharing); null otherwise',
+      value: (q) => q.frameRate ?? null,
+    },
+    {
+      name: 'verdict',
+      type: 'string',
+      description: 'Call Quality Dashboard classification of a stream the capturing host received',
+      values: reportEnum('StreamQuality', 'verdict'),
+      value: (q) => q.verdict,
+    },
+    {
+      name: 'poor_because',
+      type: 'string[]',
+      description:
+        'The poor-stream thresholds it crosses (the rules behind a poor verdict), e.g. "packet loss 14.6 > 10 %"',
+      value: (q) => q.crossed.map(thresholdLine),
+    },
+    {
+      name: 'not_judged_because',
+      type: 'string',
+      description: 'Why a stream has no verdict; null when judged',
+      value: (q) => q.notJudgedBecause ?? null,
+    },
+    {
+      name: 'targets_missed',
+      type: 'string[]',
+      description: 'Microsoft’s network targets some window of the stream misses',
+      value: (q) => q.targetsMissed.map(thresholdLine),
+    },
+    {
+      name: 'auxiliary_to',
+      type: 'string',
+      description: 'SSRC of the main stream this one repairs or layers (not judged on its own); null otherwise',
+      value: (q) => q.auxiliaryTo ?? null,
+    },
+    {
+      name: 'first_frame',
+      type: 'int',
+      unit: 'frame number',
+      description: 'First frame of the stream',
+      value: (q) => q.firstFrame,
+    },
+    {
+      name: 'filter',
+      type: 'string',
+      description: 'Wireshark display filter that shows the stream',
+      value: (q) => q.filter,
     },
   ],
 };
@@ -719,25 +1222,56 @@ const activitySegmentsTable: TableDefinition<Report, Segment & { report: Report 
       description: 'Start (UTC)',
       value: (s) => absoluteTime(s.report.capture.start, s.start),
     },
-    { name: 'activity', type: 'string', description: 'The segment’s main activity', value: (s) => s.activity },
-    { name: 'activities', type: 'string[]', description: 'Everything seen in the segment', value: (s) => s.activities },
-    { name: 'confidence', type: 'string', description: 'high, medium or low', value: (s) => s.confidence },
+    {
+      name: 'activity',
+      type: 'string',
+      description: 'The segment’s main activity',
+      values: reportEnum('Activity'),
+      value: (s) => s.activity,
+    },
+    {
+      name: 'activities',
+      type: 'string[]',
+      description: 'Everything seen in the segment',
+      values: reportEnum('Activity'),
+      value: (s) => s.activities,
+    },
+    {
+      name: 'confidence',
+      type: 'string',
+      description: 'How sure the activity is',
+      values: reportEnum('Application', 'timeline', 'confidence'),
+      value: (s) => s.confidence,
+    },
     { name: 'evidence', type: 'string[]', description: 'The traffic the label rests on', value: (s) => s.evidence },
   ],
 };
 
-const findingsTable: TableDefinition<Report, Finding> = {
+/** A finding with its id made unique in the capture: two findings a rule names alike get #2, #3… after the id. */
+type NumberedFinding = Finding & { uniqueId: string; report: Report };
+
+function numberedFindings(report: Report): NumberedFinding[] {
+  const seen = new Map<string, number>();
+  return report.findings.map((finding) => {
+    const n = (seen.get(finding.id) ?? 0) + 1;
+    seen.set(finding.id, n);
+    return { ...finding, uniqueId: n === 1 ? finding.id : `${finding.id}#${n}`, report };
+  });
+}
+
+const findingsTable: TableDefinition<Report, NumberedFinding> = {
   name: 'findings',
   description: 'What Teamshark found worth saying, each with its frames and a display filter.',
   grain: 'finding',
-  rows: (report) => report.findings,
+  rows: numberedFindings,
   columns: [
     {
       name: 'finding_id',
       type: 'string',
-      description: 'Stable kind of finding, then what it is about',
+      description:
+        'Stable kind of finding, then what it is about; unique in the capture (a second finding of the same id gets #2)',
       ecs: 'rule.id',
-      value: (f) => f.id,
+      value: (f) => f.uniqueId,
     },
     {
       name: 'kind',
@@ -749,18 +1283,34 @@ const findingsTable: TableDefinition<Report, Finding> = {
     {
       name: 'section',
       type: 'string',
-      description: `The report section it is listed in: ${SECTION_IDS}`,
+      description: 'The report section it is listed in',
       ecs: 'rule.category',
+      values: reportEnum('Finding', 'section'),
       value: (f) => f.section,
     },
     {
       name: 'severity',
       type: 'string',
-      description: 'info, notice or warning',
+      description: 'How much it matters',
       ecs: 'log.level',
+      values: reportEnum('Finding', 'severity'),
       value: (f) => f.severity,
     },
-    { name: 'title', type: 'string', description: 'One line', ecs: 'message', value: (f) => f.title },
+    {
+      name: 'time_sec',
+      type: 'float',
+      unit: 's',
+      description: 'Time of its first frame, seconds since the capture’s first packet',
+      value: (f) => f.time ?? null,
+    },
+    {
+      name: 'time',
+      type: 'timestamp',
+      description: 'Time of its first frame (UTC)',
+      ecs: 'event.start',
+      value: (f) => absoluteTime(f.report.capture.start, f.time),
+    },
+    { name: 'title', type: 'string', description: 'One line', ecs: 'message', text: true, value: (f) => f.title },
     { name: 'detail', type: 'string', description: 'The explanation', ecs: 'event.reason', value: (f) => f.detail },
     {
       name: 'frames',
@@ -778,6 +1328,80 @@ const findingsTable: TableDefinition<Report, Finding> = {
   ],
 };
 
+const decryptedRequestsTable: TableDefinition<Report, DecryptedRequest & { report: Report }> = {
+  name: 'decrypted_requests',
+  description:
+    'HTTP requests inside TLS that tshark decrypted with the key log given to export --keylog: method, host, path template, status and sizes, never a secret, cookie, header value or body. Empty without a key log.',
+  grain: 'decrypted HTTP request (with its response, when one came)',
+  rows: (report) => (report.decryption?.requests ?? []).map((r) => ({ ...r, report })),
+  columns: [
+    { name: 'flow_id', type: 'string', description: 'The flow carrying it (flows.flow_id)', value: (r) => r.flowId },
+    { name: 'frame', type: 'int', unit: 'frame number', description: 'Frame of the request', value: (r) => r.frame },
+    {
+      name: 'time_sec',
+      type: 'float',
+      unit: 's',
+      description: 'Request time, seconds since the capture’s first packet',
+      value: (r) => r.time,
+    },
+    {
+      name: 'time',
+      type: 'timestamp',
+      description: 'Request time (UTC)',
+      value: (r) => absoluteTime(r.report.capture.start, r.time),
+    },
+    {
+      name: 'protocol',
+      type: 'string',
+      description: 'The HTTP version',
+      values: reportEnum('DecryptedRequest', 'protocol'),
+      value: (r) => r.protocol,
+    },
+    { name: 'method', type: 'string', description: 'HTTP method', value: (r) => r.method },
+    { name: 'host', type: 'string', description: 'Host (or :authority) the request names', value: (r) => r.host },
+    {
+      name: 'path_template',
+      type: 'string',
+      description: 'The path with identifiers replaced by {id} and the query left out',
+      value: (r) => r.pathTemplate,
+    },
+    {
+      name: 'status',
+      type: 'int',
+      description: 'HTTP status of the response; null when none was seen',
+      value: (r) => r.status ?? null,
+    },
+    {
+      name: 'response_frame',
+      type: 'int',
+      unit: 'frame number',
+      description: 'Frame of the response; null when none was seen',
+      value: (r) => r.responseFrame ?? null,
+    },
+    {
+      name: 'request_bytes',
+      type: 'int',
+      unit: 'bytes',
+      description: 'Length of the request body (never its content)',
+      value: (r) => r.requestBytes ?? null,
+    },
+    {
+      name: 'response_bytes',
+      type: 'int',
+      unit: 'bytes',
+      description: 'Length of the response body',
+      value: (r) => r.responseBytes ?? null,
+    },
+    {
+      name: 'action',
+      type: 'string',
+      description: 'What the request does in Teams, when its method and path say so; null otherwise',
+      values: reportEnum('DecryptedRequest', 'action'),
+      value: (r) => r.action ?? null,
+    },
+  ],
+};
+
 /** Every table a report fills, in the order the documentation lists them. */
 export const REPORT_TABLES = [
   capturesTable,
@@ -786,6 +1410,8 @@ export const REPORT_TABLES = [
   tlsHandshakesTable,
   certificatesTable,
   mediaStreamsTable,
+  streamQualityTable,
   activitySegmentsTable,
   findingsTable,
+  decryptedRequestsTable,
 ] as unknown as readonly TableDefinition<Report, unknown>[];

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TeamsharkError } from '../util/errors.js';
 import { openDuckDb, sqlName, sqlString } from './duckdb.js';
@@ -29,7 +29,7 @@ async function hasPartitions(dataset: string, table: string): Promise<boolean> {
  * DuckDB with one view per table of the dataset. A table's rows show once their capture's manifest record says
  * ok: a capture another export is still moving into place is not half counted.
  */
-export async function openDataset(dataset: string): Promise<DuckDBConnection> {
+export async function openDataset(dataset: string, { confined = false } = {}): Promise<DuckDBConnection> {
   if (!(await stat(dataset).catch(() => undefined))?.isDirectory())
     throw new TeamsharkError('dataset-not-found', `${dataset}: no such dataset folder`);
   if (!(await hasPartitions(dataset, MANIFEST_TABLE.name)))
@@ -45,6 +45,12 @@ export async function openDataset(dataset: string): Promise<DuckDBConnection> {
       ? `SELECT * FROM ${readTable(dataset, table.name)} WHERE ${committed}`
       : emptyTable(table.columns);
     await connection.run(`CREATE VIEW ${sqlName(table.name)} AS ${source}`);
+  }
+  if (confined) {
+    // DuckDB reads only the dataset's folder from now on, and the SQL cannot set that back.
+    await connection.run(`SET allowed_directories = [${sqlString(`${resolve(dataset)}${sep}`)}]`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
   }
   return connection;
 }

@@ -38,15 +38,21 @@ export const EVIDENCE_FRAMES = 50;
 
 /**
  * The one way a finding is made: evidence frames deduplicated, sorted and capped at EVIDENCE_FRAMES, and
- * never empty (a finding without frames is a rule's bug, not something to print); the id made safe.
+ * never empty (a finding without frames is a rule's bug, not something to print); the id made safe; the time
+ * of its first frame, when the capture's frame times are known.
  */
-export function makeFinding(section: Finding['section'], draft: FindingDraft): Finding {
+export function makeFinding(
+  section: Finding['section'],
+  draft: FindingDraft,
+  frameTime?: (frame: number) => number | undefined,
+): Finding {
   const frames = [...new Set(draft.frames)]
     .filter((f): f is number => f !== undefined)
     .sort((a, b) => a - b)
     .slice(0, EVIDENCE_FRAMES);
   const [first, ...rest] = frames;
   if (first === undefined) throw new Error(`finding ${draft.id} has no evidence frames`);
+  const time = frameTime?.(first);
   return {
     id: safeId(draft.id),
     section,
@@ -55,6 +61,7 @@ export function makeFinding(section: Finding['section'], draft: FindingDraft): F
     detail: draft.detail,
     frames: [first, ...rest],
     filter: draft.filter,
+    ...(time !== undefined && { time }),
   };
 }
 

@@ -56,5 +56,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
 
 /** The findings of every rule, in the list's order. */
 export function findingsOf(facts: FindingFacts, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {
-  return rules.flatMap((rule) => rule.find(facts).map((draft) => makeFinding(rule.section, draft)));
+  return rules.flatMap((rule) =>
+    rule.find(facts).map((draft) => makeFinding(rule.section, draft, facts.model.frameTime)),
+  );
 }

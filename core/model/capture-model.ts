@@ -36,6 +36,8 @@ export interface CaptureModel {
   readonly linkHosts: LinkHosts;
   /** Epoch seconds of the first packet: the model's relative times count from it. */
   readonly timeOrigin: number;
+  /** A frame's time, seconds since the first packet (not part of the report); absent in models built by hand. */
+  readonly frameTime?: (frame: number) => number | undefined;
   readonly warnings: Warning[];
   /** Only with a key log (AnalyzeOptions.keylog): what tshark could decrypt. */
   readonly decrypted?: DecryptedTraffic;

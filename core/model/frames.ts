@@ -13,7 +13,12 @@ export interface FrameSummary {
   malformedPackets: number[];
   linkTypes: string[];
   protocols: ProtocolShare[];
+  /** Epoch seconds of a frame (by its number), undefined for a frame the capture does not hold. */
+  timeOf: (frame: number) => number | undefined;
 }
+
+/** Frames the time table holds before it first grows (it doubles as needed). */
+const INITIAL_FRAMES = 4096;
 
 /** Each protocol of a stack once (a tunnel repeats ip, udp…). */
 const distinctProtocols = perStack((stack) => [...new Set(stack)]);
@@ -39,9 +44,12 @@ export class FrameCollector implements Collector<FrameSummary> {
   private readonly malformed: number[] = [];
   private readonly encapsulations = new Set<number>();
   private readonly shares = new Map<string, ProtocolShare>();
+  /** Each frame's epoch time by frame number (NaN: not seen): 8 bytes a frame, so a finding can say when it starts. */
+  private times = new Float64Array(INITIAL_FRAMES).fill(NaN);
 
   add(packet: PacketRecord): void {
     this.packets++;
+    this.recordTime(packet.frame, packet.time);
     this.bytes += packet.length;
     if (!packet.timed) {
       this.untimed++;
@@ -61,6 +69,15 @@ export class FrameCollector implements Collector<FrameSummary> {
       share.packets++;
       share.bytes += packet.length;
     }
+  }
+
+  private recordTime(frame: number, time: number): void {
+    if (frame >= this.times.length) {
+      const grown = new Float64Array(Math.max(this.times.length * 2, frame + 1)).fill(NaN);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[frame] = time;
   }
 
   finish({ names, warn }: FinishContext): FrameSummary {
@@ -83,6 +100,10 @@ export class FrameCollector implements Collector<FrameSummary> {
       protocols: [...this.shares.values()].sort(
         (a, b) => b.packets - a.packets || a.protocol.localeCompare(b.protocol),
       ),
+      timeOf: (frame) => {
+        const time = this.times[frame];
+        return time === undefined || Number.isNaN(time) ? undefined : time;
+      },
     };
   }
 }

@@ -47,6 +47,8 @@ export type ErrorCode =
   | 'dataset-schema-mismatch'
   | 'duckdb-missing'
   | 'query-failed'
+  | 'query-refused'
+  | 'question-not-found'
   // The extension's notes.
   | 'finding-not-found'
   // A bug, caught so that one capture of many can be reported as failed while the others go on.

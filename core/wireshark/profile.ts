@@ -7,6 +7,7 @@ import { TeamsharkError } from '../util/errors.js';
 import { catalogEntries } from '../knowledge/catalog.js';
 import { publishedRanges } from '../knowledge/ranges.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../tshark/run.js';
+import { MS_TURN_TCP_COOKIE_FILTER } from '../tshark/tcp-stun.js';
 import { COMMENT_PREFIX } from './annotate.js';
 import { DECRYPTED_REQUESTS_FILTER } from './keylog.js';
 
@@ -76,6 +77,20 @@ function portSet(ports: Iterable<number>): string {
   return `{${[...ports].join(', ')}}`;
 }
 
+/**
+ * A relay's pseudo-TLS by its own shape, as the TLS collector (core/model/tls.ts) and core/tshark/tcp-stun.ts tell
+ * it from TLS: a ClientHello offering one suite (2 bytes) and no extension; a ServerHello with its ServerHelloDone
+ * and no certificate or key exchange between; records carrying STUN's magic cookie. Real TLS to the same relay
+ * addresses (api.flightproxy…) has extensions, SNI and a certificate, and stays uncoloured.
+ */
+export const PSEUDO_TLS_FILTER = [
+  'tls.handshake.type == 1 && tls.handshake.cipher_suites_length == 2 && !tls.handshake.extension.type',
+  'tls.handshake.type == 2 && tls.handshake.type == 14 && !(tls.handshake.type == 11) && !(tls.handshake.type == 12)',
+  MS_TURN_TCP_COOKIE_FILTER,
+]
+  .map((part) => `(${part})`)
+  .join(' || ');
+
 /** Colouring rules, first match wins: Teamshark's own annotations, then Teams traffic most specific first. */
 export function coloringRules(): ColoringRule[] {
   const relays = `(${rangeFilter(['teams-calling'])})`;
@@ -87,8 +102,8 @@ export function coloringRules(): ColoringRule[] {
   return [
     { name: 'Teamshark finding', filter: `frame.comment contains "${COMMENT_PREFIX}"`, background: [255, 214, 102] },
     {
-      name: 'Teams relay pseudo-TLS (TCP 443 to a media relay)',
-      filter: `tcp.port == 443 && ${relays}`,
+      name: 'Teams relay pseudo-TLS (MS-TURN over TCP: its hello shape, STUN in its records)',
+      filter: `tcp && (${PSEUDO_TLS_FILTER})`,
       background: [214, 190, 255],
     },
     {
@@ -149,8 +164,10 @@ function analysisSettings(decodeAs: readonly string[]): {
   for (let i = 0; i < options.length; i++) {
     const option = options[i]!;
     if (option === '-n') {
-      preferences.set('nameres.network_name', 'FALSE');
-      preferences.set('nameres.transport_name', 'FALSE');
+      // All of Wireshark's name resolution off, as tshark -n: MAC vendors (on by default), addresses, ports,
+      // VLANs, and no external resolver asked.
+      for (const kind of ['mac_name', 'network_name', 'transport_name', 'vlan_name', 'use_external_name_resolver'])
+        preferences.set(`nameres.${kind}`, 'FALSE');
     } else if (option === '--enable-heuristic') heuristics.push(options[++i]!);
     else if (option === '-o') {
       const [name, ...value] = options[++i]!.split(':');

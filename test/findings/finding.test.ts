@@ -24,6 +24,15 @@ describe('findings/finding: the one way a finding is made', function () {
     });
   });
 
+  it('carries the time of its first frame when the capture’s frame times are known', function () {
+    const times = new Map([
+      [3, 1.25],
+      [9, 4.5],
+    ]);
+    assert.equal(makeFinding('dns', draft({ frames: [9, 3] }), (frame) => times.get(frame)).time, 1.25);
+    assert.equal('time' in makeFinding('dns', draft({ frames: [7] }), (frame) => times.get(frame)), false);
+  });
+
   it('sorts the evidence frames, drops duplicates and missing ones', function () {
     assert.deepEqual(makeFinding('dns', draft({ frames: [9, undefined, 3, 9, 1] })).frames, [1, 3, 9]);
   });
