@@ -10,6 +10,7 @@ export const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html]
        teamshark query DATASET "SQL"|QUESTION [--format md|json] | --list
        teamshark annotate <capture> --out ANNOTATED.pcapng [--force] [--keylog FILE] [--tshark PATH] [--decode-as RULE]...
        teamshark wireshark-profile [--out DIR] [--force] [--decode-as RULE]...
+       teamshark mcp [--root DIR]... [--timeout SECONDS] [--tshark PATH]
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
           capture from standard input (teamshark sample | teamshark analyze -); given several captures or
@@ -30,6 +31,9 @@ annotate  writes a copy of the capture (pcapng, with Wireshark's editcap) whose 
 wireshark-profile
           writes a Wireshark configuration profile "Teamshark" (colouring rules, filter buttons, columns and
           the preferences Teamshark analyses with) to DIR (default: Wireshark's profiles folder)
+mcp       serves Teamshark's tools to AI agents as a Model Context Protocol server on standard input and
+          output (analyze_capture, get_finding, call_quality, packets, compare_captures); it reads
+          captures only under the --root folders (default: the working directory)
 
 Options:
   --format md|json|html  report format (default: md); html is one self-contained page with its chart;
@@ -49,6 +53,7 @@ Options:
   --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
   --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
   --list             sample: list the scenarios, one line each
+  --root DIR         mcp: a folder the server may read captures from (repeatable)
   --keylog FILE      analyze, annotate: decrypt TLS with this key log (SSLKEYLOGFILE format); the report shows
                      the decrypted requests' method, host, path template, status and sizes, never secrets,
                      cookies or bodies; annotate also embeds the keys in the pcapng (which then holds them);
@@ -74,6 +79,7 @@ const OPTIONS = {
   truth: { type: 'string' },
   list: { type: 'boolean' },
   keylog: { type: 'string' },
+  root: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

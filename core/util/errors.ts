@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'stdin-is-terminal'
   | 'stdout-is-terminal'
   | 'not-a-local-file'
+  | 'outside-roots'
   | 'workspace-untrusted'
   // The tools Teamshark runs.
   | 'tshark-missing'
@@ -47,8 +48,9 @@ export type ErrorCode =
   | 'dataset-schema-mismatch'
   | 'duckdb-missing'
   | 'query-failed'
-  // The extension's notes.
+  // The extension's notes and the agents' tools.
   | 'finding-not-found'
+  | 'invalid-filter'
   // A bug, caught so that one capture of many can be reported as failed while the others go on.
   | 'internal';
 
