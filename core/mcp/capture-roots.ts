@@ -1,12 +1,13 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TeamsharkError } from '../util/errors.js';
+import type { CaptureLocator } from './tools/tool.js';
 
 /**
  * The folders an agent may read captures from. A path is taken relative to the first root, resolved to its
  * real path (so neither `..` nor a symbolic link leads out) and must then lie inside one of the roots.
  */
-export class CaptureRoots {
+export class CaptureRoots implements CaptureLocator {
   private constructor(readonly folders: readonly string[]) {}
 
   /** The roots, each a folder that exists; the working directory when none is given. */
@@ -23,7 +24,8 @@ export class CaptureRoots {
   }
 
   /** The real path of a capture file inside the roots, or a one-line error that says why not. */
-  async capture(path: string): Promise<string> {
+  async capture(path: string | undefined): Promise<string> {
+    if (!path) throw new TeamsharkError('capture-not-found', 'no capture given');
     const given = isAbsolute(path) ? path : resolve(this.folders[0]!, path);
     const real = await realpath(given).catch(() => {
       throw new TeamsharkError('capture-not-found', `${path}: no such file under the server's roots`);

@@ -3,6 +3,7 @@ import { analyzeCapture } from '../analyze.js';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
+import type { ReportSource } from './tools/tool.js';
 
 /** Reports kept in memory: an agent asks several questions about the same few captures in a row. */
 const KEPT_REPORTS = 4;
@@ -19,7 +20,7 @@ export interface ReportOptions {
  * Teamshark's version are unchanged. Questions asked about one capture at once share one analysis; it
  * stops when every caller has cancelled.
  */
-export class ServerReports {
+export class ServerReports implements ReportSource {
   private readonly kept = new Map<string, { key: string; report: Report }>();
   private readonly running = new Map<
     string,

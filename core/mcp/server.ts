@@ -8,15 +8,13 @@ import {
   ReadResourceRequestSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { renderMarkdown } from '../report/markdown.js';
-import { describeErrors } from '../schema/validate.js';
 import { TeamsharkError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { CaptureRoots } from './capture-roots.js';
 import { ServerReports } from './reports.js';
 import { AGENT_TOOLS } from './tools/index.js';
-import type { AgentTool } from './tools/tool.js';
+import { ToolInputs } from './tools/checked-input.js';
 
 export interface TeamsharkServerOptions {
   roots: CaptureRoots;
@@ -37,10 +35,7 @@ const WHY_BAD_PROMPT = 'why-was-this-call-bad';
  */
 export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
   const reports = new ServerReports();
-  const ajv = new Ajv({ useDefaults: true, strict: false });
-  const checks = new Map<string, { tool: AgentTool; check: ValidateFunction }>(
-    AGENT_TOOLS.map((tool) => [tool.name, { tool, check: ajv.compile(tool.inputSchema) }]),
-  );
+  const inputs = new ToolInputs();
   const server = new Server(
     { name: 'teamshark', version: TOOL_VERSION },
     {
@@ -62,12 +57,10 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const entry = checks.get(request.params.name);
-    if (!entry) return toolError(`no tool named "${request.params.name}"`);
-    const input = structuredClone(request.params.arguments ?? {});
-    if (!entry.check(input)) return toolError(`invalid arguments: ${describeErrors(entry.check.errors)}`);
+    const tool = AGENT_TOOLS.find((t) => t.name === request.params.name);
+    if (!tool) return toolError(`no tool named "${request.params.name}"`);
     try {
-      const answer = await entry.tool.run(input, {
+      const answer = await tool.run(inputs.checked(tool, request.params.arguments), {
         roots: options.roots,
         reports,
         signal: extra.signal,

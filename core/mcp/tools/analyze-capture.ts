@@ -87,6 +87,7 @@ function listed(finding: Finding) {
 
 export const analyzeCaptureTool: AgentTool = {
   name: 'analyze_capture',
+  referenceName: 'teamsharkFindings',
   title: 'Analyze a Teams capture',
   description:
     'Analyses a packet capture of Microsoft Teams with tshark and answers first: activity, call path, call quality, NAT, TLS, DNS notices, warnings; then lists the findings (id, severity, title). Every answer names the findings that hold its evidence: read one whole (frames, display filter) with get_finding. Never the whole report.',

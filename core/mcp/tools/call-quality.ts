@@ -5,6 +5,7 @@ const LISTED_GAPS = 20;
 
 export const callQualityTool: AgentTool = {
   name: 'call_quality',
+  referenceName: 'teamsharkQuality',
   title: 'Call quality per media stream',
   description:
     'The call-quality table of a capture: per RTP stream its kind, direction, path, packets, loss, jitter, gaps, worst windows, round trip, DSCP, and its verdict as the Call Quality Dashboard classifies streams (or why it is not judged), each with a display filter; and the round trips measured from STUN and TCP handshakes. Figures are what the network delivered to the capture, not what the endpoints reported.',

@@ -6,6 +6,7 @@ const MOST_CAPTURES = 8;
 
 export const compareCapturesTool: AgentTool = {
   name: 'compare_captures',
+  referenceName: 'teamsharkCompare',
   title: 'Compare captures',
   description:
     'One column per capture, as `teamshark compare` prints it: activity, duration, packets and bytes per second, TCP/UDP/TLS/QUIC/RTP/STUN/DNS shares, DNS lookups, who receives the packets, TLS versions, protocols and the call quality.',

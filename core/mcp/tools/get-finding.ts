@@ -3,6 +3,7 @@ import { CAPTURE_PATH, reportOf, type AgentTool } from './tool.js';
 
 export const getFindingTool: AgentTool = {
   name: 'get_finding',
+  referenceName: 'teamsharkFinding',
   title: 'Read one finding whole',
   description:
     "One finding of a capture's report, whole: its title, detail (which says the rule and the standard it applies), severity, the evidence frames and a Wireshark display filter that shows them. Ids come from analyze_capture.",

@@ -77,6 +77,7 @@ const LONGEST_VALUE = 300;
 
 export const packetsTool: AgentTool = {
   name: 'packets',
+  referenceName: 'teamsharkPackets',
   title: 'Packets that match a display filter',
   description: `tshark's rows for a Wireshark display filter, decoded as Teamshark decodes the capture (its heuristics for RTP in STUN/TURN): the first \`limit\` rows (at most ${MOST_ROWS}) and how many more matched. tshark checks the filter first; a filter it rejects is an error with tshark's reason. Fields come from an allow-list (default: number, time, source, destination, protocol, length, info).`,
   inputSchema: {
@@ -106,7 +107,7 @@ export const packetsTool: AgentTool = {
     required: ['filter', 'fields', 'rows', 'matched', 'leftOut'],
   },
   async run(input, context) {
-    const capture = await context.roots.capture(input.path as string);
+    const capture = await context.roots.capture(input.path as string | undefined);
     const filter = input.filter as string;
     const fields = (input.fields as string[] | undefined) ?? DEFAULT_FIELDS;
     const limit = (input.limit as number | undefined) ?? DEFAULT_ROWS;

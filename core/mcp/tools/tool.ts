@@ -1,10 +1,22 @@
-import type { CaptureRoots } from '../capture-roots.js';
-import type { ServerReports } from '../reports.js';
+import type { Report } from '../../schema/generated/report.js';
 
-/** What every tool may use: where captures may be read from, the reports made so far, and its call's limits. */
+/** Where a tool may read captures: the MCP server's roots (core/mcp/capture-roots.ts), the extension's workspace. */
+export interface CaptureLocator {
+  /** The real path of the capture a tool call names, or a one-line error that says why it may not be read. */
+  capture(path: string | undefined): Promise<string>;
+  /** The capture as an answer names it. */
+  display(real: string): string;
+}
+
+/** The reports of captures: the server's own cache, or the extension's analysis store. */
+export interface ReportSource {
+  of(capture: string, options: { timeoutMs: number; signal?: AbortSignal; tsharkPath?: string }): Promise<Report>;
+}
+
+/** What every tool may use: where captures may be read from, their reports, and its call's limits. */
 export interface ToolContext {
-  roots: CaptureRoots;
-  reports: ServerReports;
+  roots: CaptureLocator;
+  reports: ReportSource;
   /** Fires when the client cancels the call. */
   signal: AbortSignal;
   /** Each tshark run stops after this long. */
@@ -19,6 +31,8 @@ export interface ToolContext {
  */
 export interface AgentTool {
   readonly name: string;
+  /** How a chat prompt names it in VS Code (#teamsharkQuality). */
+  readonly referenceName: string;
   readonly title: string;
   readonly description: string;
   readonly inputSchema: { type: 'object'; properties: Record<string, object>; required?: string[] };
@@ -35,7 +49,7 @@ export const CAPTURE_PATH = {
 
 /** The capture a call names, read as a report (from the server's cache when unchanged). */
 export async function reportOf(input: Record<string, unknown>, context: ToolContext) {
-  const capture = await context.roots.capture(input.path as string);
+  const capture = await context.roots.capture(input.path as string | undefined);
   const report = await context.reports.of(capture, {
     timeoutMs: context.timeoutMs,
     signal: context.signal,
