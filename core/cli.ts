@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   query: () => import('./commands/query.js'),
   annotate: () => import('./commands/annotate.js'),
   'wireshark-profile': () => import('./commands/wireshark-profile.js'),
+  mcp: () => import('./commands/mcp.js'),
 };
 
 /** Runs the command the arguments name; resolves to the exit code. */

@@ -14,6 +14,7 @@ import { registerNoteCodeLenses } from './notes/code-lens.js';
 import { registerNoteHovers } from './notes/hover-provider.js';
 import { registerNoteInlayHints } from './notes/inlay-hints.js';
 import { registerInsertCommands } from './notes/insert-commands.js';
+import { registerLanguageModelTools } from './language-model-tools.js';
 import { UntrustedConsent } from './trust.js';
 
 /** What activate returns: the extension's parts, for the extension tests in the real host. */
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     registerNoteInlayHints(notes),
     registerNoteCodeLenses(store, editor),
     registerInsertCommands(store),
+    registerLanguageModelTools(store, editor),
   );
   return { store, editor, tree, notes };
 }

@@ -19,51 +19,68 @@ import {
  */
 describe('the extension in a real VS Code extension host (code-server)', function () {
   this.timeout(600_000);
+  const host = suiteHost({});
+
+  it('passes the extension test suite (activation, analysis, tree, cancel, settings scope, corrupt capture, notes)', async () => {
+    await runSuite(host());
+  });
+});
+
+/** The same suite's untrusted-workspace tests (they skip themselves in a trusted one), in a folder not trusted. */
+describe('the extension in a real VS Code extension host, in an untrusted workspace', function () {
+  this.timeout(600_000);
+  const host = suiteHost({ untrusted: true, env: { TEAMSHARK_SUITE_GREP: 'in an untrusted workspace' } });
+
+  it('passes the untrusted-workspace tests (the language-model tools refuse)', async () => {
+    await runSuite(host());
+  });
+});
+
+/** A code-server and an empty workspace folder for one describe(), stopped and removed after it. */
+function suiteHost(options: { untrusted?: boolean; env?: Record<string, string> }) {
   let server: CodeServer | undefined;
   let workspace = '';
-
   before(async function () {
-    const entry = installCodeServer();
-    server = await startCodeServer({ entry });
+    server = await startCodeServer({ entry: installCodeServer(), ...options });
     workspace = mkdtempSync(join(tmpdir(), 'teamshark-workspace-'));
   });
-
   after(async () => {
     await server?.stop();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
+  return () => ({ server: server!, workspace });
+}
 
-  it('passes the extension test suite (activation, analysis, tree, cancel, settings scope, corrupt capture, notes)', async () => {
-    const { context, page } = await openBrowser(server!.root);
-    const log: string[] = [];
-    try {
-      const exitCode = new Promise<number>((resolve) => {
-        void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-      });
-      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-        log.push(`${type}: ${format(...args)}`); // the host's console calls, format string first
-      });
-      await page.goto(
-        workbenchUrl(server!, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }),
-      );
-      // Unref'd: a pending 9-minute timer would keep mocha from exiting for 9 minutes after the last test.
-      const deadline = new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000).unref(),
-      );
-      const code = await Promise.race([exitCode, deadline]);
-      // Mocha's results, and the measurements tests log as "measured: …".
-      const results = log
-        .map((line) => line.replace(/^\w+: /, ''))
-        .filter((line) => /^\s*(✔|✓|\d+\) |measured: )|\d+ (passing|failing|pending)/.test(line));
-      assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
-      assert.ok(
-        results.some((line) => /\d+ passing/.test(line)),
-        `no mocha summary in the host's log:\n${log.join('\n')}`,
-      );
-      assert.ok(!results.some((line) => /\d+ failing/.test(line)), results.join('\n'));
-      console.log(results.map((line) => `      ${line}`).join('\n'));
-    } finally {
-      await context.close();
-    }
-  });
-});
+async function runSuite({ server, workspace }: { server: CodeServer; workspace: string }): Promise<void> {
+  const { context, page } = await openBrowser(server.root);
+  const log: string[] = [];
+  try {
+    const exitCode = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      log.push(`${type}: ${format(...args)}`); // the host's console calls, format string first
+    });
+    await page.goto(
+      workbenchUrl(server, workspace, { extension: REPO, suite: join(REPO, 'dist/test/suite/index.cjs') }),
+    );
+    // Unref'd: a pending 9-minute timer would keep mocha from exiting for 9 minutes after the last test.
+    const deadline = new Promise<number>((_, reject) =>
+      setTimeout(() => reject(new Error(`the extension tests did not finish:\n${log.join('\n')}`)), 540_000).unref(),
+    );
+    const code = await Promise.race([exitCode, deadline]);
+    // Mocha's results, and the measurements tests log as "measured: …".
+    const results = log
+      .map((line) => line.replace(/^\w+: /, ''))
+      .filter((line) => /^\s*(✔|✓|\d+\) |measured: )|\d+ (passing|failing|pending)/.test(line));
+    assert.equal(code, 0, `extension tests failed:\n${log.join('\n')}`);
+    assert.ok(
+      results.some((line) => /\d+ passing/.test(line)),
+      `no mocha summary in the host's log:\n${log.join('\n')}`,
+    );
+    assert.ok(!results.some((line) => /\d+ failing/.test(line)), results.join('\n'));
+    console.log(results.map((line) => `      ${line}`).join('\n'));
+  } finally {
+    await context.close();
+  }
+}

@@ -10,6 +10,7 @@ export const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html]
        teamshark query DATASET "SQL"|QUESTION [--format md|json] [--allow-write] | --list
        teamshark annotate <capture> --out ANNOTATED.pcapng [--force] [--keylog FILE] [--tshark PATH] [--decode-as RULE]...
        teamshark wireshark-profile [--out DIR] [--force] [--decode-as RULE]...
+       teamshark mcp [--root DIR]... [--timeout SECONDS] [--tshark PATH]
 
 analyze   analyses a packet capture of Microsoft Teams with tshark and prints the report; "-" reads the
           capture from standard input (teamshark sample | teamshark analyze -); given several captures or
@@ -32,6 +33,9 @@ annotate  writes a copy of the capture (pcapng, with Wireshark's editcap) whose 
 wireshark-profile
           writes a Wireshark configuration profile "Teamshark" (colouring rules, filter buttons, columns and
           the preferences Teamshark analyses with) to DIR (default: Wireshark's profiles folder)
+mcp       serves Teamshark's tools to AI agents as a Model Context Protocol server on standard input and
+          output (analyze_capture, get_finding, call_quality, packets, compare_captures); it reads
+          captures only under the --root folders (default: the working directory)
 
 Options:
   --format md|json|html  report format (default: md); html is one self-contained page with its chart;
@@ -51,6 +55,7 @@ Options:
   --seed N           sample: the seed; the same seed writes the same bytes (default: 1)
   --truth FILE       sample: also write the scenario's ground truth (JSON) to FILE
   --list             sample: list the scenarios, one line each; query: list the named questions
+  --root DIR         mcp: a folder the server may read captures from (repeatable)
   --allow-write      query: let the SQL write files and read outside the dataset (default: read the dataset only)
   --keylog FILE      analyze, annotate, export: decrypt TLS with this key log (SSLKEYLOGFILE format); the report
                      shows the decrypted requests' method, host, path template, status and sizes, never secrets,
@@ -79,6 +84,7 @@ const OPTIONS = {
   list: { type: 'boolean' },
   'allow-write': { type: 'boolean', default: false },
   keylog: { type: 'string' },
+  root: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;

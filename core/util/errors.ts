@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'stdin-is-terminal'
   | 'stdout-is-terminal'
   | 'not-a-local-file'
+  | 'outside-roots'
   | 'workspace-untrusted'
   // The tools Teamshark runs.
   | 'tshark-missing'
@@ -49,8 +50,9 @@ export type ErrorCode =
   | 'query-failed'
   | 'query-refused'
   | 'question-not-found'
-  // The extension's notes.
+  // The extension's notes and the agents' tools.
   | 'finding-not-found'
+  | 'invalid-filter'
   // A bug, caught so that one capture of many can be reported as failed while the others go on.
   | 'internal';
 

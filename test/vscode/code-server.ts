@@ -40,6 +40,8 @@ export async function startCodeServer(options: {
   entry: string;
   install?: string[];
   untrusted?: boolean;
+  /** Variables for the server and its extension host (TEAMSHARK_SUITE_GREP picks the extension tests to run). */
+  env?: Record<string, string>;
 }): Promise<CodeServer> {
   const root = mkdtempSync(join(tmpdir(), 'teamshark-code-server-'));
   const home = join(root, 'home');
@@ -66,6 +68,7 @@ export async function startCodeServer(options: {
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local/share'),
     XDG_CACHE_HOME: join(home, '.cache'),
+    ...options.env,
   };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensionsDir];
   for (const vsix of options.install ?? [])

@@ -1,0 +1,123 @@
+import * as vscode from 'vscode';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { ToolInputs } from '../core/mcp/tools/checked-input.js';
+import { AGENT_TOOLS } from '../core/mcp/tools/index.js';
+import { languageModelToolContribution } from '../core/mcp/tools/language-model-tool.js';
+import type { AgentTool, CaptureLocator, ReportSource } from '../core/mcp/tools/tool.js';
+import { TeamsharkError } from '../core/util/errors.js';
+import type { AnalysisStore } from './analysis-store.js';
+import type { CaptureEditorProvider } from './capture-editor.js';
+import { analysisSettings } from './settings.js';
+
+/** A tshark run of a tool call (the packets tool) stops after this long; analyses are cancelled with the call. */
+const TSHARK_TIMEOUT_MS = 300_000;
+
+type ToolInput = Record<string, unknown>;
+
+/**
+ * Teamshark's agent tools (core/mcp/tools) as VS Code language-model tools, for Copilot's agent mode and any
+ * chat participant: the same answers as `teamshark mcp`, on the capture a call names or the one open in the
+ * editor, from the window's own analyses. In an untrusted workspace they refuse, as the rest of the extension
+ * asks before it runs tshark.
+ */
+export function registerLanguageModelTools(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
+  const inputs = new ToolInputs((tool) => languageModelToolContribution(tool).inputSchema);
+  return vscode.Disposable.from(
+    ...AGENT_TOOLS.map((tool) =>
+      vscode.lm.registerTool<ToolInput>(languageModelToolContribution(tool).name, {
+        prepareInvocation: (options) => {
+          const target = targetOf(options.input, editor);
+          return {
+            invocationMessage: `Teamshark: ${tool.title.toLowerCase()} (${target})`,
+            confirmationMessages: {
+              title: `Run tshark on ${target}?`,
+              message: `Teamshark will analyse ${target} with tshark${tool.name === 'packets' ? ' and list the packets that match the display filter' : ''}. Nothing is written.`,
+            },
+          };
+        },
+        invoke: async (options, token) => {
+          const answer = await invokeTool(tool, inputs.checked(tool, options.input), store, editor, token);
+          return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(answer))]);
+        },
+      }),
+    ),
+  );
+}
+
+async function invokeTool(
+  tool: AgentTool,
+  input: ToolInput,
+  store: AnalysisStore,
+  editor: CaptureEditorProvider,
+  token: vscode.CancellationToken,
+): Promise<Record<string, unknown>> {
+  if (!vscode.workspace.isTrusted)
+    throw new TeamsharkError(
+      'workspace-untrusted',
+      'Teamshark runs no tool in an untrusted workspace: trust the workspace, or open the capture and answer its question',
+    );
+  const controller = new AbortController();
+  const subscription = token.onCancellationRequested(() => controller.abort());
+  try {
+    return await tool.run(input, {
+      roots: new WorkspaceCaptures(store, editor),
+      reports: storeReports(store, token),
+      signal: controller.signal,
+      timeoutMs: TSHARK_TIMEOUT_MS,
+      tsharkPath: analysisSettings().tsharkPath,
+    });
+  } finally {
+    subscription.dispose();
+  }
+}
+
+/** What a call is about, for its confirmation: the capture it names, or the one open in the editor. */
+function targetOf(input: ToolInput, editor: CaptureEditorProvider): string {
+  if (Array.isArray(input.paths)) return (input.paths as string[]).map((p) => basename(p)).join(', ');
+  if (typeof input.path === 'string' && input.path) return basename(input.path);
+  return editor.activeCapture ? basename(editor.activeCapture.fsPath) : 'the capture open in the editor';
+}
+
+/** Reports from the window's analysis store: shared with the views and the Captures tree, cancelled with the call. */
+function storeReports(store: AnalysisStore, token: vscode.CancellationToken): ReportSource {
+  return { of: (capture) => store.analyze(vscode.Uri.file(capture), { token }) };
+}
+
+/**
+ * The captures a language model may read: inside a workspace folder, or analysed in this window (opened by
+ * the user from anywhere); a call without a path means the capture open in the editor.
+ */
+class WorkspaceCaptures implements CaptureLocator {
+  constructor(
+    private readonly store: AnalysisStore,
+    private readonly editor: CaptureEditorProvider,
+  ) {}
+
+  async capture(path: string | undefined): Promise<string> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    let given = path;
+    if (!given) {
+      given = this.editor.activeCapture?.fsPath;
+      if (!given) throw new TeamsharkError('capture-not-found', 'no capture given, and none is open in the editor');
+    }
+    const absolute = isAbsolute(given) ? given : resolve(folders[0] ?? process.cwd(), given);
+    const real = await realpath(absolute).catch(() => {
+      throw new TeamsharkError('capture-not-found', `${given}: no such file`);
+    });
+    const realFolders = await Promise.all(folders.map((folder) => realpath(folder).catch(() => folder)));
+    const known = this.store.all.some((analysis) => analysis.uri.fsPath === real || analysis.uri.fsPath === absolute);
+    if (!known && !realFolders.some((folder) => real.startsWith(folder.endsWith(sep) ? folder : folder + sep)))
+      throw new TeamsharkError(
+        'outside-roots',
+        `${given} is neither in the workspace nor a capture opened in this window`,
+      );
+    if (!(await stat(real)).isFile()) throw new TeamsharkError('not-a-file', `${given} is not a file`);
+    return real;
+  }
+
+  display(real: string): string {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(real));
+    return folder ? relative(folder.uri.fsPath, real) : real;
+  }
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { answersOf } from '../core/mcp/tools/analyze-capture.js';
+import type { Report } from '../core/schema/generated/report.js';
+import { CLI, SHARED_CAPTURES, analyzed, sampleCapture, sharedCapture } from './helpers.js';
+
+/** An audio call of the course captures, and a sample scenario whose call is poor by construction. */
+const CALL = 'teams-activities/audio-lan-K1AE-60sec.pcapng';
+const POOR_CALL = 'bad-network-loss';
+
+interface AnalyzeAnswer {
+  capture: { packets: number };
+  answers: unknown;
+  findings: unknown[];
+}
+interface QualityAnswer {
+  verdict: string;
+  streams: Record<string, unknown>[];
+}
+interface PacketsAnswer {
+  rows: string[][];
+  matched: number;
+  leftOut: number;
+}
+
+describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own client", function () {
+  this.timeout(300_000);
+  let client: Client;
+  let samples = '';
+
+  before(async function () {
+    sharedCapture(this, 'teams.pcap');
+    samples = dirname(sampleCapture(POOR_CALL).path);
+    client = new Client({ name: 'teamshark-test', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'mcp', '--root', SHARED_CAPTURES, '--root', samples],
+        stderr: 'pipe',
+      }),
+    );
+  });
+  after(async () => client?.close());
+
+  async function call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
+    return (await client.callTool({ name, arguments: args }, undefined, {
+      signal,
+      timeout: 280_000,
+    })) as CallToolResult;
+  }
+  async function answer<Answer>(name: string, args: Record<string, unknown>): Promise<Answer> {
+    const result = await call(name, args);
+    assert.ok(!result.isError, `${name} failed: ${JSON.stringify(result.content)}`);
+    return result.structuredContent as Answer;
+  }
+  async function toolError(name: string, args: Record<string, unknown>): Promise<string> {
+    const result = await call(name, args);
+    assert.equal(result.isError, true, `${name} should have failed: ${JSON.stringify(result.structuredContent)}`);
+    const text = (result.content[0] as { text: string }).text;
+    assert.doesNotMatch(text, /\n| {4}at /, 'one line, no stack trace');
+    return text;
+  }
+
+  it('lists its tools, each with an input and an output schema, all read-only', async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['analyze_capture', 'get_finding', 'call_quality', 'packets', 'compare_captures'],
+    );
+    for (const tool of tools) {
+      assert.equal(tool.inputSchema.type, 'object');
+      assert.equal(tool.outputSchema?.type, 'object');
+      assert.equal(tool.annotations?.readOnlyHint, true);
+    }
+  });
+
+  for (const capture of ['teams.pcap', CALL]) {
+    it(`analyze_capture and get_finding on ${capture}: the report's answers and findings, each finding whole`, async function () {
+      const report = await analyzed(sharedCapture(this, capture));
+      const summary = await answer<AnalyzeAnswer>('analyze_capture', { path: capture });
+      assert.deepEqual(summary.answers, JSON.parse(JSON.stringify(answersOf(report))));
+      assert.deepEqual(
+        summary.findings,
+        report.findings.map(({ id, section, severity, title }) => ({ id, section, severity, title })),
+      );
+      assert.equal(summary.capture.packets, report.capture.packets);
+      for (const finding of report.findings.slice(0, 5)) {
+        const whole = await answer('get_finding', { path: capture, id: finding.id });
+        assert.deepEqual(whole, { ...finding, rule: finding.id.split('/')[0] });
+      }
+    });
+  }
+
+  it("call_quality gives the report's figures per stream, a poor call's verdict with the thresholds it crosses", async () => {
+    const path = `${POOR_CALL}.pcapng`;
+    const report: Report = await analyzed(sampleCapture(POOR_CALL).path);
+    const quality = await answer<QualityAnswer>('call_quality', { path: `${samples}/${path}` });
+    assert.equal(quality.verdict, 'poor');
+    assert.equal(quality.verdict, report.quality!.verdict);
+    assert.equal(quality.streams.length, report.quality!.streams.length);
+    for (const [i, stream] of report.quality!.streams.entries()) {
+      const given = quality.streams[i]!;
+      for (const key of ['ssrc', 'packets', 'lost', 'lossPercent', 'verdict', 'filter'] as const)
+        assert.deepEqual(given[key], stream[key], `${stream.ssrc} ${key}`);
+      assert.deepEqual(given.crossed, stream.crossed);
+      assert.equal(given.series, undefined, 'no per-bin series: an agent gets figures, not chart data');
+    }
+  });
+
+  it("packets: tshark's rows for a filter, at most `limit`, and how many more matched", async () => {
+    const rows = await answer<PacketsAnswer>('packets', {
+      path: 'teams.pcap',
+      filter: 'dns.flags.response == 0',
+      fields: ['frame.number', 'dns.qry.name'],
+      limit: 5,
+    });
+    assert.equal(rows.rows.length, 5);
+    assert.ok(rows.matched > 5);
+    assert.equal(rows.leftOut, rows.matched - 5);
+    const report = await analyzed(sharedCapture(this as unknown as Mocha.Context, 'teams.pcap'));
+    const queries = report.dns.transactions.filter((t) => t.queryFrame !== undefined).length;
+    assert.equal(rows.matched, queries, 'every DNS query of the report, as tshark matches them');
+  });
+
+  it('compare_captures: one column per capture, as `teamshark compare` makes them', async () => {
+    const compared = await answer<{ captures: { file: string; activity: string }[] }>('compare_captures', {
+      paths: ['teams.pcap', CALL],
+    });
+    assert.deepEqual(
+      compared.captures.map((c) => [c.file, c.activity]),
+      [
+        ['teams.pcap', (await analyzed(`${SHARED_CAPTURES}/teams.pcap`)).application.dominantActivity],
+        [CALL, (await analyzed(`${SHARED_CAPTURES}/${CALL}`)).application.dominantActivity],
+      ],
+    );
+  });
+
+  it('the report as a resource and the "why was this call bad" prompt', async () => {
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.equal(resourceTemplates[0]?.uriTemplate, 'teamshark://report/{path}');
+    const { contents } = await client.readResource({ uri: 'teamshark://report/teams.pcap' });
+    assert.match(String((contents[0] as { text?: string }).text), /^# Teamshark report: teams\.pcap$/m);
+    const prompt = await client.getPrompt({ name: 'why-was-this-call-bad', arguments: { path: CALL } });
+    assert.match(JSON.stringify(prompt.messages), /quote the finding id, its frames and its display filter/);
+  });
+
+  it('refuses in one line what it must not do, and keeps answering', async () => {
+    assert.match(
+      await toolError('packets', { path: '/etc/passwd', filter: 'ip' }),
+      /outside the folders this server may read/,
+    );
+    assert.match(await toolError('analyze_capture', { path: '../../../etc/passwd' }), /outside|no such file/);
+    assert.match(await toolError('analyze_capture', { path: 'no-such.pcap' }), /no such file/);
+    assert.match(await toolError('packets', { path: 'teams.pcap', filter: 'stun ==' }), /display filter/);
+    assert.match(
+      await toolError('packets', { path: 'teams.pcap', filter: 'ip', limit: 1_000_000 }),
+      /limit must be <= 500/,
+    );
+    assert.match(await toolError('packets', { path: 'teams.pcap', filter: 'ip', fields: ['frame.comment'] }), /fields/);
+    assert.match(await toolError('get_finding', { path: 'teams.pcap', id: 'tls-version/nowhere' }), /no finding/);
+    assert.match(await toolError('no_such_tool', {}), /no tool named/);
+
+    // A call the client cancels stops; the server answers the next one.
+    const controller = new AbortController();
+    const cancelled = call(
+      'packets',
+      { path: CALL, filter: 'frame.len > 0 && !(frame.len < 0)', limit: 1 },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(cancelled);
+    const after = await answer<PacketsAnswer>('packets', { path: 'teams.pcap', filter: 'frame.number == 1', limit: 1 });
+    assert.equal(after.rows[0][0], '1');
+  });
+});
