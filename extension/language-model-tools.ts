@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ToolInputs } from '../core/mcp/tools/checked-input.js';
-import { AGENT_TOOLS } from '../core/mcp/tools/index.js';
+import { CAPTURE_TOOLS } from '../core/mcp/tools/index.js';
 import { languageModelToolContribution } from '../core/mcp/tools/language-model-tool.js';
 import type { AgentTool, CaptureLocator, ReportSource } from '../core/mcp/tools/tool.js';
 import { TeamsharkError } from '../core/util/errors.js';
@@ -24,7 +24,7 @@ type ToolInput = Record<string, unknown>;
 export function registerLanguageModelTools(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
   const inputs = new ToolInputs((tool) => languageModelToolContribution(tool).inputSchema);
   return vscode.Disposable.from(
-    ...AGENT_TOOLS.map((tool) =>
+    ...CAPTURE_TOOLS.map((tool) =>
       vscode.lm.registerTool<ToolInput>(languageModelToolContribution(tool).name, {
         prepareInvocation: (options) => {
           const target = targetOf(options.input, editor);
@@ -95,25 +95,29 @@ class WorkspaceCaptures implements CaptureLocator {
   ) {}
 
   async capture(path: string | undefined): Promise<string> {
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    let given = path;
-    if (!given) {
-      given = this.editor.activeCapture?.fsPath;
-      if (!given) throw new TeamsharkError('capture-not-found', 'no capture given, and none is open in the editor');
-    }
-    const absolute = isAbsolute(given) ? given : resolve(folders[0] ?? process.cwd(), given);
-    const real = await realpath(absolute).catch(() => {
-      throw new TeamsharkError('capture-not-found', `${given}: no such file`);
-    });
-    const realFolders = await Promise.all(folders.map((folder) => realpath(folder).catch(() => folder)));
+    const given = path || this.editor.activeCapture?.fsPath;
+    if (!given) throw new TeamsharkError('capture-not-found', 'no capture given, and none is open in the editor');
+    const { real, absolute, inWorkspace } = await this.resolve(given);
     const known = this.store.all.some((analysis) => analysis.uri.fsPath === real || analysis.uri.fsPath === absolute);
-    if (!known && !realFolders.some((folder) => real.startsWith(folder.endsWith(sep) ? folder : folder + sep)))
+    if (!known && !inWorkspace)
       throw new TeamsharkError(
         'outside-roots',
         `${given} is neither in the workspace nor a capture opened in this window`,
       );
     if (!(await stat(real)).isFile()) throw new TeamsharkError('not-a-file', `${given} is not a file`);
     return real;
+  }
+
+  /** The path's real path (relative paths from the first workspace folder), and whether a workspace folder holds it. */
+  private async resolve(given: string): Promise<{ real: string; absolute: string; inWorkspace: boolean }> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const absolute = isAbsolute(given) ? given : resolve(folders[0] ?? process.cwd(), given);
+    const real = await realpath(absolute).catch(() => {
+      throw new TeamsharkError('capture-not-found', `${given}: no such file`);
+    });
+    const realFolders = await Promise.all(folders.map((folder) => realpath(folder).catch(() => folder)));
+    const inWorkspace = realFolders.some((folder) => real.startsWith(folder.endsWith(sep) ? folder : folder + sep));
+    return { real, absolute, inWorkspace };
   }
 
   display(real: string): string {

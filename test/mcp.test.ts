@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { answersOf } from '../core/mcp/tools/analyze-capture.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { CLI, SHARED_CAPTURES, analyzed, sampleCapture, sharedCapture } from './helpers.js';
+import { CLI, SHARED_CAPTURES, analyzed, runCli, sampleCapture, sharedCapture } from './helpers.js';
 
 /** An audio call of the course captures, and a sample scenario whose call is poor by construction. */
 const CALL = 'teams-activities/audio-lan-K1AE-60sec.pcapng';
@@ -68,7 +68,7 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
     const { tools } = await client.listTools();
     assert.deepEqual(
       tools.map((t) => t.name),
-      ['analyze_capture', 'get_finding', 'call_quality', 'packets', 'compare_captures'],
+      ['analyze_capture', 'get_finding', 'call_quality', 'packets', 'compare_captures', 'query_dataset'],
     );
     for (const tool of tools) {
       assert.equal(tool.inputSchema.type, 'object');
@@ -136,6 +136,25 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
         [CALL, (await analyzed(`${SHARED_CAPTURES}/${CALL}`)).application.dominantActivity],
       ],
     );
+  });
+
+  it('query_dataset: a named question and SQL over an exported dataset, read-only', async () => {
+    const dataset = join(samples, 'dataset');
+    const exported = await runCli(['export', sampleCapture(POOR_CALL).path, '--out', dataset]);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    const poor = await answer<{ rows: { ssrc?: string }[] }>('query_dataset', { dataset, query: 'poor-calls' });
+    const report = await analyzed(sampleCapture(POOR_CALL).path);
+    assert.equal(poor.rows.length, report.quality!.streams.filter((s) => s.verdict === 'poor').length);
+    const counted = await answer<{ rows: { n: number }[] }>('query_dataset', {
+      dataset,
+      query: 'SELECT count(*)::INTEGER AS n FROM findings',
+    });
+    assert.equal(counted.rows[0]!.n, report.findings.length);
+    assert.match(
+      await toolError('query_dataset', { dataset, query: `COPY findings TO '${join(samples, 'out.csv')}'` }),
+      /disabled by configuration/,
+    );
+    assert.match(await toolError('query_dataset', { dataset, query: 'poor-cals' }), /did you mean poor-calls/);
   });
 
   it('the report as a resource and the "why was this call bad" prompt', async () => {

@@ -26,13 +26,25 @@ export class CaptureRoots implements CaptureLocator {
   /** The real path of a capture file inside the roots, or a one-line error that says why not. */
   async capture(path: string | undefined): Promise<string> {
     if (!path) throw new TeamsharkError('capture-not-found', 'no capture given');
+    const real = await this.inside(path);
+    if (!(await stat(real)).isFile()) throw new TeamsharkError('not-a-file', `${path} is not a file`);
+    return real;
+  }
+
+  /** The real path of a dataset folder inside the roots. */
+  async dataset(path: string): Promise<string> {
+    const real = await this.inside(path);
+    if (!(await stat(real)).isDirectory()) throw new TeamsharkError('not-a-dataset', `${path} is not a folder`);
+    return real;
+  }
+
+  private async inside(path: string): Promise<string> {
     const given = isAbsolute(path) ? path : resolve(this.folders[0]!, path);
     const real = await realpath(given).catch(() => {
       throw new TeamsharkError('capture-not-found', `${path}: no such file under the server's roots`);
     });
     if (!this.folders.some((root) => inside(root, real)))
       throw new TeamsharkError('outside-roots', `${path} is outside the folders this server may read`);
-    if (!(await stat(real)).isFile()) throw new TeamsharkError('not-a-file', `${path} is not a file`);
     return real;
   }
 

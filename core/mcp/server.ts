@@ -13,7 +13,7 @@ import { TeamsharkError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { CaptureRoots } from './capture-roots.js';
 import { ServerReports } from './reports.js';
-import { AGENT_TOOLS } from './tools/index.js';
+import { SERVER_TOOLS } from './server-tools.js';
 import { ToolInputs } from './tools/checked-input.js';
 
 export interface TeamsharkServerOptions {
@@ -46,7 +46,7 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
   );
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: AGENT_TOOLS.map(({ name, title, description, inputSchema, outputSchema }) => ({
+    tools: SERVER_TOOLS.map(({ name, title, description, inputSchema, outputSchema }) => ({
       name,
       title,
       description,
@@ -57,7 +57,7 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const tool = AGENT_TOOLS.find((t) => t.name === request.params.name);
+    const tool = SERVER_TOOLS.find((t) => t.name === request.params.name);
     if (!tool) return toolError(`no tool named "${request.params.name}"`);
     try {
       const answer = await tool.run(inputs.checked(tool, request.params.arguments), {

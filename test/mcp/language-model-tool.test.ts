@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AGENT_TOOLS } from '../../core/mcp/tools/index.js';
+import { CAPTURE_TOOLS } from '../../core/mcp/tools/index.js';
 import { languageModelToolContribution } from '../../core/mcp/tools/language-model-tool.js';
 
 describe('mcp/language-model-tool: the tools VS Code offers language models', () => {
@@ -11,12 +11,12 @@ describe('mcp/language-model-tool: the tools VS Code offers language models', ()
   ).contributes.languageModelTools;
 
   it("package.json contributes every agent tool, with the MCP server's own schema", () => {
-    assert.deepEqual(contributed, AGENT_TOOLS.map(languageModelToolContribution));
+    assert.deepEqual(contributed, CAPTURE_TOOLS.map(languageModelToolContribution));
   });
 
   it('lets a capture path be left out (the capture open in the editor), and nothing else', () => {
     const required = Object.fromEntries(
-      AGENT_TOOLS.map((tool) => [
+      CAPTURE_TOOLS.map((tool) => [
         tool.name,
         (languageModelToolContribution(tool).inputSchema as { required?: string[] }).required ?? [],
       ]),

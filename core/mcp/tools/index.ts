@@ -5,8 +5,11 @@ import { getFindingTool } from './get-finding.js';
 import { packetsTool } from './packets.js';
 import type { AgentTool } from './tool.js';
 
-/** Every tool the server offers, in the order it lists them. Adding one is adding its file and this entry. */
-export const AGENT_TOOLS: readonly AgentTool[] = [
+/**
+ * The tools that read captures, offered by the MCP server and by the VS Code extension to language models, in
+ * the order they are listed. Adding one is adding its file and this entry.
+ */
+export const CAPTURE_TOOLS: readonly AgentTool[] = [
   analyzeCaptureTool,
   getFindingTool,
   callQualityTool,

@@ -4,6 +4,8 @@ import type { Report } from '../../schema/generated/report.js';
 export interface CaptureLocator {
   /** The real path of the capture a tool call names, or a one-line error that says why it may not be read. */
   capture(path: string | undefined): Promise<string>;
+  /** The real path of a dataset folder (teamshark export) a tool call names, under the same rules; where datasets are read. */
+  dataset?(path: string): Promise<string>;
   /** The capture as an answer names it. */
   display(real: string): string;
 }
