@@ -46,7 +46,7 @@ export function captureModel(parts: Partial<CaptureModel> = {}): CaptureModel {
     ssdp: [],
     payload: new Map(),
     qualityPackets: { streams: [], handshakes: [] },
-    linkHosts: { outgoing: new Map(), ethernet: [] },
+    linkHosts: { outgoing: new Map(), ethernet: [], groupDestinations: new Set() },
     timeOrigin: 0,
     warnings: [],
     ...parts,

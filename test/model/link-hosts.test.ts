@@ -34,6 +34,18 @@ describe('link-layer hosts (the collector)', function () {
     ]);
   });
 
+  it('notes the IP destinations of frames sent to a group MAC or marked broadcast/multicast that never send', function () {
+    const collector = new LinkHostsCollector();
+    const host = 'aa:00:00:00:00:01';
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'ff:ff:ff:ff:ff:ff', 'ip.dst': '192.168.1.255' }));
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'aa:00:00:00:00:02', 'ip.dst': '52.114.0.1' }));
+    collector.add(packet({ 'sll.pkttype': '1', 'ip.dst': '10.0.0.255' }));
+    // A DHCP server may broadcast its offer to the address it offers; that host then sends from it.
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'ff:ff:ff:ff:ff:ff', 'ip.dst': '192.168.1.7' }));
+    collector.add(packet({ 'eth.src': 'aa:00:00:00:00:07', 'eth.dst': host, 'ip.src': '192.168.1.7' }));
+    assert.deepEqual([...collector.finish().groupDestinations], ['192.168.1.255', '10.0.0.255']);
+  });
+
   it("leaves out the loopback interface's frames (a MAC sending to itself)", function () {
     const collector = new LinkHostsCollector();
     collector.add(packet({ 'eth.src': '00:00:00:00:00:00', 'eth.dst': '00:00:00:00:00:00', 'ip.src': '127.0.0.1' }));
