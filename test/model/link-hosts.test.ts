@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { LinkHostsCollector } from '../../core/model/link-hosts.js';
-import { PacketRecord } from '../../core/tshark/record.js';
-
-let frame = 0;
-function packet(fields: Record<string, string>): PacketRecord {
-  frame += 1;
-  const layers: Record<string, string[]> = { frame_number: [String(frame)], frame_len: ['60'] };
-  for (const [field, value] of Object.entries(fields)) layers[field.replaceAll('.', '_')] = [value];
-  return new PacketRecord(layers as ConstructorParameters<typeof PacketRecord>[0]);
-}
+import { packetRecord as packet } from '../builders/capture-model.js';
 
 describe('link-layer hosts (the collector)', function () {
   it('counts unicast frames per MAC and the IP sources each MAC sends from; broadcasts count for no receiver', function () {
