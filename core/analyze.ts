@@ -154,7 +154,11 @@ export async function analyzeCaptureModel(
       rtcp: rtcpReports.listed,
       ...(rtcpReports.leftOut && { rtcpLeftOut: rtcpReports.leftOut }),
     },
-    transport: { ipVersions: summaries.ipVersions, parallelConnections: summaries.parallelConnections },
+    transport: {
+      ipVersions: summaries.ipVersions,
+      parallelConnections: summaries.parallelConnections,
+      tcpHealth: summaries.tcpHealth,
+    },
     timeline: model.timeline,
     media: classification.media,
     application,

@@ -9,6 +9,7 @@ import { PayloadCollector } from './model/payload.js';
 import { QuicCollector } from './model/quic.js';
 import { RtpCollector } from './model/rtp.js';
 import { SsdpCollector } from './model/ssdp.js';
+import { TcpHealthCollector } from './model/tcp-health.js';
 import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
@@ -57,6 +58,7 @@ export const MODEL_COLLECTORS = {
   payload: () => new PayloadCollector(),
   qualityPackets: () => new QualityCollector(),
   linkHosts: () => new LinkHostsCollector(),
+  tcpHealth: () => new TcpHealthCollector(),
   // Only with a key log: without one the run, and so the report, is exactly what it was.
   decrypted: ({ keylog }: CollectorOptions) => (keylog ? new HttpCollector() : undefined),
 } satisfies Registry;

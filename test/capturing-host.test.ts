@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { analyzeCapture } from '../core/analyze.js';
 import { analyzed, sharedCapture } from './helpers.js';
 
 const clientsOf = async (context: Mocha.Context, capture: string) =>
@@ -21,6 +26,33 @@ describe('the capturing host on real captures', function () {
     ] as const) {
       const clients = (await clientsOf(this, capture)).map((a) => a.ip);
       assert.ok(clients.length > 0 && !clients.includes(neighbour), `${capture}: ${clients.join(', ')}`);
+    }
+  });
+
+  it('names hosts seen only in neighbour traffic LAN neighbours, never one the host talks to (teams-more/idle-lan-A1, audio-lan-K1AE)', async function () {
+    const roles = async (capture: string) =>
+      new Map((await analyzed(sharedCapture(this, capture))).addresses.map((a) => [a.ip, a.role]));
+    const idle = await roles('teams-more/idle-lan-A1.pcapng');
+    // NBNS, mDNS, LLMNR, NetBIOS browser announcements, and Spotify's discovery to the directed broadcast.
+    assert.equal(idle.get('192.168.1.41'), 'lan-neighbour');
+    assert.equal(idle.get('192.168.1.255'), 'other', 'the directed broadcast is a group, not a host');
+    assert.equal(idle.get('192.168.1.42'), 'client');
+    const lan = await roles('teams-activities/audio-lan-K1AE.pcapng');
+    assert.equal(lan.get('192.168.1.100'), 'lan-neighbour', 'answers WS-Discovery only');
+    assert.equal(lan.get('192.168.1.60'), 'other', 'serves the host its device description over HTTP');
+  });
+
+  it('takes a relay for no client in a one-direction capture where only the relay on 3479 sends', async function () {
+    const folder = await mkdtemp(join(tmpdir(), 'teamshark-one-way-'));
+    try {
+      const oneWay = join(folder, 'relay-to-client.pcapng');
+      const capture = sharedCapture(this, 'teams-more/audio-file-Z1.pcapng');
+      await execa('tshark', ['-r', capture, '-Y', 'ip.src == 52.114.242.202 && udp && !icmp', '-w', oneWay]);
+      const report = await analyzeCapture(oneWay);
+      const clients = report.addresses.filter((a) => a.role === 'client').map((a) => a.ip);
+      assert.deepEqual(clients, ['130.104.37.81']);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 

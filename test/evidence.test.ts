@@ -14,6 +14,7 @@ const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
   { unit: /^ClientHellos?$/, count: (found) => found.length },
   { unit: /^packets?$/, count: (found) => found.length },
   { unit: /^allocations?$/, count: (found) => found.length },
+  { unit: /^(?:SYN )?retransmissions?$/, count: (found) => found.length },
   {
     unit: /^(?:DNS )?lookups?$/,
     count: (found) => found.filter((m) => m.dnsResponse === 'false').length,
@@ -25,7 +26,7 @@ const COUNTED_UNITS: { unit: RegExp; count: (found: Match[]) => number }[] = [
 /** "TLS 1.2 negotiated in 38 handshakes" → { stated: 38, unit: 'handshakes' }; the first number followed by a counted unit. */
 function statedCount(title: string): { stated: number; unit: string; count: (found: Match[]) => number } | undefined {
   // A whole number (not the decimals of a rate), its unit, and not "per" after it (a rate).
-  for (const match of title.matchAll(/(?<![\d.])(\d+) ((?:server |DNS |TCP |media )?[A-Za-z]+)\b(?! per )/g)) {
+  for (const match of title.matchAll(/(?<![\d.])(\d+) ((?:server |DNS |TCP |media |SYN )?[A-Za-z]+)\b(?! per )/g)) {
     const unit = match[2]!;
     const counted = COUNTED_UNITS.find((u) => u.unit.test(unit));
     if (counted) return { stated: Number(match[1]), unit, count: counted.count };
@@ -75,6 +76,7 @@ describe('finding evidence, checked by tshark itself', function () {
     'tls-rdn-extract.pcap',
     'teams-activities/audio-lan-K1AE.pcapng',
     'teams-activities/video-4g-K3VG-60sec.pcapng',
+    'teams-more/audio-4g-E1.pcapng',
   ]) {
     it(`every finding's display filter matches its frames in ${capture}`, async function () {
       const path = sharedCapture(this, capture);
@@ -92,6 +94,14 @@ describe('finding evidence, checked by tshark itself', function () {
     );
     assert.equal(statedCount('11 TCP connections to 52.113.194.132:443, up to 3 at once')?.unit, 'TCP connections');
     assert.equal(statedCount('TURN server 20.202.1.6:3478 granted 6 allocations')?.stated, 6);
+    assert.equal(
+      statedCount('4 SYN retransmissions to 52.114.74.116:443 on 2 TCP connections')?.unit,
+      'SYN retransmissions',
+    );
+    assert.equal(
+      statedCount('6 retransmissions of data with 20.90.156.32:443: 75 % of its 8 data segments')?.stated,
+      6,
+    );
     assert.equal(statedCount('3.2 DNS lookups per minute while call media flows, 58.2 outside it'), undefined);
     assert.equal(statedCount('api.flightproxy.teams.microsoft.com resolves through 2 aliases'), undefined);
   });

@@ -85,7 +85,7 @@ describe('call quality', function () {
         section.includes(`${s.lost} of ${s.expected} (${s.lossPercent} %)`),
         `loss of ${s.ssrc} in the section`,
       );
-    assert.match(section, /packet loss 16\.2 above 10 %/);
+    assert.match(section, /packet loss 16\.2 % above 10 % \(CQD audio classifier: Packet Loss Rate &gt; 0\.1\)/);
     assert.match(section, /stream-classification-in-call-quality-dashboard/);
     assert.ok(report.findings.some((f) => f.id === 'call-quality/poor' && f.severity === 'warning'));
     await assertEvidence(path, report);

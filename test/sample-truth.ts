@@ -36,6 +36,18 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
   expect('media streams', report.media.length, truth.media.length);
   expect('call path', report.call?.path, truth.callPath);
   expect('relays', report.stun.summary.relays.map((r) => endpointText(r.ip, r.port)).sort(), truth.relays);
+  // The call's media goes through the scenario's relays, never through the client's own candidates.
+  expect(
+    'call relays outside the truth',
+    (report.call?.relays ?? []).map((r) => endpointText(r.ip, r.port ?? 0)).filter((r) => !truth.relays.includes(r)),
+    [],
+  );
+  const relayHosts = new Set(truth.relays.map((r) => r.slice(0, r.lastIndexOf(':')).replace(/^\[|\]$/g, '')));
+  expect(
+    'relays taken for clients',
+    report.addresses.filter((a) => a.role === 'client' && relayHosts.has(a.ip)).map((a) => a.ip),
+    [],
+  );
   expect('behind NAT', report.stun.summary.behindNat, truth.behindNat);
   expect('public addresses', report.stun.summary.publicAddresses.map((a) => a.ip).sort(), truth.publicAddresses);
   const names = new Map(report.dns.names.map((n) => [n.name, n]));

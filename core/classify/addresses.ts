@@ -3,6 +3,7 @@ import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
 import type { CapturingHost } from './capturing-host.js';
+import { groupAddresses, neighbourOnlyAddresses } from './neighbours.js';
 import type { NameIndex, NameSighting } from '../summaries/names.js';
 
 const LOCAL_SCOPES: ReadonlySet<string> = new Set(['private', 'shared', 'unique-local', 'link-local']);
@@ -21,6 +22,8 @@ export interface AddressInputs {
   relays: Map<string, number[]>;
   /** The host the capture was taken on, where the link layer says (core/classify/capturing-host.ts). */
   capturingHost?: CapturingHost;
+  /** IP destinations the link layer sent to a group MAC (core/model/link-hosts.ts): directed broadcasts. */
+  groupDestinations?: ReadonlySet<string>;
 }
 
 interface Tally {
@@ -28,6 +31,9 @@ interface Tally {
   bytes: number;
   flows: number;
   asClient: number;
+  /** TCP connections it opened, and answered, by SYN. */
+  synOpened: number;
+  synAnswered: number;
   firstFrame: number;
 }
 
@@ -41,17 +47,45 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     for (const side of [flow.client, flow.server]) {
       let tally = tallies.get(side.ip);
       if (!tally)
-        tallies.set(side.ip, (tally = { packets: 0, bytes: 0, flows: 0, asClient: 0, firstFrame: flow.firstFrame }));
+        tallies.set(
+          side.ip,
+          (tally = {
+            packets: 0,
+            bytes: 0,
+            flows: 0,
+            asClient: 0,
+            synOpened: 0,
+            synAnswered: 0,
+            firstFrame: flow.firstFrame,
+          }),
+        );
       tally.packets += flow.packets;
       tally.bytes += flow.bytes;
       tally.flows++;
       if (side === flow.client) tally.asClient++;
+      if (flow.clientBy === 'syn') tally[side === flow.client ? 'synOpened' : 'synAnswered']++;
     }
   }
+  const groupDestinations = inputs.groupDestinations ?? new Set<string>();
+  const neighbours = neighbourOnlyAddresses(inputs.flows, groupDestinations);
+  const isGroup = groupAddresses(groupDestinations);
+  // A relay, a server or a neighbour announcing itself is never the client, whoever sent a flow's first packet.
+  const mayBeClient = (ip: string) =>
+    !inputs.relays.has(ip) &&
+    !neighbours.has(ip) &&
+    !isGroup(ip) &&
+    !isServerOnly(tallies.get(ip)) &&
+    !isNamedServer(ip, inputs.names);
   const host = inputs.capturingHost;
   // The host's own addresses open flows; a forwarded server's do not (a capture taken on a router).
-  const hostAddresses = host ? [...host.addresses.keys()].filter((ip) => (tallies.get(ip)?.asClient ?? 0) > 0) : [];
-  const clients = hostAddresses.length ? new Set(hostAddresses) : chooseClients(tallies, inputs.flows);
+  const hostAddresses = host
+    ? [...host.addresses.keys()].filter((ip) => (tallies.get(ip)?.asClient ?? 0) > 0 && !inputs.relays.has(ip))
+    : [];
+  // Where the link layer decides nothing: how many flows each client is the client's end of.
+  const clientEnds = hostAddresses.length
+    ? new Map<string, number>()
+    : chooseClients(tallies, inputs.flows, mayBeClient);
+  const clients = hostAddresses.length ? new Set(hostAddresses) : new Set(clientEnds.keys());
   const resolvers = new Set(
     inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip),
   );
@@ -75,7 +109,7 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
             ? { kind: 'traffic', detail: host!.how, frames: [sent.firstFrame] }
             : {
                 kind: 'traffic',
-                detail: `opens ${tally.asClient} of its ${tally.flows} flows`,
+                detail: clientEvidence(tally, clientEnds.get(ip) ?? 0),
                 frames: [tally.firstFrame],
               },
         );
@@ -93,6 +127,15 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
           frames: [tally.firstFrame],
         });
         return 'lan-peer';
+      }
+      const neighbour = neighbours.get(ip);
+      if (neighbour) {
+        evidence.push({
+          kind: 'traffic',
+          detail: `seen only in local-link neighbour traffic (${[...neighbour.what].join(', ')}), never in a unicast conversation`,
+          frames: [neighbour.firstFrame],
+        });
+        return 'lan-neighbour';
       }
       const matched = matches[0];
       if (matched) {
@@ -178,30 +221,56 @@ function rankedMatches(sightings: NameSighting[]): { s: NameSighting; match: Cat
 }
 
 /**
- * Where the link layer does not say which host captured: the capturing host opens most of the flows. Local addresses that open flows are clients; with none (a
- * capture on a host with a public address) the address that opens the most flows is.
+ * An address the capture or Microsoft names as a service: a name the catalog knows (an SNI, a DNS answer) or
+ * Microsoft 365's published ranges, which hold Microsoft's front ends and media relays, never a customer's host.
  */
-function chooseClients(tallies: Map<string, Tally>, flows: readonly ModelFlow[]): Set<string> {
-  const openers = [...tallies.entries()]
-    .filter(([, t]) => t.asClient > 0)
-    .sort((a, b) => b[1].asClient - a[1].asClient);
-  if (openers.length === 0) return new Set();
-  const top = openers[0]![1].asClient;
+function isNamedServer(ip: string, names: NameIndex): boolean {
+  return classifyAddress(ip).microsoft !== undefined || rankedMatches(names.namesOf(ip)).length > 0;
+}
+
+/** An address that answers TCP connections and opens none: a server, though it may send a UDP flow's first packet. */
+function isServerOnly(tally: Tally | undefined): boolean {
+  return tally !== undefined && tally.synAnswered > 0 && tally.synOpened === 0;
+}
+
+/**
+ * Where the link layer does not say which host captured: the capturing host opens most of the flows. Local
+ * addresses that open flows are clients; with none (a capture on a host with a public address) the address that
+ * opens the most flows is. Relays, servers and LAN neighbours (`mayBeClient`) are never clients: where one of
+ * them sent a flow's first packet (a one-direction capture, a relay's check arriving first), the other end is
+ * the client's side.
+ */
+function chooseClients(
+  tallies: Map<string, Tally>,
+  flows: readonly ModelFlow[],
+  mayBeClient: (ip: string) => boolean,
+): Map<string, number> {
+  const opened = new Map<string, number>();
+  for (const flow of flows) {
+    const side = [flow.client.ip, flow.server.ip].find(mayBeClient);
+    if (side) opened.set(side, (opened.get(side) ?? 0) + 1);
+  }
+  const openers = [...opened.entries()].sort((a, b) => b[1] - a[1]);
+  if (openers.length === 0) return new Map();
+  const top = openers[0]![1];
   // A local host that opens at least a fifth as many flows as the busiest one is a client too (two PCs).
-  const busy = openers.filter(([ip, t]) => t.asClient >= Math.max(2, top / 5) && !isMulticastOnly(ip, flows));
+  const busy = openers.filter(([, count]) => count >= Math.max(2, top / 5));
   const local = busy.filter(([ip]) => isLocalAddress(ip));
-  if (local.length === 0) return new Set([openers[0]![0]]);
+  if (local.length === 0) return new Map([openers[0]!]);
   // IPv6 is seldom translated: a dual-stack client also opens flows from its global IPv6 address. Such an
   // address opens flows and answers none (a remote peer or server is the server side of some flow).
   const servers = new Set(flows.map((f) => f.server.ip));
-  const globalIpv6 = busy.filter(
-    ([ip, t]) => ip.includes(':') && !isLocalAddress(ip) && t.asClient === t.flows && !servers.has(ip),
-  );
-  return new Set([...local, ...globalIpv6].map(([ip]) => ip));
+  const globalIpv6 = busy.filter(([ip]) => {
+    const tally = tallies.get(ip)!;
+    return ip.includes(':') && !isLocalAddress(ip) && tally.asClient === tally.flows && !servers.has(ip);
+  });
+  return new Map([...local, ...globalIpv6]);
 }
 
-/** Hosts whose flows only go to multicast/broadcast (printers, TVs announcing themselves) are not clients. */
-function isMulticastOnly(ip: string, flows: readonly ModelFlow[]): boolean {
-  const destinations = flows.filter((f) => f.client.ip === ip).map((f) => classifyAddress(f.server.ip).scope);
-  return destinations.every((scope) => scope === 'multicast' || scope === 'broadcast');
+function clientEvidence(tally: Tally, clientEnd: number): string {
+  const opens = `opens ${tally.asClient} of its ${tally.flows} flows`;
+  const answered = clientEnd - tally.asClient;
+  return answered > 0
+    ? `${opens}, and is the client's end of ${answered} whose first packet a server or relay sent`
+    : opens;
 }

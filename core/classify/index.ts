@@ -67,6 +67,7 @@ export function classify(model: ClassifierInputs, names: NameIndex): Classificat
     mediaFlows,
     relays,
     capturingHost: capturingHost(model.linkHosts),
+    groupDestinations: model.linkHosts.groupDestinations,
   });
 
   const sources = { names, dnsByFlow, tlsByFlow: byFlow(model.tls), stunByFlow, rtpFlows };

@@ -1,6 +1,6 @@
 import type { Endpoint, NatSummary, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { isTurn, turnServer } from '../model/turn.js';
+import { turnMessages } from '../model/turn.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
 import { appendTo } from '../util/collections.js';
@@ -8,7 +8,7 @@ import { appendTo } from '../util/collections.js';
 /** Relay servers by address, with the frames of the TURN messages they took part in (over UDP, or over TCP in pseudo-TLS). */
 export function relayFrames(stun: readonly StunMessage[], tls: readonly TlsHandshake[] = []): Map<string, number[]> {
   const relays = new Map<string, number[]>();
-  for (const message of stun) if (isTurn(message)) appendTo(relays, turnServer(message).ip, [message.frame]);
+  for (const { message, server } of turnMessages(stun)) appendTo(relays, server.ip, [message.frame]);
   for (const h of tls)
     if (h.pseudoTls) appendTo(relays, h.server.ip, [h.clientHello!.frame, ...h.pseudoTls.stunFrames]);
   return relays;
@@ -75,8 +75,7 @@ export function summarizeNat(
     }
     return relay;
   };
-  for (const message of stun.filter(isTurn)) {
-    const server = turnServer(message);
+  for (const { message, server } of turnMessages(stun)) {
     if (clients.has(server.ip)) continue;
     const relay = relayEntry(server, relayTransport(message.flowId, server.port ?? 0));
     relay.messages++;

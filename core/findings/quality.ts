@@ -1,7 +1,7 @@
 import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
-import { QOS_GUIDANCE } from '../quality/thresholds.js';
+import { QOS_GUIDANCE, measuredText, missedText } from '../quality/thresholds.js';
 import { addressFilter, anyOf, streamFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
@@ -80,8 +80,8 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
     return {
       id: `stream-poor/${s.ssrc}`,
       severity: 'warning',
-      title: `${describeStream(s)} was poor: ${s.crossed.map((c) => `${c.metric} ${c.value} ${c.threshold.startsWith('>') ? 'above' : 'below'} ${c.threshold.slice(2)}`).join(', ')}`,
-      detail: `${s.lost} of ${s.expected} packets lost (${s.lossPercent} %)${s.jitter ? `, jitter ${s.jitter.meanMs} ms mean` : ''}, max delta ${s.maxDeltaMs} ms. ${missedText(s)}Thresholds: ${s.crossed[0]!.source}.`,
+      title: `${describeStream(s)} was poor: ${s.crossed.map((c) => `${measuredText(c)} ${c.threshold.startsWith('>') ? 'above' : 'below'} ${c.threshold.slice(2)} (${c.rule})`).join(', ')}`,
+      detail: `${s.lost} of ${s.expected} packets lost (${s.lossPercent} %)${s.jitter ? `, jitter ${s.jitter.meanMs} ms mean` : ''}, max delta ${s.maxDeltaMs} ms. ${windowsText(s)}Thresholds: ${s.crossed[0]!.source}.`,
       ...gapEvidence(s, s.gaps),
     };
   }
@@ -90,15 +90,13 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
     id: `network-targets-missed/${s.ssrc}`,
     severity: 'notice',
     title: `${describeStream(s)} misses Microsoft's network targets: ${s.targetsMissed.map((t) => t.metric).join(', ')}`,
-    detail: `${missedText(s)}It stays within the poor-stream thresholds (loss ${s.lossPercent} %). Targets: ${s.targetsMissed[0]!.source}.`,
+    detail: `${windowsText(s)}It stays within the poor-stream thresholds (loss ${s.lossPercent} %). Targets: ${s.targetsMissed[0]!.source}.`,
     ...gapEvidence(s, s.gaps),
   };
 }
 
-function missedText(s: StreamQuality): string {
-  return s.targetsMissed.length
-    ? `Worst windows: ${s.targetsMissed.map((t) => `${t.metric} ${t.value} (target ${t.threshold})`).join('; ')}. `
-    : '';
+function windowsText(s: StreamQuality): string {
+  return s.targetsMissed.length ? `Worst windows: ${s.targetsMissed.map(missedText).join('; ')}. ` : '';
 }
 
 /** The packets either side of the longest gaps, or the stream's first packet, with a filter showing exactly them. */

@@ -12,6 +12,7 @@ import { callQuality } from './quality.js';
 import { reflexiveAddresses, turnAllocations } from './stun.js';
 import { certificateValidity, tlsVersions } from './tls-handshakes.js';
 import { pseudoTlsRelay, tlsSecurity } from './tls-security.js';
+import { tcpTrouble } from './tcp-health.js';
 import { parallelConnections } from './transport.js';
 
 /**
@@ -43,6 +44,7 @@ export const FINDING_RULES: readonly FindingRule[] = [
   dnsSecurity,
   dnsVolume,
   parallelConnections,
+  tcpTrouble,
   plaintext,
   tlsSecurity,
   pseudoTlsRelay,

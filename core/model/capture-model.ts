@@ -15,6 +15,7 @@ import type { LinkHosts } from './link-hosts.js';
 import type { FlowPayload } from './payload.js';
 import type { QualityPackets } from './quality-packets.js';
 import type { RtpModel } from './rtp.js';
+import type { TcpConnectionEvents } from './tcp-health.js';
 
 /** What the collectors make of the packets: the capture model every later stage reads and none changes. */
 export interface CaptureModel {
@@ -34,6 +35,8 @@ export interface CaptureModel {
   readonly qualityPackets: QualityPackets;
   /** Who sent the frames below IP: what tells the capturing host apart (not part of the report). */
   readonly linkHosts: LinkHosts;
+  /** What tshark's TCP analysis marks on each TCP connection (the report's transport.tcpHealth sums it up). */
+  readonly tcpHealth: TcpConnectionEvents[];
   /** Epoch seconds of the first packet: the model's relative times count from it. */
   readonly timeOrigin: number;
   /** A frame's time, seconds since the first packet (not part of the report); absent in models built by hand. */

@@ -1,8 +1,9 @@
 import type { PacketRecord } from '../tshark/record.js';
 import type { Collector } from './collector.js';
 
-/** Linux cooked capture's packet type (sll.pkttype) for a frame the capturing host sent. */
+/** Linux cooked capture's packet types (sll.pkttype): a frame the capturing host sent, or one sent to a group. */
 const SLL_OUTGOING = 4;
+const SLL_GROUP: ReadonlySet<number> = new Set([1, 2]); // broadcast, multicast
 
 /** An IP source address of the frames one sender sent: how many, and the first as evidence. */
 export interface SourceAddress {
@@ -31,22 +32,45 @@ export interface LinkHosts {
   outgoing: Map<string, SourceAddress>;
   /** Every MAC address seen as an Ethernet source or unicast destination, per capture interface. */
   ethernet: LinkHost[];
+  /**
+   * IP destinations of frames the link layer sent to a group (broadcast or multicast MAC, or sll.pkttype 1/2)
+   * that never send (a group address is never a source: RFC 1122 §3.2.1.3): a subnet's directed broadcast
+   * (192.168.1.255) looks like any host's address above the link layer.
+   */
+  groupDestinations: Set<string>;
 }
 
 export class LinkHostsCollector implements Collector<LinkHosts> {
-  readonly fields = ['frame.interface_id', 'eth.src', 'eth.dst', 'sll.pkttype', 'ip.src', 'ipv6.src'];
+  readonly fields = [
+    'frame.interface_id',
+    'eth.src',
+    'eth.dst',
+    'sll.pkttype',
+    'ip.src',
+    'ipv6.src',
+    'ip.dst',
+    'ipv6.dst',
+  ];
 
   private readonly outgoing = new Map<string, SourceAddress>();
   private readonly hosts = new Map<string, LinkHost>();
+  private readonly groupDestinations = new Set<string>();
+  private readonly sources = new Set<string>();
 
   add(packet: PacketRecord): void {
     const source = packet.first('ip.src') ?? packet.first('ipv6.src');
-    if (packet.int('sll.pkttype') === SLL_OUTGOING) {
+    if (source) this.sources.add(source);
+    const packetType = packet.int('sll.pkttype');
+    const receiver = packet.first('eth.dst');
+    if ((receiver !== undefined && isGroupAddress(receiver)) || SLL_GROUP.has(packetType ?? -1)) {
+      const destination = packet.first('ip.dst') ?? packet.first('ipv6.dst');
+      if (destination) this.groupDestinations.add(destination);
+    }
+    if (packetType === SLL_OUTGOING) {
       if (source) countSource(this.outgoing, source, packet.frame);
       return;
     }
     const sender = packet.first('eth.src');
-    const receiver = packet.first('eth.dst');
     // Linux's loopback interface frames its packets from and to 00:00:00:00:00:00: no host to tell apart there.
     if (!sender || sender === receiver) return;
     const interfaceId = packet.int('frame.interface_id') ?? 0;
@@ -67,7 +91,8 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
   }
 
   finish(): LinkHosts {
-    return { outgoing: this.outgoing, ethernet: [...this.hosts.values()] };
+    const groupDestinations = new Set([...this.groupDestinations].filter((ip) => !this.sources.has(ip)));
+    return { outgoing: this.outgoing, ethernet: [...this.hosts.values()], groupDestinations };
   }
 }
 

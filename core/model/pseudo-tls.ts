@@ -2,7 +2,7 @@ import { classifyAddress } from '../knowledge/ranges.js';
 import type { StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import type { TcpStun } from '../tshark/tcp-stun.js';
 import { count } from '../util/plural.js';
-import { isTurn, turnServer } from './turn.js';
+import { turnMessages } from './turn.js';
 
 /**
  * Packets past which a relay's TCP connection carries a call's media, not only its allocation and refreshes (a
@@ -74,7 +74,5 @@ function teamsMediaRange(ip: string): string | undefined {
 
 /** The addresses of the servers the TURN messages went to or came from. */
 function turnServerAddresses(stun: readonly StunMessage[]): Set<string> {
-  const servers = new Set<string>();
-  for (const message of stun) if (isTurn(message)) servers.add(turnServer(message).ip);
-  return servers;
+  return new Set(turnMessages(stun).map(({ server }) => server.ip));
 }

@@ -44,6 +44,8 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
     'connections',
     'protocols',
     'parallel tcp connections to one server',
+    'tcp health by server',
+    'tcp health',
     'transports',
     'tcp',
     'udp',

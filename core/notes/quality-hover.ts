@@ -1,6 +1,7 @@
 import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
+import { crossedText } from '../quality/thresholds.js';
 import { gapCount } from '../report/quality-text.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import type { LinkedReport } from './capture-facts.js';
@@ -12,7 +13,7 @@ export function streamQualityHover({ label, report }: LinkedReport, ssrc: string
   if (streams.length === 0) return `${title} no RTP stream has this SSRC.`;
   return streams
     .map((s) => {
-      const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
+      const crossed = s.crossed.map(crossedText).join(', ');
       const verdict =
         s.verdict === 'poor' ? `**poor**: ${markdownText(crossed)}` : s.verdict === 'good' ? 'good' : 'not judged';
       return [

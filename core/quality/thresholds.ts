@@ -16,6 +16,29 @@ export const POOR_STREAM = {
   'screen-sharing': { lossPercent: 15, frameRate: 2 },
 } as const;
 
+/** The CQD classifier each kind of stream falls under, as the page names them (VBSS: video-based screen sharing). */
+const CQD_CLASSIFIERS = {
+  audio: 'audio classifier',
+  video: 'video classifier',
+  'screen-sharing': 'VBSS classifier',
+  unknown: 'no classifier',
+} as const;
+
+/** A measured figure with its unit: "packet loss 13.2 %". */
+export function measuredText(t: QualityThreshold): string {
+  return `${t.metric} ${t.value} ${t.unit}`;
+}
+
+/** A poor-stream threshold a stream crossed, with the rule that fired: "packet loss 13.2 % (> 10 %; CQD …)". */
+export function crossedText(t: QualityThreshold): string {
+  return `${measuredText(t)} (${t.threshold}; ${t.rule})`;
+}
+
+/** A network target a window missed, with the rule: "packet loss in a 15 s window 14.9 % (target < 1 %; …)". */
+export function missedText(t: QualityThreshold): string {
+  return `${measuredText(t)} (target ${t.threshold}; ${t.rule})`;
+}
+
 /** Microsoft's QoS markings for Teams media (DSCP). */
 export const EXPECTED_DSCP = { audio: 46, video: 34, 'screen-sharing': 18 } as const;
 
@@ -54,23 +77,42 @@ export function judgeStream(
   const because = notJudgedBecause(m);
   if (because) return { verdict: 'not-judged', notJudgedBecause: because, crossed: [], targetsMissed };
   const crossed: QualityThreshold[] = [];
-  const over = (metric: string, value: number | undefined, limit: number, unit: string) => {
-    if (value !== undefined && value > limit)
-      crossed.push({ metric, value, threshold: `> ${limit} ${unit}`, source: CQD_STREAM_CLASSIFICATION });
+  const classifier = CQD_CLASSIFIERS[m.kind];
+  const cross = (
+    sign: '>' | '<',
+    metric: string,
+    value: number | undefined,
+    limit: number,
+    unit: string,
+    rule: string,
+  ) => {
+    if (value !== undefined && (sign === '>' ? value > limit : value < limit))
+      crossed.push({
+        metric,
+        value,
+        unit,
+        threshold: `${sign} ${limit} ${unit}`,
+        rule: `CQD ${classifier}: ${rule}`,
+        source: CQD_STREAM_CLASSIFICATION,
+      });
   };
-  const under = (metric: string, value: number | undefined, limit: number, unit: string) => {
-    if (value !== undefined && value < limit)
-      crossed.push({ metric, value, threshold: `< ${limit} ${unit}`, source: CQD_STREAM_CLASSIFICATION });
-  };
+  // The CQD states loss as a rate (0.1), round trip and jitter in milliseconds without a unit.
   if (m.kind === 'audio') {
     const limits = POOR_STREAM.audio;
-    over('packet loss', m.lossPercent, limits.lossPercent, '%');
-    over('jitter (mean)', m.jitter?.meanMs, limits.jitterMs, 'ms');
-    over('round trip', m.roundTripMs, limits.roundTripMs, 'ms');
+    cross('>', 'packet loss', m.lossPercent, limits.lossPercent, '%', `Packet Loss Rate > ${limits.lossPercent / 100}`);
+    cross('>', 'jitter (mean)', m.jitter?.meanMs, limits.jitterMs, 'ms', `Jitter > ${limits.jitterMs}`);
+    cross('>', 'round trip', m.roundTripMs, limits.roundTripMs, 'ms', `Round Trip > ${limits.roundTripMs}`);
   } else if (m.kind !== 'unknown') {
     const limits = POOR_STREAM[m.kind];
-    over('packet loss', m.lossPercent, limits.lossPercent, '%');
-    under('frame rate', m.frameRate, limits.frameRate, 'fps');
+    cross(
+      '>',
+      'packet loss',
+      m.lossPercent,
+      limits.lossPercent,
+      '%',
+      `Video Post FECPLR > ${limits.lossPercent / 100}`,
+    );
+    cross('<', 'frame rate', m.frameRate, limits.frameRate, 'fps', `Video Frame Rate Avg < ${limits.frameRate}`);
   }
   return { verdict: crossed.length ? 'poor' : 'good', crossed, targetsMissed };
 }
@@ -83,13 +125,18 @@ function missedTargets(windows: StreamQuality['windows']): QualityThreshold[] {
     burstLoss200ms: 'burst loss in a 200 ms window',
   } as const;
   const units = { loss15s: '%', jitter15s: 'ms', burstLoss200ms: '%' } as const;
+  const rules = { loss15s: 'packet loss', jitter15s: 'jitter', burstLoss200ms: 'burst packet loss' } as const;
   for (const key of Object.keys(names) as (keyof typeof names)[]) {
     const window = windows[key];
+    const { target, seconds } = WINDOW_TARGETS[key];
+    const interval = seconds < 1 ? `${seconds * 1000} ms` : `${seconds} s`;
     if (window && !window.met)
       missed.push({
         metric: names[key],
         value: window.value,
-        threshold: `< ${WINDOW_TARGETS[key].target} ${units[key]}`,
+        unit: units[key],
+        threshold: `< ${target} ${units[key]}`,
+        rule: `Teams network requirement: ${rules[key]} < ${target} ${units[key]} during any ${interval} interval`,
         source: NETWORK_REQUIREMENTS,
       });
   }

@@ -7,6 +7,7 @@ import { leftOutIn } from './left-out.js';
 import { REPORT_SECTIONS, sectionTitle, type SectionId } from './sections.js';
 import { DNS_NAMES } from './tables/dns.js';
 import { ADDRESSES, STUN_MESSAGES, TURN_RELAYS } from './tables/network.js';
+import { TCP_HEALTH } from './tables/tcp-health.js';
 import { FLOWS, PARALLEL_CONNECTIONS, PROTOCOLS } from './tables/transport.js';
 import { CERTIFICATE_CHAINS, CIPHER_SUITES, CLIENT_HELLOS, TLS_SERVERS } from './tables/security.js';
 import { ACTIVITY, CALL_PHASES, MEDIA_STREAMS, QUIC, SSDP } from './tables/application.js';
@@ -138,6 +139,7 @@ function transportTables(report: Report, out: string[]): void {
   out.push(
     ...markdownTable(PROTOCOLS, report),
     ...markdownTable(PARALLEL_CONNECTIONS, report),
+    ...markdownTable(TCP_HEALTH, report),
     ...markdownTable(FLOWS, report),
   );
 }

@@ -2,6 +2,7 @@ import type { Report } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT } from '../quality/path.js';
+import { crossedText } from '../quality/thresholds.js';
 import { plainText } from './escape.js';
 import { itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
 import { QUALITY_STREAMS, ROUND_TRIPS } from './tables/quality.js';
@@ -12,7 +13,7 @@ export function qualityGroups(report: Report): OutlineNode[] {
   const streams = tableGroup(QUALITY_STREAMS, report, (s) => {
     const label = `${describeStream(s)}: ${s.verdict === 'not-judged' ? 'not judged' : s.verdict}`;
     const detail = `${PATH_TEXT[s.path]} · lost ${s.lost} of ${s.expected} (${s.lossPercent} %)${s.jitter ? ` · jitter ${s.jitter.meanMs} ms` : ''} · max Δ ${s.maxDeltaMs} ms`;
-    const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
+    const crossed = s.crossed.map(crossedText).join(', ');
     return {
       kind: 'media',
       label: plainText(label),

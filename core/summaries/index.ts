@@ -5,13 +5,16 @@ import type {
   ParallelConnections,
   Report,
   TlsHandshake,
+  TcpHealth,
   TlsServer,
 } from '../schema/generated/report.js';
 import type { ClassifiedFlow } from '../model/flows.js';
+import type { TcpConnectionEvents } from '../model/tcp-health.js';
 import type { NameIndex } from './names.js';
 import { cipherSuitesSeen } from './cipher-suites-seen.js';
 import { summarizeDnsNames } from './dns-names.js';
 import { clientFingerprints, tlsServers } from './tls-summary.js';
+import { tcpHealth } from './tcp-health.js';
 import { ipVersions, parallelConnections } from './transport.js';
 
 /** What the summaries read: parts of the capture model, the flows with their services and what the capture calls each address. */
@@ -21,6 +24,7 @@ export interface SummaryInputs {
   readonly dns: Report['dns']['transactions'];
   readonly tls: Report['tls']['handshakes'];
   readonly names: NameIndex;
+  readonly tcpHealth: readonly TcpConnectionEvents[];
 }
 
 /** Derived views of the capture model, each a report table of its own; none changes the model. */
@@ -35,9 +39,10 @@ export interface Summaries {
   readonly tlsServers: TlsServer[];
   readonly ipVersions: Report['transport']['ipVersions'];
   readonly parallelConnections: ParallelConnections[];
+  readonly tcpHealth: TcpHealth;
 }
 
-export function summarize({ protocols, flows, dns, tls: handshakes, names }: SummaryInputs): Summaries {
+export function summarize({ protocols, flows, dns, tls: handshakes, names, tcpHealth: tcp }: SummaryInputs): Summaries {
   const tls = handshakes.filter((h) => !h.pseudoTls);
   return {
     names,
@@ -48,5 +53,6 @@ export function summarize({ protocols, flows, dns, tls: handshakes, names }: Sum
     tlsServers: tlsServers(tls),
     ipVersions: ipVersions(protocols),
     parallelConnections: parallelConnections(flows, names, handshakes),
+    tcpHealth: tcpHealth(flows, tcp, names),
   };
 }

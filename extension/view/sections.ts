@@ -5,6 +5,7 @@ import { leftOutIn } from '../../core/report/left-out.js';
 import { REPORT_SECTIONS, type SectionId } from '../../core/report/sections.js';
 import { DNS_NAMES } from '../../core/report/tables/dns.js';
 import { ADDRESSES, STUN_MESSAGES, TURN_RELAYS } from '../../core/report/tables/network.js';
+import { TCP_HEALTH } from '../../core/report/tables/tcp-health.js';
 import { FLOWS, PARALLEL_CONNECTIONS, PROTOCOLS } from '../../core/report/tables/transport.js';
 import { CERTIFICATE_CHAINS, CIPHER_SUITES, CLIENT_HELLOS, TLS_SERVERS } from '../../core/report/tables/security.js';
 import { ACTIVITY, CALL_PHASES, MEDIA_STREAMS, QUIC, SSDP } from '../../core/report/tables/application.js';
@@ -53,6 +54,7 @@ const transport: SectionContent = {
       `<p>IPv4: ${esc(ipv4.packets.toLocaleString('en'))} packets, ${esc(ipv4.bytes.toLocaleString('en'))} bytes · IPv6: ${esc(ipv6.packets.toLocaleString('en'))} packets, ${esc(ipv6.bytes.toLocaleString('en'))} bytes.</p>`,
       viewTable(PROTOCOLS, report),
       viewTable(PARALLEL_CONNECTIONS, report),
+      viewTable(TCP_HEALTH, report),
       viewTable(FLOWS, report),
     ].join('\n');
   },

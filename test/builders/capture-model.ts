@@ -2,6 +2,7 @@
 // test, with defaults for the rest. A test states only what its rule or classifier reads.
 import type { CaptureModel } from '../../core/model/capture-model.js';
 import type { ModelFlow } from '../../core/model/flows.js';
+import { PacketRecord } from '../../core/tshark/record.js';
 import type {
   Certificate,
   ClientHello,
@@ -15,6 +16,16 @@ import type {
   StunMessage,
   TlsHandshake,
 } from '../../core/schema/generated/report.js';
+
+let lastFrame = 0;
+
+/** A packet as tshark's ek output gives it to the collectors: these fields ("ip.src": "10.0.0.5"), the next frame number. */
+export function packetRecord(fields: Record<string, string>): PacketRecord {
+  lastFrame += 1;
+  const layers: Record<string, string[]> = { frame_number: [String(lastFrame)], frame_len: ['60'] };
+  for (const [field, value] of Object.entries(fields)) layers[field.replaceAll('.', '_')] = [value];
+  return new PacketRecord(layers as ConstructorParameters<typeof PacketRecord>[0]);
+}
 
 /** "192.0.2.1:443", "[2001:db8::1]:443" or a bare address → an Endpoint. */
 export function at(text: string): Endpoint {
@@ -46,7 +57,8 @@ export function captureModel(parts: Partial<CaptureModel> = {}): CaptureModel {
     ssdp: [],
     payload: new Map(),
     qualityPackets: { streams: [], handshakes: [] },
-    linkHosts: { outgoing: new Map(), ethernet: [] },
+    linkHosts: { outgoing: new Map(), ethernet: [], groupDestinations: new Set() },
+    tcpHealth: [],
     timeOrigin: 0,
     warnings: [],
     ...parts,

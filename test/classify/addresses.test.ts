@@ -47,6 +47,54 @@ describe('classify/addresses: a role for every address', function () {
     assert.deepEqual([...clients], [CLIENT]);
   });
 
+  it('names a host seen only in neighbour traffic a LAN neighbour, never a client, even when it answers unicast', function () {
+    const neighbour = '192.168.1.41';
+    const answers = [1, 2].map((stream) =>
+      flow({
+        client: `${neighbour}:5355`,
+        server: `${CLIENT}:${53000 + stream}`,
+        transport: 'udp',
+        stream,
+        protocols: ['llmnr'],
+      }),
+    );
+    const announcement = flow({
+      client: `${neighbour}:5353`,
+      server: '224.0.0.251:5353',
+      transport: 'udp',
+      stream: 9,
+      protocols: ['mdns'],
+    });
+    const { role, clients } = rolesOf({ flows: [...opened('93.184.216.34:80', 3, 4, 5), ...answers, announcement] });
+    assert.deepEqual([...clients], [CLIENT]);
+    assert.equal(role.get(neighbour)!.role, 'lan-neighbour');
+    assert.match(
+      role.get(neighbour)!.evidence[0]!.detail,
+      /^seen only in local-link neighbour traffic \(llmnr, mdns\)/,
+    );
+    assert.equal(role.get('224.0.0.251')!.role, 'other', 'a group address is no host');
+  });
+
+  it('never takes a relay for the client, even where the relay sent the first packet of every flow', function () {
+    const relay = '52.114.250.123';
+    const inbound = [8, 34].map((port, stream) =>
+      flow({ client: `${relay}:3479`, server: `${CLIENT}:500${port}`, transport: 'udp', stream }),
+    );
+    const { role, clients } = rolesOf({ flows: inbound, relays: [relay] });
+    assert.deepEqual([...clients], [CLIENT]);
+    assert.equal(role.get(relay)!.role, 'relay');
+  });
+
+  it('never takes a server that answers TCP connections and opens none for the client', function () {
+    const server = '52.113.194.132';
+    const flows = [
+      flow({ client: `${server}:443`, server: `${CLIENT}:50001`, transport: 'udp', stream: 1 }),
+      flow({ client: `${server}:443`, server: `${CLIENT}:50002`, transport: 'udp', stream: 2 }),
+      ...opened(`${server}:443`, 3),
+    ];
+    assert.deepEqual([...rolesOf({ flows }).clients], [CLIENT]);
+  });
+
   it('names the resolver that answers DNS on port 53', function () {
     const lookups = [
       flow({ client: `${CLIENT}:50000`, server: '192.168.1.1:53', transport: 'udp', protocols: ['dns'] }),

@@ -14,7 +14,11 @@ function linkHost(mac: string, unicastFrames: number, sentFrom: string[], interf
   };
 }
 
-const ethernet = (...hosts: LinkHost[]): LinkHosts => ({ outgoing: new Map(), ethernet: hosts });
+const ethernet = (...hosts: LinkHost[]): LinkHosts => ({
+  outgoing: new Map(),
+  ethernet: hosts,
+  groupDestinations: new Set(),
+});
 const addressesOf = (link: LinkHosts) => [...(capturingHost(link)?.addresses.keys() ?? [])];
 
 describe('the capturing host, from the link layer', function () {
@@ -75,6 +79,7 @@ describe('the capturing host, from the link layer', function () {
         ['192.168.1.20', { frames: 5, firstFrame: 2 }],
       ]),
       ethernet: [],
+      groupDestinations: new Set(),
     };
     assert.deepEqual(addressesOf(link), ['192.168.1.20']);
     assert.match(capturingHost(link)!.how, /sll\.pkttype 4/);

@@ -17,7 +17,16 @@ const lossy: StreamQuality = {
   lost: 60,
   lossPercent: 12,
   verdict: 'poor',
-  crossed: [{ metric: 'loss', value: 12, threshold: '> 10 %', source: 'Microsoft CQD poor-stream thresholds' }],
+  crossed: [
+    {
+      metric: 'packet loss',
+      value: 12,
+      unit: '%',
+      threshold: '> 10 %',
+      rule: 'CQD audio classifier: Packet Loss Rate > 0.1',
+      source: 'Microsoft CQD poor-stream thresholds',
+    },
+  ],
   gaps: [{ start: 5.5, durationMs: 400, cause: 'loss', missing: 20, frames: [500, 530] }],
 };
 
@@ -41,7 +50,10 @@ describe('findings/quality: the call quality as the network delivered it', funct
     const [verdict, poor] = findings(callQuality([good, lossy], 'poor'));
     assert.equal(verdict!.severity, 'warning');
     assert.deepEqual(verdict!.frames, [20], 'the poor call is shown by its poor streams only');
-    assert.equal(poor!.title, 'inbound audio 0x22222222 was poor: loss 12 above 10 %');
+    assert.equal(
+      poor!.title,
+      'inbound audio 0x22222222 was poor: packet loss 12 % above 10 % (CQD audio classifier: Packet Loss Rate > 0.1)',
+    );
     assert.deepEqual(poor!.frames, [500, 530]);
     assert.equal(
       poor!.filter,

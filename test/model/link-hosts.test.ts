@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { LinkHostsCollector } from '../../core/model/link-hosts.js';
-import { PacketRecord } from '../../core/tshark/record.js';
-
-let frame = 0;
-function packet(fields: Record<string, string>): PacketRecord {
-  frame += 1;
-  const layers: Record<string, string[]> = { frame_number: [String(frame)], frame_len: ['60'] };
-  for (const [field, value] of Object.entries(fields)) layers[field.replaceAll('.', '_')] = [value];
-  return new PacketRecord(layers as ConstructorParameters<typeof PacketRecord>[0]);
-}
+import { packetRecord as packet } from '../builders/capture-model.js';
 
 describe('link-layer hosts (the collector)', function () {
   it('counts unicast frames per MAC and the IP sources each MAC sends from; broadcasts count for no receiver', function () {
@@ -32,6 +24,18 @@ describe('link-layer hosts (the collector)', function () {
       ],
       [gateway, 2, [['52.114.0.1', 1]]],
     ]);
+  });
+
+  it('notes the IP destinations of frames sent to a group MAC or marked broadcast/multicast that never send', function () {
+    const collector = new LinkHostsCollector();
+    const host = 'aa:00:00:00:00:01';
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'ff:ff:ff:ff:ff:ff', 'ip.dst': '192.168.1.255' }));
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'aa:00:00:00:00:02', 'ip.dst': '52.114.0.1' }));
+    collector.add(packet({ 'sll.pkttype': '1', 'ip.dst': '10.0.0.255' }));
+    // A DHCP server may broadcast its offer to the address it offers; that host then sends from it.
+    collector.add(packet({ 'eth.src': host, 'eth.dst': 'ff:ff:ff:ff:ff:ff', 'ip.dst': '192.168.1.7' }));
+    collector.add(packet({ 'eth.src': 'aa:00:00:00:00:07', 'eth.dst': host, 'ip.src': '192.168.1.7' }));
+    assert.deepEqual([...collector.finish().groupDestinations], ['192.168.1.255', '10.0.0.255']);
   });
 
   it("leaves out the loopback interface's frames (a MAC sending to itself)", function () {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AUDIO_MINIMUM_PACKETS, judgeStream, type StreamMeasures } from '../../core/quality/thresholds.js';
+import { AUDIO_MINIMUM_PACKETS, crossedText, judgeStream, type StreamMeasures } from '../../core/quality/thresholds.js';
 
 const NO_WINDOWS = {} as StreamMeasures['windows'];
 
@@ -14,10 +14,23 @@ describe("stream verdicts as the Call Quality Dashboard's classifier applies the
     const judged = judgeStream(audio({ lossPercent: 12.5 }));
     assert.equal(judged.verdict, 'poor');
     assert.deepEqual(
-      judged.crossed.map((c) => [c.metric, c.value, c.threshold]),
-      [['packet loss', 12.5, '> 10 %']],
+      judged.crossed.map((c) => [c.metric, c.value, c.unit, c.threshold, c.rule]),
+      [['packet loss', 12.5, '%', '> 10 %', 'CQD audio classifier: Packet Loss Rate > 0.1']],
     );
     assert.match(judged.crossed[0]!.source, /Stream classification in Call Quality Dashboard/);
+    assert.equal(
+      crossedText(judged.crossed[0]!),
+      'packet loss 12.5 % (> 10 %; CQD audio classifier: Packet Loss Rate > 0.1)',
+    );
+  });
+
+  it('names the VBSS classifier’s rule for a screen share, as the dashboard names it', function () {
+    const share = { kind: 'screen-sharing', direction: 'inbound', packets: 400, lossPercent: 20, windows: NO_WINDOWS };
+    const judged = judgeStream(share as StreamMeasures);
+    assert.deepEqual(
+      judged.crossed.map((c) => c.rule),
+      ['CQD VBSS classifier: Video Post FECPLR > 0.15'],
+    );
   });
 
   it(`leaves audio of ${AUDIO_MINIMUM_PACKETS} packets or fewer unclassified, however lossy`, function () {
