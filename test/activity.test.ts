@@ -190,6 +190,68 @@ describe('activity on the 40 labelled course captures', function () {
   });
 });
 
+// Issue 27.6: a call's phases from what starts them, on one capture-relative time origin, on captures of
+// three groups (a direct call, a 4G call, a relayed call with TCP relay candidates).
+describe('call phases and the activity timeline on one time origin', function () {
+  const captures = [
+    'teams-activities/video-lan-K1VE.pcapng',
+    'teams-more/audio-4g-E1.pcapng',
+    'teams-more/audio-file-Z1.pcapng',
+  ];
+
+  it('"signalling" lists only SYNs (no ACK) to signalling services, none to a media relay, none after the call', async function () {
+    for (const name of captures) {
+      const capture = sharedCapture(this, name);
+      const report = await analyzed(capture);
+      const signalling = report.application.phases.find((p) => p.phase === 'signalling');
+      if (!signalling) continue;
+      const [syns] = await filterMatches(capture, [
+        `tcp.flags.syn == 1 && tcp.flags.ack == 0 && frame.number in {${signalling.frames.join(', ')}}`,
+      ]);
+      assert.equal(syns!.length, signalling.frames.length, `${name}: ${signalling.detail}`);
+      const relayStreams = new Set(
+        report.flows
+          .filter((f) => /media relay|transport relay/i.test(f.service?.role ?? ''))
+          .map((f) => String(f.stream)),
+      );
+      assert.deepEqual(
+        syns!.filter((m) => relayStreams.has(m.tcpStream ?? '')).map((m) => m.frame),
+        [],
+        `${name}: a TCP candidate to a relay is not signalling`,
+      );
+      const end = report.application.phases.find((p) => p.phase === 'end')!;
+      assert.ok(
+        signalling.end <= end.start,
+        `${name}: signalling until ${signalling.end} s, the call ends at ${end.start} s`,
+      );
+    }
+  });
+
+  it('the activity band ends where the capture ends; no call segment beside a rate row of 0 RTP packets/s', async function () {
+    for (const name of captures) {
+      const report = await analyzed(sharedCapture(this, name));
+      const { timeline, windowSeconds } = report.application;
+      assert.equal(timeline.at(-1)!.end, Math.round(report.capture.durationSec * 1000) / 1000, name);
+      assert.equal(report.timeline.startOffset, 0, `${name}: rate bins start at the first packet`);
+      assert.equal(windowSeconds % report.timeline.binSeconds, 0, `${name}: windows are whole bins`);
+      const rows = renderMarkdown(report)
+        .split('### Activities compared')[1]!
+        .split('\n')
+        .filter((line) => /^\| \d/.test(line))
+        .map((line) => line.split('|').map((cell) => cell.trim()));
+      const header = renderMarkdown(report)
+        .split('### Activities compared')[1]!
+        .split('\n')
+        .find((line) => line.startsWith('| Segment'))!
+        .split('|')
+        .map((cell) => cell.trim());
+      const rtp = header.indexOf('RTP pkt/s');
+      for (const row of rows.filter((r) => ['audio', 'video', 'screenshare'].includes(r[2]!)))
+        assert.ok(Number(row[rtp]) > 0, `${name}: ${row.join(' | ')}`);
+    }
+  });
+});
+
 // The course set has no idle, no unanswered call, no mixed session: cut and merged from its real traffic
 // (editcap, tshark -w, mergecap), in a temporary folder, never committed.
 describe('activities the course set lacks, cut and merged from real captures', function () {

@@ -1,6 +1,7 @@
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
+import { timelineBinSeconds } from '../model/timeline.js';
 import type {
   Application,
   DecryptedRequest,
@@ -88,6 +89,8 @@ const FILE_STORE_ROLES = rolesOf(FILE_STORE_PATTERNS);
 const WEB_APP_ROLES = rolesOf(WEB_APP_PATTERNS);
 const CONFIGURATION_ROLES = rolesOf(CONFIGURATION_PATTERNS);
 const PRESENCE_ROLES = rolesOf(PRESENCE_PATTERNS);
+/** Teams' call signalling: the flight proxy carries a call's set-up messages (services.json). */
+const SIGNALLING_ROLES = rolesOf(['*.flightproxy.teams.microsoft.com', '*.flightproxy.skype.com']);
 
 const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = {
   audio: 'audio',
@@ -161,18 +164,17 @@ export function mediaActivityOf(m: MediaStream): { activity: Activity; confidenc
  */
 export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
-  // At least 1 s: a zero or negative window would never advance.
   const windowSeconds =
-    inputs.windowSeconds !== undefined
-      ? Math.max(1, inputs.windowSeconds)
-      : Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
+    inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : adaptedWindow(duration);
   const intervals = activityIntervals(inputs);
   const background = backgroundIntervals(inputs);
 
   const windows: Segment[] = [];
   for (let start = 0; start < Math.max(duration, 1e-9); start += windowSeconds) {
-    const end = Math.min(start + windowSeconds, Math.max(duration, start + windowSeconds));
-    const inside = intervals.filter((i) => i.start < end && i.end >= start);
+    // The last window ends with the capture, and holds what happens at its very last packet.
+    const last = start + windowSeconds >= duration;
+    const end = last ? duration : start + windowSeconds;
+    const inside = intervals.filter((i) => (i.start < end || (last && i.start <= end)) && i.end >= start);
     const activities = PRIORITY.filter((a) => inside.some((i) => i.activity === a));
     const activity = activities[0] ?? 'idle';
     const sources = inside.filter((i) => i.activity === activity);
@@ -227,6 +229,16 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
     phases: callPhases(inputs),
   };
   return { application, evidence };
+}
+
+/**
+ * 5 s for short captures, up to 60 s for long ones, longer beyond a day (never more than MAX_WINDOWS), and
+ * always whole bins of the packets-per-second timeline, so that each window's rates count whole bins.
+ */
+function adaptedWindow(duration: number): number {
+  const seconds = Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
+  const bin = timelineBinSeconds(duration);
+  return Math.ceil(seconds / bin) * bin;
 }
 
 function strongest(intervals: readonly Interval[]): Confidence {
@@ -559,7 +571,7 @@ function mergeWindows(windows: Segment[]): Segment[] {
  * Call phases: set-up (the STUN/TURN exchanges before the first media packet), signalling, media, the start
  * of screen sharing, and the end (the last media packet).
  */
-function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
+function callPhases({ media, streams, stun, flows, payload }: ActivityInputs): Phase[] {
   const callStreams = streams.filter((s) =>
     media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && mediaActivityOf(m)),
   );
@@ -578,20 +590,23 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
       frames: setup.slice(0, 20).map((m) => m.frame),
     });
   }
-  // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
-  // as the call connects.
-  const signalling = flows.filter(
-    (f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS,
-  );
-  if (signalling.length >= 2) {
-    const start = Math.min(...signalling.map((f) => f.start));
-    const end = Math.max(...signalling.map((f) => f.start));
+  // The call's signalling: connections the client opened (its SYN, RFC 9293 §3.5) to Teams' call signalling
+  // service as the call connects. A mid-connection ACK, FIN or RST opens nothing, and a TCP candidate to a
+  // media relay is the media's fallback path, not signalling.
+  const signalling = flows.flatMap((f) => {
+    const opened = payload.get(f.id)?.opened;
+    const inWindow =
+      opened && Math.abs(opened.time - first.start) <= SIGNALLING_WINDOW_SECONDS && opened.time <= last.end;
+    return inWindow && f.service?.role && SIGNALLING_ROLES.has(f.service.role) ? [{ flow: f, opened }] : [];
+  });
+  if (signalling.length) {
+    const times = signalling.map((s) => s.opened.time);
     phases.push({
       phase: 'signalling',
-      start: round(start),
-      end: round(end),
-      detail: `${signalling.length} Teams TCP/TLS connections opened within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((f) => f.server.ip))].slice(0, 5).join(', ')})`,
-      frames: signalling.slice(0, 20).map((f) => f.firstFrame),
+      start: round(Math.min(...times)),
+      end: round(Math.max(...times)),
+      detail: `${signalling.length} connection(s) opened (SYN) to the call signalling service within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((s) => s.flow.server.ip))].slice(0, 5).join(', ')})`,
+      frames: signalling.slice(0, 20).map((s) => s.opened.frame),
     });
   }
   phases.push({

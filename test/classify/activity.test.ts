@@ -3,7 +3,7 @@ import { classifyActivity, mediaActivityOf, type ActivityInputs } from '../../co
 import type { ClassifiedFlow } from '../../core/model/flows.js';
 import type { FlowPayload } from '../../core/model/payload.js';
 import type { FlowService, StunMessage } from '../../core/schema/generated/report.js';
-import { at, flow, mediaStream, stunMessage } from '../builders/capture-model.js';
+import { at, flow, mediaStream, rtpStream, stunMessage } from '../builders/capture-model.js';
 
 const CLIENT = '192.168.1.6';
 
@@ -101,6 +101,43 @@ describe('classify/activity: what the user was doing, window by window', functio
     const { application } = activityOf({ flows: [connection(1, TELEMETRY)], payload });
     assert.equal(application.dominantActivity, 'idle');
     assert.match(application.reason, /background: telemetry upload/);
+  });
+
+  it('opens the call signalling phase with SYNs to the flight proxy only, not a mid-connection packet nor a relay', function () {
+    const FLIGHT_PROXY: FlowService = {
+      name: 'teams-calling',
+      teams: true,
+      role: "Teams calling's flight proxy: relays call set-up (signalling) messages between the client and the calling service.",
+      evidence: [],
+    };
+    const RELAY: FlowService = {
+      name: 'teams-calling',
+      teams: true,
+      role: 'Teams media relay over TCP 443 (MS-TURN in pseudo-TLS framing)',
+      evidence: [],
+    };
+    const opened = (flowId: string, frame: number, time: number): [string, FlowPayload] => [
+      flowId,
+      { first: at(`${CLIENT}:${50000 + Number(flowId.split(':')[1])}`), bursts: [], opened: { frame, time } },
+    ];
+    const stream = rtpStream({
+      source: `${CLIENT}:50010`,
+      destination: '80.181.206.72:50020',
+      flowId: 'udp:9',
+      start: 10,
+      end: 38,
+      firstFrame: 500,
+      lastFrame: 900,
+    });
+    const { application } = activityOf({
+      flows: [mediaFlow, connection(1, FLIGHT_PROXY), connection(2, FLIGHT_PROXY), connection(3, RELAY)],
+      media: [{ ...audio, durationSec: 28 }],
+      streams: [stream],
+      payload: new Map([opened('tcp:1', 40, 8), opened('tcp:3', 45, 9)]),
+    });
+    const signalling = application.phases.find((p) => p.phase === 'signalling')!;
+    assert.deepEqual(signalling.frames, [40], 'tcp:2 has no SYN in the capture; tcp:3 is a relay candidate');
+    assert.deepEqual([signalling.start, signalling.end], [8, 8]);
   });
 
   describe('media as call activity', function () {
