@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { FITTED_THRESHOLDS, classifyActivity } from '../core/classify/activity.js';
+import { FITTED_THRESHOLDS, classifyActivity, type ActivityInputs } from '../core/classify/activity.js';
 import { analyzeCapture } from '../core/analyze.js';
+import { timelineBinSeconds } from '../core/model/timeline.js';
 import type { Flow, MediaStream, Report, RtpStream } from '../core/schema/generated/report.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { accuracy, dominantOf, fitThresholds, type LabelledCapture } from './activity-fit.js';
+import {
+  evaluationTable,
+  judge,
+  labelledSources,
+  readmeText,
+  readmeWithTable,
+  type Judgement,
+} from './activity-evaluation.js';
 import { filterMatches } from './filter-matches.js';
 import { analyzed, analyzedModel, courseLabels, sampleCapture, sharedCapture, temporaryFolder } from './helpers.js';
 
@@ -181,12 +190,89 @@ describe('activity on the 40 labelled course captures', function () {
     // 1,440 windows of 60 s make a day; a longer capture gets longer windows, never more of them.
     assert.ok(Math.ceil(report.capture.durationSec / windowSeconds) <= 1440, `${windowSeconds} s windows`);
     const nothing = { flows: [], media: [], streams: [], stun: [], payload: new Map() };
-    assert.equal(classifyActivity({ ...nothing, durationSec: 1e6 }).application.windowSeconds, Math.ceil(1e6 / 1440));
+    const long = classifyActivity({ ...nothing, durationSec: 1e6 }).application.windowSeconds;
+    assert.ok(Math.ceil(1e6 / long) <= 1440, `${long} s windows`);
+    assert.equal(long % timelineBinSeconds(1e6), 0, 'whole bins of the packets-per-second chart');
     assert.equal(
       classifyActivity({ ...nothing, durationSec: 3600 }).application.windowSeconds,
       60,
       'an hour keeps 60 s windows',
     );
+  });
+});
+
+// Issue 28: the rules hold on the groups they were not fitted on. Every labelled capture of every source, judged
+// the same way, with no per-file exception; the README's table is this test's output.
+describe('activity by source: teams-activities and the three groups of teams-more', function () {
+  const judgements: Judgement[] = [];
+  const reports = new Map<string, Report>();
+  const inputs = new Map<string, ActivityInputs>();
+  const inputsOf = (capture: string) => inputs.get(capture)!;
+
+  before(async function () {
+    const sources = labelledSources();
+    if (sources.length === 0) sharedCapture(this, 'teams-more/LABELS.tsv');
+    for (const labelled of sources) {
+      const { report, activityInputs } = await analyzedModel(sharedCapture(this, labelled.capture));
+      reports.set(labelled.capture, report);
+      inputs.set(labelled.capture, activityInputs);
+      judgements.push(judge(labelled, report.application));
+    }
+  });
+
+  it('no wrong "high" on any source; at least 95 % right on teams-activities, every teams-more capture right', function () {
+    const table = evaluationTable(judgements);
+    console.log(table.replace(/^/gm, '      '));
+    assert.deepEqual(
+      judgements.filter((j) => !j.right && j.confidence === 'high').map((j) => `${j.capture}: ${j.activity}`),
+      [],
+    );
+    const course = judgements.filter((j) => j.capture.startsWith('teams-activities/'));
+    assert.ok(course.filter((j) => j.right).length / course.length >= 0.95);
+    assert.deepEqual(
+      judgements.filter((j) => j.capture.startsWith('teams-more/') && !j.right).map((j) => j.capture),
+      [],
+    );
+  });
+
+  it('the README’s by-source table is this evaluation (node out/test/activity-evaluation.js rewrites it)', function () {
+    const readme = readmeText();
+    assert.equal(readmeWithTable(readme, evaluationTable(judgements)), readme);
+  });
+
+  it('an idle client is idle, never chat, its start-up a phase and a segment of its own', function () {
+    for (const j of judgements.filter((j) => j.label === 'idle')) {
+      const { application } = reports.get(j.capture)!;
+      assert.equal(application.dominantActivity, 'idle', `${j.capture}: ${application.reason}`);
+      assert.ok(!application.activities.includes('chat'), j.capture);
+      const start = application.phases.find((p) => p.phase === 'app-start');
+      assert.ok(start, `${j.capture}: no app start-up phase`);
+      assert.ok(
+        application.timeline.some((s) => s.evidence[0]!.startsWith('app start-up') && s.start <= start.start),
+        `${j.capture}: no start-up segment`,
+      );
+    }
+  });
+
+  it('a file sent during a call shows, with its size and rate, inside the call', function () {
+    for (const j of judgements.filter((j) => j.label.includes('+file'))) {
+      const { application } = reports.get(j.capture)!;
+      const segment = application.timeline.find((s) => s.activities.includes('file'));
+      assert.ok(segment, j.capture);
+      assert.match(segment.evidence.join('; '), /also file: .*\d+ kB up, \d+ kB down in [\d.]+ s at [\d.]+ kB\/s/);
+    }
+  });
+
+  it('the thresholds fitted on teams-activities hold on the groups the fit never saw', function () {
+    const fittedOnCourse = fitThresholds(
+      judgements
+        .filter((j) => j.capture.startsWith('teams-activities/'))
+        .map((j) => ({ file: j.capture, label: j.label, network: '', inputs: inputsOf(j.capture) })),
+    );
+    for (const j of judgements.filter((j) => j.capture.startsWith('teams-more/'))) {
+      const { application } = classifyActivity({ ...inputsOf(j.capture), thresholds: fittedOnCourse });
+      assert.ok(judge(j, application).right, `${j.capture}: ${application.dominantActivity} (${application.reason})`);
+    }
   });
 });
 

@@ -1,12 +1,12 @@
 import type { Session } from '../session.js';
-import { SERVICES, chat, connect, resolve, telemetry } from './common.js';
+import { SERVICES, chat, connect, pushChannel, resolve, telemetry } from './common.js';
 
 /**
  * An idle client: the Trouter push channel opened before the capture only exchanges keep-alives, telemetry
  * goes out once, Windows searches for devices. No chat, no call, no transfer.
  */
 export function idle(session: Session): void {
-  const trouter = trouterChannel(session);
+  const trouter = pushChannel(session, 0.2);
   trouter.exchange(0.2, 40, 40, 0.01);
   session.ssdp(8);
   resolve(session, 24, 'telemetry');
@@ -86,7 +86,7 @@ export function dnsSecurity(session: Session): void {
  * slow uplink, as the course's 4G captures show). Uploads, but no file; exchanges, but no chat.
  */
 export function idleWithTelemetry(session: Session): void {
-  const trouter = trouterChannel(session);
+  const trouter = pushChannel(session, 0.2);
   for (const t of [0.2, 30.2, 60.2, 89.2]) trouter.exchange(t, 40, 40, 0.01);
   let t = resolve(session, 5, 'presence');
   const presence = connect(session, t + 0.001, 'presence', 'TLS 1.3', 0x1301);
@@ -108,18 +108,4 @@ export function idleWithTelemetry(session: Session): void {
   });
   slow.close(slow.exchange(slow.ready + 0.001, 420_000, 400) + 0.05);
   session.ssdp(50);
-}
-
-/** The Trouter push channel, opened before the capture began: an idle client keeps it alive. */
-function trouterChannel(session: Session) {
-  return session.tls(0.2, {
-    ip: SERVICES.trouter.lookup.addresses[0]!,
-    version: 'TLS 1.2',
-    cipherSuite: 0xc030,
-    certificate: session.certificate(
-      SERVICES.trouter.certificate.commonName,
-      SERVICES.trouter.certificate.subjectAltNames,
-    ),
-    established: true,
-  });
 }
