@@ -485,6 +485,38 @@ describe('activity scenarios of the sample writer, with their expected timelines
     );
   });
 
+  it('the app starting, then left alone: idle, its start-up a phase and the first segment, never chat', async function () {
+    const { application } = (await analyzedSample('idle-startup')).report;
+    assert.deepEqual(application.activities, ['idle']);
+    assert.deepEqual(
+      application.phases.map((p) => p.phase),
+      ['app-start'],
+    );
+    assert.match(application.timeline[0]!.evidence[0]!, /^app start-up: configuration fetched/);
+    assert.match(application.timeline.at(-1)!.evidence.join('; '), /chat-service sync \(no notification\)/);
+  });
+
+  it('chat through the chat service, each message notified over the push channel', async function () {
+    const { application } = (await analyzedSample('chat')).report;
+    assert.deepEqual([application.dominantActivity, application.confidence], ['chat', 'medium']);
+    assert.match(application.reason, /Teams chat service .* notification at [\d.]+ s on tcp:\d+/);
+  });
+
+  it('a 30 kB file to OneDrive, then the message that shares it: a small file, medium', async function () {
+    const { application } = (await analyzedSample('small-file')).report;
+    assert.deepEqual([application.dominantActivity, application.confidence], ['file', 'medium']);
+    assert.match(
+      application.reason,
+      /^small file: 30 kB up, .* at [\d.]+ kB\/s .*OneDrive for Business.*then a message/,
+    );
+  });
+
+  it('a 5 MB app update from Microsoft’s CDN: background, not a file', async function () {
+    const { application } = (await analyzedSample('app-update')).report;
+    assert.deepEqual(application.activities, ['idle']);
+    assert.match(application.reason, /download of 5\.\d+ MB \(an app update or the app's content, not a file\)/);
+  });
+
   it('a file sent 10 s into a relayed call: audio throughout, the file in its own 10–15 s segment', async function () {
     const { path, report } = await analyzedSample('file-during-call');
     const { application } = report;
