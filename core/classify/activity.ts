@@ -319,7 +319,12 @@ function activityIntervals(inputs: ActivityInputs): Interval[] {
   const chat = chatIntervals(inputs, thresholds).filter(
     (c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end),
   );
-  const sharedFiles = sharedFileIntervals(inputs, thresholds, chat, startup).filter((f) => !fileFlows.has(f.flowId));
+  // One file, not two: the file-store exchanges around a transfer are its preparation or its link.
+  const sharedFiles = sharedFileIntervals(inputs, thresholds, chat, startup).filter(
+    (f) =>
+      !fileFlows.has(f.flowId) &&
+      !transfers.some((t) => f.end >= t.start - FILE_POST_SECONDS && f.start <= t.end + FILE_POST_SECONDS),
+  );
   return [
     ...media,
     ...setup,
