@@ -139,6 +139,8 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2
 interface Interval {
   /** The flow it rests on, when one. */
   flowId?: string;
+  /** A chat exchange the push channel notified: a message, even while the app loads. */
+  notified?: boolean;
   start: number;
   end: number;
   activity: Activity;
@@ -311,14 +313,19 @@ function activityIntervals(inputs: ActivityInputs): Interval[] {
     end: s.end + STARTUP_TAIL_SECONDS,
   }));
   const notChat = [
-    ...startup,
     ...calls.map((c) => ({ start: c.start - DIALLING_SECONDS, end: c.start })),
     ...media.map((m) => ({ start: m.end, end: m.end + HANG_UP_SECONDS })),
   ];
+  const within = (c: Interval, spans: readonly { start: number; end: number }[]) =>
+    spans.some((n) => c.start >= n.start && c.start <= n.end);
   const fileFlows = new Set(transfers.map((t) => t.flowId));
-  const chat = chatIntervals(inputs, thresholds).filter(
-    (c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end),
-  );
+  // While the app loads, only a notified exchange may be a message, and only low: the app fetching its state
+  // and being told of it look the same.
+  const chat = chatIntervals(inputs, thresholds)
+    .filter((c) => !fileFlows.has(c.flowId) && !within(c, notChat) && (c.notified || !within(c, startup)))
+    .map((c) =>
+      within(c, startup) ? { ...c, confidence: 'low' as const, evidence: `${c.evidence} (while the app loads)` } : c,
+    );
   // One file, not two: the file-store exchanges around a transfer are its preparation or its link.
   const sharedFiles = sharedFileIntervals(inputs, thresholds, chat, startup).filter(
     (f) =>
@@ -654,6 +661,7 @@ function chatIntervals(
         : '';
       intervals.push({
         flowId: flow.id,
+        notified: notified !== undefined,
         start: b.start,
         end: b.end,
         activity: 'chat',
