@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { analyzeCaptureModel } from '../core/analyze.js';
+import { classifyActivity } from '../core/classify/activity.js';
 import { serviceForName } from '../core/knowledge/catalog.js';
 import { coloringRules, filterButtons, PROFILE_NAME } from '../core/wireshark/profile.js';
 import { filterMatches } from './filter-matches.js';
@@ -344,6 +346,22 @@ describe('--keylog: decryption with a TLS key log', function () {
     assert.equal(chat.activity, 'chat');
     assert.equal(chat.confidence, 'high');
     assert.ok(report.capture.tshark.arguments.includes(`tls.keylog_file:${keylog}`));
+  });
+
+  it('the decrypted message POSTs are the ground truth: each falls in a chat the traffic alone shows', async function () {
+    const { activityInputs } = await analyzeCaptureModel(capture, { keylog });
+    const posted = (activityInputs.decryptedRequests ?? []).filter((r) => r.action === 'message-sent');
+    assert.ok(posted.length >= 2);
+    // The classifier without the decrypted requests: the chat service answered, a notification beside it.
+    const { timeline } = classifyActivity({ ...activityInputs, decryptedRequests: [] }).application;
+    for (const request of posted) {
+      const segment = timeline.find((s) => s.start <= request.time && request.time <= s.end)!;
+      assert.ok(segment.activities.includes('chat'), `POST at ${request.time} s: ${JSON.stringify(segment)}`);
+      assert.ok(
+        segment.evidence.some((e) => /Teams chat service .*notification at/.test(e)),
+        JSON.stringify(segment.evidence),
+      );
+    }
   });
 
   it('without a key log the report has no decryption section and tshark is given no key log', async function () {

@@ -1,9 +1,11 @@
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
+import { timelineBinSeconds } from '../model/timeline.js';
 import type {
   Application,
   DecryptedRequest,
+  Evidence,
   Flow,
   MediaStream,
   RtpStream,
@@ -26,7 +28,8 @@ const PRIORITY: readonly Activity[] = ['screenshare', 'video', 'audio', 'file', 
 
 /**
  * The two thresholds fitted from labelled captures (test/activity-fit.ts documents the procedure and checks
- * these values are its result on the 40 course captures):
+ * these values are its result on the 40 course captures of one group; test/activity-evaluation.ts judges them
+ * on the captures of three other groups, which the fit never sees):
  * - chatExchangeBytes: a request/response exchange is messaging when each side sends at least this much
  *   application data in it (keep-alives and push-channel pings are tens of bytes);
  * - fileTransferBytes: a transfer is a file when it moves at least this much one way.
@@ -35,7 +38,7 @@ export interface ActivityThresholds {
   chatExchangeBytes: number;
   fileTransferBytes: number;
 }
-export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 100, fileTransferBytes: 150_000 };
+export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 100, fileTransferBytes: 300_000 };
 
 /**
  * A post answered by a short acknowledgement, several times smaller, is a batch upload (events, logs), not a
@@ -61,18 +64,34 @@ const SIGNALLING_WINDOW_SECONDS = 10;
  */
 const MAX_WINDOWS = 1440;
 
-/** Services whose traffic is the client's background: never a file, never a chat. */
+/** Services named only by an address range that still say what the traffic is: the client's background. */
 const BACKGROUND_SERVICES: ReadonlySet<string> = new Set(['telemetry', 'identity', 'cdn', 'microsoft365', 'other-app']);
-/** Servers named by nothing more specific than an address range or a hosting platform. */
-const UNNAMED_SERVICES: ReadonlySet<string> = new Set(['unknown', 'azure', 'microsoft-other']);
-/** Where Teams keeps the files and images shared in chats (services.json patterns). */
+/** Evidence that names a server (the name the client asked for or looked up), not just its address range. */
+const NAMING_EVIDENCE: ReadonlySet<Evidence['kind']> = new Set(['sni', 'dns-query', 'dns-answer']);
+/** Teams' chat service and its aggregators (services.json): where a message is posted. */
+const CHAT_SERVICE_PATTERNS = [
+  '*.ng.msg.teams.microsoft.com',
+  '*.msg.teams.microsoft.com',
+  'chatsvcagg.teams.microsoft.com',
+  'chatsvcagg.svcs.teams.office.com',
+  '*.teams-msgapi.trafficmanager.net',
+];
+/** Teams' push channel (Trouter) and notification service: how the service tells a client of a new message. */
+const PUSH_PATTERNS = ['*.trouter.teams.microsoft.com', '*.trouter.skype.com', '*.notifications.teams.microsoft.com'];
+/** Where Teams keeps the files and images shared in chats (services.json patterns), besides SharePoint/OneDrive. */
 const FILE_STORE_PATTERNS = ['*.asyncgw.teams.microsoft.com', '*.asm.skype.com'];
-/** The Teams web app: its uploads are the app's own (logs, settings), not files. */
-const WEB_APP_PATTERNS = ['teams.microsoft.com', 'teams.cloud.microsoft', 'teams.live.com'];
+/**
+ * The Teams web app and its APIs, the personal (Microsoft account) Teams services among them: the client's own
+ * requests (logs, settings, state), and messages too (its API reaches the chat service), so chat only with a
+ * notification, and never a file.
+ */
+const WEB_API_PATTERNS = ['teams.microsoft.com', 'teams.cloud.microsoft', 'teams.live.com', '*.teams.live.com'];
 /** The Teams configuration service: the client fetches its settings from it when it starts. */
 const CONFIGURATION_PATTERNS = ['config.teams.microsoft.com'];
 /** Presence: an idle client refreshes its own and its contacts' availability; never a chat. */
 const PRESENCE_PATTERNS = ['presence.teams.microsoft.com'];
+/** Microsoft 365's mailbox, calendar and people services: what a client syncs in the background. */
+const SYNC_PATTERNS = ['outlook.office.com', 'outlook.office365.com', 'substrate.office.com', '*.delve.office.com'];
 /** From sign-in to this long after the last configuration fetch, the app is loading: its exchanges are not chat. */
 const STARTUP_LEAD_SECONDS = 2;
 const STARTUP_TAIL_SECONDS = 5;
@@ -80,14 +99,34 @@ const SIGN_IN_NEAR_SECONDS = 10;
 /** Exchanges this close before a call's set-up are its dialling, this close after its last media packet its hang-up. */
 const DIALLING_SECONDS = 2;
 const HANG_UP_SECONDS = 5;
+/**
+ * A message posted to the chat service is answered, and the push channel tells the client's endpoints of it:
+ * a notification this long before (the two race) to this long after the exchange.
+ */
+const NOTIFICATION_BEFORE_SECONDS = 1;
+const NOTIFICATION_AFTER_SECONDS = 5;
+/** A file is posted in a chat once it is stored: a message this long after a file-store exchange shares it. */
+const FILE_POST_SECONDS = 10;
+/** Bursts of one connection recurring with gaps this close to their median are periodic (a poll, a keep-alive). */
+const PERIODIC_TOLERANCE = 0.25;
+const PERIODIC_MINIMUM_BURSTS = 3;
+/** Push-channel pings are tens of bytes each way (Trouter's are 56 B up, 45 B down in the shared captures). */
+const PUSH_KEEPALIVE_BYTES = 200;
+/** A background download this large is the app's content or an update, and is said so. */
+const CONTENT_DOWNLOAD_BYTES = 1_000_000;
 
 function rolesOf(patterns: readonly string[]): ReadonlySet<string> {
   return new Set(catalog.entries.filter((e) => patterns.includes(e.pattern)).map((e) => e.role));
 }
+const CHAT_SERVICE_ROLES = rolesOf(CHAT_SERVICE_PATTERNS);
+const PUSH_ROLES = rolesOf(PUSH_PATTERNS);
 const FILE_STORE_ROLES = rolesOf(FILE_STORE_PATTERNS);
-const WEB_APP_ROLES = rolesOf(WEB_APP_PATTERNS);
+const WEB_API_ROLES = rolesOf(WEB_API_PATTERNS);
 const CONFIGURATION_ROLES = rolesOf(CONFIGURATION_PATTERNS);
 const PRESENCE_ROLES = rolesOf(PRESENCE_PATTERNS);
+const SYNC_ROLES = rolesOf(SYNC_PATTERNS);
+/** Teams' call signalling: the flight proxy carries a call's set-up messages (services.json). */
+const SIGNALLING_ROLES = rolesOf(['*.flightproxy.teams.microsoft.com', '*.flightproxy.skype.com']);
 
 const MEDIA_ACTIVITY: Record<MediaStream['kind'], Activity> = {
   audio: 'audio',
@@ -100,6 +139,8 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2
 interface Interval {
   /** The flow it rests on, when one. */
   flowId?: string;
+  /** A chat exchange the push channel notified: a message, even while the app loads. */
+  notified?: boolean;
   start: number;
   end: number;
   activity: Activity;
@@ -161,18 +202,17 @@ export function mediaActivityOf(m: MediaStream): { activity: Activity; confidenc
  */
 export function classifyActivity(inputs: ActivityInputs): ActivityClassification {
   const duration = Math.max(inputs.durationSec, 0);
-  // At least 1 s: a zero or negative window would never advance.
   const windowSeconds =
-    inputs.windowSeconds !== undefined
-      ? Math.max(1, inputs.windowSeconds)
-      : Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
+    inputs.windowSeconds !== undefined ? Math.max(1, inputs.windowSeconds) : adaptedWindow(duration);
   const intervals = activityIntervals(inputs);
   const background = backgroundIntervals(inputs);
 
   const windows: Segment[] = [];
   for (let start = 0; start < Math.max(duration, 1e-9); start += windowSeconds) {
-    const end = Math.min(start + windowSeconds, Math.max(duration, start + windowSeconds));
-    const inside = intervals.filter((i) => i.start < end && i.end >= start);
+    // The last window ends with the capture, and holds what happens at its very last packet.
+    const last = start + windowSeconds >= duration;
+    const end = last ? duration : start + windowSeconds;
+    const inside = intervals.filter((i) => (i.start < end || (last && i.start <= end)) && i.end >= start);
     const activities = PRIORITY.filter((a) => inside.some((i) => i.activity === a));
     const activity = activities[0] ?? 'idle';
     const sources = inside.filter((i) => i.activity === activity);
@@ -224,9 +264,19 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
     activities: seen.length ? seen : ['idle'],
     windowSeconds,
     timeline,
-    phases: callPhases(inputs),
+    phases: [...startupPhases(inputs), ...callPhases(inputs)],
   };
   return { application, evidence };
+}
+
+/**
+ * 5 s for short captures, up to 60 s for long ones, longer beyond a day (never more than MAX_WINDOWS), and
+ * always whole bins of the packets-per-second timeline, so that each window's rates count whole bins.
+ */
+function adaptedWindow(duration: number): number {
+  const seconds = Math.max(Math.min(60, Math.max(5, Math.ceil(duration / 20))), Math.ceil(duration / MAX_WINDOWS));
+  const bin = timelineBinSeconds(duration);
+  return Math.ceil(seconds / bin) * bin;
 }
 
 function strongest(intervals: readonly Interval[]): Confidence {
@@ -242,11 +292,13 @@ function idleConfidence({ flows }: ActivityInputs): Confidence {
 }
 
 function idleEvidence(background: readonly Interval[]): string[] {
+  // The app starting names the segment: its line comes first.
+  const startup = background.filter((b) => b.evidence.startsWith(STARTUP_EVIDENCE)).map((b) => b.evidence);
   const told = unique(
-    background.map((b) => b.evidence),
+    background.filter((b) => !b.evidence.startsWith(STARTUP_EVIDENCE)).map((b) => b.evidence),
     4,
   );
-  return ['no call media, no call set-up, no file transfer, no messaging exchange', ...told];
+  return [...startup, 'no call media, no call set-up, no file transfer, no messaging exchange', ...told];
 }
 
 function activityIntervals(inputs: ActivityInputs): Interval[] {
@@ -256,21 +308,47 @@ function activityIntervals(inputs: ActivityInputs): Interval[] {
   const transfers = transferIntervals(inputs, thresholds);
   // Exchanges that are not messaging: the app starting, a call's dialling and hang-up, the rest of a file's upload.
   const calls = [...setup, ...media];
-  const notChat: { start: number; end: number }[] = [
-    ...startupSpans(inputs).map((s) => ({ start: s.start - STARTUP_LEAD_SECONDS, end: s.end + STARTUP_TAIL_SECONDS })),
+  const startup = startupSpans(inputs).map((s) => ({
+    start: s.start - STARTUP_LEAD_SECONDS,
+    end: s.end + STARTUP_TAIL_SECONDS,
+  }));
+  const notChat = [
     ...calls.map((c) => ({ start: c.start - DIALLING_SECONDS, end: c.start })),
     ...media.map((m) => ({ start: m.end, end: m.end + HANG_UP_SECONDS })),
   ];
+  const within = (c: Interval, spans: readonly { start: number; end: number }[]) =>
+    spans.some((n) => c.start >= n.start && c.start <= n.end);
   const fileFlows = new Set(transfers.map((t) => t.flowId));
-  const chat = chatIntervals(inputs, thresholds).filter(
-    (c) => !fileFlows.has(c.flowId) && !notChat.some((n) => c.start >= n.start && c.start <= n.end),
+  // While the app loads, only a notified exchange may be a message, and only low: the app fetching its state
+  // and being told of it look the same.
+  const chat = chatIntervals(inputs, thresholds)
+    .filter((c) => !fileFlows.has(c.flowId) && !within(c, notChat) && (c.notified || !within(c, startup)))
+    .map((c) =>
+      within(c, startup) ? { ...c, confidence: 'low' as const, evidence: `${c.evidence} (while the app loads)` } : c,
+    );
+  // One file, not two: the file-store exchanges around a transfer are its preparation or its link.
+  const sharedFiles = sharedFileIntervals(inputs, thresholds, chat, startup).filter(
+    (f) =>
+      !fileFlows.has(f.flowId) &&
+      !transfers.some((t) => f.end >= t.start - FILE_POST_SECONDS && f.start <= t.end + FILE_POST_SECONDS),
   );
-  return [...media, ...setup, ...transfers, ...chat, ...decryptedRequestIntervals(inputs.decryptedRequests ?? [])];
+  return [
+    ...media,
+    ...setup,
+    ...transfers,
+    ...sharedFiles,
+    ...chat,
+    ...decryptedRequestIntervals(inputs.decryptedRequests ?? []),
+  ];
 }
+
+/** Marks the evidence of the app starting, so that its windows stay a segment of their own. */
+const STARTUP_EVIDENCE = 'app start-up';
 
 /**
  * The app starting: the client fetching its configuration from the Teams configuration service, with the
- * sign-ins around it.
+ * sign-ins around it, and the burst of connections to named services it opens as it loads (chat service,
+ * push channel, presence, media stores, Microsoft 365) until STARTUP_TAIL_SECONDS after the last fetch.
  */
 function startupSpans(inputs: ActivityInputs): Interval[] {
   const flows = nonMediaTcp(inputs);
@@ -287,17 +365,32 @@ function startupSpans(inputs: ActivityInputs): Interval[] {
   );
   const all = [...configuration, ...signIn];
   const start = Math.min(...all.map((f) => f.start));
+  const loading = flows.filter(
+    (f) => useOf(f).named && f.start >= first && f.start <= last + STARTUP_TAIL_SECONDS && !all.includes(f),
+  );
+  const end = Math.max(last, ...loading.map((f) => f.start));
   return [
     {
       start,
-      end: last,
+      end,
       activity: 'idle',
       confidence: 'medium',
-      evidence: `app start-up: configuration fetched on ${configuration.map((f) => f.id).join(', ')}${signIn.length ? `, sign-in on ${signIn.map((f) => f.id).join(', ')}` : ''}`,
+      evidence: `${STARTUP_EVIDENCE}: configuration fetched on ${configuration.map((f) => f.id).join(', ')}${signIn.length ? `, sign-in on ${signIn.map((f) => f.id).join(', ')}` : ''}${loading.length ? `, ${loading.length} connection(s) to named services as it loads` : ''}`,
       frames: all.map((f) => f.firstFrame),
       filter: all.map((f) => f.filter).join(' || '),
     },
   ];
+}
+
+/** The app's start-up as a phase of its own, beside a call's. */
+function startupPhases(inputs: ActivityInputs): Phase[] {
+  return startupSpans(inputs).map((span) => ({
+    phase: 'app-start',
+    start: round(span.start),
+    end: round(span.end),
+    detail: span.evidence.replace(`${STARTUP_EVIDENCE}: `, ''),
+    frames: span.frames.slice(0, 20),
+  }));
 }
 
 function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = [] }: ActivityInputs): Interval[] {
@@ -383,27 +476,44 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
   });
 }
 
-type FlowUse = 'file-store' | 'web-app' | 'teams' | 'calling' | 'unnamed' | 'background';
+type FlowUse = 'chat-service' | 'web-api' | 'push' | 'file-store' | 'calling' | 'background' | 'unnamed';
 
-/** What a connection's server is, for telling a file or a chat from the client's own background traffic. */
-function useOf(flow: Flow): FlowUse {
+/** What a connection's server is, and whether a name (SNI, DNS) says so rather than only an address range. */
+interface ServerUse {
+  use: FlowUse;
+  named: boolean;
+}
+
+/**
+ * What a connection's server is for, from its service: the chat service, the push channel, a file store, call
+ * signalling and relays, a named background service (sign-in, telemetry, configuration, presence, the web app,
+ * Microsoft 365 sync, CDNs, other apps), or a server nothing names (an address range says at most whose it is).
+ */
+function useOf(flow: Flow): ServerUse {
   const service = flow.service;
-  if (!service) return 'unnamed';
-  if (service.name === 'sharepoint-onedrive' || (service.role && FILE_STORE_ROLES.has(service.role)))
-    return 'file-store';
-  if (service.role && WEB_APP_ROLES.has(service.role)) return 'web-app';
-  if (service.role && PRESENCE_ROLES.has(service.role)) return 'background';
-  if (service.name === 'teams-calling') return 'calling';
-  if (service.name === 'teams') return 'teams';
-  if (UNNAMED_SERVICES.has(service.name)) return 'unnamed';
-  return BACKGROUND_SERVICES.has(service.name) ? 'background' : 'unnamed';
+  if (!service) return { use: 'unnamed', named: false };
+  const named = service.evidence.some((e) => NAMING_EVIDENCE.has(e.kind));
+  const role = service.role ?? '';
+  if (service.name === 'sharepoint-onedrive' || FILE_STORE_ROLES.has(role)) return { use: 'file-store', named };
+  if (CHAT_SERVICE_ROLES.has(role)) return { use: 'chat-service', named };
+  if (WEB_API_ROLES.has(role)) return { use: 'web-api', named };
+  if (PUSH_ROLES.has(role)) return { use: 'push', named };
+  if (service.name === 'teams-calling') return { use: 'calling', named };
+  if (named || BACKGROUND_SERVICES.has(service.name)) return { use: 'background', named };
+  return { use: 'unnamed', named };
+}
+
+interface OrientedBurst {
+  start: number;
+  end: number;
+  up: number;
+  down: number;
+  firstFrame: number;
+  lastFrame: number;
 }
 
 /** A flow's bursts oriented client → server. */
-function orientedBursts(
-  flow: Flow,
-  payload: ReadonlyMap<string, FlowPayload>,
-): { start: number; end: number; up: number; down: number; firstFrame: number; lastFrame: number }[] {
+function orientedBursts(flow: Flow, payload: ReadonlyMap<string, FlowPayload>): OrientedBurst[] {
   const p = payload.get(flow.id);
   if (!p) return [];
   const clientFirst = sameEndpoint(p.first, flow.client);
@@ -422,33 +532,45 @@ function nonMediaTcp({ flows, media, tcpRelayMedia = [] }: ActivityInputs): Flow
   return flows.filter((f) => f.transport === 'tcp' && !mediaFlows.has(f.id));
 }
 
+/** The server as evidence names it: its address and, when a name says, its role's first words. */
+function serverWords(flow: Flow, { named }: ServerUse): string {
+  const role = flow.service?.role?.replace(/[:.].*$/, '');
+  const service = flow.service?.name;
+  if (named && role) return `${flow.server.ip}, ${role}`;
+  if (service === 'sharepoint-onedrive') return `${flow.server.ip}, SharePoint/OneDrive by address range`;
+  return `${flow.server.ip}, a server this capture does not name`;
+}
+
+function rate(bytes: number, seconds: number): string {
+  return `${kB(bytes / Math.max(seconds, 0.001))}/s`;
+}
+
 /**
  * File transfers: a transfer (bursts of one connection, stalls under TRANSFER_GAP_SECONDS) moving at least
- * fileTransferBytes one way at a transfer's rate. Uploads count to file stores, to Teams services and to
- * servers the capture does not name (then with low confidence: it may be an unnamed telemetry endpoint);
- * downloads only from file stores (an unnamed download is as likely the app's own content). Telemetry,
- * sign-in, CDNs, Microsoft 365 and the web app are background, never a file.
+ * fileTransferBytes one way at a transfer's rate. To or from a file store (SharePoint/OneDrive, Teams' media
+ * stores): high when a name says it is one, medium when only its address range does. An upload to a server
+ * the capture does not name: low (it may be an unnamed telemetry endpoint). Downloads from anything but a file
+ * store (a CDN's app update, the app's own content) and every named background service are never a file.
  */
 function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: ActivityThresholds): Interval[] {
   const intervals: Interval[] = [];
   for (const flow of nonMediaTcp(inputs)) {
-    const use = useOf(flow);
-    if (use === 'background' || use === 'web-app' || use === 'calling') continue;
+    const server = useOf(flow);
+    if (server.use !== 'file-store' && server.use !== 'unnamed') continue;
     for (const transfer of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
       const seconds = Math.max(transfer.end - transfer.start, 1);
       const upload = transfer.up >= transfer.down;
       const bytes = upload ? transfer.up : transfer.down;
       if (bytes < fileTransferBytes || bytes / seconds < FILE_MINIMUM_BYTES_PER_SECOND) continue;
-      if (!upload && use !== 'file-store') continue;
-      const confidence: Confidence = use === 'file-store' ? 'high' : use === 'teams' ? 'medium' : 'low';
-      const server = `${flow.server.ip}${flow.service?.role && use !== 'unnamed' ? `, ${flow.service.role.replace(/[:.].*$/, '')}` : use === 'unnamed' ? ', a server this capture does not name' : ''}`;
+      if (!upload && server.use !== 'file-store') continue;
+      const confidence: Confidence = server.use === 'unnamed' ? 'low' : server.named ? 'high' : 'medium';
       intervals.push({
         flowId: flow.id,
         start: transfer.start,
         end: transfer.end,
         activity: 'file',
         confidence,
-        evidence: `${upload ? 'upload' : 'download'} of ${kB(bytes)} in ${round(transfer.end - transfer.start)} s (${round(transfer.start)}–${round(transfer.end)} s) on ${flow.id} (${server})`,
+        evidence: `${upload ? 'upload' : 'download'} of ${kB(bytes)} in ${round(transfer.end - transfer.start)} s at ${rate(bytes, transfer.end - transfer.start)} (${round(transfer.start)}–${round(transfer.end)} s) on ${flow.id} (${serverWords(flow, server)})`,
         frames: [transfer.firstFrame, transfer.lastFrame],
         filter: `${flow.filter} && frame.number >= ${transfer.firstFrame} && frame.number <= ${transfer.lastFrame}`,
       });
@@ -458,33 +580,93 @@ function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: Activi
 }
 
 /**
- * Chat: request/response exchanges in which both sides send at least chatExchangeBytes, on connections to
- * Teams services, the web app or servers the capture does not name (low confidence: nothing says they are
- * Teams'). Keep-alives and push-channel pings (tens of bytes), background services and transfers big
- * enough to be files are not chat.
+ * A file too small to stand out by size is still a file when its service says so: an exchange with a file
+ * store (a request answered, outside the app's start-up) followed within FILE_POST_SECONDS by a message, the
+ * post that shares it. Medium when a name says the server is a file store, low when only its address range does.
+ */
+function sharedFileIntervals(
+  inputs: ActivityInputs,
+  { fileTransferBytes }: ActivityThresholds,
+  messages: readonly Interval[],
+  startup: readonly { start: number; end: number }[],
+): Interval[] {
+  const intervals: Interval[] = [];
+  for (const flow of nonMediaTcp(inputs)) {
+    const server = useOf(flow);
+    if (server.use !== 'file-store') continue;
+    for (const transfer of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
+      if (transfer.up === 0 || transfer.down === 0) continue; // a request answered
+      if (Math.max(transfer.up, transfer.down) >= fileTransferBytes) continue; // a transfer: transferIntervals
+      if (startup.some((s) => transfer.start >= s.start && transfer.start <= s.end)) continue;
+      const post = messages.find((m) => m.start >= transfer.start && m.start <= transfer.end + FILE_POST_SECONDS);
+      if (!post) continue;
+      const seconds = transfer.end - transfer.start;
+      intervals.push({
+        flowId: flow.id,
+        start: transfer.start,
+        end: transfer.end,
+        activity: 'file',
+        confidence: server.named ? 'medium' : 'low',
+        evidence: `small file: ${kB(transfer.up)} up, ${kB(transfer.down)} down in ${round(seconds)} s at ${rate(transfer.up + transfer.down, seconds)} on ${flow.id} (${serverWords(flow, server)}), then a message at ${round(post.start)} s`,
+        frames: [transfer.firstFrame, transfer.lastFrame],
+        filter: `${flow.filter} && frame.number >= ${transfer.firstFrame} && frame.number <= ${transfer.lastFrame}`,
+      });
+    }
+  }
+  return intervals;
+}
+
+/**
+ * Chat: a request to the chat service answered by it (each side at least chatExchangeBytes, not a batch
+ * upload answered by a short acknowledgement), with a notification on the push channel around it: high when
+ * names say both are Teams' chat service and push channel, medium when the notification comes over a
+ * connection nothing names. A chat-service exchange with no notification is the client syncing, not a
+ * message. An exchange with a server nothing names is chat only at low confidence: sizes and timing alone.
+ * Named background services (presence, configuration, the web app, sign-in, telemetry…) are never chat.
  */
 function chatIntervals(
   inputs: ActivityInputs,
   { chatExchangeBytes, fileTransferBytes }: ActivityThresholds,
 ): Interval[] {
+  const flows = nonMediaTcp(inputs).map((flow) => ({ flow, server: useOf(flow) }));
+  // A notification: data pushed to the client (down at least as much as up) on the push channel, or on a
+  // connection nothing names. A connection's first burst after its SYN is its TLS handshake, not a notification.
+  const notifications = flows
+    .filter(({ server }) => server.use === 'push' || server.use === 'unnamed')
+    .flatMap(({ flow, server }) =>
+      orientedBursts(flow, inputs.payload)
+        .slice(inputs.payload.get(flow.id)?.opened ? 1 : 0)
+        .filter((b) => b.down >= chatExchangeBytes && b.down >= b.up)
+        .map((b) => ({ flow, named: server.named && server.use === 'push', burst: b })),
+    );
   const intervals: Interval[] = [];
-  for (const flow of nonMediaTcp(inputs)) {
-    const use = useOf(flow);
-    if (use === 'background' || use === 'calling') continue;
+  for (const { flow, server } of flows) {
+    if (server.use !== 'chat-service' && server.use !== 'unnamed') continue;
     for (const b of orientedBursts(flow, inputs.payload)) {
       if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
       if (b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
-      const named =
-        use === 'unnamed'
-          ? 'a server this capture does not name'
-          : (flow.service?.role?.replace(/[:.].*$/, '') ?? 'Teams');
+      const notified = notifications
+        .filter(
+          (n) =>
+            n.flow.id !== flow.id &&
+            n.burst.start >= b.start - NOTIFICATION_BEFORE_SECONDS &&
+            n.burst.start <= b.end + NOTIFICATION_AFTER_SECONDS,
+        )
+        .sort((x, y) => Number(y.named) - Number(x.named))[0];
+      if (server.use !== 'unnamed' && !notified) continue;
+      const confidence: Confidence =
+        server.use === 'unnamed' ? 'low' : server.use === 'chat-service' && notified?.named ? 'high' : 'medium';
+      const notice = notified
+        ? `, notification at ${round(notified.burst.start)} s on ${notified.flow.id}${notified.named ? ' (push channel)' : ''}`
+        : '';
       intervals.push({
         flowId: flow.id,
+        notified: notified !== undefined,
         start: b.start,
         end: b.end,
         activity: 'chat',
-        confidence: use === 'unnamed' ? 'low' : 'medium',
-        evidence: `exchange at ${round(b.start)} s on ${flow.id} (${flow.server.ip}, ${named}): ${b.up} B sent, ${b.down} B received`,
+        confidence,
+        evidence: `exchange at ${round(b.start)} s on ${flow.id} (${serverWords(flow, server)}): ${b.up} B sent, ${b.down} B received${notice}`,
         frames: [b.firstFrame, b.lastFrame],
         filter: `${flow.filter} && frame.number >= ${b.firstFrame} && frame.number <= ${b.lastFrame}`,
       });
@@ -493,25 +675,52 @@ function chatIntervals(
   return intervals;
 }
 
-/** What an idle window holds: background exchanges named by their service, and sign-in (the app starting). */
+/** What a background exchange is, by its service: the parts of an idle client's life. */
+function backgroundWhat(flow: Flow, server: ServerUse, b: OrientedBurst): string {
+  const service = flow.service?.name;
+  const role = flow.service?.role ?? '';
+  if (service === 'identity') return 'sign-in or token refresh';
+  if (service === 'telemetry') return `telemetry upload of ${kB(b.up)}`;
+  if (PRESENCE_ROLES.has(role)) return 'presence refresh';
+  if (CONFIGURATION_ROLES.has(role)) return `configuration fetch (${kB(b.down)})`;
+  if (server.use === 'push') return b.down + b.up < PUSH_KEEPALIVE_BYTES ? 'push-channel keep-alive' : 'push channel';
+  if (server.use === 'chat-service') return 'chat-service sync (no notification)';
+  if (server.use === 'file-store') return 'file-store request (no file shared)';
+  if (SYNC_ROLES.has(role)) return `calendar/people sync (${role.replace(/[:.].*$/, '')})`;
+  if (server.use === 'web-api') return `the web app's own requests (${kB(b.up)} up, ${kB(b.down)} down)`;
+  if (service === 'cdn' || (b.down > b.up && b.down >= CONTENT_DOWNLOAD_BYTES))
+    return `download of ${kB(b.down)} (an app update or the app's content, not a file)`;
+  if (service === 'other-app') return `another app on the host (${kB(b.up)} up, ${kB(b.down)} down)`;
+  return `${role.replace(/[:.].*$/, '') || service} (${kB(b.up)} up, ${kB(b.down)} down)`;
+}
+
+/** Bursts at regular intervals, as a poll or a keep-alive makes them: the period, or undefined. */
+function periodOf(bursts: readonly OrientedBurst[]): number | undefined {
+  if (bursts.length < PERIODIC_MINIMUM_BURSTS) return undefined;
+  const gaps = bursts.slice(1).map((b, i) => b.start - bursts[i]!.start);
+  const median = [...gaps].sort((x, y) => x - y)[Math.floor(gaps.length / 2)]!;
+  return median > 0 && gaps.every((g) => Math.abs(g - median) <= PERIODIC_TOLERANCE * median) ? median : undefined;
+}
+
+/**
+ * What an idle window holds: the app starting, and the background exchanges of named services (sign-in,
+ * telemetry, presence, configuration, the push channel's keep-alives, Microsoft 365 sync, downloads), periodic
+ * ones said so. Idle is a model of what a client at rest does, not what is left.
+ */
 function backgroundIntervals(inputs: ActivityInputs): Interval[] {
   const intervals: Interval[] = startupSpans(inputs);
   for (const flow of nonMediaTcp(inputs)) {
-    if (useOf(flow) !== 'background') continue;
-    const service = flow.service!.name;
-    for (const b of joinBursts(orientedBursts(flow, inputs.payload), TRANSFER_GAP_SECONDS)) {
-      const what =
-        service === 'identity'
-          ? 'sign-in (the app starting or renewing its tokens)'
-          : service === 'telemetry'
-            ? `telemetry upload of ${kB(b.up)}`
-            : `${flow.service!.role?.replace(/[:.].*$/, '') ?? service} (${kB(b.up)} up, ${kB(b.down)} down)`;
+    const server = useOf(flow);
+    if (server.use === 'unnamed' || server.use === 'calling') continue;
+    const bursts = orientedBursts(flow, inputs.payload);
+    const period = periodOf(bursts);
+    for (const b of joinBursts(bursts, TRANSFER_GAP_SECONDS)) {
       intervals.push({
         start: b.start,
         end: b.end,
         activity: 'idle',
         confidence: 'medium',
-        evidence: `background: ${what} on ${flow.id}`,
+        evidence: `background: ${backgroundWhat(flow, server, b)} on ${flow.id}${period ? ` (every ${Math.round(period)} s)` : ''}`,
         frames: [b.firstFrame],
         filter: flow.filter,
       });
@@ -538,12 +747,22 @@ function joinBursts<
   return joined;
 }
 
+function isStartup(segment: Segment): boolean {
+  return segment.activity === 'idle' && segment.evidence.some((e) => e.startsWith(STARTUP_EVIDENCE));
+}
+
 function mergeWindows(windows: Segment[]): Segment[] {
   const merged: Segment[] = [];
   for (const w of windows) {
     const last = merged[merged.length - 1];
-    // Windows merge only when they hold the same activities: each activity keeps its own time segment.
-    if (last && last.activity === w.activity && last.activities.join() === w.activities.join()) {
+    // Windows merge only when they hold the same activities: each activity keeps its own time segment, and the
+    // app's start-up its own among idle ones.
+    if (
+      last &&
+      last.activity === w.activity &&
+      last.activities.join() === w.activities.join() &&
+      isStartup(last) === isStartup(w)
+    ) {
       last.end = w.end;
       last.activities = [...new Set([...last.activities, ...w.activities])];
       last.evidence = unique([...last.evidence, ...w.evidence], 6);
@@ -559,7 +778,7 @@ function mergeWindows(windows: Segment[]): Segment[] {
  * Call phases: set-up (the STUN/TURN exchanges before the first media packet), signalling, media, the start
  * of screen sharing, and the end (the last media packet).
  */
-function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
+function callPhases({ media, streams, stun, flows, payload }: ActivityInputs): Phase[] {
   const callStreams = streams.filter((s) =>
     media.some((m) => m.ssrc === s.ssrc && m.flowId === s.flowId && mediaActivityOf(m)),
   );
@@ -578,20 +797,23 @@ function callPhases({ media, streams, stun, flows }: ActivityInputs): Phase[] {
       frames: setup.slice(0, 20).map((m) => m.frame),
     });
   }
-  // The TCP/TLS signalling spike: Teams connections (call controller, flight proxy, relays over TLS) opened
-  // as the call connects.
-  const signalling = flows.filter(
-    (f) => f.transport === 'tcp' && f.service?.teams && Math.abs(f.start - first.start) <= SIGNALLING_WINDOW_SECONDS,
-  );
-  if (signalling.length >= 2) {
-    const start = Math.min(...signalling.map((f) => f.start));
-    const end = Math.max(...signalling.map((f) => f.start));
+  // The call's signalling: connections the client opened (its SYN, RFC 9293 §3.5) to Teams' call signalling
+  // service as the call connects. A mid-connection ACK, FIN or RST opens nothing, and a TCP candidate to a
+  // media relay is the media's fallback path, not signalling.
+  const signalling = flows.flatMap((f) => {
+    const opened = payload.get(f.id)?.opened;
+    const inWindow =
+      opened && Math.abs(opened.time - first.start) <= SIGNALLING_WINDOW_SECONDS && opened.time <= last.end;
+    return inWindow && f.service?.role && SIGNALLING_ROLES.has(f.service.role) ? [{ flow: f, opened }] : [];
+  });
+  if (signalling.length) {
+    const times = signalling.map((s) => s.opened.time);
     phases.push({
       phase: 'signalling',
-      start: round(start),
-      end: round(end),
-      detail: `${signalling.length} Teams TCP/TLS connections opened within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((f) => f.server.ip))].slice(0, 5).join(', ')})`,
-      frames: signalling.slice(0, 20).map((f) => f.firstFrame),
+      start: round(Math.min(...times)),
+      end: round(Math.max(...times)),
+      detail: `${signalling.length} connection(s) opened (SYN) to the call signalling service within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((s) => s.flow.server.ip))].slice(0, 5).join(', ')})`,
+      frames: signalling.slice(0, 20).map((s) => s.opened.frame),
     });
   }
   phases.push({

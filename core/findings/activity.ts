@@ -34,14 +34,19 @@ export const activitySegments: FindingRule = {
     })),
 };
 
-/** One finding per call phase: set-up, signalling, media, screen sharing, end. */
+const PHASE_WORDS: Partial<Record<Application['phases'][number]['phase'], string>> = {
+  'app-start': 'App start-up',
+  'screenshare-start': 'Call screen sharing starts',
+};
+
+/** One finding per phase: the app's start-up; a call's set-up, signalling, media, screen sharing, end. */
 export const callPhases: FindingRule = {
   section: 'application',
   find: ({ activity }) =>
     activity.application.phases.map((phase): FindingDraft => ({
       id: `call-phase/${phase.phase}`,
       severity: 'info',
-      title: `Call ${phase.phase === 'screenshare-start' ? 'screen sharing starts' : phase.phase} at ${phase.start} s${phase.end > phase.start ? `–${phase.end} s` : ''}`,
+      title: `${PHASE_WORDS[phase.phase] ?? `Call ${phase.phase}`} at ${phase.start} s${phase.end > phase.start ? `–${phase.end} s` : ''}`,
       detail: phase.detail,
       frames: phase.frames,
       filter:

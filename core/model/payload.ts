@@ -21,10 +21,20 @@ export interface PayloadBurst {
   lastFrame: number;
 }
 
-/** Per flow: who sent its first packet (to orient the bursts) and its bursts of application data. */
+/** A client's SYN (without ACK, RFC 9293 §3.5): the connection opened inside the capture, at this frame. */
+export interface ConnectionOpening {
+  frame: number;
+  time: number;
+}
+
+/**
+ * Per flow: who sent its first packet (to orient the bursts), its bursts of application data and, for a TCP
+ * connection whose opening the capture holds, its first SYN.
+ */
 export interface FlowPayload {
   first: Endpoint;
   bursts: PayloadBurst[];
+  opened?: ConnectionOpening;
 }
 
 interface RawBurst extends Omit<PayloadBurst, 'start' | 'end'> {
@@ -38,8 +48,8 @@ interface RawBurst extends Omit<PayloadBurst, 'start' | 'end'> {
  * the report: the activity classifier reads it (core/classify/activity.ts).
  */
 export class PayloadCollector implements Collector<Map<string, FlowPayload>> {
-  readonly fields = [...ADDRESSING_FIELDS, 'tcp.len', 'udp.length'];
-  private readonly flows = new Map<string, { first: Endpoint; bursts: RawBurst[] }>();
+  readonly fields = [...ADDRESSING_FIELDS, 'tcp.len', 'udp.length', 'tcp.flags.syn', 'tcp.flags.ack'];
+  private readonly flows = new Map<string, { first: Endpoint; bursts: RawBurst[]; opened?: ConnectionOpening }>();
 
   add(packet: PacketRecord): void {
     const addressing = addressingOf(packet);
@@ -50,6 +60,9 @@ export class PayloadCollector implements Collector<Map<string, FlowPayload>> {
         : Math.max(0, (packet.ints('udp.length').at(-1) ?? 0) - UDP_HEADER_BYTES);
     let flow = this.flows.get(addressing.flowId);
     if (!flow) this.flows.set(addressing.flowId, (flow = { first: addressing.source, bursts: [] }));
+    // The first SYN, not a retry: the connection opened when the client first asked.
+    if (addressing.transport === 'tcp' && !flow.opened && packet.flag('tcp.flags.syn') && !packet.flag('tcp.flags.ack'))
+      flow.opened = { frame: packet.frame, time: packet.time };
     if (payload <= KEEPALIVE_PAYLOAD_BYTES) return;
     let burst = flow.bursts.at(-1);
     if (!burst || packet.time - burst.end > BURST_GAP_SECONDS) {
@@ -71,10 +84,11 @@ export class PayloadCollector implements Collector<Map<string, FlowPayload>> {
 
   finish({ start }: FinishContext): Map<string, FlowPayload> {
     const result = new Map<string, FlowPayload>();
-    for (const [flowId, { first, bursts }] of this.flows) {
+    for (const [flowId, { first, bursts, opened }] of this.flows) {
       result.set(flowId, {
         first,
         bursts: bursts.map((b) => ({ ...b, start: relativeTime(b.start, start), end: relativeTime(b.end, start) })),
+        ...(opened ? { opened: { frame: opened.frame, time: relativeTime(opened.time, start) } } : {}),
       });
     }
     return result;

@@ -73,6 +73,7 @@ const SECTION_NAMES: Record<Finding['section'], readonly string[]> = {
     'activities compared',
     'user activity',
     'call phases',
+    'phases',
     'media',
     'media streams',
     'rtp',

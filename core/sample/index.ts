@@ -1,7 +1,16 @@
 import { TeamsharkError } from '../util/errors.js';
 import { Session, type SessionOptions } from './session.js';
 import type { SampleTruth } from './truth.js';
-import { chatSession, dnsSecurity, fileUpload, idle, idleWithTelemetry } from './scenarios/background.js';
+import {
+  appUpdate,
+  chatSession,
+  dnsSecurity,
+  fileUpload,
+  idle,
+  idleStartup,
+  idleWithTelemetry,
+  smallFile,
+} from './scenarios/background.js';
 import {
   audioLan,
   audioRelay,
@@ -83,6 +92,22 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       'a client left open 90 s: push-channel keep-alives, presence refreshes, two 420 kB telemetry batches (one trickling out)',
     write: idleWithTelemetry,
+  },
+  {
+    name: 'idle-startup',
+    description:
+      'the app starting (sign-in, configuration, chat sync, push channel, presence, telemetry), then left alone for a minute',
+    write: idleStartup,
+  },
+  {
+    name: 'small-file',
+    description: 'a 30 kB file written to OneDrive (SharePoint) during a chat, then the message that shares it',
+    write: smallFile,
+  },
+  {
+    name: 'app-update',
+    description: "an idle client downloading a 5 MB app update from Microsoft's CDN: background, not a file",
+    write: appUpdate,
   },
   {
     name: 'file-during-call',

@@ -24,7 +24,12 @@ export function viewChartSpec(report: Report): object {
       .map((s) => ({ start: s.start, end: s.end, band: plainText(s.activity), lane: 'activity' })),
     ...application.phases
       .filter((p) => p.end > p.start)
-      .map((p) => ({ start: p.start, end: p.end, band: `call ${p.phase}`, lane: 'call phase' })),
+      .map((p) => ({
+        start: p.start,
+        end: p.end,
+        band: p.phase === 'app-start' ? 'app start-up' : `call ${p.phase}`,
+        lane: 'phase',
+      })),
   ];
   const end = Math.max(capture.durationSec, ...bands.map((b) => b.end), 1);
   const x = {

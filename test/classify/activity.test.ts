@@ -3,7 +3,7 @@ import { classifyActivity, mediaActivityOf, type ActivityInputs } from '../../co
 import type { ClassifiedFlow } from '../../core/model/flows.js';
 import type { FlowPayload } from '../../core/model/payload.js';
 import type { FlowService, StunMessage } from '../../core/schema/generated/report.js';
-import { at, flow, mediaStream, stunMessage } from '../builders/capture-model.js';
+import { at, flow, mediaStream, rtpStream, stunMessage } from '../builders/capture-model.js';
 
 const CLIENT = '192.168.1.6';
 
@@ -88,19 +88,130 @@ describe('classify/activity: what the user was doing, window by window', functio
     assert.equal(activityOf({ stun: checks.slice(0, 3) }).application.dominantActivity, 'idle', 'a NAT probe');
   });
 
-  it('takes a big upload to a Teams service for a file, and an exchange both ways for chat', function () {
-    const upload = activityOf({ flows: [connection(1, TEAMS)], payload: new Map([burst('tcp:1', 12, 400_000, 2000)]) });
-    assert.equal(upload.application.dominantActivity, 'file');
-    const chat = activityOf({ flows: [connection(1, TEAMS)], payload: new Map([burst('tcp:1', 30, 2500, 3000)]) });
-    assert.equal(chat.application.dominantActivity, 'chat');
-    assert.equal(chat.application.confidence, 'medium');
-  });
-
   it('never takes background services (telemetry) for chat or a file', function () {
     const payload = new Map([burst('tcp:1', 12, 400_000, 2000)]);
     const { application } = activityOf({ flows: [connection(1, TELEMETRY)], payload });
     assert.equal(application.dominantActivity, 'idle');
     assert.match(application.reason, /background: telemetry upload/);
+  });
+
+  describe('chat from the chat service, files from the file stores, the rest idle background', function () {
+    const named = (role: string, name: FlowService['name'] = 'teams'): FlowService => ({
+      name,
+      teams: name === 'teams',
+      role,
+      evidence: [{ kind: 'sni', detail: 'TLS SNI', frames: [1] }],
+    });
+    const CHAT_SERVICE = named(
+      'Teams chat service for one region (emea, amer, apac…): sends and receives chat messages and the notifications about them.',
+    );
+    const TROUTER = named(
+      "Trouter, Teams' push channel: a long-lived WebSocket over which the service pushes incoming calls, messages and presence changes to the client.",
+    );
+    const ONEDRIVE = named(
+      "OneDrive for Business: files shared in Teams chats are stored in the sender's OneDrive.",
+      'sharepoint-onedrive',
+    );
+    const WEB_APP = named('The Teams web app and its APIs: the address users open in a browser.');
+    const CDN = named(
+      "Microsoft's edge network (Azure Front Door): the connection from the client ends at an edge server near it.",
+      'cdn',
+    );
+    const flows = (...services: FlowService[]) => services.map((service, i) => connection(i + 1, service));
+
+    it('a message: an exchange with the chat service answered, a push notification beside it; high when names say both', function () {
+      const payload = new Map([burst('tcp:1', 30, 2500, 3000), burst('tcp:2', 30.4, 60, 1500)]);
+      const { application } = activityOf({ flows: flows(CHAT_SERVICE, TROUTER), payload });
+      assert.equal(application.dominantActivity, 'chat');
+      assert.equal(application.confidence, 'high');
+      assert.match(application.reason, /notification at 30\.4 s on tcp:2 \(push channel\)/);
+      const unnamedPush = activityOf({ flows: flows(CHAT_SERVICE, TEAMS), payload }).application;
+      assert.equal(unnamedPush.confidence, 'medium', 'the notification over a connection nothing names');
+    });
+
+    it('a chat-service exchange with no notification is the client syncing: idle background', function () {
+      const { application } = activityOf({
+        flows: flows(CHAT_SERVICE, TROUTER),
+        payload: new Map([burst('tcp:1', 30, 572, 1171)]),
+      });
+      assert.equal(application.dominantActivity, 'idle');
+      assert.match(application.reason, /chat-service sync \(no notification\)/);
+    });
+
+    it('an exchange with a server nothing names is chat at low confidence only: sizes and timing alone', function () {
+      const { application } = activityOf({ flows: flows(TEAMS), payload: new Map([burst('tcp:1', 30, 2500, 3000)]) });
+      assert.equal(application.dominantActivity, 'chat');
+      assert.equal(application.confidence, 'low');
+    });
+
+    it('the web app’s uploads and a CDN’s big download are background, never a file', function () {
+      const payload = new Map([burst('tcp:1', 12, 400_000, 2000), burst('tcp:2', 20, 900, 1_600_000)]);
+      const { application } = activityOf({ flows: flows(WEB_APP, CDN), payload });
+      assert.equal(application.dominantActivity, 'idle');
+      assert.match(
+        application.timeline.flatMap((s) => s.evidence).join('; '),
+        /an app update or the app's content, not a file/,
+      );
+    });
+
+    it('a file: a transfer to a named file store is high, to a server nothing names low', function () {
+      const payload = new Map([burst('tcp:1', 12, 400_000, 2000)]);
+      assert.equal(activityOf({ flows: flows(ONEDRIVE), payload }).application.confidence, 'high');
+      const unnamed = activityOf({ flows: flows(TEAMS), payload }).application;
+      assert.deepEqual([unnamed.dominantActivity, unnamed.confidence], ['file', 'low']);
+      assert.match(unnamed.reason, /upload of 400 kB in 1 s at 400 kB\/s/);
+    });
+
+    it('a small file is a file when its service says so: a file-store exchange, then a message', function () {
+      const payload = new Map([
+        burst('tcp:1', 15, 2100, 15_000),
+        burst('tcp:2', 20, 1200, 550),
+        burst('tcp:3', 20.3, 360, 3500),
+      ]);
+      const { application } = activityOf({ flows: flows(ONEDRIVE, CHAT_SERVICE, TROUTER), payload });
+      assert.equal(application.dominantActivity, 'file');
+      assert.equal(application.confidence, 'medium');
+      assert.match(application.reason, /^small file: 2 kB up, 15 kB down .* then a message at 20 s/);
+      const alone = activityOf({ flows: flows(ONEDRIVE), payload: new Map([burst('tcp:1', 15, 2100, 15_000)]) });
+      assert.equal(alone.application.dominantActivity, 'idle', 'a file-store request with no message shares nothing');
+    });
+  });
+
+  it('opens the call signalling phase with SYNs to the flight proxy only, not a mid-connection packet nor a relay', function () {
+    const FLIGHT_PROXY: FlowService = {
+      name: 'teams-calling',
+      teams: true,
+      role: "Teams calling's flight proxy: relays call set-up (signalling) messages between the client and the calling service.",
+      evidence: [],
+    };
+    const RELAY: FlowService = {
+      name: 'teams-calling',
+      teams: true,
+      role: 'Teams media relay over TCP 443 (MS-TURN in pseudo-TLS framing)',
+      evidence: [],
+    };
+    const opened = (flowId: string, frame: number, time: number): [string, FlowPayload] => [
+      flowId,
+      { first: at(`${CLIENT}:${50000 + Number(flowId.split(':')[1])}`), bursts: [], opened: { frame, time } },
+    ];
+    const stream = rtpStream({
+      source: `${CLIENT}:50010`,
+      destination: '80.181.206.72:50020',
+      flowId: 'udp:9',
+      start: 10,
+      end: 38,
+      firstFrame: 500,
+      lastFrame: 900,
+    });
+    const { application } = activityOf({
+      flows: [mediaFlow, connection(1, FLIGHT_PROXY), connection(2, FLIGHT_PROXY), connection(3, RELAY)],
+      media: [{ ...audio, durationSec: 28 }],
+      streams: [stream],
+      payload: new Map([opened('tcp:1', 40, 8), opened('tcp:3', 45, 9)]),
+    });
+    const signalling = application.phases.find((p) => p.phase === 'signalling')!;
+    assert.deepEqual(signalling.frames, [40], 'tcp:2 has no SYN in the capture; tcp:3 is a relay candidate');
+    assert.deepEqual([signalling.start, signalling.end], [8, 8]);
   });
 
   describe('media as call activity', function () {

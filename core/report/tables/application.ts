@@ -24,7 +24,7 @@ export const ACTIVITY: TableDefinition<Segment> = {
 
 export const CALL_PHASES: ItemTable<Report['application']['phases'][number] & { index: number }> = {
   id: 'call-phases',
-  title: 'Call phases',
+  title: 'Phases (app start-up, call)',
   section: 'application',
   rows: (report) => report.application.phases.map((p, index) => ({ ...p, index })),
   item: (p) => `application/phase/${p.index}`,

@@ -1,12 +1,12 @@
 import type { Session } from '../session.js';
-import { SERVICES, chat, connect, resolve, telemetry } from './common.js';
+import { SERVICES, chat, connect, pushChannel, resolve, telemetry } from './common.js';
 
 /**
  * An idle client: the Trouter push channel opened before the capture only exchanges keep-alives, telemetry
  * goes out once, Windows searches for devices. No chat, no call, no transfer.
  */
 export function idle(session: Session): void {
-  const trouter = trouterChannel(session);
+  const trouter = pushChannel(session, 0.2);
   trouter.exchange(0.2, 40, 40, 0.01);
   session.ssdp(8);
   resolve(session, 24, 'telemetry');
@@ -86,7 +86,7 @@ export function dnsSecurity(session: Session): void {
  * slow uplink, as the course's 4G captures show). Uploads, but no file; exchanges, but no chat.
  */
 export function idleWithTelemetry(session: Session): void {
-  const trouter = trouterChannel(session);
+  const trouter = pushChannel(session, 0.2);
   for (const t of [0.2, 30.2, 60.2, 89.2]) trouter.exchange(t, 40, 40, 0.01);
   let t = resolve(session, 5, 'presence');
   const presence = connect(session, t + 0.001, 'presence', 'TLS 1.3', 0x1301);
@@ -110,16 +110,78 @@ export function idleWithTelemetry(session: Session): void {
   session.ssdp(50);
 }
 
-/** The Trouter push channel, opened before the capture began: an idle client keeps it alive. */
-function trouterChannel(session: Session) {
-  return session.tls(0.2, {
-    ip: SERVICES.trouter.lookup.addresses[0]!,
-    version: 'TLS 1.2',
-    cipherSuite: 0xc030,
+/**
+ * The app starting, then left alone: sign-in, the configuration fetch, the chat service synced, the Trouter push
+ * channel opened, presence and telemetry; then only push-channel keep-alives, a presence refresh and a chat
+ * sync that no notification follows. No message, no call, no file.
+ */
+export function idleStartup(session: Session): void {
+  let t = resolve(session, 0.1, 'login');
+  const login = connect(session, t + 0.001, 'login', 'TLS 1.3', 0x1301);
+  login.exchange(login.ready + 0.01, 3000, 10_000);
+  t = resolve(session, 0.8, 'config');
+  const config = connect(session, t + 0.001, 'config', 'TLS 1.3', 0x1301);
+  config.exchange(config.ready + 0.01, 1400, 110_000);
+  t = resolve(session, 1.6, 'chat');
+  const sync = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
+  sync.exchange(sync.ready + 0.01, 2500, 9000);
+  t = resolve(session, 1.7, 'trouter');
+  const trouter = connect(session, t + 0.001, 'trouter', 'TLS 1.2', 0xc030);
+  trouter.exchange(trouter.ready + 0.01, 1800, 4000);
+  t = resolve(session, 2, 'presence');
+  const presence = connect(session, t + 0.001, 'presence', 'TLS 1.3', 0x1301);
+  presence.exchange(presence.ready + 0.01, 3000, 3000);
+  resolve(session, 3, 'telemetry');
+  telemetry(session, 3.05);
+  for (const keepAlive of [30.5, 60.5]) trouter.exchange(keepAlive, 40, 40, 0.01);
+  presence.exchange(45, 300, 400);
+  sync.exchange(50, 572, 1171);
+  login.close(62);
+  config.close(62.1);
+  sync.close(62.2);
+  presence.close(62.3);
+  trouter.close(62.4);
+}
+
+/** A small file (30 kB) shared in a chat: written to the sender's OneDrive, then the message that shares it. */
+export function smallFile(session: Session): void {
+  let t = resolve(session, 0.1, 'chat');
+  const messages = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
+  chat(session, messages, messages.ready + 0.5, 4);
+  t = resolve(session, 6, 'sharepoint');
+  const sharepoint = session.tls(t + 0.001, {
+    ip: SERVICES.sharepoint.lookup.addresses[0]!,
+    sni: SERVICES.sharepoint.sni,
+    version: 'TLS 1.3',
+    cipherSuite: 0x1302,
     certificate: session.certificate(
-      SERVICES.trouter.certificate.commonName,
-      SERVICES.trouter.certificate.subjectAltNames,
+      SERVICES.sharepoint.certificate.commonName,
+      SERVICES.sharepoint.certificate.subjectAltNames,
     ),
-    established: true,
   });
+  t = sharepoint.exchange(sharepoint.ready + 0.01, 30_000, 1500);
+  session.truth.activities.add('file');
+  chat(session, messages, t + 0.5, t + 3);
+  sharepoint.close(t + 4);
+  messages.close(t + 5);
+}
+
+/** An idle client downloading a 5 MB app update from Microsoft's CDN: a large download, not a file. */
+export function appUpdate(session: Session): void {
+  const trouter = pushChannel(session, 0.2);
+  trouter.exchange(0.2, 40, 40, 0.01);
+  const t = resolve(session, 2, 'statics');
+  const cdn = session.tls(t + 0.001, {
+    ip: SERVICES.statics.lookup.addresses[0]!,
+    sni: SERVICES.statics.sni,
+    version: 'TLS 1.3',
+    cipherSuite: 0x1301,
+    certificate: session.certificate(
+      SERVICES.statics.certificate.commonName,
+      SERVICES.statics.certificate.subjectAltNames,
+    ),
+    bitsPerSecond: 50e6,
+  });
+  cdn.close(cdn.exchange(cdn.ready + 0.01, 600, 5_000_000) + 0.05);
+  trouter.exchange(30.2, 40, 40, 0.01);
 }

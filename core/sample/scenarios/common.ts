@@ -190,16 +190,33 @@ export function connect(
   });
 }
 
-/** Chat: messages posted and received over the messaging service, each a few hundred bytes to a few kB. */
+/**
+ * Chat: messages posted and received over the messaging service, each a few hundred bytes to a few kB, and
+ * each followed by the service's notification over the Trouter push channel (opened before the capture).
+ */
 export function chat(session: Session, connection: TlsSession, from: number, until: number): number {
+  const push = pushChannel(session, from);
   let t = Math.max(from, connection.ready);
   while (t < until) {
-    t =
-      connection.exchange(t, session.random.int(600, 2500), session.random.int(300, 1800)) +
-      session.random.between(0.8, 2.5);
+    const answered = connection.exchange(t, session.random.int(600, 2500), session.random.int(300, 1800));
+    t = push.exchange(answered + 0.05, 60, session.random.int(800, 2500), 0.005) + session.random.between(0.8, 2.5);
   }
   session.truth.activities.add('chat');
   return t;
+}
+
+/** The Trouter push channel, opened before the capture began: keep-alives, and notifications of new messages. */
+export function pushChannel(session: Session, time: number): TlsSession {
+  return session.tls(time, {
+    ip: addressOf(session, 'trouter'),
+    version: 'TLS 1.2',
+    cipherSuite: 0xc030,
+    certificate: session.certificate(
+      SERVICES.trouter.certificate.commonName,
+      SERVICES.trouter.certificate.subjectAltNames,
+    ),
+    established: true,
+  });
 }
 
 /** Telemetry: a batch of usage events uploaded to the collector, acknowledged with a short response. */
