@@ -2,7 +2,7 @@ import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
-import { addressFilter, anyOf, streamFilter } from '../util/display-filter.js';
+import { anyOf, sendersFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Gaps shown as evidence per stream (two frames each: the packets either side). */
@@ -109,9 +109,9 @@ function gapEvidence(s: StreamQuality, gaps: StreamQuality['gaps']): Pick<Findin
   return { frames, filter: `${flowFilter(s)} && (${anyOf('frame.number', frames)})` };
 }
 
-/** The stream's flow by tshark's stream index: true whichever RTP heuristics the reader enables. */
-function flowFilter(s: Pick<StreamQuality, 'flowId' | 'source'>): string {
-  return `${streamFilter(s.flowId)} && ${addressFilter(s.source.ip, 'src')}`;
+/** The stream's flows by tshark's stream index, each leg's if it took several: true whichever RTP heuristics the reader enables. */
+function flowFilter(s: Pick<StreamQuality, 'flowId' | 'source' | 'legs'>): string {
+  return sendersFilter(s.legs ?? [s]);
 }
 
 function streamsFilter(streams: StreamQuality[]): string {

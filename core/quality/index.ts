@@ -8,6 +8,8 @@ import type {
 } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { QualityPackets, StreamPackets } from '../model/quality-packets.js';
+import { sendersFilter } from '../util/display-filter.js';
+import { relativeTime } from '../model/collector.js';
 import { mediaPath } from './path.js';
 import { stunRoundTrips, tcpRoundTrips } from './round-trips.js';
 import { analyseStream } from './stream.js';
@@ -48,14 +50,13 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
   const mediaOf = new Map(
     inputs.media.filter((m) => m.ssrc).map((m) => [`${m.flowId}/${formatEndpoint(m.source!)}/${m.ssrc}`, m]),
   );
+  // The media classifier knows the legs tshark decoded: the main leg first, else any other.
+  const mediaOfStream = (packets: StreamPackets) =>
+    [packets, ...packets.legs]
+      .map((leg) => mediaOf.get(`${leg.flowId}/${formatEndpoint(leg.source)}/${packets.ssrc}`))
+      .find((media) => media !== undefined);
   const measured = inputs.packets.streams.map((packets) =>
-    streamQuality(
-      packets,
-      mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`),
-      inputs,
-      roundTrips,
-      binSeconds,
-    ),
+    streamQuality(packets, mediaOfStream(packets), inputs, roundTrips, binSeconds),
   );
   const streams = measured.map((stream) => {
     const main = mainStreamBeside(stream, measured);
@@ -111,8 +112,20 @@ function streamQuality(
     verdict: 'not-judged',
     crossed: [],
     targetsMissed: [],
-    filter: `rtp.ssrc == ${packets.ssrc}`,
+    filter:
+      packets.decoded === packets.frames.length && packets.repeatedAcrossLegs === 0
+        ? `rtp.ssrc == ${packets.ssrc}`
+        : sendersFilter(packets.legs),
   };
+  if (packets.legs.length > 1)
+    stream.legs = packets.legs.map(({ transport: _transport, start, end, ...leg }) => ({
+      ...leg,
+      start: relativeTime(start, inputs.captureStart),
+      end: relativeTime(end, inputs.captureStart),
+    }));
+  if (packets.repeatedAcrossLegs) stream.repeatedAcrossLegs = packets.repeatedAcrossLegs;
+  const readByBytes = packets.frames.length - packets.decoded;
+  if (readByBytes > 0) stream.readByBytes = readByBytes;
   if (kind !== 'unknown') stream.expectedDscp = EXPECTED_DSCP[kind];
   const roundTrip = roundTripTo(remote, roundTrips);
   if (roundTrip !== undefined) stream.roundTripMs = roundTrip;
