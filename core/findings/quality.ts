@@ -1,5 +1,6 @@
 import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
+import { formatEndpoint } from '../model/addressing.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
 import { QOS_GUIDANCE } from '../quality/thresholds.js';
 import { anyOf, sendersFilter } from '../util/display-filter.js';
@@ -50,6 +51,10 @@ function qualityFindings(quality: CallQuality | undefined): FindingDraft[] {
       ...gapEvidence(s, gaps),
     });
   }
+  for (const s of quality.streams) {
+    const finding = pathChangeFinding(s);
+    if (finding) findings.push(finding);
+  }
   for (const s of quality.streams.filter((s) => isTcpFallback(s.path))) {
     findings.push({
       id: `media-over-tcp/${s.ssrc}`,
@@ -92,6 +97,28 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
     title: `${describeStream(s)} misses Microsoft's network targets: ${s.targetsMissed.map((t) => t.metric).join(', ')}`,
     detail: `${missedText(s)}It stays within the poor-stream thresholds (loss ${s.lossPercent} %). Targets: ${s.targetsMissed[0]!.source}.`,
     ...gapEvidence(s, s.gaps),
+  };
+}
+
+/**
+ * A stream that moved between flows: ICE switched candidate pairs or relays mid-call (RFC 8445 §8.1.1, the
+ * controlling agent nominates another pair). Its figures are measured on the merged sequence; the evidence is each
+ * leg's first and last packet.
+ */
+function pathChangeFinding(s: StreamQuality): FindingDraft | undefined {
+  if (!s.legs || s.legs.length < 2) return undefined;
+  const legs = s.legs.map(
+    (leg) =>
+      `${formatEndpoint(leg.source)} → ${formatEndpoint(leg.destination)} (${leg.packets} packets, ${leg.start.toFixed(3)}–${leg.end.toFixed(3)} s)`,
+  );
+  const frames = [...new Set(s.legs.flatMap((leg) => [leg.firstFrame, leg.lastFrame]))].sort((a, b) => a - b);
+  return {
+    id: `media-path-change/${s.ssrc}`,
+    severity: 'notice',
+    title: `${describeStream(s)} changed path: ${s.legs.length} legs`,
+    detail: `The same SSRC came by ${legs.join(', then ')}${s.repeatedAcrossLegs ? `; ${s.repeatedAcrossLegs} packets arrived on two legs and count once` : ''}. ICE moved the media to another candidate pair or relay during the call; loss and jitter are measured on the merged sequence. The frames are each leg's first and last packet.`,
+    frames,
+    filter: `(${flowFilter(s)}) && (${anyOf('frame.number', frames)})`,
   };
 }
 

@@ -60,10 +60,22 @@ export interface TcpHandshake {
   synAckTime?: number;
 }
 
+/** RTCP from one sender SSRC on one flow, as the media-plane reader counts it. */
+export interface RtcpSender {
+  ssrc: string;
+  flowId: string;
+  source: Endpoint;
+  packets: number;
+  /** Of them, those tshark decoded as RTCP. */
+  decoded: number;
+  firstFrame: number;
+}
+
 export interface QualityPackets {
   /** One stream per SSRC, its legs merged. */
   streams: StreamPackets[];
   /** One per flow, sender and SSRC, as tshark's `-z rtp,streams` lists them. */
   legs: StreamPackets[];
   handshakes: TcpHandshake[];
+  rtcpSenders: RtcpSender[];
 }

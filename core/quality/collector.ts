@@ -2,7 +2,7 @@ import type { Endpoint } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf, type PacketAddressing } from '../model/addressing.js';
 import type { Collector } from '../model/collector.js';
-import type { QualityPackets, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
+import type { QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
 import { ssrcText } from '../model/rtp.js';
 import { readDatagram } from '../media/reader.js';
 import { mergeLegs } from '../media/merge.js';
@@ -38,6 +38,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     'rtp.timestamp',
     'rtp.marker',
     'rtp.p_type',
+    'rtcp.pt',
     'ip.dsfield.dscp',
     'ipv6.tclass.dscp',
     'tcp.flags.syn',
@@ -48,6 +49,7 @@ export class QualityCollector implements Collector<QualityPackets> {
   /** UDP flows a STUN message with a magic cookie was seen on: ICE candidate pairs and TURN allocations. */
   private readonly mediaFlows = new Set<string>();
   private readonly handshakes = new Map<string, TcpHandshake>();
+  private readonly rtcpSenders = new Map<string, RtcpSender>();
 
   add(packet: PacketRecord): void {
     const addressing = addressingOf(packet);
@@ -65,6 +67,26 @@ export class QualityCollector implements Collector<QualityPackets> {
     const decoded = packet.has('rtp.ssrc');
     if (content?.kind === 'rtp') this.addRtp(packet, addressing, content, decoded);
     else if (decoded) this.addRtp(packet, addressing, tsharkRtp(packet), true);
+    else if (content?.kind === 'rtcp') this.addRtcp(packet, addressing, content.senderSsrc);
+  }
+
+  private addRtcp(packet: PacketRecord, addressing: PacketAddressing, senderSsrc: number): void {
+    const ssrc = ssrcText(String(senderSsrc));
+    const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
+    let sender = this.rtcpSenders.get(key);
+    if (!sender) {
+      sender = {
+        ssrc,
+        flowId: addressing.flowId,
+        source: addressing.source,
+        packets: 0,
+        decoded: 0,
+        firstFrame: packet.frame,
+      };
+      this.rtcpSenders.set(key, sender);
+    }
+    sender.packets++;
+    if (packet.has('rtcp.pt')) sender.decoded++;
   }
 
   private addRtp(packet: PacketRecord, addressing: PacketAddressing, rtp: RtpFields, decoded: boolean): void {
@@ -124,7 +146,13 @@ export class QualityCollector implements Collector<QualityPackets> {
     });
     const bySsrc = new Map<string, StreamPackets[]>();
     for (const leg of legs) bySsrc.set(leg.ssrc, [...(bySsrc.get(leg.ssrc) ?? []), leg]);
-    return { legs, streams: [...bySsrc.values()].map(mergeLegs), handshakes: [...this.handshakes.values()] };
+    return {
+      legs,
+      streams: [...bySsrc.values()].map(mergeLegs),
+      handshakes: [...this.handshakes.values()],
+      // Off the media flows, RTCP counts only where tshark decoded it (core/model/rtp.ts reads those reports).
+      rtcpSenders: [...this.rtcpSenders.values()].filter((s) => this.mediaFlows.has(s.flowId) || s.decoded > 0),
+    };
   }
 }
 
