@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { readDatagram } from '../core/media/reader.js';
-import { analyzed, sharedCapture, sharedCaptureNames } from './helpers.js';
+import { join } from 'node:path';
+import { analyzed, sharedCapture, sharedCaptureNames, temporaryFolder } from './helpers.js';
 
 /**
  * Per SSRC, the sequence numbers missing between the lowest and highest seen in any UDP datagram of the capture,
@@ -36,6 +37,8 @@ async function missingFromBytes(path: string): Promise<Map<string, number>> {
 
 // Issue 26's done-when: no stream's loss exceeds what its sequence numbers, read from the bytes, show.
 describe('media loss never exceeds the sequence gaps in the datagram bytes', function () {
+  const folder = temporaryFolder('media-loss');
+
   for (const capture of sharedCaptureNames()) {
     it(capture, async function () {
       const path = sharedCapture(this, capture);
@@ -56,5 +59,15 @@ describe('media loss never exceeds the sequence gaps in the datagram bytes', fun
     assert.equal(inbound.legs?.length, 2, 'two relay legs');
     assert.ok(inbound.readByBytes! > 0, 'packets tshark did not decode, read from the bytes');
     assert.ok(!report.quality!.streams.some((s) => s.crossed.some((c) => /loss/.test(c.metric))));
+  });
+
+  it('cut by a 60-byte snap length, the relay leg cannot be measured: no loss figure is judged', async function () {
+    const path = join(folder(), 'audio-file-Z1-snap60.pcapng');
+    await execa('editcap', ['-s', '60', sharedCapture(this, 'teams-more/audio-file-Z1.pcapng'), path]);
+    const report = await analyzed(path);
+    const inbound = report.quality!.streams.find((s) => s.ssrc === '0x000014f8')!;
+    assert.match(inbound.lossNotMeasured!, /datagrams to its receiver were cut by the capture's snap length/);
+    assert.equal(inbound.verdict, 'not-judged');
+    assert.match(inbound.notJudgedBecause!, /^loss cannot be measured/);
   });
 });

@@ -131,9 +131,9 @@ function readRtpOrRtcp(bytes: Uint8Array, framing: MediaFraming): DatagramConten
  * matters not, since the walk stops at it.
  */
 function readStun(bytes: Uint8Array, depth: number): DatagramContent {
-  if (bytes.length < STUN_HEADER_BYTES) return bytes.length >= 8 && hasCookie(bytes) ? STUN : TRUNCATED;
+  const framing = bytes.length >= 2 ? DATA_CARRIERS.get(word16(bytes, 0)) : undefined;
+  if (bytes.length < STUN_HEADER_BYTES) return bytes.length >= 8 && hasCookie(bytes) && !framing ? STUN : TRUNCATED;
   if (!hasCookie(bytes)) return OTHER;
-  const framing = DATA_CARRIERS.get(word16(bytes, 0));
   if (!framing) return STUN;
   const end = Math.min(bytes.length, STUN_HEADER_BYTES + word16(bytes, 2));
   for (let at = STUN_HEADER_BYTES; at + 4 <= end; at += 4 + padded(word16(bytes, at + 2))) {

@@ -71,6 +71,15 @@ export interface RtcpSender {
   firstFrame: number;
 }
 
+/** Datagrams of one sender on a media flow whose RTP or RTCP header the capture cut short (its snap length). */
+export interface CutShort {
+  flowId: string;
+  source: Endpoint;
+  destination: Endpoint;
+  packets: number;
+  firstFrame: number;
+}
+
 export interface QualityPackets {
   /** One stream per SSRC, its legs merged. */
   streams: StreamPackets[];
@@ -78,4 +87,5 @@ export interface QualityPackets {
   legs: StreamPackets[];
   handshakes: TcpHandshake[];
   rtcpSenders: RtcpSender[];
+  cutShort: CutShort[];
 }

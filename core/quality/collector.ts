@@ -2,7 +2,7 @@ import type { Endpoint } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf, type PacketAddressing } from '../model/addressing.js';
 import type { Collector } from '../model/collector.js';
-import type { QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
+import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
 import { ssrcText } from '../model/rtp.js';
 import { readDatagram } from '../media/reader.js';
 import { mergeLegs } from '../media/merge.js';
@@ -50,6 +50,7 @@ export class QualityCollector implements Collector<QualityPackets> {
   private readonly mediaFlows = new Set<string>();
   private readonly handshakes = new Map<string, TcpHandshake>();
   private readonly rtcpSenders = new Map<string, RtcpSender>();
+  private readonly cutShort = new Map<string, CutShort>();
 
   add(packet: PacketRecord): void {
     const addressing = addressingOf(packet);
@@ -68,6 +69,21 @@ export class QualityCollector implements Collector<QualityPackets> {
     if (content?.kind === 'rtp') this.addRtp(packet, addressing, content, decoded);
     else if (decoded) this.addRtp(packet, addressing, tsharkRtp(packet), true);
     else if (content?.kind === 'rtcp') this.addRtcp(packet, addressing, content.senderSsrc);
+    else if (content?.kind === 'truncated') this.addCutShort(packet, addressing);
+  }
+
+  private addCutShort(packet: PacketRecord, addressing: PacketAddressing): void {
+    const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}`;
+    const cut = this.cutShort.get(key);
+    if (cut) cut.packets++;
+    else
+      this.cutShort.set(key, {
+        flowId: addressing.flowId,
+        source: addressing.source,
+        destination: addressing.destination,
+        packets: 1,
+        firstFrame: packet.frame,
+      });
   }
 
   private addRtcp(packet: PacketRecord, addressing: PacketAddressing, senderSsrc: number): void {
@@ -152,6 +168,7 @@ export class QualityCollector implements Collector<QualityPackets> {
       handshakes: [...this.handshakes.values()],
       // Off the media flows, RTCP counts only where tshark decoded it (core/model/rtp.ts reads those reports).
       rtcpSenders: [...this.rtcpSenders.values()].filter((s) => this.mediaFlows.has(s.flowId) || s.decoded > 0),
+      cutShort: [...this.cutShort.values()].filter((cut) => this.mediaFlows.has(cut.flowId)),
     };
   }
 }

@@ -137,6 +137,15 @@ function streamQuality(
       end: relativeTime(end, inputs.captureStart),
     }));
   if (packets.repeatedAcrossLegs) stream.repeatedAcrossLegs = packets.repeatedAcrossLegs;
+  // A cut datagram has no SSRC to tell: it may be this stream's if it went to the same receiver on any leg.
+  const cut = inputs.packets.cutShort.filter((c) =>
+    packets.legs.some((leg) => formatEndpoint(leg.destination) === formatEndpoint(c.destination)),
+  );
+  if (cut.length)
+    stream.lossNotMeasured = `${count(
+      cut.reduce((sum, c) => sum + c.packets, 0),
+      'datagram',
+    )} to its receiver were cut by the capture's snap length before their RTP header (first frame ${Math.min(...cut.map((c) => c.firstFrame))}), so what is missing cannot be told from what was not captured`;
   const readByBytes = packets.frames.length - packets.decoded;
   if (readByBytes > 0) stream.readByBytes = readByBytes;
   if (kind !== 'unknown') stream.expectedDscp = EXPECTED_DSCP[kind];

@@ -45,7 +45,7 @@ export function captureModel(parts: Partial<CaptureModel> = {}): CaptureModel {
     quic: [],
     ssdp: [],
     payload: new Map(),
-    qualityPackets: { streams: [], legs: [], handshakes: [], rtcpSenders: [] },
+    qualityPackets: { streams: [], legs: [], handshakes: [], rtcpSenders: [], cutShort: [] },
     linkHosts: { outgoing: new Map(), ethernet: [] },
     timeOrigin: 0,
     warnings: [],

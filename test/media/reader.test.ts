@@ -102,6 +102,7 @@ describe('media-plane reader: RTP and RTCP in every framing (RFC 7983)', functio
     assert.deepEqual(readDatagram(bytes(indication).subarray(0, 24 + 6)), { kind: 'truncated' });
     assert.deepEqual(readDatagram(bytes(RTP).subarray(0, 8)), { kind: 'truncated' });
     assert.deepEqual(readDatagram(bytes('4000 0040 8000')), { kind: 'truncated' });
+    assert.deepEqual(readDatagram(bytes(indication).subarray(0, 18)), { kind: 'truncated' }, 'a data carrier cut');
   });
 
   it('leaves DTLS, ZRTP, QUIC-like bytes and empty datagrams as other', function () {
