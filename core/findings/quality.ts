@@ -118,7 +118,7 @@ function pathChangeFinding(s: StreamQuality): FindingDraft | undefined {
     title: `${describeStream(s)} changed path: ${s.legs.length} legs`,
     detail: `The same SSRC came by ${legs.join(', then ')}${s.repeatedAcrossLegs ? `; ${s.repeatedAcrossLegs} packets arrived on two legs and count once` : ''}. ICE moved the media to another candidate pair or relay during the call; loss and jitter are measured on the merged sequence. The frames are each leg's first and last packet.`,
     frames,
-    filter: `(${flowFilter(s)}) && (${anyOf('frame.number', frames)})`,
+    filter: `${flowFilter(s)} && (${anyOf('frame.number', frames)})`,
   };
 }
 

@@ -46,7 +46,9 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
     ...tcpRoundTrips(inputs.packets.handshakes, clients, (ip) => labels.get(ip)),
   ];
   const rtcpSenders = inputs.packets.rtcpSenders;
-  if (inputs.packets.streams.length === 0 && roundTrips.length === 0 && rtcpSenders.length === 0) return undefined;
+  // RTCP tshark decoded without RTP is told in the RTCP list; RTCP only the bytes showed is told here.
+  const rtcpReadByBytes = rtcpSenders.some((s) => s.packets > s.decoded);
+  if (inputs.packets.streams.length === 0 && roundTrips.length === 0 && !rtcpReadByBytes) return undefined;
 
   const binSeconds = Math.max(1, Math.ceil(inputs.durationSec / MAX_BINS));
   const mediaOf = new Map(
@@ -234,15 +236,19 @@ function rtcpSummary(rtcp: readonly RtcpReport[], senders: readonly RtcpSender[]
  * §3.6–3.7, MCU and SFU topologies), not one peer.
  */
 const MEDIA_SERVER_SSRCS = 6;
+/** RTCP packets from a sender SSRC that make it a stream's sender (RFC 3550 §6.2: every few seconds while sending). */
+const MEDIA_SERVER_REPORTS = 2;
 
 function mediaServer(
   streams: readonly StreamQuality[],
   senders: readonly RtcpSender[],
   clients: ReadonlySet<string>,
 ): CallQuality['mediaServer'] {
-  const candidates = [...new Set(senders.map((s) => s.source.ip))].filter((ip) => !clients.has(ip));
+  // A sender that reports again and again: one RTCP packet alone may be a receiver's fresh SSRC, not a stream.
+  const reporting = senders.filter((s) => s.packets >= MEDIA_SERVER_REPORTS);
+  const candidates = [...new Set(reporting.map((s) => s.source.ip))].filter((ip) => !clients.has(ip));
   const servers = candidates.map((ip) => {
-    const rtcp = senders.filter((s) => s.source.ip === ip);
+    const rtcp = reporting.filter((s) => s.source.ip === ip);
     const ssrcs = new Set([
       ...rtcp.map((s) => s.ssrc),
       ...streams.filter((s) => s.source.ip === ip).map((s) => s.ssrc),
