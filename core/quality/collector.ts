@@ -31,6 +31,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     'frame.number',
     'frame.time_epoch',
     'frame.len',
+    'frame.cap_len',
     ...ADDRESSING_FIELDS,
     'udp.payload',
     'rtp.ssrc',
@@ -69,7 +70,9 @@ export class QualityCollector implements Collector<QualityPackets> {
     if (content?.kind === 'rtp') this.addRtp(packet, addressing, content, decoded);
     else if (decoded) this.addRtp(packet, addressing, tsharkRtp(packet), true);
     else if (content?.kind === 'rtcp') this.addRtcp(packet, addressing, content.senderSsrc);
-    else if (content?.kind === 'truncated') this.addCutShort(packet, addressing);
+    // Too short for a header though the capture kept it whole is not a cut: only the snap length cuts.
+    else if (content?.kind === 'truncated' && (packet.int('frame.cap_len') ?? packet.length) < packet.length)
+      this.addCutShort(packet, addressing);
   }
 
   private addCutShort(packet: PacketRecord, addressing: PacketAddressing): void {
