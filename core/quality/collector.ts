@@ -226,16 +226,19 @@ class GrowingStream {
 
   /** The leg's packets: all of them, or only those tshark decoded. */
   finish(decodedOnly: boolean): StreamPackets {
-    const rows: number[] = [];
-    for (let i = 0; i < this.length; i++) if (!decodedOnly || this.decoded[i]) rows.push(i);
+    const rows = new Uint32Array(this.length);
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) if (!decodedOnly || this.decoded[i]) rows[kept++] = i;
+    const all = kept === this.length;
     const pick = <T extends Uint32Array | Float64Array | Uint16Array | Int16Array | Uint8Array>(column: T): T => {
-      const picked = new (column.constructor as new (length: number) => T)(rows.length);
-      rows.forEach((row, i) => (picked[i] = column[row]!));
+      if (all) return column.slice(0, kept) as T;
+      const picked = new (column.constructor as new (length: number) => T)(kept);
+      for (let i = 0; i < kept; i++) picked[i] = column[rows[i]!]!;
       return picked;
     };
     const dscp = new Map<number, number>();
     let decoded = 0;
-    for (const row of rows) {
+    for (const row of rows.subarray(0, kept)) {
       if (this.dscp[row] !== NO_DSCP) dscp.set(this.dscp[row]!, (dscp.get(this.dscp[row]!) ?? 0) + 1);
       decoded += this.decoded[row]!;
     }
@@ -252,18 +255,18 @@ class GrowingStream {
       bytes: pick(this.bytes),
       dscp,
       decoded,
-      legs: rows.length
+      legs: kept
         ? [
             {
               flowId: this.identity.flowId,
               transport: this.identity.transport,
               source: this.identity.source,
               destination: this.identity.destination,
-              packets: rows.length,
+              packets: kept,
               firstFrame: frames[0]!,
-              lastFrame: frames[rows.length - 1]!,
+              lastFrame: frames[kept - 1]!,
               start: times[0]!,
-              end: times[rows.length - 1]!,
+              end: times[kept - 1]!,
             },
           ]
         : [],
