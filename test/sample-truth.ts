@@ -20,9 +20,10 @@ export function truthDisagreements(report: Report, truth: SampleTruth): string[]
   expect('dominant activity', report.application.dominantActivity, truth.dominantActivity);
   expect('activities', report.application.activities, truth.activities);
 
-  const media = new Map(report.media.map((m) => [m.ssrc, m]));
+  // One entry per SSRC and path: a stream ICE moved to another path is on each.
+  const media = new Map(report.media.map((m) => [`${m.ssrc}/${m.path}`, m]));
   for (const stream of truth.media) {
-    const found = media.get(stream.ssrc);
+    const found = media.get(`${stream.ssrc}/${stream.path}`);
     if (!found) {
       problems.push(`media stream ${stream.ssrc} (${stream.kind}) is missing`);
       continue;

@@ -297,6 +297,38 @@ describe('issue 15: the report is true on the captures where it was not', functi
       );
     });
 
+    it('ice-path-change: one stream per SSRC over both legs, the packets sent on both counted once, none lost', async function () {
+      const { truth, report } = await sample('ice-path-change');
+      const ssrcs = [...new Set(truth.media.map((m) => m.ssrc))];
+      assert.equal(ssrcs.length, 2);
+      for (const ssrc of ssrcs) {
+        const stream = report.quality!.streams.find((s) => s.ssrc === ssrc)!;
+        assert.deepEqual(
+          stream.legs?.map((leg) => leg.destination.port === 3478 || leg.source.port === 3478),
+          [true, false],
+          'the relay leg, then the direct one',
+        );
+        assert.equal(stream.repeatedAcrossLegs, 5);
+        assert.equal(stream.packets, stream.legs!.reduce((sum, leg) => sum + leg.packets, 0) - 5);
+        assert.equal(stream.lost, 0);
+        assert.equal(stream.duplicates, 0);
+        assert.ok(report.findings.some((f) => f.id === `media-path-change/${ssrc}`));
+      }
+    });
+
+    it('conference-media-server: RTCP for 8 other participants on ports of its own makes the path a conference', async function () {
+      const { report } = await sample('conference-media-server');
+      const server = report.quality!.mediaServer!;
+      // The 8 participants the server reports on, and the mixed audio it sends the client.
+      assert.equal(server.ip, '198.51.100.90');
+      assert.equal(server.senderSsrcs, 9);
+      assert.deepEqual(
+        report.findings.filter((f) => f.id.startsWith('call-path/')).map((f) => f.id),
+        ['call-path/media-server'],
+      );
+      assert.ok(!report.findings.some((f) => /peer to peer across the Internet/.test(f.title)));
+    });
+
     it('relay-tcp: the STUN error response carries the refused peer in XOR-PEER-ADDRESS, decoded once', async function () {
       const { report } = await sample('relay-tcp');
       const { REFUSED_PEER } = await import('../core/sample/scenarios/relay-tcp.js');

@@ -1,7 +1,7 @@
 import { groupBy } from '../util/collections.js';
 import { PATH_WORDS } from '../classify/media.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { MediaStream } from '../schema/generated/report.js';
+import type { CallQuality, MediaStream } from '../schema/generated/report.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { count } from '../util/plural.js';
 
@@ -30,30 +30,54 @@ export const mediaStreams: FindingRule = {
 /** The path the call's media takes: through a relay, directly on the LAN, or peer to peer across the Internet. */
 export const callPaths: FindingRule = {
   section: 'network',
-  find({ classification: { media, call } }) {
-    if (!call) return [];
-    return [...groupBy(media, (m) => m.path)].map(([path, streams]): FindingDraft => {
-      const relays = [...new Map(streams.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m])).values()];
-      const relayText = relays
-        .map((m) => `${formatEndpoint(m.relay!)}${m.relayNames?.length ? ` (${m.relayNames.join(', ')})` : ''}`)
-        .join(', ');
-      const title =
-        path === 'relay'
-          ? `Media is relayed through ${relayText} — TURN`
-          : path === 'p2p-lan'
-            ? 'Call media flows directly between two LAN hosts'
-            : 'Call media flows peer to peer across the Internet';
-      return {
-        id: `call-path/${path}`,
+  find({ classification: { media, call }, quality }) {
+    const server = quality?.mediaServer;
+    const paths = call ? pathFindings(media, call.reason, server?.ip) : [];
+    if (server && !paths.some((f) => f.id === MEDIA_SERVER_PATH))
+      paths.push({
+        id: MEDIA_SERVER_PATH,
         severity: 'info',
-        title,
-        detail: `${count(streams.length, 'media stream')} ${PATH_WORDS[path as MediaStream['path']]}, ${pathPairs(streams)}. Overall: ${call.reason}.`,
-        frames: streams.map((m) => m.firstFrame),
-        filter: [...new Set(streams.map((m) => `(${m.filter})`))].join(' || '),
-      };
-    });
+        title: mediaServerTitle(server),
+        detail: `${server.ip} sends RTCP (${count(server.rtcpPackets, 'packet')}) for ${server.senderSsrcs} sender SSRCs: more streams than one endpoint sends, so the media of several participants passes through it (an MCU or SFU, RFC 7667 §3.6–3.7). The frames are its RTCP senders' first packets.`,
+        frames: server.frames,
+        filter: server.filter,
+      });
+    return paths;
   },
 };
+
+const MEDIA_SERVER_PATH = 'call-path/media-server';
+
+function mediaServerTitle(server: NonNullable<CallQuality['mediaServer']>): string {
+  return `Call media goes through a media server at ${server.ip} (a conference of ${server.senderSsrcs} sender SSRCs), not peer to peer`;
+}
+
+/** One finding per path the streams take; peer-to-peer streams to a media server are the conference's. */
+function pathFindings(media: readonly MediaStream[], reason: string, serverIp: string | undefined): FindingDraft[] {
+  return [...groupBy(media, (m) => m.path)].map(([path, streams]): FindingDraft => {
+    const relays = [...new Map(streams.filter((m) => m.relay).map((m) => [formatEndpoint(m.relay!), m])).values()];
+    const relayText = relays
+      .map((m) => `${formatEndpoint(m.relay!)}${m.relayNames?.length ? ` (${m.relayNames.join(', ')})` : ''}`)
+      .join(', ');
+    const toServer = path === 'p2p' && streams.some((m) => m.source?.ip === serverIp || m.destination?.ip === serverIp);
+    const title =
+      path === 'relay'
+        ? `Media is relayed through ${relayText} — TURN`
+        : path === 'p2p-lan'
+          ? 'Call media flows directly between two LAN hosts'
+          : toServer
+            ? `Call media flows to a media server at ${serverIp} (a conference), not peer to peer`
+            : 'Call media flows peer to peer across the Internet';
+    return {
+      id: toServer ? MEDIA_SERVER_PATH : `call-path/${path}`,
+      severity: 'info',
+      title,
+      detail: `${count(streams.length, 'media stream')} ${PATH_WORDS[path as MediaStream['path']]}, ${pathPairs(streams)}. Overall: ${reason}.`,
+      frames: streams.map((m) => m.firstFrame),
+      filter: [...new Set(streams.map((m) => `(${m.filter})`))].join(' || '),
+    };
+  });
+}
 
 /**
  * The endpoint pairs the streams use, each once whichever way its streams run, with what runs on it:

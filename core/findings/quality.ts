@@ -1,8 +1,9 @@
 import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
+import { formatEndpoint } from '../model/addressing.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
 import { QOS_GUIDANCE, measuredText, missedText } from '../quality/thresholds.js';
-import { addressFilter, anyOf, streamFilter } from '../util/display-filter.js';
+import { anyOf, sendersFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
 /** Gaps shown as evidence per stream (two frames each: the packets either side). */
@@ -50,6 +51,10 @@ function qualityFindings(quality: CallQuality | undefined): FindingDraft[] {
       ...gapEvidence(s, gaps),
     });
   }
+  for (const s of quality.streams) {
+    const finding = pathChangeFinding(s);
+    if (finding) findings.push(finding);
+  }
   for (const s of quality.streams.filter((s) => isTcpFallback(s.path))) {
     findings.push({
       id: `media-over-tcp/${s.ssrc}`,
@@ -95,6 +100,28 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
   };
 }
 
+/**
+ * A stream that moved between flows: ICE switched candidate pairs or relays mid-call (RFC 8445 §8.1.1, the
+ * controlling agent nominates another pair). Its figures are measured on the merged sequence; the evidence is each
+ * leg's first and last packet.
+ */
+function pathChangeFinding(s: StreamQuality): FindingDraft | undefined {
+  if (!s.legs || s.legs.length < 2) return undefined;
+  const legs = s.legs.map(
+    (leg) =>
+      `${formatEndpoint(leg.source)} → ${formatEndpoint(leg.destination)} (${leg.packets} packets, ${leg.start.toFixed(3)}–${leg.end.toFixed(3)} s)`,
+  );
+  const frames = [...new Set(s.legs.flatMap((leg) => [leg.firstFrame, leg.lastFrame]))].sort((a, b) => a - b);
+  return {
+    id: `media-path-change/${s.ssrc}`,
+    severity: 'notice',
+    title: `${describeStream(s)} changed path: ${s.legs.length} legs`,
+    detail: `The same SSRC came by ${legs.join(', then ')}${s.repeatedAcrossLegs ? `; ${s.repeatedAcrossLegs} packets arrived on two legs and count once` : ''}. ICE moved the media to another candidate pair or relay during the call; loss and jitter are measured on the merged sequence. The frames are each leg's first and last packet.`,
+    frames,
+    filter: `${flowFilter(s)} && (${anyOf('frame.number', frames)})`,
+  };
+}
+
 function windowsText(s: StreamQuality): string {
   return s.targetsMissed.length ? `Worst windows: ${s.targetsMissed.map(missedText).join('; ')}. ` : '';
 }
@@ -107,9 +134,9 @@ function gapEvidence(s: StreamQuality, gaps: StreamQuality['gaps']): Pick<Findin
   return { frames, filter: `${flowFilter(s)} && (${anyOf('frame.number', frames)})` };
 }
 
-/** The stream's flow by tshark's stream index: true whichever RTP heuristics the reader enables. */
-function flowFilter(s: Pick<StreamQuality, 'flowId' | 'source'>): string {
-  return `${streamFilter(s.flowId)} && ${addressFilter(s.source.ip, 'src')}`;
+/** The stream's flows by tshark's stream index, each leg's if it took several: true whichever RTP heuristics the reader enables. */
+function flowFilter(s: Pick<StreamQuality, 'flowId' | 'source' | 'legs'>): string {
+  return sendersFilter(s.legs ?? [s]);
 }
 
 function streamsFilter(streams: StreamQuality[]): string {

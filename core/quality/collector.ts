@@ -1,51 +1,119 @@
 import type { Endpoint } from '../schema/generated/report.js';
 import type { PacketRecord } from '../tshark/record.js';
-import { ADDRESSING_FIELDS, addressingOf } from '../model/addressing.js';
+import { ADDRESSING_FIELDS, addressingOf, type PacketAddressing } from '../model/addressing.js';
 import type { Collector } from '../model/collector.js';
-import type { QualityPackets, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
+import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
 import { ssrcText } from '../model/rtp.js';
+import { readDatagram } from '../media/reader.js';
+import { mergeLegs } from '../media/merge.js';
+
+/** One RTP packet's header fields, from tshark's rtp.* fields or from the media-plane reader. */
+interface RtpFields {
+  ssrc: number;
+  sequence: number;
+  timestamp: number;
+  payloadType: number;
+  marker: boolean;
+}
 
 /**
  * What the call-quality analysis needs per packet: each RTP packet's sequence number, timestamp, marker,
- * payload type, arrival time and DSCP (kept per stream, keyed as core/model/rtp.ts keys streams), and the
- * SYN → SYN/ACK times of TCP handshakes.
+ * payload type, arrival time and DSCP, and the SYN → SYN/ACK times of TCP handshakes.
+ *
+ * RTP comes from two readers. On a UDP flow known as ICE/TURN media (a STUN message with a magic cookie seen on
+ * it, in either direction, at any time of the capture) the media-plane reader (core/media/reader.ts) reads every
+ * datagram's bytes, whatever relay framing wraps them; elsewhere only what tshark's RTP heuristics decode counts,
+ * as the first byte alone proves nothing there. Packets are kept per leg (flow, sender and SSRC), and each SSRC's
+ * legs are merged into one stream at the end (core/media/merge.ts).
  */
 export class QualityCollector implements Collector<QualityPackets> {
   readonly fields = [
     'frame.number',
     'frame.time_epoch',
     'frame.len',
+    'frame.cap_len',
     ...ADDRESSING_FIELDS,
+    'udp.payload',
     'rtp.ssrc',
     'rtp.seq',
     'rtp.timestamp',
     'rtp.marker',
     'rtp.p_type',
+    'rtcp.pt',
     'ip.dsfield.dscp',
     'ipv6.tclass.dscp',
     'tcp.flags.syn',
     'tcp.flags.ack',
   ];
 
-  private readonly streams = new Map<string, GrowingStream>();
+  private readonly legs = new Map<string, GrowingStream>();
+  /** UDP flows a STUN message with a magic cookie was seen on: ICE candidate pairs and TURN allocations. */
+  private readonly mediaFlows = new Set<string>();
   private readonly handshakes = new Map<string, TcpHandshake>();
+  private readonly rtcpSenders = new Map<string, RtcpSender>();
+  private readonly cutShort = new Map<string, CutShort>();
 
   add(packet: PacketRecord): void {
-    const hasRtp = packet.has('rtp.ssrc');
-    // Every TCP segment carries the SYN flag field; only the set ones matter.
-    if (!hasRtp && !packet.flag('tcp.flags.syn')) return;
     const addressing = addressingOf(packet);
     if (!addressing) return;
-    if (!hasRtp) {
-      if (addressing.transport === 'tcp')
+    if (addressing.transport === 'tcp') {
+      if (packet.flag('tcp.flags.syn'))
         this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
+      if (packet.has('rtp.ssrc')) this.addRtp(packet, addressing, tsharkRtp(packet), true);
       return;
     }
-    const ssrc = ssrcText(packet.first('rtp.ssrc')!);
+    // The innermost UDP layer's payload: a tunnel's outer one carries the tunnel.
+    const payload = packet.values('udp.payload').at(-1);
+    const content = payload === undefined ? undefined : readDatagram(Buffer.from(payload, 'hex'));
+    if (content?.kind === 'stun') this.mediaFlows.add(addressing.flowId);
+    const decoded = packet.has('rtp.ssrc');
+    if (content?.kind === 'rtp') this.addRtp(packet, addressing, content, decoded);
+    else if (decoded) this.addRtp(packet, addressing, tsharkRtp(packet), true);
+    else if (content?.kind === 'rtcp') this.addRtcp(packet, addressing, content.senderSsrc);
+    // Too short for a header though the capture kept it whole is not a cut: only the snap length cuts.
+    else if (content?.kind === 'truncated' && (packet.int('frame.cap_len') ?? packet.length) < packet.length)
+      this.addCutShort(packet, addressing);
+  }
+
+  private addCutShort(packet: PacketRecord, addressing: PacketAddressing): void {
+    const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}`;
+    const cut = this.cutShort.get(key);
+    if (cut) cut.packets++;
+    else
+      this.cutShort.set(key, {
+        flowId: addressing.flowId,
+        source: addressing.source,
+        destination: addressing.destination,
+        packets: 1,
+        firstFrame: packet.frame,
+      });
+  }
+
+  private addRtcp(packet: PacketRecord, addressing: PacketAddressing, senderSsrc: number): void {
+    const ssrc = ssrcText(String(senderSsrc));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
-    let stream = this.streams.get(key);
-    if (!stream) {
-      stream = new GrowingStream({
+    let sender = this.rtcpSenders.get(key);
+    if (!sender) {
+      sender = {
+        ssrc,
+        flowId: addressing.flowId,
+        source: addressing.source,
+        packets: 0,
+        decoded: 0,
+        firstFrame: packet.frame,
+      };
+      this.rtcpSenders.set(key, sender);
+    }
+    sender.packets++;
+    if (packet.has('rtcp.pt')) sender.decoded++;
+  }
+
+  private addRtp(packet: PacketRecord, addressing: PacketAddressing, rtp: RtpFields, decoded: boolean): void {
+    const ssrc = ssrcText(String(rtp.ssrc));
+    const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
+    let leg = this.legs.get(key);
+    if (!leg) {
+      leg = new GrowingStream({
         key,
         ssrc,
         flowId: addressing.flowId,
@@ -53,18 +121,16 @@ export class QualityCollector implements Collector<QualityPackets> {
         source: addressing.source,
         destination: addressing.destination,
       });
-      this.streams.set(key, stream);
+      this.legs.set(key, leg);
     }
-    stream.add(
+    leg.add(
       packet.frame,
       packet.time,
-      packet.int('rtp.seq') ?? 0,
-      packet.int('rtp.timestamp') ?? 0,
-      packet.int('rtp.p_type') ?? -1,
-      packet.flag('rtp.marker') ?? false,
+      rtp,
       packet.length,
       // The outermost IP header's marking: the one the networks on the way act on.
       packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp'),
+      decoded,
     );
   }
 
@@ -92,13 +158,38 @@ export class QualityCollector implements Collector<QualityPackets> {
   }
 
   finish(): QualityPackets {
-    return { streams: [...this.streams.values()].map((s) => s.finish()), handshakes: [...this.handshakes.values()] };
+    // Off the media flows, bytes that merely look like RTP are not media: only what tshark decoded counts there.
+    const legs = [...this.legs.values()].flatMap((leg) => {
+      const packets = leg.finish(!this.mediaFlows.has(leg.flowId));
+      return packets.frames.length ? [packets] : [];
+    });
+    const bySsrc = new Map<string, StreamPackets[]>();
+    for (const leg of legs) bySsrc.set(leg.ssrc, [...(bySsrc.get(leg.ssrc) ?? []), leg]);
+    return {
+      legs,
+      streams: [...bySsrc.values()].map(mergeLegs),
+      handshakes: [...this.handshakes.values()],
+      // Off the media flows, RTCP counts only where tshark decoded it (core/model/rtp.ts reads those reports).
+      rtcpSenders: [...this.rtcpSenders.values()].filter((s) => this.mediaFlows.has(s.flowId) || s.decoded > 0),
+      cutShort: [...this.cutShort.values()].filter((cut) => this.mediaFlows.has(cut.flowId)),
+    };
   }
+}
+
+/** RTP header fields as tshark's RTP dissector gives them. */
+function tsharkRtp(packet: PacketRecord): RtpFields {
+  return {
+    ssrc: Number(packet.first('rtp.ssrc')),
+    sequence: packet.int('rtp.seq') ?? 0,
+    timestamp: packet.int('rtp.timestamp') ?? 0,
+    payloadType: packet.int('rtp.p_type') ?? -1,
+    marker: packet.flag('rtp.marker') ?? false,
+  };
 }
 
 type StreamIdentity = Pick<StreamPackets, 'key' | 'ssrc' | 'flowId' | 'transport' | 'source' | 'destination'>;
 
-/** A stream's columns while packets arrive: typed arrays that double when full, cut to length at the end. */
+/** A leg's columns while packets arrive: typed arrays that double when full, cut to length at the end. */
 class GrowingStream {
   private length = 0;
   private frames = new Uint32Array(64);
@@ -108,44 +199,78 @@ class GrowingStream {
   private payloadTypes = new Int16Array(64);
   private markers = new Uint8Array(64);
   private bytes = new Uint32Array(64);
-  private readonly dscp = new Map<number, number>();
+  /** DSCP (0–63), NO_DSCP where the packet had none. */
+  private dscp = new Uint8Array(64);
+  /** 1 where tshark decoded the packet as RTP. */
+  private decoded = new Uint8Array(64);
 
   constructor(private readonly identity: StreamIdentity) {}
 
-  add(
-    frame: number,
-    time: number,
-    sequence: number,
-    timestamp: number,
-    payloadType: number,
-    marker: boolean,
-    bytes: number,
-    dscp: number | undefined,
-  ): void {
+  get flowId(): string {
+    return this.identity.flowId;
+  }
+
+  add(frame: number, time: number, rtp: RtpFields, bytes: number, dscp: number | undefined, decoded: boolean): void {
     if (this.length === this.frames.length) this.grow();
     const i = this.length++;
     this.frames[i] = frame;
     this.times[i] = time;
-    this.sequences[i] = sequence;
-    this.timestamps[i] = timestamp;
-    this.payloadTypes[i] = payloadType;
-    this.markers[i] = marker ? 1 : 0;
+    this.sequences[i] = rtp.sequence;
+    this.timestamps[i] = rtp.timestamp;
+    this.payloadTypes[i] = rtp.payloadType;
+    this.markers[i] = rtp.marker ? 1 : 0;
     this.bytes[i] = bytes;
-    if (dscp !== undefined) this.dscp.set(dscp, (this.dscp.get(dscp) ?? 0) + 1);
+    this.dscp[i] = dscp ?? NO_DSCP;
+    this.decoded[i] = decoded ? 1 : 0;
   }
 
-  finish(): StreamPackets {
-    const n = this.length;
+  /** The leg's packets: all of them, or only those tshark decoded. */
+  finish(decodedOnly: boolean): StreamPackets {
+    const rows = new Uint32Array(this.length);
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) if (!decodedOnly || this.decoded[i]) rows[kept++] = i;
+    const all = kept === this.length;
+    const pick = <T extends Uint32Array | Float64Array | Uint16Array | Int16Array | Uint8Array>(column: T): T => {
+      if (all) return column.slice(0, kept) as T;
+      const picked = new (column.constructor as new (length: number) => T)(kept);
+      for (let i = 0; i < kept; i++) picked[i] = column[rows[i]!]!;
+      return picked;
+    };
+    const dscp = new Map<number, number>();
+    let decoded = 0;
+    for (const row of rows.subarray(0, kept)) {
+      if (this.dscp[row] !== NO_DSCP) dscp.set(this.dscp[row]!, (dscp.get(this.dscp[row]!) ?? 0) + 1);
+      decoded += this.decoded[row]!;
+    }
+    const frames = pick(this.frames);
+    const times = pick(this.times);
     return {
       ...this.identity,
-      frames: this.frames.slice(0, n),
-      times: this.times.slice(0, n),
-      sequences: this.sequences.slice(0, n),
-      timestamps: this.timestamps.slice(0, n),
-      payloadTypes: this.payloadTypes.slice(0, n),
-      markers: this.markers.slice(0, n),
-      bytes: this.bytes.slice(0, n),
-      dscp: this.dscp,
+      frames,
+      times,
+      sequences: pick(this.sequences),
+      timestamps: pick(this.timestamps),
+      payloadTypes: pick(this.payloadTypes),
+      markers: pick(this.markers),
+      bytes: pick(this.bytes),
+      dscp,
+      decoded,
+      legs: kept
+        ? [
+            {
+              flowId: this.identity.flowId,
+              transport: this.identity.transport,
+              source: this.identity.source,
+              destination: this.identity.destination,
+              packets: kept,
+              firstFrame: frames[0]!,
+              lastFrame: frames[kept - 1]!,
+              start: times[0]!,
+              end: times[kept - 1]!,
+            },
+          ]
+        : [],
+      repeatedAcrossLegs: 0,
     };
   }
 
@@ -162,5 +287,9 @@ class GrowingStream {
     this.payloadTypes = double(this.payloadTypes);
     this.markers = double(this.markers);
     this.bytes = double(this.bytes);
+    this.dscp = double(this.dscp);
+    this.decoded = double(this.decoded);
   }
 }
+
+const NO_DSCP = 0xff;

@@ -7,7 +7,10 @@ import type {
   StunMessage,
 } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import type { QualityPackets, StreamPackets } from '../model/quality-packets.js';
+import type { QualityPackets, RtcpSender, StreamPackets } from '../model/quality-packets.js';
+import { addressFilter, flowsFilter, sendersFilter } from '../util/display-filter.js';
+import { count } from '../util/plural.js';
+import { relativeTime } from '../model/collector.js';
 import { mediaPath } from './path.js';
 import { stunRoundTrips, tcpRoundTrips } from './round-trips.js';
 import { analyseStream } from './stream.js';
@@ -48,20 +51,22 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
     ...stunRoundTrips(inputs.stun, clients, relays),
     ...tcpRoundTrips(inputs.packets.handshakes, clients, (ip) => labels.get(ip)),
   ];
-  if (inputs.packets.streams.length === 0 && roundTrips.length === 0) return undefined;
+  const rtcpSenders = inputs.packets.rtcpSenders;
+  // RTCP tshark decoded without RTP is told in the RTCP list; RTCP only the bytes showed is told here.
+  const rtcpReadByBytes = rtcpSenders.some((s) => s.packets > s.decoded);
+  if (inputs.packets.streams.length === 0 && roundTrips.length === 0 && !rtcpReadByBytes) return undefined;
 
   const binSeconds = Math.max(1, Math.ceil(inputs.durationSec / MAX_BINS));
   const mediaOf = new Map(
     inputs.media.filter((m) => m.ssrc).map((m) => [`${m.flowId}/${formatEndpoint(m.source!)}/${m.ssrc}`, m]),
   );
+  // The media classifier knows the legs tshark decoded: the main leg first, else any other.
+  const mediaOfStream = (packets: StreamPackets) =>
+    [packets, ...packets.legs]
+      .map((leg) => mediaOf.get(`${leg.flowId}/${formatEndpoint(leg.source)}/${packets.ssrc}`))
+      .find((media) => media !== undefined);
   const measured = inputs.packets.streams.map((packets) =>
-    streamQuality(
-      packets,
-      mediaOf.get(`${packets.flowId}/${formatEndpoint(packets.source)}/${packets.ssrc}`),
-      inputs,
-      roundTrips,
-      binSeconds,
-    ),
+    streamQuality(packets, mediaOfStream(packets), inputs, roundTrips, binSeconds),
   );
   const streams = measured.map((stream) => {
     const main = mainStreamBeside(stream, measured);
@@ -81,7 +86,18 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
         : streams.length
           ? `no stream could be judged: ${[...new Set(streams.map((s) => s.notJudgedBecause ?? 'repair data or a second layer beside a main stream'))].join('; ')}`
           : 'no RTP media in the capture';
-  return { verdict, reason, method: QUALITY_METHOD, binSeconds, streams, roundTrips, rtcp: rtcpSummary(inputs.rtcp) };
+  const quality: CallQuality = {
+    verdict,
+    reason,
+    method: QUALITY_METHOD,
+    binSeconds,
+    streams,
+    roundTrips,
+    rtcp: rtcpSummary(inputs.rtcp, rtcpSenders),
+  };
+  const server = mediaServer(streams, rtcpSenders, clients);
+  if (server) quality.mediaServer = server;
+  return quality;
 }
 
 function streamQuality(
@@ -112,8 +128,29 @@ function streamQuality(
     verdict: 'not-judged',
     crossed: [],
     targetsMissed: [],
-    filter: `rtp.ssrc == ${packets.ssrc}`,
+    filter:
+      packets.decoded === packets.frames.length && packets.repeatedAcrossLegs === 0
+        ? `rtp.ssrc == ${packets.ssrc}`
+        : sendersFilter(packets.legs),
   };
+  if (packets.legs.length > 1)
+    stream.legs = packets.legs.map(({ transport: _transport, start, end, ...leg }) => ({
+      ...leg,
+      start: relativeTime(start, inputs.captureStart),
+      end: relativeTime(end, inputs.captureStart),
+    }));
+  if (packets.repeatedAcrossLegs) stream.repeatedAcrossLegs = packets.repeatedAcrossLegs;
+  // A cut datagram has no SSRC to tell: it may be this stream's if it went to the same receiver on any leg.
+  const cut = inputs.packets.cutShort.filter((c) =>
+    packets.legs.some((leg) => formatEndpoint(leg.destination) === formatEndpoint(c.destination)),
+  );
+  if (cut.length)
+    stream.lossNotMeasured = `${count(
+      cut.reduce((sum, c) => sum + c.packets, 0),
+      'datagram',
+    )} to its receiver were cut by the capture's snap length before their RTP header (first frame ${Math.min(...cut.map((c) => c.firstFrame))}), so what is missing cannot be told from what was not captured`;
+  const readByBytes = packets.frames.length - packets.decoded;
+  if (readByBytes > 0) stream.readByBytes = readByBytes;
   if (kind !== 'unknown') stream.expectedDscp = EXPECTED_DSCP[kind];
   const roundTrip = roundTripTo(remote, roundTrips);
   if (roundTrip !== undefined) stream.roundTripMs = roundTrip;
@@ -164,18 +201,72 @@ function receiverReports(
   return feedback;
 }
 
-function rtcpSummary(rtcp: readonly RtcpReport[]): CallQuality['rtcp'] {
+/**
+ * RTCP: tshark's decoded reports (their blocks read in clear or not), and the packets only the media-plane reader
+ * read, counted by their clear header per sender SSRC.
+ */
+function rtcpSummary(rtcp: readonly RtcpReport[], senders: readonly RtcpSender[]): CallQuality['rtcp'] {
   const readableBlocks = rtcp.reduce((sum, r) => sum + r.blocks.length, 0);
   const unreadableBlocks = rtcp.reduce((sum, r) => sum + (r.unreadableBlocks ?? 0), 0);
+  const readByBytes = senders.reduce((sum, s) => sum + s.packets - s.decoded, 0);
+  const byBytesText = readByBytes
+    ? ` ${readByBytes} RTCP packet(s) tshark does not decode (inside a relay framing or on a port its heuristics skip) were read by their clear header, from ${count(new Set(senders.map((s) => s.ssrc)).size, 'sender SSRC')}.`
+    : '';
   const note =
-    rtcp.length === 0
+    (rtcp.length === 0 && readByBytes === 0
       ? 'No RTCP in the capture.'
-      : unreadableBlocks > 0 && readableBlocks === 0
-        ? "SRTCP (RFC 3711) encrypts everything after the sender's SSRC: the receivers' own reports of loss and jitter cannot be read from the capture, so the figures here come from the RTP packets alone."
-        : `Receiver reports in clear: ${readableBlocks} report block(s), compared with what the capture shows per stream${unreadableBlocks ? `; ${unreadableBlocks} more are encrypted (SRTCP)` : ''}.`;
-  const summary: CallQuality['rtcp'] = { packets: rtcp.length, readableBlocks, unreadableBlocks, note };
-  if (rtcp.length) summary.frames = rtcp.slice(0, 20).map((r) => r.frame);
+      : rtcp.length === 0
+        ? 'RTCP packets whose report blocks tshark did not decode: only their senders are known.'
+        : unreadableBlocks > 0 && readableBlocks === 0
+          ? "SRTCP (RFC 3711) encrypts everything after the sender's SSRC: the receivers' own reports of loss and jitter cannot be read from the capture, so the figures here come from the RTP packets alone."
+          : `Receiver reports in clear: ${readableBlocks} report block(s), compared with what the capture shows per stream${unreadableBlocks ? `; ${unreadableBlocks} more are encrypted (SRTCP)` : ''}.`) +
+    byBytesText;
+  const summary: CallQuality['rtcp'] = { packets: rtcp.length + readByBytes, readableBlocks, unreadableBlocks, note };
+  const frames = [...rtcp.map((r) => r.frame), ...senders.map((s) => s.firstFrame)];
+  if (frames.length) summary.frames = [...new Set(frames)].sort((a, b) => a - b).slice(0, 20);
+  if (readByBytes) {
+    summary.readByBytes = readByBytes;
+    summary.senders = senders.map(({ decoded: _decoded, ...sender }) => sender);
+  }
   return summary;
+}
+
+/**
+ * More sender SSRCs than one endpoint sends (audio, video, screen sharing and their repair streams) from one remote
+ * address that also sends RTCP: the media of several participants mixed or forwarded by a media server (RFC 7667
+ * §3.6–3.7, MCU and SFU topologies), not one peer.
+ */
+const MEDIA_SERVER_SSRCS = 6;
+/** RTCP packets from a sender SSRC that make it a stream's sender (RFC 3550 §6.2: every few seconds while sending). */
+const MEDIA_SERVER_REPORTS = 2;
+
+function mediaServer(
+  streams: readonly StreamQuality[],
+  senders: readonly RtcpSender[],
+  clients: ReadonlySet<string>,
+): CallQuality['mediaServer'] {
+  // A sender that reports again and again: one RTCP packet alone may be a receiver's fresh SSRC, not a stream.
+  const reporting = senders.filter((s) => s.packets >= MEDIA_SERVER_REPORTS);
+  const candidates = [...new Set(reporting.map((s) => s.source.ip))].filter((ip) => !clients.has(ip));
+  const servers = candidates.map((ip) => {
+    const rtcp = reporting.filter((s) => s.source.ip === ip);
+    const ssrcs = new Set([
+      ...rtcp.map((s) => s.ssrc),
+      ...streams.filter((s) => s.source.ip === ip).map((s) => s.ssrc),
+    ]);
+    return { ip, rtcp, ssrcs };
+  });
+  const server = servers
+    .filter((s) => s.ssrcs.size >= MEDIA_SERVER_SSRCS)
+    .sort((a, b) => b.ssrcs.size - a.ssrcs.size)[0];
+  if (!server) return undefined;
+  return {
+    ip: server.ip,
+    senderSsrcs: server.ssrcs.size,
+    rtcpPackets: server.rtcp.reduce((sum, s) => sum + s.packets, 0),
+    frames: [...new Set(server.rtcp.map((s) => s.firstFrame))].sort((a, b) => a - b).slice(0, 20),
+    filter: `(${flowsFilter(server.rtcp.map((s) => s.flowId))}) && ${addressFilter(server.ip, 'src')}`,
+  };
 }
 
 /** Standard DSCP names (RFC 2474, 2597, 3246, 5865, 8622). */

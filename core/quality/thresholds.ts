@@ -50,7 +50,15 @@ const MINIMUM_PACKETS = 20;
 
 export type StreamMeasures = Pick<
   StreamQuality,
-  'kind' | 'direction' | 'packets' | 'lossPercent' | 'jitter' | 'frameRate' | 'roundTripMs' | 'windows'
+  | 'kind'
+  | 'direction'
+  | 'packets'
+  | 'lossPercent'
+  | 'jitter'
+  | 'frameRate'
+  | 'roundTripMs'
+  | 'windows'
+  | 'lossNotMeasured'
 >;
 
 /** Why the CQD's classification does not apply to a stream, or undefined when it does. */
@@ -59,6 +67,7 @@ function notJudgedBecause(m: StreamMeasures): string | undefined {
     return 'sent by the capturing host: a stream is classified where it is received, which this capture does not see';
   if (m.direction !== 'inbound') return 'between two other hosts: neither end is the capturing host';
   if (m.kind === 'unknown') return 'of an unknown kind';
+  if (m.lossNotMeasured) return `loss cannot be measured: ${m.lossNotMeasured}`;
   if (m.kind === 'audio' && m.packets <= AUDIO_MINIMUM_PACKETS)
     return `too short: an audio stream is classified only over ${AUDIO_MINIMUM_PACKETS} packets (Packet Utilization)`;
   if (m.packets < MINIMUM_PACKETS) return `too short: under ${MINIMUM_PACKETS} packets`;

@@ -245,6 +245,8 @@ export interface StreamSpec {
   channel?: number;
   /** A bad network between the sender and the capture (the bad-network scenarios); its ground truth goes in the truth file. */
   impairment?: Impairment;
+  /** The stream's SSRC, first sequence number and RTP timestamp, where a scenario carries one stream on over another path. */
+  continues?: { ssrc: number; sequence: number; timestamp: number };
 }
 
 /**
@@ -306,9 +308,9 @@ const RTCP_INTERVAL = 1;
  */
 export function mediaStream(session: Session, spec: StreamSpec): number {
   const { random, capture } = session;
-  const ssrc = random.uint32();
-  let sequence = random.int(0, 0xffff);
-  const firstTimestamp = random.uint32();
+  const ssrc = spec.continues?.ssrc ?? random.uint32();
+  let sequence = spec.continues?.sequence ?? random.int(0, 0xffff);
+  const firstTimestamp = spec.continues?.timestamp ?? random.uint32();
   const inbound = !capture.isClient(spec.from.ip);
   const dscp = 46;
   let packets = 0;

@@ -21,6 +21,8 @@ import {
 } from './scenarios/calls.js';
 import { jitteryCall, lossyCall, reorderingCall, silentCall } from './scenarios/bad-network.js';
 import { CLIENT, ROUTER } from './scenarios/common.js';
+import { conferenceCall } from './scenarios/conference.js';
+import { pathChange } from './scenarios/path-change.js';
 import { defaultSession } from './scenarios/default.js';
 import { WLAN_CLIENT, ipv6Session, twoInterfaces } from './scenarios/network.js';
 import { weakTls } from './scenarios/security.js';
@@ -86,6 +88,18 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'screenshare-channeldata',
     description: 'screen sharing relayed inside TURN ChannelData (channels bound to the far end), with audio both ways',
     write: screenShareChannelData,
+  },
+  {
+    name: 'ice-path-change',
+    description:
+      'an audio call that starts through the relay and moves to a direct path mid-call: each SSRC on two legs, 5 packets each way on both',
+    write: pathChange,
+  },
+  {
+    name: 'conference-media-server',
+    description:
+      'an audio meeting through a media server: ICE with the server, audio both ways, and on ports of their own the RTCP sender reports of 8 other participants',
+    write: conferenceCall,
   },
   {
     name: 'idle-telemetry',

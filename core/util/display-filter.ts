@@ -18,6 +18,15 @@ export function streamFilter(flowId: string): string {
   return `${transport}.stream == ${index}`;
 }
 
+/**
+ * What one sender sent on each of several flows: `udp.stream == 3 && ip.src == a` for one, `((…) || (…))` for
+ * more, so that `&&` after it binds to all.
+ */
+export function sendersFilter(legs: readonly { flowId: string; source: { ip: string } }[]): string {
+  const each = [...new Set(legs.map((leg) => `${streamFilter(leg.flowId)} && ${addressFilter(leg.source.ip, 'src')}`))];
+  return each.length === 1 ? each[0]! : `(${each.map((filter) => `(${filter})`).join(' || ')})`;
+}
+
 /** Several flows by their ids, each once: `tcp.stream == 3 || tcp.stream == 7`. */
 export function flowsFilter(flowIds: Iterable<string>): string {
   return [...new Set(flowIds)].map(streamFilter).join(' || ');

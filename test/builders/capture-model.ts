@@ -56,7 +56,7 @@ export function captureModel(parts: Partial<CaptureModel> = {}): CaptureModel {
     quic: [],
     ssdp: [],
     payload: new Map(),
-    qualityPackets: { streams: [], handshakes: [] },
+    qualityPackets: { streams: [], legs: [], handshakes: [], rtcpSenders: [], cutShort: [] },
     linkHosts: { outgoing: new Map(), ethernet: [], groupDestinations: new Set() },
     tcpHealth: [],
     timeOrigin: 0,

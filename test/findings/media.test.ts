@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { callPaths, mediaStreams } from '../../core/findings/media.js';
 import { at, mediaStream } from '../builders/capture-model.js';
-import { factsWithMedia, findingsOfRule } from '../builders/finding-facts.js';
+import { callQuality, factsWithMedia, findingsOfRule } from '../builders/finding-facts.js';
 
 const outbound = mediaStream({ source: '192.168.1.6:50010', destination: '192.168.1.7:50020', firstFrame: 30 });
 const inbound = mediaStream({
@@ -68,6 +68,37 @@ describe('findings/media: the media streams and the path the call takes', functi
 
     it('says nothing without call media', function () {
       assert.deepEqual(findingsOfRule(callPaths, factsWithMedia([])), []);
+    });
+
+    const server = {
+      ip: '52.114.77.10',
+      senderSsrcs: 11,
+      rtcpPackets: 155,
+      frames: [12, 14],
+      filter: '(udp.stream == 3) && ip.src == 52.114.77.10',
+    };
+    const conference = { ...callQuality([], 'unknown'), mediaServer: server };
+
+    it('calls media to a media server that sends RTCP for many SSRCs a conference, not peer to peer', function () {
+      const toServer = mediaStream({
+        source: '192.168.1.6:50010',
+        destination: '52.114.77.10:50020',
+        path: 'p2p',
+        firstFrame: 30,
+      });
+      const facts = { ...factsWithMedia([toServer]), quality: conference };
+      const [path] = findingsOfRule(callPaths, facts);
+      assert.equal(path!.id, 'call-path/media-server');
+      assert.equal(path!.title, 'Call media flows to a media server at 52.114.77.10 (a conference), not peer to peer');
+    });
+
+    it('names the media server even where no RTP stream was classified (RTCP alone)', function () {
+      const [path] = findingsOfRule(callPaths, { ...factsWithMedia([]), quality: conference });
+      assert.equal(path!.id, 'call-path/media-server');
+      assert.match(path!.title, /media server at 52\.114\.77\.10 \(a conference of 11 sender SSRCs\)/);
+      assert.match(path!.detail, /155 packets/);
+      assert.deepEqual(path!.frames, [12, 14]);
+      assert.equal(path!.filter, server.filter);
     });
   });
 });

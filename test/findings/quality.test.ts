@@ -87,3 +87,53 @@ describe('findings/quality: the call quality as the network delivered it', funct
     assert.deepEqual(ids(callQuality([{ ...good, verdict: 'not-judged' }], 'unknown')), []);
   });
 });
+
+describe('findings/quality: a stream that changed path', function () {
+  const moved: StreamQuality = {
+    ...good,
+    ssrc: '0x33333333',
+    legs: [
+      {
+        flowId: 'udp:2',
+        source: { ip: '192.168.1.6', port: 50010 },
+        destination: { ip: '52.114.250.123', port: 3478 },
+        packets: 300,
+        firstFrame: 20,
+        lastFrame: 700,
+        start: 1,
+        end: 7,
+      },
+      {
+        flowId: 'udp:9',
+        source: { ip: '192.168.1.6', port: 50012 },
+        destination: { ip: '203.0.113.9', port: 50100 },
+        packets: 500,
+        firstFrame: 690,
+        lastFrame: 1900,
+        start: 6.9,
+        end: 17,
+      },
+    ],
+    repeatedAcrossLegs: 4,
+  };
+
+  it('names both legs, with their first and last packets as evidence', function () {
+    const finding = findings(callQuality([moved], 'good')).find((f) => f.id === 'media-path-change/0x33333333')!;
+    assert.equal(finding.severity, 'notice');
+    assert.equal(finding.title, 'outbound audio 0x33333333 changed path: 2 legs');
+    assert.match(
+      finding.detail,
+      /192\.168\.1\.6:50010 → 52\.114\.250\.123:3478 \(300 packets, 1\.000–7\.000 s\), then/,
+    );
+    assert.match(finding.detail, /4 packets arrived on two legs and count once/);
+    assert.deepEqual(finding.frames, [20, 690, 700, 1900]);
+    assert.equal(
+      finding.filter,
+      '((udp.stream == 2 && ip.src == 192.168.1.6) || (udp.stream == 9 && ip.src == 192.168.1.6)) && (frame.number == 20 || frame.number == 690 || frame.number == 700 || frame.number == 1900)',
+    );
+  });
+
+  it('says nothing of a stream on one leg', function () {
+    assert.ok(!ids(callQuality([good], 'good')).some((id) => id.startsWith('media-path-change/')));
+  });
+});

@@ -40,6 +40,12 @@ describe("stream verdicts as the Call Quality Dashboard's classifier applies the
     assert.equal(judgeStream(audio({ packets: AUDIO_MINIMUM_PACKETS + 1, lossPercent: 77.8 })).verdict, 'poor');
   });
 
+  it('gives no verdict where loss cannot be measured, and says why', function () {
+    const judged = judgeStream(audio({ lossPercent: 30, lossNotMeasured: '4 datagrams were cut by the snap length' }));
+    assert.equal(judged.verdict, 'not-judged');
+    assert.equal(judged.notJudgedBecause, 'loss cannot be measured: 4 datagrams were cut by the snap length');
+  });
+
   it('gives a stream the capturing host sent no verdict: it is judged where it is received', function () {
     const judged = judgeStream(audio({ direction: 'outbound', lossPercent: 50 }));
     assert.equal(judged.verdict, 'not-judged');

@@ -49,7 +49,10 @@ export const QUALITY_STREAMS: ItemTable<StreamQuality & { index: number }> = {
     {
       header: 'Lost (of expected)',
       kind: 'num',
-      value: (s) => ({ text: `${s.lost} of ${s.expected} (${s.lossPercent} %)`, sort: s.lossPercent }),
+      value: (s) =>
+        s.lossNotMeasured
+          ? { text: 'cannot measure', sort: -1 }
+          : { text: `${s.lost} of ${s.expected} (${s.lossPercent} %)`, sort: s.lossPercent },
     },
     { header: 'Dup / reord.', value: (s) => `${s.duplicates} / ${s.reordered}` },
     {
