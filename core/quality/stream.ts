@@ -51,8 +51,8 @@ export interface StreamStatistics {
 
 /**
  * One stream's statistics. Expected, lost, max delta and jitter follow Wireshark's RTP Stream Analysis
- * (ui/tap-rtp-analysis.c) step by step, so that they equal `tshark -z rtp,streams`: sequence cycles counted its
- * way, lost = expected − received, deltas and jitter measured against the last packet whose timestamp was in
+ * (ui/tap-rtp-analysis.c) step by step, so that they equal `tshark -z rtp,streams`: lost = expected − received
+ * (sequence numbers extended as RFC 3550 A.1 does, where tshark's own cycle count errs; see below), deltas and jitter measured against the last packet whose timestamp was in
  * order, and marker, comfort-noise and out-of-order packets left out of max delta, max and mean jitter.
  * Jitter is RFC 3550 §6.4.1's estimator (J += (|D| − J)/16) in ms; where tshark knows no clock (dynamic payload
  * types) the inferred one is used. Duplicates, reordering, gaps and windows use RFC 3550 A.1's extended sequence
@@ -66,10 +66,6 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
 
   // Wireshark's per-packet analysis.
   const jitterAt = new Float64Array(n);
-  const startSeq = s.sequences[0]!;
-  let stopSeq = startSeq;
-  let cycles = 0;
-  let under = false;
   let lastTime = (s.times[0]! - captureStart) * 1000;
   let lastTimestamp = timestamps[0]!;
   let previousType = s.payloadTypes[0]!;
@@ -79,18 +75,8 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
   let maxDelta = 0;
   let maxDeltaFrame: number | undefined;
   for (let i = 1; i < n; i++) {
-    const sequence = s.sequences[i]!;
     const time = (s.times[i]! - captureStart) * 1000;
     const inOrder = lastTimestamp <= timestamps[i]!;
-    if (sequence < startSeq && inOrder && !under) {
-      cycles++;
-      under = true;
-    } else if (sequence === 0 && stopSeq === 0xffff && inOrder && !under) {
-      cycles++;
-      under = true;
-    } else if (sequence > startSeq && inOrder && under) {
-      under = false;
-    }
     const type = s.payloadTypes[i]!;
     const comfortNoise = COMFORT_NOISE_TYPES.has(type);
     const afterComfortNoise = COMFORT_NOISE_TYPES.has(previousType);
@@ -117,32 +103,50 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
       lastTime = time;
       lastTimestamp = timestamps[i]!;
     }
-    stopSeq = sequence;
   }
-  const expected = stopSeq + cycles * 0x10000 - startSeq + 1;
-  const lost = expected - n;
 
-  // RFC 3550 A.1 sequence bookkeeping: duplicates, reordering, and where in time the losses show.
+  // RFC 3550 A.1 sequence bookkeeping: each packet's extended sequence number, the highest before it, duplicates,
+  // reordering, and which numbers ever arrive.
+  const extendedAt = new Float64Array(n);
+  const highestBefore = new Float64Array(n);
   const seen = new Set<number>();
-  const newlyExpected = new Int32Array(n);
-  const received = new Uint8Array(n);
-  const gaps: Gap[] = [];
   let highest = -1;
+  let lowest = s.sequences[0]!;
   let duplicates = 0;
   let reordered = 0;
   for (let i = 0; i < n; i++) {
     const extended = i === 0 ? s.sequences[0]! : extendSequence(s.sequences[i]!, highest);
+    extendedAt[i] = extended;
+    highestBefore[i] = i === 0 ? extended - 1 : highest;
     if (seen.has(extended)) {
       duplicates++;
     } else {
       seen.add(extended);
-      received[i] = 1;
       if (i > 0 && extended < highest) reordered++;
     }
-    const before = i === 0 ? extended - 1 : highest;
+    highest = Math.max(highest, extended);
+    lowest = Math.min(lowest, extended);
+  }
+  // tshark counts from the first sequence number to the last packet's, and its cycle counter takes a packet that
+  // arrives before the stream's first (reordered within a video frame) for a wrap-around: 65,536 "lost" each time.
+  // RFC 3550 A.1/A.3 count from the lowest to the highest extended number: the same wherever the stream starts and
+  // ends in order, which is every stream of the shared captures, and true where it does not.
+  const expected = highest - lowest + 1;
+  const lost = expected - n;
+
+  // Where losses show: a sequence number counts where it was first expected (at the packet that skipped it), and
+  // as lost only if it never arrives: one that comes later, reordered, is late, not lost, in any window or gap.
+  const newlyExpected = new Int32Array(n);
+  const arrived = new Int32Array(n);
+  const gaps: Gap[] = [];
+  for (let i = 0; i < n; i++) {
+    const extended = extendedAt[i]!;
+    const before = highestBefore[i]!;
     newlyExpected[i] = Math.max(0, extended - before);
+    let missing = 0;
+    for (let skipped = before + 1; skipped < extended; skipped++) if (!seen.has(skipped)) missing++;
+    arrived[i] = newlyExpected[i]! - missing;
     if (i > 0 && s.times[i]! - s.times[i - 1]! >= GAP_SECONDS) {
-      const missing = Math.max(0, extended - before - 1);
       const pause = s.times[i]! - s.times[i - 1]!;
       const advanced = clock.rate ? (timestamps[i]! - timestamps[i - 1]!) / clock.rate : undefined;
       const cause =
@@ -155,13 +159,12 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
         frames: [s.frames[i - 1]!, s.frames[i]!],
       });
     }
-    highest = Math.max(highest, extended);
   }
 
   const relative = s.times.map((t) => t - captureStart);
   const windows: StreamStatistics['windows'] = {};
-  const sums = { expected: prefixSums(newlyExpected), received: prefixSums(received), jitter: prefixSums(jitterAt) };
-  const loss = (from: number, to: number) => lossOver(sums.expected, sums.received, from, to);
+  const sums = { expected: prefixSums(newlyExpected), arrived: prefixSums(arrived), jitter: prefixSums(jitterAt) };
+  const loss = (from: number, to: number) => lossOver(sums.expected, sums.arrived, from, to);
   windows.loss15s = worstWindow(relative, WINDOW_TARGETS.loss15s, loss);
   windows.burstLoss200ms = worstWindow(relative, WINDOW_TARGETS.burstLoss200ms, loss);
   if (clock.rate)
@@ -180,7 +183,7 @@ export function analyseStream(s: StreamPackets, captureStart: number, binSeconds
     maxDeltaMs: round3(maxDelta),
     gaps,
     windows: withoutUndefined(windows),
-    series: binSeries(s, relative, newlyExpected, received, clock.rate ? jitterAt : undefined, binSeconds),
+    series: binSeries(s, relative, newlyExpected, arrived, clock.rate ? jitterAt : undefined, binSeconds),
   };
   if (maxDeltaFrame !== undefined) statistics.maxDeltaFrame = maxDeltaFrame;
   if (clock.rate) statistics.jitter = { meanMs: round3(meanJitter), maxMs: round3(maxJitter) };
@@ -229,15 +232,15 @@ function prefixSums(values: ArrayLike<number>): Float64Array {
   return sums;
 }
 
-/** Net loss over packets [from, to): sequence numbers newly expected there, less those received. */
+/** Loss over packets [from, to): sequence numbers first expected there that never arrive. */
 function lossOver(
   expectedSums: Float64Array,
-  receivedSums: Float64Array,
+  arrivedSums: Float64Array,
   from: number,
   to: number,
 ): { value: number; lost: number; expected: number } {
   const expected = expectedSums[to]! - expectedSums[from]!;
-  const got = receivedSums[to]! - receivedSums[from]!;
+  const got = arrivedSums[to]! - arrivedSums[from]!;
   const lost = Math.max(0, expected - got);
   return { value: expected ? round((lost * 100) / expected) : 0, lost, expected };
 }
@@ -285,7 +288,7 @@ function binSeries(
   s: StreamPackets,
   relative: Float64Array,
   newlyExpected: Int32Array,
-  received: Uint8Array,
+  arrived: Int32Array,
   jitterAt: Float64Array | undefined,
   binSeconds: number,
 ): StreamStatistics['series'] {
@@ -301,7 +304,7 @@ function binSeries(
     packets[bin]++;
     bytes[bin] += s.bytes[i]!;
     expected[bin] += newlyExpected[i]!;
-    got[bin] += received[i]!;
+    got[bin] += arrived[i]!;
     if (jitterAt) jitterSum[bin] += jitterAt[i]!;
   });
   const series: StreamStatistics['series'] = {
