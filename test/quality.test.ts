@@ -85,7 +85,7 @@ describe('call quality', function () {
         section.includes(`${s.lost} of ${s.expected} (${s.lossPercent} %)`),
         `loss of ${s.ssrc} in the section`,
       );
-    assert.match(section, /packet loss 16\.2 above 10 %/);
+    assert.match(section, /packet loss 16\.2 % above 10 %/);
     assert.match(section, /stream-classification-in-call-quality-dashboard/);
     assert.ok(report.findings.some((f) => f.id === 'call-quality/poor' && f.severity === 'warning'));
     await assertEvidence(path, report);
@@ -103,7 +103,7 @@ describe('call quality', function () {
     assert.equal(mention.kind, 'ssrc');
     const hover = hoverMarkdown(mention, [{ label: 'video-4g', report }]);
     assert.match(hover, /Lost 196 of 1212 \(16\.2 %\)/);
-    assert.match(hover, /\*\*poor\*\*: packet loss 16\.2/);
+    assert.match(hover, /\*\*poor\*\*: packet loss 16\.2 %/);
   });
 
   it('the relay heuristics decode media inside TURN ChannelData that rtp_udp alone misses', async function () {

@@ -1,7 +1,7 @@
 import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { PATH_TEXT, isTcpFallback } from '../quality/path.js';
-import { QOS_GUIDANCE } from '../quality/thresholds.js';
+import { QOS_GUIDANCE, measured, thresholdText, thresholdUnit } from '../quality/thresholds.js';
 import { addressFilter, anyOf, streamFilter } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 
@@ -80,8 +80,8 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
     return {
       id: `stream-poor/${s.ssrc}`,
       severity: 'warning',
-      title: `${describeStream(s)} was poor: ${s.crossed.map((c) => `${c.metric} ${c.value} ${c.threshold.startsWith('>') ? 'above' : 'below'} ${c.threshold.slice(2)}`).join(', ')}`,
-      detail: `${s.lost} of ${s.expected} packets lost (${s.lossPercent} %)${s.jitter ? `, jitter ${s.jitter.meanMs} ms mean` : ''}, max delta ${s.maxDeltaMs} ms. ${missedText(s)}Thresholds: ${s.crossed[0]!.source}.`,
+      title: `${describeStream(s)} was poor: ${s.crossed.map((c) => `${c.metric} ${measured(c.value, thresholdUnit(c))} ${c.threshold.startsWith('>') ? 'above' : 'below'} ${c.threshold.slice(2)}`).join(', ')}`,
+      detail: `${s.lost} of ${s.expected} packets lost (${s.lossPercent} %)${s.jitter ? `, jitter ${measured(s.jitter.meanMs, 'ms')} mean` : ''}, max delta ${s.maxDeltaMs} ms. ${missedText(s)}Thresholds: ${s.crossed[0]!.source}.`,
       ...gapEvidence(s, s.gaps),
     };
   }
@@ -97,7 +97,7 @@ function streamFinding(s: StreamQuality): FindingDraft | undefined {
 
 function missedText(s: StreamQuality): string {
   return s.targetsMissed.length
-    ? `Worst windows: ${s.targetsMissed.map((t) => `${t.metric} ${t.value} (target ${t.threshold})`).join('; ')}. `
+    ? `Worst windows: ${s.targetsMissed.map((t) => thresholdText(t, 'target ')).join('; ')}. `
     : '';
 }
 

@@ -4,6 +4,7 @@ import { PATH_TEXT } from '../quality/path.js';
 import { gapCount } from '../report/quality-text.js';
 import { markdownCode, markdownText } from '../report/escape.js';
 import type { LinkedReport } from './capture-facts.js';
+import { thresholdText } from '../quality/thresholds.js';
 
 /** What a linked capture shows of one RTP stream: its call quality, verdict and evidence. */
 export function streamQualityHover({ label, report }: LinkedReport, ssrc: string): string {
@@ -12,7 +13,7 @@ export function streamQualityHover({ label, report }: LinkedReport, ssrc: string
   if (streams.length === 0) return `${title} no RTP stream has this SSRC.`;
   return streams
     .map((s) => {
-      const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
+      const crossed = s.crossed.map((c) => thresholdText(c)).join(', ');
       const verdict =
         s.verdict === 'poor' ? `**poor**: ${markdownText(crossed)}` : s.verdict === 'good' ? 'good' : 'not judged';
       return [

@@ -11,7 +11,13 @@ import type { QualityPackets, StreamPackets } from '../model/quality-packets.js'
 import { mediaPath } from './path.js';
 import { stunRoundTrips, tcpRoundTrips } from './round-trips.js';
 import { analyseStream } from './stream.js';
-import { EXPECTED_DSCP, NETWORK_REQUIREMENTS, CQD_STREAM_CLASSIFICATION, judgeStream } from './thresholds.js';
+import {
+  EXPECTED_DSCP,
+  NETWORK_REQUIREMENTS,
+  CQD_STREAM_CLASSIFICATION,
+  judgeStream,
+  thresholdText,
+} from './thresholds.js';
 
 /** Series bins: one second, wider for long captures so a stream keeps at most ~600 points. */
 const MAX_BINS = 600;
@@ -70,10 +76,7 @@ export function analyseCallQuality(inputs: QualityInputs): CallQuality | undefin
   const reason =
     verdict === 'poor'
       ? poor
-          .map(
-            (s) =>
-              `${describeStream(s)}: ${s.crossed.map((c) => `${c.metric} ${c.value} (poor: ${c.threshold})`).join(', ')}`,
-          )
+          .map((s) => `${describeStream(s)}: ${s.crossed.map((c) => thresholdText(c, 'poor: ')).join(', ')}`)
           .join('; ')
       : verdict === 'good'
         ? `${judged.length} stream(s) within Microsoft's poor-stream thresholds${streams.some((s) => s.targetsMissed.length) ? ', though some windows miss the network targets' : ''}`

@@ -42,6 +42,21 @@ function notJudgedBecause(m: StreamMeasures): string | undefined {
   return undefined;
 }
 
+/** A measured value with its unit, to one decimal at most: "16.2 %", "56.8 ms", "12 fps". */
+export function measured(value: number, unit: string): string {
+  return `${Number(value.toFixed(1))} ${unit}`;
+}
+
+/** The unit of a threshold ("> 10 %" → "%"). */
+export function thresholdUnit(t: QualityThreshold): string {
+  return t.threshold.split(' ').slice(2).join(' ');
+}
+
+/** A threshold crossed or a target missed as text: "jitter (mean) 56.8 ms (> 30 ms)"; `limit` names the limit. */
+export function thresholdText(t: QualityThreshold, limit = ''): string {
+  return `${t.metric} ${measured(t.value, thresholdUnit(t))} (${limit}${t.threshold})`;
+}
+
 /**
  * A stream the capturing host received, against the CQD's poor-stream thresholds as its classifier applies them
  * (loss is measured before FEC and retransmission, so it is the harsher figure), and its worst windows against

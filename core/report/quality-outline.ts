@@ -5,14 +5,15 @@ import { PATH_TEXT } from '../quality/path.js';
 import { plainText } from './escape.js';
 import { itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
 import { QUALITY_STREAMS, ROUND_TRIPS } from './tables/quality.js';
+import { measured, thresholdText } from '../quality/thresholds.js';
 
 /** The Call quality section's groups in the Captures tree: each stream with its verdict, and the round trips. */
 export function qualityGroups(report: Report): OutlineNode[] {
   if (!report.quality) return [];
   const streams = tableGroup(QUALITY_STREAMS, report, (s) => {
     const label = `${describeStream(s)}: ${s.verdict === 'not-judged' ? 'not judged' : s.verdict}`;
-    const detail = `${PATH_TEXT[s.path]} · lost ${s.lost} of ${s.expected} (${s.lossPercent} %)${s.jitter ? ` · jitter ${s.jitter.meanMs} ms` : ''} · max Δ ${s.maxDeltaMs} ms`;
-    const crossed = s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ');
+    const detail = `${PATH_TEXT[s.path]} · lost ${s.lost} of ${s.expected} (${s.lossPercent} %)${s.jitter ? ` · jitter ${measured(s.jitter.meanMs, 'ms')}` : ''} · max Δ ${s.maxDeltaMs} ms`;
+    const crossed = s.crossed.map((c) => thresholdText(c)).join(', ');
     return {
       kind: 'media',
       label: plainText(label),

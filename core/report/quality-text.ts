@@ -1,4 +1,5 @@
 import type { StreamQuality } from '../schema/generated/report.js';
+import { thresholdText } from '../quality/thresholds.js';
 
 // A stream's quality facts as the report's tables and the notes' hovers word them.
 
@@ -37,5 +38,5 @@ export function verdictText(s: StreamQuality): string {
   if (s.auxiliaryTo) return `not judged: beside ${s.auxiliaryTo} (repair data or a second layer)`;
   if (s.verdict === 'not-judged') return s.notJudgedBecause ? `not judged: ${s.notJudgedBecause}` : 'not judged';
   if (s.verdict === 'good') return 'good';
-  return `poor: ${s.crossed.map((c) => `${c.metric} ${c.value} (${c.threshold})`).join(', ')}`;
+  return `poor: ${s.crossed.map((c) => thresholdText(c)).join(', ')}`;
 }

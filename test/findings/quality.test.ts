@@ -41,7 +41,7 @@ describe('findings/quality: the call quality as the network delivered it', funct
     const [verdict, poor] = findings(callQuality([good, lossy], 'poor'));
     assert.equal(verdict!.severity, 'warning');
     assert.deepEqual(verdict!.frames, [20], 'the poor call is shown by its poor streams only');
-    assert.equal(poor!.title, 'inbound audio 0x22222222 was poor: loss 12 above 10 %');
+    assert.equal(poor!.title, 'inbound audio 0x22222222 was poor: loss 12 % above 10 %');
     assert.deepEqual(poor!.frames, [500, 530]);
     assert.equal(
       poor!.filter,
