@@ -20,6 +20,8 @@ import {
 } from './vscode/code-server.js';
 
 const RESULTS = join(REPO, 'test-results');
+/** The summary lines the README's screenshots show, beside them in docs/screenshots/. */
+const SCREENSHOT_SUMMARY = 'analysis-view-summary.txt';
 const CSP_VIOLATION = /Content Security Policy|Refused to (load|execute|apply|evaluate)|unsafe-eval/i;
 const NOTE_CLAIM =
   'The server selected TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.\nThe connection to teams.microsoft.com negotiated TLS 1.0.';
@@ -97,7 +99,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
       if (CSP_VIOLATION.test(message.text())) cspViolations.push(message.text());
     });
     await page.goto(workbenchUrl(server, workspace));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbenchReady(page);
   });
 
   afterEach(async function () {
@@ -343,14 +345,23 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     const view = analysisView(page);
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 120_000 });
     const backgrounds = new Set<string>();
-    for (const { theme, file } of THEMES) {
+    for (const { theme, file, kind } of THEMES) {
       await setColorTheme(page, theme);
+      await until(`the view in ${theme}`, () =>
+        view.locator('body').evaluate((body, kind) => body.classList.contains(kind), kind),
+      );
       const colours = await view.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor);
       console.log(`      ${theme}: background ${colours}`);
       backgrounds.add(colours);
       await page.screenshot({ path: join(RESULTS, `analysis-view-${file}.png`) });
     }
     assert.equal(backgrounds.size, 3, 'the view takes its colours from the theme');
+    // What the screenshots say, for test/readme-screenshots.test.ts (`npm run screenshots` copies both to docs/).
+    const summary = await view.locator('.verdicts li').allInnerTexts();
+    writeFileSync(
+      join(RESULTS, SCREENSHOT_SUMMARY),
+      `${summary.map((line) => line.replace(/\s+/g, ' ')).join('\n')}\n`,
+    );
   });
 
   it('a capture whose DNS names, SNI and certificate subject are attacks renders them as inert text', async () => {
@@ -412,9 +423,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
   it('issue 31.1: after Close All, a capture analysed from the palette lists its own items, and they open it', async () => {
     // The issue's steps: a fresh window, audio opened from the explorer, Close All, video from the palette.
     await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    // Teamshark's contributions are in (the capture editor among them) once its activity-bar entry is.
-    await page.locator('.activitybar .action-label[aria-label*="Teamshark"]').waitFor({ timeout: 60_000 });
+    await workbenchReady(page);
     await openFromExplorer(page, 'audio.pcapng');
     await analysisView(page)
       .locator('h1', { hasText: /^audio\.pcapng$/ })
@@ -792,6 +801,15 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
 /** The visible analysis webview's document: two iframes deep in the workbench (hidden views keep theirs). */
 function analysisView(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+}
+
+/**
+ * The workbench with Teamshark's contributions in (its activity-bar entry shows them): a capture opened sooner
+ * opens as bytes in the text editor.
+ */
+async function workbenchReady(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.activitybar .action-label[aria-label*="Teamshark"]').waitFor({ timeout: 60_000 });
 }
 
 /** teams.pcap's analysis view, opened (or brought to the front) from quick open. */
