@@ -720,6 +720,28 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await closeAllEditors(page);
   });
 
+  it('issue 31.9: reopening a cached capture shows its report without analysing it again (measured)', async () => {
+    await teamsView(page);
+    await closeAllEditors(page);
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('teams.pcap');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'teams.pcap' }).first().waitFor();
+    const started = Date.now();
+    await page.keyboard.press('Enter');
+    const view = analysisView(page);
+    await view.locator('body').waitFor({ state: 'attached', timeout: 60_000 });
+    const webview = Date.now() - started;
+    await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 60_000 });
+    const report = Date.now() - started;
+    await view.locator('figure.chart canvas').waitFor({ timeout: 30_000 });
+    const chart = Date.now() - started;
+    console.log(
+      `      measured: reopened teams.pcap: a page in the webview after ${webview} ms, the report after ${report} ms, its chart after ${chart} ms`,
+    );
+    // Served from the cache: no analysis notification came up.
+    assert.equal(await page.locator('.notification-toast', { hasText: 'analysing teams.pcap' }).count(), 0);
+  });
+
   it('issue 31.10: with a note active, Open in Wireshark and Export use its linked capture', async () => {
     await closeAllEditors(page);
     await runQuickOpen(page, 'call-notes.md');
