@@ -41,7 +41,7 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Length of the activity timeline's windows in seconds; by default it adapts to the capture. */
   activityWindowSec?: number;
-  /** Called as packets are read, at most every few thousand packets. */
+  /** Called as packets are read, at most every PROGRESS_INTERVAL_MS, and once with them all when tshark's pass ends. */
   onProgress?: (packetsRead: number) => void;
   /** Called once, before the first packet, with the packets the capture holds (its record index), or undefined when it cannot be indexed. */
   onTotal?: (packets: number | undefined) => void;
@@ -61,7 +61,8 @@ const NON_NETWORK_ENCAPSULATIONS = new Set([
   'systemd journal',
 ]);
 
-const PROGRESS_EVERY = 5000;
+/** Packets read are reported this often at most: a small capture's count moves too, a large one's costs nothing. */
+const PROGRESS_INTERVAL_MS = 250;
 
 /** A pipe (a FIFO, `<(zcat …)`) that gives no packet for this long is taken to have no writer: tshark would wait forever. */
 const PIPE_WAIT_MS = 10_000;
@@ -213,6 +214,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
         ),
     );
   let run;
+  let progressAt = Date.now();
   try {
     run = await runTsharkPass({
       tshark,
@@ -227,7 +229,10 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       onPacket(packet) {
         limits.stop('pipe');
         for (const collector of collectors) collector.add(packet);
-        if (options.onProgress && packet.frame % PROGRESS_EVERY === 0) options.onProgress(packet.frame);
+        if (options.onProgress && Date.now() - progressAt >= PROGRESS_INTERVAL_MS) {
+          progressAt = Date.now();
+          options.onProgress(packet.frame);
+        }
       },
     });
   } catch (error) {
@@ -238,6 +243,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const names = await namesPromise;
 
   const frameSummary = frames.finish({ start: 0, names, warn });
+  options.onProgress?.(frameSummary.packets);
   // Before the others finish: a file that is not a capture fails at once, and without IP they have nothing to warn of.
   if (frameSummary.packets > 0 && frameSummary.ipPackets === 0) {
     const media = frameSummary.linkTypes.find((t) => NON_NETWORK_ENCAPSULATIONS.has(t));

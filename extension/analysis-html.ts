@@ -6,13 +6,13 @@ import { escapeHtml, htmlDocument } from '../core/report/html.js';
  * A page of the analysis view. Its Content-Security-Policy allows only the extension's own stylesheet and
  * two script files by nonce — the Vega runtime with its expression interpreter (dist/webview/vega.js) and
  * media/analysis.js: no inline script, no eval, nothing from the network. Every string that comes from a
- * capture reaches `body` already escaped (the view renderer's job).
+ * capture reaches `body` already escaped (the view renderer's job). The body is wrapped in an element whose
+ * data-vscode-context names the capture: VS Code passes it to the commands of the view's context menu.
  */
 export function analysisPage(
   webview: vscode.Webview,
   roots: { media: vscode.Uri; webview: vscode.Uri },
-  title: string,
-  body: string,
+  page: { title: string; body: string; capture: vscode.Uri },
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const style = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.css'));
@@ -20,9 +20,9 @@ export function analysisPage(
   const script = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.js'));
   return htmlDocument({
     csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';`,
-    title,
+    title: page.title,
     head: `<link rel="stylesheet" href="${style.toString()}">\n<script nonce="${nonce}" src="${vega.toString()}" defer></script>\n<script nonce="${nonce}" src="${script.toString()}" defer></script>`,
-    body: `${body}\n`,
+    body: `<div class="analysis" data-vscode-context="${escapeHtml(JSON.stringify({ capture: page.capture.toString() }))}">\n${page.body}\n</div>\n`,
   });
 }
 

@@ -139,11 +139,17 @@ export class AnalysisStore implements vscode.Disposable {
     return await this.wait(entry, options.token);
   }
 
-  /** Records a finished analysis (and tells the views), whoever is still waiting for it. */
+  /**
+   * Records a finished analysis (and tells the views), whoever is still waiting for it. The same report served
+   * again from memory changes nothing and is not announced: every announcement refreshes the Captures tree,
+   * and a refresh overlapping another makes VS Code's batched tree requests hand one capture's children to
+   * another (issue 31).
+   */
   private async settle(uri: vscode.Uri, entry: RunningAnalysis): Promise<void> {
     try {
       const report = await entry.report;
-      if (this.running.get(uri.toString()) === entry || !this.analyses.has(uri.toString())) {
+      const known = this.analyses.get(uri.toString());
+      if ((this.running.get(uri.toString()) === entry || !known) && known?.report !== report) {
         this.analyses.set(uri.toString(), { uri, report });
         this.changed.fire(uri);
       }

@@ -3,8 +3,10 @@ import { basename } from 'node:path';
 import { analysisPage, progressBody, statusBody } from './analysis-html.js';
 import { AnalysisDeclined, type AnalysisStore } from './analysis-store.js';
 import { CaptureDocument } from './capture-document.js';
-import { isFromView, type RevealTarget, type ToView } from './view/protocol.js';
+import { isFromView, type RevealTarget, type ToView, type ViewContext } from './view/protocol.js';
+import { REVEAL_FRAME_COMMAND } from './capture-tree.js';
 import { renderAnalysisBody } from './view/render.js';
+import type { Report } from '../core/schema/generated/report.js';
 
 export type { RevealTarget } from './view/protocol.js';
 
@@ -31,6 +33,8 @@ interface CaptureView {
 export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument>, vscode.Disposable {
   static readonly viewType = 'teamshark.capture';
   private readonly views = new Map<string, Set<CaptureView>>();
+  /** Each report's page body, made once: reopening a cached capture skips rendering its tables and chart again. */
+  private readonly bodies = new WeakMap<Report, string>();
   private readonly progress: vscode.Disposable;
 
   constructor(
@@ -83,6 +87,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
         case 'exportMarkdown':
           void vscode.commands.executeCommand('teamshark.exportMarkdown', document.uri);
           break;
+        // A click on a frame or a filter runs what its context menu runs, with the same kind of argument.
+        case 'revealFrame':
+          void vscode.commands.executeCommand(REVEAL_FRAME_COMMAND, { ...this.contextOf(document), ...message });
+          break;
+        case 'copyFilter':
+          void vscode.commands.executeCommand('teamshark.copyFilter', { ...this.contextOf(document), ...message });
+          break;
         case 'ready':
           view.ready = true;
           if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
@@ -97,6 +108,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     });
     // Not awaited: the editor opens at once with its progress page (openWith resolves), the report follows.
     void this.show(view, false);
+  }
+
+  /** What VS Code would pass to a `webview/context` command of this view, before the element's own context. */
+  private contextOf(document: CaptureDocument): ViewContext {
+    return { webview: CaptureEditorProvider.viewType, capture: document.uri.toString() };
   }
 
   /** Analyses the capture again and refreshes every view of it. */
@@ -155,7 +171,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.render(view, { kind: 'analysing' }, progressBody(`Analysing ${name}…`));
     try {
       const report = await view.document.analysis(force);
-      view.reportBody = renderAnalysisBody(report, uri.fsPath);
+      view.reportBody = this.bodies.get(report) ?? renderAnalysisBody(report, uri.fsPath);
+      this.bodies.set(report, view.reportBody);
       this.render(view, { kind: 'report' }, view.reportBody);
     } catch (error) {
       if (error instanceof vscode.CancellationError) {
@@ -178,12 +195,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     if (view.closed) return;
     view.state = state;
     view.ready = false; // a new page: its script announces itself again
-    view.panel.webview.html = analysisPage(
-      view.panel.webview,
-      this.roots,
-      `Teamshark: ${basename(view.document.uri.fsPath)}`,
+    view.panel.webview.html = analysisPage(view.panel.webview, this.roots, {
+      title: `Teamshark: ${basename(view.document.uri.fsPath)}`,
       body,
-    );
+      capture: view.document.uri,
+    });
   }
 
   dispose(): void {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { AnalysisStore } from './analysis-store.js';
+import { frameFilter } from '../core/util/display-filter.js';
+import { isViewContext } from './view/protocol.js';
 
 /** Evidence frames listed under an item; the rest are summed up in one line (the filter shows them all). */
 const FRAMES_SHOWN = 50;
@@ -14,6 +16,9 @@ export type CaptureTreeNode =
 
 /** The command a tree item runs when clicked (also when it is already selected). */
 export const REVEAL_COMMAND = 'teamshark.revealInAnalysis';
+
+/** The command that shows a frame of an analysis view in the Captures tree (a click on the frame's number). */
+export const REVEAL_FRAME_COMMAND = 'teamshark.revealFrame';
 
 const ICONS: Record<OutlineNode['kind'], string> = {
   section: 'symbol-namespace',
@@ -33,6 +38,12 @@ const ICONS: Record<OutlineNode['kind'], string> = {
 /**
  * The Captures view: every capture analysed in this window → report sections (DNS, Network, Transport,
  * Security, Application) → groups → items → evidence frames.
+ *
+ * VS Code's tree asks for the children of several expanded elements in one batch, and when a second wave of
+ * requests (a refresh, a reveal) starts while a batch is being answered, it can hand one element the children
+ * of another: a capture listed another capture's items (issue 31). So few elements open by themselves (the
+ * newest capture, its sections closed), a capture whose report changed refreshes alone, and a report served
+ * again unchanged refreshes nothing (analysis-store.ts).
  */
 export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CaptureTreeNode | undefined>();
@@ -44,13 +55,14 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: AnalysisStore) {
+    // A capture already in the tree refreshes alone; a new or removed one refreshes the root.
     this.subscription = store.onDidChange((uri) => {
       const key = uri.toString();
       this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
       const capture = this.captures.get(key);
       if (capture) this.children.delete(capture);
       if (!store.get(uri)) this.captures.delete(key);
-      this.changed.fire(undefined);
+      this.changed.fire(capture && store.get(uri) ? capture : undefined);
     });
   }
 
@@ -63,6 +75,26 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
       this.captures.set(key, node);
     }
     return node;
+  }
+
+  /**
+   * The tree element of a frame as listed under the first of `keys` (outline ids, most specific first) that
+   * the capture's tree holds; that entry itself when it does not list the frame (past the first frames shown).
+   */
+  frameNode(uri: vscode.Uri, keys: readonly string[], frame: number): CaptureTreeNode | undefined {
+    if (!this.store.get(uri)) return undefined;
+    const entries = new Map<string, CaptureTreeNode>();
+    const visit = (element: CaptureTreeNode) => {
+      for (const child of this.getChildren(element)) {
+        if (child.kind !== 'outline') continue;
+        if (!entries.has(child.node.id)) entries.set(child.node.id, child);
+        visit(child);
+      }
+    };
+    visit(this.captureNode(uri));
+    const entry = keys.map((key) => entries.get(key)).find(Boolean);
+    if (!entry) return undefined;
+    return this.getChildren(entry).find((child) => child.kind === 'frame' && child.frame === frame) ?? entry;
   }
 
   getChildren(element?: CaptureTreeNode): CaptureTreeNode[] {
@@ -106,7 +138,11 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
     switch (element.kind) {
       case 'capture': {
         const report = this.store.get(element.uri)?.report;
-        const item = new vscode.TreeItem(basename(element.uri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
+        const newest = this.store.all.at(-1)?.uri.toString() === element.uri.toString();
+        const item = new vscode.TreeItem(
+          basename(element.uri.fsPath),
+          newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = element.uri.toString();
         item.resourceUri = element.uri;
         item.description = report
@@ -120,12 +156,7 @@ export class CaptureTreeProvider implements vscode.TreeDataProvider<CaptureTreeN
       case 'outline': {
         const { node } = element;
         const expandable = Boolean(node.children?.length || node.frames?.length);
-        const state =
-          node.kind === 'section'
-            ? vscode.TreeItemCollapsibleState.Expanded
-            : expandable
-              ? vscode.TreeItemCollapsibleState.Collapsed
-              : vscode.TreeItemCollapsibleState.None;
+        const state = expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
         const item = new vscode.TreeItem(node.label, state);
         item.id = `${element.uri.toString()}#v${element.version}#${node.id}`;
         item.description = node.description;
@@ -174,13 +205,43 @@ function iconOf(node: OutlineNode): vscode.ThemeIcon {
   return new vscode.ThemeIcon(ICONS[node.kind]);
 }
 
-/** The capture, display filter and frame a tree entry stands for (for copy and Open in Wireshark). */
-export function evidenceOf(element: CaptureTreeNode): {
+/** What a command acts on: a capture, and the display filter, frame and Markdown of one of its entries. */
+export interface Evidence {
   uri: vscode.Uri;
   filter?: string;
   frame?: number;
   markdown?: string;
-} {
+}
+
+/**
+ * The evidence a context-menu command was called on: a Captures tree element, or the right-clicked frame or
+ * filter of an analysis view (VS Code passes its data-vscode-context; `capture` comes from the page).
+ */
+export function evidenceFrom(given: unknown): Evidence | undefined {
+  if (isViewContext(given)) {
+    if (!given.capture) return undefined;
+    const { frame } = given;
+    return {
+      uri: vscode.Uri.parse(given.capture),
+      filter: given.filter ?? (frame === undefined ? undefined : frameFilter(frame)),
+      frame,
+    };
+  }
+  if (isTreeNode(given)) return evidenceOf(given);
+  return undefined;
+}
+
+function isTreeNode(value: unknown): value is CaptureTreeNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'kind' in value &&
+    (value as { uri?: unknown }).uri instanceof vscode.Uri
+  );
+}
+
+/** The capture, display filter and frame a tree entry stands for (for copy and Open in Wireshark). */
+export function evidenceOf(element: CaptureTreeNode): Evidence {
   switch (element.kind) {
     case 'capture':
       return { uri: element.uri };
@@ -192,7 +253,7 @@ export function evidenceOf(element: CaptureTreeNode): {
         markdown: element.node.markdown,
       };
     case 'frame':
-      return { uri: element.uri, filter: `frame.number == ${element.frame}`, frame: element.frame };
+      return { uri: element.uri, filter: frameFilter(element.frame), frame: element.frame };
     case 'more-frames':
       return { uri: element.uri, filter: element.parent.filter };
   }

@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): TeamsharkApi {
     registerCompareCommands(store),
     registerOpenInWiresharkCommand(editor, store),
     registerSaveAnnotatedCaptureCommand(store, editor),
-    registerTreeActions(store, editor),
+    registerTreeActions(store, editor, tree, treeView),
     notes,
     registerNoteHovers(store),
     registerNoteCodeActions(notes),

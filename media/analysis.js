@@ -1,8 +1,9 @@
 // @ts-check
 // The analysis view's script (the only one the page's CSP runs, by nonce). It makes the report workable:
 // table of contents, collapsible sections, sortable and filterable tables, "show all", reveal of exact rows
-// with a fading highlight, the interactive chart (Vega with its CSP-safe interpreter: no eval), and the
-// analysis progress. Messages follow extension/view/protocol.ts.
+// with a fading highlight, frames and filters that act, the interactive chart (Vega with its CSP-safe
+// interpreter: no eval; redrawn for the theme and the width), and the analysis progress. Messages follow
+// extension/view/protocol.ts.
 
 /** @typedef {import('../extension/view/protocol').ToView} ToView */
 /** @typedef {import('../extension/view/protocol').FromView} FromView */
@@ -72,10 +73,25 @@
       if (type === 'reanalyze' || type === 'cancel' || type === 'exportMarkdown') send({ type });
       return;
     }
-    const link = target.closest('a.reveal-link');
+    // Buttons, not href="#" links: the workbench scrolls a webview to its top on a click on one of those.
+    const link = target.closest('.reveal-link');
     if (link) {
-      event.preventDefault();
       reveal(JSON.parse(link.getAttribute('data-target') ?? '{}'));
+      return;
+    }
+    const frame = target.closest('button.frame');
+    if (frame) {
+      const entry = frame.closest('[data-keys]');
+      send({
+        type: 'revealFrame',
+        frame: Number(frame.getAttribute('data-frame')),
+        keys: (entry?.getAttribute('data-keys') ?? '').split(' ').filter(Boolean),
+      });
+      return;
+    }
+    const filter = target.closest('code.filter');
+    if (filter) {
+      send({ type: 'copyFilter', filter: filter.textContent ?? '' });
       return;
     }
     const toc = target.closest('nav.toc a');
@@ -158,6 +174,12 @@
     }
   }
 
+  document.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (event.key === 'Enter' && target instanceof HTMLElement && target.matches('code.filter'))
+      send({ type: 'copyFilter', filter: target.textContent ?? '' });
+  });
+
   document.addEventListener('input', (event) => {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.matches('input.table-filter')) {
@@ -175,9 +197,37 @@
       status.hidden = !range;
       status.textContent = range ? `tables filtered to ${range[0].toFixed(1)}–${range[1].toFixed(1)} s` : '';
     }
+    for (const section of document.querySelectorAll('section.report-section')) countBrushed(section);
   }
 
-  // ---- the chart: Vega's runtime with the expression interpreter, so the CSP needs no 'unsafe-eval'
+  /**
+   * A section's count while the brush is on: how many of its timed rows are in the range, beside its heading
+   * and its table-of-contents entry (the full counts stay for what the brush does not filter).
+   * @param {Element} section
+   */
+  function countBrushed(section) {
+    const rows = section.querySelectorAll('tr[data-start]');
+    const shown = Array.from(rows).filter((row) => !row.classList.contains('filtered-out')).length;
+    const text = brushed && rows.length ? `${shown} of ${rows.length} rows in range` : '';
+    for (const place of [section.querySelector('h2'), document.querySelector(`nav.toc a[href="#${section.id}"]`)]) {
+      if (!place) continue;
+      let count = place.querySelector('.brush-count');
+      if (!count) {
+        count = document.createElement('span');
+        count.className = 'count brush-count';
+        place.append(count);
+      }
+      count.textContent = text ? ` · ${text}` : '';
+    }
+  }
+
+  // ---- the chart: Vega's runtime with the expression interpreter, so the CSP needs no 'unsafe-eval'.
+  // Drawn for the theme's colours and the container's width, and drawn again when either changes (a bitmap
+  // scaled to a narrower editor would blur, and a theme change would leave the old text colours).
+  /** @type {any} */
+  let chart;
+  let chartWidth = 0;
+
   function drawChart() {
     const data = document.getElementById('chart-spec');
     const container = document.querySelector('.chart-canvas');
@@ -203,22 +253,51 @@
       title: { color: foreground },
       view: { stroke: border },
     };
-    const width = Math.max(300, container.clientWidth - 200);
-    spec.width = width;
+    chartWidth = container.clientWidth;
+    spec.width = Math.max(CHART_MIN_WIDTH, chartWidth - CHART_LEGEND_WIDTH);
     delete spec.background; // the theme's background shows through
+    chart?.finalize();
+    container.replaceChildren();
     const runtime = global.vega.parse(spec, config, { ast: true });
-    const view = new global.vega.View(runtime, {
+    chart = new global.vega.View(runtime, {
       expr: global.vegaInterpreter,
       renderer: 'canvas',
       container,
       hover: true,
     });
-    view.addSignalListener('brush', (/** @type {string} */ _name, /** @type {any} */ value) => {
+    chart.addSignalListener('brush', (/** @type {string} */ _name, /** @type {any} */ value) => {
       const range = value && Array.isArray(value.second) ? /** @type {[number, number]} */ (value.second) : undefined;
       brushTables(range);
     });
-    void view.runAsync();
+    brushTables(undefined); // a new drawing has no brush
+    void chart.runAsync();
   }
+
+  /** Room the legend takes beside the plot, and the narrowest plot drawn (the figure scrolls below that). */
+  const CHART_LEGEND_WIDTH = 200;
+  const CHART_MIN_WIDTH = 300;
+
+  /** Redraws once per frame at most, whatever asked for it. */
+  let redrawQueued = false;
+  function redrawChart() {
+    if (redrawQueued || !chart) return;
+    redrawQueued = true;
+    requestAnimationFrame(() => {
+      redrawQueued = false;
+      drawChart();
+    });
+  }
+
+  // VS Code applies a theme to a webview by changing the root's style (its --vscode-* variables) and the
+  // body's class (vscode-light, vscode-dark, vscode-high-contrast).
+  const themeWatch = new MutationObserver(redrawChart);
+  themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  const chartContainer = document.querySelector('.chart-canvas');
+  if (chartContainer instanceof HTMLElement)
+    new ResizeObserver(() => {
+      if (chartContainer.clientWidth !== chartWidth) redrawChart();
+    }).observe(chartContainer);
 
   // ---- progress while analysing
   const started = Date.now();
@@ -231,7 +310,6 @@
       bar.value = Math.min(packets, total);
     }
     if (text) {
-      const seconds = Math.round(elapsedMs / 1000);
       text.textContent = `${packets.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''} packets read`;
     }
   }

@@ -27,7 +27,7 @@ export function markdownTable<Row>(definition: TableDefinition<Row>, report: Rep
 function markdownCell<Row>(column: Column<Row>, row: Row): string {
   if (column.markdown) return column.markdown(row);
   const { text } = tableCell(column, row, String);
-  return column.kind === 'code' ? markdownCode(text, true) : markdownText(text);
+  return column.kind === 'code' || column.kind === 'filter' ? markdownCode(text, true) : markdownText(text);
 }
 
 /** A GFM table; when rows were cut, a line says how many the JSON report has. */

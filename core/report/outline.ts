@@ -1,6 +1,6 @@
 import type { Finding, Report, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { addressFilter, anyOf, filterString } from '../util/display-filter.js';
+import { addressFilter, anyOf, filterString, frameFilter } from '../util/display-filter.js';
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
@@ -204,7 +204,7 @@ function handshakeNodes(report: Report): OutlineNode[] {
           `${certificate.subject}\nissuer: ${certificate.issuer}\nvalid ${certificate.notBefore} – ${certificate.notAfter}\nSHA-256 ${certificate.sha256}`,
         ),
         frames: [certificate.frame],
-        filter: `frame.number == ${certificate.frame}`,
+        filter: frameFilter(certificate.frame),
         revealText: plainText(certificate.subjectCommonName ?? certificate.subject),
       })),
     };

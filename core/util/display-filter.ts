@@ -12,6 +12,11 @@ export function addressFilter(ip: string, direction: 'addr' | 'src' | 'dst' = 'a
   return `${ip.includes(':') ? 'ipv6' : 'ip'}.${direction} == ${ip}`;
 }
 
+/** One packet by its number in the capture. */
+export function frameFilter(frame: number): string {
+  return `frame.number == ${frame}`;
+}
+
 /** A flow by tshark's stream index, from its id ("udp:16" → `udp.stream == 16`): true whichever heuristics run. */
 export function streamFilter(flowId: string): string {
   const [transport, index] = flowId.split(':');

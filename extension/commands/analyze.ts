@@ -22,7 +22,8 @@ export function registerAnalyzeCommands(
     try {
       const report = await store.analyze(uri);
       await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType, { preview: false });
-      await tree.reveal(provider.captureNode(uri), { expand: true, focus: false, select: false });
+      // The newest capture opens by itself; expanding it here would be a second wave of tree requests (capture-tree.ts).
+      await tree.reveal(provider.captureNode(uri), { focus: false, select: false });
       return report;
     } catch (error) {
       reportFailure(error);

@@ -9,13 +9,13 @@ import { editcapCommand } from '../../core/wireshark/editcap.js';
 import { defaultProfileFolder, writeWiresharkProfile } from '../../core/wireshark/profile.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
-import { pickCapture, reportFailure } from '../capture-picker.js';
+import { givenTarget, pickCapture, reportFailure } from '../capture-picker.js';
 import { analysisSettings } from '../settings.js';
 
 /**
  * "Teamshark: Save annotated capture…": a pcapng copy of the capture whose evidence frames carry the
  * findings as packet comments (written by Wireshark's editcap; the capture itself is only read), where the
- * user chooses (or at `target`).
+ * user chooses (or at a target Uri given as second argument; the title bar's context object is not one).
  */
 export function registerSaveAnnotatedCaptureCommand(
   store: AnalysisStore,
@@ -23,7 +23,8 @@ export function registerSaveAnnotatedCaptureCommand(
 ): vscode.Disposable {
   return vscode.commands.registerCommand(
     'teamshark.saveAnnotatedCapture',
-    async (given?: unknown, target?: vscode.Uri) => {
+    async (given?: unknown, targetGiven?: unknown) => {
+      let target = givenTarget(targetGiven);
       const capture = await pickCapture(editor, given);
       if (!capture) return undefined;
       try {

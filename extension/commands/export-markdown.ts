@@ -4,7 +4,7 @@ import { packetsPerSecondSpec, renderSvg } from '../../core/report/charts.js';
 import { renderMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
-import { pickCapture, reportFailure } from '../capture-picker.js';
+import { givenTarget, pickCapture, reportFailure } from '../capture-picker.js';
 
 /**
  * "Teamshark: Export report as Markdown": the CLI's Markdown report, with its packets-per-second chart
@@ -14,8 +14,7 @@ import { pickCapture, reportFailure } from '../capture-picker.js';
  */
 export function registerExportMarkdownCommand(store: AnalysisStore, editor: CaptureEditorProvider): vscode.Disposable {
   return vscode.commands.registerCommand('teamshark.exportMarkdown', async (given?: unknown, targetGiven?: unknown) => {
-    // The editor title bar passes (resource, context object): only a Uri is a target.
-    let target = targetGiven instanceof vscode.Uri ? targetGiven : undefined;
+    let target = givenTarget(targetGiven);
     const capture = await pickCapture(editor, given);
     if (!capture) return undefined;
     try {

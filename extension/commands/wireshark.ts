@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { evidenceOf, type CaptureTreeNode } from '../capture-tree.js';
+import { evidenceFrom, type Evidence } from '../capture-tree.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import type { CaptureEditorProvider } from '../capture-editor.js';
 import { pickCapture } from '../capture-picker.js';
@@ -17,11 +17,13 @@ import { prepareForWireshark } from './annotated-capture.js';
  * Wireshark the filter goes to the clipboard instead, so it can be pasted wherever the capture is opened.
  */
 export function registerOpenInWiresharkCommand(editor: CaptureEditorProvider, store: AnalysisStore): vscode.Disposable {
-  return vscode.commands.registerCommand('teamshark.openInWireshark', async (given?: CaptureTreeNode | vscode.Uri) => {
-    const picked = given && !(given instanceof vscode.Uri) ? given.uri : await pickCapture(editor, given);
+  // Called with a Uri (explorer, other extensions), a Captures tree element, a view's right-clicked frame or
+  // filter, or nothing (the palette: the active view's or note's capture, else one picked).
+  return vscode.commands.registerCommand('teamshark.openInWireshark', async (given?: unknown) => {
+    const evidence = evidenceFrom(given);
+    const picked = evidence?.uri ?? (await pickCapture(editor, given));
     if (!picked) return;
-    const target: ReturnType<typeof evidenceOf> =
-      given && !(given instanceof vscode.Uri) ? evidenceOf(given) : { uri: picked };
+    const target: Evidence = evidence ?? { uri: picked };
     const wireshark = findWireshark();
     if (!wireshark) {
       if (target.filter) await vscode.env.clipboard.writeText(target.filter);

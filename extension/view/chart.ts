@@ -7,6 +7,10 @@ import { plainText } from '../../core/report/escape.js';
  * needs only the Vega runtime and its CSP-safe expression interpreter): packets per second by protocol with
  * tooltips, the activity windows and call phases as bands on the same time axis, and an x brush named
  * `brush` whose range filters the tables.
+ *
+ * A line is one path, so its tooltip comes from transparent points on it, one per bin. The bands' legend
+ * names each band by its lane ("activity: call-setup", "phase: setup"): the activity call-setup and the
+ * call's setup phase are different things, and only bands drawn are listed.
  */
 export function viewChartSpec(report: Report): object {
   const { timeline, application, capture } = report;
@@ -21,14 +25,14 @@ export function viewChartSpec(report: Report): object {
   const bands = [
     ...application.timeline
       .filter((s) => s.activity !== 'idle')
-      .map((s) => ({ start: s.start, end: s.end, band: plainText(s.activity), lane: 'activity' })),
+      .map((s) => ({ start: s.start, end: s.end, band: `activity: ${plainText(s.activity)}`, lane: 'activity' })),
     ...application.phases
       .filter((p) => p.end > p.start)
       .map((p) => ({
         start: p.start,
         end: p.end,
-        band: p.phase === 'app-start' ? 'app start-up' : `call ${p.phase}`,
-        lane: 'phase',
+        band: `phase: ${p.phase === 'app-start' ? 'app start-up' : `call ${p.phase}`}`,
+        lane: p.phase === 'app-start' ? 'app phase' : 'call phase',
       })),
   ];
   const end = Math.max(capture.durationSec, ...bands.map((b) => b.end), 1);
@@ -45,7 +49,11 @@ export function viewChartSpec(report: Report): object {
       {
         height: 200,
         data: { values: rates },
-        mark: { type: 'line', interpolate: 'step-after', point: false, tooltip: true },
+        transform: [
+          { calculate: "format(datum.second, '.1f') + ' s'", as: 'time' },
+          { calculate: "format(datum.rate, ',.3~f')", as: 'perSecond' },
+        ],
+        mark: { type: 'line', interpolate: 'step-after', point: { filled: true, opacity: 0, size: 80 }, tooltip: true },
         params: [{ name: 'brush', select: { type: 'interval', encodings: ['x'] } }],
         encoding: {
           x,
@@ -62,9 +70,9 @@ export function viewChartSpec(report: Report): object {
             sort: timeline.series.map((s) => plainText(s.protocol)),
           },
           tooltip: [
-            { field: 'second', type: 'quantitative', title: 'Time (s)' },
+            { field: 'time', type: 'nominal', title: 'Time' },
             { field: 'protocol', type: 'nominal', title: 'Protocol' },
-            { field: 'packets', type: 'quantitative', title: 'Packets' },
+            { field: 'perSecond', type: 'nominal', title: 'Packets/s' },
           ],
         },
       },
@@ -85,8 +93,8 @@ export function viewChartSpec(report: Report): object {
           color: { field: 'band', type: 'nominal', title: 'Activity / phase', scale: { scheme: 'set2' } },
           tooltip: [
             { field: 'band', type: 'nominal', title: 'What' },
-            { field: 'start', type: 'quantitative', title: 'From (s)' },
-            { field: 'end', type: 'quantitative', title: 'To (s)' },
+            { field: 'start', type: 'quantitative', title: 'From (s)', format: '.1f' },
+            { field: 'end', type: 'quantitative', title: 'To (s)', format: '.1f' },
           ],
         },
       },

@@ -64,16 +64,40 @@ function cellHtml<Row>(column: Column<Row>, row: Row): string {
   const cell = tableCell(column, row, (n) => n.toLocaleString('en'));
   const html = column.view
     ? column.view(row)
-    : column.kind === 'code'
-      ? `<code>${esc(cell.text)}</code>`
-      : esc(cell.text);
+    : column.kind === 'filter'
+      ? filterHtml(cell.text)
+      : column.kind === 'code'
+        ? `<code>${esc(cell.text)}</code>`
+        : esc(cell.text);
   const sort = cell.sort !== undefined ? ` data-sort="${esc(cell.sort)}"` : '';
   const title = cell.title ?? (column.kind === 'clip' ? cell.text : undefined);
   return `<td class="${column.kind ?? ''}"${sort}${title ? ` title="${esc(title)}"` : ''}>${html}</td>`;
 }
 
+/**
+ * What a right-click on an element of the view offers: VS Code reads `data-vscode-context` (merged up the
+ * ancestors) into context keys for the `webview/context` menu and passes it, with `webview` set to the view
+ * type, to the command chosen. Cut/Copy/Paste make no sense on a frame or a filter.
+ */
+function vscodeContext(
+  context: { webviewSection: 'frame'; frame: number } | { webviewSection: 'filter'; filter: string },
+): string {
+  return ` data-vscode-context="${esc(JSON.stringify({ ...context, preventDefaultContextMenuItems: true }))}"`;
+}
+
+/** A frame number: a click reveals it in the Captures tree, a right-click offers Wireshark and its filter. */
+function frameHtml(frame: number): string {
+  return `<button type="button" class="frame" data-frame="${frame}" title="Frame ${frame}: click to reveal it in the Captures tree; right-click for more"${vscodeContext({ webviewSection: 'frame', frame })}>${frame}</button>`;
+}
+
+/** A display filter: a click copies it, a right-click also opens the capture in Wireshark with it applied. */
+export function filterHtml(filter: string): string {
+  return `<code class="filter" role="button" tabindex="0" title="Click to copy this display filter; right-click for more"${vscodeContext({ webviewSection: 'filter', filter })}>${esc(filter)}</code>`;
+}
+
 /** A list of frame numbers cut to the first few, with the rest behind "show all". */
 export function framesHtml(frames: readonly number[], first = 8): string {
-  if (frames.length <= first) return esc(frames.join(', '));
-  return `<span class="truncated">${esc(frames.slice(0, first).join(', '))}<span class="rest" hidden>, ${esc(frames.slice(first).join(', '))}</span> <button type="button" class="show-rest">show all ${frames.length}</button></span>`;
+  const list = (some: readonly number[]) => some.map(frameHtml).join(', ');
+  if (frames.length <= first) return list(frames);
+  return `<span class="truncated">${list(frames.slice(0, first))}<span class="rest" hidden>, ${list(frames.slice(first))}</span> <button type="button" class="show-rest">show all ${frames.length}</button></span>`;
 }

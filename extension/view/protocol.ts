@@ -17,16 +17,48 @@ export interface RevealTarget {
 export type ToView =
   { type: 'reveal'; target: RevealTarget } | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
 
-/** View → extension. */
-export type FromView = { type: 'ready' } | { type: 'reanalyze' } | { type: 'cancel' } | { type: 'exportMarkdown' };
+/** View → extension. A frame comes with the outline ids of the entry it was clicked in (its tree entry). */
+export type FromView =
+  | { type: 'ready' }
+  | { type: 'reanalyze' }
+  | { type: 'cancel' }
+  | { type: 'exportMarkdown' }
+  | { type: 'revealFrame'; frame: number; keys: string[] }
+  | { type: 'copyFilter'; filter: string };
 
-const FROM_VIEW_TYPES: ReadonlySet<FromView['type']> = new Set(['ready', 'reanalyze', 'cancel', 'exportMarkdown']);
+const FROM_VIEW_TYPES: ReadonlySet<FromView['type']> = new Set([
+  'ready',
+  'reanalyze',
+  'cancel',
+  'exportMarkdown',
+  'revealFrame',
+  'copyFilter',
+]);
 
 /** A message from the view, checked: the page is ours, but a message is still only data. */
 export function isFromView(message: unknown): message is FromView {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    FROM_VIEW_TYPES.has((message as { type?: unknown }).type as FromView['type'])
-  );
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, frame, keys, filter } = message as Record<string, unknown>;
+  if (!FROM_VIEW_TYPES.has(type as FromView['type'])) return false;
+  if (type === 'revealFrame')
+    return Number.isSafeInteger(frame) && Array.isArray(keys) && keys.every((k) => typeof k === 'string');
+  if (type === 'copyFilter') return typeof filter === 'string';
+  return true;
+}
+
+/**
+ * What VS Code passes to a `webview/context` command: the `data-vscode-context` of the element right-clicked
+ * and its ancestors, merged, with `webview` set to the view type (extension/view/html-table.ts writes them).
+ */
+export interface ViewContext {
+  webview: string;
+  /** The capture's Uri, from the page's outermost element. */
+  capture?: string;
+  webviewSection?: 'frame' | 'filter';
+  frame?: number;
+  filter?: string;
+}
+
+export function isViewContext(value: unknown): value is ViewContext {
+  return typeof value === 'object' && value !== null && typeof (value as { webview?: unknown }).webview === 'string';
 }

@@ -14,7 +14,7 @@ export function renderAnalysisBody(report: Report, path: string): string {
   const verdicts = VERDICTS.map((rule) => rule(report))
     .map(
       (v) =>
-        `<li class="verdict tone-${v.tone}"><a href="#" class="reveal-link" data-target="${esc(JSON.stringify(v.target))}"${v.tooltip ? ` title="${esc(v.tooltip)}"` : ''}><span class="verdict-label">${esc(v.label)}</span> <span class="verdict-text">${esc(v.text)}</span></a></li>`,
+        `<li class="verdict tone-${v.tone}"><button type="button" class="reveal-link" data-target="${esc(JSON.stringify(v.target))}"${v.tooltip ? ` title="${esc(v.tooltip)}"` : ''}><span class="verdict-label">${esc(v.label)}</span> <span class="verdict-text">${esc(v.text)}</span></button></li>`,
     )
     .join('\n');
   const { capture } = report;

@@ -1,5 +1,5 @@
 import type { Report } from '../../core/schema/generated/report.js';
-import { esc, framesHtml, viewTable } from './html-table.js';
+import { esc, filterHtml, framesHtml, viewTable } from './html-table.js';
 import { count } from '../../core/util/plural.js';
 import { leftOutIn } from '../../core/report/left-out.js';
 import { REPORT_SECTIONS, type SectionId } from '../../core/report/sections.js';
@@ -30,7 +30,7 @@ function findingsList(report: Report, id: SectionId): string {
   if (!findings.length) return '';
   const items = findings.map(
     (f) =>
-      `<li class="finding severity-${f.severity}" data-keys="${esc(`finding/${f.id}`)}" data-frames="${esc(f.frames.join(' '))}"><span class="finding-title">${esc(f.title)}</span>${f.severity === 'info' ? '' : ` <span class="badge">${f.severity}</span>`}<div class="finding-detail clamped" title="Click for all of it">${esc(f.detail)}</div><div class="evidence">Frames ${framesHtml(f.frames)} · <code>${esc(f.filter)}</code></div></li>`,
+      `<li class="finding severity-${f.severity}" data-keys="${esc(`finding/${f.id}`)}" data-frames="${esc(f.frames.join(' '))}"><span class="finding-title">${esc(f.title)}</span>${f.severity === 'info' ? '' : ` <span class="badge">${f.severity}</span>`}<div class="finding-detail clamped" title="Click for all of it">${esc(f.detail)}</div><div class="evidence">Frames ${framesHtml(f.frames)} · ${filterHtml(f.filter)}</div></li>`,
   );
   return `<ul class="findings">${items.join('\n')}</ul>`;
 }
@@ -121,8 +121,7 @@ ${section.body(report)}${leftOutHtml(report, section.id)}
 function leftOutHtml(report: Report, id: SectionId): string {
   return leftOutIn(report, id)
     .map(
-      ({ key, text, filter }) =>
-        `\n<p class="left-out" data-keys="${esc(key)}">${esc(text)} <code>${esc(filter)}</code></p>`,
+      ({ key, text, filter }) => `\n<p class="left-out" data-keys="${esc(key)}">${esc(text)} ${filterHtml(filter)}</p>`,
     )
     .join('');
 }

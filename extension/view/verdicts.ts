@@ -120,7 +120,12 @@ const warnings: VerdictRule = (report) => {
     text: lines.length ? `${lines.length}: ${lines.join('; ')}` : 'none',
     tooltip: lines.join('\n') || undefined,
     tone: lines.length ? 'warning' : 'good',
-    target: { keys: ['warnings', ...serious.map((f) => `finding/${f.id}`)].slice(0, 1) },
+    // The report's warnings when it has some (listed in the summary), else the first warning finding.
+    target: report.warnings.length
+      ? { keys: ['warnings'] }
+      : serious[0]
+        ? { keys: [`finding/${serious[0].id}`], section: serious[0].section }
+        : {},
   };
 };
 

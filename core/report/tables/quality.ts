@@ -153,7 +153,7 @@ export const ROUND_TRIPS: ItemTable<RoundTrip & { index: number }> = {
       kind: 'num',
       value: (r) => ({ text: `${r.minMs} / ${r.medianMs} / ${r.maxMs}`, sort: r.medianMs }),
     },
-    { header: 'Filter', kind: 'code', value: (r) => r.filter },
+    { header: 'Filter', kind: 'filter', value: (r) => r.filter },
   ],
   markdown: { capped: true },
 };

@@ -15,8 +15,11 @@ export interface Column<Row> {
   unit?: string;
   /** The fact; a number prints as is in Markdown and with thousands separators in the view. */
   value: (row: Row) => Cell | string | number;
-  /** num: a number, right-aligned in the view; clip: long text kept to one line in the view; code: in code. */
-  kind?: 'num' | 'clip' | 'code';
+  /**
+   * num: a number, right-aligned in the view; clip: long text kept to one line in the view; code: in code;
+   * filter: a Wireshark display filter, in code (the view copies it on a click and offers it to Wireshark).
+   */
+  kind?: 'num' | 'clip' | 'code' | 'filter';
   /** The Markdown cell (already escaped) where the value alone will not do; false leaves the column out. */
   markdown?: false | ((row: Row) => string);
   /** The view's cell as HTML (already escaped) where the value alone will not do; false leaves the column out. */

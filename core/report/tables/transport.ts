@@ -43,7 +43,7 @@ export const FLOWS: ItemTable<Report['flows'][number]> = {
   item: (f) => `transport/flow/${f.id}`,
   time: (f) => [f.start, f.end],
   columns: [
-    { header: 'Flow', kind: 'code', value: (f) => f.filter },
+    { header: 'Flow', kind: 'filter', value: (f) => f.filter },
     { header: 'Client', value: (f) => formatEndpoint(f.client) },
     { header: 'Server', value: (f) => formatEndpoint(f.server) },
     { header: 'Service', value: (f) => f.service?.name ?? '' },
