@@ -725,7 +725,7 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await closeAllEditors(page);
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('teams.pcap');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'teams.pcap' }).first().waitFor();
+    await focusedPick(page, 'teams.pcap').waitFor();
     const started = Date.now();
     await page.keyboard.press('Enter');
     const view = analysisView(page);
@@ -871,8 +871,16 @@ async function runQuickOpen(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+  await focusedPick(page, text).waitFor();
   await page.keyboard.press('Enter');
+}
+
+/**
+ * The quick pick's focused row once it names `text`: Enter takes the focused row, and until the list is
+ * filtered that is the most recent entry (after a note was opened, Quick Open for "teams.pcap" would open it).
+ */
+function focusedPick(page: Page, text: string): Locator {
+  return page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text });
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
@@ -880,7 +888,7 @@ async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await focusedPick(page, title).waitFor();
   await page.keyboard.press('Enter');
 }
 
