@@ -13,6 +13,8 @@ export const STAGING = '_staging';
 
 /** Where an export claims a capture while it analyses it: `<capture_id>`, holding its owner. */
 const CLAIMS = '_claims';
+/** Tries at a claim: a dead owner's is taken over, and a folder emptied by another job is made again. */
+const CLAIM_ATTEMPTS = 5;
 
 /** This machine, as owner names carry it (letters, digits and -: no dot, which separates the name's parts). */
 const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-');
@@ -60,14 +62,18 @@ export async function removeStale(dataset: string): Promise<void> {
  * capture once. False when another export holds it; a claim whose owner is gone is taken over.
  */
 export async function claimCapture(dataset: string, id: string): Promise<boolean> {
-  const path = join(dataset, CLAIMS, id);
-  await mkdir(join(dataset, CLAIMS), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const folder = join(dataset, CLAIMS);
+  const path = join(folder, id);
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
     try {
+      await mkdir(folder, { recursive: true });
       await writeFile(path, OWNER, { flag: 'wx' });
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const { code } = error as NodeJS.ErrnoException;
+      // Another job released the last claim and removed the emptied folder between the two calls: again.
+      if (code === 'ENOENT' && attempt < CLAIM_ATTEMPTS - 1) continue;
+      if (code !== 'EEXIST') throw error;
       const owner = await readFile(path, 'utf8').catch(() => '');
       // An owner still writing its name reads as empty: it is alive.
       if (!owner || !(await ownerGone(owner, path))) return false;
