@@ -13,8 +13,8 @@ export const STAGING = '_staging';
 
 /** Where an export claims a capture while it analyses it: `<capture_id>`, holding its owner. */
 const CLAIMS = '_claims';
-/** Tries at a claim: a dead owner's is taken over, and a folder emptied by another job is made again. */
-const CLAIM_ATTEMPTS = 5;
+/** Tries at a claim or a folder: a dead owner's claim is taken over, a folder emptied by another job made again. */
+const ATTEMPTS = 5;
 
 /** This machine, as owner names carry it (letters, digits and -: no dot, which separates the name's parts). */
 const HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-');
@@ -64,15 +64,15 @@ export async function removeStale(dataset: string): Promise<void> {
 export async function claimCapture(dataset: string, id: string): Promise<boolean> {
   const folder = join(dataset, CLAIMS);
   const path = join(folder, id);
-  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
-      await mkdir(folder, { recursive: true });
+      await makeFolder(folder);
       await writeFile(path, OWNER, { flag: 'wx' });
       return true;
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
       // Another job released the last claim and removed the emptied folder between the two calls: again.
-      if (code === 'ENOENT' && attempt < CLAIM_ATTEMPTS - 1) continue;
+      if (code === 'ENOENT' && attempt < ATTEMPTS - 1) continue;
       if (code !== 'EEXIST') throw error;
       const owner = await readFile(path, 'utf8').catch(() => '');
       // An owner still writing its name reads as empty: it is alive.
@@ -81,6 +81,21 @@ export async function claimCapture(dataset: string, id: string): Promise<boolean
     }
   }
   return false;
+}
+
+/**
+ * `mkdir -p` for a folder under _staging/ or _claims/, which other jobs remove once they leave them empty: one
+ * removed between its creation and its child's is made again.
+ */
+export async function makeFolder(path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await mkdir(path, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** Gives the capture's claim up, once its partitions are in place (or its analysis failed). */

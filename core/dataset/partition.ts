@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
 import { sqlString } from './duckdb.js';
-import { OWNER, STAGING } from './owners.js';
+import { OWNER, STAGING, makeFolder } from './owners.js';
 import { MANIFEST_TABLE, type ManifestRecord } from './manifest.js';
 import { DUCKDB_TYPE, PARTITION_COLUMN, type TableDefinition } from './schema.js';
 import { REPORT_TABLES } from './tables.js';
@@ -46,7 +46,7 @@ export async function writeCapturePartitions(
   record: ManifestRecord,
 ): Promise<void> {
   const staging = join(dataset, STAGING, `${id}.${OWNER}.${randomUUID()}`);
-  await mkdir(staging, { recursive: true });
+  await makeFolder(staging);
   try {
     const written: { table: string; dir: string }[] = [];
     const write = async <Input, Row>(table: TableDefinition<Input, Row>, input: Input) => {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimCapture, releaseCapture } from '../../core/dataset/owners.js';
+import { rmdir } from 'node:fs/promises';
+import { claimCapture, makeFolder, releaseCapture } from '../../core/dataset/owners.js';
 
 describe('dataset/owners: claims on captures while an export analyses them', () => {
   let dataset = '';
@@ -31,5 +32,18 @@ describe('dataset/owners: claims on captures while an export analyses them', () 
     };
     await Promise.all(['a', 'b', 'c', 'd'].map(job));
     assert.equal(existsSync(join(dataset, '_claims')), false, 'no claims folder left');
+  });
+
+  it('a staging folder is made even while other jobs remove the emptied _staging/', async () => {
+    const job = async (name: string) => {
+      for (let i = 0; i < 100; i++) {
+        const folder = join(dataset, '_staging', `${name}${i}`);
+        await makeFolder(folder);
+        assert.ok(existsSync(folder));
+        await rm(folder, { recursive: true });
+        await rmdir(join(dataset, '_staging')).catch(() => undefined);
+      }
+    };
+    await Promise.all(['a', 'b', 'c', 'd'].map(job));
   });
 });
