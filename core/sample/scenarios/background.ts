@@ -38,17 +38,7 @@ export function fileUpload(session: Session): void {
   const messages = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
   chat(session, messages, messages.ready + 0.5, 4);
   t = resolve(session, 4.5, 'sharepoint');
-  const sharepoint = session.tls(t + 0.001, {
-    ip: SERVICES.sharepoint.lookup.addresses[0]!,
-    sni: SERVICES.sharepoint.sni,
-    version: 'TLS 1.3',
-    cipherSuite: 0x1302,
-    certificate: session.certificate(
-      SERVICES.sharepoint.certificate.commonName,
-      SERVICES.sharepoint.certificate.subjectAltNames,
-    ),
-    bitsPerSecond: 20e6,
-  });
+  const sharepoint = connect(session, t + 0.001, 'sharepoint', 'TLS 1.3', 0x1302, { bitsPerSecond: 20e6 });
   t = sharepoint.exchange(sharepoint.ready + 0.01, 2_400_000, 1200, 0.15);
   session.truth.activities.add('file');
   chat(session, messages, t + 0.3, t + 4);
@@ -149,16 +139,7 @@ export function smallFile(session: Session): void {
   const messages = connect(session, t + 0.001, 'chat', 'TLS 1.2', 0xc02f);
   chat(session, messages, messages.ready + 0.5, 4);
   t = resolve(session, 6, 'sharepoint');
-  const sharepoint = session.tls(t + 0.001, {
-    ip: SERVICES.sharepoint.lookup.addresses[0]!,
-    sni: SERVICES.sharepoint.sni,
-    version: 'TLS 1.3',
-    cipherSuite: 0x1302,
-    certificate: session.certificate(
-      SERVICES.sharepoint.certificate.commonName,
-      SERVICES.sharepoint.certificate.subjectAltNames,
-    ),
-  });
+  const sharepoint = connect(session, t + 0.001, 'sharepoint', 'TLS 1.3', 0x1302);
   t = sharepoint.exchange(sharepoint.ready + 0.01, 30_000, 1500);
   session.truth.activities.add('file');
   chat(session, messages, t + 0.5, t + 3);

@@ -1,6 +1,6 @@
 import type { Session } from '../session.js';
 import { MEDIA_PORTS, callSignalling, hangUp, peerChecks, relayedCall, streams } from './call.js';
-import { LAN_PEER, REMOTE_PEER, SERVICES, endpoint, resolve } from './common.js';
+import { LAN_PEER, REMOTE_PEER, connect, endpoint, resolve } from './common.js';
 
 /** An audio call between two PCs of the same LAN: ICE checks succeed on the host candidates, media flows directly. */
 export function audioLan(session: Session): void {
@@ -69,17 +69,7 @@ export function fileDuringCall(session: Session): void {
   const start = callSignalling(session, 0.1) + 0.2;
   const end = relayedCall(session, start, [{ kind: 'audio', start: start + 0.4, duration: 30, both: true }]);
   const t = resolve(session, start + 10, 'sharepoint');
-  const sharepoint = session.tls(t + 0.001, {
-    ip: SERVICES.sharepoint.lookup.addresses[0]!,
-    sni: SERVICES.sharepoint.sni,
-    version: 'TLS 1.3',
-    cipherSuite: 0x1302,
-    certificate: session.certificate(
-      SERVICES.sharepoint.certificate.commonName,
-      SERVICES.sharepoint.certificate.subjectAltNames,
-    ),
-    bitsPerSecond: 8e6,
-  });
+  const sharepoint = connect(session, t + 0.001, 'sharepoint', 'TLS 1.3', 0x1302, { bitsPerSecond: 8e6 });
   sharepoint.close(sharepoint.exchange(sharepoint.ready + 0.01, 3_000_000, 1200, 0.15) + 0.5);
   session.truth.activities.add('file');
   hangUp(session, end + 0.05);

@@ -171,13 +171,14 @@ export function addressOf(session: Session, name: ServiceName): string {
   return isIpv6(session.client) ? SERVICES[name].ipv6 : SERVICES[name].lookup.addresses[0]!;
 }
 
-/** A TLS connection to a service, after its name was resolved. */
+/** A TLS connection to a service, after its name was resolved; `bitsPerSecond` caps how fast the server's link is. */
 export function connect(
   session: Session,
   time: number,
   name: ServiceName,
   version: TlsVersionName,
   cipherSuite: number,
+  { bitsPerSecond }: { bitsPerSecond?: number } = {},
 ): TlsSession {
   const s = SERVICES[name];
   return session.tls(time, {
@@ -187,6 +188,7 @@ export function connect(
     version,
     cipherSuite,
     certificate: session.certificate(s.certificate.commonName, s.certificate.subjectAltNames),
+    ...(bitsPerSecond ? { bitsPerSecond } : {}),
   });
 }
 
