@@ -88,7 +88,8 @@ export class TcpHealthCollector implements Collector<TcpConnectionEvents[]> {
   }
 }
 
-function emptySide(): TcpSideHealth {
+/** One side of a connection before any of its packets: nothing counted. */
+export function emptySide(): TcpSideHealth {
   const none = (): TcpEvents => ({ count: 0, frames: [] });
   return {
     dataSegments: 0,

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
-import type { TcpConnectionEvents, TcpSideHealth } from '../../core/model/tcp-health.js';
+import { emptySide, type TcpConnectionEvents, type TcpSideHealth } from '../../core/model/tcp-health.js';
 import { tcpHealth } from '../../core/summaries/tcp-health.js';
 import { NameIndex } from '../../core/summaries/names.js';
 import { flow } from '../builders/capture-model.js';
 
-const none = () => ({ count: 0, frames: [] as number[] });
-const quiet = (parts: Partial<TcpSideHealth> = {}): TcpSideHealth => ({
-  dataSegments: 0,
-  retransmissions: none(),
-  synRetries: none(),
-  resets: none(),
-  zeroWindows: none(),
-  duplicateAcks: 0,
-  sentSyn: false,
-  sentSynAck: false,
-  sentFin: false,
-  ...parts,
-});
+const quiet = (parts: Partial<TcpSideHealth> = {}): TcpSideHealth => ({ ...emptySide(), ...parts });
 
 const SERVER = '52.113.194.132:443';
 const connections = [0, 1, 2].map((stream) =>
