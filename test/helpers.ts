@@ -8,6 +8,7 @@ import { analyzeCaptureModel } from '../core/analyze.js';
 import { writeSample, type WrittenSample } from '../core/sample/index.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { describeErrors, validateReport } from '../core/schema/validate.js';
+import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -159,4 +160,24 @@ export async function tsharkWrapper(
   );
   await chmod(path, 0o755);
   return path;
+}
+
+/** Frames tshark itself shows for a display filter, read with the analysis' own options unless told otherwise. */
+export async function tsharkFrames(
+  path: string,
+  filter: string,
+  options: readonly string[] = TSHARK_ANALYSIS_OPTIONS,
+): Promise<number[]> {
+  const { stdout } = await execa('tshark', [
+    '-r',
+    path,
+    ...options,
+    '-Y',
+    filter,
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+  ]);
+  return stdout.split('\n').filter(Boolean).map(Number);
 }

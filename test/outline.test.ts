@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { execa } from 'execa';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
-import { analyzed, sharedCapture } from './helpers.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
+import { analyzed, sharedCapture, tsharkFrames } from './helpers.js';
 
 function* walk(nodes: readonly OutlineNode[]): Generator<OutlineNode> {
   for (const node of nodes) {
@@ -42,18 +40,7 @@ describe('report outline (the Captures tree)', function () {
     assert.ok(sample.length >= 15, `only ${sample.length} items to check`);
     for (const node of sample) {
       assert.ok(node.filter, `${node.id} has frames but no filter`);
-      const { stdout } = await execa('tshark', [
-        '-r',
-        path,
-        ...TSHARK_ANALYSIS_OPTIONS,
-        '-Y',
-        node.filter!,
-        '-T',
-        'fields',
-        '-e',
-        'frame.number',
-      ]);
-      const shown = new Set(stdout.split('\n').filter(Boolean).map(Number));
+      const shown = new Set(await tsharkFrames(path, node.filter!));
       const missing = node.frames!.filter((frame) => !shown.has(frame));
       assert.deepEqual(missing, [], `${node.id}: filter ${node.filter} does not show frames ${missing.join(', ')}`);
     }

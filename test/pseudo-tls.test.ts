@@ -9,9 +9,8 @@ import { analyzeCapture } from '../core/analyze.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { indexCapture } from '../core/tshark/chunking/capture-index.js';
 import { readRanges, subsetRanges } from '../core/tshark/chunking/frame-subset.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 import { MS_TURN_TCP_COOKIE_FILTER } from '../core/tshark/tcp-stun.js';
-import { analyzed, courseLabels, sharedCapture, temporaryFolder } from './helpers.js';
+import { analyzed, courseLabels, sharedCapture, temporaryFolder, tsharkFrames } from './helpers.js';
 
 /** What tshark shows of each packet that says which packet it is: time, length, interface, addresses. */
 async function packetLines(path: string, filter?: string): Promise<string[]> {
@@ -90,20 +89,9 @@ describe('pseudo-TLS relays: tshark reads only the candidate connections again, 
       const report = await analyzed(capture);
       for (const h of report.tls.handshakes.filter((h) => h.pseudoTls)) {
         const stream = h.flowId.split(':')[1];
-        const { stdout } = await execa('tshark', [
-          '-r',
-          capture,
-          ...TSHARK_ANALYSIS_OPTIONS,
-          '-Y',
-          `tcp.stream == ${stream} && ${MS_TURN_TCP_COOKIE_FILTER}`,
-          '-T',
-          'fields',
-          '-e',
-          'frame.number',
-        ]);
         assert.deepEqual(
           h.pseudoTls!.stunFrames,
-          stdout.split('\n').filter(Boolean).map(Number),
+          await tsharkFrames(capture, `tcp.stream == ${stream} && ${MS_TURN_TCP_COOKIE_FILTER}`),
           `${file} ${h.flowId}`,
         );
         checked++;

@@ -7,24 +7,7 @@ import { classifyAddress } from '../core/knowledge/ranges.js';
 import { renderMarkdown } from '../core/report/markdown.js';
 import { reportOutline, type OutlineNode } from '../core/report/outline.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
-import { SHARED_CAPTURES, analyzed, courseLabels, sampleCapture, sharedCapture } from './helpers.js';
-
-/** Frames tshark itself shows for a display filter, read with the analysis' own options. */
-async function tsharkFrames(path: string, filter: string): Promise<number[]> {
-  const { stdout } = await execa('tshark', [
-    '-r',
-    path,
-    ...TSHARK_ANALYSIS_OPTIONS,
-    '-Y',
-    filter,
-    '-T',
-    'fields',
-    '-e',
-    'frame.number',
-  ]);
-  return stdout.split('\n').filter(Boolean).map(Number);
-}
+import { SHARED_CAPTURES, analyzed, courseLabels, sampleCapture, sharedCapture, tsharkFrames } from './helpers.js';
 
 const FOUR_G = courseLabels()
   .map((l) => l.file)

@@ -8,7 +8,7 @@ import { classifyActivity } from '../core/classify/activity.js';
 import { serviceForName } from '../core/knowledge/catalog.js';
 import { coloringRules, filterButtons, PROFILE_NAME } from '../core/wireshark/profile.js';
 import { filterMatches } from './filter-matches.js';
-import { analyzed, parseReport, runCli, sharedCapture, temporaryFolder } from './helpers.js';
+import { analyzed, parseReport, runCli, sharedCapture, temporaryFolder, tsharkFrames } from './helpers.js';
 
 /** tshark's notice when run as root is not a warning about the profile. */
 const ROOT_NOTICE = /^Running as user "root".*\n?/gm;
@@ -161,20 +161,7 @@ describe('teamshark wireshark-profile', function () {
 
   it('colours a relay’s pseudo-TLS by its shape: its handshake and STUN records, not real TLS to relay addresses', async function () {
     const rule = coloringRules().find((r) => r.name.startsWith('Teams relay pseudo-TLS'))!;
-    const frames = async (capture: string, filter: string) => {
-      const { stdout } = await execa('tshark', [
-        '-n',
-        '-r',
-        capture,
-        '-Y',
-        filter,
-        '-T',
-        'fields',
-        '-e',
-        'frame.number',
-      ]);
-      return stdout.split('\n').filter(Boolean).map(Number);
-    };
+    const frames = (capture: string, filter: string) => tsharkFrames(capture, filter, ['-n']);
     for (const name of ['teams.pcap', 'teams-activities/audio-4g-K1AG.pcapng']) {
       const capture = sharedCapture(this, name);
       const report = await analyzed(capture);
