@@ -8,7 +8,7 @@ import { validateReport } from '../core/schema/validate.js';
 import { TOOL_VERSION } from '../core/util/version.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
-import { ReportCache } from './report-cache.js';
+import { ReportCache } from '../core/util/report-cache.js';
 import { analyzeInWorker } from './worker/analyze-in-worker.js';
 
 export interface Analysis {

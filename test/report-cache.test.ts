@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ReportCache } from '../extension/report-cache.js';
+import { ReportCache } from '../core/util/report-cache.js';
 
 describe("the extension's in-memory report cache", function () {
   it('serves a report only for the key it was made with', function () {

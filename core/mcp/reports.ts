@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { analyzeCapture } from '../analyze.js';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
+import { ReportCache } from '../util/report-cache.js';
 import { TOOL_VERSION } from '../util/version.js';
 import type { ReportSource } from './tools/tool.js';
 
@@ -21,7 +22,7 @@ export interface ReportOptions {
  * stops when every caller has cancelled.
  */
 export class ServerReports implements ReportSource {
-  private readonly kept = new Map<string, { key: string; report: Report }>();
+  private readonly kept = new ReportCache<Report>(KEPT_REPORTS);
   private readonly running = new Map<
     string,
     { key: string; report: Promise<Report>; waiting: number; stop: AbortController }
@@ -31,12 +32,8 @@ export class ServerReports implements ReportSource {
     options.signal?.throwIfAborted();
     const { size, mtimeMs } = await stat(capture);
     const key = `${size}/${mtimeMs}/${TOOL_VERSION}`;
-    const kept = this.kept.get(capture);
-    if (kept?.key === key) {
-      this.kept.delete(capture); // most recently used last
-      this.kept.set(capture, kept);
-      return kept.report;
-    }
+    const kept = this.kept.get(capture, key);
+    if (kept) return kept;
     let run = this.running.get(capture);
     if (run?.key !== key) {
       const stop = new AbortController();
@@ -49,7 +46,7 @@ export class ServerReports implements ReportSource {
       this.running.set(capture, run);
       const settled = run;
       report
-        .then((made) => this.keep(capture, key, made))
+        .then((made) => this.kept.set(capture, key, made))
         .catch(() => undefined)
         .finally(() => {
           if (this.running.get(capture) === settled) this.running.delete(capture);
@@ -80,15 +77,6 @@ export class ServerReports implements ReportSource {
     } finally {
       signal?.removeEventListener('abort', withdraw);
       if (!signal?.aborted) run.waiting--;
-    }
-  }
-
-  private keep(capture: string, key: string, report: Report): void {
-    this.kept.delete(capture);
-    this.kept.set(capture, { key, report });
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= KEPT_REPORTS) break;
-      this.kept.delete(oldest);
     }
   }
 }

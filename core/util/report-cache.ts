@@ -1,7 +1,7 @@
 /**
  * Reports kept in memory by capture, the least recently used dropped first: a report is 5–8 MB of JSON and
- * several times that as objects, so only a few stay; the others are read back from storage when asked for.
- * An entry serves only the same `key` (the file, version and settings it was made from).
+ * several times that as objects, so only a few stay (the extension reads the others back from its storage; the MCP
+ * server analyses them again). An entry serves only the same `key` (the file, version and settings it was made from).
  */
 export class ReportCache<T> {
   /** In use order, oldest first: a Map iterates in insertion order, and a use moves the entry to the end. */
