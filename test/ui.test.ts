@@ -806,7 +806,7 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
     closeBrowser = () => browser.context.close();
     const { page } = browser;
     await page.goto(workbenchUrl(server, workspace));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbenchReady(page);
 
     const log: string[] = [];
     page.on('console', (message) => log.push(message.text()));
@@ -826,7 +826,8 @@ describe('Teamshark in an untrusted workspace (browser)', function () {
         const frames = await page.locator('iframe.webview').count();
         const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
         throw new Error(
-          `${(error as Error).message}\nwebview iframes: ${frames}; dialogs open: ${JSON.stringify(dialogs)}\nconsole:\n${log.join('\n')}`,
+          `${(error as Error).message}\nwebview iframes: ${frames}; dialogs open: ${JSON.stringify(dialogs)}\n` +
+            `webview hosts: ${JSON.stringify(await webviewHosts(page))}\nconsole:\n${log.join('\n')}`,
         );
       });
     assert.match(await view.locator('.status-error').innerText(), /not analysed: the workspace is not trusted/);
@@ -849,6 +850,21 @@ function analysisView(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
 }
 
+/** What each webview host frame shows and which service worker controls it: why a view stays blank. */
+async function webviewHosts(page: Page): Promise<unknown[]> {
+  const hosts = page.frames().filter((frame) => frame.url().includes('/webview/browser/pre/index.html'));
+  return await Promise.all(
+    hosts.map((frame) =>
+      frame
+        .evaluate(() => ({
+          controller: navigator.serviceWorker.controller?.scriptURL ?? null,
+          page: document.querySelector<HTMLIFrameElement>('#active-frame')?.contentDocument?.body?.innerText ?? null,
+        }))
+        .catch((error: Error) => ({ error: error.message })),
+    ),
+  );
+}
+
 /**
  * The workbench with Teamshark's contributions in (its activity-bar entry shows them): a capture opened sooner
  * opens as bytes in the text editor.
@@ -856,6 +872,11 @@ function analysisView(page: Page): FrameLocator {
 async function workbenchReady(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar .action-label[aria-label*="Teamshark"]').waitFor({ timeout: 60_000 });
+  // code-server's own service worker (scope /) claims every frame of the page when it activates; a webview opened
+  // before that can be claimed away from its own worker and stay blank (seen in CI as a view that never rendered).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
 }
 
 /** teams.pcap's analysis view, opened (or brought to the front) from quick open. */
