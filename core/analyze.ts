@@ -9,6 +9,7 @@ import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import { collectorList, finishCollectors, makeCollectors } from './collectors.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
 import { relativeTime } from './model/collector.js';
+import { rtpModel } from './model/rtp.js';
 import {
   capList,
   DNS_TRANSACTIONS_FILTER,
@@ -267,7 +268,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
 
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
-  const { dtls, ...parts } = finishCollectors(modelCollectors, context);
+  const { dtls, rtcp, ...parts } = finishCollectors(modelCollectors, context);
   // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside.
   const relayCandidates = pseudoTlsFlows(parts.tls);
   if (relayCandidates.length) {
@@ -296,6 +297,7 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     protocols: frameSummary.protocols,
     ...parts,
     tls: [...parts.tls, ...dtls],
+    rtp: rtpModel(parts.qualityPackets.legs, rtcp, context),
     timeOrigin: context.start,
     frameTime: (frame) => {
       const time = frameSummary.timeOf(frame);

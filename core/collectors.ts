@@ -7,7 +7,7 @@ import { HttpCollector } from './model/http.js';
 import { LinkHostsCollector } from './model/link-hosts.js';
 import { PayloadCollector } from './model/payload.js';
 import { QuicCollector } from './model/quic.js';
-import { RtpCollector } from './model/rtp.js';
+import { RtcpCollector, type RtcpPacketReports } from './model/rtcp.js';
 import { SsdpCollector } from './model/ssdp.js';
 import { TcpHealthCollector } from './model/tcp-health.js';
 import { StunCollector } from './model/stun.js';
@@ -26,8 +26,13 @@ export interface CollectorOptions {
  * `tls` after TLS's. The capture's counts and protocols come from the FrameCollector, which also gives the others
  * their time origin and each frame's time, so it finishes first, apart from these.
  */
-export type CollectedParts = Omit<CaptureModel, 'capture' | 'protocols' | 'timeOrigin' | 'frameTime' | 'warnings'> & {
+export type CollectedParts = Omit<
+  CaptureModel,
+  'capture' | 'protocols' | 'timeOrigin' | 'frameTime' | 'warnings' | 'rtp'
+> & {
   readonly dtls: TlsHandshake[];
+  /** RTCP's reports; the model's `rtp` joins them to the RTP streams the quality packets make (core/model/rtp.ts). */
+  readonly rtcp: RtcpPacketReports[];
 };
 
 /** For each part, what makes its collector; a part the model may lack (`decrypted?`) may have no collector. */
@@ -48,7 +53,7 @@ type Registry = {
 export const MODEL_COLLECTORS = {
   tls: () => new TlsCollector('tls'),
   stun: () => new StunCollector(),
-  rtp: () => new RtpCollector(),
+  rtcp: () => new RtcpCollector(),
   flows: () => new FlowCollector(),
   dns: () => new DnsCollector(),
   dtls: () => new TlsCollector('dtls'),

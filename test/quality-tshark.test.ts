@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { QualityCollector } from '../core/quality/collector.js';
 import { analyseStream } from '../core/quality/stream.js';
+import { rtpModel } from '../core/model/rtp.js';
 import { locateTshark } from '../core/tshark/locate.js';
 import { TSHARK_ANALYSIS_OPTIONS, runTsharkPass } from '../core/tshark/run.js';
 import { SHARED_CAPTURES, sharedCapture } from './helpers.js';
@@ -54,7 +55,12 @@ async function teamsharkStreams(path: string) {
     warn: () => undefined,
   });
   const { legs, streams } = collector.finish();
+  const reported = rtpModel(legs, [], { start: 0, names: () => undefined }).streams;
   return {
+    /** The report's RTP streams, as `report.rtp.streams` lists them: summed up from the same legs. */
+    reported: new Map(
+      reported.map((s) => [`${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`, s]),
+    ),
     legs: legs.map((s) => ({
       key: `${s.source.ip}:${s.source.port}>${s.destination.ip}:${s.destination.port}/${s.ssrc}`,
       payloadTypes: new Set(s.payloadTypes),
@@ -87,7 +93,10 @@ describe('call quality against tshark -z rtp,streams', function () {
   for (const capture of CAPTURES) {
     it(`${capture}: same streams, lost and max delta${capture === 'rtp.pcapng' ? ', and jitter' : ''}`, async function () {
       const path = sharedCapture(this, capture);
-      const [theirs, { legs: ours, merged }] = await Promise.all([tsharkStreams(path), teamsharkStreams(path)]);
+      const [theirs, { legs: ours, merged, reported }] = await Promise.all([
+        tsharkStreams(path),
+        teamsharkStreams(path),
+      ]);
       const mine = new Map(ours.map((s) => [s.key, s]));
       // Legs the media-plane reader alone read (relay framings tshark does not decode) are beside tshark's list.
       const decoded = ours.filter((s) => theirs.some((t) => t.key === s.key));
@@ -104,6 +113,8 @@ describe('call quality against tshark -z rtp,streams', function () {
         const s = mine.get(t.key)!;
         assert.equal(s.packets, t.packets, `${t.key} packets`);
         assert.equal(s.lost, t.lost, `${t.key} lost`);
+        assert.equal(reported.get(t.key)?.packets, t.packets, `${t.key} packets in the report's RTP streams`);
+        assert.equal(reported.get(t.key)?.lost, t.lost, `${t.key} lost in the report's RTP streams`);
         assert.ok(
           Math.abs(s.maxDeltaMs - t.maxDelta) < 0.0015,
           `${t.key} max delta ${s.maxDeltaMs} ms, tshark ${t.maxDelta} ms`,

@@ -35,7 +35,7 @@ describe('sample captures (teamshark sample)', function () {
   const folder = temporaryFolder('sample');
   for (const { name } of SCENARIOS) {
     describe(name, function () {
-      it('tshark decodes every frame as the intended protocol stack, with no malformed packet or expert error', async function () {
+      it('tshark decodes every frame as the intended protocol stack, malformed or in error only where meant', async function () {
         const { path, sample } = sampleCapture(name);
         const { stdout } = await execa('tshark', [
           '-r',
@@ -55,7 +55,8 @@ describe('sample captures (teamshark sample)', function () {
         const errors = frames.flatMap(([, severities = '', malformed = ''], i) =>
           malformed || severities.split(',').some((s) => Number(s) >= EXPERT_ERROR) ? [i + 1] : [],
         );
-        assert.deepEqual(errors, [], 'frames with a malformed packet or an expert error');
+        // Only the frames the sample writes as Teams does and tshark cannot read (MS-TURN's unpadded DATA).
+        assert.deepEqual(errors, sample.malformed, 'frames with a malformed packet or an expert error');
         const wrong = frames.flatMap(([protocols = ''], i) =>
           comparableStack(protocols) === sample.stacks[i]
             ? []

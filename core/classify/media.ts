@@ -162,7 +162,10 @@ function mediaKind(
   if (clock !== undefined && near(clock, VIDEO_CLOCK)) {
     videoLike = `measured RTP clock ${round(clock / 1000)} kHz (video's 90 kHz)`;
   } else if (clock !== undefined) {
-    const audioClock = AUDIO_CLOCKS.find((c) => near(clock, c));
+    // The nearest of the clocks within tolerance: 47.6 kHz is 48 kHz measured over a short, jittery leg, not 44.1.
+    const audioClock = AUDIO_CLOCKS.filter((c) => near(clock, c)).sort(
+      (a, b) => Math.abs(clock - a) - Math.abs(clock - b),
+    )[0];
     if (audioClock)
       return {
         kind: 'audio',

@@ -3,7 +3,7 @@ import type { PacketRecord } from '../tshark/record.js';
 import { ADDRESSING_FIELDS, addressingOf, type PacketAddressing } from '../model/addressing.js';
 import type { Collector } from '../model/collector.js';
 import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
-import { ssrcText } from '../model/rtp.js';
+import { ssrcText } from '../model/ssrc.js';
 import { readDatagram } from '../media/reader.js';
 import { mergeLegs } from '../media/merge.js';
 
@@ -45,6 +45,8 @@ export class QualityCollector implements Collector<QualityPackets> {
     'tcp.flags.syn',
     'tcp.flags.ack',
   ];
+  /** The RTP streams of the report name the payload types these packets carry (core/model/rtp.ts). */
+  readonly namedFields = ['rtp.p_type'];
 
   private readonly legs = new Map<string, GrowingStream>();
   /** UDP flows a STUN message with a magic cookie was seen on: ICE candidate pairs and TURN allocations. */

@@ -7,6 +7,7 @@ import {
   METHOD,
   addressValue,
   channelData,
+  msTurnData,
   errorCodeValue,
   longTermKey,
   stunMessage,
@@ -241,13 +242,19 @@ export interface StreamSpec {
   path: 'p2p-lan' | 'p2p' | 'relay';
   /** One-way delay jitter the arrival times show (inbound streams). */
   jitter?: number;
-  /** A TURN channel bound to the peer: the media travels inside ChannelData (RFC 8656 §12), not as bare RTP. */
-  channel?: number;
+  /** How a relayed stream's datagrams are wrapped between client and relay; bare RTP without it. */
+  wrapping?: RelayWrapping;
   /** A bad network between the sender and the capture (the bad-network scenarios); its ground truth goes in the truth file. */
   impairment?: Impairment;
   /** The stream's SSRC, first sequence number and RTP timestamp, where a scenario carries one stream on over another path. */
   continues?: { ssrc: number; sequence: number; timestamp: number };
 }
+
+/**
+ * Relayed media inside a TURN channel bound to the peer (ChannelData, RFC 8656 §12), or inside MS-TURN Send requests
+ * and Data indications naming the peer ([MS-TURN] §2.2.1) as Teams clients and relays exchange it.
+ */
+export type RelayWrapping = { channel: number } | { msTurnPeer: Endpoint };
 
 /**
  * Binds a TURN channel to the peer (RFC 8656 §11): ChannelBind with CHANNEL-NUMBER and XOR-PEER-ADDRESS,
@@ -324,7 +331,7 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
         { payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc },
         payload,
       );
-      if (arrival !== undefined) capture.udp(arrival, spec.from, spec.to, ...wrapped(packet, 'rtp'), { dscp });
+      if (arrival !== undefined) datagram(arrival, spec.from, spec.to, packet, 'rtp', dscp);
       packets++;
       octets += size;
       return;
@@ -334,12 +341,22 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
       { payloadType, marker, sequence: sequence++, timestamp: (firstTimestamp + timestamp) >>> 0, ssrc },
       random.bytes(size),
     );
-    capture.udp(arrival, spec.from, spec.to, ...wrapped(rtp, 'rtp'), { dscp });
+    datagram(arrival, spec.from, spec.to, rtp, 'rtp', dscp);
     packets++;
     octets += size;
   };
-  const wrapped = (data: Buffer, application: string): [Buffer, string] =>
-    spec.channel === undefined ? [data, application] : [channelData(spec.channel, data), `stun:${application}`];
+  const datagram = (t: number, from: Endpoint, to: Endpoint, data: Buffer, application: string, dscp?: number) => {
+    const wrapping = spec.wrapping;
+    if (!wrapping) capture.udp(t, from, to, data, application, { dscp });
+    else if ('channel' in wrapping)
+      capture.udp(t, from, to, channelData(wrapping.channel, data), `stun:${application}`, { dscp });
+    else {
+      const message = msTurnData(capture.isClient(from.ip), random.bytes(12), wrapping.msTurnPeer, data);
+      // tshark reads past an unpadded DATA for its padding: the frame is malformed STUN, its RTP or RTCP unseen.
+      const aligned = data.length % 4 === 0;
+      capture.udp(t, from, to, message, aligned ? `stun:${application}` : 'stun', { dscp, malformed: !aligned });
+    }
+  };
   let nextReport = spec.start + random.between(0.5, RTCP_INTERVAL);
   const reported = { lost: 0, sent: 0 };
   const report = (t: number, clock: number) => {
@@ -358,26 +375,19 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
       reported.sent = impaired.sentSoFar;
     }
     const cname = (side: Endpoint) => `${side.ip.replace(/[.:]/g, '')}@teams`;
-    capture.udp(
+    datagram(
       t,
       spec.from,
       spec.to,
-      ...wrapped(
-        rtcpCompound(ssrc, cname(spec.from), [], {
-          ntpSeconds: t + session.epoch() + 2_208_988_800,
-          rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0,
-          packets,
-          octets,
-        }),
-        'rtcp',
-      ),
+      rtcpCompound(ssrc, cname(spec.from), [], {
+        ntpSeconds: t + session.epoch() + 2_208_988_800,
+        rtpTimestamp: (firstTimestamp + Math.round((t - spec.start) * clock)) >>> 0,
+        packets,
+        octets,
+      }),
+      'rtcp',
     );
-    capture.udp(
-      t + 0.01,
-      spec.to,
-      spec.from,
-      ...wrapped(rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp'),
-    );
+    datagram(t + 0.01, spec.to, spec.from, rtcpCompound(random.uint32(), cname(spec.to), [block]), 'rtcp');
   };
 
   const end = spec.start + spec.duration;

@@ -26,6 +26,8 @@ export interface CaptureOptions {
 export interface TransportOptions {
   /** DSCP for the IP header (46, EF, for QoS-marked media). */
   dscp?: number;
+  /** tshark marks this frame malformed, though its bytes are what real clients send (MS-TURN's unpadded DATA). */
+  malformed?: boolean;
 }
 
 interface PendingPacket {
@@ -38,12 +40,15 @@ interface PendingPacket {
   segment: Buffer;
   application: string;
   dscp: number;
+  malformed: boolean;
 }
 
 export interface BuiltCapture {
   pcapng: Buffer;
   /** Per frame, the protocol stack tshark's frame.protocols must show (application part included). */
   stacks: string[];
+  /** The frames tshark marks malformed, by design (TransportOptions.malformed), in order. */
+  malformed: number[];
   /** Seconds from the first to the last packet. */
   durationSec: number;
 }
@@ -95,13 +100,13 @@ export class CaptureBuilder {
       PROTOCOL_UDP,
       udpDatagram(from.ip, to.ip, from.port, to.port, payload),
       application,
-      options.dscp,
+      options,
     );
   }
 
   /** Used by TcpConnection for each of its segments. */
   tcpSegment(time: number, source: string, destination: string, segment: Buffer, application: string): void {
-    this.add(time, source, destination, PROTOCOL_TCP, segment, application, 0);
+    this.add(time, source, destination, PROTOCOL_TCP, segment, application);
   }
 
   tcp(client: Endpoint, server: Endpoint, options: Partial<TcpOptions> = {}): TcpConnection {
@@ -115,7 +120,7 @@ export class CaptureBuilder {
     protocol: number,
     segment: Buffer,
     application: string,
-    dscp = 0,
+    { dscp = 0, malformed = false }: TransportOptions = {},
   ): void {
     if (!(time >= 0)) throw new Error(`packet at ${time} s: scenarios start at 0`);
     this.packets.push({
@@ -127,6 +132,7 @@ export class CaptureBuilder {
       segment,
       application,
       dscp,
+      malformed,
     });
   }
 
@@ -168,7 +174,8 @@ export class CaptureBuilder {
       };
     });
     const durationSec = sorted.length ? (sorted.at(-1)!.nanos - sorted[0]!.nanos) / 1e9 : 0;
-    return { pcapng: encodePcapng(interfaces, frames, application, comment), stacks, durationSec };
+    const malformed = sorted.flatMap((p, i) => (p.malformed ? [i + 1] : []));
+    return { pcapng: encodePcapng(interfaces, frames, application, comment), stacks, malformed, durationSec };
   }
 
   private frame(source: string, destination: string, ip: Buffer): Buffer {

@@ -1,6 +1,5 @@
 import { TeamsharkError } from '../util/errors.js';
-import { Session, type SessionOptions } from './session.js';
-import type { SampleTruth } from './truth.js';
+import { Session, type SessionOptions, type WrittenSample } from './session.js';
 import {
   appUpdate,
   chatSession,
@@ -17,6 +16,7 @@ import {
   fileDuringCall,
   screenShare,
   screenShareChannelData,
+  audioRelayMsTurn,
   videoCall,
 } from './scenarios/calls.js';
 import { jitteryCall, lossyCall, reorderingCall, silentCall } from './scenarios/bad-network.js';
@@ -35,14 +35,7 @@ export interface Scenario {
   write: (session: Session) => void;
 }
 
-export interface WrittenSample {
-  pcapng: Buffer;
-  truth: SampleTruth;
-  /** Per frame, the protocol stack tshark must decode (frame.protocols). */
-  stacks: string[];
-  /** The key log of the sessions whose records are really encrypted (teamshark sample --keylog). */
-  keylog: string;
-}
+export type { WrittenSample };
 
 export const DEFAULT_SEED = 1;
 
@@ -88,6 +81,12 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'screenshare-channeldata',
     description: 'screen sharing relayed inside TURN ChannelData (channels bound to the far end), with audio both ways',
     write: screenShareChannelData,
+  },
+  {
+    name: 'audio-relay-ms-turn',
+    description:
+      'an audio call through a Teams relay with every RTP and RTCP packet inside MS-TURN Send requests and Data indications, DATA unpadded as Teams sends it (tshark: malformed STUN)',
+    write: audioRelayMsTurn,
   },
   {
     name: 'ice-path-change',

@@ -308,7 +308,7 @@ export class Session {
     return Math.floor(this.start.getTime() / 1000);
   }
 
-  finish(name: string, description: string): { pcapng: Buffer; stacks: string[]; truth: SampleTruth; keylog: string } {
+  finish(name: string, description: string): WrittenSample {
     const built = this.capture.build(
       this.epoch(),
       'Teamshark sample writer',
@@ -321,10 +321,22 @@ export class Session {
     return {
       pcapng: built.pcapng,
       stacks: built.stacks,
+      malformed: built.malformed,
       keylog: this.keylog.map((line) => `${line}\n`).join(''),
       truth: this.truth.finish(name, description, this.options.seed, built.stacks.length, built.durationSec, linkType),
     };
   }
+}
+
+export interface WrittenSample {
+  pcapng: Buffer;
+  truth: SampleTruth;
+  /** Per frame, the protocol stack tshark must decode (frame.protocols). */
+  stacks: string[];
+  /** The frames tshark marks malformed though their bytes are what real clients send (MS-TURN's unpadded DATA). */
+  malformed: number[];
+  /** The key log of the sessions whose records are really encrypted (teamshark sample --keylog). */
+  keylog: string;
 }
 
 /** The zone a name belongs to, for authority records: its last two labels. */

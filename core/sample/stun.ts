@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { uint32 } from './bytes.js';
 import { addressBytes, isIpv6 } from './ip.js';
-import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
+import { MS_TURN_REMOTE_ADDRESS, STUN_ATTRIBUTE } from '../model/stun-registry.js';
 
 /**
  * STUN (RFC 8489) and TURN (RFC 8656) messages with the attributes Microsoft's Teams stack adds (MS-TURN,
@@ -11,6 +11,11 @@ import { STUN_ATTRIBUTE } from '../model/stun-registry.js';
 
 const MAGIC_COOKIE = 0x2112a442;
 export const METHOD = { binding: 0x001, allocate: 0x003, channelBind: 0x009 } as const;
+/** [MS-TURN] §2.2.1: the message types that carry a datagram between client and relay. */
+const MS_TURN_SEND_REQUEST = 0x0004;
+const MS_TURN_DATA_INDICATION = 0x0115;
+/** [MS-TURN] §2.2.2.6: MS-TURN's own magic cookie, in an attribute of its own right after the header. */
+const MS_TURN_MAGIC_COOKIE = 0x72c64bc6;
 export const CLASS = { request: 0x000, success: 0x100, error: 0x110 } as const;
 
 export type Attribute = [type: number, value: Buffer];
@@ -95,6 +100,36 @@ function crc32(data: Buffer): number {
   let crc = 0xffffffff;
   for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A datagram between client and relay as Teams clients frame it ([MS-TURN] §2.2.1): a Send request naming the peer in
+ * DESTINATION-ADDRESS (client to relay) or a Data indication naming it in REMOTE-ADDRESS (relay to client), the
+ * addresses in plain, after MS-TURN's MAGIC-COOKIE attribute, and the datagram last in DATA — left unpadded, as the
+ * captured clients and relays send it (the message length counts the DATA exactly). tshark 4.0 then reads past the
+ * end for the padding and marks the frame malformed, and its rtp_stun heuristic misses what DATA carries.
+ */
+export function msTurnData(
+  toRelay: boolean,
+  transactionId: Buffer,
+  peer: { ip: string; port: number },
+  data: Buffer,
+): Buffer {
+  const cookie = attribute(STUN_ATTRIBUTE.MS_MAGIC_COOKIE, uint32(MS_TURN_MAGIC_COOKIE));
+  const address = attribute(
+    toRelay ? STUN_ATTRIBUTE.DESTINATION_ADDRESS : MS_TURN_REMOTE_ADDRESS,
+    addressValue(peer.ip, peer.port),
+  );
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(STUN_ATTRIBUTE.DATA, 0);
+  head.writeUInt16BE(data.length, 2);
+  const body = Buffer.concat([cookie, address, head, data]);
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(toRelay ? MS_TURN_SEND_REQUEST : MS_TURN_DATA_INDICATION, 0);
+  header.writeUInt16BE(body.length, 2);
+  header.writeUInt32BE(MAGIC_COOKIE, 4);
+  transactionId.copy(header, 8);
+  return Buffer.concat([header, body]);
 }
 
 /** TURN ChannelData (RFC 8656 §12.4): channel number, length, the data; padded to 4 bytes as over TCP. */

@@ -38,6 +38,11 @@ describe('classify/media: what each media stream is and the path it takes', func
       assert.match(media.reason, /^measured RTP clock 48 kHz \(an audio clock: 48 kHz\)/);
     });
 
+    it('names the nearest audio clock a measured rate falls near: 47.6 kHz over a short leg is 48 kHz, not 44.1', function () {
+      assert.match(sent('80.181.206.72:50020', { clockRate: 47600 }).reason, /\(an audio clock: 48 kHz\)/);
+      assert.match(sent('80.181.206.72:50020', { clockRate: 44500 }).reason, /\(an audio clock: 44.1 kHz\)/);
+    });
+
     it("takes a stream on video's 90 kHz clock for video, and for screen sharing from Teams' sharing port", function () {
       assert.equal(sent('80.181.206.72:50020', { clockRate: 90000 }).kind, 'video');
       assert.equal(sent('80.181.206.72:3481', { clockRate: 90000 }).kind, 'screen-sharing');

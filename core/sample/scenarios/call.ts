@@ -1,4 +1,4 @@
-import { allocateRelay, bindChannel, connectivityChecks, mediaStream } from '../call.js';
+import { allocateRelay, bindChannel, connectivityChecks, mediaStream, type RelayWrapping } from '../call.js';
 import type { Endpoint } from '../capture.js';
 import type { Session } from '../session.js';
 import type { MediaKind } from '../truth.js';
@@ -41,7 +41,7 @@ export function relayedCall(
   session: Session,
   time: number,
   kinds: { kind: MediaKind; start: number; duration: number; both: boolean }[],
-  channelData = false,
+  wrapping: 'bare' | 'channel-data' | 'ms-turn' = 'bare',
 ): number {
   resolve(session, time, 'relay');
   const relay = endpoint(addressOf(session, 'relay'), RELAY_PORT);
@@ -58,16 +58,25 @@ export function relayedCall(
       seenAs(MEDIA_PORTS[kind]),
       kind,
     );
-  const channels = kinds.map((_, i) => (channelData ? FIRST_CHANNEL + i : undefined));
+  // Each kind's far end, as the relay reaches it: the peer a channel is bound to or MS-TURN messages name.
+  const peers = kinds.map((_, i) => endpoint(REMOTE_PEER, 31522 + 2 * i));
+  const wrappings = kinds.map((_, i): RelayWrapping | undefined =>
+    wrapping === 'channel-data'
+      ? { channel: FIRST_CHANNEL + i }
+      : wrapping === 'ms-turn'
+        ? { msTurnPeer: peers[i]! }
+        : undefined,
+  );
   kinds.forEach(({ kind }, i) => {
-    if (channels[i] !== undefined)
+    const wrapped = wrappings[i];
+    if (wrapped && 'channel' in wrapped)
       t = bindChannel(
         session,
         t + 0.01,
         endpoint(session.client, MEDIA_PORTS[kind]),
         relay,
-        endpoint(REMOTE_PEER, 31522 + 2 * i),
-        channels[i],
+        peers[i]!,
+        wrapped.channel,
       );
   });
   session.truth.finding('call-phase/setup');
@@ -75,7 +84,7 @@ export function relayedCall(
   let end = t;
   kinds.forEach(({ kind, start, duration, both }, i) => {
     const local = endpoint(session.client, MEDIA_PORTS[kind]);
-    end = Math.max(end, streams(session, local, relay, kind, start, duration, both, 'relay', channels[i]));
+    end = Math.max(end, streams(session, local, relay, kind, start, duration, both, 'relay', wrappings[i]));
   });
   return end;
 }
@@ -90,10 +99,10 @@ export function streams(
   duration: number,
   both: boolean,
   path: 'p2p-lan' | 'p2p' | 'relay',
-  channel?: number,
+  wrapping?: RelayWrapping,
 ): number {
-  mediaStream(session, { kind, from: local, to: remote, start, duration, path, channel });
-  if (both) mediaStream(session, { kind, from: remote, to: local, start: start + 0.013, duration, path, channel });
+  mediaStream(session, { kind, from: local, to: remote, start, duration, path, wrapping });
+  if (both) mediaStream(session, { kind, from: remote, to: local, start: start + 0.013, duration, path, wrapping });
   return start + duration + 0.02;
 }
 

@@ -59,8 +59,21 @@ export function screenShareChannelData(session: Session): void {
       { kind: 'audio', start: start + 0.4, duration: 24, both: true },
       { kind: 'screen-sharing', start: start + 6, duration: 14, both: false },
     ],
-    true,
+    'channel-data',
   );
+  hangUp(session, end + 0.05);
+}
+
+/**
+ * An audio call relayed as the captured Teams clients relay it when no channel is bound: each RTP and RTCP packet in
+ * an MS-TURN Send request to the relay and a Data indication from it, DATA unpadded. tshark decodes none of the media
+ * (the frames are malformed STUN to it); nothing is lost, and the analysis must say so.
+ */
+export function audioRelayMsTurn(session: Session): void {
+  const start = callSignalling(session, 0.1) + 0.2;
+  const end = relayedCall(session, start, [{ kind: 'audio', start: start + 0.4, duration: 20, both: true }], 'ms-turn');
+  // True of the frames, and a notice: the report names tshark's malformed packets, and reads their media anyway.
+  session.truth.finding('malformed-packets');
   hangUp(session, end + 0.05);
 }
 
