@@ -15,6 +15,7 @@ import {
   DNS_TRANSACTIONS_FILTER,
   MALFORMED_PACKETS_FILTER,
   RTCP_REPORTS_FILTER,
+  SSDP_MESSAGES_FILTER,
   STUN_MESSAGES_FILTER,
   withCappedGaps,
 } from './model/capped-list.js';
@@ -124,6 +125,7 @@ export async function analyzeCaptureModel(
   const transactions = capList(model.dns, (t) => t.queryFrame ?? t.responseFrame!, DNS_TRANSACTIONS_FILTER);
   const messages = capList(model.stun, (m) => m.frame, STUN_MESSAGES_FILTER);
   const rtcpReports = capList(model.rtp.rtcp, (r) => r.frame, RTCP_REPORTS_FILTER);
+  const ssdp = capList(model.ssdp, (m) => m.frame, SSDP_MESSAGES_FILTER);
   const malformed = capList(model.capture.malformedPackets ?? [], (frame) => frame, MALFORMED_PACKETS_FILTER);
   // Key order is the JSON report's order, which stays byte-for-byte stable (`npm run compare-reports`).
   const report: Report = {
@@ -165,7 +167,7 @@ export async function analyzeCaptureModel(
     media: classification.media,
     application,
     quic: { connections: model.quic },
-    ssdp: { messages: model.ssdp },
+    ssdp: { messages: ssdp.listed, ...(ssdp.leftOut && { messagesLeftOut: ssdp.leftOut }) },
     findings,
     warnings: model.warnings,
   };

@@ -8,6 +8,7 @@ import {
   LISTED_AT_EACH_END,
   LISTED_GAPS_PER_CAUSE,
   MALFORMED_PACKETS_FILTER,
+  SSDP_MESSAGES_FILTER,
   RTCP_REPORTS_FILTER,
   STUN_MESSAGES_FILTER,
   withCappedGaps,
@@ -28,6 +29,7 @@ const TSHARK_FILTERS = {
   stun: STUN_MESSAGES_FILTER,
   rtcp: RTCP_REPORTS_FILTER,
   malformed: MALFORMED_PACKETS_FILTER,
+  ssdp: SSDP_MESSAGES_FILTER,
   // A DNS transaction starts at its query, or at a response tshark links to no query.
   dnsStarts: `(${DNS_TRANSACTIONS_FILTER}) && (dns.flags.response == 0 || !dns.response_to)`,
   dnsQueries: `(${DNS_TRANSACTIONS_FILTER}) && dns.flags.response == 0 && dns.qry.name`,
@@ -76,7 +78,7 @@ function assertCapped(
   });
 }
 
-describe('capped lists: the first and last N DNS transactions, STUN messages, RTCP reports and malformed packets, and what is left out', function () {
+describe('capped lists: the first and last N DNS transactions, STUN messages, RTCP reports, SSDP messages and malformed packets, and what is left out', function () {
   const folder = temporaryFolder('capped');
   let capture: string;
   let report: Report;
@@ -113,8 +115,16 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
       5,
       'malformed',
     );
+    // The shared capture with the most SSDP (309 messages from a LAN's devices).
+    const ssdp = await repeated(
+      folder(),
+      sharedCapture(this, 'teams-activities/audio-lan-K2AE-60sec.pcapng'),
+      SSDP_MESSAGES_FILTER,
+      7,
+      'ssdp',
+    );
     capture = join(folder(), 'over-the-cap.pcapng');
-    await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp, malformed]);
+    await execa('mergecap', ['-a', '-w', capture, dns, stun, rtcp, malformed, ssdp]);
     report = await analyzeCapture(capture);
     assertValidReport(report);
     const matches = await filterMatches(capture, Object.values(TSHARK_FILTERS));
@@ -142,6 +152,16 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
       report.rtp.rtcp.map((r) => r.frame),
       report.rtp.rtcpLeftOut,
       RTCP_REPORTS_FILTER,
+    );
+  });
+
+  it('SSDP: the first and last N messages in frame order, and a true count of those left out', function () {
+    assertCapped(
+      'SSDP messages',
+      frames.get('ssdp')!,
+      report.ssdp.messages.map((m) => m.frame),
+      report.ssdp.messagesLeftOut,
+      SSDP_MESSAGES_FILTER,
     );
   });
 
@@ -188,6 +208,7 @@ describe('capped lists: the first and last N DNS transactions, STUN messages, RT
       ['STUN/TURN messages', report.stun.messagesLeftOut!],
       ['RTCP reports', report.rtp.rtcpLeftOut!],
       ['malformed packets', report.capture.malformedPacketsLeftOut!],
+      ['SSDP messages', report.ssdp.messagesLeftOut!],
     ] as const) {
       assert.ok(
         markdown.includes(

@@ -18,6 +18,8 @@ export const STUN_MESSAGES_FILTER = '(stun || classicstun) && !icmp && !icmpv6';
 export const MALFORMED_PACKETS_FILTER = '_ws.malformed';
 /** Packets the RTP collector reads as RTCP reports (its rtcp_udp and rtcp_stun heuristics), not those quoted in ICMP errors. */
 export const RTCP_REPORTS_FILTER = 'rtcp && !icmp && !icmpv6';
+/** Packets the SSDP collector lists: UPnP discovery, which a LAN full of devices repeats every few seconds. */
+export const SSDP_MESSAGES_FILTER = 'ssdp';
 
 /** A list as the report carries it: every entry, or the first and last N with what is left out between them. */
 export interface CappedList<T> {

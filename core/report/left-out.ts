@@ -21,6 +21,12 @@ export const CAPPED_LISTS: readonly {
   },
   { key: 'quality/left-out', section: 'quality', what: 'RTCP reports', leftOut: (report) => report.rtp.rtcpLeftOut },
   {
+    key: 'application/left-out',
+    section: 'application',
+    what: 'SSDP messages',
+    leftOut: (report) => report.ssdp.messagesLeftOut,
+  },
+  {
     key: 'transport/left-out',
     section: 'transport',
     what: 'malformed packets',
