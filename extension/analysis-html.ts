@@ -7,12 +7,13 @@ import { escapeHtml, htmlDocument } from '../core/report/html.js';
  * two script files by nonce — the Vega runtime with its expression interpreter (dist/webview/vega.js) and
  * media/analysis.js: no inline script, no eval, nothing from the network. Every string that comes from a
  * capture reaches `body` already escaped (the view renderer's job). The body is wrapped in an element whose
- * data-vscode-context names the capture: VS Code passes it to the commands of the view's context menu.
+ * data-vscode-context names the capture: VS Code passes it to the commands of the view's context menu, and
+ * whose data-page is the page's serial number (its script says it with its `ready`).
  */
 export function analysisPage(
   webview: vscode.Webview,
   roots: { media: vscode.Uri; webview: vscode.Uri },
-  page: { title: string; body: string; capture: vscode.Uri },
+  page: { title: string; body: string; capture: vscode.Uri; serial: number },
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const style = webview.asWebviewUri(vscode.Uri.joinPath(roots.media, 'analysis.css'));
@@ -22,7 +23,7 @@ export function analysisPage(
     csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}';`,
     title: page.title,
     head: `<link rel="stylesheet" href="${style.toString()}">\n<script nonce="${nonce}" src="${vega.toString()}" defer></script>\n<script nonce="${nonce}" src="${script.toString()}" defer></script>`,
-    body: `<div class="analysis" data-vscode-context="${escapeHtml(JSON.stringify({ capture: page.capture.toString() }))}">\n${page.body}\n</div>\n`,
+    body: `<div class="analysis" data-page="${page.serial}" data-vscode-context="${escapeHtml(JSON.stringify({ capture: page.capture.toString() }))}">\n${page.body}\n</div>\n`,
   });
 }
 

@@ -22,9 +22,20 @@ interface CaptureView {
   reportBody?: string;
   /** A reveal asked for before the page could take it (still analysing, or its script not yet loaded). */
   pendingReveal?: RevealTarget;
+  /** The serial number of the page last set, and its body: a page that announces another number is stale. */
+  page: number;
+  body: string;
+  /** The page last set has announced itself. */
   ready: boolean;
   closed?: boolean;
 }
+
+/**
+ * How long the page last set may take to announce itself after a page it replaced did, before it is set
+ * again: the webview kept showing the old page (once, a progress page counting "181 s" over a finished
+ * analysis, its Cancel doing nothing).
+ */
+const STALE_PAGE_MS = 3_000;
 
 /**
  * The read-only editor for .pcap, .pcapng and .cap files: opening a capture shows its analysis (verdicts,
@@ -70,7 +81,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       enableCommandUris: false,
       localResourceRoots: [this.roots.media, this.roots.webview],
     };
-    const view: CaptureView = { document, panel, state: { kind: 'analysing' }, ready: false };
+    const view: CaptureView = { document, panel, state: { kind: 'analysing' }, page: 0, body: '', ready: false };
     const key = document.uri.toString();
     const views = this.views.get(key) ?? new Set();
     views.add(view);
@@ -82,7 +93,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           void this.reanalyze(document.uri);
           break;
         case 'cancel':
-          document.cancel();
+          // A Cancel on a page that is not the view's state is a stale page's: show what the view holds now.
+          if (view.state.kind === 'analysing') document.cancel();
+          else this.render(view, view.state, view.body);
           break;
         case 'exportMarkdown':
           void vscode.commands.executeCommand('teamshark.exportMarkdown', document.uri);
@@ -95,6 +108,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           void vscode.commands.executeCommand('teamshark.copyFilter', { ...this.contextOf(document), ...message });
           break;
         case 'ready':
+          if (message.page !== view.page) {
+            this.setAgainUnlessAnnounced(view);
+            break;
+          }
           view.ready = true;
           if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
           break;
@@ -194,12 +211,23 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   private render(view: CaptureView, state: ViewState, body: string): void {
     if (view.closed) return;
     view.state = state;
+    view.body = body;
+    view.page += 1;
     view.ready = false; // a new page: its script announces itself again
     view.panel.webview.html = analysisPage(view.panel.webview, this.roots, {
       title: `Teamshark: ${basename(view.document.uri.fsPath)}`,
       body,
       capture: view.document.uri,
+      serial: view.page,
     });
+  }
+
+  /** A replaced page announced itself: the page set after it gets STALE_PAGE_MS to do so too, or is set again. */
+  private setAgainUnlessAnnounced(view: CaptureView): void {
+    const page = view.page;
+    setTimeout(() => {
+      if (!view.closed && !view.ready && view.page === page) this.render(view, view.state, view.body);
+    }, STALE_PAGE_MS);
   }
 
   dispose(): void {

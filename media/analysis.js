@@ -336,5 +336,5 @@
   });
 
   drawChart();
-  send({ type: 'ready' });
+  send({ type: 'ready', page: Number(document.querySelector('.analysis')?.getAttribute('data-page')) });
 })();

@@ -742,6 +742,23 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     assert.equal(await page.locator('.notification-toast', { hasText: 'analysing teams.pcap' }).count(), 0);
   });
 
+  it('issue 31.9: a progress page left over a finished analysis is replaced when its Cancel is pressed', async () => {
+    // The hang seen once: the webview kept a progress page ("Indexing the capture… 181 s") after the report
+    // was set, and its Cancel did nothing. Here a progress section is put into the report page by hand.
+    const view = await teamsView(page);
+    await view
+      .locator('body')
+      .evaluate((body) =>
+        body.insertAdjacentHTML(
+          'afterbegin',
+          '<section class="status status-analysing stale-progress"><button type="button" data-command="cancel">Cancel</button></section>',
+        ),
+      );
+    await view.locator('.stale-progress button').click();
+    await view.locator('.stale-progress').waitFor({ state: 'detached', timeout: 30_000 });
+    await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 30_000 });
+  });
+
   it('issue 31.10: with a note active, Open in Wireshark and Export use its linked capture', async () => {
     await closeAllEditors(page);
     await runQuickOpen(page, 'call-notes.md');

@@ -17,9 +17,12 @@ export interface RevealTarget {
 export type ToView =
   { type: 'reveal'; target: RevealTarget } | { type: 'progress'; packets: number; total?: number; elapsedMs: number };
 
-/** View → extension. A frame comes with the outline ids of the entry it was clicked in (its tree entry). */
+/**
+ * View → extension. A frame comes with the outline ids of the entry it was clicked in (its tree entry). A page
+ * announces itself with the serial number the extension gave it, so a page the view has since replaced is known.
+ */
 export type FromView =
-  | { type: 'ready' }
+  | { type: 'ready'; page: number }
   | { type: 'reanalyze' }
   | { type: 'cancel' }
   | { type: 'exportMarkdown' }
@@ -43,6 +46,7 @@ export function isFromView(message: unknown): message is FromView {
   if (type === 'revealFrame')
     return Number.isSafeInteger(frame) && Array.isArray(keys) && keys.every((k) => typeof k === 'string');
   if (type === 'copyFilter') return typeof filter === 'string';
+  if (type === 'ready') return Number.isSafeInteger((message as { page?: unknown }).page);
   return true;
 }
 
