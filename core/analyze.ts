@@ -22,10 +22,11 @@ import {
 import type { CaptureModel } from './model/capture-model.js';
 import { analyseCallQuality } from './quality/index.js';
 import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/pseudo-tls.js';
+import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { runTsharkPass } from './tshark/run.js';
-import { findTcpStun } from './tshark/tcp-stun.js';
+import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
@@ -271,10 +272,12 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
 
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
   const { dtls, rtcp, ...parts } = finishCollectors(modelCollectors, context);
-  // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside.
+  // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside, and the
+  // payload of those that carry a call, for the media inside.
   const relayCandidates = pseudoTlsFlows(parts.tls);
+  let { qualityPackets } = parts;
   if (relayCandidates.length) {
-    const found = await findTcpStun(relayCandidates, {
+    const search: TcpFlowsSearch = {
       tshark,
       capture,
       options: run.options,
@@ -282,8 +285,16 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       index: run.index,
       framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
       signal: options.signal,
-    });
-    confirmPseudoTls(parts.tls, found, parts.stun);
+    };
+    confirmPseudoTls(parts.tls, await findTcpStun(relayCandidates, search), parts.stun);
+    const mediaFlows = tcpRelayMediaFlows(parts.tls, parts.flows);
+    if (mediaFlows.length) {
+      const payloads = await readTcpPayloads(
+        mediaFlows.map((f) => f.id),
+        search,
+      );
+      qualityPackets = withRelayTcpMedia(modelCollectors.qualityPackets, mediaFlows, payloads, warn);
+    }
   }
   return {
     capture: {
@@ -298,8 +309,9 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     },
     protocols: frameSummary.protocols,
     ...parts,
+    qualityPackets,
     tls: [...parts.tls, ...dtls],
-    rtp: rtpModel(parts.qualityPackets.legs, rtcp, context),
+    rtp: rtpModel(qualityPackets.legs, rtcp, context),
     timeOrigin: context.start,
     frameTime: (frame) => {
       const time = frameSummary.timeOf(frame);

@@ -128,6 +128,31 @@ describe('call quality', function () {
     assert.doesNotMatch(stdout, / 3478 /, 'rtp_udp alone sees no stream from the relay');
   });
 
+  it("media through the relay's TCP 443 (MS-TURN framing in pseudo-TLS) is read whole: no loss, its stall a delay", async function () {
+    const { path } = sampleCapture('relay-tcp');
+    const report = await analyzed(path);
+    const { stdout } = await execa('tshark', ['-r', path, '-n', '-q', '-z', 'rtp,streams']);
+    assert.doesNotMatch(stdout, /0x[0-9a-f]{8}/i, 'tshark itself decodes no RTP in the connection');
+    const streams = report.quality!.streams;
+    assert.deepEqual(
+      streams.map((s) => [s.direction, s.path, s.packets, s.lost, s.duplicates]),
+      [
+        // 12 s of 20 ms packets from 0 s on, each way: 601.
+        ['inbound', 'relayed-tcp-443', 601, 0, 0],
+        ['outbound', 'relayed-tcp-443', 601, 0, 0],
+      ],
+    );
+    const inbound = streams.find((s) => s.direction === 'inbound')!;
+    assert.deepEqual(
+      inbound.gaps.map((g) => g.cause),
+      ['delay'],
+      'the relay held the packets up for 200 ms: they arrive late together, none lost',
+    );
+    assert.equal(inbound.verdict, 'good');
+    assert.ok(report.rtp.streams.every((s) => s.readByBytes === s.packets));
+    await assertEvidence(path, report);
+  });
+
   it('a clean LAN call is good', async function () {
     const path = sharedCapture(this, 'teams-activities/video-lan-K1VE.pcapng');
     const report = await analyzed(path);

@@ -775,6 +775,44 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await closeAllEditors(page);
   });
 
+  it('issue 31.5: the palette commands the other tests do not run work as the palette calls them (no argument)', async () => {
+    // Analyze, Compare, Open in Wireshark and Export run from the palette in the tests above.
+    const view = await teamsView(page);
+    await runCommand(page, 'Teamshark: Re-analyze');
+    await view.locator('.status-analysing').waitFor({ timeout: 30_000 });
+    await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 180_000 });
+
+    await runCommand(page, 'Teamshark: Save annotated capture…');
+    const annotated = join(workspace, 'teams.palette.pcapng');
+    await fillFileDialog(page, 'save the capture with the findings', annotated);
+    await page.locator('.notification-toast', { hasText: 'annotated capture saved' }).waitFor({ timeout: 120_000 });
+    assert.ok(existsSync(annotated), 'the annotated copy of the active capture is written');
+    await notificationsCleared(page);
+
+    // The note's inserts offer its linked capture's findings and sections in a quick pick.
+    await runQuickOpen(page, 'call-notes.md');
+    const note = page.locator('.monaco-editor .view-line', { hasText: 'Security' }).first();
+    await note.waitFor({ timeout: 30_000 });
+    for (const [command, inserted] of [
+      ['Teamshark: Insert finding into note', (label: string) => label.slice(0, 30)],
+      ['Teamshark: Insert report section', (label: string) => `## ${label}`],
+    ] as const) {
+      await note.click();
+      await page.keyboard.press('Control+End');
+      await runCommand(page, command);
+      const pick = page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+      await pick.waitFor({ timeout: 120_000 });
+      const label = (await pick.innerText()).trim();
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.monaco-editor .view-line', { hasText: inserted(label) })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await runCommand(page, 'File: Revert File');
+    }
+    await closeAllEditors(page);
+  });
+
   it('the analysis view runs under its Content-Security-Policy without a violation (chart, tables, reveal)', async () => {
     // Self-contained: this test opens a fresh view and watches it itself, so it fails alone as well.
     const violations: string[] = [];

@@ -395,16 +395,18 @@ function startupPhases(inputs: ActivityInputs): Phase[] {
 
 function mediaIntervals({ media, streams, flows, durationSec, tcpRelayMedia = [] }: ActivityInputs): Interval[] {
   const streamOf = new Map(streams.map((s) => [`${s.flowId}/${s.ssrc}/${s.source.ip}:${s.source.port}`, s]));
-  // Media through a relay's TCP 443 is MS-TURN framing tshark cannot open: a call of unknown kind, so audio, low (as mediaActivityOf says).
+  // Media through a relay's TCP 443 whose RTP the media reader could not read (core/media/tcp-stream.ts): a call
+  // of unknown kind, so audio, low (as mediaActivityOf says). Where it read the streams, they speak instead.
+  const readFlows = new Set(media.map((m) => m.flowId));
   const overTcp = tcpRelayMedia
-    .filter((f) => f.end - f.start >= MINIMUM_MEDIA_SECONDS)
+    .filter((f) => f.end - f.start >= MINIMUM_MEDIA_SECONDS && !readFlows.has(f.id))
     .map((f): Interval => ({
       flowId: f.id,
       start: f.start,
       end: f.end,
       activity: 'audio',
       confidence: 'low',
-      evidence: `call traffic through the relay ${formatEndpoint(f.server)} over TCP (MS-TURN in pseudo-TLS framing): ${f.packets} packets, media of a kind tshark cannot decode`,
+      evidence: `call traffic through the relay ${formatEndpoint(f.server)} over TCP (MS-TURN in pseudo-TLS framing): ${f.packets} packets, media the reader could not read`,
       frames: [f.firstFrame, f.lastFrame],
       filter: `tcp.stream == ${f.stream}`,
     }));

@@ -6,6 +6,7 @@ import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake 
 import { ssrcText } from '../model/ssrc.js';
 import { readDatagram } from '../media/reader.js';
 import { mergeLegs } from '../media/merge.js';
+import type { TcpMediaMessage } from '../media/tcp-stream.js';
 
 /** One RTP packet's header fields, from tshark's rtp.* fields or from the media-plane reader. */
 interface RtpFields {
@@ -61,7 +62,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     if (addressing.transport === 'tcp') {
       if (packet.flag('tcp.flags.syn'))
         this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
-      if (packet.has('rtp.ssrc')) this.addRtp(packet, addressing, tsharkRtp(packet), true);
+      if (packet.has('rtp.ssrc')) this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true);
       return;
     }
     // The innermost UDP layer's payload: a tunnel's outer one carries the tunnel.
@@ -69,9 +70,10 @@ export class QualityCollector implements Collector<QualityPackets> {
     const content = payload === undefined ? undefined : readDatagram(Buffer.from(payload, 'hex'));
     if (content?.kind === 'stun') this.mediaFlows.add(addressing.flowId);
     const decoded = packet.has('rtp.ssrc');
-    if (content?.kind === 'rtp') this.addRtp(packet, addressing, content, decoded);
-    else if (decoded) this.addRtp(packet, addressing, tsharkRtp(packet), true);
-    else if (content?.kind === 'rtcp') this.addRtcp(packet, addressing, content.senderSsrc);
+    if (content?.kind === 'rtp') this.addRtp(addressing, arrivalOf(packet), content, decoded);
+    else if (decoded) this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true);
+    else if (content?.kind === 'rtcp')
+      this.addRtcp(addressing, packet.frame, content.senderSsrc, packet.has('rtcp.pt'));
     // Too short for a header though the capture kept it whole is not a cut: only the snap length cuts.
     else if (content?.kind === 'truncated' && (packet.int('frame.cap_len') ?? packet.length) < packet.length)
       this.addCutShort(packet, addressing);
@@ -91,7 +93,23 @@ export class QualityCollector implements Collector<QualityPackets> {
       });
   }
 
-  private addRtcp(packet: PacketRecord, addressing: PacketAddressing, senderSsrc: number): void {
+  /**
+   * The media of a relay's TCP connection, read after the pass from the bytes tshark hands over (MS-TURN over TCP,
+   * core/media/tcp-stream.ts): legs of that flow like any other, the flow known as a media flow.
+   */
+  addRelayTcpMessages(
+    addressing: Omit<PacketAddressing, 'transport' | 'stream'>,
+    messages: readonly TcpMediaMessage[],
+  ): void {
+    const flow = { ...addressing, transport: 'tcp' as const, stream: 0 };
+    this.mediaFlows.add(flow.flowId);
+    for (const { content, frame, time, bytes, dscp } of messages) {
+      if (content.kind === 'rtp') this.addRtp(flow, { frame, time, bytes, dscp }, content, false);
+      else if (content.kind === 'rtcp') this.addRtcp(flow, frame, content.senderSsrc, false);
+    }
+  }
+
+  private addRtcp(addressing: PacketAddressing, frame: number, senderSsrc: number, decoded: boolean): void {
     const ssrc = ssrcText(String(senderSsrc));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let sender = this.rtcpSenders.get(key);
@@ -102,15 +120,15 @@ export class QualityCollector implements Collector<QualityPackets> {
         source: addressing.source,
         packets: 0,
         decoded: 0,
-        firstFrame: packet.frame,
+        firstFrame: frame,
       };
       this.rtcpSenders.set(key, sender);
     }
     sender.packets++;
-    if (packet.has('rtcp.pt')) sender.decoded++;
+    if (decoded) sender.decoded++;
   }
 
-  private addRtp(packet: PacketRecord, addressing: PacketAddressing, rtp: RtpFields, decoded: boolean): void {
+  private addRtp(addressing: PacketAddressing, arrival: Arrival, rtp: RtpFields, decoded: boolean): void {
     const ssrc = ssrcText(String(rtp.ssrc));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let leg = this.legs.get(key);
@@ -125,15 +143,7 @@ export class QualityCollector implements Collector<QualityPackets> {
       });
       this.legs.set(key, leg);
     }
-    leg.add(
-      packet.frame,
-      packet.time,
-      rtp,
-      packet.length,
-      // The outermost IP header's marking: the one the networks on the way act on.
-      packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp'),
-      decoded,
-    );
+    leg.add(arrival.frame, arrival.time, rtp, arrival.bytes, arrival.dscp, decoded);
   }
 
   private addSyn(packet: PacketRecord, flowId: string, source: Endpoint, destination: Endpoint): void {
@@ -176,6 +186,24 @@ export class QualityCollector implements Collector<QualityPackets> {
       cutShort: [...this.cutShort.values()].filter((cut) => this.mediaFlows.has(cut.flowId)),
     };
   }
+}
+
+/** When and how a media packet arrived: its frame, time, length and DSCP. */
+interface Arrival {
+  frame: number;
+  time: number;
+  bytes: number;
+  dscp: number | undefined;
+}
+
+function arrivalOf(packet: PacketRecord): Arrival {
+  return {
+    frame: packet.frame,
+    time: packet.time,
+    bytes: packet.length,
+    // The outermost IP header's marking: the one the networks on the way act on.
+    dscp: packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp'),
+  };
 }
 
 /** RTP header fields as tshark's RTP dissector gives them. */

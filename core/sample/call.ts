@@ -254,7 +254,11 @@ export interface StreamSpec {
  * Relayed media inside a TURN channel bound to the peer (ChannelData, RFC 8656 §12), or inside MS-TURN Send requests
  * and Data indications naming the peer ([MS-TURN] §2.2.1) as Teams clients and relays exchange it.
  */
-export type RelayWrapping = { channel: number } | { msTurnPeer: Endpoint };
+export type RelayWrapping =
+  | { channel: number }
+  | { msTurnPeer: Endpoint }
+  /** Over the relay's TCP connection: each datagram handed to the scenario, which frames and sends it in time order. */
+  | { overTcp: (time: number, from: Endpoint, datagram: Buffer, application: string) => void };
 
 /**
  * Binds a TURN channel to the peer (RFC 8656 §11): ChannelBind with CHANNEL-NUMBER and XOR-PEER-ADDRESS,
@@ -348,6 +352,7 @@ export function mediaStream(session: Session, spec: StreamSpec): number {
   const datagram = (t: number, from: Endpoint, to: Endpoint, data: Buffer, application: string, dscp?: number) => {
     const wrapping = spec.wrapping;
     if (!wrapping) capture.udp(t, from, to, data, application, { dscp });
+    else if ('overTcp' in wrapping) wrapping.overTcp(t, from, data, application);
     else if ('channel' in wrapping)
       capture.udp(t, from, to, channelData(wrapping.channel, data), `stun:${application}`, { dscp });
     else {

@@ -19,8 +19,8 @@ export const MS_TURN_TCP_COOKIE_FILTER = 'tcp.payload[8:4] == 21:12:a4:42';
 export type TcpStun =
   { readonly framesByFlow: ReadonlyMap<string, readonly number[]> } | { readonly unchecked: string };
 
-/** What findTcpStun needs of the analysis' tshark pass. */
-export interface TcpStunSearch {
+/** What a second read of some TCP flows needs of the analysis' tshark pass. */
+export interface TcpFlowsSearch {
   tshark: TsharkInfo;
   capture: string;
   /** The options the pass gave tshark besides its fields: the same dissection. */
@@ -38,69 +38,147 @@ export interface TcpStunSearch {
  * those flows' frames when the capture has a record index. A capture that cannot be read twice (a FIFO) is not
  * searched.
  */
-export async function findTcpStun(flowIds: readonly string[], search: TcpStunSearch): Promise<TcpStun> {
+export async function findTcpStun(flowIds: readonly string[], search: TcpFlowsSearch): Promise<TcpStun> {
   if (!search.rereadable) return { unchecked: 'the STUN inside was not checked (the capture was read from a pipe)' };
-  const index = search.index ?? (await indexCapture(search.capture).catch(() => undefined));
-  const found = index ? await stunFramesInSubset(flowIds, search, index) : await stunFramesInCapture(flowIds, search);
-  if (search.signal?.aborted || found.exit.cancelled) throw new AnalysisCancelled();
-  if (found.exit.exitCode !== 0 || found.exit.failed)
-    return {
-      unchecked: `the STUN inside could not be checked (tshark: ${found.exit.stderr.split('\n')[0] ?? 'failed'})`,
-    };
   const framesByFlow = new Map<string, number[]>();
-  for (const { frame, flowId } of found.matches) appendTo(framesByFlow, flowId, [frame]);
+  const exit = await readFlowFrames(flowIds, search, { filter: MS_TURN_TCP_COOKIE_FILTER, fields: [] }, (row) =>
+    appendTo(framesByFlow, row.flowId, [row.frame]),
+  );
+  if (exit.exitCode !== 0 || exit.failed)
+    return { unchecked: `the STUN inside could not be checked (tshark: ${exit.stderr.split('\n')[0] ?? 'failed'})` };
   return { framesByFlow };
 }
 
-interface StunFramesFound {
-  exit: TsharkExit;
-  /** The frames that carry STUN, ascending. */
-  matches: { frame: number; flowId: string }[];
+/** The payload-carrying segments of relay TCP flows, by flow, or why they could not be read. */
+export type TcpPayloads = { readonly segmentsByFlow: ReadonlyMap<string, FlowSegment[]> } | { readonly unread: string };
+
+/** One TCP segment of one direction, as tshark gives it: its frame, time, relative sequence number and payload. */
+export interface TcpSegment {
+  readonly frame: number;
+  /** Epoch seconds. */
+  readonly time: number;
+  readonly sequence: number;
+  readonly payload: Uint8Array;
+  /** The segment's DSCP, when its IP header gave one. */
+  readonly dscp?: number;
+}
+
+/** One segment of a flow: its sender, and what the media reader needs of it (core/media/tcp-stream.ts). */
+export interface FlowSegment extends TcpSegment {
+  /** "ip:port" of the sender. */
+  readonly sender: string;
+}
+
+const PAYLOAD_FIELDS = [
+  'frame.time_epoch',
+  'ip.src',
+  'ipv6.src',
+  'tcp.srcport',
+  'tcp.seq_raw',
+  'tcp.payload',
+  'ip.dsfield.dscp',
+  'ipv6.tclass.dscp',
+];
+
+/**
+ * Asks tshark for the TCP payload of the flows' frames (relay connections that carry a call's media, a few
+ * thousand frames of the capture): tshark hands over the bytes, the media reader reads MS-TURN's framing in them.
+ * Sequence numbers are the raw ones, made relative to each sender's first segment here, so that a read of a
+ * subset of the capture numbers them as a read of the whole would.
+ */
+export async function readTcpPayloads(flowIds: readonly string[], search: TcpFlowsSearch): Promise<TcpPayloads> {
+  if (!search.rereadable) return { unread: 'the capture was read from a pipe and cannot be read again' };
+  const segmentsByFlow = new Map<string, FlowSegment[]>();
+  const firstSequence = new Map<string, number>();
+  const exit = await readFlowFrames(flowIds, search, { fields: PAYLOAD_FIELDS }, ({ frame, flowId, columns }) => {
+    const [time, ip4, ip6, port, sequence, payload, dscp4, dscp6] = columns;
+    if (!payload) return;
+    const sender = `${lastOf(ip4) || lastOf(ip6)}:${lastOf(port)}`;
+    const raw = Number(lastOf(sequence));
+    const base = firstSequence.get(sender) ?? raw;
+    firstSequence.set(sender, base);
+    const dscp = firstOf(dscp4) || firstOf(dscp6);
+    appendTo(segmentsByFlow, flowId, [
+      {
+        frame,
+        time: Number(time),
+        sender,
+        sequence: (raw - base) | 0, // signed 32-bit: a segment overtaken by the first comes before it
+        payload: Buffer.from(lastOf(payload), 'hex'),
+        ...(dscp ? { dscp: Number(dscp) } : {}),
+      },
+    ]);
+  });
+  if (exit.exitCode !== 0 || exit.failed)
+    return { unread: `tshark could not read them again (${exit.stderr.split('\n')[0] ?? 'failed'})` };
+  return { segmentsByFlow };
+}
+
+/** One frame tshark printed for a flow: its number in the capture and the fields asked for, in order. */
+interface FlowFrameRow {
+  frame: number;
+  flowId: string;
+  columns: string[];
 }
 
 /**
  * tshark reads only the flows' frames, cut out of the capture through its record index: a call relayed over TCP
- * is a few thousand frames of a capture that can hold a million. The cookie test reads each segment's own
- * payload, which the frames around it do not change.
+ * is a few thousand frames of a capture that can hold a million. What is read of each segment is its own (its
+ * payload, the cookie in it), which the frames around it do not change. A capture the record index does not cut
+ * (compressed, several pcapng sections) is read whole, filtered to the flows' streams. Throws AnalysisCancelled
+ * when the search is cancelled.
  */
-async function stunFramesInSubset(
+async function readFlowFrames(
   flowIds: readonly string[],
-  search: TcpStunSearch,
-  index: CaptureIndex,
-): Promise<StunFramesFound> {
-  const { frames, flows } = mergeFrames(flowIds, search.framesOf);
-  const matches: StunFramesFound['matches'] = [];
-  const input = readRanges(search.capture, subsetRanges(index, frames));
-  const args = [...search.options, '-Y', MS_TURN_TCP_COOKIE_FILTER, '-T', 'fields', '-e', 'frame.number'];
-  const exit = await startTshark(
-    search.tshark,
-    input,
-    args,
-    (line) => {
-      const position = Number(line) - 1; // frame n of the subset is the n-th frame given
-      if (frames[position] !== undefined) matches.push({ frame: frames[position]!, flowId: flows[position]! });
-    },
-    search.signal,
-  ).done;
-  return { exit, matches };
+  search: TcpFlowsSearch,
+  read: { filter?: string; fields: readonly string[] },
+  onRow: (row: FlowFrameRow) => void,
+): Promise<TsharkExit> {
+  const index = search.index ?? (await indexCapture(search.capture).catch(() => undefined));
+  const fields = read.fields.flatMap((field) => ['-e', field]);
+  let exit: TsharkExit;
+  if (index) {
+    const { frames, flows } = mergeFrames(flowIds, search.framesOf);
+    const input = readRanges(search.capture, subsetRanges(index, frames));
+    const filter = read.filter ? ['-Y', read.filter] : [];
+    const args = [...search.options, ...filter, '-T', 'fields', '-e', 'frame.number', ...fields];
+    exit = await startTshark(
+      search.tshark,
+      input,
+      args,
+      (line) => {
+        const [number, ...columns] = line.split('\t');
+        const position = Number(number) - 1; // frame n of the subset is the n-th frame given
+        if (frames[position] !== undefined) onRow({ frame: frames[position]!, flowId: flows[position]!, columns });
+      },
+      search.signal,
+    ).done;
+  } else {
+    const filter = read.filter ? `(${flowsFilter(flowIds)}) && ${read.filter}` : flowsFilter(flowIds);
+    const args = [...search.options, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', ...fields];
+    exit = await startTshark(
+      search.tshark,
+      search.capture,
+      args,
+      (line) => {
+        const [frame, stream, ...columns] = line.split('\t');
+        if (frame && stream) onRow({ frame: Number(frame), flowId: `tcp:${lastOf(stream)}`, columns });
+      },
+      search.signal,
+    ).done;
+  }
+  if (search.signal?.aborted || exit.cancelled) throw new AnalysisCancelled();
+  return exit;
 }
 
-/** A capture the record index does not cut (compressed, several pcapng sections): tshark reads it whole, filtered to the flows' streams. */
-async function stunFramesInCapture(flowIds: readonly string[], search: TcpStunSearch): Promise<StunFramesFound> {
-  const matches: StunFramesFound['matches'] = [];
-  const filter = `(${flowsFilter(flowIds)}) && ${MS_TURN_TCP_COOKIE_FILTER}`;
-  const args = [...search.options, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream'];
-  const exit = await startTshark(
-    search.tshark,
-    search.capture,
-    args,
-    (line) => {
-      const [frame, stream] = line.split('\t');
-      if (frame && stream) matches.push({ frame: Number(frame), flowId: `tcp:${stream}` });
-    },
-    search.signal,
-  ).done;
-  return { exit, matches };
+/** A field's innermost value (tshark joins a tunnel's layers with commas). */
+function lastOf(value: string | undefined): string {
+  return value?.split(',').at(-1) ?? '';
+}
+
+/** A field's outermost value: the IP header the networks on the way act on. */
+function firstOf(value: string | undefined): string {
+  return value?.split(',')[0] ?? '';
 }
 
 /** The flows' frames in one ascending list, with the flow of each beside it (each flow's list is ascending: a merge). */

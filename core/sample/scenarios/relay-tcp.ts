@@ -4,6 +4,8 @@ import { STUN_ATTRIBUTE } from '../../model/stun-registry.js';
 import { addressValue, errorCodeValue, stunMessage } from '../stun.js';
 import { CONTENT, HANDSHAKE, VERSION, handshake, records, vector } from '../tls.js';
 import { endpointText } from '../truth.js';
+import { mediaStream } from '../call.js';
+import type { Endpoint } from '../capture.js';
 import { RELAY, RELAY_PORT, REMOTE_PEER, SERVICES, addressOf, chat, endpoint, resolve } from './common.js';
 
 /** The one suite Teams' relay pseudo-TLS names (TLS_DH_anon_WITH_RC4_128_MD5): nothing is ever encrypted with it. */
@@ -18,8 +20,10 @@ const CLASS_ERROR = 0x110;
 /** The peer whose permission the relay refuses, echoed in the error's XOR-PEER-ADDRESS. */
 export const REFUSED_PEER = endpoint(REMOTE_PEER, 31522);
 export const TCP_RELAY_PORT = 443;
-/** Media records through the relay over TCP: 6 s of audio at 50 packets/s each way. */
-const MEDIA_RECORDS = 300;
+/** Audio through the relay over TCP, each way: 12 s at 50 packets/s, enough for a verdict on the received stream. */
+const MEDIA_SECONDS = 12;
+/** A stall on the way from the relay, after which its held-up frames arrive in one burst. */
+const STALL_SECONDS = 0.2;
 
 function msTurnFrame(type: number, message: Buffer): Buffer {
   const header = Buffer.alloc(4);
@@ -32,7 +36,8 @@ function msTurnFrame(type: number, message: Buffer): Buffer {
  * A call whose UDP is blocked: a CreatePermission over UDP 3478 refused with a STUN error that echoes the peer in
  * XOR-PEER-ADDRESS, then the relay reached over TCP 443 in its pseudo-TLS framing — a ClientHello offering one
  * suite and no extension, ServerHello + ServerHelloDone without certificate — after which MS-TURN messages and
- * the call's media travel in clear, each in the 4-byte MS-TURN frame (STUN's magic cookie at byte 8).
+ * the call's media travel in clear, each in the 4-byte MS-TURN frame (STUN's magic cookie at byte 8): RTP and
+ * RTCP in data frames (type 0x03), several to a segment at times, and a burst whose segments arrive out of order.
  */
 export function relayOverTcp(session: Session): void {
   const { random, capture, truth } = session;
@@ -73,10 +78,18 @@ export function relayOverTcp(session: Session): void {
     rtt: 0.025,
   });
   t = connection.open(t + 0.1);
-  const send = (time: number, from: 'client' | 'server', list: readonly Buffer[], headerBytes: number) => {
+  /** `media`: both sides keep sending, so the next segment either way carries the ACK (none of its own). */
+  const send = (
+    time: number,
+    from: 'client' | 'server',
+    list: readonly Buffer[],
+    headerBytes: number,
+    media?: { late: boolean },
+  ) => {
     let end = 0;
     const ends = list.map((r) => (end += r.length));
-    return connection.send(time, from, { data: Buffer.concat(list), application: 'tls', ends, headerBytes });
+    const data = Buffer.concat(list);
+    return connection.send(time, from, { data, application: 'tls', ends, headerBytes }, !!media, media?.late);
   };
   const hello = handshake(
     HANDSHAKE.clientHello,
@@ -138,15 +151,45 @@ export function relayOverTcp(session: Session): void {
     ],
     4,
   );
-  for (let i = 0; i < MEDIA_RECORDS; i++) {
-    const at = t + 0.05 + i * 0.02;
-    send(at, i % 2 ? 'server' : 'client', [msTurnFrame(MS_TURN_FRAME.data, random.bytes(random.int(90, 140)))], 4);
+  // The call: audio each way, every RTP and RTCP packet in an MS-TURN data frame on the connection.
+  const frames: { time: number; from: 'client' | 'server'; frame: Buffer }[] = [];
+  const overTcp = (time: number, from: Endpoint, datagram: Buffer) =>
+    frames.push({
+      time,
+      from: from.ip === session.client ? 'client' : 'server',
+      frame: msTurnFrame(MS_TURN_FRAME.data, datagram),
+    });
+  const start = t + 0.05;
+  for (const [from, to, offset] of [
+    [connection.client, connection.server, 0],
+    [connection.server, connection.client, 0.011],
+  ] as const)
+    mediaStream(session, {
+      kind: 'audio',
+      from,
+      to,
+      start: start + offset,
+      duration: MEDIA_SECONDS,
+      path: 'relay',
+      wrapping: { overTcp },
+    });
+  // Frames sent within a millisecond of each other share a segment; during a stall the relay's frames wait and
+  // arrive in one burst of several segments, the second overtaking the first.
+  const stallAt = start + MEDIA_SECONDS / 2;
+  const stallEnd = stallAt + STALL_SECONDS;
+  const sent = frames
+    .map((f) => ({ ...f, stalled: f.from === 'server' && f.time >= stallAt && f.time < stallEnd }))
+    .map((f) => (f.stalled ? { ...f, time: stallEnd } : f))
+    .sort((a, b) => a.time - b.time);
+  for (let i = 0; i < sent.length;) {
+    const { time, from, stalled } = sent[i]!;
+    const batch: Buffer[] = [];
+    while (i < sent.length && sent[i]!.from === from && sent[i]!.time <= time + 0.001) batch.push(sent[i++]!.frame);
+    send(time, from, batch, 4, { late: stalled });
   }
-  connection.close(t + 0.1 + MEDIA_RECORDS * 0.02);
+  connection.close(start + MEDIA_SECONDS + 0.1);
   truth.relays.add(endpointText(RELAY, TCP_RELAY_PORT));
   truth.finding(`media-relay-over-tcp/${RELAY}`);
-  // The media inside is of a kind tshark cannot decode: the activity calls it audio, with low confidence.
-  truth.activities.add('audio');
 }
 
 /** Chat whose messaging server sends its first TLS flight with two segments swapped on the way. */
