@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { compareReport } from '../core/compare.js';
+import { compareReport } from '../core/report/comparison.js';
 import { renderComparison } from '../core/report/compare-markdown.js';
 import { renderReportBody } from '../core/report/html.js';
 import { renderMarkdown } from '../core/report/markdown.js';

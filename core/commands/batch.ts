@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandCaptures, reportFileNames, runBatch, type BatchOutcome } from '../batch.js';
-import { compareReport } from '../compare.js';
+import { compareReport } from '../report/comparison.js';
 import { renderBatchSummary } from '../report/compare-markdown.js';
 import { plainText } from '../report/escape.js';
 import type { Report } from '../schema/generated/report.js';

@@ -1,5 +1,5 @@
 import { dirname, relative } from 'node:path';
-import { compareReport } from '../compare.js';
+import { compareReport } from '../report/comparison.js';
 import { comparisonChartSpec, renderSvg } from '../report/charts.js';
 import { renderComparison } from '../report/compare-markdown.js';
 import type { Report } from '../schema/generated/report.js';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { CaptureComparison } from '../compare.js';
+import type { CaptureComparison } from './comparison.js';
 import { markdownText } from './escape.js';
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;

@@ -2,15 +2,9 @@ import type { Finding, Report } from '../schema/generated/report.js';
 import { markdownCode, markdownText } from './escape.js';
 import { markdownTable, table } from './markdown-table.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
-import { qualityTables } from './quality-section.js';
+import { QUALITY_TEXTS } from './quality-markdown.js';
 import { leftOutIn } from './left-out.js';
-import { REPORT_SECTIONS, sectionTitle, type SectionId } from './sections.js';
-import { DNS_NAMES } from './tables/dns.js';
-import { ADDRESSES, STUN_MESSAGES, TURN_RELAYS } from './tables/network.js';
-import { TCP_HEALTH } from './tables/tcp-health.js';
-import { FLOWS, PARALLEL_CONNECTIONS, PROTOCOLS } from './tables/transport.js';
-import { CERTIFICATE_CHAINS, CIPHER_SUITES, CLIENT_HELLOS, TLS_SERVERS } from './tables/security.js';
-import { ACTIVITY, CALL_PHASES, MEDIA_STREAMS, QUIC, SSDP } from './tables/application.js';
+import { REPORT_SECTIONS, type SectionId, type SectionText } from './sections.js';
 
 /**
  * The report as Markdown, in the order a network-course report takes: the capture, then DNS, Network,
@@ -27,24 +21,20 @@ export function renderMarkdown(report: Report, options: { chartFile?: string } =
   return out.join('\n');
 }
 
-/** Each section's tables, after its findings. */
-const SECTION_TABLES: Record<SectionId, (report: Report, out: string[]) => void> = {
-  dns: dnsTables,
-  network: networkTables,
-  transport: transportTables,
-  security: securityTables,
-  application: applicationTables,
-  quality: qualityTables,
-};
-
 /** One section of the Markdown report (its heading, findings and tables), e.g. to insert into a note. */
 export function renderSection(report: Report, id: SectionId): string {
   const out: string[] = [];
-  out.push(`## ${sectionTitle(id)}`, '');
+  const section = REPORT_SECTIONS.find((s) => s.id === id)!;
+  out.push(`## ${section.title}`, '');
   const findings = report.findings.filter((f) => f.section === id);
   for (const f of findings) out.push(findingMarkdown(f));
   if (findings.length) out.push('');
-  SECTION_TABLES[id](report, out);
+  const absent = section.absent?.(report);
+  if (absent) out.push(absent, '');
+  else {
+    for (const part of section.parts)
+      out.push(...(typeof part === 'string' ? MARKDOWN_TEXTS[part](report) : part((t) => markdownTable(t, report))));
+  }
   for (const { text, filter } of leftOutIn(report, id)) out.push(`*${markdownText(text)}* ${markdownCode(filter)}`, '');
   return out.join('\n');
 }
@@ -106,67 +96,35 @@ export function findingMarkdown(f: Finding): string {
   return `- **${markdownText(f.title)}**${severity} — ${markdownText(f.detail)}\\\n  Frames ${f.frames.join(', ')} · filter ${markdownCode(f.filter)}`;
 }
 
-function dnsTables(report: Report, out: string[]): void {
-  out.push(...markdownTable(DNS_NAMES, report));
-  const discovery = report.dns.names.filter((n) => n.protocol !== 'dns');
-  if (discovery.length) {
-    out.push(
-      `Local discovery (mDNS/LLMNR), kept apart from Internet lookups: ${discovery.length} name(s), e.g. ${markdownText(
-        discovery
-          .slice(0, 5)
-          .map((n) => n.name)
-          .join(', '),
-      )}.`,
+/** The text between a section's tables, as Markdown lines. */
+const MARKDOWN_TEXTS: Record<SectionText, (report: Report) => string[]> = {
+  'ip-versions': (report) => {
+    const { ipv4, ipv6 } = report.transport.ipVersions;
+    return [
+      `IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`,
       '',
-    );
-  }
-}
-
-function networkTables(report: Report, out: string[]): void {
-  out.push(
-    ...markdownTable(ADDRESSES, report),
-    ...markdownTable(TURN_RELAYS, report),
-    ...markdownTable(STUN_MESSAGES, report),
-  );
-}
-
-function transportTables(report: Report, out: string[]): void {
-  const { ipv4, ipv6 } = report.transport.ipVersions;
-  out.push(
-    `IPv4: ${ipv4.packets} packets, ${ipv4.bytes} bytes · IPv6: ${ipv6.packets} packets, ${ipv6.bytes} bytes.`,
-    '',
-  );
-  out.push(
-    ...markdownTable(PROTOCOLS, report),
-    ...markdownTable(PARALLEL_CONNECTIONS, report),
-    ...markdownTable(TCP_HEALTH, report),
-    ...markdownTable(FLOWS, report),
-  );
-}
-
-function securityTables(report: Report, out: string[]): void {
-  out.push(
-    ...markdownTable(TLS_SERVERS, report),
-    ...markdownTable(CERTIFICATE_CHAINS, report),
-    ...markdownTable(CIPHER_SUITES, report),
-    ...markdownTable(CLIENT_HELLOS, report),
-  );
-}
-
-function applicationTables(report: Report, out: string[]): void {
-  const { application } = report;
-  out.push(...markdownTable(ACTIVITY, report));
-  if (new Set(application.timeline.map((s) => s.activity)).size > 1) {
-    out.push('### Activities compared', '');
-    out.push(activityComparison(report, application.timeline));
-  }
-  out.push(
-    ...markdownTable(CALL_PHASES, report),
-    ...markdownTable(MEDIA_STREAMS, report),
-    ...markdownTable(QUIC, report),
-    ...markdownTable(SSDP, report),
-  );
-}
+    ];
+  },
+  // The view's table has a Protocol column; the Markdown table leaves it out and says it here.
+  'local-discovery': (report) => {
+    const discovery = report.dns.names.filter((n) => n.protocol !== 'dns');
+    if (!discovery.length) return [];
+    const examples = discovery
+      .slice(0, 5)
+      .map((n) => n.name)
+      .join(', ');
+    return [
+      `Local discovery (mDNS/LLMNR), kept apart from Internet lookups: ${discovery.length} name(s), e.g. ${markdownText(examples)}.`,
+      '',
+    ];
+  },
+  'activity-comparison': (report) => {
+    const { timeline } = report.application;
+    if (new Set(timeline.map((s) => s.activity)).size < 2) return [];
+    return ['### Activities compared', '', activityComparison(report, timeline)];
+  },
+  ...QUALITY_TEXTS,
+};
 
 /** The study's comparison, within one capture: packets per second of each protocol in each segment. */
 function activityComparison(report: Report, segments: Report['application']['timeline']): string {

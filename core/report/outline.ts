@@ -4,37 +4,52 @@ import { addressFilter, anyOf, filterString, frameFilter } from '../util/display
 import { findingMarkdown } from './markdown.js';
 import { markdownCode, markdownText, plainText } from './escape.js';
 import { count } from '../util/plural.js';
-import { qualityGroups } from './quality-outline.js';
+import { qualityStreamNode, roundTripNode } from './quality-outline.js';
 import { group, itemMarkdown, tableGroup, type OutlineNode } from './outline-node.js';
 import { DNS_NAMES } from './tables/dns.js';
 import { ADDRESSES, TURN_RELAYS } from './tables/network.js';
 import { FLOWS } from './tables/transport.js';
-import { MEDIA_STREAMS } from './tables/application.js';
+import { CERTIFICATE_CHAINS, TLS_SERVERS } from './tables/security.js';
+import { ACTIVITY, MEDIA_STREAMS } from './tables/application.js';
+import { QUALITY_STREAMS, ROUND_TRIPS } from './tables/quality.js';
 import { leftOutIn } from './left-out.js';
 import { REPORT_SECTIONS, type SectionId } from './sections.js';
 
 export type { OutlineNode } from './outline-node.js';
 
+/**
+ * The tables that are groups of the Captures tree, and the group each makes: most list the table's rows; the
+ * TLS servers table stands for the handshakes that land on its rows, the certificate chains for their
+ * certificates, the activity table for the activity and its phases. Keyed by the table's definition, taken in
+ * its section's order.
+ */
+const TREE_GROUPS = new Map<object, (report: Report) => OutlineNode>([
+  [DNS_NAMES, (report) => tableGroup(DNS_NAMES, report, domainNode(report))],
+  [ADDRESSES, (report) => tableGroup(ADDRESSES, report, addressNode)],
+  [TURN_RELAYS, (report) => tableGroup(TURN_RELAYS, report, relayNode)],
+  [FLOWS, (report) => tableGroup(FLOWS, report, flowNode)],
+  [TLS_SERVERS, (report) => group('security', 'TLS handshakes', handshakeNodes(report))],
+  [CERTIFICATE_CHAINS, (report) => group('security', 'Certificates', certificateNodes(report))],
+  [ACTIVITY, (report) => group('application', 'Activity', activityNodes(report))],
+  [MEDIA_STREAMS, (report) => tableGroup(MEDIA_STREAMS, report, mediaNode)],
+  [QUALITY_STREAMS, (report) => tableGroup(QUALITY_STREAMS, report, qualityStreamNode)],
+  [ROUND_TRIPS, (report) => tableGroup(ROUND_TRIPS, report, roundTripNode)],
+]);
+
 /** The report as sections → groups → items, in the Markdown report's order. Empty groups are left out. */
 export function reportOutline(report: Report): OutlineNode[] {
-  const groupsOf: Record<SectionId, () => OutlineNode[]> = {
-    dns: () => [tableGroup(DNS_NAMES, report, domainNode(report))],
-    network: () => [tableGroup(ADDRESSES, report, addressNode), tableGroup(TURN_RELAYS, report, relayNode)],
-    transport: () => [tableGroup(FLOWS, report, flowNode)],
-    security: () => [
-      group('security', 'TLS handshakes', handshakeNodes(report)),
-      group('security', 'Certificates', certificateNodes(report)),
-    ],
-    application: () => [
-      group('application', 'Activity', activityNodes(report)),
-      tableGroup(MEDIA_STREAMS, report, mediaNode),
-    ],
-    quality: () => qualityGroups(report),
-  };
-  return REPORT_SECTIONS.map(({ id, title }) => {
+  return REPORT_SECTIONS.map((section) => {
+    const { id, title } = section;
     const findings = report.findings.filter((f) => f.section === id).map(findingNode);
+    const tableGroups = section.absent?.(report)
+      ? []
+      : section.parts.flatMap((part) => {
+          if (typeof part === 'string') return [];
+          const groupOf = part((t) => TREE_GROUPS.get(t));
+          return groupOf ? [groupOf(report)] : [];
+        });
     const children = [
-      ...[group(id, 'Findings', findings), ...groupsOf[id]()].filter((g) => g.children!.length > 0),
+      ...[group(id, 'Findings', findings), ...tableGroups].filter((g) => g.children!.length > 0),
       ...leftOutNodes(report, id),
     ];
     return {

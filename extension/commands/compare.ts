@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { compareReport } from '../../core/compare.js';
+import { compareReport } from '../../core/report/comparison.js';
 import { renderComparison } from '../../core/report/compare-markdown.js';
 import type { AnalysisStore } from '../analysis-store.js';
 import { CAPTURE_FILTERS, reportFailure } from '../capture-picker.js';

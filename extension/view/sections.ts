@@ -2,28 +2,12 @@ import type { Report } from '../../core/schema/generated/report.js';
 import { esc, filterHtml, framesHtml, viewTable } from './html-table.js';
 import { count } from '../../core/util/plural.js';
 import { leftOutIn } from '../../core/report/left-out.js';
-import { REPORT_SECTIONS, type SectionId } from '../../core/report/sections.js';
-import { DNS_NAMES } from '../../core/report/tables/dns.js';
-import { ADDRESSES, STUN_MESSAGES, TURN_RELAYS } from '../../core/report/tables/network.js';
-import { TCP_HEALTH } from '../../core/report/tables/tcp-health.js';
-import { FLOWS, PARALLEL_CONNECTIONS, PROTOCOLS } from '../../core/report/tables/transport.js';
-import { CERTIFICATE_CHAINS, CIPHER_SUITES, CLIENT_HELLOS, TLS_SERVERS } from '../../core/report/tables/security.js';
-import { ACTIVITY, CALL_PHASES, MEDIA_STREAMS, QUIC, SSDP } from '../../core/report/tables/application.js';
-import {
-  QUALITY_GAPS,
-  QUALITY_STREAMS,
-  QUALITY_WINDOWS,
-  ROUND_TRIPS,
-  RTCP_REPORTS,
-} from '../../core/report/tables/quality.js';
+import { REPORT_SECTIONS, type ReportSection, type SectionId, type SectionText } from '../../core/report/sections.js';
 
-/** A section of the view: what the TOC counts, and its tables after the findings. */
-interface SectionContent {
+export type ViewSection = ReportSection & {
+  /** What the table of contents and the section's heading count besides its findings. */
   counts: (report: Report) => string[];
-  body: (report: Report) => string;
-}
-
-export type ViewSection = SectionContent & { id: SectionId; title: string };
+};
 
 function findingsList(report: Report, id: SectionId): string {
   const findings = report.findings.filter((f) => f.section === id);
@@ -35,77 +19,49 @@ function findingsList(report: Report, id: SectionId): string {
   return `<ul class="findings">${items.join('\n')}</ul>`;
 }
 
-const dns: SectionContent = {
-  counts: (r) => [`${r.dns.names.length} names`],
-  body: (report) => viewTable(DNS_NAMES, report),
+const COUNTS: Record<SectionId, (report: Report) => string[]> = {
+  dns: (r) => [`${r.dns.names.length} names`],
+  network: (r) => [`${r.addresses.length} addresses`, `${r.stun.summary.relays.length} relays`],
+  transport: (r) => [`${r.flows.length} flows`],
+  security: (r) => [`${r.tls.handshakes.length} handshakes`, `${r.tls.cipherSuites.length} suites`],
+  application: (r) => [`${r.media.length} media streams`],
+  quality: (r) => (r.quality ? [`${r.quality.streams.length} streams judged`, `verdict ${r.quality.verdict}`] : []),
 };
 
-const network: SectionContent = {
-  counts: (r) => [`${r.addresses.length} addresses`, `${r.stun.summary.relays.length} relays`],
-  body: (report) =>
-    [viewTable(ADDRESSES, report), viewTable(TURN_RELAYS, report), viewTable(STUN_MESSAGES, report)].join('\n'),
-};
-
-const transport: SectionContent = {
-  counts: (r) => [`${r.flows.length} flows`],
-  body: (report) => {
+/**
+ * The text between a section's tables, as the view shows it. The view leaves out local discovery (its names
+ * table has a Protocol column), the activities compared (its chart shows them) and the QoS guidance.
+ */
+const VIEW_TEXTS: Partial<Record<SectionText, (report: Report) => string>> = {
+  'ip-versions': (report) => {
     const { ipv4, ipv6 } = report.transport.ipVersions;
-    return [
-      `<p>IPv4: ${esc(ipv4.packets.toLocaleString('en'))} packets, ${esc(ipv4.bytes.toLocaleString('en'))} bytes · IPv6: ${esc(ipv6.packets.toLocaleString('en'))} packets, ${esc(ipv6.bytes.toLocaleString('en'))} bytes.</p>`,
-      viewTable(PROTOCOLS, report),
-      viewTable(PARALLEL_CONNECTIONS, report),
-      viewTable(TCP_HEALTH, report),
-      viewTable(FLOWS, report),
-    ].join('\n');
+    return `<p>IPv4: ${esc(ipv4.packets.toLocaleString('en'))} packets, ${esc(ipv4.bytes.toLocaleString('en'))} bytes · IPv6: ${esc(ipv6.packets.toLocaleString('en'))} packets, ${esc(ipv6.bytes.toLocaleString('en'))} bytes.</p>`;
   },
-};
-
-const security: SectionContent = {
-  counts: (r) => [`${r.tls.handshakes.length} handshakes`, `${r.tls.cipherSuites.length} suites`],
-  body: (report) =>
-    [
-      viewTable(TLS_SERVERS, report),
-      viewTable(CERTIFICATE_CHAINS, report),
-      viewTable(CIPHER_SUITES, report),
-      viewTable(CLIENT_HELLOS, report),
-    ].join('\n'),
-};
-
-const application: SectionContent = {
-  counts: (r) => [`${r.media.length} media streams`],
-  body: (report) =>
-    [
-      viewTable(ACTIVITY, report),
-      viewTable(CALL_PHASES, report),
-      viewTable(MEDIA_STREAMS, report),
-      viewTable(QUIC, report),
-      viewTable(SSDP, report),
-    ].join('\n'),
-};
-
-const quality: SectionContent = {
-  counts: (r) => (r.quality ? [`${r.quality.streams.length} streams judged`, `verdict ${r.quality.verdict}`] : []),
-  body: (report) => {
-    const { quality: q } = report;
-    if (!q) return '<p class="none">No RTP media and no round trip in the capture.</p>';
-    return [
-      `<p><strong>Verdict: ${esc(q.verdict)}</strong> — ${esc(q.reason)}.</p><p class="muted">${esc(q.method)}</p>`,
-      viewTable(QUALITY_STREAMS, report),
-      viewTable(QUALITY_WINDOWS, report),
-      viewTable(QUALITY_GAPS, report),
-      viewTable(ROUND_TRIPS, report),
-      `<p><strong>RTCP.</strong> ${esc(q.rtcp.note)}</p>`,
-      viewTable(RTCP_REPORTS, report),
-    ].join('\n');
+  // The quality texts run only with report.quality: the section is absent without it.
+  'quality-verdict': (report) => {
+    const q = report.quality!;
+    return `<p><strong>Verdict: ${esc(q.verdict)}</strong> — ${esc(q.reason)}.</p><p class="muted">${esc(q.method)}</p>`;
   },
+  'rtcp-note': (report) => `<p><strong>RTCP.</strong> ${esc(report.quality!.rtcp.note)}</p>`,
 };
 
-const CONTENT: Record<SectionId, SectionContent> = { dns, network, transport, security, application, quality };
+/** The section's tables and text after its findings, or why it has none. */
+function sectionBody(report: Report, section: ReportSection): string {
+  const absent = section.absent?.(report);
+  if (absent) return `<p class="none">${esc(absent)}</p>`;
+  return section.parts
+    .flatMap((part) => {
+      if (typeof part !== 'string') return [part((t) => viewTable(t, report))];
+      const text = VIEW_TEXTS[part];
+      return text ? [text(report)] : [];
+    })
+    .join('\n');
+}
 
 /** The view's sections, in the report's order. */
 export const VIEW_SECTIONS: readonly ViewSection[] = REPORT_SECTIONS.map((section) => ({
   ...section,
-  ...CONTENT[section.id],
+  counts: COUNTS[section.id],
 }));
 
 export function sectionHtml(report: Report, section: ViewSection): string {
@@ -113,7 +69,7 @@ export function sectionHtml(report: Report, section: ViewSection): string {
   const counts = [findings ? count(findings, 'finding') : '', ...section.counts(report)].filter(Boolean).join(' · ');
   return `<section class="report-section" id="section-${section.id}" data-keys="section/${section.id}"><details><summary><h2>${esc(section.title)} <span class="count">${esc(counts)}</span></h2></summary>
 ${findingsList(report, section.id)}
-${section.body(report)}${leftOutHtml(report, section.id)}
+${sectionBody(report, section)}${leftOutHtml(report, section.id)}
 </details></section>`;
 }
 

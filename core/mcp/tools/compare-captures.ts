@@ -1,4 +1,4 @@
-import { compareReport } from '../../compare.js';
+import { compareReport } from '../../report/comparison.js';
 import { CAPTURE_PATH, reportOf, type AgentTool } from './tool.js';
 
 /** Captures compared in one call at most: each may need an analysis of its own. */

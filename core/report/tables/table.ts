@@ -1,5 +1,4 @@
-import type { Report } from '../../schema/generated/report.js';
-import type { SectionId } from '../sections.js';
+import type { Finding, Report } from '../../schema/generated/report.js';
 
 /** A cell's fact as plain text (each renderer escapes it), with what it sorts by and a tooltip. */
 export interface Cell {
@@ -31,7 +30,8 @@ export interface TableDefinition<Row> {
   /** The view's data-table name, e.g. tls-servers. */
   id: string;
   title: string;
-  section: SectionId;
+  /** The section whose list (sections.ts) has the table; spelled from the schema, as sections.ts imports the tables. */
+  section: Finding['section'];
   rows: (report: Report) => readonly Row[];
   columns: readonly Column<Row>[];
   /** Shown with "None." when it has no rows; otherwise the table and its heading are left out. */
@@ -62,6 +62,16 @@ export interface TableDefinition<Row> {
     /** Outline ids the heading stands for, besides the table's own group. */
     keys?: string[];
   };
+}
+
+/**
+ * A table whatever its row type, as a section's list holds it: it hands its definition, row type and all, to a
+ * renderer (TypeScript has no "TableDefinition of some row type" that a generic renderer could take).
+ */
+export type ListedTable = <Result>(render: <Row>(definition: TableDefinition<Row>) => Result) => Result;
+
+export function listed<Row>(definition: TableDefinition<Row>): ListedTable {
+  return (render) => render(definition);
 }
 
 /** A table whose every row is an item of the outline (an address, a flow). */

@@ -1,5 +1,5 @@
-import type { AddressRole, Report } from './schema/generated/report.js';
-import { compareQuality, type QualityComparison } from './quality/comparison.js';
+import type { AddressRole, Report } from '../schema/generated/report.js';
+import { compareQuality, type QualityComparison } from '../quality/comparison.js';
 
 /** One column of the comparison table: what the manual Teams study measured for each situation. */
 export interface CaptureComparison {
