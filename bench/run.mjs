@@ -165,13 +165,22 @@ const loadBefore = loadavg()[0];
 const teams = join(shared, 'teams.pcap');
 const hundredK = replicate('teams-100k.pcap', 64, teams);
 const million = replicate('teams-1m.pcap', 10, hundredK);
-const relayedCall = replicate('call-relayed-100k.pcapng', 22, join(shared, 'teams-activities', 'audio-4g-K1AG.pcapng'));
+const course = (name) => join(shared, 'teams-activities', name);
+const relayedCall = replicate('call-relayed-100k.pcapng', 22, course('audio-4g-K1AG.pcapng'));
+// What users bring: calls, where most packets are media (issue 29). An audio call (6,980 packets, 6,209 of them
+// RTP/RTCP/STUN) and a video call with heavy TCP beside it (5,966 packets, 55 % of the bytes TCP).
+const audioCall = replicate('call-audio-100k.pcapng', 14, course('audio-wifi-K1AW-60sec.pcapng'));
+const videoCall = replicate('call-video-100k.pcapng', 17, course('video-4g-K3VG-60sec.pcapng'));
 
 const results = [];
 for (const [label, path] of [
   ['~100k packets', hundredK],
   ['~1M packets', million],
   ['~100k packets, a call relayed over TCP 443', relayedCall],
+  ['~100k packets, an audio call', audioCall],
+  ['~1M packets, an audio call', replicate('call-audio-1m.pcapng', 10, audioCall)],
+  ['~100k packets, a video call', videoCall],
+  ['~1M packets, a video call', replicate('call-video-1m.pcapng', 10, videoCall)],
 ]) {
   const measured = await alternate({
     bareTshark: bare(path),
