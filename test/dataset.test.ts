@@ -360,6 +360,26 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       if (h.serverHello?.version?.name === 'TLS 1.2') assert.equal(tls[i]!.tls?.version, '1.2');
     }
     assert.ok(tls.some((d) => d.tls?.version && d.tls.cipher));
+    // The server's own certificate under ECS's x509 field set.
+    let certified = 0;
+    for (const [i, h] of report.tls.handshakes.entries()) {
+      const leaf = h.certificates.find((c) => c.position === 0);
+      const x509 = tls[i]!.tls?.server?.x509;
+      if (!leaf || h.pseudoTls) {
+        assert.equal(x509, undefined);
+        continue;
+      }
+      certified++;
+      assert.deepEqual(
+        [x509?.issuer?.distinguished_name, x509?.subject?.distinguished_name, x509?.not_after],
+        [leaf.issuer, leaf.subject, leaf.notAfter],
+      );
+      assert.deepEqual(
+        x509?.subject?.common_name,
+        leaf.subjectCommonName === undefined ? undefined : [leaf.subjectCommonName],
+      );
+    }
+    assert.ok(certified > 0, 'no handshake with a certificate');
     // A finding's @timestamp is its first frame's time, as tshark reads it (to the millisecond of ECS dates and of
     // the report's start, each rounded: 2 ms at most).
     const findings = documents.filter((d) => d.event.dataset === 'teamshark.findings');
@@ -580,7 +600,18 @@ interface EcsDocument {
   source?: { ip: string };
   destination?: { port: number };
   network?: { transport?: string; protocol?: string; community_id?: string; type?: string };
-  tls?: { version?: string; cipher?: string; client?: { server_name?: string } };
+  tls?: {
+    version?: string;
+    cipher?: string;
+    client?: { server_name?: string };
+    server?: {
+      x509?: {
+        issuer?: { distinguished_name?: string };
+        subject?: { distinguished_name?: string; common_name?: string[] };
+        not_after?: string;
+      };
+    };
+  };
 }
 
 /** A Parquet file's rows, read by hyparquet (an independent reader, not DuckDB). */
