@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { expandCaptures } from '../core/batch.js';
@@ -391,6 +391,31 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
         `finding ${report.findings[i]!.id}: ${findings[i]!['@timestamp']} is not frame ${frame}'s time`,
       );
     assert.ok(findings.some((d) => Date.parse(d['@timestamp']!) > start + 1000));
+  });
+
+  it('writes ECS documents that all fit the strict template, for every capture these tests export', async function () {
+    this.timeout(20 * 60_000);
+    sharedCapture(this, 'teams-activities/LABELS.tsv');
+    const captures = [...(await expandCaptures([COURSE])), sampleCapture('bad-network-loss').path];
+    const out = join(folder(), 'ecs-all');
+    const summary = await exportDataset(captures, {
+      out,
+      format: 'ecs-ndjson',
+      jobs: 2,
+      force: false,
+      analyze: analyzed,
+    });
+    assert.deepEqual(summary, { exported: captures.length, skipped: 0, failed: [] });
+    const template = JSON.parse(await readFile(join(out, 'index-template.json'), 'utf8')) as IndexTemplate;
+    let documents = 0;
+    for (const capture of captures) {
+      const lines = (await readFile(join(out, `${await captureId(capture)}.ndjson`), 'utf8')).trimEnd().split('\n');
+      for (let i = 1; i < lines.length; i += 2) {
+        assertMatchesMapping(parseLine(lines[i]!), template.template.mappings.properties, `${basename(capture)}: `);
+        documents++;
+      }
+    }
+    assert.ok(documents > 1000, `${documents} documents`);
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
