@@ -124,6 +124,44 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     assert.equal(await count(dataset, "SELECT count(*) FROM flows WHERE transport = 'tcp'"), streams.size);
   });
 
+  it('gives each flow the Community ID tshark’s own communityid dissector computes for its packets', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[0]}`);
+    const dataset = join(folder(), 'community-id');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    // An ICMP error carries the flow it quotes, but its own Community ID is the ICMP one: not the flow's.
+    const tshark = await execa('tshark', [
+      '-n',
+      '--enable-protocol',
+      'communityid',
+      '-r',
+      capture,
+      '-Y',
+      '(tcp || udp) && !icmp && !icmpv6',
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=l',
+      '-e',
+      'tcp.stream',
+      '-e',
+      'udp.stream',
+      '-e',
+      'communityid',
+    ]);
+    const byFlow = new Map<string, Set<string>>();
+    for (const line of tshark.stdout.split('\n').filter(Boolean)) {
+      const [tcp, udp, id] = line.split('\t');
+      const flow = tcp ? `tcp:${tcp}` : `udp:${udp}`;
+      byFlow.set(flow, (byFlow.get(flow) ?? new Set()).add(id!));
+    }
+    const { rows } = await queryDataset(dataset, 'SELECT flow_id, community_id FROM flows ORDER BY flow_id');
+    assert.ok(rows.length > 50, `${rows.length} flows`);
+    assert.deepEqual(
+      rows.map((r) => [r.flow_id, [r.community_id]]),
+      rows.map((r) => [r.flow_id, [...(byFlow.get(r.flow_id as string) ?? [])]]),
+    );
+  });
+
   it('writes Parquet that a second reader (hyparquet) reads with the documented types and the report’s values', async function () {
     const capture = sharedCapture(this, `teams-activities/${FEW[2]}`);
     const dataset = join(folder(), 'hyparquet');
