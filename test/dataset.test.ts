@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { expandCaptures } from '../core/batch.js';
@@ -122,6 +122,44 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
     const tshark = await execa('tshark', ['-n', '-r', capture, '-Y', 'tcp', '-T', 'fields', '-e', 'tcp.stream']);
     const streams = new Set(tshark.stdout.split('\n').filter(Boolean));
     assert.equal(await count(dataset, "SELECT count(*) FROM flows WHERE transport = 'tcp'"), streams.size);
+  });
+
+  it('gives each flow the Community ID tshark’s own communityid dissector computes for its packets', async function () {
+    const capture = sharedCapture(this, `teams-activities/${FEW[0]}`);
+    const dataset = join(folder(), 'community-id');
+    await exportDataset([capture], { out: dataset, format: 'parquet', jobs: 1, force: false, analyze: analyzed });
+    // An ICMP error carries the flow it quotes, but its own Community ID is the ICMP one: not the flow's.
+    const tshark = await execa('tshark', [
+      '-n',
+      '--enable-protocol',
+      'communityid',
+      '-r',
+      capture,
+      '-Y',
+      '(tcp || udp) && !icmp && !icmpv6',
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=l',
+      '-e',
+      'tcp.stream',
+      '-e',
+      'udp.stream',
+      '-e',
+      'communityid',
+    ]);
+    const byFlow = new Map<string, Set<string>>();
+    for (const line of tshark.stdout.split('\n').filter(Boolean)) {
+      const [tcp, udp, id] = line.split('\t');
+      const flow = tcp ? `tcp:${tcp}` : `udp:${udp}`;
+      byFlow.set(flow, (byFlow.get(flow) ?? new Set()).add(id!));
+    }
+    const { rows } = await queryDataset(dataset, 'SELECT flow_id, community_id FROM flows ORDER BY flow_id');
+    assert.ok(rows.length > 50, `${rows.length} flows`);
+    assert.deepEqual(
+      rows.map((r) => [r.flow_id, [r.community_id]]),
+      rows.map((r) => [r.flow_id, [...(byFlow.get(r.flow_id as string) ?? [])]]),
+    );
   });
 
   it('writes Parquet that a second reader (hyparquet) reads with the documented types and the report’s values', async function () {
@@ -360,6 +398,26 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
       if (h.serverHello?.version?.name === 'TLS 1.2') assert.equal(tls[i]!.tls?.version, '1.2');
     }
     assert.ok(tls.some((d) => d.tls?.version && d.tls.cipher));
+    // The server's own certificate under ECS's x509 field set.
+    let certified = 0;
+    for (const [i, h] of report.tls.handshakes.entries()) {
+      const leaf = h.certificates.find((c) => c.position === 0);
+      const x509 = tls[i]!.tls?.server?.x509;
+      if (!leaf || h.pseudoTls) {
+        assert.equal(x509, undefined);
+        continue;
+      }
+      certified++;
+      assert.deepEqual(
+        [x509?.issuer?.distinguished_name, x509?.subject?.distinguished_name, x509?.not_after],
+        [leaf.issuer, leaf.subject, leaf.notAfter],
+      );
+      assert.deepEqual(
+        x509?.subject?.common_name,
+        leaf.subjectCommonName === undefined ? undefined : [leaf.subjectCommonName],
+      );
+    }
+    assert.ok(certified > 0, 'no handshake with a certificate');
     // A finding's @timestamp is its first frame's time, as tshark reads it (to the millisecond of ECS dates and of
     // the report's start, each rounded: 2 ms at most).
     const findings = documents.filter((d) => d.event.dataset === 'teamshark.findings');
@@ -371,6 +429,31 @@ describe('teamshark export: the analyses as a Parquet dataset', function () {
         `finding ${report.findings[i]!.id}: ${findings[i]!['@timestamp']} is not frame ${frame}'s time`,
       );
     assert.ok(findings.some((d) => Date.parse(d['@timestamp']!) > start + 1000));
+  });
+
+  it('writes ECS documents that all fit the strict template, for every capture these tests export', async function () {
+    this.timeout(20 * 60_000);
+    sharedCapture(this, 'teams-activities/LABELS.tsv');
+    const captures = [...(await expandCaptures([COURSE])), sampleCapture('bad-network-loss').path];
+    const out = join(folder(), 'ecs-all');
+    const summary = await exportDataset(captures, {
+      out,
+      format: 'ecs-ndjson',
+      jobs: 2,
+      force: false,
+      analyze: analyzed,
+    });
+    assert.deepEqual(summary, { exported: captures.length, skipped: 0, failed: [] });
+    const template = JSON.parse(await readFile(join(out, 'index-template.json'), 'utf8')) as IndexTemplate;
+    let documents = 0;
+    for (const capture of captures) {
+      const lines = (await readFile(join(out, `${await captureId(capture)}.ndjson`), 'utf8')).trimEnd().split('\n');
+      for (let i = 1; i < lines.length; i += 2) {
+        assertMatchesMapping(parseLine(lines[i]!), template.template.mappings.properties, `${basename(capture)}: `);
+        documents++;
+      }
+    }
+    assert.ok(documents > 1000, `${documents} documents`);
   });
 
   it('answers a slip with a usage error (exit 2) and a folder that is no dataset with one line (exit 1)', async function () {
@@ -580,7 +663,18 @@ interface EcsDocument {
   source?: { ip: string };
   destination?: { port: number };
   network?: { transport?: string; protocol?: string; community_id?: string; type?: string };
-  tls?: { version?: string; cipher?: string; client?: { server_name?: string } };
+  tls?: {
+    version?: string;
+    cipher?: string;
+    client?: { server_name?: string };
+    server?: {
+      x509?: {
+        issuer?: { distinguished_name?: string };
+        subject?: { distinguished_name?: string; common_name?: string[] };
+        not_after?: string;
+      };
+    };
+  };
 }
 
 /** A Parquet file's rows, read by hyparquet (an independent reader, not DuckDB). */

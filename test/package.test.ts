@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { sharedCapture, temporaryFolder } from './helpers.js';
@@ -9,13 +10,24 @@ const REPO = new URL('../..', import.meta.url).pathname;
 describe('npm package: what `npm pack` ships installs anywhere and runs', function () {
   const folder = temporaryFolder('package');
 
-  it('builds out/ before packing (prepare), from the sources alone', async function () {
-    const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-      bin: Record<string, string>;
-    };
-    assert.match(manifest.scripts.prepare ?? '', /gen-schema-types\.mjs && tsc -p \./);
-    assert.equal(manifest.bin.teamshark, 'out/core/cli.js');
+  it('installs from a clean copy of the sources with `npm install -g .`: prepare builds out/', async function () {
+    this.timeout(4 * 60_000);
+    const capture = sharedCapture(this, 'teams.pcap');
+    // What a fresh clone holds: the tracked files (as they are in this checkout), no out/, no generated types.
+    const clone = join(folder(), 'clone');
+    const tracked = (await execa('git', ['ls-files', '-z'], { cwd: REPO })).stdout.split('\0').filter(Boolean);
+    for (const file of tracked.filter((f) => existsSync(join(REPO, f))))
+      await cp(join(REPO, file), join(clone, file), { recursive: true });
+    assert.ok(!existsSync(join(clone, 'out')));
+    // The devDependencies `npm install` would have put there (TypeScript for prepare).
+    await symlink(await realpath(join(REPO, 'node_modules')), join(clone, 'node_modules'));
+    const prefix = join(folder(), 'linked');
+    await execa('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, '.'], {
+      cwd: clone,
+    });
+    const analysis = await execa(join(prefix, 'bin', 'teamshark'), ['analyze', capture], { reject: false });
+    assert.equal(analysis.exitCode, 0, analysis.stderr);
+    assert.match(analysis.stdout, /^# Teamshark report: /);
   });
 
   it('packs the compiled CLI only, installs into an empty prefix and analyses teams.pcap', async function () {

@@ -590,6 +590,38 @@ function tlsField(
   };
 }
 
+/**
+ * ECS's fields for the server's own certificate (ECS 8.11 TLS fields, and its x509 field set nested under
+ * tls.server): the flat tls.server.* and tls.server.x509.*, as Packetbeat fills both, so a dashboard built on
+ * either finds them. ECS asks for the serial number and hash in capitals, without colons.
+ */
+const serverCertificateFields = (
+  [
+    ['tls.server.issuer', 'string', 'issuer', (c) => c.issuer],
+    ['tls.server.subject', 'string', 'subject', (c) => c.subject],
+    ['tls.server.not_before', 'timestamp', 'not_before', (c) => c.notBefore],
+    ['tls.server.not_after', 'timestamp', 'not_after', (c) => c.notAfter],
+    ['tls.server.hash.sha256', 'string', 'SHA-256 fingerprint (in capitals)', (c) => c.sha256.toUpperCase()],
+    ['tls.server.x509.issuer.distinguished_name', 'string', 'issuer', (c) => c.issuer],
+    ['tls.server.x509.issuer.common_name', 'string[]', 'issuer CN', (c) => optionalList(c.issuerCommonName)],
+    ['tls.server.x509.subject.distinguished_name', 'string', 'subject', (c) => c.subject],
+    ['tls.server.x509.subject.common_name', 'string[]', 'subject CN', (c) => optionalList(c.subjectCommonName)],
+    ['tls.server.x509.not_before', 'timestamp', 'not_before', (c) => c.notBefore],
+    ['tls.server.x509.not_after', 'timestamp', 'not_after', (c) => c.notAfter],
+    ['tls.server.x509.serial_number', 'string', 'serial number (in capitals)', (c) => c.serialNumber.toUpperCase()],
+    ['tls.server.x509.alternative_names', 'string[]', 'subject alternative names', (c) => c.subjectAltNames],
+  ] as const satisfies readonly [string, Column<unknown>['type'], string, (c: Certificate) => unknown][]
+).map(([ecs, type, what, value]) =>
+  tlsField(ecs, type, `${what} of the server’s own certificate`, (h) => {
+    const leaf = leafCertificate(h);
+    return leaf ? value(leaf) : null;
+  }),
+);
+
+function optionalList(value: string | undefined): string[] {
+  return value === undefined ? [] : [value];
+}
+
 const tlsHandshakesTable: TableDefinition<Report, OnFlow<TlsHandshake>> = {
   name: 'tls_handshakes',
   description:
@@ -731,36 +763,7 @@ const tlsHandshakesTable: TableDefinition<Report, OnFlow<TlsHandshake>> = {
       'the number of version (1.2, 1.3)',
       (h) => tlsVersionParts(codeName(h.serverHello?.version))?.version ?? null,
     ),
-    tlsField(
-      'tls.server.issuer',
-      'string',
-      'issuer of the server’s own certificate',
-      (h) => leafCertificate(h)?.issuer ?? null,
-    ),
-    tlsField(
-      'tls.server.subject',
-      'string',
-      'subject of the server’s own certificate',
-      (h) => leafCertificate(h)?.subject ?? null,
-    ),
-    tlsField(
-      'tls.server.not_before',
-      'timestamp',
-      'not_before of the server’s own certificate',
-      (h) => leafCertificate(h)?.notBefore ?? null,
-    ),
-    tlsField(
-      'tls.server.not_after',
-      'timestamp',
-      'not_after of the server’s own certificate',
-      (h) => leafCertificate(h)?.notAfter ?? null,
-    ),
-    tlsField(
-      'tls.server.hash.sha256',
-      'string',
-      'sha256 of the server’s own certificate, in capitals',
-      (h) => leafCertificate(h)?.sha256.toUpperCase() ?? null,
-    ),
+    ...serverCertificateFields,
   ],
 };
 

@@ -1,17 +1,17 @@
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { TeamsharkError, oneLine } from '../util/errors.js';
-import { tsharkCommand } from '../tshark/locate.js';
+import { THIS_HOST, tsharkCommand, WIRESHARK_INSTALL, type TsharkSearchHost } from '../tshark/locate.js';
 
 /**
  * Wireshark's editcap, which writes every annotated capture: Teamshark never writes a user's capture with a
  * pcapng writer of its own. It comes in the same package as tshark, so it is looked for beside the tshark in
  * use (TEAMSHARK_EDITCAP overrides), then on PATH.
  */
-export function editcapCommand(tsharkPath?: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TEAMSHARK_EDITCAP) return env.TEAMSHARK_EDITCAP;
-  const tshark = tsharkCommand(tsharkPath, env);
-  return tshark.includes('/') ? join(dirname(tshark), 'editcap') : 'editcap';
+export function editcapCommand(tsharkPath?: string, host: TsharkSearchHost = THIS_HOST): string {
+  if (host.env.TEAMSHARK_EDITCAP) return host.env.TEAMSHARK_EDITCAP;
+  const tshark = tsharkCommand(tsharkPath, host);
+  return /[/\\]/.test(tshark) ? join(dirname(tshark), 'editcap') : 'editcap';
 }
 
 /** Runs editcap; a missing editcap or one that fails is a one-line TeamsharkError. */
@@ -20,7 +20,7 @@ export async function runEditcap(command: string, args: readonly string[], signa
   if (result.failed && (result.code === 'ENOENT' || result.code === 'EACCES')) {
     throw new TeamsharkError(
       'editcap-missing',
-      `editcap not found (${command}): it comes with tshark ("sudo apt-get install -y tshark"), or set TEAMSHARK_EDITCAP to its path`,
+      `editcap not found (${command}): it comes with tshark (${WIRESHARK_INSTALL}), or set TEAMSHARK_EDITCAP to its path`,
     );
   }
   if (result.failed)
