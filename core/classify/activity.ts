@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../util/collections.js';
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
@@ -354,8 +355,8 @@ function startupSpans(inputs: ActivityInputs): Interval[] {
   const flows = nonMediaTcp(inputs);
   const configuration = flows.filter((f) => f.service?.role && CONFIGURATION_ROLES.has(f.service.role));
   if (configuration.length === 0) return [];
-  const first = Math.min(...configuration.map((f) => f.start));
-  const last = Math.max(...configuration.map((f) => f.start));
+  const first = minOf(configuration.map((f) => f.start));
+  const last = maxOf(configuration.map((f) => f.start));
   // Sign-ins near the configuration fetch are the app starting; others renew tokens in a running app.
   const signIn = flows.filter(
     (f) =>
@@ -364,7 +365,7 @@ function startupSpans(inputs: ActivityInputs): Interval[] {
       f.start <= last + SIGN_IN_NEAR_SECONDS,
   );
   const all = [...configuration, ...signIn];
-  const start = Math.min(...all.map((f) => f.start));
+  const start = minOf(all.map((f) => f.start));
   const loading = flows.filter(
     (f) => useOf(f).named && f.start >= first && f.start <= last + STARTUP_TAIL_SECONDS && !all.includes(f),
   );
@@ -790,7 +791,7 @@ function callPhases({ media, streams, stun, flows, payload }: ActivityInputs): P
   const phases: Phase[] = [];
   const setup = stun.filter((m) => m.time <= first.start);
   if (setup.length) {
-    const start = Math.min(...setup.map((m) => m.time));
+    const start = minOf(setup.map((m) => m.time));
     phases.push({
       phase: 'setup',
       start: round(start),
@@ -812,8 +813,8 @@ function callPhases({ media, streams, stun, flows, payload }: ActivityInputs): P
     const times = signalling.map((s) => s.opened.time);
     phases.push({
       phase: 'signalling',
-      start: round(Math.min(...times)),
-      end: round(Math.max(...times)),
+      start: round(minOf(times)),
+      end: round(maxOf(times)),
       detail: `${signalling.length} connection(s) opened (SYN) to the call signalling service within ${SIGNALLING_WINDOW_SECONDS} s of the first media packet (${[...new Set(signalling.map((s) => s.flow.server.ip))].slice(0, 5).join(', ')})`,
       frames: signalling.slice(0, 20).map((s) => s.opened.frame),
     });

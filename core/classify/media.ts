@@ -1,3 +1,4 @@
+import { maxOf } from '../util/collections.js';
 import type { CallSummary, Endpoint, MediaStream, RtcpReport, RtpStream } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
 import { formatEndpoint } from '../model/addressing.js';
@@ -114,7 +115,7 @@ function receiverFeedback(stream: RtpStream, rtcp: RtcpReport[]): MediaStream['r
   const feedback: NonNullable<MediaStream['rtcp']> = {
     reports: reports.length,
     frames: reports.slice(0, 20).map((r) => r.frame),
-    fractionLostMax: Math.max(...reports.map((r) => r.block.fractionLost ?? 0)),
+    fractionLostMax: maxOf(reports.map((r) => r.block.fractionLost ?? 0)),
   };
   const jitter = reports.at(-1)!.block.jitter;
   if (jitter !== undefined && stream.clockRate) feedback.jitterMs = round((jitter / stream.clockRate) * 1000);

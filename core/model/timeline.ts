@@ -1,3 +1,4 @@
+import { maxOf } from '../util/collections.js';
 import type { Timeline } from '../schema/generated/report.js';
 import { perStack, type PacketRecord } from '../tshark/record.js';
 import type { Collector, FinishContext } from './collector.js';
@@ -69,7 +70,7 @@ export class TimelineCollector implements Collector<Timeline> {
   finish({ start }: FinishContext): Timeline {
     const anchor = this.anchor ?? start;
     const secondsOf = (tick: number) => Math.max(0, anchor - start + tick / TICKS_PER_SECOND);
-    const last = Math.max(0, ...[...this.perTick.values()].flatMap((m) => [...m.keys()].map(secondsOf)));
+    const last = Math.max(0, maxOf([...this.perTick.values()].flatMap((m) => [...m.keys()].map(secondsOf))));
     const binSeconds = timelineBinSeconds(last);
     const bins = Math.floor(last / binSeconds) + 1;
     const order = [...CATEGORIES.map(([name]) => name), OTHER];

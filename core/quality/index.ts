@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../util/collections.js';
 import type {
   AddressRole,
   CallQuality,
@@ -148,7 +149,7 @@ function streamQuality(
     stream.lossNotMeasured = `${count(
       cut.reduce((sum, c) => sum + c.packets, 0),
       'datagram',
-    )} to its receiver were cut by the capture's snap length before their RTP header (first frame ${Math.min(...cut.map((c) => c.firstFrame))}), so what is missing cannot be told from what was not captured`;
+    )} to its receiver were cut by the capture's snap length before their RTP header (first frame ${minOf(cut.map((c) => c.firstFrame))}), so what is missing cannot be told from what was not captured`;
   const readByBytes = packets.frames.length - packets.decoded;
   if (readByBytes > 0) stream.readByBytes = readByBytes;
   if (kind !== 'unknown') stream.expectedDscp = EXPECTED_DSCP[kind];
@@ -193,7 +194,7 @@ function receiverReports(
   if (blocks.length === 0) return undefined;
   const feedback: NonNullable<StreamQuality['receiverReports']> = {
     reports: blocks.length,
-    fractionLostMax: Math.max(...blocks.map((b) => b.block.fractionLost ?? 0)),
+    fractionLostMax: maxOf(blocks.map((b) => b.block.fractionLost ?? 0)),
     frames: blocks.slice(0, 20).map((b) => b.frame),
   };
   const jitter = blocks.at(-1)!.block.jitter;
