@@ -19,4 +19,19 @@ describe('one count everywhere a report states it', function () {
     const selected = report.tls.cipherSuites.reduce((sum, suite) => sum + suite.selectedIn, 0);
     assert.equal(negotiated, selected, `${line.text}: as many as the cipher-suite statistics' ServerHellos`);
   });
+
+  for (const capture of [Z1, 'teams.pcap'])
+    it(`TURN allocations: the relays table counts each server's distinct relayed addresses, as its finding does (${capture})`, async function () {
+      const report = await analyzed(sharedCapture(this, capture));
+      const udpRelays = report.stun.summary.relays.filter((r) => r.transport === 'udp');
+      assert.ok(
+        udpRelays.some((r) => r.allocations),
+        'a capture with TURN allocations',
+      );
+      for (const relay of udpRelays) {
+        const finding = report.findings.find((f) => f.id === `turn-allocation/${relay.ip}:${relay.port}`);
+        const granted = finding ? Number(/ granted (\d+) allocations?$/.exec(finding.title)?.[1]) : 0;
+        assert.equal(relay.allocations, granted, `${relay.ip}:${relay.port}: ${finding?.title ?? 'no finding'}`);
+      }
+    });
 });
