@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { renderAnalysisBody } from '../extension/view/render.js';
 import { analyzed, sharedCapture } from './helpers.js';
 
 const clientsOf = async (context: Mocha.Context, capture: string) =>
@@ -62,5 +64,29 @@ describe('the capturing host on real captures', function () {
       client!.evidence[0]!.detail,
       /capturing host's MAC address [0-9a-f:]{17} \(on \d+ % of the unicast frames\)/,
     );
+  });
+
+  it('says how in the Markdown "Clients" row and in the view, beside the addresses', async function () {
+    const cases = [
+      [
+        'teams-more/audio-file-Z1.pcapng',
+        /^130\.104\.37\.81, .* — sends from the capturing host's MAC address [0-9a-f:]{17} \(on \d+ % of the unicast frames\)$/,
+      ],
+      // Loopback: frames from and to one MAC decide nothing; the flows opened do.
+      [
+        'malformed_dns.pcap',
+        /^127\.0\.0\.1 — the link layer does not say which host captured; it opens \d+ of its \d+ flows/,
+      ],
+    ] as const;
+    for (const [capture, how] of cases) {
+      const path = sharedCapture(this, capture);
+      const report = await analyzed(path);
+      const row = renderMarkdown(report)
+        .split('\n')
+        .find((line) => line.startsWith('| Clients |'))!;
+      assert.match(row.slice('| Clients | '.length, -' |'.length), how, `${capture}: Markdown`);
+      const fact = /<span class="muted">Clients<\/span> ([^<]*)<\/span>/.exec(renderAnalysisBody(report, path));
+      assert.match(fact?.[1] ?? '', how, `${capture}: view`);
+    }
   });
 });

@@ -267,8 +267,9 @@ function chooseClients(
   return new Map([...local, ...globalIpv6]);
 }
 
+/** How a client was decided where the link layer did not say: the flows it opens (see chooseClients). */
 function clientEvidence(tally: Tally, clientEnd: number): string {
-  const opens = `opens ${tally.asClient} of its ${tally.flows} flows`;
+  const opens = `the link layer does not say which host captured; it opens ${tally.asClient} of its ${tally.flows} flows`;
   const answered = clientEnd - tally.asClient;
   return answered > 0
     ? `${opens}, and is the client's end of ${answered} whose first packet a server or relay sent`

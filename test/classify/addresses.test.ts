@@ -35,7 +35,10 @@ describe('classify/addresses: a role for every address', function () {
     const { role, clients } = rolesOf({ flows: opened('93.184.216.34:80', 1, 2, 3) });
     assert.deepEqual([...clients], [CLIENT]);
     assert.equal(role.get(CLIENT)!.role, 'client');
-    assert.equal(role.get(CLIENT)!.evidence[0]!.detail, 'opens 3 of its 3 flows');
+    assert.equal(
+      role.get(CLIENT)!.evidence[0]!.detail,
+      'the link layer does not say which host captured; it opens 3 of its 3 flows',
+    );
     assert.equal(role.get('93.184.216.34')!.role, 'other');
   });
 
