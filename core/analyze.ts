@@ -283,7 +283,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
       signal: options.signal,
     });
-    confirmPseudoTls(parts.tls, found, parts.stun);
+    const dnsNames = new NameIndex(parts.dns, []);
+    confirmPseudoTls(parts.tls, found, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
   }
   return {
     capture: {
