@@ -286,7 +286,9 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
       signal: options.signal,
     };
-    confirmPseudoTls(parts.tls, await findTcpStun(relayCandidates, search), parts.stun);
+    const dnsNames = new NameIndex(parts.dns, []);
+    const found = await findTcpStun(relayCandidates, search);
+    confirmPseudoTls(parts.tls, found, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
     const mediaFlows = tcpRelayMediaFlows(parts.tls, parts.flows);
     if (mediaFlows.length) {
       const payloads = await readTcpPayloads(

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
+import { renderMarkdown } from '../core/report/markdown.js';
+import { renderAnalysisBody } from '../extension/view/render.js';
 import { analyzed, sharedCapture } from './helpers.js';
 
 const clientsOf = async (context: Mocha.Context, capture: string) =>
@@ -56,6 +58,31 @@ describe('the capturing host on real captures', function () {
     }
   });
 
+  it('without a link layer (raw IP), is the host that acts as the client: its public IPv4 and IPv6 together (audio-file-Z1)', async function () {
+    const folder = await mkdtemp(join(tmpdir(), 'teamshark-raw-ip-'));
+    try {
+      const ethernet = join(folder, 'z1.pcap');
+      await execa('editcap', ['-F', 'pcap', sharedCapture(this, 'teams-more/audio-file-Z1.pcapng'), ethernet]);
+      const rawIp = join(folder, 'z1-raw-ip.pcap');
+      await writeFile(rawIp, withoutEthernet(await readFile(ethernet)));
+      const report = await analyzeCapture(rawIp);
+      assert.deepEqual(report.capture.linkTypes, ['Raw IP']);
+      const clients = report.addresses.filter((a) => a.role === 'client');
+      assert.deepEqual(
+        clients
+          .map((a) => a.ip)
+          .filter((ip) => ['130.104.37.81', '2001:6a8:3081:6f16:bd92:60cc:eb71:a9f6'].includes(ip)),
+        ['130.104.37.81', '2001:6a8:3081:6f16:bd92:60cc:eb71:a9f6'],
+        clients.map((a) => a.ip).join(', '),
+      );
+      assert.match(clients[0]!.evidence[0]!.detail, /^the link layer does not say which host captured; /);
+      const directions = new Set(report.media.map((m) => m.direction));
+      assert.ok(!directions.has('between-others'), `media directions: ${[...directions].join(', ')}`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it("says how it was decided: the host's MAC address", async function () {
     const [client] = await clientsOf(this, 'teams.pcap');
     assert.match(
@@ -63,4 +90,51 @@ describe('the capturing host on real captures', function () {
       /capturing host's MAC address [0-9a-f:]{17} \(on \d+ % of the unicast frames\)/,
     );
   });
+
+  it('says how in the Markdown "Clients" row and in the view, beside the addresses', async function () {
+    const cases = [
+      [
+        'teams-more/audio-file-Z1.pcapng',
+        /^130\.104\.37\.81, .* — sends from the capturing host's MAC address [0-9a-f:]{17} \(on \d+ % of the unicast frames\), which sends \d+ of the \d+ SYNs, ClientHellos, DNS queries and STUN requests$/,
+      ],
+      // Loopback: frames from and to one MAC decide nothing; the flows opened do.
+      [
+        'malformed_dns.pcap',
+        /^127\.0\.0\.1 — the link layer does not say which host captured; it opens \d+ of its \d+ flows/,
+      ],
+    ] as const;
+    for (const [capture, how] of cases) {
+      const path = sharedCapture(this, capture);
+      const report = await analyzed(path);
+      const row = renderMarkdown(report)
+        .split('\n')
+        .find((line) => line.startsWith('| Clients |'))!;
+      assert.match(row.slice('| Clients | '.length, -' |'.length), how, `${capture}: Markdown`);
+      const fact = /<span class="muted">Clients<\/span> ([^<]*)<\/span>/.exec(renderAnalysisBody(report, path));
+      assert.match(fact?.[1] ?? '', how, `${capture}: view`);
+    }
+  });
 });
+
+/**
+ * A little-endian pcap of Ethernet frames rewritten as raw IP (LINKTYPE_RAW, 101): each record loses its
+ * 14-byte Ethernet header; frames that carry neither IPv4 nor IPv6 are left out.
+ */
+function withoutEthernet(pcap: Buffer): Buffer {
+  const header = Buffer.from(pcap.subarray(0, 24));
+  header.writeUInt32LE(101, 20);
+  const records: Buffer[] = [header];
+  for (let offset = 24; offset + 16 <= pcap.length;) {
+    const included = pcap.readUInt32LE(offset + 8);
+    const frame = pcap.subarray(offset + 16, offset + 16 + included);
+    const etherType = frame.readUInt16BE(12);
+    if (etherType === 0x0800 || etherType === 0x86dd) {
+      const record = Buffer.from(pcap.subarray(offset, offset + 16));
+      record.writeUInt32LE(included - 14, 8);
+      record.writeUInt32LE(pcap.readUInt32LE(offset + 12) - 14, 12);
+      records.push(record, frame.subarray(14));
+    }
+    offset += 16 + included;
+  }
+  return Buffer.concat(records);
+}

@@ -38,6 +38,50 @@ describe('bad input: a clear one-line error or a partial report with a warning',
     assert.match(error.message, /tshark reads it as "JavaScript Object Notation" and finds no IP packet in it$/);
   });
 
+  it('a text file that wiretap reads as IxVeriWave: "not a network capture"', async function () {
+    // Prose laid out so that wiretap's vwr heuristic (16-byte records) takes it for an Ethernet frame record:
+    // '1' is a frame command, " L" a 8268-byte record, and the two spaces 36 bytes before its end the frame's
+    // length in the statistics block (0x2020 + 44 bytes of statistics). tshark reads one frame dated 2233.
+    const recordLength = 0x204c;
+    const prose = 'The call started at ten and the audio dropped twice during the screen share. '
+      .repeat(200)
+      .slice(0, recordLength - 37);
+    const path = join(folder(), 'call-notes.txt');
+    await writeFile(path, `1 Notes: a Lync ${prose}.  ${prose.slice(0, 34)}End of notes.  \n`);
+    const { stdout } = await execa('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.protocols']);
+    assert.equal(stdout, 'ixveriwave:eth:ethertype:data', 'tshark reads the text as one IxVeriWave frame');
+    const error = await rejectsWithCode(analyzeCapture(path), 'not-a-network-capture');
+    assert.match(error.message, /tshark reads it as "IxVeriWave[^"]*" and finds no IP packet in it$/);
+  });
+
+  it('a pcap of Bluetooth HCI (no IP, an odd link type): a report with a warning, not a refusal', async function () {
+    // pcap (libpcap's format), link type 187 LINKTYPE_BLUETOOTH_HCI_H4: two HCI Reset commands.
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0);
+    header.writeUInt16LE(2, 4);
+    header.writeUInt16LE(4, 6);
+    header.writeUInt32LE(65535, 16);
+    header.writeUInt32LE(187, 20);
+    const reset = Buffer.from([0x01, 0x03, 0x0c, 0x00]);
+    const packet = (second: number) => {
+      const record = Buffer.alloc(16);
+      record.writeUInt32LE(second, 0);
+      record.writeUInt32LE(reset.length, 8);
+      record.writeUInt32LE(reset.length, 12);
+      return Buffer.concat([record, reset]);
+    };
+    const path = join(folder(), 'bluetooth.pcap');
+    await writeFile(path, Buffer.concat([header, packet(1678803641), packet(1678803642)]));
+    const report = await analyzeCapture(path);
+    assertValidReport(report);
+    assert.equal(report.capture.packets, 2);
+    assert.deepEqual(report.capture.linkTypes, ['Bluetooth H4']);
+    assert.deepEqual(
+      report.warnings.map((w) => w.code),
+      ['no-ip-packets'],
+    );
+  });
+
   it('a directory: "is a directory"', async function () {
     await rejectsWithCode(analyzeCapture(folder()), 'is-a-directory');
   });

@@ -3,6 +3,7 @@ import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
 import { timelineBinSeconds } from '../model/timeline.js';
+import { allocationCount, turnAllocations } from '../model/turn.js';
 import type {
   Application,
   DecryptedRequest,
@@ -457,7 +458,12 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
     );
     const before = cluster.filter((m) => m.time <= firstMedia);
     if (before.length < SETUP_MINIMUM_MESSAGES) return [];
-    const allocations = before.filter((m) => m.method === 'Allocate' && m.class === 'success').length;
+    const allocations = turnAllocations(before);
+    const allocated = allocationCount(allocations);
+    const allocationText =
+      allocated === null
+        ? `${allocations.responses.length} Allocate success response(s) with no relayed address read`
+        : `${allocated} relay allocation(s)`;
     const checks = before.filter((m) => m.method === 'Binding' && m.class === 'request').length;
     const end = Number.isFinite(firstMedia) ? firstMedia : Math.min(durationSec, before.at(-1)!.time);
     const outcome = Number.isFinite(firstMedia)
@@ -470,8 +476,8 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
         start,
         end,
         activity: 'call-setup',
-        confidence: allocations > 0 || checks >= 2 ? 'medium' : 'low',
-        evidence: `call set-up: ${before.length} STUN/TURN messages (${allocations} relay allocation(s), ${checks} binding request(s)) from ${round(start)} s ${outcome}`,
+        confidence: allocations.responses.length > 0 || checks >= 2 ? 'medium' : 'low',
+        evidence: `call set-up: ${before.length} STUN/TURN messages (${allocationText}, ${checks} binding request(s)) from ${round(start)} s ${outcome}`,
         frames: before.slice(0, 20).map((m) => m.frame),
         filter: `(stun || classicstun) && !stun.channel && frame.time_relative >= ${(start - 0.001).toFixed(3)} && frame.time_relative <= ${(end + 0.001).toFixed(3)}`,
       },

@@ -2,7 +2,7 @@ import { isHostingPlatform, platformForName, serviceForName, type CatalogMatch }
 import { classifyAddress } from '../knowledge/ranges.js';
 import type { AddressRole, Evidence } from '../schema/generated/report.js';
 import type { ModelFlow } from '../model/flows.js';
-import type { CapturingHost } from './capturing-host.js';
+import { CLIENT_ACTS, type CapturingHost, type ClientAct } from './capturing-host.js';
 import { groupAddresses, neighbourOnlyAddresses } from './neighbours.js';
 import type { NameIndex, NameSighting } from '../summaries/names.js';
 
@@ -22,6 +22,8 @@ export interface AddressInputs {
   relays: Map<string, number[]>;
   /** The host the capture was taken on, where the link layer says (core/classify/capturing-host.ts). */
   capturingHost?: CapturingHost;
+  /** Addresses that act as a client, each with what it did (capturing-host.ts requestSenders): where the link layer does not say. */
+  requestSenders?: ReadonlyMap<string, ReadonlySet<ClientAct>>;
   /** IP destinations the link layer sent to a group MAC (core/model/link-hosts.ts): directed broadcasts. */
   groupDestinations?: ReadonlySet<string>;
 }
@@ -77,14 +79,19 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
     !isServerOnly(tallies.get(ip)) &&
     !isNamedServer(ip, inputs.names);
   const host = inputs.capturingHost;
-  // The host's own addresses open flows; a forwarded server's do not (a capture taken on a router).
+  // The host's own addresses open flows; a forwarded server's do not (a capture taken on a router). A relay or
+  // a named server is never the host, though its MAC sent the most requests (a one-direction capture of a
+  // relay forwarding a peer's connectivity checks).
   const hostAddresses = host
-    ? [...host.addresses.keys()].filter((ip) => (tallies.get(ip)?.asClient ?? 0) > 0 && !inputs.relays.has(ip))
+    ? [...host.addresses.keys()].filter(
+        (ip) => (tallies.get(ip)?.asClient ?? 0) > 0 && !inputs.relays.has(ip) && !isNamedServer(ip, inputs.names),
+      )
     : [];
   // Where the link layer decides nothing: how many flows each client is the client's end of.
+  const requestSenders = inputs.requestSenders ?? new Map<string, ReadonlySet<ClientAct>>();
   const clientEnds = hostAddresses.length
     ? new Map<string, number>()
-    : chooseClients(tallies, inputs.flows, mayBeClient);
+    : chooseClients(inputs.flows, mayBeClient, requestSenders);
   const clients = hostAddresses.length ? new Set(hostAddresses) : new Set(clientEnds.keys());
   const resolvers = new Set(
     inputs.flows.filter((f) => f.protocols.includes('dns') && f.server.port === 53).map((f) => f.server.ip),
@@ -109,7 +116,7 @@ export function classifyAddresses(inputs: AddressInputs): { roles: AddressRole[]
             ? { kind: 'traffic', detail: host!.how, frames: [sent.firstFrame] }
             : {
                 kind: 'traffic',
-                detail: clientEvidence(tally, clientEnds.get(ip) ?? 0),
+                detail: clientEvidence(tally, clientEnds.get(ip) ?? 0, requestSenders.get(ip)),
                 frames: [tally.firstFrame],
               },
         );
@@ -234,16 +241,18 @@ function isServerOnly(tally: Tally | undefined): boolean {
 }
 
 /**
- * Where the link layer does not say which host captured: the capturing host opens most of the flows. Local
- * addresses that open flows are clients; with none (a capture on a host with a public address) the address that
- * opens the most flows is. Relays, servers and LAN neighbours (`mayBeClient`) are never clients: where one of
- * them sent a flow's first packet (a one-direction capture, a relay's check arriving first), the other end is
- * the client's side.
+ * Where the link layer does not say which host captured: the capturing host opens most of the flows, and acts
+ * as a client (requestSenders: SYNs, ClientHellos, DNS queries, requests to a TURN relay, the address a relay
+ * maps), whatever its address range — a host on a public address or a dual-stack one with its global IPv6. The
+ * addresses that do so and open at least a fifth as many flows as the busiest (two PCs) are the clients, with
+ * any a relay maps; with none, the address that opens the most flows is. Relays, servers and LAN neighbours
+ * (`mayBeClient`) are never clients: where one of them sent a flow's first packet (a one-direction capture, a
+ * relay's check arriving first), the other end is the client's side.
  */
 function chooseClients(
-  tallies: Map<string, Tally>,
   flows: readonly ModelFlow[],
   mayBeClient: (ip: string) => boolean,
+  requestSenders: ReadonlyMap<string, ReadonlySet<ClientAct>>,
 ): Map<string, number> {
   const opened = new Map<string, number>();
   for (const flow of flows) {
@@ -253,22 +262,17 @@ function chooseClients(
   const openers = [...opened.entries()].sort((a, b) => b[1] - a[1]);
   if (openers.length === 0) return new Map();
   const top = openers[0]![1];
-  // A local host that opens at least a fifth as many flows as the busiest one is a client too (two PCs).
-  const busy = openers.filter(([, count]) => count >= Math.max(2, top / 5));
-  const local = busy.filter(([ip]) => isLocalAddress(ip));
-  if (local.length === 0) return new Map([openers[0]!]);
-  // IPv6 is seldom translated: a dual-stack client also opens flows from its global IPv6 address. Such an
-  // address opens flows and answers none (a remote peer or server is the server side of some flow).
-  const servers = new Set(flows.map((f) => f.server.ip));
-  const globalIpv6 = busy.filter(([ip]) => {
-    const tally = tallies.get(ip)!;
-    return ip.includes(':') && !isLocalAddress(ip) && tally.asClient === tally.flows && !servers.has(ip);
+  const acting = openers.filter(([ip, count]) => {
+    const acts = requestSenders.get(ip);
+    return acts && (count >= Math.max(2, top / 5) || acts.has('turn-mapped'));
   });
-  return new Map([...local, ...globalIpv6]);
+  return new Map(acting.length ? acting : [openers[0]!]);
 }
 
-function clientEvidence(tally: Tally, clientEnd: number): string {
-  const opens = `opens ${tally.asClient} of its ${tally.flows} flows`;
+/** How a client was decided where the link layer did not say: the flows it opens (see chooseClients). */
+function clientEvidence(tally: Tally, clientEnd: number, acts: ReadonlySet<ClientAct> | undefined): string {
+  const did = acts ? [...acts].map((act) => `, ${CLIENT_ACTS[act]}`).join('') : '';
+  const opens = `the link layer does not say which host captured; it opens ${tally.asClient} of its ${tally.flows} flows${did}`;
   const answered = clientEnd - tally.asClient;
   return answered > 0
     ? `${opens}, and is the client's end of ${answered} whose first packet a server or relay sent`

@@ -12,7 +12,7 @@ import type {
 import { groupBy } from '../util/collections.js';
 import type { ClassifiedFlow, ModelFlow } from '../model/flows.js';
 import type { LinkHosts } from '../model/link-hosts.js';
-import { capturingHost } from './capturing-host.js';
+import { capturingHost, requestSenders } from './capturing-host.js';
 import { classifyAddresses } from './addresses.js';
 import { classifyMedia, summarizeCall } from './media.js';
 import type { NameIndex } from '../summaries/names.js';
@@ -67,6 +67,7 @@ export function classify(model: ClassifierInputs, names: NameIndex): Classificat
     mediaFlows,
     relays,
     capturingHost: capturingHost(model.linkHosts),
+    requestSenders: requestSenders({ ...model, relays }),
     groupDestinations: model.linkHosts.groupDestinations,
   });
 

@@ -1,6 +1,6 @@
 import type { Endpoint, NatSummary, StunMessage, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { turnMessages } from '../model/turn.js';
+import { allocationCount, turnAllocations, turnMessages } from '../model/turn.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
 import type { NameIndex } from '../summaries/names.js';
 import { appendTo } from '../util/collections.js';
@@ -75,13 +75,16 @@ export function summarizeNat(
     }
     return relay;
   };
+  const messagesOf = new Map<NatSummary['relays'][number], StunMessage[]>();
   for (const { message, server } of turnMessages(stun)) {
     if (clients.has(server.ip)) continue;
     const relay = relayEntry(server, relayTransport(message.flowId, server.port ?? 0));
     relay.messages++;
-    if (message.method === 'Allocate' && message.class === 'success') relay.allocations++;
+    appendTo(messagesOf, relay, [message]);
     if (relay.frames.length < 20) relay.frames.push(message.frame);
   }
+  // Counted as the TURN findings count them: distinct relayed transport addresses (core/model/turn.ts).
+  for (const [relay, messages] of messagesOf) relay.allocations = allocationCount(turnAllocations(messages));
   // MS-TURN inside the relays' pseudo-TLS on TCP: tshark cannot decode the messages, so they are counted, not read.
   for (const h of tls) {
     if (!h.pseudoTls) continue;

@@ -1,27 +1,19 @@
 import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
-import { REFLEXIVE_ADDRESS_ATTRIBUTES, RELAYED_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
+import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
+import { turnAllocations as allocationsOf } from '../model/turn.js';
 import { addressFilter, anyOf, hex } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { count, plural } from '../util/plural.js';
-
-const ALLOCATE = 'Allocate';
 
 /** The TURN servers that granted allocations, and the relayed addresses they gave. */
 export const turnAllocations: FindingRule = {
   section: 'network',
   find({ model }) {
-    const allocations = model.stun.filter((m) => m.method === ALLOCATE && m.class === 'success');
-    return [...groupBy(allocations, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
-      // An allocation is a relayed transport address (RFC 8656 §2): a refresh, or an Allocate answered with an
-      // address already granted, keeps the same one. The response that first granted each is its evidence.
-      const grantedBy = new Map<string, number>();
-      for (const m of group)
-        for (const a of m.addresses) {
-          const address = formatEndpoint(a);
-          if (a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code) && !grantedBy.has(address))
-            grantedBy.set(address, m.frame);
-        }
+    const { responses } = allocationsOf(model.stun);
+    return [...groupBy(responses, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {
+      // One definition of an allocation (core/model/turn.ts); the response that first granted each is its evidence.
+      const { granted: grantedBy } = allocationsOf(group);
       const relayed = [...grantedBy.keys()];
       const source = group[0]!.source;
       const responses = count(group.length, 'Allocate success response');

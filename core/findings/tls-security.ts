@@ -183,7 +183,7 @@ function pseudoTlsRelayFindings(
     const carrying = group.filter((h) => carryingMedia.has(h.flowId));
     const frames = group.flatMap((h) => [h.clientHello?.frame, h.serverHello?.frame, ...h.pseudoTls!.stunFrames]);
     const connections = count(group.length, 'TCP connection');
-    const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate) and then carries MS-TURN messages in clear: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
+    const shape = `Each opens with a pseudo-TLS handshake (a ClientHello offering only ${group[0]!.clientHello?.cipherSuites[0]?.name ?? 'one suite'}, no SNI; ServerHello + ServerHelloDone, no certificate)${afterHandshake(group)}: it is not TLS, and its "TLS 1.0" and anonymous RC4 suite are left out of the TLS statistics.`;
     const filter = `(${flowsFilter(group.map((h) => h.flowId))}) && (tls.handshake.type == 1 || tls.handshake.type == 2 || ${MS_TURN_TCP_COOKIE_FILTER})`;
     if (carrying.length) {
       return {
@@ -204,4 +204,16 @@ function pseudoTlsRelayFindings(
       filter,
     };
   });
+}
+
+/** What followed the pseudo-TLS handshakes of one relay: MS-TURN only where tshark found some (TlsHandshake.pseudoTls.stunFrames). */
+function afterHandshake(group: readonly TlsHandshake[]): string {
+  const carrying = group.filter((h) => h.pseudoTls!.stunFrames.length > 0).length;
+  if (carrying === group.length) return ' and then carries MS-TURN messages in clear';
+  if (carrying === 0)
+    return group.length === 1
+      ? '; no record follows it: the candidate went unused'
+      : '; no record follows any of them: the candidates went unused';
+  const others = group.length - carrying;
+  return `; ${carrying} of them then ${carrying === 1 ? 'carries' : 'carry'} MS-TURN messages in clear, the ${others === 1 ? 'other' : `other ${others}`} nothing`;
 }

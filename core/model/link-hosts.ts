@@ -20,6 +20,11 @@ export interface LinkHost {
   unicastFrames: number;
   /** The IP source addresses of the frames it sent. */
   sentFrom: Map<string, SourceAddress>;
+  /**
+   * Unicast frames it sent that a client sends: a TCP SYN without ACK, a TLS ClientHello, a DNS query, a STUN
+   * request. A host sends them; a gateway forwards the answers.
+   */
+  requests: number;
 }
 
 /**
@@ -50,6 +55,11 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
     'ipv6.src',
     'ip.dst',
     'ipv6.dst',
+    'tcp.flags.syn',
+    'tcp.flags.ack',
+    'tls.handshake.type',
+    'dns.flags.response',
+    'stun.type',
   ];
 
   private readonly outgoing = new Map<string, SourceAddress>();
@@ -79,6 +89,7 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
     if (unicast) {
       senderHost.unicastFrames += 1;
       this.host(interfaceId, receiver).unicastFrames += 1;
+      if (isRequest(packet)) senderHost.requests += 1;
     }
     if (source) countSource(senderHost.sentFrom, source, packet.frame);
   }
@@ -86,7 +97,7 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
   private host(interfaceId: number, mac: string): LinkHost {
     const key = `${interfaceId} ${mac}`;
     let host = this.hosts.get(key);
-    if (!host) this.hosts.set(key, (host = { interfaceId, mac, unicastFrames: 0, sentFrom: new Map() }));
+    if (!host) this.hosts.set(key, (host = { interfaceId, mac, unicastFrames: 0, sentFrom: new Map(), requests: 0 }));
     return host;
   }
 
@@ -100,6 +111,18 @@ function countSource(sources: Map<string, SourceAddress>, ip: string, frame: num
   const seen = sources.get(ip);
   if (seen) seen.frames += 1;
   else sources.set(ip, { frames: 1, firstFrame: frame });
+}
+
+/**
+ * A frame only a client sends: a TCP SYN without ACK (RFC 9293 §3.5), a TLS ClientHello (handshake type 1), a
+ * DNS query (QR bit 0), a STUN request (class bits C1 C0 = 00 in the message type, RFC 8489 §5).
+ */
+function isRequest(packet: PacketRecord): boolean {
+  if (packet.flag('tcp.flags.syn') && !packet.flag('tcp.flags.ack')) return true;
+  if (packet.ints('tls.handshake.type').includes(1)) return true;
+  if (packet.flag('dns.flags.response') === false) return true;
+  const stunType = packet.int('stun.type');
+  return stunType !== undefined && (stunType & 0x0110) === 0;
 }
 
 /** The I/G bit (the least significant bit of the first octet) marks multicast and broadcast MAC addresses. */

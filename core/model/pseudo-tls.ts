@@ -27,14 +27,17 @@ export function pseudoTlsFlows(handshakes: readonly TlsHandshake[]): string[] {
 /**
  * Confirms the handshakes shaped like Teams' relay pseudo-TLS with what tshark found in their streams
  * (core/tshark/tcp-stun.ts): a handshake whose stream carries no STUN message is TLS after all and loses the
- * mark — unless other connections to the same server carry STUN, or the address serves TURN over UDP in the
- * capture (a connection closed right after its handshake). When tshark could not look, every handshake keeps
- * the shape-only mark, and its reason says why the STUN was not checked.
+ * mark — unless other connections to the same server carry STUN, the address serves TURN over UDP in the
+ * capture (a connection closed right after its handshake), or the address is a Teams transport relay's by
+ * Microsoft's published media range or by a name under relay.teams.microsoft.com this capture's DNS resolved
+ * to it (a fallback candidate the client dropped once UDP worked). When tshark could not look, every handshake
+ * keeps the shape-only mark, and its reason says why the STUN was not checked.
  */
 export function confirmPseudoTls(
   handshakes: readonly TlsHandshake[],
   found: TcpStun,
   stun: readonly StunMessage[],
+  dnsNamesOf: (ip: string) => readonly string[] = () => [],
 ): void {
   const candidates = handshakes.filter((h) => h.pseudoTls);
   if ('unchecked' in found) {
@@ -59,11 +62,24 @@ export function confirmPseudoTls(
     } else {
       // The client tried the relay over TCP as a fallback candidate and dropped it once UDP worked.
       const mediaRange = teamsMediaRange(h.server.ip);
-      if (mediaRange)
-        h.pseudoTls!.reason += `; no record follows it (a relay fallback candidate, unused), and ${h.server.ip} is in ${mediaRange}`;
+      const relayName = dnsNamesOf(h.server.ip).find(isTransportRelayName);
+      const support = [
+        ...(mediaRange ? [`${h.server.ip} is in ${mediaRange}`] : []),
+        ...(relayName ? [`this capture's DNS resolved ${relayName} to ${h.server.ip}`] : []),
+      ];
+      if (support.length)
+        h.pseudoTls!.reason += `; no record follows it (a relay fallback candidate, unused), and ${support.join(', and ')}`;
       else delete h.pseudoTls;
     }
   }
+}
+
+/**
+ * Teams transport relays' DNS domain (core/knowledge/services.json, `*.relay.teams.microsoft.com`: Microsoft 365
+ * endpoint set 12 names it, set 11 holds the relays' addresses); the name itself or one under it.
+ */
+function isTransportRelayName(name: string): boolean {
+  return /(^|\.)relay\.teams\.microsoft\.com\.?$/i.test(name);
 }
 
 /** Microsoft's published Teams media range (endpoint set 11, the relays' "Optimize" ranges) an address is in. */

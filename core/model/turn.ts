@@ -1,5 +1,6 @@
 import type { Endpoint, StunMessage } from '../schema/generated/report.js';
 import { formatEndpoint } from './addressing.js';
+import { RELAYED_ADDRESS_ATTRIBUTES } from './stun-registry.js';
 
 /** TURN methods: a server that handles them is a relay, not a mere STUN server. */
 const TURN_METHODS: ReadonlySet<string> = new Set([
@@ -59,4 +60,34 @@ function channelDataServer(message: StunMessage, servers: ReadonlySet<string>): 
   const [source, destination] = ends.map((end) => end.port ?? 0) as [number, number];
   if (source === destination) return undefined;
   return source < destination ? message.source : message.destination;
+}
+
+/** The allocations some TURN messages show, and the responses they were read from. */
+export interface TurnAllocations {
+  /** Each relayed transport address granted, with the frame of the response that first granted it. */
+  granted: Map<string, number>;
+  /** The Allocate success responses: first grants, repeats, and any whose relayed address could not be read. */
+  responses: StunMessage[];
+}
+
+/**
+ * The allocations among `stun`. An allocation is a relayed transport address (RFC 8656 §2): a Refresh keeps
+ * it, and an Allocate answered with an address already granted (MS-TURN refreshes with Allocate) is the same
+ * one, so each distinct XOR-RELAYED-ADDRESS (MS-TURN: MAPPED-ADDRESS) of an Allocate success response counts once.
+ */
+export function turnAllocations(stun: readonly StunMessage[]): TurnAllocations {
+  const responses = stun.filter((m) => m.method === 'Allocate' && m.class === 'success');
+  const granted = new Map<string, number>();
+  for (const m of responses)
+    for (const a of m.addresses) {
+      const address = formatEndpoint(a);
+      if (a.attribute && RELAYED_ADDRESS_ATTRIBUTES.has(a.attribute.code) && !granted.has(address))
+        granted.set(address, m.frame);
+    }
+  return { granted, responses };
+}
+
+/** How many allocations: null when success responses came but none carries a relayed address that could be read. */
+export function allocationCount({ granted, responses }: TurnAllocations): number | null {
+  return granted.size === 0 && responses.length > 0 ? null : granted.size;
 }

@@ -1,5 +1,6 @@
 import type { AddressRole, Report } from '../schema/generated/report.js';
 import { compareQuality, type QualityComparison } from '../quality/comparison.js';
+import { tlsHandshakes } from '../summaries/tls-handshakes.js';
 
 /** One column of the comparison table: what the manual Teams study measured for each situation. */
 export interface CaptureComparison {
@@ -76,8 +77,8 @@ export function compareReport(report: Report): CaptureComparison {
     },
     tlsVersions: [
       ...new Set(
-        report.tls.handshakes.flatMap((h) =>
-          h.serverHello && !h.pseudoTls ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [],
+        tlsHandshakes(report.tls.handshakes).flatMap((h) =>
+          h.serverHello ? [h.serverHello.version.name ?? String(h.serverHello.version.code)] : [],
         ),
       ),
     ],

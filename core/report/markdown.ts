@@ -1,4 +1,5 @@
 import type { Finding, Report } from '../schema/generated/report.js';
+import { clientsDecided } from './clients.js';
 import { markdownCode, markdownText } from './escape.js';
 import { markdownTable, table } from './markdown-table.js';
 import { decryptionMarkdown } from './decryption-markdown.js';
@@ -54,15 +55,7 @@ function captureSection(report: Report, out: string[]): void {
           'tshark',
           `${markdownText(capture.tshark.version)} (${markdownCode(capture.tshark.arguments.join(' '), true)})`,
         ],
-        [
-          'Clients',
-          markdownText(
-            report.addresses
-              .filter((a) => a.role === 'client')
-              .map((a) => a.ip)
-              .join(', ') || '–',
-          ),
-        ],
+        ['Clients', markdownText(clientsDecided(report))],
         [
           'Behind NAT',
           report.stun.summary.behindNat

@@ -155,7 +155,7 @@ function relayNode(relay: Report['stun']['summary']['relays'][number]): Omit<Out
   const filter = `${addressFilter(relay.ip)} && ${relay.transport === 'udp' ? 'udp' : 'tcp'}.port == ${relay.port}`;
   const over =
     relay.transport === 'udp'
-      ? `${relay.allocations} allocations, `
+      ? `${relay.allocations ?? 'uncounted (relayed address not read)'} allocations, `
       : `over TCP ${relay.port}${relay.transport === 'tcp-443' ? ' (pseudo-TLS)' : ''}, `;
   const detail = `${over}${relay.messages} STUN/TURN messages${relay.names.length ? `; ${relay.names.join(', ')}` : ''}`;
   return {

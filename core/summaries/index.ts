@@ -15,6 +15,7 @@ import { cipherSuitesSeen } from './cipher-suites-seen.js';
 import { summarizeDnsNames } from './dns-names.js';
 import { clientFingerprints, tlsServers } from './tls-summary.js';
 import { tcpHealth } from './tcp-health.js';
+import { tlsHandshakes } from './tls-handshakes.js';
 import { ipVersions, parallelConnections } from './transport.js';
 
 /** What the summaries read: parts of the capture model, the flows with their services and what the capture calls each address. */
@@ -43,7 +44,7 @@ export interface Summaries {
 }
 
 export function summarize({ protocols, flows, dns, tls: handshakes, names, tcpHealth: tcp }: SummaryInputs): Summaries {
-  const tls = handshakes.filter((h) => !h.pseudoTls);
+  const tls = tlsHandshakes(handshakes);
   return {
     names,
     tls,

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { clientsDecided } from '../../core/report/clients.js';
 import type { Report } from '../../core/schema/generated/report.js';
 import { viewChartSpec } from './chart.js';
 import { esc, framesHtml } from './html-table.js';
@@ -24,6 +25,7 @@ export function renderAnalysisBody(report: Report, path: string): string {
     ['Duration', `${capture.durationSec.toFixed(1)} s`],
     ['Start', capture.start ?? '–'],
     ['tshark', capture.tshark.version],
+    ['Clients', clientsDecided(report)],
   ];
   const toc = [
     { id: 'section-summary', title: 'Summary', count: String(VERDICTS.length) },

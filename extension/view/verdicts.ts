@@ -1,4 +1,5 @@
 import type { Report } from '../../core/schema/generated/report.js';
+import { tlsHandshakes } from '../../core/summaries/tls-handshakes.js';
 import type { RevealTarget } from './protocol.js';
 
 /** One line of the answers-first header: what it is about, the answer, its tone, and where its evidence is. */
@@ -73,8 +74,10 @@ const nat: VerdictRule = (report) => {
 };
 
 const tls: VerdictRule = (report) => {
+  // Counted as the report's TLS statistics count: the relays' pseudo-TLS is not TLS (see tlsHandshakes).
+  const handshakes = tlsHandshakes(report.tls.handshakes);
   const versions = new Map<string, number>();
-  for (const handshake of report.tls.handshakes) {
+  for (const handshake of handshakes) {
     const version = handshake.serverHello?.version;
     if (version)
       versions.set(version.name ?? String(version.code), (versions.get(version.name ?? String(version.code)) ?? 0) + 1);
@@ -93,9 +96,7 @@ const tls: VerdictRule = (report) => {
       : 'no weak suite offered';
   return {
     label: 'TLS',
-    text: report.tls.handshakes.length
-      ? `${negotiated || 'no ServerHello'} handshake(s); ${suites}`
-      : 'no TLS handshake',
+    text: handshakes.length ? `${negotiated || 'no ServerHello'} handshake(s); ${suites}` : 'no TLS handshake',
     tooltip: weakSelected.map((c) => `${c.name}: ${c.gradeReason}`).join('\n') || undefined,
     tone: weakSelected.length ? 'warning' : weakOffered.length ? 'notice' : 'good',
     target: { keys: ['security/Cipher suites'], section: 'security' },

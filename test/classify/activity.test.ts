@@ -3,7 +3,7 @@ import { classifyActivity, mediaActivityOf, type ActivityInputs } from '../../co
 import type { ClassifiedFlow } from '../../core/model/flows.js';
 import type { FlowPayload } from '../../core/model/payload.js';
 import type { FlowService, StunMessage } from '../../core/schema/generated/report.js';
-import { at, flow, mediaStream, rtpStream, stunMessage } from '../builders/capture-model.js';
+import { at, flow, mediaStream, rtpStream, stunMessage, XOR_RELAYED_ADDRESS } from '../builders/capture-model.js';
 
 const CLIENT = '192.168.1.6';
 
@@ -86,6 +86,22 @@ describe('classify/activity: what the user was doing, window by window', functio
       /^call set-up: 4 STUN\/TURN messages \(0 relay allocation\(s\), 4 binding request/,
     );
     assert.equal(activityOf({ stun: checks.slice(0, 3) }).application.dominantActivity, 'idle', 'a NAT probe');
+  });
+
+  it('counts the relay allocations of a call set-up as the TURN findings do: distinct relayed addresses', function () {
+    const relayed = { attribute: XOR_RELAYED_ADDRESS, ip: '52.114.250.200', port: 51000 };
+    const exchange = [20, 21, 22, 23].map((time) =>
+      stunMessage({
+        frame: time,
+        time,
+        source: '52.114.250.123:3478',
+        destination: `${CLIENT}:50010`,
+        method: 'Allocate',
+        class: 'success',
+        addresses: [relayed],
+      }),
+    );
+    assert.match(activityOf({ stun: exchange }).application.reason, /\(1 relay allocation\(s\), 0 binding request/);
   });
 
   it('never takes background services (telemetry) for chat or a file', function () {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { classifyAddresses, isLocalAddress } from '../../core/classify/addresses.js';
+import type { ClientAct } from '../../core/classify/capturing-host.js';
 import type { ModelFlow } from '../../core/model/flows.js';
 import type { DnsTransaction, TlsHandshake } from '../../core/schema/generated/report.js';
 import { NameIndex } from '../../core/summaries/names.js';
@@ -13,15 +14,17 @@ interface Capture {
   tls?: TlsHandshake[];
   mediaFlows?: string[];
   relays?: string[];
+  requestSenders?: Map<string, Set<ClientAct>>;
 }
 
 /** The role of every address of these flows, by address. */
-function rolesOf({ flows, dns = [], tls = [], mediaFlows = [], relays = [] }: Capture) {
+function rolesOf({ flows, dns = [], tls = [], mediaFlows = [], relays = [], requestSenders }: Capture) {
   const { roles, clients } = classifyAddresses({
     flows,
     names: new NameIndex(dns, tls),
     mediaFlows: new Set(mediaFlows),
     relays: new Map(relays.map((ip) => [ip, [99]])),
+    ...(requestSenders && { requestSenders }),
   });
   return { role: new Map(roles.map((r) => [r.ip, r])), roles, clients };
 }
@@ -35,7 +38,10 @@ describe('classify/addresses: a role for every address', function () {
     const { role, clients } = rolesOf({ flows: opened('93.184.216.34:80', 1, 2, 3) });
     assert.deepEqual([...clients], [CLIENT]);
     assert.equal(role.get(CLIENT)!.role, 'client');
-    assert.equal(role.get(CLIENT)!.evidence[0]!.detail, 'opens 3 of its 3 flows');
+    assert.equal(
+      role.get(CLIENT)!.evidence[0]!.detail,
+      'the link layer does not say which host captured; it opens 3 of its 3 flows',
+    );
     assert.equal(role.get('93.184.216.34')!.role, 'other');
   });
 
@@ -83,6 +89,36 @@ describe('classify/addresses: a role for every address', function () {
     const { role, clients } = rolesOf({ flows: inbound, relays: [relay] });
     assert.deepEqual([...clients], [CLIENT]);
     assert.equal(role.get(relay)!.role, 'relay');
+  });
+
+  it('without a link layer, takes the addresses that act as the client, public or private, not by their range', function () {
+    // A host on a public IPv4 address and a global IPv6 one (teams-more/audio-file-Z1 as raw IP); a peer opens
+    // as many UDP flows to it but sends no request.
+    const host4 = '130.104.37.81';
+    const host6 = '2001:6a8:3081:6f16::a9f6';
+    const peer = '198.51.100.7';
+    const flows = [
+      ...[1, 2, 3].map((stream) =>
+        flow({ client: `${host4}:${50000 + stream}`, server: '52.113.194.132:443', stream }),
+      ),
+      ...[4, 5, 6, 7].map((stream) =>
+        flow({ client: `[${host6}]:${50000 + stream}`, server: '[2603:1026::1]:443', stream }),
+      ),
+      ...[8, 9].map((stream) =>
+        flow({ client: `${peer}:${40000 + stream}`, server: `${host4}:${50000 + stream}`, transport: 'udp', stream }),
+      ),
+    ];
+    const requestSenders = new Map<string, Set<ClientAct>>([
+      [host4, new Set<ClientAct>(['syn', 'turn-mapped'])],
+      [host6, new Set<ClientAct>(['syn', 'client-hello'])],
+    ]);
+    const { role, clients } = rolesOf({ flows, requestSenders });
+    assert.deepEqual([...clients].sort(), [host4, host6].sort());
+    assert.match(
+      role.get(host4)!.evidence[0]!.detail,
+      /opens TCP connections, is the address a TURN relay's response maps/,
+    );
+    assert.notEqual(role.get(peer)!.role, 'client');
   });
 
   it('never takes a server that answers TCP connections and opens none for the client', function () {

@@ -5,12 +5,13 @@ import type { LinkHost, LinkHosts } from '../../core/model/link-hosts.js';
 const HOST_MAC = '3c:22:fb:00:00:01';
 const GATEWAY_MAC = 'f4:ca:e5:00:00:02';
 
-function linkHost(mac: string, unicastFrames: number, sentFrom: string[], interfaceId = 0): LinkHost {
+function linkHost(mac: string, unicastFrames: number, sentFrom: string[], interfaceId = 0, requests = 0): LinkHost {
   return {
     interfaceId,
     mac,
     unicastFrames,
     sentFrom: new Map(sentFrom.map((ip, index) => [ip, { frames: 1, firstFrame: index + 1 }])),
+    requests,
   };
 }
 
@@ -45,6 +46,24 @@ describe('the capturing host, from the link layer', function () {
       capturingHost(ethernet(linkHost(HOST_MAC, 80, ['10.0.0.5']), linkHost(GATEWAY_MAC, 80, ['10.0.0.9']))),
       undefined,
     );
+  });
+
+  it('tells the host from the one peer of a single conversation by who sends the SYNs, ClientHellos, DNS queries and STUN requests', function () {
+    const link = ethernet(linkHost(GATEWAY_MAC, 80, ['10.0.0.9'], 0, 0), linkHost(HOST_MAC, 80, ['10.0.0.5'], 0, 6));
+    assert.deepEqual(addressesOf(link), ['10.0.0.5']);
+    assert.match(
+      capturingHost(link)!.how,
+      /3c:22:fb:00:00:01 \(on 100 % of the unicast frames\), which sends 6 of the 6 SYNs, ClientHellos, DNS queries and STUN requests$/,
+    );
+  });
+
+  it('decides nothing when another MAC sends more of the requests than the MAC on most frames', function () {
+    const link = ethernet(
+      linkHost(GATEWAY_MAC, 1000, ['52.114.0.1', '52.113.0.2'], 0, 1),
+      linkHost(HOST_MAC, 600, ['10.0.0.5'], 0, 40),
+      linkHost('3c:22:fb:00:00:07', 400, ['10.0.0.7'], 0, 30),
+    );
+    assert.equal(capturingHost(link), undefined);
   });
 
   it('decides nothing on a router (a MAC sending from many addresses) or a mirror port (no MAC on most frames)', function () {

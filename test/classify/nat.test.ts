@@ -9,6 +9,7 @@ import {
   stunMessage,
   tlsHandshake,
   XOR_MAPPED_ADDRESS,
+  XOR_RELAYED_ADDRESS,
 } from '../builders/capture-model.js';
 
 const CLIENT = '192.168.1.6:50010';
@@ -16,8 +17,16 @@ const RELAY = '52.114.250.123:3478';
 
 const allocateRequest = (frame: number) =>
   stunMessage({ frame, source: CLIENT, destination: RELAY, method: 'Allocate', class: 'request' });
-const allocateSuccess = (frame: number) =>
-  stunMessage({ frame, source: RELAY, destination: CLIENT, method: 'Allocate', class: 'success' });
+/** An Allocate success response granting the relayed transport address 52.114.250.200:`port`. */
+const allocateSuccess = (frame: number, port = 51000) =>
+  stunMessage({
+    frame,
+    source: RELAY,
+    destination: CLIENT,
+    method: 'Allocate',
+    class: 'success',
+    addresses: [{ attribute: XOR_RELAYED_ADDRESS, ip: '52.114.250.200', port }],
+  });
 const bindingSuccess = (frame: number, mapped: string, destination = CLIENT) =>
   stunMessage({
     frame,
@@ -83,6 +92,24 @@ describe('classify/nat: how the client crosses its NAT', function () {
         messages: 2,
         frames: [1, 2],
       });
+    });
+
+    it('counts an allocation per relayed address: a Refresh or an Allocate granting the same address is the same one', function () {
+      const refresh = stunMessage({
+        frame: 5,
+        source: RELAY,
+        destination: CLIENT,
+        method: 'Refresh',
+        class: 'success',
+      });
+      const stun = [allocateSuccess(2), allocateSuccess(3), refresh, allocateSuccess(7, 51002), allocateSuccess(9)];
+      assert.equal(nat(stun).relays[0]!.allocations, 2);
+    });
+
+    it('counts no allocation it cannot read: null when no success response carries a relayed address', function () {
+      const unread = { ...allocateSuccess(2), addresses: [] };
+      assert.equal(nat([allocateRequest(1), unread]).relays[0]!.allocations, null);
+      assert.equal(nat([allocateRequest(1)]).relays[0]!.allocations, 0, 'none granted');
     });
 
     it('counts MS-TURN inside pseudo-TLS on TCP 443 as messages to a tcp-443 relay', function () {

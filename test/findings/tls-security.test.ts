@@ -93,6 +93,24 @@ describe('findings/tls-security: weak suites, record versions and pseudo-TLS rel
       assert.deepEqual(finding!.frames, [101, 102, 103]);
     });
 
+    it('says MS-TURN follows the handshake only where it does: none after an unused fallback candidate', function () {
+      const carried = factsFrom({ tls: [relayHandshake(1)], flows: [relayFlow(1, 12)] });
+      assert.match(findingsOfRule(pseudoTlsRelay, carried)[0]!.detail, /and then carries MS-TURN messages in clear/);
+      const dropped = (stream: number) => ({
+        ...relayHandshake(stream),
+        pseudoTls: { kind: 'ms-turn-tcp' as const, stunFrames: [], reason: 'a relay fallback candidate, unused' },
+      });
+      const unused = factsFrom({ tls: [dropped(1), dropped(2)], flows: [relayFlow(1, 6), relayFlow(2, 6)] });
+      const [finding] = findingsOfRule(pseudoTlsRelay, unused);
+      assert.doesNotMatch(finding!.detail, /carries MS-TURN/);
+      assert.match(finding!.detail, /no record follows any of them: the candidates went unused/);
+      const mixed = factsFrom({ tls: [relayHandshake(1), dropped(2)], flows: [relayFlow(1, 12), relayFlow(2, 6)] });
+      assert.match(
+        findingsOfRule(pseudoTlsRelay, mixed)[0]!.detail,
+        /1 of them then carries MS-TURN messages in clear, the other nothing/,
+      );
+    });
+
     it('warns when the relay connection carried the call', function () {
       const facts = factsFrom({ tls: [relayHandshake(1)], flows: [relayFlow(1, 5000)] });
       const [finding] = findingsOfRule(pseudoTlsRelay, facts);

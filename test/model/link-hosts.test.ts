@@ -26,6 +26,32 @@ describe('link-layer hosts (the collector)', function () {
     ]);
   });
 
+  it('counts the unicast requests each MAC sends: SYN without ACK, ClientHello, DNS query, STUN request', function () {
+    const collector = new LinkHostsCollector();
+    const host = 'aa:00:00:00:00:01';
+    const gateway = 'aa:00:00:00:00:02';
+    const to = (sender: string, fields: Record<string, string>) =>
+      collector.add(packet({ 'eth.src': sender, 'eth.dst': sender === host ? gateway : host, ...fields }));
+    to(host, { 'tcp.flags.syn': '1', 'tcp.flags.ack': '0' });
+    to(gateway, { 'tcp.flags.syn': '1', 'tcp.flags.ack': '1' });
+    to(host, { 'tls.handshake.type': '1' });
+    to(gateway, { 'tls.handshake.type': '2' });
+    to(host, { 'dns.flags.response': '0' });
+    to(gateway, { 'dns.flags.response': '1' });
+    to(host, { 'stun.type': '0x0003' });
+    to(gateway, { 'stun.type': '0x0103' });
+    to(gateway, { 'stun.type': '0x0017' });
+    collector.add(packet({ 'eth.src': host, 'eth.dst': '01:00:5e:00:00:fb', 'dns.flags.response': '0' }));
+    assert.deepEqual(
+      collector.finish().ethernet.map((h) => [h.mac, h.requests]),
+      [
+        [host, 4],
+        [gateway, 0],
+      ],
+      'an answer, a Data indication (0x0017) or a multicast query is no unicast request',
+    );
+  });
+
   it('notes the IP destinations of frames sent to a group MAC or marked broadcast/multicast that never send', function () {
     const collector = new LinkHostsCollector();
     const host = 'aa:00:00:00:00:01';

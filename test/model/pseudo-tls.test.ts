@@ -74,6 +74,21 @@ describe('pseudo-TLS confirmation from the STUN tshark found inside the connecti
     );
   });
 
+  it('a connection with no STUN keeps the mark when this capture resolved the address from a relay.teams.microsoft.com name', function () {
+    // 203.0.113.7 is in no Microsoft range: only the name says it is a Teams transport relay.
+    const handshakes = [handshake('tcp:12', '203.0.113.7'), handshake('tcp:13', '203.0.113.8')];
+    const names = new Map([
+      ['203.0.113.7', ['203-0-113-7.relay.teams.microsoft.com']],
+      ['203.0.113.8', ['relay.teams.microsoft.com.example.net']],
+    ]);
+    confirmPseudoTls(handshakes, { framesByFlow: new Map() }, [], (ip) => names.get(ip) ?? []);
+    assert.match(
+      handshakes[0]!.pseudoTls!.reason,
+      /no record follows it \(a relay fallback candidate, unused\), and this capture's DNS resolved 203-0-113-7\.relay\.teams\.microsoft\.com to 203\.0\.113\.7/,
+    );
+    assert.equal(handshakes[1]!.pseudoTls, undefined, 'a name that only contains the relay domain is no relay');
+  });
+
   it('a connection with no STUN, alone to an address that serves no TURN, is TLS after all', function () {
     const handshakes = [handshake('tcp:1', '52.0.0.1')];
     confirmPseudoTls(handshakes, { framesByFlow: new Map() }, [allocate('52.0.0.9')]);

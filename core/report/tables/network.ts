@@ -44,7 +44,10 @@ export const TURN_RELAYS: ItemTable<Report['stun']['summary']['relays'][number]>
     {
       header: 'Allocations',
       kind: 'num',
-      value: (r) => (r.transport === 'udp' ? r.allocations : { text: 'not decoded', sort: -1 }),
+      value: (r) =>
+        r.transport !== 'udp'
+          ? { text: 'not decoded', sort: -1 }
+          : (r.allocations ?? { text: 'relayed address not read', sort: -1 }),
     },
     { header: 'Messages', kind: 'num', value: (r) => r.messages },
   ],
