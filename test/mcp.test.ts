@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -18,7 +19,25 @@ interface AnalyzeAnswer {
 }
 interface QualityAnswer {
   verdict: string;
-  streams: Record<string, unknown>[];
+  streams: AnsweredStream[];
+}
+type ReportStream = NonNullable<Report['quality']>['streams'][number];
+type AnsweredStream = Omit<ReportStream, 'series'> & { gapsLeftOutHere: number };
+
+/**
+ * A stream as call_quality gives it is the report's, figure for figure, without its per-bin series (chart
+ * data) and with its longest gaps only: each one of the report's, the rest counted.
+ */
+function assertSameStream(given: AnsweredStream, stream: ReportStream): void {
+  const { series: _series, gaps, ...figures } = JSON.parse(JSON.stringify(stream)) as ReportStream;
+  const { gaps: givenGaps, gapsLeftOutHere, ...givenFigures } = given;
+  assert.deepEqual(givenFigures, figures, stream.ssrc);
+  assert.equal(givenGaps.length + gapsLeftOutHere, gaps.length, `${stream.ssrc} gaps`);
+  for (const gap of givenGaps)
+    assert.ok(
+      gaps.some((g) => isDeepStrictEqual(g, gap)),
+      `${stream.ssrc}: gap ${JSON.stringify(gap)} not in the report`,
+    );
 }
 interface PacketsAnswer {
   rows: string[][];
@@ -94,19 +113,41 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
     });
   }
 
-  it("call_quality gives the report's figures per stream, a poor call's verdict with the thresholds it crosses", async () => {
-    const path = `${POOR_CALL}.pcapng`;
-    const report: Report = await analyzed(sampleCapture(POOR_CALL).path);
-    const quality = await answer<QualityAnswer>('call_quality', { path: `${samples}/${path}` });
-    assert.equal(quality.verdict, 'poor');
-    assert.equal(quality.verdict, report.quality!.verdict);
-    assert.equal(quality.streams.length, report.quality!.streams.length);
-    for (const [i, stream] of report.quality!.streams.entries()) {
-      const given = quality.streams[i]!;
-      for (const key of ['ssrc', 'packets', 'lost', 'lossPercent', 'verdict', 'filter'] as const)
-        assert.deepEqual(given[key], stream[key], `${stream.ssrc} ${key}`);
-      assert.deepEqual(given.crossed, stream.crossed);
-      assert.equal(given.series, undefined, 'no per-bin series: an agent gets figures, not chart data');
+  for (const capture of ['teams.pcap', CALL, POOR_CALL]) {
+    it(`call_quality on ${capture}: every figure of every stream as the report gives it, but the series`, async function () {
+      const file = capture === POOR_CALL ? sampleCapture(POOR_CALL).path : sharedCapture(this, capture);
+      const report = await analyzed(file);
+      assert.ok(report.quality, 'a capture with RTP');
+      const { streams, binSeconds: _bins, ...overall } = report.quality;
+      const { streams: given, ...answered } = await answer<QualityAnswer>('call_quality', {
+        path: capture === POOR_CALL ? file : capture,
+      });
+      assert.deepEqual(answered, JSON.parse(JSON.stringify(overall)));
+      assert.equal(given.length, streams.length);
+      for (const [i, stream] of streams.entries()) assertSameStream(given[i]!, stream);
+    });
+  }
+
+  it("packets on a call: the frames of each stream's filter, and of each DSCP marking, as the report counts them", async function () {
+    const report = await analyzed(sharedCapture(this, CALL));
+    for (const stream of report.quality!.streams) {
+      const rows = await answer<PacketsAnswer>('packets', {
+        path: CALL,
+        filter: stream.filter,
+        fields: ['frame.number', 'rtp.ssrc'],
+        limit: 3,
+      });
+      assert.equal(rows.matched, stream.packets, stream.ssrc);
+      assert.equal(rows.rows[0]![0], String(stream.firstFrame));
+      assert.equal(Number(rows.rows[0]![1]), Number(stream.ssrc));
+      for (const marking of stream.dscp) {
+        const marked = await answer<PacketsAnswer>('packets', {
+          path: CALL,
+          filter: `${stream.filter} && ip.dsfield.dscp == ${marking.value}`,
+          limit: 1,
+        });
+        assert.equal(marked.matched, marking.packets, `${stream.ssrc} DSCP ${marking.value}`);
+      }
     }
   });
 
