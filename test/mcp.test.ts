@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { execa } from 'execa';
 import { answersOf } from '../core/mcp/tools/analyze-capture.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { CLI, SHARED_CAPTURES, analyzed, runCli, sampleCapture, sharedCapture } from './helpers.js';
+import { CLI, SHARED_CAPTURES, analyzed, runCli, sampleCapture, sharedCapture, temporaryFolder } from './helpers.js';
 
 /** An audio call of the course captures, and a sample scenario whose call is poor by construction. */
 const CALL = 'teams-activities/audio-lan-K1AE-60sec.pcapng';
@@ -45,6 +48,33 @@ interface PacketsAnswer {
   leftOut: number;
 }
 
+/** `teamshark mcp` as a child process, with the SDK's client talking to it over stdio. */
+async function startServer(args: string[], cwd?: string): Promise<Client> {
+  const client = new Client({ name: 'teamshark-test', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd, stderr: 'pipe' }),
+  );
+  return client;
+}
+
+async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args }, undefined, { signal, timeout: 280_000 })) as CallToolResult;
+}
+
+/** The one-line text of a tool error. */
+async function toolErrorOf(result: Promise<CallToolResult>): Promise<string> {
+  const { isError, content, structuredContent } = await result;
+  assert.equal(isError, true, `should have failed: ${JSON.stringify(structuredContent)}`);
+  const text = (content[0] as { text: string }).text;
+  assert.doesNotMatch(text, /\n| {4}at /, 'one line, no stack trace');
+  return text;
+}
+
 describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own client", function () {
   this.timeout(300_000);
   let client: Client;
@@ -53,35 +83,18 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
   before(async function () {
     sharedCapture(this, 'teams.pcap');
     samples = dirname(sampleCapture(POOR_CALL).path);
-    client = new Client({ name: 'teamshark-test', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [CLI, 'mcp', '--root', SHARED_CAPTURES, '--root', samples],
-        stderr: 'pipe',
-      }),
-    );
+    client = await startServer(['--root', SHARED_CAPTURES, '--root', samples]);
   });
   after(async () => client?.close());
 
-  async function call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    return (await client.callTool({ name, arguments: args }, undefined, {
-      signal,
-      timeout: 280_000,
-    })) as CallToolResult;
-  }
+  const call = (name: string, args: Record<string, unknown>, signal?: AbortSignal) =>
+    callTool(client, name, args, signal);
   async function answer<Answer>(name: string, args: Record<string, unknown>): Promise<Answer> {
     const result = await call(name, args);
     assert.ok(!result.isError, `${name} failed: ${JSON.stringify(result.content)}`);
     return result.structuredContent as Answer;
   }
-  async function toolError(name: string, args: Record<string, unknown>): Promise<string> {
-    const result = await call(name, args);
-    assert.equal(result.isError, true, `${name} should have failed: ${JSON.stringify(result.structuredContent)}`);
-    const text = (result.content[0] as { text: string }).text;
-    assert.doesNotMatch(text, /\n| {4}at /, 'one line, no stack trace');
-    return text;
-  }
+  const toolError = (name: string, args: Record<string, unknown>) => toolErrorOf(call(name, args));
 
   it('lists its tools, each with an input and an output schema, all read-only', async () => {
     const { tools } = await client.listTools();
@@ -223,16 +236,91 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
     assert.match(await toolError('get_finding', { path: 'teams.pcap', id: 'tls-version/nowhere' }), /no finding/);
     assert.match(await toolError('no_such_tool', {}), /no tool named/);
 
-    // A call the client cancels stops; the server answers the next one.
-    const controller = new AbortController();
-    const cancelled = call(
-      'packets',
-      { path: CALL, filter: 'frame.len > 0 && !(frame.len < 0)', limit: 1 },
-      controller.signal,
-    );
-    setTimeout(() => controller.abort(), 100);
-    await assert.rejects(cancelled);
     const after = await answer<PacketsAnswer>('packets', { path: 'teams.pcap', filter: 'frame.number == 1', limit: 1 });
-    assert.equal(after.rows[0][0], '1');
+    assert.equal(after.rows[0]![0], '1', 'still answering');
+  });
+});
+
+describe('teamshark mcp with a tshark that never finishes: cancelled and timed-out calls stop it', function () {
+  this.timeout(120_000);
+  const folder = temporaryFolder('mcp-slow-tshark');
+  let pidFile = '';
+  let slowTshark = '';
+
+  before(async function () {
+    sharedCapture(this, 'teams.pcap');
+    pidFile = join(folder(), 'tshark.pid');
+    // The filter check, the packets run (both -Y) and the analysis (-T ek) sleep; --version is the real tshark's.
+    slowTshark = join(folder(), 'slow-tshark');
+    const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
+    await writeFile(
+      slowTshark,
+      `#!/bin/sh\ncase " $* " in\n  *" -Y "*|*" -T ek "*) echo $$ > ${pidFile}; exec sleep 300 ;;\n  *) exec ${real} "$@" ;;\nesac\n`,
+    );
+    await chmod(slowTshark, 0o755);
+  });
+  beforeEach(() => rm(pidFile, { force: true }));
+
+  /** The pid of the sleeping tshark, once it runs. */
+  async function runningTshark(): Promise<number> {
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      const pid = await readFile(pidFile, 'utf8').catch(() => '');
+      if (pid.trim()) return Number(pid);
+      await sleep(50);
+    }
+    throw new Error('tshark never started');
+  }
+
+  /** Whether `pid` is still running after `withinMs`, polled. */
+  async function outlives(pid: number, withinMs: number): Promise<boolean> {
+    for (let waited = 0; waited < withinMs; waited += 50) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      await sleep(50);
+    }
+    return true;
+  }
+
+  it('a call the client cancels while tshark checks its filter: tshark is stopped, the server answers the next call', async function () {
+    const client = await startServer(['--root', SHARED_CAPTURES, '--tshark', slowTshark]);
+    try {
+      const controller = new AbortController();
+      const cancelled = callTool(client, 'packets', { path: 'teams.pcap', filter: 'ip' }, controller.signal);
+      const pid = await runningTshark();
+      controller.abort();
+      await assert.rejects(cancelled);
+      assert.equal(await outlives(pid, 10_000), false, 'the cancelled tshark still runs');
+      assert.match(await toolErrorOf(callTool(client, 'analyze_capture', { path: 'no-such.pcap' })), /no such file/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('--timeout stops tshark with a one-line error; without --root the server reads the working directory only', async function () {
+    const client = await startServer(['--timeout', '2', '--tshark', slowTshark], SHARED_CAPTURES);
+    try {
+      const started = Date.now();
+      assert.equal(
+        await toolErrorOf(callTool(client, 'packets', { path: 'teams.pcap', filter: 'ip' })),
+        'tshark took longer than 2 s',
+      );
+      assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+      assert.equal(await outlives(await runningTshark(), 5_000), false, 'the timed-out tshark still runs');
+      await rm(pidFile);
+      assert.match(
+        await toolErrorOf(callTool(client, 'analyze_capture', { path: 'teams.pcap' })),
+        /teams\.pcap: the analysis did not finish within 2 s: tshark was stopped$/,
+      );
+      assert.equal(await outlives(await runningTshark(), 5_000), false, 'the timed-out analysis still runs');
+      assert.match(
+        await toolErrorOf(callTool(client, 'analyze_capture', { path: join(folder(), 'slow-tshark') })),
+        /outside the folders this server may read/,
+      );
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { locateTshark } from '../../tshark/locate.js';
 import { cleanStderr, startTshark } from '../../tshark/process.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../../tshark/run.js';
 import { TeamsharkError } from '../../util/errors.js';
-import { CAPTURE_PATH, type AgentTool } from './tool.js';
+import { CAPTURE_PATH, type AgentTool, type ToolContext } from './tool.js';
 
 /** The fields an agent may ask for: what a packet list shows and what Teamshark's findings filter on. */
 export const PACKET_FIELDS = [
@@ -112,10 +112,11 @@ export const packetsTool: AgentTool = {
     const fields = (input.fields as string[] | undefined) ?? DEFAULT_FIELDS;
     const limit = (input.limit as number | undefined) ?? DEFAULT_ROWS;
     const tshark = await locateTshark(context.tsharkPath);
-    await checkFilter(tshark.path, filter);
+    // Both tshark runs stop when the client cancels the call, or after the server's time limit.
+    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.timeoutMs)]);
+    await checkFilter(tshark.path, filter, signal, context);
     const rows: string[][] = [];
     let matched = 0;
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.timeoutMs)]);
     const run = startTshark(
       tshark,
       capture,
@@ -138,8 +139,7 @@ export const packetsTool: AgentTool = {
       signal,
     );
     const exit = await run.done;
-    if (context.signal.aborted) throw new TeamsharkError('cancelled', 'the call was cancelled');
-    if (exit.cancelled) throw new TeamsharkError('timeout', `tshark took longer than ${context.timeoutMs / 1000} s`);
+    if (exit.cancelled) throw stopped(context);
     if (exit.failed)
       throw new TeamsharkError(
         'tshark-failed',
@@ -166,13 +166,26 @@ function emptyPcapFile(): Promise<string> {
 }
 
 /** tshark's own verdict on a display filter, before it reads the capture: a rejected filter is the caller's error. */
-async function checkFilter(tshark: string, filter: string): Promise<void> {
-  const result = await execa(tshark, ['-r', await emptyPcapFile(), '-Y', filter], { reject: false, timeout: 30_000 });
+async function checkFilter(tshark: string, filter: string, signal: AbortSignal, context: ToolContext): Promise<void> {
+  const result = await execa(tshark, ['-r', await emptyPcapFile(), '-Y', filter], {
+    reject: false,
+    stdin: 'ignore',
+    cancelSignal: signal,
+    forceKillAfterDelay: 2000,
+  });
+  if (signal.aborted) throw stopped(context);
   if (result.exitCode !== 0)
     throw new TeamsharkError(
       'invalid-filter',
       `tshark rejects the display filter "${filter}": ${firstLine(cleanStderr(String(result.stderr)))}`,
     );
+}
+
+/** Why a tshark run of this call was stopped: the client cancelled it, or it ran out of time. */
+function stopped(context: ToolContext): TeamsharkError {
+  return context.signal.aborted
+    ? new TeamsharkError('cancelled', 'the call was cancelled')
+    : new TeamsharkError('timeout', `tshark took longer than ${context.timeoutMs / 1000} s`);
 }
 
 function firstLine(text: string): string {
