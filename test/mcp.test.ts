@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +10,20 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { execa } from 'execa';
 import { answersOf } from '../core/mcp/tools/analyze-capture.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { CLI, SHARED_CAPTURES, analyzed, runCli, sampleCapture, sharedCapture, temporaryFolder } from './helpers.js';
+import {
+  CLI,
+  SHARED_CAPTURES,
+  analyzed,
+  runCli,
+  sampleCapture,
+  sharedCapture,
+  sharedCaptureNames,
+  temporaryFolder,
+} from './helpers.js';
+import { PACKET_FIELDS } from '../core/mcp/tools/packets.js';
+
+/** What any answer of any tool stays under (README, "For AI agents"): an agent's context is not a log file. */
+const ANSWER_BYTES = 128 * 1024;
 
 /** An audio call of the course captures, and a sample scenario whose call is poor by construction. */
 const CALL = 'teams-activities/audio-lan-K1AE-60sec.pcapng';
@@ -23,9 +37,10 @@ interface AnalyzeAnswer {
 interface QualityAnswer {
   verdict: string;
   streams: AnsweredStream[];
+  streamsLeftOut: number;
 }
 type ReportStream = NonNullable<Report['quality']>['streams'][number];
-type AnsweredStream = Omit<ReportStream, 'series'> & { gapsLeftOutHere: number };
+type AnsweredStream = Omit<ReportStream, 'series'> & { gapsLeftOut: number };
 
 /**
  * A stream as call_quality gives it is the report's, figure for figure, without its per-bin series (chart
@@ -33,9 +48,9 @@ type AnsweredStream = Omit<ReportStream, 'series'> & { gapsLeftOutHere: number }
  */
 function assertSameStream(given: AnsweredStream, stream: ReportStream): void {
   const { series: _series, gaps, ...figures } = JSON.parse(JSON.stringify(stream)) as ReportStream;
-  const { gaps: givenGaps, gapsLeftOutHere, ...givenFigures } = given;
+  const { gaps: givenGaps, gapsLeftOut, ...givenFigures } = given;
   assert.deepEqual(givenFigures, figures, stream.ssrc);
-  assert.equal(givenGaps.length + gapsLeftOutHere, gaps.length, `${stream.ssrc} gaps`);
+  assert.equal(givenGaps.length + gapsLeftOut, gaps.length, `${stream.ssrc} gaps`);
   for (const gap of givenGaps)
     assert.ok(
       gaps.some((g) => isDeepStrictEqual(g, gap)),
@@ -132,10 +147,15 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
       const report = await analyzed(file);
       assert.ok(report.quality, 'a capture with RTP');
       const { streams, binSeconds: _bins, ...overall } = report.quality;
-      const { streams: given, ...answered } = await answer<QualityAnswer>('call_quality', {
+      const {
+        streams: given,
+        streamsLeftOut,
+        ...answered
+      } = await answer<QualityAnswer>('call_quality', {
         path: capture === POOR_CALL ? file : capture,
       });
-      assert.deepEqual(answered, JSON.parse(JSON.stringify(overall)));
+      assert.deepEqual(answered, { ...JSON.parse(JSON.stringify(overall)), roundTripsLeftOut: 0 });
+      assert.equal(streamsLeftOut, 0);
       assert.equal(given.length, streams.length);
       for (const [i, stream] of streams.entries()) assertSameStream(given[i]!, stream);
     });
@@ -209,6 +229,45 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
       /disabled by configuration/,
     );
     assert.match(await toolError('query_dataset', { dataset, query: 'poor-cals' }), /did you mean poor-calls/);
+  });
+
+  it(`every tool's answer on the largest shared capture is under ${ANSWER_BYTES / 1024} KB, its lists capped and counted`, async function () {
+    const largest = sharedCaptureNames()
+      .map((name) => ({ name, size: statSync(join(SHARED_CAPTURES, name)).size }))
+      .sort((a, b) => b.size - a.size)[0];
+    if (!largest) this.skip();
+    const path = largest.name;
+    const report = await analyzed(sharedCapture(this, path));
+    const widest = [...report.findings].sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0]!;
+    const dataset = join(samples, 'largest-dataset');
+    const exported = await runCli(['export', join(SHARED_CAPTURES, path), '--out', dataset]);
+    assert.equal(exported.exitCode, 0, exported.stderr);
+    const calls: [string, Record<string, unknown>][] = [
+      ['analyze_capture', { path }],
+      ['get_finding', { path, id: widest.id }],
+      ['call_quality', { path }],
+      ['packets', { path, filter: 'frame', fields: [...PACKET_FIELDS].slice(0, 16), limit: 500 }],
+      ['compare_captures', { paths: Array.from({ length: 8 }, () => path) }],
+      ['query_dataset', { dataset, query: 'SELECT * FROM flows', limit: 500 }],
+      // One cell of 100,000 characters and one list of 20,000 numbers, on each of 500 rows.
+      [
+        'query_dataset',
+        { dataset, query: "SELECT repeat('x', 100000) AS text, range(20000) AS list FROM range(600)", limit: 500 },
+      ],
+    ];
+    for (const [name, args] of calls) {
+      const result = await call(name, args);
+      assert.ok(!result.isError, `${name} failed: ${JSON.stringify(result.content)}`);
+      // The answer goes out twice, as structured content and as its JSON text (for clients that read text only).
+      const bytes = Buffer.byteLength((result.content[0] as { text: string }).text);
+      assert.deepEqual(JSON.parse((result.content[0] as { text: string }).text), result.structuredContent);
+      assert.ok(bytes < ANSWER_BYTES, `${name} ${JSON.stringify(args).slice(0, 80)}: ${bytes} bytes`);
+    }
+    const packets = (await call('packets', calls[3]![1])).structuredContent as unknown as PacketsAnswer;
+    assert.equal(packets.rows.length + packets.leftOut, packets.matched, 'every row past the budget counted');
+    const cut = (await call(...calls[6]!)).structuredContent as { rows: unknown[]; leftOut: number; cellsCut: number };
+    assert.equal(cut.rows.length + cut.leftOut, 600);
+    assert.equal(cut.cellsCut, cut.rows.length * 2);
   });
 
   it('the report as a resource and the "why was this call bad" prompt', async () => {

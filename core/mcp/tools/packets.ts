@@ -7,7 +7,7 @@ import { locateTshark } from '../../tshark/locate.js';
 import { cleanStderr, startTshark } from '../../tshark/process.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../../tshark/run.js';
 import { TeamsharkError } from '../../util/errors.js';
-import { CAPTURE_PATH, type AgentTool, type ToolContext } from './tool.js';
+import { AnswerRows, CAPTURE_PATH, MOST_ROW_CHARS, type AgentTool, type ToolContext } from './tool.js';
 
 /** The fields an agent may ask for: what a packet list shows and what Teamshark's findings filter on. */
 export const PACKET_FIELDS = [
@@ -79,7 +79,7 @@ export const packetsTool: AgentTool = {
   name: 'packets',
   referenceName: 'teamsharkPackets',
   title: 'Packets that match a display filter',
-  description: `tshark's rows for a Wireshark display filter, decoded as Teamshark decodes the capture (its heuristics for RTP in STUN/TURN): the first \`limit\` rows (at most ${MOST_ROWS}) and how many more matched. tshark checks the filter first; a filter it rejects is an error with tshark's reason. Fields come from an allow-list (default: number, time, source, destination, protocol, length, info).`,
+  description: `tshark's rows for a Wireshark display filter, decoded as Teamshark decodes the capture (its heuristics for RTP in STUN/TURN): the first \`limit\` rows (at most ${MOST_ROWS}, and ${MOST_ROW_CHARS / 1000}k characters; a value is cut at ${LONGEST_VALUE}) and how many more matched. tshark checks the filter first; a filter it rejects is an error with tshark's reason. Fields come from an allow-list (default: number, time, source, destination, protocol, length, info).`,
   inputSchema: {
     type: 'object',
     properties: {
@@ -115,7 +115,7 @@ export const packetsTool: AgentTool = {
     // Both tshark runs stop when the client cancels the call, or after the server's time limit.
     const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.timeoutMs)]);
     await checkFilter(tshark.path, filter, signal, context);
-    const rows: string[][] = [];
+    const rows = new AnswerRows<string[]>(limit);
     let matched = 0;
     const run = startTshark(
       tshark,
@@ -134,7 +134,7 @@ export const packetsTool: AgentTool = {
       ],
       (line) => {
         matched++;
-        if (rows.length < limit) rows.push(line.split('\t').map((value) => value.slice(0, LONGEST_VALUE)));
+        rows.offer(line.split('\t').map((value) => value.slice(0, LONGEST_VALUE)));
       },
       signal,
     );
@@ -145,7 +145,7 @@ export const packetsTool: AgentTool = {
         'tshark-failed',
         `tshark failed on ${context.roots.display(capture)}: ${firstLine(exit.stderr)}`,
       );
-    return { filter, fields, rows, matched, leftOut: matched - rows.length };
+    return { filter, fields, rows: rows.rows, matched, leftOut: matched - rows.rows.length };
   },
 };
 
