@@ -21,9 +21,15 @@ import {
   temporaryFolder,
 } from './helpers.js';
 import { PACKET_FIELDS } from '../core/mcp/tools/packets.js';
+import { FINDING_RULES, findingSource } from '../core/findings/rules.js';
 
 /** What any answer of any tool stays under (README, "For AI agents"): an agent's context is not a log file. */
 const ANSWER_BYTES = 128 * 1024;
+
+/** What a finding's detail text cites: an RFC, a Microsoft Learn page, Mozilla's TLS guidelines. */
+const CITATION = /RFC \d+|learn\.microsoft\.com\/[\w/.-]+\b|Mozilla Server Side TLS/g;
+/** The kinds (or whole ids) of finding the rules give a source for. */
+const SOURCE_KEYS = FINDING_RULES.flatMap((rule) => Object.keys(rule.sources ?? {}));
 
 /** An audio call of the course captures, and a sample scenario whose call is poor by construction. */
 const CALL = 'teams-activities/audio-lan-K1AE-60sec.pcapng';
@@ -136,10 +142,50 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
       assert.equal(summary.capture.packets, report.capture.packets);
       for (const finding of report.findings.slice(0, 5)) {
         const whole = await answer('get_finding', { path: capture, id: finding.id });
-        assert.deepEqual(whole, { ...finding, rule: finding.id.split('/')[0] });
+        assert.deepEqual(whole, {
+          ...finding,
+          rule: finding.id.split('/')[0],
+          source: findingSource(finding.id) ?? null,
+        });
       }
     });
   }
+
+  it("get_finding's source is the standard the finding's detail cites; every source a rule gives is met", async function () {
+    const captures = [
+      ...['teams.pcap', 'webex.pcap', 'dns_doh.pcap', 'dns_dot.pcap', CALL].map((name) => sharedCapture(this, name)),
+      ...[POOR_CALL, 'weak-tls', 'ice-path-change', 'conference-media-server'].map((name) => sampleCapture(name).path),
+    ];
+    const met = new Set<string>();
+    for (const capture of captures) {
+      const report = await analyzed(capture);
+      for (const finding of report.findings) {
+        const source = findingSource(finding.id);
+        const cited: string[] = finding.detail.match(CITATION) ?? [];
+        if (cited.length) assert.ok(source, `${finding.id} cites ${cited.join(', ')} and has no source`);
+        if (!source) continue;
+        met.add(SOURCE_KEYS.find((key) => key === finding.id) ?? finding.id.split('/')[0]!);
+        const rfc = /^RFC \d+/.exec(source.title)?.[0];
+        if (rfc && cited.some((c) => c.startsWith('RFC ')))
+          assert.ok(cited.includes(rfc), `${finding.id}: source ${rfc}, detail cites ${cited.join(', ')}`);
+        for (const page of cited.filter((c) => c.startsWith('learn.microsoft.com/')))
+          assert.equal(source.url, `https://${page}`, finding.id);
+        if (cited.includes('Mozilla Server Side TLS'))
+          assert.match(source.title, /^Mozilla Server Side TLS/, finding.id);
+      }
+      const [withSource] = report.findings.filter((f) => findingSource(f.id));
+      if (withSource) {
+        const path = capture.startsWith(SHARED_CAPTURES) ? capture.slice(SHARED_CAPTURES.length + 1) : capture;
+        const whole = await answer<{ source: unknown }>('get_finding', { path, id: withSource.id });
+        assert.deepEqual(whole.source, findingSource(withSource.id));
+      }
+    }
+    // No capture here shows a zero window or TLS 1.1: when one does, it joins the captures above.
+    assert.deepEqual(
+      SOURCE_KEYS.filter((key) => !met.has(key)),
+      ['tls-version/tls-1.1', 'tcp-zero-window'],
+    );
+  });
 
   for (const capture of ['teams.pcap', CALL, POOR_CALL]) {
     it(`call_quality on ${capture}: every figure of every stream as the report gives it, but the series`, async function () {

@@ -1,3 +1,4 @@
+import { rfc } from '../knowledge/sources.js';
 import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, hex } from '../util/display-filter.js';
@@ -7,6 +8,10 @@ import { count } from '../util/plural.js';
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */
 export const tlsVersions: FindingRule = {
   section: 'security',
+  sources: {
+    'tls-version/tls-1.0': rfc(8996, 'Deprecating TLS 1.0 and TLS 1.1'),
+    'tls-version/tls-1.1': rfc(8996, 'Deprecating TLS 1.0 and TLS 1.1'),
+  },
   find({ summaries }) {
     const negotiated = summaries.tls.filter((h) => h.serverHello);
     return [
