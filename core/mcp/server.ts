@@ -73,7 +73,7 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
       return toolError(
         error instanceof TeamsharkError
           ? error.message
-          : `internal error: ${firstLine(String((error as Error).message))}`,
+          : `internal error: ${firstLine(error instanceof Error ? error.message : String(error))}`,
       );
     }
   });

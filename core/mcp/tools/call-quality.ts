@@ -2,7 +2,7 @@ import { CAPTURE_PATH, listed, reportOf, type AgentTool } from './tool.js';
 
 /** Gaps listed per stream at most (the longest are the ones that matter to a listener). */
 const LISTED_GAPS = 20;
-/** Streams listed at most, in the report's order; a conference through one relay can carry hundreds. */
+/** Streams listed at most, in the report's order: a meeting's media server forwards one per participant and medium. */
 const LISTED_STREAMS = 40;
 /** Round trips listed at most, in the report's order (one per STUN or TCP path). */
 const LISTED_ROUND_TRIPS = 40;
