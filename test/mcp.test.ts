@@ -180,10 +180,10 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
         assert.deepEqual(whole.source, findingSource(withSource.id));
       }
     }
-    // No capture here shows a zero window or TLS 1.1: when one does, it joins the captures above.
+    // No capture here shows a zero window, SSL 3.0 or TLS 1.1: when one does, it joins the captures above.
     assert.deepEqual(
       SOURCE_KEYS.filter((key) => !met.has(key)),
-      ['tls-version/tls-1.1', 'tcp-zero-window'],
+      ['tls-version/ssl-3.0', 'tls-version/tls-1.1', 'tcp-zero-window'],
     );
   });
 
