@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ToolInputs } from '../core/mcp/tools/checked-input.js';
 import { CAPTURE_TOOLS } from '../core/mcp/tools/index.js';
-import { languageModelToolContribution } from '../core/mcp/tools/language-model-tool.js';
+import { invocationMessages, languageModelToolContribution } from '../core/mcp/tools/language-model-tool.js';
 import type { AgentTool, CaptureLocator, ReportSource } from '../core/mcp/tools/tool.js';
 import { TeamsharkError } from '../core/util/errors.js';
 import type { AnalysisStore } from './analysis-store.js';
@@ -26,16 +26,7 @@ export function registerLanguageModelTools(store: AnalysisStore, editor: Capture
   return vscode.Disposable.from(
     ...CAPTURE_TOOLS.map((tool) =>
       vscode.lm.registerTool<ToolInput>(languageModelToolContribution(tool).name, {
-        prepareInvocation: (options) => {
-          const target = targetOf(options.input, editor);
-          return {
-            invocationMessage: `Teamshark: ${tool.title.toLowerCase()} (${target})`,
-            confirmationMessages: {
-              title: `Run tshark on ${target}?`,
-              message: `Teamshark will analyse ${target} with tshark${tool.name === 'packets' ? ' and list the packets that match the display filter' : ''}. Nothing is written.`,
-            },
-          };
-        },
+        prepareInvocation: (options) => invocationMessages(tool, options.input, editor.activeCapture?.fsPath),
         invoke: async (options, token) => {
           const answer = await invokeTool(tool, inputs.checked(tool, options.input), store, editor, token);
           return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(answer))]);
@@ -70,13 +61,6 @@ async function invokeTool(
   } finally {
     subscription.dispose();
   }
-}
-
-/** What a call is about, for its confirmation: the capture it names, or the one open in the editor. */
-function targetOf(input: ToolInput, editor: CaptureEditorProvider): string {
-  if (Array.isArray(input.paths)) return (input.paths as string[]).map((p) => basename(p)).join(', ');
-  if (typeof input.path === 'string' && input.path) return basename(input.path);
-  return editor.activeCapture ? basename(editor.activeCapture.fsPath) : 'the capture open in the editor';
 }
 
 /** Reports from the window's analysis store: shared with the views and the Captures tree, cancelled with the call. */

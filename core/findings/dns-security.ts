@@ -1,3 +1,4 @@
+import { rfc } from '../knowledge/sources.js';
 import type { DnsTransaction, Flow, TlsHandshake } from '../schema/generated/report.js';
 import { isPublicResolverAddress, isPublicResolverName } from '../knowledge/dns-resolvers.js';
 import { classifyAddress } from '../knowledge/ranges.js';
@@ -34,6 +35,10 @@ function unanswered(plain: readonly DnsTransaction[]): string {
 
 export const dnsSecurity: FindingRule = {
   section: 'security',
+  sources: {
+    'dns-over-tls': rfc(7858, 'Specification for DNS over Transport Layer Security (TLS)'),
+    'dns-over-https': rfc(8484, 'DNS Queries over HTTPS (DoH)'),
+  },
   find: ({ model, flows }) => dnsSecurityFindings(model.dns, flows, model.tls),
 };
 

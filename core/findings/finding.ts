@@ -2,6 +2,7 @@ import type { ActivityClassification } from '../classify/activity.js';
 import type { Classification } from '../classify/index.js';
 import type { ClassifiedFlow } from '../model/flows.js';
 import type { CaptureModel } from '../model/capture-model.js';
+import type { RuleSource } from '../knowledge/sources.js';
 import type { CallQuality, Finding } from '../schema/generated/report.js';
 import type { Summaries } from '../summaries/index.js';
 
@@ -30,6 +31,11 @@ export type FindingDraft = Omit<Finding, 'section' | 'frames'> & { frames: Itera
 /** One kind of finding (or a few closely related ones): the report section they belong in, and how to find them. */
 export interface FindingRule {
   readonly section: Finding['section'];
+  /**
+   * The standard or document each kind of finding applies, where it rests on one: by kind (the id before "/"),
+   * or by a whole id where only that finding of its kind does. get_finding gives it with the finding.
+   */
+  readonly sources?: Readonly<Record<string, RuleSource>>;
   find(facts: FindingFacts): FindingDraft[];
 }
 

@@ -1,3 +1,4 @@
+import { rfc } from '../knowledge/sources.js';
 import { groupBy } from '../util/collections.js';
 import { PATH_WORDS } from '../classify/media.js';
 import { formatEndpoint } from '../model/addressing.js';
@@ -27,9 +28,12 @@ export const mediaStreams: FindingRule = {
     })),
 };
 
+const MEDIA_SERVER_PATH = 'call-path/media-server';
+
 /** The path the call's media takes: through a relay, directly on the LAN, or peer to peer across the Internet. */
 export const callPaths: FindingRule = {
   section: 'network',
+  sources: { [MEDIA_SERVER_PATH]: rfc(7667, 'RTP Topologies', '§3.6–3.7') },
   find({ classification: { media, call }, quality }) {
     const server = quality?.mediaServer;
     const paths = call ? pathFindings(media, call.reason, server?.ip) : [];
@@ -45,8 +49,6 @@ export const callPaths: FindingRule = {
     return paths;
   },
 };
-
-const MEDIA_SERVER_PATH = 'call-path/media-server';
 
 function mediaServerTitle(server: NonNullable<CallQuality['mediaServer']>): string {
   return `Call media goes through a media server at ${server.ip} (a conference of ${server.senderSsrcs} sender SSRCs), not peer to peer`;

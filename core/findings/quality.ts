@@ -1,3 +1,9 @@
+import {
+  CQD_STREAM_CLASSIFICATION_PAGE,
+  NETWORK_REQUIREMENTS_PAGE,
+  QOS_GUIDANCE_PAGE,
+  rfc,
+} from '../knowledge/sources.js';
 import type { CallQuality, StreamQuality } from '../schema/generated/report.js';
 import { describeStream } from '../quality/index.js';
 import { formatEndpoint } from '../model/addressing.js';
@@ -13,6 +19,17 @@ const EVIDENCE_GAPS = 8;
 /** Call quality: the verdict, poor streams, missed network targets, gaps, media over TCP, DSCP marking. */
 export const callQuality: FindingRule = {
   section: 'quality',
+  sources: {
+    'call-quality': CQD_STREAM_CLASSIFICATION_PAGE,
+    'stream-poor': CQD_STREAM_CLASSIFICATION_PAGE,
+    'network-targets-missed': NETWORK_REQUIREMENTS_PAGE,
+    'dscp-marking': QOS_GUIDANCE_PAGE,
+    'media-path-change': rfc(
+      8445,
+      'Interactive Connectivity Establishment (ICE): A Protocol for Network Address Translator (NAT) Traversal',
+      '§8.1.1',
+    ),
+  },
   find: ({ quality }) => qualityFindings(quality),
 };
 

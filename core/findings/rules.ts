@@ -1,3 +1,4 @@
+import type { RuleSource } from '../knowledge/sources.js';
 import type { Finding } from '../schema/generated/report.js';
 import { activitySegments, callPhases } from './activity.js';
 import { dnsAuthorities, dnsCnameChains, dnsLoadBalancing } from './dns-records.js';
@@ -22,6 +23,7 @@ import { parallelConnections } from './transport.js';
  *
  *   export const myFinding: FindingRule = {
  *     section: 'security',                        // the report section it belongs in
+ *     sources: { 'my-kind': rfc(1234, 'Title') }, // the standard it applies, if any (get_finding gives it)
  *     find: ({ model, summaries, classification, flows, activity }) => [
  *       { id: 'my-kind/subject', severity: 'notice', title: '…', detail: '…', frames: [12, 14], filter: '…' },
  *     ],
@@ -55,6 +57,16 @@ export const FINDING_RULES: readonly FindingRule[] = [
   callQuality,
   oneWayAudio,
 ];
+
+/** The standard or document a finding applies: its rule's source for its whole id, else for its kind. */
+export function findingSource(id: string): RuleSource | undefined {
+  const kind = id.split('/')[0]!;
+  for (const { sources } of FINDING_RULES) {
+    const source = sources?.[id] ?? sources?.[kind];
+    if (source) return source;
+  }
+  return undefined;
+}
 
 /** The findings of every rule, in the list's order. */
 export function findingsOf(facts: FindingFacts, rules: readonly FindingRule[] = FINDING_RULES): Finding[] {

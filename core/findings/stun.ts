@@ -1,3 +1,4 @@
+import { rfc } from '../knowledge/sources.js';
 import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { REFLEXIVE_ADDRESS_ATTRIBUTES } from '../model/stun-registry.js';
@@ -9,6 +10,13 @@ import { count, plural } from '../util/plural.js';
 /** The TURN servers that granted allocations, and the relayed addresses they gave. */
 export const turnAllocations: FindingRule = {
   section: 'network',
+  sources: {
+    'turn-allocation': rfc(
+      8656,
+      'Traversal Using Relays around NAT (TURN): Relay Extensions to Session Traversal Utilities for NAT (STUN)',
+      '§2',
+    ),
+  },
   find({ model }) {
     const { responses } = allocationsOf(model.stun);
     return [...groupBy(responses, (m) => formatEndpoint(m.source)).entries()].map(([server, group]): FindingDraft => {

@@ -1,3 +1,4 @@
+import { rfc } from '../knowledge/sources.js';
 import type { TcpServerHealth } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import type { TcpConnectionEvents, TcpEvents, TcpSideHealth } from '../model/tcp-health.js';
@@ -31,6 +32,10 @@ const ZERO_WINDOW_FILTER = 'tcp.analysis.zero_window';
  */
 export const tcpTrouble: FindingRule = {
   section: 'transport',
+  sources: {
+    'tcp-syn-retries': rfc(6298, "Computing TCP's Retransmission Timer", '§2 and §5.5'),
+    'tcp-zero-window': rfc(9293, 'Transmission Control Protocol (TCP)', '§3.8.6.1'),
+  },
   find({ summaries, model }) {
     const eventsOf = new Map(model.tcpHealth.map((c) => [c.flowId, c]));
     return summaries.tcpHealth.servers.flatMap((server) => {

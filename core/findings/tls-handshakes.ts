@@ -1,12 +1,23 @@
+import { rfc, type RuleSource } from '../knowledge/sources.js';
 import { groupBy } from '../util/collections.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { anyOf, hex } from '../util/display-filter.js';
 import type { FindingDraft, FindingRule } from './finding.js';
 import { count } from '../util/plural.js';
 
+const TLS_1_0_AND_1_1 = rfc(8996, 'Deprecating TLS 1.0 and TLS 1.1');
+
+/** The RFC that retires each old version, by the id of its finding (core/knowledge/tls-parameters.json's notes). */
+const RETIRED_BY: Readonly<Record<string, RuleSource>> = {
+  'tls-version/ssl-3.0': rfc(7568, 'Deprecating Secure Sockets Layer Version 3.0'),
+  'tls-version/tls-1.0': TLS_1_0_AND_1_1,
+  'tls-version/tls-1.1': TLS_1_0_AND_1_1,
+};
+
 /** The TLS and DTLS versions servers negotiated; TLS 1.1 and older are deprecated. */
 export const tlsVersions: FindingRule = {
   section: 'security',
+  sources: RETIRED_BY,
   find({ summaries }) {
     const negotiated = summaries.tls.filter((h) => h.serverHello);
     return [
@@ -21,11 +32,14 @@ export const tlsVersions: FindingRule = {
       const viaExtension = sh.version.code !== sh.legacyVersion.code;
       const servers = [...new Set(group.map((h) => h.clientHello?.sni ?? h.server.ip))];
       const old = sh.version.code <= 0x0302 && prefix === 'tls';
+      const id = `tls-version/${name.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}`;
+      // A version no table names (SSL 2.0, a code tshark does not know) is deprecated without an RFC to cite here.
+      const retiredBy = RETIRED_BY[id]?.title.split(':')[0];
       return {
-        id: `tls-version/${name.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}`,
+        id,
         severity: old ? 'warning' : 'info',
         title: `${name} negotiated in ${count(group.length, 'handshake')}`,
-        detail: `Servers: ${servers.slice(0, 10).join(', ')}${servers.length > 10 ? ` and ${servers.length - 10} more` : ''}${old ? '. This version is deprecated (RFC 8996).' : ''}`,
+        detail: `Servers: ${servers.slice(0, 10).join(', ')}${servers.length > 10 ? ` and ${servers.length - 10} more` : ''}${old ? `. This version is deprecated${retiredBy ? ` (${retiredBy})` : ''}.` : ''}`,
         frames: group.map((h) => h.serverHello!.frame),
         filter: viaExtension
           ? `${prefix}.handshake.type == 2 && ${prefix}.handshake.extensions.supported_version == ${hex(sh.version.code)}`

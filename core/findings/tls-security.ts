@@ -1,3 +1,4 @@
+import { MOZILLA_SERVER_SIDE_TLS, rfc } from '../knowledge/sources.js';
 import type { CipherSuiteSeen, Flow, MediaStream, TlsHandshake } from '../schema/generated/report.js';
 import { formatEndpoint } from '../model/addressing.js';
 import { tcpRelayMediaFlows } from '../model/pseudo-tls.js';
@@ -26,6 +27,17 @@ export function looksMisparsed(h: TlsHandshake, suite: CipherSuiteSeen | undefin
 /** Weak or insecure suites offered by clients or chosen by servers, and handshakes that are likely not TLS at all. */
 export const tlsSecurity: FindingRule = {
   section: 'security',
+  sources: {
+    'tls-record-version-is-not-negotiated': rfc(
+      8446,
+      'The Transport Layer Security (TLS) Protocol Version 1.3',
+      '§5.1',
+    ),
+    'tls-insecure-suites-offered': MOZILLA_SERVER_SIDE_TLS,
+    'tls-weak-suites-offered': MOZILLA_SERVER_SIDE_TLS,
+    'tls-insecure-suite-selected': MOZILLA_SERVER_SIDE_TLS,
+    'tls-weak-suite-selected': MOZILLA_SERVER_SIDE_TLS,
+  },
   find: ({ model, summaries }) =>
     tlsSecurityFindings(summaries.tls, summaries.cipherSuites, model.capture.tshark.version),
 };

@@ -69,7 +69,12 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
       });
       return { content: [{ type: 'text', text: JSON.stringify(answer) }], structuredContent: answer };
     } catch (error) {
-      return toolError(error instanceof TeamsharkError ? error.message : `internal error: ${(error as Error).message}`);
+      // A Teamshark error is one line by construction; anything else (a library's, Node's) may run to a stack.
+      return toolError(
+        error instanceof TeamsharkError
+          ? error.message
+          : `internal error: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+      );
     }
   });
 
@@ -133,6 +138,10 @@ export function createTeamsharkServer(options: TeamsharkServerOptions): Server {
   });
 
   return server;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n').find((line) => line.trim()) ?? 'no message';
 }
 
 function toolError(message: string): CallToolResult {

@@ -1,13 +1,16 @@
 import type { QualityThreshold, StreamQuality } from '../schema/generated/report.js';
+import {
+  CQD_STREAM_CLASSIFICATION_PAGE,
+  NETWORK_REQUIREMENTS_PAGE,
+  QOS_GUIDANCE_PAGE,
+  citedPage,
+} from '../knowledge/sources.js';
 import { WINDOW_TARGETS } from './stream.js';
 
-/** Where Microsoft publishes the numbers Teamshark judges by. */
-export const CQD_STREAM_CLASSIFICATION =
-  'Microsoft Learn, "Stream classification in Call Quality Dashboard (CQD)" (learn.microsoft.com/microsoftteams/stream-classification-in-call-quality-dashboard)';
-export const NETWORK_REQUIREMENTS =
-  'Microsoft Learn, "Prepare your organization\'s network for Microsoft Teams", network requirements from the customer edge to the Microsoft edge (learn.microsoft.com/microsoftteams/prepare-network)';
-export const QOS_GUIDANCE =
-  'Microsoft Learn, "Implement Quality of Service (QoS) in Microsoft Teams" (learn.microsoft.com/microsoftteams/qos-in-teams)';
+/** Where Microsoft publishes the numbers Teamshark judges by, as the report's text cites them. */
+export const CQD_STREAM_CLASSIFICATION = citedPage(CQD_STREAM_CLASSIFICATION_PAGE);
+export const NETWORK_REQUIREMENTS = citedPage(NETWORK_REQUIREMENTS_PAGE);
+export const QOS_GUIDANCE = citedPage(QOS_GUIDANCE_PAGE);
 
 /** The CQD's poor-stream thresholds: a stream crossing any of them is poor. */
 export const POOR_STREAM = {

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FindingRule } from '../../core/findings/finding.js';
-import { FINDING_RULES, findingsOf } from '../../core/findings/rules.js';
+import { FINDING_RULES, findingSource, findingsOf } from '../../core/findings/rules.js';
 import { factsFrom } from '../builders/finding-facts.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,5 +61,24 @@ describe('findings/rules: the list of every finding the report states', function
 
   it('finds nothing in an empty capture', function () {
     assert.deepEqual(findingsOf(factsFrom()), []);
+  });
+
+  it('gives each source a title and an https address, an RFC at its own number', function () {
+    const sources = FINDING_RULES.flatMap((rule) => Object.entries(rule.sources ?? {}));
+    assert.ok(sources.length > 0);
+    for (const [key, source] of sources) {
+      assert.match(key, /^[a-z0-9-]+(\/[a-z0-9.:_[\]-]+)?$/, `${key}: a kind, or a whole id`);
+      assert.match(source.url, /^https:\/\/[^\s]+$/, key);
+      assert.ok(source.title.length > 0, key);
+      const rfc = /^RFC (\d+): /.exec(source.title);
+      if (rfc) assert.equal(source.url, `https://www.rfc-editor.org/rfc/rfc${rfc[1]}`, key);
+    }
+    assert.equal(
+      findingSource('dns-over-tls/192.0.2.1:853')?.title,
+      'RFC 7858: Specification for DNS over Transport Layer Security (TLS)',
+    );
+    assert.equal(findingSource('call-path/media-server')?.section, '§3.6–3.7', 'a whole id');
+    assert.equal(findingSource('call-path/relay'), undefined, 'other findings of the kind rest on no standard');
+    assert.equal(findingSource('plaintext/http'), undefined);
   });
 });

@@ -5,6 +5,7 @@ import {
   captureModel,
   certificate,
   clientHello,
+  code,
   serverHello,
   TLS_1_0,
   TLS_1_2,
@@ -51,6 +52,17 @@ describe('findings/tls-handshakes: negotiated versions and certificate dates', f
       );
       assert.equal(finding!.severity, 'warning');
       assert.match(finding!.detail, /deprecated \(RFC 8996\)\.$/);
+    });
+
+    it('cites the RFC that retires each old version: RFC 7568 for SSL 3.0, none where no RFC is known', function () {
+      const detail = (value: number, name?: string) => {
+        const version = code(value, name);
+        const tls = [negotiated('old.example', 6, version, version)];
+        return findingsOfRule(tlsVersions, factsFrom({ tls }))[0]!.detail;
+      };
+      assert.match(detail(0x0300, 'SSL 3.0'), /deprecated \(RFC 7568\)\.$/);
+      assert.match(detail(0x0302, 'TLS 1.1'), /deprecated \(RFC 8996\)\.$/);
+      assert.match(detail(0x0002), /deprecated\.$/);
     });
 
     it('says nothing of handshakes without a ServerHello', function () {

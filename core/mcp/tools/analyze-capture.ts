@@ -1,14 +1,24 @@
 import type { Finding, Report } from '../../schema/generated/report.js';
-import { CAPTURE_PATH, reportOf, type AgentTool } from './tool.js';
+import { CAPTURE_PATH, listed, reportOf, type AgentTool } from './tool.js';
 
 /** Findings listed at most; the rest are counted (get_finding reads any of them by id). */
 const LISTED_FINDINGS = 200;
 /** Activity segments listed at most. */
 const LISTED_SEGMENTS = 40;
+/** Finding ids, stream SSRCs, addresses, relays, cipher suites and warnings each answer lists at most. */
+const LISTED_NAMES = 30;
 
 /** The ids of the findings of one kind (the part of the id before "/"), for an answer to point at. */
-function findingsOfKind(report: Report, ...kinds: string[]): string[] {
-  return report.findings.filter((f) => kinds.includes(f.id.split('/')[0]!)).map((f) => f.id);
+function findingsOfKind(report: Report, ...kinds: string[]) {
+  return findingIds(report.findings.filter((f) => kinds.includes(f.id.split('/')[0]!)));
+}
+
+function findingIds(findings: readonly Finding[]) {
+  return listed(
+    'findings',
+    findings.map((f) => f.id),
+    LISTED_NAMES,
+  );
 }
 
 /** The answers-first summary: what the view's header says, as data, each answer naming its findings. */
@@ -22,18 +32,21 @@ export function answersOf(report: Report) {
       dominant: application.dominantActivity,
       confidence: application.confidence,
       reason: application.reason,
-      segments: application.timeline
-        .filter((s) => s.activity !== 'idle')
-        .slice(0, LISTED_SEGMENTS)
-        .map((s) => ({ activity: s.activity, startSec: s.start, endSec: s.end })),
-      findings: findingsOfKind(report, 'activity', 'call-phase'),
+      ...listed(
+        'segments',
+        application.timeline
+          .filter((s) => s.activity !== 'idle')
+          .map((s) => ({ activity: s.activity, startSec: s.start, endSec: s.end })),
+        LISTED_SEGMENTS,
+      ),
+      ...findingsOfKind(report, 'activity', 'call-phase'),
     },
     callPath: call
       ? {
           path: call.path,
           reason: call.reason,
-          relays: call.relays ?? [],
-          findings: findingsOfKind(report, 'call-path'),
+          ...listed('relays', call.relays ?? [], LISTED_NAMES),
+          ...findingsOfKind(report, 'call-path'),
         }
       : null,
     callQuality:
@@ -42,8 +55,12 @@ export function answersOf(report: Report) {
             verdict: quality.verdict,
             reason: quality.reason,
             streams: quality.streams.length,
-            poorStreams: quality.streams.filter((s) => s.verdict === 'poor').map((s) => s.ssrc),
-            findings: findingsOfKind(
+            ...listed(
+              'poorStreams',
+              quality.streams.filter((s) => s.verdict === 'poor').map((s) => s.ssrc),
+              LISTED_NAMES,
+            ),
+            ...findingsOfKind(
               report,
               'call-quality',
               'stream-poor',
@@ -55,18 +72,31 @@ export function answersOf(report: Report) {
         : null,
     nat: {
       behindNat: stun.summary.behindNat,
-      publicAddresses: stun.summary.publicAddresses,
-      relays: stun.summary.relays,
-      findings: findingsOfKind(report, 'nat-mapped-address', 'turn-allocation'),
+      ...listed('publicAddresses', stun.summary.publicAddresses, LISTED_NAMES),
+      ...listed('relays', stun.summary.relays, LISTED_NAMES),
+      ...findingsOfKind(report, 'nat-mapped-address', 'turn-allocation'),
     },
     tls: {
       handshakes: tls.handshakes.length,
       negotiated: negotiatedVersions(report),
-      weakSuitesSelected: weakSelected.map((c) => c.name),
-      findings: report.findings.filter((f) => f.section === 'security').map((f) => f.id),
+      ...listed(
+        'weakSuitesSelected',
+        weakSelected.map((c) => c.name),
+        LISTED_NAMES,
+      ),
+      ...findingIds(report.findings.filter((f) => f.section === 'security')),
     },
-    dnsNotices: report.findings.filter((f) => f.section === 'dns' && f.severity !== 'info').map((f) => f.id),
-    warnings: report.warnings.map((w) => ({ code: w.code, message: w.message, frames: w.frames ?? [] })),
+    ...listed(
+      'dnsNotices',
+      report.findings.filter((f) => f.section === 'dns' && f.severity !== 'info').map((f) => f.id),
+      LISTED_NAMES,
+    ),
+    // A warning's frames are the first few already (the model lists at most 20).
+    ...listed(
+      'warnings',
+      report.warnings.map((w) => ({ code: w.code, message: w.message, frames: w.frames ?? [] })),
+      LISTED_NAMES,
+    ),
   };
 }
 
@@ -81,7 +111,7 @@ function negotiatedVersions(report: Report): Record<string, number> {
   return counts;
 }
 
-function listed(finding: Finding) {
+function summaryOf(finding: Finding) {
   return { id: finding.id, section: finding.section, severity: finding.severity, title: finding.title };
 }
 
@@ -112,8 +142,7 @@ export const analyzeCaptureTool: AgentTool = {
         start: report.capture.start,
       },
       answers: answersOf(report),
-      findings: report.findings.slice(0, LISTED_FINDINGS).map(listed),
-      findingsLeftOut: Math.max(0, report.findings.length - LISTED_FINDINGS),
+      ...listed('findings', report.findings.map(summaryOf), LISTED_FINDINGS),
     };
   },
 };

@@ -1,3 +1,4 @@
+import { findingSource } from '../../findings/rules.js';
 import { TeamsharkError } from '../../util/errors.js';
 import { CAPTURE_PATH, reportOf, type AgentTool } from './tool.js';
 
@@ -6,7 +7,7 @@ export const getFindingTool: AgentTool = {
   referenceName: 'teamsharkFinding',
   title: 'Read one finding whole',
   description:
-    "One finding of a capture's report, whole: its title, detail (which says the rule and the standard it applies), severity, the evidence frames and a Wireshark display filter that shows them. Ids come from analyze_capture.",
+    "One finding of a capture's report, whole: its title, detail, severity, the evidence frames and a Wireshark display filter that shows them; the rule that made it (its kind) and the standard or document the rule applies (title, URL, section), or null where it rests on none. Ids come from analyze_capture.",
   inputSchema: {
     type: 'object',
     properties: { path: CAPTURE_PATH, id: { type: 'string', minLength: 1, description: "The finding's id." } },
@@ -23,8 +24,13 @@ export const getFindingTool: AgentTool = {
       detail: { type: 'string' },
       frames: { type: 'array', items: { type: 'integer' } },
       filter: { type: 'string' },
+      source: {
+        type: ['object', 'null'],
+        properties: { title: { type: 'string' }, url: { type: 'string' }, section: { type: 'string' } },
+        required: ['title', 'url'],
+      },
     },
-    required: ['id', 'rule', 'section', 'severity', 'title', 'detail', 'frames', 'filter'],
+    required: ['id', 'rule', 'section', 'severity', 'title', 'detail', 'frames', 'filter', 'source'],
   },
   async run(input, context) {
     const { report } = await reportOf(input, context);
@@ -39,6 +45,6 @@ export const getFindingTool: AgentTool = {
       );
     }
     // The kind of finding is the rule that made it (core/findings/rules.ts): the part of the id before "/".
-    return { ...finding, rule: id.split('/')[0]! };
+    return { ...finding, rule: id.split('/')[0]!, source: findingSource(id) ?? null };
   },
 };

@@ -7,7 +7,7 @@ import { locateTshark } from '../../tshark/locate.js';
 import { cleanStderr, startTshark } from '../../tshark/process.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../../tshark/run.js';
 import { TeamsharkError } from '../../util/errors.js';
-import { CAPTURE_PATH, type AgentTool } from './tool.js';
+import { AnswerRows, CAPTURE_PATH, MOST_ROW_CHARS, type AgentTool, type ToolContext } from './tool.js';
 
 /** The fields an agent may ask for: what a packet list shows and what Teamshark's findings filter on. */
 export const PACKET_FIELDS = [
@@ -79,7 +79,7 @@ export const packetsTool: AgentTool = {
   name: 'packets',
   referenceName: 'teamsharkPackets',
   title: 'Packets that match a display filter',
-  description: `tshark's rows for a Wireshark display filter, decoded as Teamshark decodes the capture (its heuristics for RTP in STUN/TURN): the first \`limit\` rows (at most ${MOST_ROWS}) and how many more matched. tshark checks the filter first; a filter it rejects is an error with tshark's reason. Fields come from an allow-list (default: number, time, source, destination, protocol, length, info).`,
+  description: `tshark's rows for a Wireshark display filter, decoded as Teamshark decodes the capture (its heuristics for RTP in STUN/TURN): the first \`limit\` rows (at most ${MOST_ROWS}, and ${MOST_ROW_CHARS / 1000}k characters; a value is cut at ${LONGEST_VALUE}) and how many more matched. tshark checks the filter first; a filter it rejects is an error with tshark's reason. Fields come from an allow-list (default: number, time, source, destination, protocol, length, info).`,
   inputSchema: {
     type: 'object',
     properties: {
@@ -112,10 +112,11 @@ export const packetsTool: AgentTool = {
     const fields = (input.fields as string[] | undefined) ?? DEFAULT_FIELDS;
     const limit = (input.limit as number | undefined) ?? DEFAULT_ROWS;
     const tshark = await locateTshark(context.tsharkPath);
-    await checkFilter(tshark.path, filter);
-    const rows: string[][] = [];
-    let matched = 0;
+    // Both tshark runs stop when the client cancels the call, or after the server's time limit.
     const signal = AbortSignal.any([context.signal, AbortSignal.timeout(context.timeoutMs)]);
+    await checkFilter(tshark.path, filter, signal, context);
+    const rows = new AnswerRows<string[]>(limit);
+    let matched = 0;
     const run = startTshark(
       tshark,
       capture,
@@ -133,19 +134,18 @@ export const packetsTool: AgentTool = {
       ],
       (line) => {
         matched++;
-        if (rows.length < limit) rows.push(line.split('\t').map((value) => value.slice(0, LONGEST_VALUE)));
+        rows.offer(line.split('\t').map((value) => value.slice(0, LONGEST_VALUE)));
       },
       signal,
     );
     const exit = await run.done;
-    if (context.signal.aborted) throw new TeamsharkError('cancelled', 'the call was cancelled');
-    if (exit.cancelled) throw new TeamsharkError('timeout', `tshark took longer than ${context.timeoutMs / 1000} s`);
+    if (exit.cancelled) throw stopped(context);
     if (exit.failed)
       throw new TeamsharkError(
         'tshark-failed',
         `tshark failed on ${context.roots.display(capture)}: ${firstLine(exit.stderr)}`,
       );
-    return { filter, fields, rows, matched, leftOut: matched - rows.length };
+    return { filter, fields, rows: rows.rows, matched, leftOut: matched - rows.rows.length };
   },
 };
 
@@ -166,13 +166,26 @@ function emptyPcapFile(): Promise<string> {
 }
 
 /** tshark's own verdict on a display filter, before it reads the capture: a rejected filter is the caller's error. */
-async function checkFilter(tshark: string, filter: string): Promise<void> {
-  const result = await execa(tshark, ['-r', await emptyPcapFile(), '-Y', filter], { reject: false, timeout: 30_000 });
+async function checkFilter(tshark: string, filter: string, signal: AbortSignal, context: ToolContext): Promise<void> {
+  const result = await execa(tshark, ['-r', await emptyPcapFile(), '-Y', filter], {
+    reject: false,
+    stdin: 'ignore',
+    cancelSignal: signal,
+    forceKillAfterDelay: 2000,
+  });
+  if (signal.aborted) throw stopped(context);
   if (result.exitCode !== 0)
     throw new TeamsharkError(
       'invalid-filter',
       `tshark rejects the display filter "${filter}": ${firstLine(cleanStderr(String(result.stderr)))}`,
     );
+}
+
+/** Why a tshark run of this call was stopped: the client cancelled it, or it ran out of time. */
+function stopped(context: ToolContext): TeamsharkError {
+  return context.signal.aborted
+    ? new TeamsharkError('cancelled', 'the call was cancelled')
+    : new TeamsharkError('timeout', `tshark took longer than ${context.timeoutMs / 1000} s`);
 }
 
 function firstLine(text: string): string {

@@ -59,3 +59,40 @@ export async function reportOf(input: Record<string, unknown>, context: ToolCont
   });
   return { capture, report };
 }
+
+/**
+ * A list as an answer holds it: its first `most` entries under `name`, and how many more there were under
+ * `${name}LeftOut`. Every list an answer holds is bounded, and says what it left out.
+ */
+export function listed<Name extends string, T>(name: Name, list: readonly T[], most: number) {
+  return { [name]: list.slice(0, most), [`${name}LeftOut`]: Math.max(0, list.length - most) } as Record<Name, T[]> &
+    Record<`${Name}LeftOut`, number>;
+}
+
+/** Characters (as JSON) the rows of one answer take at most, whatever their limit: a row can hold long values. */
+export const MOST_ROW_CHARS = 100_000;
+
+/**
+ * The rows of an answer, first to last, until its limit or MOST_ROW_CHARS: a row past either is not taken, nor
+ * any after it, and the caller counts them as left out.
+ */
+export class AnswerRows<Row> {
+  readonly rows: Row[] = [];
+  private chars = 0;
+  private full = false;
+
+  constructor(private readonly limit: number) {}
+
+  /** Whether the row was taken. */
+  offer(row: Row): boolean {
+    if (this.full) return false;
+    const chars = JSON.stringify(row).length;
+    if (this.rows.length >= this.limit || this.chars + chars > MOST_ROW_CHARS) {
+      this.full = true;
+      return false;
+    }
+    this.chars += chars;
+    this.rows.push(row);
+    return true;
+  }
+}
