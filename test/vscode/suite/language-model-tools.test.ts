@@ -59,6 +59,31 @@ describe("Teamshark's tools for language models (agent mode)", () => {
       );
   });
 
+  it("on a call: each stream's figures and verdict as the report has them; two captures compared column by column", async () => {
+    const api = await teamshark();
+    const call = sharedCapture('teams-activities/audio-lan-K1AE.pcapng');
+    const report = await api.store.analyze(call);
+    const quality = await invoke<{ verdict: string; streams: { ssrc: string; packets: number; lost: number }[] }>(
+      'teamshark_call_quality',
+      { path: call.fsPath },
+    );
+    assert.ok(report.quality && report.quality.streams.length > 0, 'the call has streams');
+    assert.equal(quality.verdict, report.quality.verdict);
+    assert.deepEqual(
+      quality.streams.map((s) => [s.ssrc, s.packets, s.lost]),
+      report.quality.streams.map((s) => [s.ssrc, s.packets, s.lost]),
+    );
+    const other = sharedCapture('teams.pcap');
+    const otherReport = await api.store.analyze(other);
+    const { captures } = await invoke<{ captures: { packets: number }[] }>('teamshark_compare_captures', {
+      paths: [call.fsPath, other.fsPath],
+    });
+    assert.deepEqual(
+      captures.map((c) => c.packets),
+      [report.capture.packets, otherReport.capture.packets],
+    );
+  });
+
   it('without a path, read the capture open in the editor; a capture neither open nor in the workspace is refused', async () => {
     const api = await teamshark();
     const uri = sharedCapture('teams.pcap');
