@@ -20,12 +20,19 @@ export interface LabelledSource {
   label: string;
 }
 
+type Activity = Application['dominantActivity'];
+type Confidence = Application['confidence'];
+
 export interface Judgement extends LabelledSource {
-  activity: Application['dominantActivity'];
+  activity: Activity;
   activities: Application['activities'];
-  confidence: Application['confidence'];
+  confidence: Confidence;
+  /** Every other activity Teamshark saw, with the strongest confidence any segment gave it. */
+  secondary: { activity: Activity; confidence: Confidence }[];
   right: boolean;
 }
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
 
 const README = resolve(fileURLToPath(import.meta.url), '../../../README.md');
 const START = '<!-- activity-evaluation:start (written by node out/test/activity-evaluation.js) -->';
@@ -58,6 +65,20 @@ export function labelledSources(): LabelledSource[] {
   return [...course, ...more];
 }
 
+/** Each activity other than the dominant one, with the strongest confidence a segment gave it. */
+function secondaryOf(application: Application): Judgement['secondary'] {
+  const strongest = new Map<Activity, Confidence>();
+  for (const { activity, confidence } of application.timeline.flatMap((s) => s.confidences)) {
+    const known = strongest.get(activity);
+    if (activity !== application.dominantActivity && (!known || CONFIDENCE_RANK[confidence] > CONFIDENCE_RANK[known]))
+      strongest.set(activity, confidence);
+  }
+  return application.activities.flatMap((activity) => {
+    const confidence = strongest.get(activity);
+    return confidence ? [{ activity, confidence }] : [];
+  });
+}
+
 /** Right when the dominant activity is the label; a call with a file (`audio+file`) is the call, with the file in it. */
 export function judge(labelled: LabelledSource, application: Application): Judgement {
   const [main, ...also] = labelled.label.split('+');
@@ -67,26 +88,63 @@ export function judge(labelled: LabelledSource, application: Application): Judge
     activity: application.dominantActivity,
     activities: application.activities,
     confidence: application.confidence,
+    secondary: secondaryOf(application),
     right,
   };
+}
+
+/**
+ * What a call holds whatever else the user did: its set-up, and a video call's (or a screen share's) audio and
+ * video. Beside a call of the label's kind these are never wrong; anything else not in the label is.
+ */
+const PART_OF: Partial<Record<Activity, readonly Activity[]>> = {
+  audio: ['call-setup'],
+  video: ['audio', 'call-setup'],
+  screenshare: ['video', 'audio', 'call-setup'],
+};
+
+/**
+ * The labels Teamshark gave at "high" that the label contradicts: the dominant activity when it is wrong, and
+ * any other activity at "high" that is neither in the label nor part of the labelled call.
+ */
+export function wrongHighs(j: Judgement): string[] {
+  const label = j.label.split('+') as Activity[];
+  const expected = new Set([...label, ...label.flatMap((a) => PART_OF[a] ?? [])]);
+  return [
+    ...(!j.right && j.confidence === 'high' ? [j.activity] : []),
+    ...j.secondary.filter((s) => s.confidence === 'high' && !expected.has(s.activity)).map((s) => `also ${s.activity}`),
+  ];
+}
+
+/** What Teamshark said of the labelled activities: `audio (high) + file (low)`, or the wrong dominant activity. */
+function answered(j: Judgement): string {
+  if (!j.right) return `${j.activity} (${j.confidence})`;
+  const [, ...also] = j.label.split('+');
+  return [
+    `${j.activity} (${j.confidence})`,
+    ...also.map((a) => `${a} (${j.secondary.find((s) => s.activity === a)!.confidence})`),
+  ].join(' + ');
 }
 
 /** Per source: how many right, and each label against what Teamshark said, with the confidence of each answer. */
 export function evaluationTable(judgements: readonly Judgement[]): string {
   const sources = [...new Set(judgements.map((j) => j.source))];
-  const lines = ['| Source | Right | Label → Teamshark (confidence: count) | Wrong "high" |', '|---|---|---|---|'];
+  const lines = [
+    '| Source | Right | Label → Teamshark (confidence: count) | Wrong "high" (main or also) |',
+    '|---|---|---|---|',
+  ];
   for (const source of sources) {
     const mine = judgements.filter((j) => j.source === source);
     const cells = new Map<string, number>();
     for (const j of mine) {
-      const key = `${j.label} → ${j.right && j.label.includes('+') ? j.label : j.activity} (${j.confidence})`;
+      const key = `${j.label} → ${answered(j)}`;
       cells.set(key, (cells.get(key) ?? 0) + 1);
     }
     const confusion = [...cells.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, count]) => `${key}: ${count}`)
       .join('; ');
-    const wrongHigh = mine.filter((j) => !j.right && j.confidence === 'high').length;
+    const wrongHigh = mine.flatMap(wrongHighs).length;
     lines.push(`| ${source} | ${mine.filter((j) => j.right).length}/${mine.length} | ${confusion} | ${wrongHigh} |`);
   }
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { maxOf, minOf } from '../util/collections.js';
 import catalog from '../knowledge/services.json' with { type: 'json' };
 import type { FlowPayload, PayloadBurst } from '../model/payload.js';
+import { classifyAddress } from '../knowledge/ranges.js';
 import { formatEndpoint, sameEndpoint } from '../model/addressing.js';
 import { timelineBinSeconds } from '../model/timeline.js';
 import { allocationCount, turnAllocations } from '../model/turn.js';
@@ -44,7 +45,9 @@ export const FITTED_THRESHOLDS: ActivityThresholds = { chatExchangeBytes: 100, f
 
 /**
  * A post answered by a short acknowledgement, several times smaller, is a batch upload (events, logs), not a
- * message: a sent message comes back with the conversation's update.
+ * message, unless it goes to Teams' own servers (the chat service by name, or Teams' address ranges), where a
+ * message carrying a file's card is answered as briefly; Azure, where Microsoft's telemetry collectors also run,
+ * does not say so.
  */
 const UPLOAD_RATIO = 3;
 const ACKNOWLEDGEMENT_BYTES = 1000;
@@ -68,6 +71,12 @@ const MAX_WINDOWS = 1440;
 
 /** Services named only by an address range that still say what the traffic is: the client's background. */
 const BACKGROUND_SERVICES: ReadonlySet<string> = new Set(['telemetry', 'identity', 'cdn', 'microsoft365', 'other-app']);
+/**
+ * Where Teams' services run, by address range alone: Teams' own ranges in Microsoft 365's endpoint list, and
+ * Azure (the push channel and the chat aggregators are Azure services). A server nothing names outside them (a
+ * CDN such as Akamai, another cloud) is not Teams' chat.
+ */
+const TEAMS_HOSTS: ReadonlySet<string> = new Set(['teams', 'azure']);
 /** Evidence that names a server (the name the client asked for or looked up), not just its address range. */
 const NAMING_EVIDENCE: ReadonlySet<Evidence['kind']> = new Set(['sni', 'dns-query', 'dns-answer']);
 /** Teams' chat service and its aggregators (services.json): where a message is posted. */
@@ -84,8 +93,7 @@ const PUSH_PATTERNS = ['*.trouter.teams.microsoft.com', '*.trouter.skype.com', '
 const FILE_STORE_PATTERNS = ['*.asyncgw.teams.microsoft.com', '*.asm.skype.com'];
 /**
  * The Teams web app and its APIs, the personal (Microsoft account) Teams services among them: the client's own
- * requests (logs, settings, state), and messages too (its API reaches the chat service), so chat only with a
- * notification, and never a file.
+ * requests (logs, settings, state), which look like messages by their sizes; background, never chat nor a file.
  */
 const WEB_API_PATTERNS = ['teams.microsoft.com', 'teams.cloud.microsoft', 'teams.live.com', '*.teams.live.com'];
 /** The Teams configuration service: the client fetches its settings from it when it starts. */
@@ -141,7 +149,7 @@ const CONFIDENCE_RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2
 interface Interval {
   /** The flow it rests on, when one. */
   flowId?: string;
-  /** A chat exchange the push channel notified: a message, even while the app loads. */
+  /** A chat exchange the push channel notified: a message, even while the app loads, and a file's post. */
   notified?: boolean;
   start: number;
   end: number;
@@ -218,14 +226,23 @@ export function classifyActivity(inputs: ActivityInputs): ActivityClassification
     const activities = PRIORITY.filter((a) => inside.some((i) => i.activity === a));
     const activity = activities[0] ?? 'idle';
     const sources = inside.filter((i) => i.activity === activity);
+    // Each activity is as sure as its own evidence: a chat during a call is not as sure as the call.
+    const confidences = activities.length
+      ? activities.map((a) => ({ activity: a, confidence: strongest(inside.filter((i) => i.activity === a)) }))
+      : [{ activity, confidence: idleConfidence(inputs) }];
     // Whatever else the window holds is named too, with one line of its own evidence: a file sent during a call.
-    const also = activities.slice(1).map((a) => `also ${a}: ${inside.find((i) => i.activity === a)!.evidence}`);
+    const also = confidences
+      .slice(1)
+      .map(
+        ({ activity: a, confidence }) => `also ${a} (${confidence}): ${inside.find((i) => i.activity === a)!.evidence}`,
+      );
     windows.push({
       start,
       end,
       activity,
-      activities: activities.length ? activities : ['idle'],
-      confidence: sources.length ? strongest(sources) : idleConfidence(inputs),
+      activities: confidences.map((c) => c.activity),
+      confidence: confidences[0]!.confidence,
+      confidences,
       evidence: sources.length
         ? [
             ...unique(
@@ -485,7 +502,7 @@ function setupIntervals({ stun, durationSec }: ActivityInputs, media: readonly I
   });
 }
 
-type FlowUse = 'chat-service' | 'web-api' | 'push' | 'file-store' | 'calling' | 'background' | 'unnamed';
+type FlowUse = 'chat-service' | 'web-api' | 'push' | 'file-store' | 'calling' | 'background' | 'unnamed' | 'local';
 
 /** What a connection's server is, and whether a name (SNI, DNS) says so rather than only an address range. */
 interface ServerUse {
@@ -496,11 +513,17 @@ interface ServerUse {
 /**
  * What a connection's server is for, from its service: the chat service, the push channel, a file store, call
  * signalling and relays, a named background service (sign-in, telemetry, configuration, presence, the web app,
- * Microsoft 365 sync, CDNs, other apps), or a server nothing names (an address range says at most whose it is).
+ * Microsoft 365 sync, CDNs, other apps), a server nothing names (an address range says at most whose it is), or,
+ * when nothing names it either, a host off the public internet (a LAN device, a link-local address): Teams'
+ * services are public, so such a host is never a chat, a notification or a file.
  */
 function useOf(flow: Flow): ServerUse {
   const service = flow.service;
-  if (!service) return { use: 'unnamed', named: false };
+  const unnamed: ServerUse = {
+    use: classifyAddress(flow.server.ip).scope === 'public' ? 'unnamed' : 'local',
+    named: false,
+  };
+  if (!service) return unnamed;
   const named = service.evidence.some((e) => NAMING_EVIDENCE.has(e.kind));
   const role = service.role ?? '';
   if (service.name === 'sharepoint-onedrive' || FILE_STORE_ROLES.has(role)) return { use: 'file-store', named };
@@ -509,7 +532,7 @@ function useOf(flow: Flow): ServerUse {
   if (PUSH_ROLES.has(role)) return { use: 'push', named };
   if (service.name === 'teams-calling') return { use: 'calling', named };
   if (named || BACKGROUND_SERVICES.has(service.name)) return { use: 'background', named };
-  return { use: 'unnamed', named };
+  return unnamed;
 }
 
 interface OrientedBurst {
@@ -547,7 +570,8 @@ function serverWords(flow: Flow, { named }: ServerUse): string {
   const service = flow.service?.name;
   if (named && role) return `${flow.server.ip}, ${role}`;
   if (service === 'sharepoint-onedrive') return `${flow.server.ip}, SharePoint/OneDrive by address range`;
-  return `${flow.server.ip}, a server this capture does not name`;
+  const host = service === 'teams' ? ", in Teams' address range" : service === 'azure' ? ', in Azure' : '';
+  return `${flow.server.ip}, a server this capture does not name${host}`;
 }
 
 function rate(bytes: number, seconds: number): string {
@@ -590,8 +614,9 @@ function transferIntervals(inputs: ActivityInputs, { fileTransferBytes }: Activi
 
 /**
  * A file too small to stand out by size is still a file when its service says so: an exchange with a file
- * store (a request answered, outside the app's start-up) followed within FILE_POST_SECONDS by a message, the
- * post that shares it. Medium when a name says the server is a file store, low when only its address range does.
+ * store (a request answered, outside the app's start-up) followed within FILE_POST_SECONDS by a message with its
+ * notification, the post that shares it. Medium when a name says the server is a file store, low when only its
+ * address range does.
  */
 function sharedFileIntervals(
   inputs: ActivityInputs,
@@ -607,7 +632,10 @@ function sharedFileIntervals(
       if (transfer.up === 0 || transfer.down === 0) continue; // a request answered
       if (Math.max(transfer.up, transfer.down) >= fileTransferBytes) continue; // a transfer: transferIntervals
       if (startup.some((s) => transfer.start >= s.start && transfer.start <= s.end)) continue;
-      const post = messages.find((m) => m.start >= transfer.start && m.start <= transfer.end + FILE_POST_SECONDS);
+      // The post is a message its notification confirms: an exchange of a message's size alone shares nothing.
+      const post = messages.find(
+        (m) => m.notified && m.start >= transfer.start && m.start <= transfer.end + FILE_POST_SECONDS,
+      );
       if (!post) continue;
       const seconds = transfer.end - transfer.start;
       intervals.push({
@@ -626,12 +654,13 @@ function sharedFileIntervals(
 }
 
 /**
- * Chat: a request to the chat service answered by it (each side at least chatExchangeBytes, not a batch
- * upload answered by a short acknowledgement), with a notification on the push channel around it: high when
- * names say both are Teams' chat service and push channel, medium when the notification comes over a
- * connection nothing names. A chat-service exchange with no notification is the client syncing, not a
- * message. An exchange with a server nothing names is chat only at low confidence: sizes and timing alone.
- * Named background services (presence, configuration, the web app, sign-in, telemetry…) are never chat.
+ * Chat: a request to the chat service answered by it (each side at least chatExchangeBytes), with a
+ * notification on the push channel around it: high when names say both are Teams' chat service and push
+ * channel, medium when the notification comes over a connection nothing names. A chat-service exchange with no
+ * notification is the client syncing, not a message. An exchange with a server nothing names is chat only with
+ * a notification beside it and the server in Teams' or Azure's address ranges, and then low: a size-only
+ * exchange with any server is not chat. Named background services (presence, configuration, the web app,
+ * sign-in, telemetry, CDNs, other apps) and hosts off the public internet are never chat.
  */
 function chatIntervals(
   inputs: ActivityInputs,
@@ -653,7 +682,8 @@ function chatIntervals(
     if (server.use !== 'chat-service' && server.use !== 'unnamed') continue;
     for (const b of orientedBursts(flow, inputs.payload)) {
       if (Math.min(b.up, b.down) < chatExchangeBytes || Math.max(b.up, b.down) >= fileTransferBytes) continue;
-      if (b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
+      const teamsOwn = server.use === 'chat-service' || flow.service?.name === 'teams';
+      if (!teamsOwn && b.up > UPLOAD_RATIO * b.down && b.down < ACKNOWLEDGEMENT_BYTES) continue;
       const notified = notifications
         .filter(
           (n) =>
@@ -662,7 +692,10 @@ function chatIntervals(
             n.burst.start <= b.end + NOTIFICATION_AFTER_SECONDS,
         )
         .sort((x, y) => Number(y.named) - Number(x.named))[0];
-      if (server.use !== 'unnamed' && !notified) continue;
+      // Sizes alone say nothing: the chat service's exchange is a message only with its notification, and a server
+      // nothing names must at least be where Teams runs (a LAN host, a CDN, another cloud never is).
+      if (server.use === 'chat-service' && !notified) continue;
+      if (server.use === 'unnamed' && !TEAMS_HOSTS.has(flow.service?.name ?? 'unknown')) continue;
       const confidence: Confidence =
         server.use === 'unnamed' ? 'low' : server.use === 'chat-service' && notified?.named ? 'high' : 'medium';
       const notice = notified
@@ -720,7 +753,7 @@ function backgroundIntervals(inputs: ActivityInputs): Interval[] {
   const intervals: Interval[] = startupSpans(inputs);
   for (const flow of nonMediaTcp(inputs)) {
     const server = useOf(flow);
-    if (server.use === 'unnamed' || server.use === 'calling') continue;
+    if (server.use === 'unnamed' || server.use === 'local' || server.use === 'calling') continue;
     const bursts = orientedBursts(flow, inputs.payload);
     const period = periodOf(bursts);
     for (const b of joinBursts(bursts, TRANSFER_GAP_SECONDS)) {
@@ -773,11 +806,20 @@ function mergeWindows(windows: Segment[]): Segment[] {
       isStartup(last) === isStartup(w)
     ) {
       last.end = w.end;
-      last.activities = [...new Set([...last.activities, ...w.activities])];
       last.evidence = unique([...last.evidence, ...w.evidence], 6);
-      if (CONFIDENCE_RANK[w.confidence] > CONFIDENCE_RANK[last.confidence]) last.confidence = w.confidence;
+      // The same activities in the same order: each keeps the strongest confidence either window gave it.
+      last.confidences = last.confidences.map((c, i) => {
+        const other = w.confidences[i]!.confidence;
+        return CONFIDENCE_RANK[other] > CONFIDENCE_RANK[c.confidence] ? { ...c, confidence: other } : c;
+      });
+      last.confidence = last.confidences[0]!.confidence;
     } else {
-      merged.push({ ...w, activities: [...w.activities], evidence: [...w.evidence] });
+      merged.push({
+        ...w,
+        activities: [...w.activities],
+        confidences: w.confidences.map((c) => ({ ...c })),
+        evidence: [...w.evidence],
+      });
     }
   }
   return merged.map((s) => ({ ...s, start: round(s.start), end: round(s.end) }));

@@ -21,11 +21,11 @@ export const activitySegments: FindingRule = {
       id: `activity/${segment.activity}-${segment.start}`,
       severity: 'info',
       title: `${segment.start}–${segment.end} s: ${ACTIVITY_WORDS[segment.activity]}${
-        segment.activities.length > 1
-          ? ` (also ${segment.activities
-              .filter((a) => a !== segment.activity)
-              .map((a) => ACTIVITY_WORDS[a])
-              .join(', ')})`
+        segment.confidences.length > 1
+          ? ` (also ${segment.confidences
+              .slice(1)
+              .map((c) => `${ACTIVITY_WORDS[c.activity]}, ${c.confidence}`)
+              .join('; ')})`
           : ''
       }`,
       detail: `${segment.evidence.join('; ')}. Confidence ${segment.confidence}.`,

@@ -11,12 +11,14 @@ const CLIENT = '192.168.1.6';
 const activityOf = (inputs: Partial<ActivityInputs>) =>
   classifyActivity({ durationSec: 60, flows: [], media: [], streams: [], stun: [], payload: new Map(), ...inputs });
 
-/** A TCP connection of the client to a server of this service. */
-const connection = (stream: number, service: FlowService): ClassifiedFlow => ({
-  ...flow({ client: `${CLIENT}:${50000 + stream}`, server: `52.113.194.${stream}:443`, stream }),
+/** A TCP connection of the client to a server of this service (by default in Teams' range 52.112.0.0/14). */
+const connection = (stream: number, service: FlowService, server = `52.113.194.${stream}`): ClassifiedFlow => ({
+  ...flow({ client: `${CLIENT}:${50000 + stream}`, server: `${server}:443`, stream }),
   service,
 });
 const TEAMS: FlowService = { name: 'teams', teams: true, evidence: [] };
+const AZURE: FlowService = { name: 'azure', teams: false, evidence: [] };
+const UNKNOWN: FlowService = { name: 'unknown', teams: false, evidence: [] };
 const TELEMETRY: FlowService = { name: 'telemetry', teams: false, evidence: [] };
 
 /** One burst of application data at `start` s: `up` bytes from the client, `down` from the server. */
@@ -154,10 +156,48 @@ describe('classify/activity: what the user was doing, window by window', functio
       assert.match(application.reason, /chat-service sync \(no notification\)/);
     });
 
-    it('an exchange with a server nothing names is chat at low confidence only: sizes and timing alone', function () {
-      const { application } = activityOf({ flows: flows(TEAMS), payload: new Map([burst('tcp:1', 30, 2500, 3000)]) });
-      assert.equal(application.dominantActivity, 'chat');
-      assert.equal(application.confidence, 'low');
+    it('an exchange with a server nothing names is chat only where Teams runs (its ranges, Azure), and low', function () {
+      const exchange = burst('tcp:1', 30, 2500, 3000);
+      const notification = burst('tcp:2', 30.4, 60, 1500);
+      for (const [service, words] of [
+        [TEAMS, "in Teams' address range"],
+        [AZURE, 'in Azure'],
+      ] as const) {
+        const { application } = activityOf({ flows: flows(service), payload: new Map([exchange]) });
+        assert.deepEqual([application.dominantActivity, application.confidence], ['chat', 'low']);
+        assert.ok(application.reason.includes(`${words}): 2500 B sent, 3000 B received`), application.reason);
+      }
+      // Outside Microsoft's ranges (an Akamai CDN address), not Teams' chat, even with a notification beside it.
+      const akamai = [connection(1, UNKNOWN, '2a02:26f0:ab00::b819:3342'), connection(2, TEAMS)];
+      assert.equal(
+        activityOf({ flows: akamai, payload: new Map([exchange, notification]) }).application.dominantActivity,
+        'idle',
+      );
+    });
+
+    it('a host on the local network or a link-local address is never a chat nor its notification', function () {
+      const exchange = burst('tcp:1', 30, 2500, 3000);
+      const notification = burst('tcp:2', 30.4, 60, 1500);
+      for (const local of ['192.168.1.4', 'fe80::1', '10.0.0.8']) {
+        const asChat = [connection(1, UNKNOWN, local), connection(2, TEAMS)];
+        const chatted = activityOf({ flows: asChat, payload: new Map([exchange, notification]) }).application;
+        assert.equal(chatted.dominantActivity, 'idle', local);
+        const asNotification = [connection(1, CHAT_SERVICE), connection(2, UNKNOWN, local)];
+        const notified = activityOf({ flows: asNotification, payload: new Map([exchange, notification]) });
+        assert.equal(notified.application.dominantActivity, 'idle', `${local} notifies nothing`);
+      }
+    });
+
+    it('each activity of a segment has its own confidence: a chat during a call is as sure as its evidence', function () {
+      const payload = new Map([burst('tcp:1', 20, 2500, 3000), burst('tcp:2', 20.4, 60, 1500)]);
+      const { application } = activityOf({ flows: [mediaFlow, ...flows(TEAMS, TEAMS)], media: [audio], payload });
+      const segment = application.timeline.find((s) => s.activities.includes('chat'))!;
+      assert.deepEqual(segment.confidences, [
+        { activity: 'audio', confidence: 'high' },
+        { activity: 'chat', confidence: 'low' },
+      ]);
+      assert.equal(segment.confidence, 'high', 'the segment’s own activity');
+      assert.match(segment.evidence.join('; '), /also chat \(low\): exchange at 20 s/);
     });
 
     it('the web app’s uploads and a CDN’s big download are background, never a file', function () {
@@ -190,6 +230,11 @@ describe('classify/activity: what the user was doing, window by window', functio
       assert.match(application.reason, /^small file: 2 kB up, 15 kB down .* then a message at 20 s/);
       const alone = activityOf({ flows: flows(ONEDRIVE), payload: new Map([burst('tcp:1', 15, 2100, 15_000)]) });
       assert.equal(alone.application.dominantActivity, 'idle', 'a file-store request with no message shares nothing');
+      const sizeOnly = activityOf({ flows: flows(ONEDRIVE, TEAMS), payload: new Map(payload) });
+      assert.ok(
+        !sizeOnly.application.activities.includes('file'),
+        'an exchange of a message’s size with no notification shares nothing',
+      );
     });
   });
 

@@ -26,7 +26,17 @@ const application = (evidence: string[], reason: string): Application => ({
   reason,
   activities: ['chat'],
   windowSeconds: 5,
-  timeline: [{ start: 10, end: 15, activity: 'chat', activities: ['chat'], confidence: 'medium', evidence }],
+  timeline: [
+    {
+      start: 10,
+      end: 15,
+      activity: 'chat',
+      activities: ['chat'],
+      confidence: 'medium',
+      confidences: [{ activity: 'chat', confidence: 'medium' }],
+      evidence,
+    },
+  ],
   phases: [],
 });
 

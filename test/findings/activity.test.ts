@@ -14,9 +14,21 @@ const audio: Segment = {
   activity: 'audio',
   activities: ['audio', 'chat'],
   confidence: 'high',
-  evidence: ['audio stream 0x11111111 for 30 s', 'also chat: an exchange with the chat service'],
+  confidences: [
+    { activity: 'audio', confidence: 'high' },
+    { activity: 'chat', confidence: 'low' },
+  ],
+  evidence: ['audio stream 0x11111111 for 30 s', 'also chat (low): an exchange with the chat service'],
 };
-const idle: Segment = { ...audio, start: 0, end: 10, activity: 'idle', activities: ['idle'], evidence: [] };
+const idle: Segment = {
+  ...audio,
+  start: 0,
+  end: 10,
+  activity: 'idle',
+  activities: ['idle'],
+  confidences: [{ activity: 'idle', confidence: 'medium' }],
+  evidence: [],
+};
 
 /** The activity stage's output with these segments (those with evidence) and call phases. */
 function activity(evidenced: Segment[], phases: Phase[] = [], timeline = evidenced): ActivityClassification {
@@ -37,14 +49,15 @@ const findings = (rule: FindingRule, classification: ActivityClassification) =>
   findingsOfRule(rule, { ...factsFrom(), activity: classification });
 
 describe('findings/activity: the activity timeline and the call phases', function () {
-  it('states each segment with evidence: its span, what else it holds, its confidence and frames', function () {
+  it('states each segment with evidence: its span, what else it holds and how sure each is, its frames', function () {
     assert.deepEqual(findings(activitySegments, activity([audio], [], [idle, audio])), [
       {
         id: 'activity/audio-10',
         section: 'application',
         severity: 'info',
-        title: '10–40 s: audio call (also chat)',
-        detail: 'audio stream 0x11111111 for 30 s; also chat: an exchange with the chat service. Confidence high.',
+        title: '10–40 s: audio call (also chat, low)',
+        detail:
+          'audio stream 0x11111111 for 30 s; also chat (low): an exchange with the chat service. Confidence high.',
         frames: [100, 300],
         filter: 'rtp.ssrc == 0x11111111',
       },

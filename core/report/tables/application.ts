@@ -15,7 +15,14 @@ export const ACTIVITY: TableDefinition<Segment> = {
     { header: 'From', unit: 's', kind: 'num', value: (s) => s.start },
     { header: 'To', unit: 's', kind: 'num', value: (s) => s.end },
     { header: 'Activity', value: (s) => s.activity },
-    { header: 'Also', value: (s) => s.activities.filter((a) => a !== s.activity).join(', ') },
+    {
+      header: 'Also',
+      value: (s) =>
+        s.confidences
+          .slice(1)
+          .map((c) => `${c.activity} (${c.confidence})`)
+          .join(', '),
+    },
     { header: 'Evidence', kind: 'clip', value: (s) => s.evidence.join('; ') },
   ],
   markdown: { heading: (report) => `Activity over time (${report.application.windowSeconds} s windows)` },
