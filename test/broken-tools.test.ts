@@ -40,7 +40,7 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
     assert.equal(run.exitCode, 1);
     assert.match(
       run.stderr,
-      /^teamshark: tshark 3\.4\.16 is too old: Teamshark needs 3\.6\.0 or newer \(.*old-tshark\); install it with .*\n$/,
+      /^teamshark: tshark 3\.4\.16 is too old: Teamshark needs 3\.6\.0 or newer \(.*old-tshark\); install it \(.*\) or set TEAMSHARK_TSHARK \(VS Code: teamshark\.tsharkPath\)\n$/,
     );
   });
 

@@ -17,11 +17,11 @@ export const MINIMUM_TSHARK_VERSION = '3.6.0';
 
 /**
  * How to get Wireshark's tools on each system Teamshark runs on (editcap comes in the same package). Short:
- * with where tshark was looked for, it must fit a TeamsharkError's one line (oneLine's 300 characters).
+ * with where tshark was looked for, or the path of one too old, it must fit a TeamsharkError's one line
+ * (oneLine's 300 characters); where the installers put tshark, the search itself looks.
  */
 export const WIRESHARK_INSTALL =
-  'Windows, macOS: https://www.wireshark.org/download.html (macOS: Wireshark.app/Contents/MacOS/tshark); ' +
-  'Debian/Ubuntu: "sudo apt-get install -y tshark"';
+  'Windows, macOS: https://www.wireshark.org/download.html; Debian/Ubuntu: "sudo apt-get install -y tshark"';
 
 export const TSHARK_INSTALL_HINT = `install it (${WIRESHARK_INSTALL}) or set TEAMSHARK_TSHARK (VS Code: teamshark.tsharkPath)`;
 

@@ -200,8 +200,7 @@ describe('Teamshark in the extension host', () => {
       await assert.rejects(api.store.analyze(sharedCapture('teams.pcap'), { force: true }), {
         code: 'tshark-missing',
         // Where it looked, then how to get tshark on each system.
-        message:
-          /\/nonexistent\/tshark.*wireshark\.org.*Wireshark\.app\/Contents\/MacOS\/tshark.*apt-get install -y tshark/,
+        message: /\/nonexistent\/tshark.*wireshark\.org.*apt-get install -y tshark.*teamshark\.tsharkPath/,
       });
     });
   });
