@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { SavedReports } from '../core/cache/saved-reports.js';
@@ -21,9 +21,12 @@ describe('saved reports: `teamshark analyze` of one capture file reads its repor
   /** An analyze of `args` with the counting tshark; each test has its own cache folder unless it shares one. */
   const cacheFolder = () => join(folder(), `cache-${cacheNumber}`);
   beforeEach(() => cacheNumber++);
-  async function analyze(args: string[], options: { cwd?: string; input?: string; cache?: string } = {}) {
+  async function analyze(
+    args: string[],
+    options: { cwd?: string; input?: string; cache?: string; env?: Record<string, string> } = {},
+  ) {
     const result = await execa(process.execPath, [CLI, 'analyze', ...args, '--tshark', tshark.path], {
-      env: { TEAMSHARK_CACHE_DIR: options.cache ?? cacheFolder() },
+      env: { TEAMSHARK_CACHE_DIR: options.cache ?? cacheFolder(), ...options.env },
       cwd: options.cwd,
       reject: false,
       ...(options.input ? { inputFile: options.input } : { stdin: 'ignore' as const }),
@@ -67,6 +70,23 @@ describe('saved reports: `teamshark analyze` of one capture file reads its repor
     assert.equal(analysisPasses(await tshark.runs()), 4, 'other workers were served from the cache');
     await analyze([capture, '--decode-as', 'udp.port==9999,rtp']);
     assert.equal(analysisPasses(await tshark.runs()), 4, 'the decode-as rule has its own entry');
+  });
+
+  it('a Wireshark preferences file or a personal plugin tshark would load analyses again', async function () {
+    const home = join(folder(), `home-${cacheNumber}`);
+    const env = { HOME: home, XDG_CONFIG_HOME: '', WIRESHARK_CONFIG_DIR: '' };
+    await analyze([capture], { env });
+    await mkdir(join(home, '.config', 'wireshark'), { recursive: true });
+    await writeFile(join(home, '.config', 'wireshark', 'preferences'), '# no preference changed\n');
+    await analyze([capture], { env });
+    assert.equal(analysisPasses(await tshark.runs()), 2, 'a new preferences file was served from the cache');
+    const plugins = join(home, '.local', 'lib', 'wireshark', 'plugins', 'lua');
+    await mkdir(plugins, { recursive: true });
+    await writeFile(join(plugins, 'nothing.lua'), '-- dissects nothing\n');
+    await analyze([capture], { env });
+    assert.equal(analysisPasses(await tshark.runs()), 3, 'a new plugin was served from the cache');
+    await analyze([capture], { env });
+    assert.equal(analysisPasses(await tshark.runs()), 3);
   });
 
   it('an entry cut short, not a report, or under another key is a miss, and is replaced', async function () {

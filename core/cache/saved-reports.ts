@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCapture, type AnalyzeOptions } from '../analyze.js';
@@ -103,20 +104,30 @@ export async function analyzeWithSavedReports(
   return report;
 }
 
-/** The Wireshark configuration files of the default profile that tshark reads and that change how it decodes. */
+/**
+ * The Wireshark configuration files of the default profile that tshark reads and that change how it decodes
+ * (init.lua runs Lua dissectors).
+ */
 const WIRESHARK_DISSECTION_FILES = [
   'preferences',
   'decode_as_entries',
   'disabled_protos',
   'enabled_protos',
   'heuristic_protos',
+  'init.lua',
 ];
+
+/** Where tshark loads a user's own plugins (Lua and binary dissectors) from. */
+function personalPluginsFolder(): string {
+  if (process.platform === 'win32') return join(wiresharkConfigFolder(), 'plugins');
+  return join(process.env.HOME || homedir(), '.local', 'lib', 'wireshark', 'plugins');
+}
 
 /**
  * Everything a report depends on besides Teamshark's code, so that a saved report is never served stale: the
  * capture (real path, size, modification time), the running build (Teamshark's version, the report schema's,
  * and this module's file, which every build rewrites, so a developer's rebuild misses too), tshark (its file
- * and version), tshark's own configuration files, and each option that changes the report: decode-as
+ * and version), tshark's own configuration files and the user's plugins, and each option that changes the report: decode-as
  * rules, the key log (as named, since the report quotes it, and its file), the activity window, the
  * chunking. The timeout, progress and cancellation change whether a report is made, not what it says.
  * Undefined when the capture is not a regular file or something cannot be identified: then nothing is saved.
@@ -136,6 +147,7 @@ export async function savedReportKey(capture: string, options: AnalyzeOptions): 
       wireshark: await Promise.all(
         WIRESHARK_DISSECTION_FILES.map(async (name) => (await fileId(join(wiresharkFolder, name))) ?? null),
       ),
+      plugins: await filesUnder(personalPluginsFolder()),
       tsharkOptions: options.tsharkOptions ?? [],
       keylog: options.keylog === undefined ? null : [options.keylog, keylog],
       activityWindowSec: options.activityWindowSec ?? null,
@@ -145,6 +157,13 @@ export async function savedReportKey(capture: string, options: AnalyzeOptions): 
     // tshark missing, a bad chunking setting: the analysis fails with its own message.
     return undefined;
   }
+}
+
+/** The regular files anywhere under a folder, identified like fileId, in order; none when it does not exist. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const names = await readdir(folder, { recursive: true }).catch(() => []);
+  const files = await Promise.all(names.map((name) => fileId(join(folder, name))));
+  return files.filter((file) => file !== undefined).sort();
 }
 
 /** A regular file's real path, size and modification time; undefined for anything else or a missing file. */
