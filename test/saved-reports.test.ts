@@ -58,7 +58,7 @@ describe('saved reports: `teamshark analyze` of one capture file reads its repor
     assert.deepEqual({ ...relative, capture: { ...relative.capture, file: capture } }, parseReport(json));
   });
 
-  it('touching the capture, or changing a decode-as rule or the workers, analyses again', async function () {
+  it('touching the capture, or changing a decode-as rule, the workers or the key log, analyses again', async function () {
     await analyze([capture]);
     const later = new Date(Date.now() + 60_000);
     await utimes(capture, later, later);
@@ -70,6 +70,14 @@ describe('saved reports: `teamshark analyze` of one capture file reads its repor
     assert.equal(analysisPasses(await tshark.runs()), 4, 'other workers were served from the cache');
     await analyze([capture, '--decode-as', 'udp.port==9999,rtp']);
     assert.equal(analysisPasses(await tshark.runs()), 4, 'the decode-as rule has its own entry');
+    const keylog = join(folder(), 'keys.txt');
+    await writeFile(keylog, '');
+    await analyze([capture, '--keylog', keylog]);
+    await analyze([capture, '--keylog', keylog]);
+    assert.equal(analysisPasses(await tshark.runs()), 5, 'a key log is an option of its own, served the second time');
+    await writeFile(keylog, 'CLIENT_RANDOM 00 00\n');
+    await analyze([capture, '--keylog', keylog]);
+    assert.equal(analysisPasses(await tshark.runs()), 6, 'a changed key log was served from the cache');
   });
 
   it('a Wireshark preferences file or a personal plugin tshark would load analyses again', async function () {
