@@ -58,26 +58,35 @@ describe('saved reports: `teamshark analyze` of one capture file reads its repor
     assert.deepEqual({ ...relative, capture: { ...relative.capture, file: capture } }, parseReport(json));
   });
 
-  it('touching the capture, or changing a decode-as rule, the workers or the key log, analyses again', async function () {
+  it('rewriting or touching the capture, or changing a decode-as rule, the workers or the key log, analyses again', async function () {
+    const fixed = new Date('2026-01-01T00:00:00Z');
+    await utimes(capture, fixed, fixed);
     await analyze([capture]);
+    // Rewritten to the same size, its modification time set back to the same millisecond: the change time tells.
+    const bytes = await readFile(capture);
+    bytes[bytes.length - 1]! ^= 1;
+    await writeFile(capture, bytes);
+    await utimes(capture, fixed, fixed);
+    await analyze([capture]);
+    assert.equal(analysisPasses(await tshark.runs()), 2, 'a rewritten capture was served from the cache');
     const later = new Date(Date.now() + 60_000);
     await utimes(capture, later, later);
     await analyze([capture]);
-    assert.equal(analysisPasses(await tshark.runs()), 2, 'a touched capture was served from the cache');
+    assert.equal(analysisPasses(await tshark.runs()), 3, 'a touched capture was served from the cache');
     await analyze([capture, '--decode-as', 'udp.port==9999,rtp']);
-    assert.equal(analysisPasses(await tshark.runs()), 3, 'another decode-as rule was served from the cache');
+    assert.equal(analysisPasses(await tshark.runs()), 4, 'another decode-as rule was served from the cache');
     await analyze([capture, '--workers', '7']);
-    assert.equal(analysisPasses(await tshark.runs()), 4, 'other workers were served from the cache');
+    assert.equal(analysisPasses(await tshark.runs()), 5, 'other workers were served from the cache');
     await analyze([capture, '--decode-as', 'udp.port==9999,rtp']);
-    assert.equal(analysisPasses(await tshark.runs()), 4, 'the decode-as rule has its own entry');
+    assert.equal(analysisPasses(await tshark.runs()), 5, 'the decode-as rule has its own entry');
     const keylog = join(folder(), 'keys.txt');
     await writeFile(keylog, '');
     await analyze([capture, '--keylog', keylog]);
     await analyze([capture, '--keylog', keylog]);
-    assert.equal(analysisPasses(await tshark.runs()), 5, 'a key log is an option of its own, served the second time');
+    assert.equal(analysisPasses(await tshark.runs()), 6, 'a key log is an option of its own, served the second time');
     await writeFile(keylog, 'CLIENT_RANDOM 00 00\n');
     await analyze([capture, '--keylog', keylog]);
-    assert.equal(analysisPasses(await tshark.runs()), 6, 'a changed key log was served from the cache');
+    assert.equal(analysisPasses(await tshark.runs()), 7, 'a changed key log was served from the cache');
   });
 
   it('a Wireshark preferences file or a personal plugin tshark would load analyses again', async function () {

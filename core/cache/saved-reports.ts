@@ -125,12 +125,12 @@ function personalPluginsFolder(): string {
 
 /**
  * Everything a report depends on besides Teamshark's code, so that a saved report is never served stale: the
- * capture (real path, size, modification time), the running build (Teamshark's version, the report schema's,
- * and this module's file, which every build rewrites, so a developer's rebuild misses too), tshark (its file
- * and version), tshark's own configuration files and the user's plugins, and each option that changes the report: decode-as
- * rules, the key log (as named, since the report quotes it, and its file), the activity window, the
- * chunking. The timeout, progress and cancellation change whether a report is made, not what it says.
- * Undefined when the capture is not a regular file or something cannot be identified: then nothing is saved.
+ * capture (fileId), the running build (Teamshark's version, the report schema's, and this module's file, which
+ * every build rewrites, so a developer's rebuild misses too), tshark (its file and version), tshark's own
+ * configuration files and the user's plugins, and each option that changes the report: decode-as rules, the
+ * key log (as named, since the report quotes it, and its file), the activity window, the chunking. The
+ * timeout, progress and cancellation change whether a report is made, not what it says. Undefined when the
+ * capture is not a regular file or something cannot be identified: then nothing is saved.
  */
 export async function savedReportKey(capture: string, options: AnalyzeOptions): Promise<string | undefined> {
   try {
@@ -166,12 +166,16 @@ async function filesUnder(folder: string): Promise<string[]> {
   return files.filter((file) => file !== undefined).sort();
 }
 
-/** A regular file's real path, size and modification time; undefined for anything else or a missing file. */
+/**
+ * A regular file's real path, inode, size, modification time and change time; undefined for anything else or a
+ * missing file. The change time cannot be set back (`touch -d`, `cp -p` can set the modification time): a file
+ * rewritten to the same size with its old modification time is still told apart.
+ */
 async function fileId(path: string): Promise<string | undefined> {
   try {
     const real = await realpath(path);
     const info = await stat(real);
-    return info.isFile() ? `${real}\0${info.size}\0${info.mtimeMs}` : undefined;
+    return info.isFile() ? `${real}\0${info.ino}\0${info.size}\0${info.mtimeMs}\0${info.ctimeMs}` : undefined;
   } catch {
     return undefined;
   }
