@@ -13,7 +13,7 @@ import { REPORT_SCHEMA_VERSION, TOOL_VERSION } from '../util/version.js';
 import { cacheFolder } from '../util/cache-folder.js';
 
 /** At most this many reports are kept, and at most this many bytes of them: a large capture's report is 5–8 MB. */
-export const SAVED_REPORT_LIMITS = { entries: 32, bytes: 256 * 1024 * 1024 };
+const SAVED_REPORT_LIMITS = { entries: 32, bytes: 256 * 1024 * 1024 };
 
 /**
  * Reports saved on disk, shared by `teamshark analyze` and `teamshark mcp`: a capture analysed once is not
@@ -132,7 +132,7 @@ function personalPluginsFolder(): string {
  * timeout, progress and cancellation change whether a report is made, not what it says. Undefined when the
  * capture is not a regular file or something cannot be identified: then nothing is saved.
  */
-export async function savedReportKey(capture: string, options: AnalyzeOptions): Promise<string | undefined> {
+async function savedReportKey(capture: string, options: AnalyzeOptions): Promise<string | undefined> {
   try {
     const file = await fileId(capture);
     const tshark = await locateTshark(options.tsharkPath);
