@@ -156,7 +156,18 @@ async function alternate(commands) {
 const bare = (path) => ['tshark', ['-r', path, '-T', 'fields', '-e', 'frame.number']];
 const analyze = (path, env = {}) => [
   process.execPath,
-  [cli, 'analyze', path, '--format', 'json', '--out', join(tmpdir(), 'teamshark-bench-report.json'), '--force'],
+  // --no-cache: every run analyses; a saved report would answer in a fraction of a second.
+  [
+    cli,
+    'analyze',
+    path,
+    '--format',
+    'json',
+    '--out',
+    join(tmpdir(), 'teamshark-bench-report.json'),
+    '--force',
+    '--no-cache',
+  ],
   env,
 ];
 const reportMb = () => round(statSync(join(tmpdir(), 'teamshark-bench-report.json')).size / 2 ** 20, 1);

@@ -59,7 +59,9 @@ async function captureFiles(dir) {
 
 function run(args, { stdinFile } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A cache folder of this run: a report saved by an earlier run (or by the build compared with) is never read.
+    const env = { ...process.env, TEAMSHARK_CACHE_DIR: join(scratch, 'cache') };
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     child.stdout.on('data', (chunk) => out.push(chunk));

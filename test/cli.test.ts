@@ -161,7 +161,8 @@ describe('teamshark analyze (the CLI)', function () {
 
   it('Ctrl-C (SIGINT) stops tshark and exits 130', async function () {
     const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
-    const child = runCli(['analyze', capture]);
+    // Not from a report an earlier test saved: tshark must run to be interrupted.
+    const child = runCli(['analyze', capture, '--no-cache']);
     const tsharkRunning = async () =>
       (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
     for (let waited = 0; !(await tsharkRunning()); waited += 20) {

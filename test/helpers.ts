@@ -162,6 +162,20 @@ export async function tsharkWrapper(
   return path;
 }
 
+/** A tshark that logs each of its runs' arguments, then runs the real one: `runs()` lists them, a line each. */
+export async function countingTshark(folder: string): Promise<{ path: string; runs: () => Promise<string[]> }> {
+  const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();
+  const path = join(folder, 'counting-tshark');
+  const log = join(folder, 'runs.log');
+  await writeFile(log, '');
+  await writeFile(path, `#!/bin/sh\necho "$*" >> ${log}\nexec ${real} "$@"\n`);
+  await chmod(path, 0o755);
+  return { path, runs: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+}
+
+/** The analysis passes (`-T ek`) among a counting tshark's runs. */
+export const analysisPasses = (runs: string[]) => runs.filter((run) => ` ${run} `.includes(' -T ek ')).length;
+
 /** Frames tshark itself shows for a display filter, read with the analysis' own options unless told otherwise. */
 export async function tsharkFrames(
   path: string,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { execa } from 'execa';
 import { answersOf } from '../core/mcp/tools/analyze-capture.js';
@@ -13,7 +13,10 @@ import type { Report } from '../core/schema/generated/report.js';
 import {
   CLI,
   SHARED_CAPTURES,
+  analysisPasses,
   analyzed,
+  countingTshark,
+  parseReport,
   runCli,
   sampleCapture,
   sharedCapture,
@@ -69,11 +72,20 @@ interface PacketsAnswer {
   leftOut: number;
 }
 
-/** `teamshark mcp` as a child process, with the SDK's client talking to it over stdio. */
-async function startServer(args: string[], cwd?: string): Promise<Client> {
+/**
+ * `teamshark mcp` as a child process, with the SDK's client talking to it over stdio. The SDK passes on only a
+ * few variables (HOME, PATH…): the test run's cache folder is added (test/isolated-cache.cjs).
+ */
+async function startServer(args: string[], cwd?: string, env: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'teamshark-test', version: '1.0.0' });
   await client.connect(
-    new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd, stderr: 'pipe' }),
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'mcp', ...args],
+      cwd,
+      stderr: 'pipe',
+      env: { ...getDefaultEnvironment(), TEAMSHARK_CACHE_DIR: process.env.TEAMSHARK_CACHE_DIR!, ...env },
+    }),
   );
   return client;
 }
@@ -343,6 +355,35 @@ describe("teamshark mcp: the tools an agent calls, over stdio with the SDK's own
 
     const after = await answer<PacketsAnswer>('packets', { path: 'teams.pcap', filter: 'frame.number == 1', limit: 1 });
     assert.equal(after.rows[0]![0], '1', 'still answering');
+  });
+});
+
+describe('teamshark mcp after `teamshark analyze`: the report the CLI saved answers, without a tshark pass', function () {
+  const folder = temporaryFolder('mcp-saved-reports');
+
+  it('analyze_capture on a capture the CLI analysed runs no analysis pass and answers from the same report', async function () {
+    const capture = join(folder(), 'dns.pcap');
+    await copyFile(sharedCapture(this, 'dns.pcap'), capture);
+    const tshark = await countingTshark(folder());
+    const env = { TEAMSHARK_CACHE_DIR: join(folder(), 'cache') };
+    const { stdout } = await execa(
+      process.execPath,
+      [CLI, 'analyze', capture, '--format', 'json', '--tshark', tshark.path],
+      { env },
+    );
+    const report = parseReport(stdout);
+    assert.equal(analysisPasses(await tshark.runs()), 1);
+    const client = await startServer(['--root', folder(), '--tshark', tshark.path], undefined, env);
+    try {
+      const result = await callTool(client, 'analyze_capture', { path: 'dns.pcap' });
+      assert.ok(!result.isError, JSON.stringify(result.content));
+      const summary = result.structuredContent as unknown as AnalyzeAnswer;
+      assert.deepEqual(summary.answers, JSON.parse(JSON.stringify(answersOf(report))));
+      assert.equal(summary.capture.packets, report.capture.packets);
+    } finally {
+      await client.close();
+    }
+    assert.equal(analysisPasses(await tshark.runs()), 1, 'the server analysed the capture again');
   });
 });
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { analyzeCapture } from '../analyze.js';
+import { analyzeCapture, type AnalyzeOptions } from '../analyze.js';
+import { analyzeWithSavedReports, type SavedReports } from '../cache/saved-reports.js';
 import { plainText } from '../report/escape.js';
 import type { Report } from '../schema/generated/report.js';
 import { usage, type CliValues } from './command-line.js';
@@ -54,6 +55,8 @@ export interface AnalysisSettings {
   jobs: number;
   workers?: number;
   timeoutMs?: number;
+  /** Where a capture's report is looked up before it is analysed, and saved after (analyze, one capture file). */
+  savedReports?: SavedReports;
 }
 
 /** The settings of a command's analyses; --timeout is checked last, after the command's own arguments. */
@@ -101,13 +104,8 @@ export async function withAnalysis<T>(
   const showProgress = process.stderr.isTTY === true;
   let bar: ProgressBar | undefined;
   const note = (line: string) => (bar ? bar.print(line) : process.stderr.write(line));
-  const analyze = async (capture: string): Promise<Report> => {
-    if (capture === '-') {
-      const report = await withStdinCapture(process.stdin, analyze);
-      report.capture.file = STDIN_NAME;
-      return report;
-    }
-    const report = await analyzeCapture(capture, {
+  const analyzeFile = async (capture: string, savedReports?: SavedReports): Promise<Report> => {
+    const options: AnalyzeOptions = {
       timeoutMs: settings.timeoutMs,
       tsharkPath: values.tshark,
       tsharkOptions: (values['decode-as'] ?? []).flatMap((rule) => ['-d', rule]),
@@ -118,10 +116,20 @@ export async function withAnalysis<T>(
         showProgress && !settings.batch
           ? (n) => process.stderr.write(`\rteamshark: ${basename(capture)}: ${n} packets read…`)
           : undefined,
-    });
+    };
+    const report = savedReports
+      ? await analyzeWithSavedReports(capture, options, savedReports)
+      : await analyzeCapture(capture, options);
     if (showProgress && !settings.batch) process.stderr.write('\r\x1b[K');
     for (const warning of report.warnings)
       note(`teamshark: warning: ${plainText(`${settings.nameCaptures ? `${capture}: ` : ''}${warning.message}`)}\n`);
+    return report;
+  };
+  // Standard input is spooled to a new temporary file each time: nothing identifies it, so it is never saved.
+  const analyze = async (capture: string): Promise<Report> => {
+    if (capture !== '-') return analyzeFile(capture, settings.savedReports);
+    const report = await withStdinCapture(process.stdin, (path) => analyzeFile(path));
+    report.capture.file = STDIN_NAME;
     return report;
   };
   const showBar = (total: number) =>

@@ -1,3 +1,4 @@
+import { SavedReports } from '../cache/saved-reports.js';
 import { TeamsharkError } from '../util/errors.js';
 import {
   DATASET_FORMATS,
@@ -37,7 +38,11 @@ export async function run(captures: string[], values: CliValues): Promise<number
     if (batch && !values.out) throw usage('analysing several captures needs --out DIR, the folder for their reports');
     if (!batch && counts.jobs !== undefined) throw usage('--jobs goes with several captures or a folder');
   }
-  const settings = analysisSettings(values, captures, batch, counts);
+  // One capture file's report is saved for the next run; a batch's reports are already files of their own.
+  const settings = {
+    ...analysisSettings(values, captures, batch, counts),
+    savedReports: batch || values['no-cache'] ? undefined : new SavedReports(),
+  };
   if (format === 'parquet') return exportCaptures(captures, format, values, settings);
   return withAnalysis(values, settings, async (analysis) => {
     if (batch) return batchCommand(captures, { out: values.out!, format, force: values.force }, settings, analysis);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TeamsharkError } from '../util/errors.js';
 
-export const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N]
+export const USAGE = `Usage: teamshark analyze <capture> [--format md|json|html] [--out FILE [--force]] [--timeout SECONDS] [--tshark PATH] [--decode-as RULE]... [--workers N] [--no-cache]
        teamshark analyze <capture|folder>... --out DIR [--jobs N] [--format md|json|html] [--force] [--timeout SECONDS]
        teamshark compare <capture> <capture>... [--format md|json] [--out FILE] [--chart FILE.svg] [--force] [--timeout SECONDS]
        teamshark sample [--scenario NAME] [--seed N] [--out FILE] [--truth FILE] [--keylog FILE] [--force] | [--list]
@@ -49,6 +49,8 @@ Options:
   --tshark PATH      tshark to run (default: $TEAMSHARK_TSHARK, then PATH)
   --decode-as RULE   passed to tshark as -d RULE, e.g. udp.port==50000,rtp
   --jobs N           several captures: how many to analyse at once (default: the number of cores)
+  --no-cache         analyze: analyse the capture again instead of reading its saved report (one capture
+                     file's report is saved in ~/.cache/teamshark/reports, $TEAMSHARK_CACHE_DIR/reports)
   --workers N        tsharks reading one large capture in parallel chunks (default: the number of cores;
                      also TEAMSHARK_WORKERS)
   --scenario NAME    sample: which scenario to write (default: default)
@@ -84,6 +86,7 @@ const OPTIONS = {
   list: { type: 'boolean' },
   'allow-write': { type: 'boolean', default: false },
   keylog: { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
   root: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },

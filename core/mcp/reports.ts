@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { analyzeCapture } from '../analyze.js';
+import { analyzeWithSavedReports, SavedReports } from '../cache/saved-reports.js';
 import type { Report } from '../schema/generated/report.js';
 import { TeamsharkError } from '../util/errors.js';
 import { ReportCache } from '../util/report-cache.js';
@@ -18,11 +18,13 @@ export interface ReportOptions {
 
 /**
  * The reports the server has made, by capture: reused while the file's size and modification time and
- * Teamshark's version are unchanged. Questions asked about one capture at once share one analysis; it
- * stops when every caller has cancelled.
+ * Teamshark's version are unchanged. A report not in memory is looked up in the reports saved on disk, which
+ * `teamshark analyze` shares, before the capture is analysed. Questions asked about one capture at once share
+ * one analysis; it stops when every caller has cancelled.
  */
 export class ServerReports implements ReportSource {
   private readonly kept = new ReportCache<Report>(KEPT_REPORTS);
+  private readonly saved = new SavedReports();
   private readonly running = new Map<
     string,
     { key: string; report: Promise<Report>; waiting: number; stop: AbortController }
@@ -37,11 +39,11 @@ export class ServerReports implements ReportSource {
     let run = this.running.get(capture);
     if (run?.key !== key) {
       const stop = new AbortController();
-      const report = analyzeCapture(capture, {
-        timeoutMs: options.timeoutMs,
-        signal: stop.signal,
-        tsharkPath: options.tsharkPath,
-      });
+      const report = analyzeWithSavedReports(
+        capture,
+        { timeoutMs: options.timeoutMs, signal: stop.signal, tsharkPath: options.tsharkPath },
+        this.saved,
+      );
       run = { key, report, waiting: 0, stop };
       this.running.set(capture, run);
       const settled = run;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { cacheFolder } from '../util/cache-folder.js';
 
 /**
  * Facts about a tshark binary that only change with the binary — its version, its value-name tables — kept on
@@ -12,7 +12,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
  * The cache is best effort: a read-only or missing home costs the saving, never the analysis.
  */
 export class TsharkFactsCache {
-  constructor(private readonly folder: string = defaultCacheFolder()) {}
+  constructor(private readonly folder: string = cacheFolder('tshark-facts')) {}
 
   /** The cached fact, or undefined when the binary cannot be identified or nothing is stored under this name. */
   async read<T>(binary: BinaryId | undefined, name: string): Promise<T | undefined> {
@@ -73,10 +73,4 @@ export async function identifyBinary(
     }
   }
   return undefined;
-}
-
-/** TEAMSHARK_CACHE_DIR, else the XDG cache folder. */
-function defaultCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TEAMSHARK_CACHE_DIR) return env.TEAMSHARK_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'teamshark', 'tshark-facts');
 }
