@@ -63,6 +63,24 @@
     highlight(element);
   }
 
+  /** @param {Element} frame the outline ids of the entry a frame is cited in: the tree entry its reveal lands on */
+  function entryKeys(frame) {
+    return (frame.closest('[data-keys]')?.getAttribute('data-keys') ?? '').split(' ').filter(Boolean);
+  }
+
+  // A right-click on a frame: VS Code reads data-vscode-context as its menu opens (its listener, on the window,
+  // runs after this capturing one), so the frame's context gets its entry's ids too, as a click sends them.
+  document.addEventListener(
+    'contextmenu',
+    (event) => {
+      const frame = event.target instanceof Element ? event.target.closest('button.frame[data-vscode-context]') : null;
+      if (!frame) return;
+      const context = JSON.parse(frame.getAttribute('data-vscode-context') ?? '{}');
+      frame.setAttribute('data-vscode-context', JSON.stringify({ ...context, keys: entryKeys(frame) }));
+    },
+    true,
+  );
+
   // ---- clicks: commands, reveal links, TOC, sorting, show all, clipped cells
   document.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
@@ -81,12 +99,7 @@
     }
     const frame = target.closest('button.frame');
     if (frame) {
-      const entry = frame.closest('[data-keys]');
-      send({
-        type: 'revealFrame',
-        frame: Number(frame.getAttribute('data-frame')),
-        keys: (entry?.getAttribute('data-keys') ?? '').split(' ').filter(Boolean),
-      });
+      send({ type: 'revealFrame', frame: Number(frame.getAttribute('data-frame')), keys: entryKeys(frame) });
       return;
     }
     const filter = target.closest('code.filter');

@@ -647,6 +647,22 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await filter.click();
     await page.locator('.statusbar-item', { hasText: 'display filter copied' }).waitFor({ timeout: 10_000 });
 
+    // The same two through the view's context menu, with the context object VS Code passes from there: another
+    // frame of the section, so that its selection in the tree is the command's doing.
+    const frames = view.locator('#section-security .evidence .frame');
+    const numbers = (await frames.allInnerTexts()).map((text) => text.trim());
+    const other = numbers.findIndex((n) => n !== number);
+    assert.ok(other >= 0, 'the Security section cites another frame');
+    await frames.nth(other).click({ button: 'right' });
+    await chooseMenuEntry(page, 'Reveal frame in Captures tree');
+    await tree
+      .locator('.monaco-list-row.selected', { hasText: new RegExp(`^Frame ${numbers[other]}$`) })
+      .waitFor({ timeout: 30_000 });
+    await notificationsCleared(page);
+    await filter.click({ button: 'right' });
+    await chooseMenuEntry(page, 'Copy display filter');
+    await page.locator('.statusbar-item', { hasText: 'display filter copied' }).waitFor({ timeout: 10_000 });
+
     await filter.click({ button: 'right' });
     const entry = page.locator('.monaco-menu .action-label', { hasText: 'Open in Wireshark' }).first();
     await entry.waitFor({ timeout: 10_000 });

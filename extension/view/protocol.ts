@@ -60,6 +60,8 @@ export interface ViewContext {
   capture?: string;
   webviewSection?: 'frame' | 'filter';
   frame?: number;
+  /** A frame's entry (its outline ids), which the page adds as the menu opens: where the reveal lands. */
+  keys?: string[];
   filter?: string;
 }
 
