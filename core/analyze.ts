@@ -25,6 +25,7 @@ import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/ps
 import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
+import { indexCapture } from './tshark/chunking/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
 import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
@@ -282,7 +283,8 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       capture,
       options: run.options,
       rereadable: !file.pipe,
-      index: run.index,
+      // Made once for both searches when the pass made none (it read the capture in one piece).
+      index: run.index ?? (file.pipe ? undefined : await indexCapture(capture).catch(() => undefined)),
       framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
       signal: options.signal,
     };

@@ -7,6 +7,7 @@ import { ssrcText } from '../model/ssrc.js';
 import { readDatagram } from '../media/reader.js';
 import { mergeLegs } from '../media/merge.js';
 import type { TcpMediaMessage } from '../media/tcp-stream.js';
+import { groupBy } from '../util/collections.js';
 
 /** One RTP packet's header fields, from tshark's rtp.* fields or from the media-plane reader. */
 interface RtpFields {
@@ -97,11 +98,8 @@ export class QualityCollector implements Collector<QualityPackets> {
    * The media of a relay's TCP connection, read after the pass from the bytes tshark hands over (MS-TURN over TCP,
    * core/media/tcp-stream.ts): legs of that flow like any other, the flow known as a media flow.
    */
-  addRelayTcpMessages(
-    addressing: Omit<PacketAddressing, 'transport' | 'stream'>,
-    messages: readonly TcpMediaMessage[],
-  ): void {
-    const flow = { ...addressing, transport: 'tcp' as const, stream: 0 };
+  addRelayTcpMessages(addressing: Omit<LegAddress, 'transport'>, messages: readonly TcpMediaMessage[]): void {
+    const flow: LegAddress = { ...addressing, transport: 'tcp' };
     this.mediaFlows.add(flow.flowId);
     for (const { content, frame, time, bytes, dscp } of messages) {
       if (content.kind === 'rtp') this.addRtp(flow, { frame, time, bytes, dscp }, content, false);
@@ -109,7 +107,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     }
   }
 
-  private addRtcp(addressing: PacketAddressing, frame: number, senderSsrc: number, decoded: boolean): void {
+  private addRtcp(addressing: LegAddress, frame: number, senderSsrc: number, decoded: boolean): void {
     const ssrc = ssrcText(String(senderSsrc));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let sender = this.rtcpSenders.get(key);
@@ -128,7 +126,7 @@ export class QualityCollector implements Collector<QualityPackets> {
     if (decoded) sender.decoded++;
   }
 
-  private addRtp(addressing: PacketAddressing, arrival: Arrival, rtp: RtpFields, decoded: boolean): void {
+  private addRtp(addressing: LegAddress, arrival: Arrival, rtp: RtpFields, decoded: boolean): void {
     const ssrc = ssrcText(String(rtp.ssrc));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let leg = this.legs.get(key);
@@ -175,11 +173,9 @@ export class QualityCollector implements Collector<QualityPackets> {
       const packets = leg.finish(!this.mediaFlows.has(leg.flowId));
       return packets.frames.length ? [packets] : [];
     });
-    const bySsrc = new Map<string, StreamPackets[]>();
-    for (const leg of legs) bySsrc.set(leg.ssrc, [...(bySsrc.get(leg.ssrc) ?? []), leg]);
     return {
       legs,
-      streams: [...bySsrc.values()].map(mergeLegs),
+      streams: [...groupBy(legs, (leg) => leg.ssrc).values()].map(mergeLegs),
       handshakes: [...this.handshakes.values()],
       // Off the media flows, RTCP counts only where tshark decoded it (core/model/rtp.ts reads those reports).
       rtcpSenders: [...this.rtcpSenders.values()].filter((s) => this.mediaFlows.has(s.flowId) || s.decoded > 0),
@@ -187,6 +183,9 @@ export class QualityCollector implements Collector<QualityPackets> {
     };
   }
 }
+
+/** The flow, sender and receiver a media packet is kept under: a packet's addressing, or a relay connection's. */
+type LegAddress = Pick<PacketAddressing, 'flowId' | 'transport' | 'source' | 'destination'>;
 
 /** When and how a media packet arrived: its frame, time, length and DSCP. */
 interface Arrival {

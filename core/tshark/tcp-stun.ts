@@ -1,7 +1,7 @@
 import { appendTo } from '../util/collections.js';
 import { flowsFilter } from '../util/display-filter.js';
 import { AnalysisCancelled } from '../util/errors.js';
-import { indexCapture, type CaptureIndex } from './chunking/capture-index.js';
+import type { CaptureIndex } from './chunking/capture-index.js';
 import { readRanges, subsetRanges } from './chunking/frame-subset.js';
 import type { TsharkInfo } from './locate.js';
 import { startTshark, type TsharkExit } from './process.js';
@@ -26,7 +26,7 @@ export interface TcpFlowsSearch {
   /** The options the pass gave tshark besides its fields: the same dissection. */
   options: readonly string[];
   rereadable: boolean;
-  /** The pass's record index of the capture, when it made one. */
+  /** The capture's record index (the pass's, or one made for the searches), when the capture has one. */
   index?: CaptureIndex;
   /** For each flow to search, its frames with TCP payload (core/model/tls.ts notes them after a pseudo-TLS hello). */
   framesOf: ReadonlyMap<string, readonly number[]>;
@@ -89,14 +89,16 @@ const PAYLOAD_FIELDS = [
 export async function readTcpPayloads(flowIds: readonly string[], search: TcpFlowsSearch): Promise<TcpPayloads> {
   if (!search.rereadable) return { unread: 'the capture was read from a pipe and cannot be read again' };
   const segmentsByFlow = new Map<string, FlowSegment[]>();
+  /** Each direction's first raw sequence number, by flow and sender (a relay's endpoint serves several flows). */
   const firstSequence = new Map<string, number>();
   const exit = await readFlowFrames(flowIds, search, { fields: PAYLOAD_FIELDS }, ({ frame, flowId, columns }) => {
     const [time, ip4, ip6, port, sequence, payload, dscp4, dscp6] = columns;
     if (!payload) return;
     const sender = `${lastOf(ip4) || lastOf(ip6)}:${lastOf(port)}`;
+    const direction = `${flowId}/${sender}`;
     const raw = Number(lastOf(sequence));
-    const base = firstSequence.get(sender) ?? raw;
-    firstSequence.set(sender, base);
+    const base = firstSequence.get(direction) ?? raw;
+    firstSequence.set(direction, base);
     const dscp = firstOf(dscp4) || firstOf(dscp6);
     appendTo(segmentsByFlow, flowId, [
       {
@@ -134,7 +136,7 @@ async function readFlowFrames(
   read: { filter?: string; fields: readonly string[] },
   onRow: (row: FlowFrameRow) => void,
 ): Promise<TsharkExit> {
-  const index = search.index ?? (await indexCapture(search.capture).catch(() => undefined));
+  const { index } = search;
   const fields = read.fields.flatMap((field) => ['-e', field]);
   let exit: TsharkExit;
   if (index) {
