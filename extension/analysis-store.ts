@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AnalysisCancelled, TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../core/util/version.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';
 import { ReportCache } from '../core/util/report-cache.js';
+import { writeCacheEntry } from '../core/util/files.js';
 import { analyzeInWorker } from './worker/analyze-in-worker.js';
 
 export interface Analysis {
@@ -235,15 +236,7 @@ export class AnalysisStore implements vscode.Disposable {
    */
   private async remember(uri: vscode.Uri, entry: CacheEntry, reportJson: string): Promise<void> {
     this.memory.set(uri.toString(), entry.key, entry.report);
-    const file = this.cacheFile(uri);
-    const temporary = `${file}.${process.pid}.tmp`;
-    try {
-      await mkdir(this.storage.fsPath, { recursive: true });
-      await writeFile(temporary, `{"key":${JSON.stringify(entry.key)},"report":${reportJson}}`);
-      await rename(temporary, file);
-    } catch {
-      await rm(temporary, { force: true }); // a full disk costs the cache, not the analysis
-    }
+    await writeCacheEntry(this.cacheFile(uri), `{"key":${JSON.stringify(entry.key)},"report":${reportJson}}`);
   }
 
   private cacheFile(uri: vscode.Uri): string {

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { locateTshark } from '../tshark/locate.js';
 import { wiresharkConfigFolder } from '../wireshark/profile.js';
 import { REPORT_SCHEMA_VERSION, TOOL_VERSION } from '../util/version.js';
 import { cacheFolder } from '../util/cache-folder.js';
+import { fileIdentity, writeCacheEntry } from '../util/files.js';
 
 /** At most this many reports are kept, and at most this many bytes of them: a large capture's report is 5–8 MB. */
 const SAVED_REPORT_LIMITS = { entries: 32, bytes: 256 * 1024 * 1024 };
@@ -45,18 +46,10 @@ export class SavedReports {
     }
   }
 
-  /** Saves the report whole into a temporary file, then renames it, so a concurrent reader sees all or nothing. */
+  /** Saves the report whole (a concurrent reader sees all or nothing), then keeps the folder within its limits. */
   async write(key: string, report: Report): Promise<void> {
-    const file = this.file(key);
-    const temporary = `${file}.${randomUUID()}.tmp`;
-    try {
-      await mkdir(this.folder, { recursive: true });
-      await writeFile(temporary, `${JSON.stringify(key)}\n${JSON.stringify(report)}\n`);
-      await rename(temporary, file);
-      await this.evict();
-    } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    if (await writeCacheEntry(this.file(key), `${JSON.stringify(key)}\n${JSON.stringify(report)}\n`))
+      await this.evict().catch(() => undefined);
   }
 
   /**
@@ -125,7 +118,7 @@ function personalPluginsFolder(): string {
 
 /**
  * Everything a report depends on besides Teamshark's code, so that a saved report is never served stale: the
- * capture (fileId), the running build (Teamshark's version, the report schema's, and this module's file, which
+ * capture (fileIdentity), the running build (Teamshark's version, the report schema's, and this module's file, which
  * every build rewrites, so a developer's rebuild misses too), tshark (its file and version), tshark's own
  * configuration files and the user's plugins, and each option that changes the report: decode-as rules, the
  * key log (as named, since the report quotes it, and its file), the activity window, the chunking. The
@@ -134,18 +127,18 @@ function personalPluginsFolder(): string {
  */
 async function savedReportKey(capture: string, options: AnalyzeOptions): Promise<string | undefined> {
   try {
-    const file = await fileId(capture);
+    const file = await fileIdentity(capture);
     const tshark = await locateTshark(options.tsharkPath);
     if (!file || !tshark.binary) return undefined;
-    const keylog = options.keylog === undefined ? undefined : await fileId(options.keylog);
+    const keylog = options.keylog === undefined ? undefined : await fileIdentity(options.keylog);
     if (options.keylog !== undefined && !keylog) return undefined;
     const wiresharkFolder = process.env.WIRESHARK_CONFIG_DIR || wiresharkConfigFolder();
     return JSON.stringify({
-      teamshark: [TOOL_VERSION, REPORT_SCHEMA_VERSION, await fileId(fileURLToPath(import.meta.url))],
+      teamshark: [TOOL_VERSION, REPORT_SCHEMA_VERSION, await fileIdentity(fileURLToPath(import.meta.url))],
       capture: file,
       tshark: [tshark.binary.key, tshark.version],
       wireshark: await Promise.all(
-        WIRESHARK_DISSECTION_FILES.map(async (name) => (await fileId(join(wiresharkFolder, name))) ?? null),
+        WIRESHARK_DISSECTION_FILES.map(async (name) => (await fileIdentity(join(wiresharkFolder, name))) ?? null),
       ),
       plugins: await filesUnder(personalPluginsFolder()),
       tsharkOptions: options.tsharkOptions ?? [],
@@ -159,24 +152,9 @@ async function savedReportKey(capture: string, options: AnalyzeOptions): Promise
   }
 }
 
-/** The regular files anywhere under a folder, identified like fileId, in order; none when it does not exist. */
+/** The regular files anywhere under a folder, identified like fileIdentity, in order; none when it does not exist. */
 async function filesUnder(folder: string): Promise<string[]> {
   const names = await readdir(folder, { recursive: true }).catch(() => []);
-  const files = await Promise.all(names.map((name) => fileId(join(folder, name))));
+  const files = await Promise.all(names.map((name) => fileIdentity(join(folder, name))));
   return files.filter((file) => file !== undefined).sort();
-}
-
-/**
- * A regular file's real path, inode, size, modification time and change time; undefined for anything else or a
- * missing file. The change time cannot be set back (`touch -d`, `cp -p` can set the modification time): a file
- * rewritten to the same size with its old modification time is still told apart.
- */
-async function fileId(path: string): Promise<string | undefined> {
-  try {
-    const real = await realpath(path);
-    const info = await stat(real);
-    return info.isFile() ? `${real}\0${info.ino}\0${info.size}\0${info.mtimeMs}\0${info.ctimeMs}` : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { cacheFolder } from '../util/cache-folder.js';
+import { fileIdentity, writeCacheEntry } from '../util/files.js';
 
 /**
  * Facts about a tshark binary that only change with the binary — its version, its value-name tables — kept on
@@ -25,18 +26,9 @@ export class TsharkFactsCache {
     }
   }
 
-  /** Stores the fact: written whole to a temporary file, then renamed, so a concurrent reader sees all or nothing. */
+  /** Stores the fact, written whole: a concurrent reader sees all of it or none. */
   async write(binary: BinaryId | undefined, name: string, value: unknown): Promise<void> {
-    if (!binary) return;
-    const file = this.file(binary, name);
-    const temporary = `${file}.${process.pid}.tmp`;
-    try {
-      await mkdir(this.folder, { recursive: true });
-      await writeFile(temporary, JSON.stringify({ key: binary.key, value }));
-      await rename(temporary, file);
-    } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    if (binary) await writeCacheEntry(this.file(binary, name), JSON.stringify({ key: binary.key, value }));
   }
 
   private file(binary: BinaryId, name: string): string {
@@ -62,15 +54,11 @@ export async function identifyBinary(
       ? [command]
       : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
   for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      const path = await realpath(candidate);
-      const info = await stat(path);
-      if (!info.isFile()) continue;
-      return { key: `${path}\0${info.size}\0${info.ino}\0${info.mtimeMs}` };
-    } catch {
-      continue;
-    }
+    const key = await access(candidate, constants.X_OK).then(
+      () => fileIdentity(candidate),
+      () => undefined,
+    );
+    if (key) return { key };
   }
   return undefined;
 }
