@@ -1,0 +1,188 @@
+/**
+ * The cheap per-packet path of the record scanner: the UDP datagram inside a capture record's bytes, read without
+ * tshark. Anything that is not plainly one UDP datagram in one whole IP packet is left to tshark (undefined), so
+ * a packet read here reads the same as tshark would read it.
+ */
+
+export interface UdpDatagram {
+  ipVersion: 4 | 6;
+  /** Offset of the IP header in bytes; the bytes before it are the link layer header(s). */
+  ipOffset: number;
+  /** Source and destination addresses as raw bytes (subarrays of `bytes`, 4 or 16 long). */
+  source: Uint8Array;
+  destination: Uint8Array;
+  sourcePort: number;
+  destinationPort: number;
+  /** DSCP: top 6 bits of IPv4 TOS or of IPv6 traffic class. */
+  dscp: number;
+  /** UDP length field (header + payload). */
+  udpLength: number;
+  /** Offset and length of the UDP payload in bytes. */
+  payloadOffset: number;
+  payloadLength: number;
+}
+
+/** LINKTYPE_* numbers of the pcap/pcapng spec (tcpdump.org/linktypes.html). */
+const LINKTYPE = {
+  null: 0,
+  ethernet: 1,
+  raw: 101,
+  loop: 108,
+  linuxSll: 113,
+  ipv4: 228,
+  ipv6: 229,
+  linuxSll2: 276,
+} as const;
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+/** 802.1Q, 802.1ad and the pre-standard QinQ tag: each a 4-byte tag before the next ethertype. */
+const ETHERTYPE_VLAN = 0x8100;
+const ETHERTYPE_QINQ = 0x88a8;
+const ETHERTYPE_QINQ_OLD = 0x9100;
+const MAX_VLAN_TAGS = 2;
+/** Cooked-capture address types whose protocol field is not an ethertype (Wireshark's packet-sll.c). */
+const ARPHRD_FRAD = 770;
+const ARPHRD_NETLINK = 824;
+/** Address families of BSD loopback headers: AF_INET, then AF_INET6 as NetBSD/OpenBSD, FreeBSD and Darwin number it. */
+const AF_INET = 2;
+const AF_INET6_BSD = 24;
+const AF_INET6_FREEBSD = 28;
+const AF_INET6_DARWIN = 30;
+const IPPROTO_UDP = 17;
+const UDP_HEADER_LENGTH = 8;
+const IPV6_HEADER_LENGTH = 40;
+/** Ethertype-like tag for "the IP version says which": raw IP (LINKTYPE_RAW). */
+const EITHER_IP = -1;
+
+/** Link types the reader understands (LINKTYPE_* numbers of the pcap/pcapng spec). */
+export function readUdpDatagram(linkType: number, bytes: Uint8Array): UdpDatagram | undefined {
+  switch (linkType) {
+    case LINKTYPE.ethernet:
+      return readEthernet(bytes);
+    case LINKTYPE.linuxSll:
+      if (bytes.length < 16 || isNotEthertype(uint16(bytes, 2))) return undefined;
+      return readIp(bytes, 16, uint16(bytes, 14));
+    case LINKTYPE.linuxSll2:
+      if (bytes.length < 20 || isNotEthertype(uint16(bytes, 8))) return undefined;
+      return readIp(bytes, 20, uint16(bytes, 0));
+    case LINKTYPE.raw:
+      return readIp(bytes, 0, EITHER_IP);
+    case LINKTYPE.ipv4:
+      return readIp(bytes, 0, ETHERTYPE_IPV4);
+    case LINKTYPE.ipv6:
+      return readIp(bytes, 0, ETHERTYPE_IPV6);
+    case LINKTYPE.null:
+      if (bytes.length < 4) return undefined;
+      // Host byte order of the capturing machine, which the file does not say: either order is taken.
+      return readIp(bytes, 4, ethertypeOfFamily(uint32(bytes, 0)) ?? ethertypeOfFamily(uint32LittleEndian(bytes, 0)));
+    case LINKTYPE.loop:
+      if (bytes.length < 4) return undefined;
+      return readIp(bytes, 4, ethertypeOfFamily(uint32(bytes, 0)));
+    default:
+      return undefined;
+  }
+}
+
+function readEthernet(bytes: Uint8Array): UdpDatagram | undefined {
+  let offset = 12;
+  for (let tags = 0; ; tags++) {
+    if (offset + 2 > bytes.length) return undefined;
+    const ethertype = uint16(bytes, offset);
+    if (ethertype !== ETHERTYPE_VLAN && ethertype !== ETHERTYPE_QINQ && ethertype !== ETHERTYPE_QINQ_OLD) {
+      return readIp(bytes, offset + 2, ethertype);
+    }
+    if (tags === MAX_VLAN_TAGS) return undefined;
+    offset += 4;
+  }
+}
+
+function isNotEthertype(addressType: number): boolean {
+  return addressType === ARPHRD_NETLINK || addressType === ARPHRD_FRAD;
+}
+
+function ethertypeOfFamily(family: number): number | undefined {
+  if (family === AF_INET) return ETHERTYPE_IPV4;
+  if (family === AF_INET6_BSD || family === AF_INET6_FREEBSD || family === AF_INET6_DARWIN) return ETHERTYPE_IPV6;
+  return undefined;
+}
+
+/** The IP packet at `ipOffset`, which must fill the rest of the bytes exactly and carry one UDP datagram. */
+function readIp(bytes: Uint8Array, ipOffset: number, ethertype: number | undefined): UdpDatagram | undefined {
+  const ipBytes = bytes.length - ipOffset;
+  if (ipBytes < 1) return undefined;
+  const version = bytes[ipOffset] >> 4;
+  if (version === 4 && (ethertype === ETHERTYPE_IPV4 || ethertype === EITHER_IP)) return readIpv4(bytes, ipOffset);
+  if (version === 6 && (ethertype === ETHERTYPE_IPV6 || ethertype === EITHER_IP)) return readIpv6(bytes, ipOffset);
+  return undefined;
+}
+
+function readIpv4(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
+  const headerLength = (bytes[ipOffset] & 0x0f) * 4;
+  if (headerLength < 20 || bytes.length < ipOffset + headerLength) return undefined;
+  if (uint16(bytes, ipOffset + 2) !== bytes.length - ipOffset) return undefined; // padded, trailed or cut short
+  if ((uint16(bytes, ipOffset + 6) & 0x3fff) !== 0) return undefined; // more fragments, or a fragment offset
+  if (bytes[ipOffset + 9] !== IPPROTO_UDP) return undefined;
+  return readUdp(
+    bytes,
+    ipOffset,
+    4,
+    bytes.subarray(ipOffset + 12, ipOffset + 16),
+    bytes.subarray(ipOffset + 16, ipOffset + 20),
+    bytes[ipOffset + 1] >> 2,
+    ipOffset + headerLength,
+  );
+}
+
+function readIpv6(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
+  if (bytes.length < ipOffset + IPV6_HEADER_LENGTH) return undefined;
+  if (IPV6_HEADER_LENGTH + uint16(bytes, ipOffset + 4) !== bytes.length - ipOffset) return undefined;
+  if (bytes[ipOffset + 6] !== IPPROTO_UDP) return undefined; // extension headers included: left to tshark
+  return readUdp(
+    bytes,
+    ipOffset,
+    6,
+    bytes.subarray(ipOffset + 8, ipOffset + 24),
+    bytes.subarray(ipOffset + 24, ipOffset + 40),
+    ((bytes[ipOffset] & 0x0f) << 2) | (bytes[ipOffset + 1] >> 6),
+    ipOffset + IPV6_HEADER_LENGTH,
+  );
+}
+
+/** The UDP header at `udpOffset`, whose length field must be exactly the rest of the IP packet. */
+function readUdp(
+  bytes: Uint8Array,
+  ipOffset: number,
+  ipVersion: 4 | 6,
+  source: Uint8Array,
+  destination: Uint8Array,
+  dscp: number,
+  udpOffset: number,
+): UdpDatagram | undefined {
+  const udpLength = bytes.length - udpOffset;
+  if (udpLength < UDP_HEADER_LENGTH || uint16(bytes, udpOffset + 4) !== udpLength) return undefined;
+  return {
+    ipVersion,
+    ipOffset,
+    source,
+    destination,
+    sourcePort: uint16(bytes, udpOffset),
+    destinationPort: uint16(bytes, udpOffset + 2),
+    dscp,
+    udpLength,
+    payloadOffset: udpOffset + UDP_HEADER_LENGTH,
+    payloadLength: udpLength - UDP_HEADER_LENGTH,
+  };
+}
+
+function uint16(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset] << 8) | bytes[offset + 1];
+}
+
+function uint32(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+}
+
+function uint32LittleEndian(bytes: Uint8Array, offset: number): number {
+  return ((bytes[offset + 3] << 24) | (bytes[offset + 2] << 16) | (bytes[offset + 1] << 8) | bytes[offset]) >>> 0;
+}
