@@ -25,7 +25,7 @@ import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/ps
 import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
-import { indexCapture } from './tshark/chunking/capture-index.js';
+import { indexCapture } from './records/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
 import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
-import { indexCapture } from '../core/tshark/chunking/capture-index.js';
+import { indexCapture } from '../core/records/capture-index.js';
 import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
 import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { indexCapture } from '../core/records/capture-index.js';
 import { readUdpDatagram } from '../core/records/datagram.js';
 import { sharedCapture, temporaryFolder } from './helpers.js';
 
@@ -15,30 +16,14 @@ interface CaptureRecord {
   bytes: Buffer;
 }
 
-/** The packet records of a little-endian pcap or one-section pcapng file, in frame order: enough for these captures. */
-function captureRecords(file: Buffer): CaptureRecord[] {
+/** The capture's packet records in frame order, as the record index reads them (core/records/capture-index.ts). */
+async function captureRecords(path: string): Promise<CaptureRecord[]> {
   const records: CaptureRecord[] = [];
-  if (file.readUInt32LE(0) === 0xa1b2c3d4 || file.readUInt32LE(0) === 0xa1b23c4d) {
-    const linkType = file.readUInt32LE(20);
-    for (let position = 24; position < file.length;) {
-      const captured = file.readUInt32LE(position + 8);
-      records.push({ linkType, bytes: file.subarray(position + 16, position + 16 + captured) });
-      position += 16 + captured;
-    }
-    return records;
-  }
-  assert.equal(file.readUInt32LE(8), 0x1a2b3c4d, 'a little-endian pcapng section');
-  const interfaceLinkTypes: number[] = [];
-  for (let position = 0; position < file.length; position += file.readUInt32LE(position + 4)) {
-    const type = file.readUInt32LE(position);
-    if (type === 0x1) interfaceLinkTypes.push(file.readUInt16LE(position + 8));
-    if (type === 0x6) {
-      const captured = file.readUInt32LE(position + 20);
-      const linkType = interfaceLinkTypes[file.readUInt32LE(position + 8)]!;
-      records.push({ linkType, bytes: file.subarray(position + 28, position + 28 + captured) });
-    }
-    assert.ok(type !== 0x2 && type !== 0x3, 'only enhanced packet blocks');
-  }
+  const index = await indexCapture(path, (record, layout) =>
+    records.push({ linkType: layout.interfaces[record.interfaceId]!.linkType, bytes: Buffer.from(record.bytes) }),
+  );
+  assert.ok(index, `${path} is indexed`);
+  assert.equal(records.length, index.packets, 'only pcap records and enhanced packet blocks');
   return records;
 }
 
@@ -123,7 +108,7 @@ function addressText(address: Uint8Array): string {
 
 /** Checks every frame of the capture; returns how many the reader read (the rest it left to tshark). */
 async function assertAgreesWithTshark(path: string): Promise<{ read: number }> {
-  const records = captureRecords(await readFile(path));
+  const records = await captureRecords(path);
   const frames = await tsharkFrames(path);
   assert.equal(records.length, frames.length, 'one record per tshark frame');
   let read = 0;

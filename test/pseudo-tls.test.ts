@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { indexCapture } from '../core/tshark/chunking/capture-index.js';
+import { indexCapture } from '../core/records/capture-index.js';
 import { readRanges, subsetRanges } from '../core/tshark/chunking/frame-subset.js';
 import { MS_TURN_TCP_COOKIE_FILTER } from '../core/tshark/tcp-stun.js';
 import { analyzed, courseLabels, sharedCapture, temporaryFolder, tsharkFrames } from './helpers.js';

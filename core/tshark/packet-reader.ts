@@ -16,7 +16,11 @@ export class PacketReader {
   private readonly invalid = { count: 0, frames: [] as number[], firstError: '' };
   private readonly unparsable = { count: 0, sample: '' };
 
-  constructor(private readonly onPacket: (packet: PacketRecord) => void) {}
+  /** With frames, tshark read only those frames of the capture: its frame n is the capture's frames[n - 1]. */
+  constructor(
+    private readonly onPacket: (packet: PacketRecord) => void,
+    private readonly frames?: Uint32Array,
+  ) {}
 
   /** With a stitcher, the line comes from one chunk's tshark: renumbered, and dropped when it is warm-up. */
   read(line: string, stitcher?: StreamStitcher): void {
@@ -33,17 +37,28 @@ export class PacketReader {
       const frame = frameNumberOf(record);
       if (stitcher?.isWarmup(frame)) return; // the chunk before counted it
       this.invalid.count++;
-      if (this.invalid.frames.length < WARNING_FRAME_SAMPLE && frame > 0) this.invalid.frames.push(frame);
+      if (this.invalid.frames.length < WARNING_FRAME_SAMPLE && frame > 0)
+        this.invalid.frames.push(this.captureFrame(frame));
       this.invalid.firstError ||= describeErrors(validateEkRecord.errors);
       return;
     }
     // Warm-up packets are not handed on, but an untimed packet after them takes their time, as in one pass.
     const owned = !stitcher || stitcher.accept(record.layers);
+    if (this.frames) {
+      const layers = record.layers;
+      layers.frame_number = [String(this.captureFrame(Number(layers.frame_number[0])))];
+      if (layers.dns_response_to)
+        layers.dns_response_to = layers.dns_response_to.map((query) => String(this.captureFrame(Number(query))));
+    }
     const packet = new PacketRecord(record.layers, this.previousTime);
     this.previousTime = packet.time;
     if (!owned) return;
     this.packets++;
     this.onPacket(packet);
+  }
+
+  private captureFrame(frame: number): number {
+    return this.frames?.[frame - 1] ?? frame;
   }
 
   reportTo(warn: (warning: Warning) => void): void {

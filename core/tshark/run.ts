@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { AnalysisCancelled, TeamsharkError, oneLine } from '../util/errors.js';
 import type { Warning } from '../schema/generated/report.js';
-import { indexCapture, type CaptureIndex } from './chunking/capture-index.js';
+import { indexCapture, type CaptureIndex } from '../records/capture-index.js';
 import { runChunkedPass } from './chunking/chunked-pass.js';
 import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from './chunking/plan.js';
+import { readRanges, subsetRanges } from './chunking/frame-subset.js';
 import { STITCHER_FIELDS } from './chunking/stream-stitcher.js';
 import type { TsharkInfo } from './locate.js';
 import { PacketReader } from './packet-reader.js';
@@ -52,6 +53,13 @@ export interface TsharkPassOptions {
   warn: (warning: Warning) => void;
   /** Told once, before the first packet, how many packets the capture holds (its record index), or undefined for one that cannot be indexed. */
   onTotal?: (packets: number | undefined) => void;
+  /** The capture's record index, when the caller made one already. */
+  index?: CaptureIndex;
+  /**
+   * Only these frames of the indexed capture (ascending) go to tshark; their records come back under the
+   * capture's own frame numbers (core/media/fast-path.ts keeps media packets out this way).
+   */
+  frames?: Uint32Array;
 }
 
 export interface TsharkPassResult {
@@ -72,15 +80,17 @@ export interface TsharkPassResult {
 export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkPassResult> {
   assertDistinctKeys(options.fields);
   const tsharkOptions = [...TSHARK_ANALYSIS_OPTIONS, ...(options.extraOptions ?? [])];
-  const { index, split } = await indexAndSplit(options.capture, options.chunking, options.onTotal !== undefined);
+  const { index, split } = await indexAndSplit(options);
   options.onTotal?.(index?.packets);
+  const frames = index ? options.frames : undefined;
   let fields = split ? [...new Set([...options.fields, ...STITCHER_FIELDS])] : options.fields;
   for (;;) {
-    const reader = new PacketReader(options.onPacket);
+    const reader = new PacketReader(options.onPacket, frames);
     const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
+    const input = frames ? readRanges(options.capture, subsetRanges(index!, frames)) : options.capture;
     const exits = split
-      ? await runChunkedPass({ ...options, ...split, args, reader })
-      : [await startTshark(options.tshark, options.capture, args, (line) => reader.read(line), options.signal).done];
+      ? await runChunkedPass({ ...options, ...split, args, reader, frames })
+      : [await startTshark(options.tshark, input, args, (line) => reader.read(line), options.signal).done];
     if (options.signal?.aborted || exits.some((exit) => exit.cancelled)) throw new AnalysisCancelled();
     const unknownFields = exits
       .map((exit) => /Some fields aren't valid:\n((?:\s+\S+\n?)+)/.exec(exit.stderr))
@@ -105,21 +115,48 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
 }
 
 /**
- * The capture's record index, made when chunking may split it or the caller wants the total (a pipe can be read
- * once only, so it has none), and the chunks to read it in; no split for one pass (a small capture, or a file
- * not cut safely).
+ * The capture's record index — the caller's, or one made when chunking may split it or the caller wants the
+ * total (a pipe can be read once only, so it has none) — and the chunks to read it in, cut among the frames tshark
+ * reads; no split for one pass (a small capture, or a file not cut safely).
  */
-async function indexAndSplit(
-  capture: string,
-  chunking: ChunkingOptions | undefined,
-  totalWanted: boolean,
-): Promise<{ index?: CaptureIndex; split?: { index: CaptureIndex; chunks: Chunk[]; workers: number } }> {
+async function indexAndSplit({ capture, chunking, onTotal, index: given, frames }: TsharkPassOptions): Promise<{
+  index?: CaptureIndex;
+  split?: { index: CaptureIndex; chunks: Chunk[]; workers: number };
+}> {
   const settings = resolveChunking(chunking);
   const mayChunk = settings.chunkPackets !== 0 || settings.starts !== undefined;
-  if ((!mayChunk && !totalWanted) || !(await stat(capture)).isFile()) return {};
-  const index = await indexCapture(capture);
-  const chunks = mayChunk && index ? planChunks(index.packets, settings) : undefined;
+  if (!given && ((!mayChunk && !onTotal) || !(await stat(capture)).isFile())) return {};
+  const index = given ?? (await indexCapture(capture));
+  const planned = mayChunk && index ? planChunks(index.packets, settings) : undefined;
+  const chunks = planned && frames ? amongFrames(planned, frames) : planned;
   return { index, split: chunks && index ? { index, chunks, workers: settings.workers } : undefined };
+}
+
+/**
+ * Chunks of the capture as chunks of the frames tshark reads (numbered 1… among them): each starts, ends and warms
+ * up at the same packets as it would over the whole capture, so that TCP reassembly and every other state tshark
+ * builds in a chunk's warm-up is what it builds without the fast path. A chunk left with no frame is dropped.
+ */
+function amongFrames(chunks: readonly Chunk[], frames: Uint32Array): Chunk[] | undefined {
+  /** How many of the frames come before the capture's frame `frame`. */
+  const before = (frame: number) => {
+    let low = 0;
+    let high = frames.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (frames[middle]! < frame) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const mapped = chunks
+    .map((chunk) => ({
+      first: before(chunk.first) + 1,
+      last: before(chunk.last + 1),
+      warmupFirst: before(chunk.warmupFirst) + 1,
+    }))
+    .filter((chunk) => chunk.first <= chunk.last);
+  return mapped.length > 1 ? mapped : undefined;
 }
 
 /** Warns about damage past the first packet; throws for everything else tshark failed at. */

@@ -1,7 +1,7 @@
 import { appendTo } from '../util/collections.js';
 import { flowsFilter } from '../util/display-filter.js';
 import { AnalysisCancelled } from '../util/errors.js';
-import type { CaptureIndex } from './chunking/capture-index.js';
+import type { CaptureIndex } from '../records/capture-index.js';
 import { readRanges, subsetRanges } from './chunking/frame-subset.js';
 import type { TsharkInfo } from './locate.js';
 import { startTshark, type TsharkExit } from './process.js';

@@ -2,12 +2,14 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { forEachLine } from '../lines.js';
 import type { TsharkInfo } from '../locate.js';
 import type { PacketReader } from '../packet-reader.js';
 import { startTshark, type FileRanges, type RunningTshark, type TsharkExit } from '../process.js';
-import type { CaptureIndex } from './capture-index.js';
+import type { CaptureIndex } from '../../records/capture-index.js';
 import type { Chunk } from './plan.js';
+import { readRanges, subsetRanges } from './frame-subset.js';
 import { StreamStitcher } from './stream-stitcher.js';
 
 export interface ChunkedPassOptions {
@@ -20,6 +22,8 @@ export interface ChunkedPassOptions {
   args: readonly string[];
   signal?: AbortSignal;
   reader: PacketReader;
+  /** The frames tshark reads, ascending, when not all: chunks then count these, not the capture's frames. */
+  frames?: Uint32Array;
 }
 
 /**
@@ -98,7 +102,7 @@ class ChunkRun {
   }
 
   start(): RunningTshark {
-    const input = chunkInput(this.options.capture, this.options.index, this.chunk);
+    const input = chunkInput(this.options, this.chunk);
     const output = this.outputFile ? { file: this.outputFile } : (line: string) => this.consume!(line);
     this.tshark = startTshark(this.options.tshark, input, this.options.args, output, this.options.signal);
     this.tshark.done.catch(() => undefined); // awaited in turn; a chunk abandoned after an earlier failure must not surface as unhandled
@@ -129,7 +133,8 @@ class ChunkRun {
 }
 
 /** The chunk as a capture file of its own: the file's header blocks, then its packets from the warm-up on. */
-function chunkInput(path: string, index: CaptureIndex, chunk: Chunk): FileRanges {
+function chunkInput({ capture: path, index, frames }: ChunkedPassOptions, chunk: Chunk): FileRanges | Readable {
+  if (frames) return readRanges(path, subsetRanges(index, frames.subarray(chunk.warmupFirst - 1, chunk.last)));
   const from = index.offsets[chunk.warmupFirst - 1]!;
   const to = chunk.last < index.packets ? index.offsets[chunk.last]! : index.size;
   const headers = index.headerBlocks

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { CaptureIndex } from './capture-index.js';
+import type { CaptureIndex } from '../../records/capture-index.js';
 
 /** Bytes read from the capture at a time: the selected records are sliced out of these windows. */
 const WINDOW_BYTES = 4 * 1024 * 1024;
@@ -10,7 +10,7 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
  * header blocks that come before the last of them, then each frame's record, adjacent ranges joined. In the
  * subset, frame n is the n-th given frame.
  */
-export function subsetRanges(index: CaptureIndex, frames: readonly number[]): [number, number][] {
+export function subsetRanges(index: CaptureIndex, frames: Iterable<number>): [number, number][] {
   const ranges: [number, number][] = [];
   const add = (start: number, end: number) => {
     const previous = ranges.at(-1);
