@@ -24,7 +24,7 @@ export class PacketRecord {
   readonly length: number;
 
   constructor(
-    private readonly layers: EkRecord['layers'],
+    readonly layers: EkRecord['layers'],
     previousTime = 0,
   ) {
     this.frame = Number(layers.frame_number[0]);
@@ -52,9 +52,10 @@ export class PacketRecord {
   }
 
   ints(field: string): number[] {
-    return this.values(field)
-      .map(parseInteger)
-      .filter((n) => !Number.isNaN(n));
+    const values = this.values(field);
+    // Asked of every packet for fields most lack (handshake types, lengths): one array, not three, for those.
+    if (values.length === 0) return [];
+    return values.map(parseInteger).filter((n) => !Number.isNaN(n));
   }
 
   flag(field: string): boolean | undefined {
@@ -70,6 +71,13 @@ export class PacketRecord {
   }
 }
 
+/*
+ * RTCP sharing a port with RTP (RFC 5761) reaches tshark's RTCP dissector either through the RTP dissector
+ * ("…:udp:rtp:rtcp") or through the RTCP heuristic ("…:udp:rtcp"), depending on which heuristic last claimed the
+ * conversation — state that earlier packets of the capture leave behind. Either way the packet is RTCP and
+ * nothing else, so the stack drops that "rtp": it is counted, charted and classified as RTCP alone.
+ */
+
 /** Distinct protocol stacks seen so far: a capture has tens of them, so each is split once and shared by its packets. */
 const STACKS = new Map<string, readonly string[]>();
 /** A bound for a capture crafted to have a new stack in every packet. */
@@ -79,7 +87,8 @@ function protocolStack(text: string): readonly string[] {
   let stack = STACKS.get(text);
   if (!stack) {
     if (STACKS.size >= MAX_STACKS) STACKS.clear();
-    STACKS.set(text, (stack = Object.freeze(text.split(':').filter(Boolean))));
+    const layers = text.split(':').filter((layer, i, all) => layer && !(layer === 'rtp' && all[i + 1] === 'rtcp'));
+    STACKS.set(text, (stack = Object.freeze(layers)));
   }
   return stack;
 }
