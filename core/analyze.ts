@@ -27,6 +27,8 @@ import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { indexCapture } from './records/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
+import type { PacketRecord } from './tshark/record.js';
+import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
 import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
@@ -53,6 +55,11 @@ export interface AnalyzeOptions {
   timeoutMs?: number;
   /** A TLS key log: tshark decrypts with it and the report gains its decryption section (core/wireshark/keylog.ts). */
   keylog?: string;
+  /**
+   * false: every packet goes through tshark. By default a call's RTP packets are read from the capture's records
+   * instead, where tshark is shown to read them alike (core/media/fast-path.ts); the report is the same.
+   */
+  mediaFastPath?: boolean;
 }
 
 /** Encapsulations wiretap uses to open files that are not network captures (media, logs, documents). */
@@ -179,16 +186,38 @@ export async function analyzeCaptureModel(
   return { report, activityInputs };
 }
 
-/** The first stage: tshark reads the capture once, every collector sees every packet, then yields its part of the model. */
+/**
+ * The first stage: tshark reads the capture once — all of it, or all but the media packets the fast path reads
+ * from the records (core/media/fast-path.ts) — every collector sees every packet, then yields its part of the model.
+ * When the fast path finds tshark reading a media packet otherwise than it would, the capture is read again whole.
+ */
 async function readCapture(capture: string, options: AnalyzeOptions): Promise<CaptureModel> {
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
+  if (options.keylog) await checkKeylog(options.keylog);
+  const plan =
+    options.mediaFastPath === false || file.pipe ? undefined : await planFastPath(capture).catch(() => undefined);
+  if (plan) {
+    try {
+      return await readCaptureThrough(capture, options, file, tshark, plan);
+    } catch (error) {
+      if (!(error instanceof FastPathMiss)) throw error;
+    }
+  }
+  return readCaptureThrough(capture, options, file, tshark, undefined);
+}
 
+async function readCaptureThrough(
+  capture: string,
+  options: AnalyzeOptions,
+  file: { bytes: number; pipe: boolean },
+  tshark: TsharkInfo,
+  plan: FastPathPlan | undefined,
+): Promise<CaptureModel> {
   // The frames give the others their time origin; the registered collectors make the rest of the model.
   const frames = new FrameCollector();
   const modelCollectors = makeCollectors(options);
   const collectors = [frames, ...collectorList(modelCollectors)];
-  if (options.keylog) await checkKeylog(options.keylog);
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -220,6 +249,15 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
     );
   let run;
   let progressAt = Date.now();
+  const collect = (packet: PacketRecord) => {
+    limits.stop('pipe');
+    for (const collector of collectors) collector.add(packet);
+    if (options.onProgress && Date.now() - progressAt >= PROGRESS_INTERVAL_MS) {
+      progressAt = Date.now();
+      options.onProgress(packet.frame);
+    }
+  };
+  const merge = plan && new FastPathMerge(capture, plan, collect);
   try {
     run = await runTsharkPass({
       tshark,
@@ -231,16 +269,13 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
       signal: limits.signal,
       warn,
       onTotal: options.onTotal,
-      onPacket(packet) {
-        limits.stop('pipe');
-        for (const collector of collectors) collector.add(packet);
-        if (options.onProgress && Date.now() - progressAt >= PROGRESS_INTERVAL_MS) {
-          progressAt = Date.now();
-          options.onProgress(packet.frame);
-        }
-      },
+      index: plan?.index,
+      frames: plan?.tsharkFrames,
+      onPacket: merge ? (packet) => merge.add(packet) : collect,
     });
+    merge?.finish();
   } catch (error) {
+    merge?.close();
     throw limits.fired ?? error;
   } finally {
     limits.dispose();

@@ -1,0 +1,359 @@
+import {
+  indexCapture,
+  RecordReader,
+  type CaptureIndex,
+  type CaptureRecord,
+  type RecordLayout,
+} from '../records/capture-index.js';
+import { readUdpDatagram, type UdpDatagram } from '../records/datagram.js';
+import type { EkRecord } from '../schema/generated/ek-record.js';
+import { PacketRecord } from '../tshark/record.js';
+
+type Layers = EkRecord['layers'];
+
+/**
+ * The media fast path. In a call most packets are RTP, and tshark dissecting each into the EK fields the model
+ * reads costs more than everything else the analysis does. So the capture's records are scanned first (core/records):
+ * once a UDP flow has carried a STUN message with the magic cookie (an ICE candidate pair or a TURN allocation), its
+ * plain RTP packets are kept out of tshark's input, and their records are made from their bytes instead, as tshark
+ * would have written them.
+ *
+ * "As tshark would have written them" is checked, not assumed. RTP packets fall into kinds: the same interface,
+ * link header, addresses and ports, first byte (version, padding, extension, CSRC count) and payload type. tshark still
+ * reads the first packets of every kind, and one in CHECK_INTERVAL after: for each, the fields that vary per packet
+ * (time, lengths, RTP header, DSCP) must be exactly what the bytes give, and every other field must be one a packet of
+ * that kind shares (its protocol stack, addresses, ports, tshark's stream number); those shared fields are the
+ * kind's template, and must stay the same at every check. A packet kept out whose kind tshark has not confirmed so,
+ * or a check that contradicts the template, ends the fast path (FastPathMiss): the analysis then reads the whole
+ * capture through tshark, so a report never rests on a guess.
+ */
+
+/** RFC 8489 §5. */
+const STUN_MAGIC_COOKIE = 0x2112a442;
+const STUN_HEADER_BYTES = 20;
+/** RFC 7983 §7: a first byte of 128–191 is RTP or RTCP. */
+const RTP_FIRST = 128;
+const RTP_LAST = 191;
+const RTP_HEADER_BYTES = 12;
+/** RFC 5761 §4: payload types 64–95 put an RTCP packet type in the second byte: left to tshark, as RTCP is. */
+const RTCP_CONFLICT_FIRST = 64;
+const RTCP_CONFLICT_LAST = 95;
+
+/** Packets of each kind tshark reads first, and then one in CHECK_INTERVAL, to check the records made for the rest. */
+const CHECKED_FIRST = 2;
+const CHECK_INTERVAL = 1024;
+/** Below this share of the capture, piping the rest to tshark through Node costs about what cutting saves. */
+const MIN_CUT_SHARE = 0.1;
+
+/** The fields of a record made from bytes that vary per packet; each must equal tshark's at every check. */
+const PER_PACKET_FIELDS = [
+  'frame_number',
+  'frame_time_epoch',
+  'frame_len',
+  'frame_cap_len',
+  'udp_length',
+  'rtp_ssrc',
+  'rtp_seq',
+  'rtp_timestamp',
+  'rtp_marker',
+  'rtp_p_type',
+  'ip_dsfield_dscp',
+  'ipv6_tclass_dscp',
+] as const;
+/** The fields packets of one kind share: the template copies them from tshark's record of a checked packet. */
+const SHARED_FIELDS = new Set([
+  'frame_protocols',
+  'frame_encap_type',
+  'frame_interface_id',
+  'eth_src',
+  'eth_dst',
+  'sll_pkttype',
+  'ip_src',
+  'ip_dst',
+  'ipv6_src',
+  'ipv6_dst',
+  'udp_stream',
+  'udp_srcport',
+  'udp_dstport',
+]);
+/**
+ * tshark gives the datagram's bytes to the media-plane reader (core/quality/collector.ts), which on a packet tshark
+ * decoded as RTP reads the same header from them: the records made here leave it out.
+ */
+const PAYLOAD_FIELD = 'udp_payload';
+
+/** Why the fast path gave up; the analysis then reads the capture whole through tshark. */
+export class FastPathMiss extends Error {}
+
+/** What the scan decided: which frames tshark reads, which the fast path makes, which are checked. */
+export interface FastPathPlan {
+  index: CaptureIndex;
+  /** Frames tshark reads, ascending. */
+  tsharkFrames: Uint32Array;
+  /** Frames made from their bytes, ascending. */
+  cutFrames: Uint32Array;
+  /** The kind of each of them, by number (see MediaScan). */
+  cutKinds: Uint32Array;
+  /** Frames tshark reads whose records are compared with what their bytes give, and their kinds. */
+  checkedFrames: ReadonlyMap<number, number>;
+}
+
+/**
+ * Scans the capture and plans the fast path; undefined when it does not pay or cannot be taken: a capture without
+ * a record index (a pipe, gzip, several pcapng sections), with packets that have no time of their own (tshark gives
+ * them the time of the packet before, which may be one kept out), or with too few media packets.
+ */
+export async function planFastPath(capture: string): Promise<FastPathPlan | undefined> {
+  const scan = new MediaScan();
+  const index = await indexCapture(capture, (record, layout) => scan.add(record, layout));
+  if (!index || index.layout.untimedPackets > 0) return undefined;
+  const { frames: cut, kinds } = scan.cutFrames();
+  if (cut.length < MIN_CUT_SHARE * index.packets) return undefined;
+  const tsharkFrames = new Uint32Array(index.packets - cut.length);
+  for (let frame = 1, c = 0, t = 0; frame <= index.packets; frame++) {
+    if (c < cut.length && cut[c] === frame) c++;
+    else tsharkFrames[t++] = frame;
+  }
+  return { index, tsharkFrames, cutFrames: cut, cutKinds: kinds, checkedFrames: scan.checked };
+}
+
+/**
+ * The scan's decisions, record by record, in frame order. Flows and kinds are keyed by strings of their raw bytes
+ * (addresses, ports, link header; latin1, one character per byte): a hex or dotted text per packet would cost
+ * more than the rest of the scan.
+ */
+class MediaScan {
+  readonly checked = new Map<number, number>();
+  private cut: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private cutKinds: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private cutCount = 0;
+  /** Both directions of every UDP flow a STUN message with the magic cookie was seen on. */
+  private readonly stunFlows = new Set<string>();
+  /** Each kind's number, and how many of its packets were seen. */
+  private readonly kinds = new Map<string, { id: number; seen: number }>();
+
+  add(record: CaptureRecord, layout: RecordLayout): void {
+    const packet = mediaPacket(record, layout);
+    if (!packet) return;
+    const { datagram, bytes } = packet;
+    const at = datagram.payloadOffset;
+    const first = bytes[at]!;
+    const way = directionOf(packet);
+    if (first < RTP_FIRST) {
+      if (datagram.payloadLength >= STUN_HEADER_BYTES && readWord32(bytes, at + 4) === STUN_MAGIC_COOKIE) {
+        this.stunFlows.add(way);
+        this.stunFlows.add(directionOf(packet, true));
+      }
+      return;
+    }
+    if (first > RTP_LAST || !this.stunFlows.has(way) || !isWholeRtp(bytes, at, datagram.payloadLength)) return;
+    const key = kindOf(record, packet, way);
+    let kind = this.kinds.get(key);
+    if (!kind) this.kinds.set(key, (kind = { id: this.kinds.size, seen: 0 }));
+    if (kind.seen < CHECKED_FIRST || kind.seen % CHECK_INTERVAL === 0) this.checked.set(record.frame, kind.id);
+    else this.keepOut(record.frame, kind.id);
+    kind.seen++;
+  }
+
+  /** The frames kept out, ascending, and their kinds. */
+  cutFrames(): { frames: Uint32Array; kinds: Uint32Array } {
+    return { frames: this.cut.subarray(0, this.cutCount), kinds: this.cutKinds.subarray(0, this.cutCount) };
+  }
+
+  private keepOut(frame: number, kind: number): void {
+    if (this.cutCount === this.cut.length) {
+      this.cut = doubled(this.cut);
+      this.cutKinds = doubled(this.cutKinds);
+    }
+    this.cutKinds[this.cutCount] = kind;
+    this.cut[this.cutCount++] = frame;
+  }
+}
+
+function doubled(column: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const larger = new Uint32Array(column.length * 2);
+  larger.set(column);
+  return larger;
+}
+
+/** A record's UDP datagram, and the link type it was read under. */
+interface MediaPacket {
+  datagram: UdpDatagram;
+  bytes: Buffer;
+  linkType: number;
+}
+
+/** A record the fast path may take: whole (not cut by the snap length), timed from the epoch on, one UDP datagram. */
+function mediaPacket(record: CaptureRecord, layout: RecordLayout): MediaPacket | undefined {
+  if (record.capturedLength !== record.originalLength || record.seconds < 0) return undefined;
+  const linkType = layout.interfaces[record.interfaceId]?.linkType ?? -1;
+  const datagram = readUdpDatagram(linkType, record.bytes);
+  return datagram && datagram.payloadLength > 0 ? { datagram, bytes: record.bytes, linkType } : undefined;
+}
+
+/**
+ * An RTP packet whose header tshark reads whole: version 2 (the first byte's range), a payload type outside the
+ * RTCP conflict range, its CSRCs, extension and padding inside the datagram.
+ */
+function isWholeRtp(bytes: Uint8Array, at: number, length: number): boolean {
+  if (length < RTP_HEADER_BYTES) return false;
+  const payloadType = bytes[at + 1]! & 0x7f;
+  if (payloadType >= RTCP_CONFLICT_FIRST && payloadType <= RTCP_CONFLICT_LAST) return false;
+  let header = RTP_HEADER_BYTES + 4 * (bytes[at]! & 0x0f);
+  if (bytes[at]! & 0x10) {
+    if (header + 4 > length) return false;
+    header += 4 + 4 * readWord16(bytes, at + header + 2);
+  }
+  if (header > length) return false;
+  if (bytes[at]! & 0x20) {
+    const padding = bytes[at + length - 1]!;
+    if (padding === 0 || header + padding > length) return false;
+  }
+  return true;
+}
+
+/** A datagram's addresses and ports as a key, or the reverse direction's. */
+function directionOf({ datagram, bytes }: MediaPacket, reverse = false): string {
+  const source = latin1(bytes, datagram.source);
+  const destination = latin1(bytes, datagram.destination);
+  return reverse
+    ? destination + source + String.fromCharCode(datagram.destinationPort, datagram.sourcePort)
+    : source + destination + String.fromCharCode(datagram.sourcePort, datagram.destinationPort);
+}
+
+/** What makes two RTP packets read alike but for their per-packet fields (see the module comment). */
+function kindOf(record: CaptureRecord, { datagram, bytes, linkType }: MediaPacket, direction: string): string {
+  const at = datagram.payloadOffset;
+  return (
+    String.fromCharCode(record.interfaceId, linkType & 0xffff, bytes[at]!, bytes[at + 1]! & 0x7f) +
+    direction +
+    bytes.toString('latin1', 0, datagram.ipOffset)
+  );
+}
+
+/** A view's bytes as a string of one character per byte. */
+function latin1(bytes: Buffer, view: Uint8Array): string {
+  const start = view.byteOffset - bytes.byteOffset;
+  return bytes.toString('latin1', start, start + view.length);
+}
+
+/**
+ * Feeds the analysis tshark's records and the fast path's, in frame order: before each of tshark's records, the
+ * packets kept out that come before it, made from their bytes; each checked record is compared first.
+ */
+export class FastPathMerge {
+  private readonly reader: RecordReader;
+  /** By kind number. */
+  private readonly templates: (Layers | 'contradicted' | undefined)[] = [];
+  private next = 0;
+
+  constructor(
+    capture: string,
+    private readonly plan: FastPathPlan,
+    private readonly onPacket: (packet: PacketRecord) => void,
+  ) {
+    this.reader = new RecordReader(capture, plan.index);
+  }
+
+  /** One of tshark's records, under the capture's own frame number. */
+  add(packet: PacketRecord): void {
+    this.emitUntil(packet.frame);
+    const kind = this.plan.checkedFrames.get(packet.frame);
+    if (kind !== undefined) this.check(packet, kind);
+    this.onPacket(packet);
+  }
+
+  /** After tshark's last record: the packets kept out after it. */
+  finish(): void {
+    this.emitUntil(Infinity);
+    this.reader.close();
+  }
+
+  /** Closes the capture without emitting more (the pass failed or was cancelled). */
+  close(): void {
+    this.reader.close();
+  }
+
+  private emitUntil(frame: number): void {
+    const cut = this.plan.cutFrames;
+    while (this.next < cut.length && cut[this.next]! < frame) {
+      const template = this.templates[this.plan.cutKinds[this.next]!];
+      const frame = cut[this.next++]!;
+      const { record, packet } = this.read(frame);
+      if (template === undefined || template === 'contradicted')
+        throw new FastPathMiss(`frame ${frame}: tshark did not read a packet of its kind as expected`);
+      // The template's fields are inherited, not copied: a call has hundreds of thousands of these records.
+      this.onPacket(new PacketRecord(perPacketFields(record, packet, Object.create(template) as Layers)));
+    }
+  }
+
+  /** Compares tshark's record of a checked packet with what its bytes give, and takes or checks its kind's template. */
+  private check(packet: PacketRecord, kind: number): void {
+    const read = this.read(packet.frame);
+    const fields = perPacketFields(read.record, read.packet, {} as Layers);
+    const template = {} as Layers;
+    let agrees = PER_PACKET_FIELDS.every((field) => sameValues(packet.layers[field], fields[field]));
+    for (const [field, values] of Object.entries(packet.layers)) {
+      if (field === PAYLOAD_FIELD || (PER_PACKET_FIELDS as readonly string[]).includes(field)) continue;
+      if (SHARED_FIELDS.has(field)) template[field] = values;
+      else agrees = false;
+    }
+    const known = this.templates[kind];
+    if (known === undefined) {
+      this.templates[kind] = agrees ? template : 'contradicted';
+      return;
+    }
+    // Packets of this kind may have been made from the template already: it must still hold.
+    if (known === 'contradicted' || !agrees || !sameTemplate(known, template))
+      throw new FastPathMiss(`frame ${packet.frame}: tshark read a packet of a checked kind otherwise`);
+  }
+
+  /** A packet's record and datagram, read again from the capture. */
+  private read(frame: number): { record: CaptureRecord; packet: MediaPacket } {
+    const record = this.reader.record(frame);
+    const packet = record && mediaPacket(record, this.plan.index.layout);
+    if (!record || !packet) throw new FastPathMiss(`frame ${frame}: its record could not be read again`);
+    return { record, packet };
+  }
+}
+
+/** Sets the fields of a record that vary per packet (PER_PACKET_FIELDS) on layers, as tshark writes them. */
+function perPacketFields(record: CaptureRecord, { datagram, bytes }: MediaPacket, layers: Layers): Layers {
+  const at = datagram.payloadOffset;
+  const second = bytes[at + 1]!;
+  layers.frame_number = [String(record.frame)];
+  layers.frame_time_epoch = [`${record.seconds}.${String(record.nanoseconds).padStart(9, '0')}`];
+  layers.frame_len = [String(record.originalLength)];
+  layers.frame_cap_len = [String(record.capturedLength)];
+  layers.udp_length = [String(datagram.udpLength)];
+  layers.rtp_ssrc = [
+    `0x${readWord32(bytes, at + 8)
+      .toString(16)
+      .padStart(8, '0')}`,
+  ];
+  layers.rtp_seq = [String(readWord16(bytes, at + 2))];
+  layers.rtp_timestamp = [String(readWord32(bytes, at + 4))];
+  layers.rtp_marker = [second & 0x80 ? '1' : '0'];
+  layers.rtp_p_type = [String(second & 0x7f)];
+  if (datagram.ipVersion === 4) layers.ip_dsfield_dscp = [String(datagram.dscp)];
+  else layers.ipv6_tclass_dscp = [String(datagram.dscp)];
+  return layers;
+}
+
+function sameValues(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function sameTemplate(a: Layers, b: Layers): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => sameValues(a[key], b[key]));
+}
+
+function readWord16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function readWord32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
