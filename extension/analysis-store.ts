@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AnalysisCancelled, TeamsharkError } from '../core/util/errors.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { validateReport } from '../core/schema/validate.js';
+import { validateReport } from '../core/schema/validate-report.js';
 import { TOOL_VERSION } from '../core/util/version.js';
 import { analysisSettings } from './settings.js';
 import type { UntrustedConsent } from './trust.js';

@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { analyzeCaptureModel } from '../core/analyze.js';
 import { writeSample, type WrittenSample } from '../core/sample/index.js';
 import type { Report } from '../core/schema/generated/report.js';
-import { describeErrors, validateReport } from '../core/schema/validate.js';
+import { describeErrors } from '../core/schema/validate.js';
+import { validateReport } from '../core/schema/validate-report.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

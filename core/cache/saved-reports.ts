@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeCapture, type AnalyzeOptions } from '../analyze.js';
 import type { Report } from '../schema/generated/report.js';
-import { validateReport } from '../schema/validate.js';
 import { resolveChunking } from '../tshark/chunking/plan.js';
 import { locateTshark } from '../tshark/locate.js';
 import { wiresharkConfigFolder } from '../wireshark/profile.js';
@@ -37,6 +36,8 @@ export class SavedReports {
       // The key is stored as the entry's first line: two keys that share a file name never serve each other.
       if (newline < 0 || text.slice(0, newline) !== JSON.stringify(key)) return undefined;
       const report: unknown = JSON.parse(text.slice(newline + 1));
+      // Loaded here, not at start: its code costs ≈ 20 ms, which an analysis that reads no saved report need not pay.
+      const { validateReport } = await import('../schema/validate-report.js');
       if (!validateReport(report)) return undefined;
       const now = new Date();
       await utimes(file, now, now).catch(() => undefined);

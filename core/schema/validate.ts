@@ -2,16 +2,15 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { AzureAddressRanges } from './generated/azure-ranges.js';
 import type { EkRecord } from './generated/ek-record.js';
 import type { MicrosoftAddressRanges } from './generated/ranges.js';
-import type { Report } from './generated/report.js';
 import type { SampleTruth } from './generated/sample-truth.js';
 import type { ServiceCatalog } from './generated/services.js';
 import type { TlsCipherSuites } from './generated/tls-cipher-suites.js';
 import * as precompiled from './generated/validators.js';
 
 // Validators precompiled at build from the JSON Schemas (scripts/gen-schema-types.mjs): no ajv compilation at
-// run time. The generated module is untyped; the schemas' own types are attached here.
+// run time. The generated module is untyped; the schemas' own types are attached here. The report's validator
+// is in ./validate-report.ts.
 export const validateEkRecord = precompiled.validateEkRecord as ValidateFunction<EkRecord>;
-export const validateReport = precompiled.validateReport as ValidateFunction<Report>;
 export const validateServiceCatalog = precompiled.validateServiceCatalog as ValidateFunction<ServiceCatalog>;
 export const validateRanges = precompiled.validateRanges as ValidateFunction<MicrosoftAddressRanges>;
 export const validateAzureRanges = precompiled.validateAzureRanges as ValidateFunction<AzureAddressRanges>;

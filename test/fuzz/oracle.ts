@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateReport, describeErrors } from '../../core/schema/validate.js';
+import { describeErrors } from '../../core/schema/validate.js';
+import { validateReport } from '../../core/schema/validate-report.js';
 import { CLI } from '../helpers.js';
 import type { Input, Variant } from './corpus.js';
 
