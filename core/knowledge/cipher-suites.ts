@@ -467,7 +467,7 @@ function loadRegistry(json: unknown) {
   const byCode = new Map<number, CipherSuiteInfo>();
   const byName = new Map<string, CipherSuiteInfo>();
   for (const entry of data.suites) {
-    // Decomposing every suite here makes a registry update with an unknown spelling fail at load, in the tests.
+    // Decomposing every suite here makes a registry update with an unknown spelling fail at first use, in the tests.
     const info = describeEntry(entry);
     for (const key of [info.name, info.openssl]) {
       if (!key) continue;
@@ -480,11 +480,16 @@ function loadRegistry(json: unknown) {
   return { byCode, byName, grease: new Set(data.grease) };
 }
 
-const registry = loadRegistry(registryJson);
+let loadedRegistry: ReturnType<typeof loadRegistry> | undefined;
+
+/** The registry, described whole on first use: an analysis of a capture without TLS never pays its ≈ 15 ms. */
+function registry(): ReturnType<typeof loadRegistry> {
+  return (loadedRegistry ??= loadRegistry(registryJson));
+}
 
 /** True for the RFC 8701 GREASE values (0x0a0a, 0x1a1a, … 0xfafa). */
 export function isGrease(code: number): boolean {
-  return registry.grease.has(code);
+  return registry().grease.has(code);
 }
 
 /** '0xc030', '0xC0,0x30' or 'c030' → 49200; strings are hexadecimal, as Wireshark and OpenSSL print codes. */
@@ -496,8 +501,8 @@ function parseCode(text: string): number | undefined {
 }
 
 function describeCode(code: number): CipherSuiteInfo | undefined {
-  if (registry.grease.has(code)) return describeGrease(code);
-  return registry.byCode.get(code);
+  if (registry().grease.has(code)) return describeGrease(code);
+  return registry().byCode.get(code);
 }
 
 /**
@@ -512,6 +517,7 @@ export function describeCipherSuite(query: string | number): CipherSuiteInfo | u
   const upper = text.toUpperCase();
   // SSL 3.0 and Java name the same suites SSL_…: SSL_RSA_WITH_RC4_128_MD5 is TLS_RSA_WITH_RC4_128_MD5.
   return (
-    registry.byName.get(upper) ?? (upper.startsWith('SSL_') ? registry.byName.get(`TLS_${upper.slice(4)}`) : undefined)
+    registry().byName.get(upper) ??
+    (upper.startsWith('SSL_') ? registry().byName.get(`TLS_${upper.slice(4)}`) : undefined)
   );
 }

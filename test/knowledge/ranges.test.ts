@@ -75,6 +75,13 @@ describe('address classes', function () {
     assert.deepEqual(classifyAddress('8.8.8.8'), { scope: 'public' });
   });
 
+  it("finds other public addresses of either family in Azure's prefixes", function () {
+    assert.equal(classifyAddress('4.144.0.1').azure?.prefix, '4.144.0.0/12');
+    assert.equal(classifyAddress('::ffff:4.144.0.1').azure?.prefix, '4.144.0.0/12');
+    assert.equal(classifyAddress('2602:fd5e:1::1').azure?.prefix, '2602:fd5e:1::/63');
+    assert.equal(classifyAddress('2001:4860:4860::8888').azure, undefined);
+  });
+
   it('calls anything that is not one address invalid, without throwing', function () {
     for (const text of ['not-an-ip', '', '1.2.3', '999.1.1.1', '52.112.0.0/14', '0x7f.1']) {
       assert.deepEqual(classifyAddress(text), { scope: 'invalid' }, text);
