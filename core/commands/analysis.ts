@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { analyzeCapture, type AnalyzeOptions } from '../analyze.js';
+import type { AnalyzeOptions } from '../analyze.js';
 import { analyzeWithSavedReports, type SavedReports } from '../cache/saved-reports.js';
 import { plainText } from '../report/escape.js';
 import type { Report } from '../schema/generated/report.js';
@@ -119,7 +119,7 @@ export async function withAnalysis<T>(
     };
     const report = savedReports
       ? await analyzeWithSavedReports(capture, options, savedReports)
-      : await analyzeCapture(capture, options);
+      : await (await import('../analyze.js')).analyzeCapture(capture, options);
     if (showProgress && !settings.batch) process.stderr.write('\r\x1b[K');
     for (const warning of report.warnings)
       note(`teamshark: warning: ${plainText(`${settings.nameCaptures ? `${capture}: ` : ''}${warning.message}`)}\n`);
