@@ -33,9 +33,22 @@ export function addressingOf(packet: PacketRecord): PacketAddressing | undefined
   // Every collector asks for the same packet's addressing in turn: computed once per packet.
   if (packet !== lastPacket) {
     lastPacket = packet;
-    lastAddressing = readAddressing(packet);
+    lastAddressing = templateAddressing(packet) ?? readAddressing(packet);
   }
   return lastAddressing;
+}
+
+/**
+ * Records the media fast path makes (core/media/fast-path.ts) inherit every field addressing reads — stack,
+ * addresses, ports, stream — from their kind's template: one addressing per template serves all its packets.
+ */
+const addressingByTemplate = new WeakMap<object, PacketAddressing | undefined>();
+
+function templateAddressing(packet: PacketRecord): PacketAddressing | undefined {
+  const template: unknown = Object.getPrototypeOf(packet.layers);
+  if (template === Object.prototype || template === null || typeof template !== 'object') return undefined;
+  if (!addressingByTemplate.has(template)) addressingByTemplate.set(template, readAddressing(packet));
+  return addressingByTemplate.get(template);
 }
 
 let lastPacket: PacketRecord | undefined;
