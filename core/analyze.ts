@@ -25,7 +25,7 @@ import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/ps
 import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
-import { indexCapture } from './records/capture-index.js';
+import { indexCapture, type CaptureIndex } from './records/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
 import type { PacketRecord } from './tshark/record.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
@@ -195,16 +195,17 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   const file = await checkReadableFile(capture);
   const tshark: TsharkInfo = await locateTshark(options.tsharkPath);
   if (options.keylog) await checkKeylog(options.keylog);
-  const plan =
-    options.mediaFastPath === false || file.pipe ? undefined : await planFastPath(capture).catch(() => undefined);
+  // The scan's record index serves the pass too, fast path or not.
+  const { index, plan }: { index?: CaptureIndex; plan?: FastPathPlan } =
+    options.mediaFastPath === false || file.pipe ? {} : await planFastPath(capture).catch(() => ({}));
   if (plan) {
     try {
-      return await readCaptureThrough(capture, options, file, tshark, plan);
+      return await readCaptureThrough(capture, options, file, tshark, { index, plan });
     } catch (error) {
       if (!(error instanceof FastPathMiss)) throw error;
     }
   }
-  return readCaptureThrough(capture, options, file, tshark, undefined);
+  return readCaptureThrough(capture, options, file, tshark, { index });
 }
 
 async function readCaptureThrough(
@@ -212,7 +213,7 @@ async function readCaptureThrough(
   options: AnalyzeOptions,
   file: { bytes: number; pipe: boolean },
   tshark: TsharkInfo,
-  plan: FastPathPlan | undefined,
+  { index, plan }: { index?: CaptureIndex; plan?: FastPathPlan },
 ): Promise<CaptureModel> {
   // The frames give the others their time origin; the registered collectors make the rest of the model.
   const frames = new FrameCollector();
@@ -269,7 +270,7 @@ async function readCaptureThrough(
       signal: limits.signal,
       warn,
       onTotal: options.onTotal,
-      index: plan?.index,
+      index,
       frames: plan?.tsharkFrames,
       onPacket: merge ? (packet) => merge.add(packet) : collect,
     });

@@ -99,22 +99,22 @@ export interface FastPathPlan {
 }
 
 /**
- * Scans the capture and plans the fast path; undefined when it does not pay or cannot be taken: a capture without
- * a record index (a pipe, gzip, several pcapng sections), with packets that have no time of their own (tshark gives
- * them the time of the packet before, which may be one kept out), or with too few media packets.
+ * Scans the capture: its record index, and the fast path's plan, or none when it does not pay or cannot be taken —
+ * a capture without a record index (gzip, several pcapng sections), with packets that have no time of their own
+ * (tshark gives them the time of the packet before, which may be one kept out), or with too few media packets.
  */
-export async function planFastPath(capture: string): Promise<FastPathPlan | undefined> {
+export async function planFastPath(capture: string): Promise<{ index?: CaptureIndex; plan?: FastPathPlan }> {
   const scan = new MediaScan();
   const index = await indexCapture(capture, (record, layout) => scan.add(record, layout));
-  if (!index || index.layout.untimedPackets > 0) return undefined;
+  if (!index || index.layout.untimedPackets > 0) return { index };
   const { frames: cut, kinds } = scan.cutFrames();
-  if (cut.length < MIN_CUT_SHARE * index.packets) return undefined;
+  if (cut.length < MIN_CUT_SHARE * index.packets) return { index };
   const tsharkFrames = new Uint32Array(index.packets - cut.length);
   for (let frame = 1, c = 0, t = 0; frame <= index.packets; frame++) {
     if (c < cut.length && cut[c] === frame) c++;
     else tsharkFrames[t++] = frame;
   }
-  return { index, tsharkFrames, cutFrames: cut, cutKinds: kinds, checkedFrames: scan.checked };
+  return { index, plan: { index, tsharkFrames, cutFrames: cut, cutKinds: kinds, checkedFrames: scan.checked } };
 }
 
 /**
