@@ -3,21 +3,19 @@ import { chmod, copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCommand } from './fuzz/oracle.js';
-import { CLI, analyzed, parseReport, sharedCapture, temporaryFolder, tsharkWrapper } from './helpers.js';
+import {
+  CLI,
+  analysisTsharkPid,
+  analyzed,
+  parseReport,
+  sharedCapture,
+  temporaryFolder,
+  tsharkWrapper,
+} from './helpers.js';
 
 /** The CLI in its own process group, so that a tshark left behind shows (and is killed). */
 function analyzeInGroup(args: string[], timeoutMs = 120_000) {
   return runCommand([process.execPath, CLI, 'analyze', ...args], undefined, timeoutMs);
-}
-
-/** The pid of the tshark reading `capture`, once it runs. */
-async function tsharkPid(capture: string): Promise<number> {
-  for (let waited = 0; waited < 20_000; waited += 50) {
-    const { stdout } = await execa('pgrep', ['-f', `tshark -r ${capture} -T ek`], { reject: false });
-    if (stdout.trim()) return Number(stdout.trim().split('\n')[0]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('tshark never started');
 }
 
 function isRunning(pid: number): boolean {
@@ -48,7 +46,7 @@ describe('broken tools: one line that says what went wrong, and no tshark left b
     const capture = join(folder(), 'long-call.pcapng');
     await copyFile(sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng'), capture);
     const cli = analyzeInGroup([capture, '--format', 'json']);
-    const pid = await tsharkPid(capture);
+    const pid = await analysisTsharkPid(capture);
     await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(pid, 'SIGSEGV');
     const run = await cli;

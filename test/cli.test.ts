@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { assertValidReport, parseReport, runCli, sharedCapture, temporaryFolder, writeCutCopy } from './helpers.js';
+import {
+  analysisTsharkPid,
+  assertValidReport,
+  parseReport,
+  runCli,
+  sharedCapture,
+  temporaryFolder,
+  writeCutCopy,
+} from './helpers.js';
 
 describe('teamshark analyze (the CLI)', function () {
   const folder = temporaryFolder('cli');
@@ -163,17 +171,11 @@ describe('teamshark analyze (the CLI)', function () {
     const capture = sharedCapture(this, 'teams-activities/video-4g-K3VG-60sec.pcapng');
     // Not from a report an earlier test saved: tshark must run to be interrupted.
     const child = runCli(['analyze', capture, '--no-cache']);
-    const tsharkRunning = async () =>
-      (await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false })).stdout.trim() !== '';
-    for (let waited = 0; !(await tsharkRunning()); waited += 20) {
-      assert.ok(waited < 10_000, 'tshark never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const tshark = await analysisTsharkPid(capture, 10_000);
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, result.stderr);
     assert.match(result.stderr, /teamshark: interrupted/);
-    const { stdout } = await execa('pgrep', ['-f', `tshark -r ${capture}`], { reject: false });
-    assert.equal(stdout.trim(), '');
+    assert.equal((await execa('ps', ['-p', String(tshark)], { reject: false })).exitCode, 1, 'tshark still runs');
   });
 });

@@ -163,6 +163,22 @@ export async function tsharkWrapper(
   return path;
 }
 
+/**
+ * The pid of the analysis pass's tshark (`-T ek`) under the Teamshark process analysing `capture`, once it runs.
+ * Found by its parent: with the media fast path tshark reads a named pipe, not the capture's path.
+ */
+export async function analysisTsharkPid(capture: string, timeoutMs = 20_000): Promise<number> {
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    const analyses = (await execa('pgrep', ['-f', `analyze ${capture}`], { reject: false })).stdout.split('\n');
+    for (const analysis of analyses.filter(Boolean)) {
+      const { stdout } = await execa('pgrep', ['-P', analysis, '-f', 'tshark -r .* -T ek'], { reject: false });
+      if (stdout.trim()) return Number(stdout.trim().split('\n')[0]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('tshark never started');
+}
+
 /** A tshark that logs each of its runs' arguments, then runs the real one: `runs()` lists them, a line each. */
 export async function countingTshark(folder: string): Promise<{ path: string; runs: () => Promise<string[]> }> {
   const real = (await execa('sh', ['-c', 'command -v tshark'])).stdout.trim();

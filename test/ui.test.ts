@@ -1276,14 +1276,22 @@ async function firstFindingRow(tree: Locator, capture: string): Promise<Locator>
   };
   let section: number | undefined;
   await until('a section', async () => (section = await below(2, /./)) !== undefined);
-  const sectionRow = tree.locator(`.monaco-list-row[data-index="${section}"]`);
-  if ((await sectionRow.getAttribute('aria-expanded')) !== 'true') await sectionRow.click();
+  /**
+   * Expands a row unless it is: checked on every poll, since the tree may restore its own expansion after a
+   * re-analysis, and a click read against a stale state would fold the row again.
+   */
+  const expanded = async (index: number | undefined) => {
+    const row = tree.locator(`.monaco-list-row[data-index="${index}"]`);
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  };
   let group: number | undefined;
-  await until('a Findings group', async () => (group = await below(3, /^Findings/)) !== undefined);
-  const groupRow = tree.locator(`.monaco-list-row[data-index="${group}"]`);
-  if ((await groupRow.getAttribute('aria-expanded')) !== 'true') await groupRow.click();
+  await until('a Findings group', async () => {
+    await expanded(section);
+    return (group = await below(3, /^Findings/)) !== undefined;
+  });
   let finding: number | undefined;
   await until('a finding', async () => {
+    await expanded(group);
     const index = await below(4, /./);
     finding = index !== undefined && index === group! + 1 ? index : undefined;
     return finding !== undefined;

@@ -108,7 +108,7 @@ export async function planFastPath(capture: string): Promise<{ index?: CaptureIn
   const index = await indexCapture(capture, (record, layout) => scan.add(record, layout));
   if (!index || index.layout.untimedPackets > 0) return { index };
   const { frames: cut, kinds } = scan.cutFrames();
-  if (cut.length < MIN_CUT_SHARE * index.packets) return { index };
+  if (cut.length === 0 || cut.length < MIN_CUT_SHARE * index.packets) return { index };
   const tsharkFrames = new Uint32Array(index.packets - cut.length);
   for (let frame = 1, c = 0, t = 0; frame <= index.packets; frame++) {
     if (c < cut.length && cut[c] === frame) c++;
