@@ -5,9 +5,11 @@ import {
   type CaptureRecord,
   type RecordLayout,
 } from '../records/capture-index.js';
+import { word16, word32 } from '../records/bytes.js';
 import { readUdpDatagram, type UdpDatagram } from '../records/datagram.js';
 import type { EkRecord } from '../schema/generated/ek-record.js';
 import { PacketRecord } from '../tshark/record.js';
+import { RTP_FIRST, RTP_HEADER_BYTES, RTP_LAST, STUN_HEADER_BYTES, STUN_MAGIC_COOKIE } from './reader.js';
 
 type Layers = EkRecord['layers'];
 
@@ -28,13 +30,6 @@ type Layers = EkRecord['layers'];
  * capture through tshark, so a report never rests on a guess.
  */
 
-/** RFC 8489 §5. */
-const STUN_MAGIC_COOKIE = 0x2112a442;
-const STUN_HEADER_BYTES = 20;
-/** RFC 7983 §7: a first byte of 128–191 is RTP or RTCP. */
-const RTP_FIRST = 128;
-const RTP_LAST = 191;
-const RTP_HEADER_BYTES = 12;
 /** RFC 5761 §4: payload types 64–95 put an RTCP packet type in the second byte: left to tshark, as RTCP is. */
 const RTCP_CONFLICT_FIRST = 64;
 const RTCP_CONFLICT_LAST = 95;
@@ -140,7 +135,7 @@ class MediaScan {
     const first = bytes[at]!;
     const way = directionOf(packet);
     if (first < RTP_FIRST) {
-      if (datagram.payloadLength >= STUN_HEADER_BYTES && readWord32(bytes, at + 4) === STUN_MAGIC_COOKIE) {
+      if (datagram.payloadLength >= STUN_HEADER_BYTES && word32(bytes, at + 4) === STUN_MAGIC_COOKIE) {
         this.stunFlows.add(way);
         this.stunFlows.add(directionOf(packet, true));
       }
@@ -202,7 +197,7 @@ function isWholeRtp(bytes: Uint8Array, at: number, length: number): boolean {
   let header = RTP_HEADER_BYTES + 4 * (bytes[at]! & 0x0f);
   if (bytes[at]! & 0x10) {
     if (header + 4 > length) return false;
-    header += 4 + 4 * readWord16(bytes, at + header + 2);
+    header += 4 + 4 * word16(bytes, at + header + 2);
   }
   if (header > length) return false;
   if (bytes[at]! & 0x20) {
@@ -327,12 +322,12 @@ function perPacketFields(record: CaptureRecord, { datagram, bytes }: MediaPacket
   layers.frame_cap_len = [String(record.capturedLength)];
   layers.udp_length = [String(datagram.udpLength)];
   layers.rtp_ssrc = [
-    `0x${readWord32(bytes, at + 8)
+    `0x${word32(bytes, at + 8)
       .toString(16)
       .padStart(8, '0')}`,
   ];
-  layers.rtp_seq = [String(readWord16(bytes, at + 2))];
-  layers.rtp_timestamp = [String(readWord32(bytes, at + 4))];
+  layers.rtp_seq = [String(word16(bytes, at + 2))];
+  layers.rtp_timestamp = [String(word32(bytes, at + 4))];
   layers.rtp_marker = [second & 0x80 ? '1' : '0'];
   layers.rtp_p_type = [String(second & 0x7f)];
   if (datagram.ipVersion === 4) layers.ip_dsfield_dscp = [String(datagram.dscp)];
@@ -348,12 +343,4 @@ function sameValues(a: readonly string[] | undefined, b: readonly string[] | und
 function sameTemplate(a: Layers, b: Layers): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => sameValues(a[key], b[key]));
-}
-
-function readWord16(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 8) | bytes[at + 1]!;
-}
-
-function readWord32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }

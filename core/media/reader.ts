@@ -8,6 +8,8 @@
  * the datagram.
  */
 
+import { word16, word32 } from '../records/bytes.js';
+
 /** How the RTP or RTCP packet reached the wire: plain, or inside which relay framing. */
 export type MediaFraming = 'plain' | 'channel-data' | 'turn-indication' | 'ms-turn' | 'ms-multiplexed';
 
@@ -43,20 +45,20 @@ export type DatagramContent =
 const STUN_LAST = 3;
 const CHANNEL_DATA_FIRST = 64;
 const CHANNEL_DATA_LAST = 79;
-const RTP_FIRST = 128;
-const RTP_LAST = 191;
+export const RTP_FIRST = 128;
+export const RTP_LAST = 191;
 
 /** RFC 5761 §4: with RTP and RTCP on one port, a second byte of 192–223 is an RTCP packet type. */
 const RTCP_TYPE_FIRST = 192;
 const RTCP_TYPE_LAST = 223;
 
-const RTP_HEADER_BYTES = 12;
+export const RTP_HEADER_BYTES = 12;
 /** Version, type, length and the sender's SSRC: the part of an RTCP packet SRTCP leaves clear. */
 const RTCP_CLEAR_BYTES = 8;
 
 /** RFC 8489 §5. */
-const STUN_HEADER_BYTES = 20;
-const STUN_MAGIC_COOKIE = 0x2112a442;
+export const STUN_HEADER_BYTES = 20;
+export const STUN_MAGIC_COOKIE = 0x2112a442;
 /** [MS-TURN] §2.2.2.6: MS-TURN puts its own magic cookie in a MAGIC-COOKIE attribute, first after the header. */
 const MS_TURN_MAGIC_COOKIE_ATTRIBUTE = 0x000f;
 const MS_TURN_MAGIC_COOKIE = 0x72c64bc6;
@@ -162,14 +164,6 @@ function framed(bytes: Uint8Array, countedFrom: number, headerBytes: number): Ui
 
 function padded(length: number): number {
   return (length + 3) & ~3;
-}
-
-function word16(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! << 8) | bytes[at + 1]!;
-}
-
-function word32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
 const OTHER: DatagramContent = { kind: 'other' };

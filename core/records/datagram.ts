@@ -1,3 +1,5 @@
+import { word16, word32 } from './bytes.js';
+
 /**
  * The cheap per-packet path of the record scanner: the UDP datagram inside a capture record's bytes, read without
  * tshark. Anything that is not plainly one UDP datagram in one whole IP packet is left to tshark (undefined), so
@@ -61,11 +63,11 @@ export function readUdpDatagram(linkType: number, bytes: Uint8Array): UdpDatagra
     case LINKTYPE.ethernet:
       return readEthernet(bytes);
     case LINKTYPE.linuxSll:
-      if (bytes.length < 16 || isNotEthertype(uint16(bytes, 2))) return undefined;
-      return readIp(bytes, 16, uint16(bytes, 14));
+      if (bytes.length < 16 || isNotEthertype(word16(bytes, 2))) return undefined;
+      return readIp(bytes, 16, word16(bytes, 14));
     case LINKTYPE.linuxSll2:
-      if (bytes.length < 20 || isNotEthertype(uint16(bytes, 8))) return undefined;
-      return readIp(bytes, 20, uint16(bytes, 0));
+      if (bytes.length < 20 || isNotEthertype(word16(bytes, 8))) return undefined;
+      return readIp(bytes, 20, word16(bytes, 0));
     case LINKTYPE.raw:
       return readIp(bytes, 0, EITHER_IP);
     case LINKTYPE.ipv4:
@@ -75,10 +77,10 @@ export function readUdpDatagram(linkType: number, bytes: Uint8Array): UdpDatagra
     case LINKTYPE.null:
       if (bytes.length < 4) return undefined;
       // Host byte order of the capturing machine, which the file does not say: either order is taken.
-      return readIp(bytes, 4, ethertypeOfFamily(uint32(bytes, 0)) ?? ethertypeOfFamily(uint32LittleEndian(bytes, 0)));
+      return readIp(bytes, 4, ethertypeOfFamily(word32(bytes, 0)) ?? ethertypeOfFamily(uint32LittleEndian(bytes, 0)));
     case LINKTYPE.loop:
       if (bytes.length < 4) return undefined;
-      return readIp(bytes, 4, ethertypeOfFamily(uint32(bytes, 0)));
+      return readIp(bytes, 4, ethertypeOfFamily(word32(bytes, 0)));
     default:
       return undefined;
   }
@@ -88,7 +90,7 @@ function readEthernet(bytes: Uint8Array): UdpDatagram | undefined {
   let offset = 12;
   for (let tags = 0; ; tags++) {
     if (offset + 2 > bytes.length) return undefined;
-    const ethertype = uint16(bytes, offset);
+    const ethertype = word16(bytes, offset);
     if (ethertype !== ETHERTYPE_VLAN && ethertype !== ETHERTYPE_QINQ && ethertype !== ETHERTYPE_QINQ_OLD) {
       return readIp(bytes, offset + 2, ethertype);
     }
@@ -120,8 +122,8 @@ function readIp(bytes: Uint8Array, ipOffset: number, ethertype: number | undefin
 function readIpv4(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
   const headerLength = (bytes[ipOffset] & 0x0f) * 4;
   if (headerLength < 20 || bytes.length < ipOffset + headerLength) return undefined;
-  if (uint16(bytes, ipOffset + 2) !== bytes.length - ipOffset) return undefined; // padded, trailed or cut short
-  if ((uint16(bytes, ipOffset + 6) & 0x3fff) !== 0) return undefined; // more fragments, or a fragment offset
+  if (word16(bytes, ipOffset + 2) !== bytes.length - ipOffset) return undefined; // padded, trailed or cut short
+  if ((word16(bytes, ipOffset + 6) & 0x3fff) !== 0) return undefined; // more fragments, or a fragment offset
   if (bytes[ipOffset + 9] !== IPPROTO_UDP) return undefined;
   return readUdp(
     bytes,
@@ -136,7 +138,7 @@ function readIpv4(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined 
 
 function readIpv6(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
   if (bytes.length < ipOffset + IPV6_HEADER_LENGTH) return undefined;
-  if (IPV6_HEADER_LENGTH + uint16(bytes, ipOffset + 4) !== bytes.length - ipOffset) return undefined;
+  if (IPV6_HEADER_LENGTH + word16(bytes, ipOffset + 4) !== bytes.length - ipOffset) return undefined;
   if (bytes[ipOffset + 6] !== IPPROTO_UDP) return undefined; // extension headers included: left to tshark
   return readUdp(
     bytes,
@@ -160,27 +162,19 @@ function readUdp(
   udpOffset: number,
 ): UdpDatagram | undefined {
   const udpLength = bytes.length - udpOffset;
-  if (udpLength < UDP_HEADER_LENGTH || uint16(bytes, udpOffset + 4) !== udpLength) return undefined;
+  if (udpLength < UDP_HEADER_LENGTH || word16(bytes, udpOffset + 4) !== udpLength) return undefined;
   return {
     ipVersion,
     ipOffset,
     source,
     destination,
-    sourcePort: uint16(bytes, udpOffset),
-    destinationPort: uint16(bytes, udpOffset + 2),
+    sourcePort: word16(bytes, udpOffset),
+    destinationPort: word16(bytes, udpOffset + 2),
     dscp,
     udpLength,
     payloadOffset: udpOffset + UDP_HEADER_LENGTH,
     payloadLength: udpLength - UDP_HEADER_LENGTH,
   };
-}
-
-function uint16(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] << 8) | bytes[offset + 1];
-}
-
-function uint32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
 }
 
 function uint32LittleEndian(bytes: Uint8Array, offset: number): number {
