@@ -25,10 +25,11 @@ import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/ps
 import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
-import { indexCapture, type CaptureIndex } from './records/capture-index.js';
+import { indexCapture, RecordReader, type CaptureIndex } from './records/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
 import type { PacketRecord } from './tshark/record.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
+import { RecordPayloads } from './media/record-payloads.js';
 import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
@@ -189,7 +190,8 @@ export async function analyzeCaptureModel(
 /**
  * The first stage: tshark reads the capture once — all of it, or all but the media packets the fast path reads
  * from the records (core/media/fast-path.ts) — every collector sees every packet, then yields its part of the model.
- * When the fast path finds tshark reading a media packet otherwise than it would, the capture is read again whole.
+ * Where the capture's records can be read, the datagrams' bytes come from them (core/media/record-payloads.ts). When
+ * the records turn out not to give what tshark reads, the capture is read again whole, all of it from tshark.
  */
 async function readCapture(capture: string, options: AnalyzeOptions): Promise<CaptureModel> {
   const file = await checkReadableFile(capture);
@@ -198,9 +200,9 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   // The scan's record index serves the pass too, fast path or not.
   const { index, plan }: { index?: CaptureIndex; plan?: FastPathPlan } =
     options.mediaFastPath === false || file.pipe ? {} : await planFastPath(capture).catch(() => ({}));
-  if (plan) {
+  if (index && RecordPayloads.readable(index)) {
     try {
-      return await readCaptureThrough(capture, options, file, tshark, { index, plan });
+      return await readCaptureThrough(capture, options, file, tshark, { index, plan, fromRecords: true });
     } catch (error) {
       if (!(error instanceof FastPathMiss)) throw error;
     }
@@ -208,16 +210,28 @@ async function readCapture(capture: string, options: AnalyzeOptions): Promise<Ca
   return readCaptureThrough(capture, options, file, tshark, { index });
 }
 
+/** How the pass reads: its record index, if any; the fast path's plan; and whether the records give the datagrams' bytes. */
+interface PassSource {
+  index?: CaptureIndex;
+  plan?: FastPathPlan;
+  fromRecords?: boolean;
+}
+
 async function readCaptureThrough(
   capture: string,
   options: AnalyzeOptions,
   file: { bytes: number; pipe: boolean },
   tshark: TsharkInfo,
-  { index, plan }: { index?: CaptureIndex; plan?: FastPathPlan },
+  { index, plan, fromRecords }: PassSource,
 ): Promise<CaptureModel> {
+  // Closed with the pass: the records are read while tshark's come in.
+  const reader = fromRecords && index ? new RecordReader(capture, index) : undefined;
   // The frames give the others their time origin; the registered collectors make the rest of the model.
   const frames = new FrameCollector();
-  const modelCollectors = makeCollectors(options);
+  const modelCollectors = makeCollectors({
+    keylog: options.keylog,
+    payloads: reader && index && new RecordPayloads(reader, index),
+  });
   const collectors = [frames, ...collectorList(modelCollectors)];
 
   const warnings: Warning[] = [];
@@ -258,7 +272,7 @@ async function readCaptureThrough(
       options.onProgress(packet.frame);
     }
   };
-  const merge = plan && new FastPathMerge(capture, plan, collect);
+  const merge = plan && reader && new FastPathMerge(reader, plan, collect);
   try {
     run = await runTsharkPass({
       tshark,
@@ -276,10 +290,10 @@ async function readCaptureThrough(
     });
     merge?.finish();
   } catch (error) {
-    merge?.close();
     throw limits.fired ?? error;
   } finally {
     limits.dispose();
+    reader?.close();
   }
   const names = await namesPromise;
 

@@ -14,11 +14,14 @@ import { StunCollector } from './model/stun.js';
 import { TimelineCollector } from './model/timeline.js';
 import { TlsCollector } from './model/tls.js';
 import { QualityCollector } from './quality/collector.js';
+import type { RecordPayloads } from './media/record-payloads.js';
 
 /** What a collector is made for: the options of the analysis that decide whether it is needed. */
 export interface CollectorOptions {
   /** A TLS key log: tshark decrypts, and what it decrypts is collected. */
   readonly keylog?: string;
+  /** The capture's records give the datagrams' bytes (core/media/record-payloads.ts); else tshark does. */
+  readonly payloads?: RecordPayloads;
 }
 
 /**
@@ -61,7 +64,7 @@ export const MODEL_COLLECTORS = {
   quic: () => new QuicCollector(),
   ssdp: () => new SsdpCollector(),
   payload: () => new PayloadCollector(),
-  qualityPackets: () => new QualityCollector(),
+  qualityPackets: ({ payloads }: CollectorOptions) => new QualityCollector(payloads),
   linkHosts: () => new LinkHostsCollector(),
   tcpHealth: () => new TcpHealthCollector(),
   // Only with a key log: without one the run, and so the report, is exactly what it was.

@@ -14,13 +14,19 @@ import { sharedCapture, temporaryFolder } from './helpers.js';
 interface CaptureRecord {
   linkType: number;
   bytes: Buffer;
+  /** The snap length cut the record. */
+  cut: boolean;
 }
 
 /** The capture's packet records in frame order, as the record index reads them (core/records/capture-index.ts). */
 async function captureRecords(path: string): Promise<CaptureRecord[]> {
   const records: CaptureRecord[] = [];
   const index = await indexCapture(path, (record, layout) =>
-    records.push({ linkType: layout.interfaces[record.interfaceId]!.linkType, bytes: Buffer.from(record.bytes) }),
+    records.push({
+      linkType: layout.interfaces[record.interfaceId]!.linkType,
+      bytes: Buffer.from(record.bytes),
+      cut: record.capturedLength < record.originalLength,
+    }),
   );
   assert.ok(index, `${path} is indexed`);
   assert.equal(records.length, index.packets, 'only pcap records and enhanced packet blocks');
@@ -47,8 +53,11 @@ const FIELDS = [
 ] as const;
 type TsharkFrame = Record<(typeof FIELDS)[number], string>;
 
-/** tshark's outermost IP and UDP fields of every frame. */
-async function tsharkFrames(path: string): Promise<TsharkFrame[]> {
+/** tshark's outermost occurrence of each field, for every frame. */
+async function tsharkFrames<Field extends string>(
+  path: string,
+  fields: readonly Field[],
+): Promise<Record<Field, string>[]> {
   const { stdout } = await execa('tshark', [
     '-r',
     path,
@@ -57,11 +66,11 @@ async function tsharkFrames(path: string): Promise<TsharkFrame[]> {
     'fields',
     '-E',
     'occurrence=f',
-    ...FIELDS.flatMap((field) => ['-e', field]),
+    ...fields.flatMap((field) => ['-e', field]),
   ]);
   return stdout.split('\n').map((line) => {
     const values = line.split('\t');
-    return Object.fromEntries(FIELDS.map((field, i) => [field, values[i] ?? ''])) as TsharkFrame;
+    return Object.fromEntries(fields.map((field, i) => [field, values[i] ?? ''])) as Record<Field, string>;
   });
 }
 
@@ -109,7 +118,7 @@ function addressText(address: Uint8Array): string {
 /** Checks every frame of the capture; returns how many the reader read (the rest it left to tshark). */
 async function assertAgreesWithTshark(path: string): Promise<{ read: number }> {
   const records = await captureRecords(path);
-  const frames = await tsharkFrames(path);
+  const frames: TsharkFrame[] = await tsharkFrames(path, FIELDS);
   assert.equal(records.length, frames.length, 'one record per tshark frame');
   let read = 0;
   records.forEach(({ linkType, bytes }, i) => {
@@ -129,6 +138,55 @@ async function assertAgreesWithTshark(path: string): Promise<{ read: number }> {
     if (datagram) read++;
   });
   return { read };
+}
+
+const PAYLOAD_FIELDS = [
+  'frame.number',
+  'frame.protocols',
+  'ip.flags.mf',
+  'ip.frag_offset',
+  'udp.srcport',
+  'udp.dstport',
+  'udp.length',
+  'udp.payload',
+] as const;
+
+/**
+ * Checks every frame the reader reads as captured (core/media/record-payloads.ts): its ports, length and payload are
+ * those of tshark's outermost UDP layer. Returns how many it read, and how many of tshark's unfragmented UDP-over-IP
+ * frames it left to tshark.
+ */
+async function assertPayloadsAgree(path: string): Promise<{ read: number; left: number }> {
+  const records = await captureRecords(path);
+  const frames = await tsharkFrames(path, PAYLOAD_FIELDS);
+  assert.equal(records.length, frames.length, 'one record per tshark frame');
+  let read = 0;
+  let left = 0;
+  records.forEach(({ linkType, bytes, cut }, i) => {
+    const frame = frames[i]!;
+    const what = `frame ${frame['frame.number']} (${frame['frame.protocols']})`;
+    const udpOverIp = UDP_OVER_IP.test(frame['frame.protocols']);
+    const unfragmented = frame['ip.flags.mf'] !== '1' && ['0', ''].includes(frame['ip.frag_offset']);
+    const datagram = readUdpDatagram(linkType, bytes, 'as-captured', cut);
+    if (!datagram) {
+      if (udpOverIp && unfragmented) left++;
+      return;
+    }
+    assert.ok(udpOverIp && unfragmented, `${what}: tshark reads UDP in an unfragmented IP packet`);
+    const payload = bytes.subarray(datagram.payloadOffset, datagram.payloadOffset + datagram.payloadLength);
+    assert.deepEqual(
+      [datagram.sourcePort, datagram.destinationPort, datagram.udpLength, payload.toString('hex')],
+      [
+        Number(frame['udp.srcport']),
+        Number(frame['udp.dstport']),
+        Number(frame['udp.length']),
+        frame['udp.payload'].replaceAll(':', ''),
+      ],
+      what,
+    );
+    read++;
+  });
+  return { read, left };
 }
 
 describe('records: the UDP datagram reader agrees with tshark', function () {
@@ -152,6 +210,31 @@ describe('records: the UDP datagram reader agrees with tshark', function () {
       assert.equal(read, expectedRead);
     });
   }
+
+  describe("as captured: the payload of tshark's UDP layer, padding left out, cut records as far as they go", function () {
+    /** Each capture, what it holds, frames read, and unfragmented UDP-over-IP frames left to tshark. */
+    const CAPTURES: [string, string, number, number][] = [
+      ['teams-activities/audio-lan-K1AE-60sec.pcapng', 'Ethernet padding after small datagrams', 6664, 0],
+      ['zoom.pcap', 'padding; GTP-U read as its outer datagram', 318, 0],
+      ['stun.pcap', 'UDP inside ICMP: not read', 165, 0],
+      ['teams-more/idle-lan-A1.pcapng', 'Linux cooked v1', 388, 0],
+      ['badpackets.pcap', 'first fragments, cut: none read', 0, 0],
+    ];
+    const folder = temporaryFolder('datagram-cut');
+    for (const [name, what, expectedRead, expectedLeft] of CAPTURES) {
+      it(`on every frame of ${name} (${what})`, async function () {
+        const { read, left } = await assertPayloadsAgree(sharedCapture(this, name));
+        assert.deepEqual({ read, left }, { read: expectedRead, left: expectedLeft });
+      });
+    }
+
+    it('on records the snap length cut (audio-wifi-K1AW-60sec cut to 80 bytes by editcap)', async function () {
+      const cut = join(folder(), 'cut.pcapng');
+      await execa('editcap', ['-s', '80', sharedCapture(this, 'teams-activities/audio-wifi-K1AW-60sec.pcapng'), cut]);
+      const { read, left } = await assertPayloadsAgree(cut);
+      assert.deepEqual({ read, left }, { read: 6474, left: 0 });
+    });
+  });
 
   describe('on hand-made captures of each link type (text2pcap)', function () {
     const folder = temporaryFolder('datagram');

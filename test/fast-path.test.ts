@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import { collectorList, makeCollectors } from '../core/collectors.js';
-import { FastPathMerge, planFastPath, type FastPathPlan } from '../core/media/fast-path.js';
+import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from '../core/media/fast-path.js';
+import { addressingOf } from '../core/model/addressing.js';
+import { RecordPayloads } from '../core/media/record-payloads.js';
+import { RecordReader, type CaptureIndex } from '../core/records/capture-index.js';
 import { FrameCollector } from '../core/model/frames.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';
 import { locateTshark } from '../core/tshark/locate.js';
 import type { ChunkingOptions } from '../core/tshark/chunking/plan.js';
 import { runTsharkPass } from '../core/tshark/run.js';
 import { goldenCases } from './goldens.js';
-import { analyzed, sampleCapture, sharedCapture } from './helpers.js';
+import { analyzed, sampleCapture, sharedCapture, temporaryFolder } from './helpers.js';
 
 /**
  * The media fast path (core/media/fast-path.ts) keeps a call's RTP packets out of tshark and makes their records
@@ -18,38 +23,48 @@ import { analyzed, sampleCapture, sharedCapture } from './helpers.js';
 
 type Layers = EkRecord['layers'];
 
-/** The fields an analysis asks tshark for. */
-const FIELDS = [...new Set([new FrameCollector(), ...collectorList(makeCollectors({}))].flatMap((c) => c.fields))];
+/** The fields an analysis asks tshark for when the capture's records give the datagrams' bytes, as with the fast path. */
+function fieldsFromRecords(payloads: RecordPayloads): string[] {
+  const collectors = [new FrameCollector(), ...collectorList(makeCollectors({ payloads }))];
+  return [...new Set(collectors.flatMap((c) => c.fields))];
+}
 
 /** Every record of one analysis pass, by frame: through tshark alone, or with the fast path's records merged in. */
-async function recordsByFrame(capture: string, plan?: FastPathPlan, chunking?: ChunkingOptions) {
+async function recordsByFrame(capture: string, index: CaptureIndex, plan?: FastPathPlan, chunking?: ChunkingOptions) {
   const tshark = await locateTshark();
   const records = new Map<number, Layers>();
   const keep = (packet: { frame: number; layers: Layers }) => records.set(packet.frame, packet.layers);
-  const merge = plan && new FastPathMerge(capture, plan, keep);
-  await runTsharkPass({
-    tshark,
-    capture,
-    fields: FIELDS,
-    chunking: chunking ?? { chunkPackets: 0 },
-    warn: () => undefined,
-    index: plan?.index,
-    frames: plan?.tsharkFrames,
-    onPacket: merge ? (packet) => merge.add(packet) : keep,
-  });
-  merge?.finish();
+  const reader = new RecordReader(capture, index);
+  const merge = plan && new FastPathMerge(reader, plan, keep);
+  try {
+    await runTsharkPass({
+      tshark,
+      capture,
+      fields: fieldsFromRecords(new RecordPayloads(reader, index)),
+      chunking: chunking ?? { chunkPackets: 0 },
+      warn: () => undefined,
+      index,
+      frames: plan?.tsharkFrames,
+      onPacket: merge ? (packet) => merge.add(packet) : keep,
+    });
+    merge?.finish();
+  } finally {
+    reader.close();
+  }
   return records;
 }
 
 /** A record's fields as the model reads them: the inherited template fields too, RTCP's "rtp:rtcp" as PacketRecord reads it. */
-function comparable(layers: Layers, withoutPayload: boolean): Record<string, readonly string[]> {
+function comparable(layers: Layers): Record<string, readonly string[]> {
   const fields: Record<string, readonly string[]> = {};
-  for (const field in layers) if (!(withoutPayload && field === 'udp_payload')) fields[field] = layers[field]!;
+  for (const field in layers) fields[field] = layers[field]!;
   fields.frame_protocols = fields.frame_protocols!.map((stack) => stack.replace(':rtp:rtcp', ':rtcp'));
   return fields;
 }
 
 describe('media fast path (core/media/fast-path.ts)', function () {
+  const folder = temporaryFolder('fast-path');
+
   describe('makes, for every RTP packet it keeps out of tshark, the record tshark writes', function () {
     for (const [name, chunking] of [
       ['teams-activities/audio-wifi-K1AW-60sec.pcapng', undefined],
@@ -64,15 +79,14 @@ describe('media fast path (core/media/fast-path.ts)', function () {
         const { plan } = await planFastPath(capture);
         assert.ok(plan, 'the capture is a call: the fast path takes its RTP');
         const [whole, merged] = await Promise.all([
-          recordsByFrame(capture, undefined, chunking),
-          recordsByFrame(capture, plan, chunking),
+          recordsByFrame(capture, plan.index, undefined, chunking),
+          recordsByFrame(capture, plan.index, plan, chunking),
         ]);
         assert.equal(merged.size, whole.size, 'every frame once');
-        const cut = new Set(plan.cutFrames);
         for (const [frame, layers] of whole) {
           const made = merged.get(frame);
           assert.ok(made, `frame ${frame} is in the merged pass`);
-          assert.deepEqual(comparable(made, cut.has(frame)), comparable(layers, cut.has(frame)), `frame ${frame}`);
+          assert.deepEqual(comparable(made), comparable(layers), `frame ${frame}`);
         }
       });
     }
@@ -85,13 +99,74 @@ describe('media fast path (core/media/fast-path.ts)', function () {
           'capture' in goldenCase.source
             ? sharedCapture(this, goldenCase.source.capture.split('/captures/')[1]!)
             : sampleCapture(goldenCase.source.scenario).path;
-        const { plan } = await planFastPath(capture);
-        if (!plan) return; // no RTP kept out: the analysis reads the capture through tshark alone either way
+        // With or without RTP kept out, the datagrams' bytes come from the records (core/media/record-payloads.ts).
         const fast = await analyzed(capture);
         const throughTshark = await analyzeCapture(capture, { mediaFastPath: false });
         assert.deepEqual(fast, throughTshark);
       });
     }
+  });
+
+  describe('gives the datagram tshark read from its record, or ends in FastPathMiss (core/media/record-payloads.ts)', function () {
+    /** Per frame tshark addresses as UDP: the payload's hex, or "miss". */
+    async function payloadsOf(capture: string): Promise<Map<number, string>> {
+      const index = (await planFastPath(capture)).index!;
+      const reader = new RecordReader(capture, index);
+      const payloads = new RecordPayloads(reader, index);
+      const read = new Map<number, string>();
+      try {
+        await runTsharkPass({
+          tshark: await locateTshark(),
+          capture,
+          fields: fieldsFromRecords(payloads),
+          chunking: { chunkPackets: 0 },
+          warn: () => undefined,
+          index,
+          onPacket: (packet) => {
+            const addressing = addressingOf(packet);
+            if (addressing?.transport !== 'udp') return;
+            try {
+              read.set(packet.frame, Buffer.from(payloads.of(packet, addressing)!).toString('hex'));
+            } catch (error) {
+              assert.ok(error instanceof FastPathMiss, String(error));
+              read.set(packet.frame, 'miss');
+            }
+          },
+        });
+      } finally {
+        reader.close();
+      }
+      return read;
+    }
+
+    it('zoom.pcap: the inner datagrams of its GTP-U tunnel miss, the rest are read', async function () {
+      const read = await payloadsOf(sharedCapture(this, 'zoom.pcap'));
+      const misses = [...read.values()].filter((payload) => payload === 'miss').length;
+      assert.deepEqual({ read: read.size - misses, misses }, { read: 237, misses: 81 });
+    });
+
+    it('dns_fragmented.pcap: datagrams tshark reassembled from IPv4 and IPv6 fragments miss', async function () {
+      const read = await payloadsOf(sharedCapture(this, 'dns_fragmented.pcap'));
+      assert.deepEqual(
+        [3, 6, 9].map((frame) => read.get(frame)),
+        ['miss', 'miss', 'miss'],
+      );
+      assert.notEqual(read.get(1), 'miss', 'an unfragmented query is read');
+    });
+  });
+
+  it('reads the payloads of records the snap length cut as tshark does (a relayed call cut to 80 bytes a packet)', async function () {
+    const cut = join(folder(), 'cut-80.pcapng');
+    await execa('editcap', ['-s', '80', sharedCapture(this, 'teams-more/audio-file-Z1.pcapng'), cut]);
+    const [fromRecords, throughTshark] = await Promise.all([
+      analyzeCapture(cut),
+      analyzeCapture(cut, { mediaFastPath: false }),
+    ]);
+    assert.deepEqual(fromRecords, throughTshark);
+    assert.ok(
+      fromRecords.quality?.streams?.some((stream) => stream.lossNotMeasured),
+      'the relayed media cut before its RTP header is reported as not measured',
+    );
   });
 
   it('reads the capture again through tshark when tshark reads a kind of packet otherwise than its bytes say', async function () {

@@ -1,6 +1,6 @@
 import {
   indexCapture,
-  RecordReader,
+  type RecordReader,
   type CaptureIndex,
   type CaptureRecord,
   type RecordLayout,
@@ -71,14 +71,11 @@ const SHARED_FIELDS = new Set([
   'udp_srcport',
   'udp_dstport',
 ]);
-/**
- * tshark gives the datagram's bytes to the media-plane reader (core/quality/collector.ts), which on a packet tshark
- * decoded as RTP reads the same header from them: the records made here leave it out.
- */
-const PAYLOAD_FIELD = 'udp_payload';
-
 /** Why the fast path gave up; the analysis then reads the capture whole through tshark. */
 export class FastPathMiss extends Error {}
+
+/** A record the fast path made from a packet's bytes. */
+export class MadeRecord extends PacketRecord {}
 
 /** What the scan decided: which frames tshark reads, which the fast path makes, which are checked. */
 export interface FastPathPlan {
@@ -237,18 +234,16 @@ function latin1(bytes: Buffer, view: Uint8Array): string {
  * packets kept out that come before it, made from their bytes; each checked record is compared first.
  */
 export class FastPathMerge {
-  private readonly reader: RecordReader;
   /** By kind number. */
   private readonly templates: (Layers | 'contradicted' | undefined)[] = [];
   private next = 0;
 
+  /** `reader` reads the plan's capture again; the caller closes it. */
   constructor(
-    capture: string,
+    private readonly reader: RecordReader,
     private readonly plan: FastPathPlan,
     private readonly onPacket: (packet: PacketRecord) => void,
-  ) {
-    this.reader = new RecordReader(capture, plan.index);
-  }
+  ) {}
 
   /** One of tshark's records, under the capture's own frame number. */
   add(packet: PacketRecord): void {
@@ -261,12 +256,6 @@ export class FastPathMerge {
   /** After tshark's last record: the packets kept out after it. */
   finish(): void {
     this.emitUntil(Infinity);
-    this.reader.close();
-  }
-
-  /** Closes the capture without emitting more (the pass failed or was cancelled). */
-  close(): void {
-    this.reader.close();
   }
 
   private emitUntil(frame: number): void {
@@ -278,7 +267,7 @@ export class FastPathMerge {
       if (template === undefined || template === 'contradicted')
         throw new FastPathMiss(`frame ${frame}: tshark did not read a packet of its kind as expected`);
       // The template's fields are inherited, not copied: a call has hundreds of thousands of these records.
-      this.onPacket(new PacketRecord(perPacketFields(record, packet, Object.create(template) as Layers)));
+      this.onPacket(new MadeRecord(perPacketFields(record, packet, Object.create(template) as Layers)));
     }
   }
 
@@ -289,7 +278,7 @@ export class FastPathMerge {
     const template = {} as Layers;
     let agrees = PER_PACKET_FIELDS.every((field) => sameValues(packet.layers[field], fields[field]));
     for (const [field, values] of Object.entries(packet.layers)) {
-      if (field === PAYLOAD_FIELD || (PER_PACKET_FIELDS as readonly string[]).includes(field)) continue;
+      if ((PER_PACKET_FIELDS as readonly string[]).includes(field)) continue;
       if (SHARED_FIELDS.has(field)) template[field] = values;
       else agrees = false;
     }

@@ -5,6 +5,7 @@ import type { Collector } from '../model/collector.js';
 import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake } from '../model/quality-packets.js';
 import { ssrcText } from '../model/ssrc.js';
 import { readDatagram } from '../media/reader.js';
+import type { RecordPayloads } from '../media/record-payloads.js';
 import { mergeLegs } from '../media/merge.js';
 import type { TcpMediaMessage } from '../media/tcp-stream.js';
 import { groupBy } from '../util/collections.js';
@@ -18,6 +19,25 @@ interface RtpFields {
   marker: boolean;
 }
 
+/** The fields every packet is read by; then the datagram's length or bytes (see the constructor). */
+const PACKET_FIELDS = [
+  'frame.number',
+  'frame.time_epoch',
+  'frame.len',
+  'frame.cap_len',
+  ...ADDRESSING_FIELDS,
+  'rtp.ssrc',
+  'rtp.seq',
+  'rtp.timestamp',
+  'rtp.marker',
+  'rtp.p_type',
+  'rtcp.pt',
+  'ip.dsfield.dscp',
+  'ipv6.tclass.dscp',
+  'tcp.flags.syn',
+  'tcp.flags.ack',
+];
+
 /**
  * What the call-quality analysis needs per packet: each RTP packet's sequence number, timestamp, marker,
  * payload type, arrival time and DSCP, and the SYN → SYN/ACK times of TCP handshakes.
@@ -27,26 +47,12 @@ interface RtpFields {
  * datagram's bytes, whatever relay framing wraps them; elsewhere only what tshark's RTP heuristics decode counts,
  * as the first byte alone proves nothing there. Packets are kept per leg (flow, sender and SSRC), and each SSRC's
  * legs are merged into one stream at the end (core/media/merge.ts).
+ *
+ * The datagrams' bytes come from the capture's records when the analysis reads them (core/media/record-payloads.ts),
+ * else from tshark's `udp.payload`.
  */
 export class QualityCollector implements Collector<QualityPackets> {
-  readonly fields = [
-    'frame.number',
-    'frame.time_epoch',
-    'frame.len',
-    'frame.cap_len',
-    ...ADDRESSING_FIELDS,
-    'udp.payload',
-    'rtp.ssrc',
-    'rtp.seq',
-    'rtp.timestamp',
-    'rtp.marker',
-    'rtp.p_type',
-    'rtcp.pt',
-    'ip.dsfield.dscp',
-    'ipv6.tclass.dscp',
-    'tcp.flags.syn',
-    'tcp.flags.ack',
-  ];
+  readonly fields: readonly string[];
   /** The RTP streams of the report name the payload types these packets carry (core/model/rtp.ts). */
   readonly namedFields = ['rtp.p_type'];
 
@@ -57,6 +63,11 @@ export class QualityCollector implements Collector<QualityPackets> {
   private readonly rtcpSenders = new Map<string, RtcpSender>();
   private readonly cutShort = new Map<string, CutShort>();
 
+  constructor(private readonly payloads?: RecordPayloads) {
+    // The records' datagrams are checked against the length of the one tshark read.
+    this.fields = [...PACKET_FIELDS, payloads ? 'udp.length' : 'udp.payload'];
+  }
+
   add(packet: PacketRecord): void {
     const addressing = addressingOf(packet);
     if (!addressing) return;
@@ -66,9 +77,8 @@ export class QualityCollector implements Collector<QualityPackets> {
       if (packet.has('rtp.ssrc')) this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true);
       return;
     }
-    // The innermost UDP layer's payload: a tunnel's outer one carries the tunnel.
-    const payload = packet.values('udp.payload').at(-1);
-    const content = payload === undefined ? undefined : readDatagram(Buffer.from(payload, 'hex'));
+    const payload = this.payloads ? this.payloads.of(packet, addressing) : tsharkPayload(packet);
+    const content = payload && readDatagram(payload);
     if (content?.kind === 'stun') this.mediaFlows.add(addressing.flowId);
     const decoded = packet.has('rtp.ssrc');
     if (content?.kind === 'rtp') this.addRtp(addressing, arrivalOf(packet), content, decoded);
@@ -203,6 +213,12 @@ function arrivalOf(packet: PacketRecord): Arrival {
     // The outermost IP header's marking: the one the networks on the way act on.
     dscp: packet.int('ip.dsfield.dscp') ?? packet.int('ipv6.tclass.dscp'),
   };
+}
+
+/** The innermost UDP layer's payload, as tshark gives it: a tunnel's outer one carries the tunnel. */
+function tsharkPayload(packet: PacketRecord): Uint8Array | undefined {
+  const payload = packet.values('udp.payload').at(-1);
+  return payload === undefined ? undefined : Buffer.from(payload, 'hex');
 }
 
 /** RTP header fields as tshark's RTP dissector gives them. */

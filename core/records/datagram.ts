@@ -19,7 +19,7 @@ export interface UdpDatagram {
   dscp: number;
   /** UDP length field (header + payload). */
   udpLength: number;
-  /** Offset and length of the UDP payload in bytes. */
+  /** Offset of the UDP payload in bytes, and how many of its bytes the record holds (all, unless cut: see DatagramExtent). */
   payloadOffset: number;
   payloadLength: number;
 }
@@ -57,42 +57,75 @@ const IPV6_HEADER_LENGTH = 40;
 /** Ethertype-like tag for "the IP version says which": raw IP (LINKTYPE_RAW). */
 const EITHER_IP = -1;
 
-/** Link types the reader understands (LINKTYPE_* numbers of the pcap/pcapng spec). */
-export function readUdpDatagram(linkType: number, bytes: Uint8Array): UdpDatagram | undefined {
+/**
+ * How much of the IP packet a record must hold. 'whole': exactly the packet, nothing cut and nothing after it (what the
+ * fast path's records need: tshark's lengths are the record's). 'as-captured': the datagram as tshark's UDP layer
+ * reads it — bytes after the IP packet (Ethernet padding, a trailer) are not its, and a record the snap length cut
+ * holds its datagram as far as it was captured.
+ */
+export type DatagramExtent = 'whole' | 'as-captured';
+
+/** Whether readUdpDatagram reads records of this link type (LINKTYPE_* numbers of the pcap/pcapng spec). */
+export function readsLinkType(linkType: number): boolean {
+  return (Object.values(LINKTYPE) as number[]).includes(linkType);
+}
+
+/**
+ * The UDP datagram in a record of the link type, or undefined where tshark is needed. `cut` says the snap length cut
+ * the record (captured < original length): only then, and only 'as-captured', may the IP packet run past the bytes.
+ */
+export function readUdpDatagram(
+  linkType: number,
+  bytes: Uint8Array,
+  extent: DatagramExtent = 'whole',
+  cut = false,
+): UdpDatagram | undefined {
+  const limits = extent === 'whole' ? WHOLE : cut ? AS_CAPTURED_CUT : AS_CAPTURED;
   switch (linkType) {
     case LINKTYPE.ethernet:
-      return readEthernet(bytes);
+      return readEthernet(bytes, limits);
     case LINKTYPE.linuxSll:
       if (bytes.length < 16 || isNotEthertype(word16(bytes, 2))) return undefined;
-      return readIp(bytes, 16, word16(bytes, 14));
+      return readIp(bytes, 16, word16(bytes, 14), limits);
     case LINKTYPE.linuxSll2:
       if (bytes.length < 20 || isNotEthertype(word16(bytes, 8))) return undefined;
-      return readIp(bytes, 20, word16(bytes, 0));
+      return readIp(bytes, 20, word16(bytes, 0), limits);
     case LINKTYPE.raw:
-      return readIp(bytes, 0, EITHER_IP);
+      return readIp(bytes, 0, EITHER_IP, limits);
     case LINKTYPE.ipv4:
-      return readIp(bytes, 0, ETHERTYPE_IPV4);
+      return readIp(bytes, 0, ETHERTYPE_IPV4, limits);
     case LINKTYPE.ipv6:
-      return readIp(bytes, 0, ETHERTYPE_IPV6);
-    case LINKTYPE.null:
+      return readIp(bytes, 0, ETHERTYPE_IPV6, limits);
+    case LINKTYPE.null: {
       if (bytes.length < 4) return undefined;
       // Host byte order of the capturing machine, which the file does not say: either order is taken.
-      return readIp(bytes, 4, ethertypeOfFamily(word32(bytes, 0)) ?? ethertypeOfFamily(uint32LittleEndian(bytes, 0)));
+      const family = ethertypeOfFamily(word32(bytes, 0)) ?? ethertypeOfFamily(uint32LittleEndian(bytes, 0));
+      return readIp(bytes, 4, family, limits);
+    }
     case LINKTYPE.loop:
       if (bytes.length < 4) return undefined;
-      return readIp(bytes, 4, ethertypeOfFamily(word32(bytes, 0)));
+      return readIp(bytes, 4, ethertypeOfFamily(word32(bytes, 0)), limits);
     default:
       return undefined;
   }
 }
 
-function readEthernet(bytes: Uint8Array): UdpDatagram | undefined {
+/** What may surround the IP packet in the record: bytes after it (trailer), or fewer bytes than it (cut). */
+interface Extent {
+  trailer: boolean;
+  cut: boolean;
+}
+const WHOLE: Extent = { trailer: false, cut: false };
+const AS_CAPTURED: Extent = { trailer: true, cut: false };
+const AS_CAPTURED_CUT: Extent = { trailer: true, cut: true };
+
+function readEthernet(bytes: Uint8Array, limits: Extent): UdpDatagram | undefined {
   let offset = 12;
   for (let tags = 0; ; tags++) {
     if (offset + 2 > bytes.length) return undefined;
     const ethertype = word16(bytes, offset);
     if (ethertype !== ETHERTYPE_VLAN && ethertype !== ETHERTYPE_QINQ && ethertype !== ETHERTYPE_QINQ_OLD) {
-      return readIp(bytes, offset + 2, ethertype);
+      return readIp(bytes, offset + 2, ethertype, limits);
     }
     if (tags === MAX_VLAN_TAGS) return undefined;
     offset += 4;
@@ -109,20 +142,37 @@ function ethertypeOfFamily(family: number): number | undefined {
   return undefined;
 }
 
-/** The IP packet at `ipOffset`, which must fill the rest of the bytes exactly and carry one UDP datagram. */
-function readIp(bytes: Uint8Array, ipOffset: number, ethertype: number | undefined): UdpDatagram | undefined {
+/** The IP packet at `ipOffset`, within the limits, carrying one UDP datagram. */
+function readIp(
+  bytes: Uint8Array,
+  ipOffset: number,
+  ethertype: number | undefined,
+  limits: Extent,
+): UdpDatagram | undefined {
   const ipBytes = bytes.length - ipOffset;
   if (ipBytes < 1) return undefined;
   const version = bytes[ipOffset] >> 4;
-  if (version === 4 && (ethertype === ETHERTYPE_IPV4 || ethertype === EITHER_IP)) return readIpv4(bytes, ipOffset);
-  if (version === 6 && (ethertype === ETHERTYPE_IPV6 || ethertype === EITHER_IP)) return readIpv6(bytes, ipOffset);
+  if (version === 4 && (ethertype === ETHERTYPE_IPV4 || ethertype === EITHER_IP))
+    return readIpv4(bytes, ipOffset, limits);
+  if (version === 6 && (ethertype === ETHERTYPE_IPV6 || ethertype === EITHER_IP))
+    return readIpv6(bytes, ipOffset, limits);
   return undefined;
 }
 
-function readIpv4(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
+/** Where an IP packet of the declared length ends in the record, or undefined if the limits do not allow it. */
+function ipEnd(bytes: Uint8Array, ipOffset: number, ipLength: number, limits: Extent): number | undefined {
+  const end = ipOffset + ipLength;
+  if (end === bytes.length) return end;
+  if (end < bytes.length) return limits.trailer ? end : undefined; // padded or trailed
+  return limits.cut ? bytes.length : undefined; // cut short
+}
+
+function readIpv4(bytes: Uint8Array, ipOffset: number, limits: Extent): UdpDatagram | undefined {
   const headerLength = (bytes[ipOffset] & 0x0f) * 4;
   if (headerLength < 20 || bytes.length < ipOffset + headerLength) return undefined;
-  if (word16(bytes, ipOffset + 2) !== bytes.length - ipOffset) return undefined; // padded, trailed or cut short
+  const ipLength = word16(bytes, ipOffset + 2);
+  const end = ipEnd(bytes, ipOffset, ipLength, limits);
+  if (end === undefined) return undefined;
   if ((word16(bytes, ipOffset + 6) & 0x3fff) !== 0) return undefined; // more fragments, or a fragment offset
   if (bytes[ipOffset + 9] !== IPPROTO_UDP) return undefined;
   return readUdp(
@@ -133,12 +183,16 @@ function readIpv4(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined 
     bytes.subarray(ipOffset + 16, ipOffset + 20),
     bytes[ipOffset + 1] >> 2,
     ipOffset + headerLength,
+    ipLength - headerLength,
+    end,
   );
 }
 
-function readIpv6(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined {
+function readIpv6(bytes: Uint8Array, ipOffset: number, limits: Extent): UdpDatagram | undefined {
   if (bytes.length < ipOffset + IPV6_HEADER_LENGTH) return undefined;
-  if (IPV6_HEADER_LENGTH + word16(bytes, ipOffset + 4) !== bytes.length - ipOffset) return undefined;
+  const payloadLength = word16(bytes, ipOffset + 4);
+  const end = ipEnd(bytes, ipOffset, IPV6_HEADER_LENGTH + payloadLength, limits);
+  if (end === undefined) return undefined;
   if (bytes[ipOffset + 6] !== IPPROTO_UDP) return undefined; // extension headers included: left to tshark
   return readUdp(
     bytes,
@@ -148,10 +202,15 @@ function readIpv6(bytes: Uint8Array, ipOffset: number): UdpDatagram | undefined 
     bytes.subarray(ipOffset + 24, ipOffset + 40),
     ((bytes[ipOffset] & 0x0f) << 2) | (bytes[ipOffset + 1] >> 6),
     ipOffset + IPV6_HEADER_LENGTH,
+    payloadLength,
+    end,
   );
 }
 
-/** The UDP header at `udpOffset`, whose length field must be exactly the rest of the IP packet. */
+/**
+ * The UDP header at `udpOffset`, whose length field must be what the IP header leaves for it (`udpLength`); the
+ * record's bytes of the datagram end at `end`.
+ */
 function readUdp(
   bytes: Uint8Array,
   ipOffset: number,
@@ -160,9 +219,11 @@ function readUdp(
   destination: Uint8Array,
   dscp: number,
   udpOffset: number,
+  udpLength: number,
+  end: number,
 ): UdpDatagram | undefined {
-  const udpLength = bytes.length - udpOffset;
-  if (udpLength < UDP_HEADER_LENGTH || word16(bytes, udpOffset + 4) !== udpLength) return undefined;
+  if (udpLength < UDP_HEADER_LENGTH || end < udpOffset + UDP_HEADER_LENGTH) return undefined;
+  if (word16(bytes, udpOffset + 4) !== udpLength) return undefined;
   return {
     ipVersion,
     ipOffset,
@@ -173,7 +234,7 @@ function readUdp(
     dscp,
     udpLength,
     payloadOffset: udpOffset + UDP_HEADER_LENGTH,
-    payloadLength: udpLength - UDP_HEADER_LENGTH,
+    payloadLength: end - udpOffset - UDP_HEADER_LENGTH,
   };
 }
 

@@ -1,0 +1,48 @@
+import type { CaptureIndex, RecordReader } from '../records/capture-index.js';
+import { readsLinkType, readUdpDatagram } from '../records/datagram.js';
+import type { PacketAddressing } from '../model/addressing.js';
+import type { PacketRecord } from '../tshark/record.js';
+import { FastPathMiss, MadeRecord } from './fast-path.js';
+
+/**
+ * The UDP payloads the media-plane reader (core/media/reader.ts) reads, taken from the capture's records instead of
+ * tshark's `udp.payload`: tshark writing every datagram out in hex and Node parsing it back added a tenth to a
+ * video call's analysis, for bytes the capture file holds already.
+ *
+ * A payload is the datagram tshark's innermost UDP layer read, or none: the record's datagram (core/records/
+ * datagram.ts, read as captured — Ethernet padding is not the datagram's, a record the snap length cut holds what it
+ * holds) must have tshark's ports and UDP length. Where it has not — a tunnel (the record's outer datagram is not the
+ * inner one tshark addresses the packet by), IP fragments tshark reassembled, a record the reader leaves to tshark —
+ * the payloads end in FastPathMiss, and the analysis reads the capture again with tshark's `udp.payload`.
+ */
+export class RecordPayloads {
+  /** Whether the records of this capture can give payloads: every interface has a link type the reader reads. */
+  static readable(index: CaptureIndex): boolean {
+    return index.layout.interfaces.every((face) => readsLinkType(face.linkType));
+  }
+
+  constructor(
+    private readonly reader: RecordReader,
+    private readonly index: CaptureIndex,
+  ) {}
+
+  /**
+   * The payload of a UDP packet tshark read, valid until the next call; undefined for a record the fast path made
+   * from the bytes already (its RTP fields are the bytes').
+   */
+  of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array | undefined {
+    if (packet instanceof MadeRecord) return undefined;
+    const record = this.reader.record(packet.frame);
+    const linkType = record && this.index.layout.interfaces[record.interfaceId]?.linkType;
+    const cut = record !== undefined && record.capturedLength < record.originalLength;
+    const datagram = linkType !== undefined ? readUdpDatagram(linkType, record!.bytes, 'as-captured', cut) : undefined;
+    if (
+      !datagram ||
+      datagram.sourcePort !== addressing.source.port ||
+      datagram.destinationPort !== addressing.destination.port ||
+      datagram.udpLength !== Number(packet.values('udp.length').at(-1))
+    )
+      throw new FastPathMiss(`frame ${packet.frame}: its record does not hold the UDP datagram tshark read`);
+    return record!.bytes.subarray(datagram.payloadOffset, datagram.payloadOffset + datagram.payloadLength);
+  }
+}
