@@ -8,7 +8,7 @@ import { NameIndex } from './summaries/names.js';
 import type { ChunkingOptions } from './tshark/chunking/plan.js';
 import { collectorList, finishCollectors, makeCollectors } from './collectors.js';
 import { FrameCollector, captureTimes } from './model/frames.js';
-import { relativeTime } from './model/collector.js';
+import { relativeTime, type Collector } from './model/collector.js';
 import { rtpModel } from './model/rtp.js';
 import {
   capList,
@@ -27,7 +27,7 @@ import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
 import { indexCapture, RecordReader, type CaptureIndex } from './records/capture-index.js';
 import { runTsharkPass } from './tshark/run.js';
-import type { PacketRecord } from './tshark/record.js';
+import { perStack, type PacketRecord } from './tshark/record.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
 import { RecordPayloads } from './media/record-payloads.js';
 import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
@@ -232,7 +232,7 @@ async function readCaptureThrough(
     keylog: options.keylog,
     payloads: reader && index && new RecordPayloads(reader, index),
   });
-  const collectors = [frames, ...collectorList(modelCollectors)];
+  const collectors: Collector<unknown>[] = [frames, ...collectorList(modelCollectors)];
 
   const warnings: Warning[] = [];
   const warn = (warning: Warning) => warnings.push(warning);
@@ -264,9 +264,13 @@ async function readCaptureThrough(
     );
   let run;
   let progressAt = Date.now();
+  // Each distinct protocol stack's collectors, found once: a call's RTP needs 6 of the 14.
+  const collectorsOf = perStack((stack) =>
+    collectors.filter((collector) => !collector.protocols || collector.protocols.some((p) => stack.includes(p))),
+  );
   const collect = (packet: PacketRecord) => {
     limits.stop('pipe');
-    for (const collector of collectors) collector.add(packet);
+    for (const collector of collectorsOf(packet.protocols)) collector.add(packet);
     if (options.onProgress && Date.now() - progressAt >= PROGRESS_INTERVAL_MS) {
       progressAt = Date.now();
       options.onProgress(packet.frame);

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { indexCapture } from '../core/records/capture-index.js';
-import { readUdpDatagram } from '../core/records/datagram.js';
+import { addressLength, readUdpDatagram } from '../core/records/datagram.js';
 import { sharedCapture, temporaryFolder } from './helpers.js';
 
 /**
@@ -127,8 +127,10 @@ async function assertAgreesWithTshark(path: string): Promise<{ read: number }> {
     const datagram = readUdpDatagram(linkType, bytes);
     const actual = datagram && {
       ipOffset: datagram.ipOffset,
-      source: addressText(datagram.source),
-      destination: addressText(datagram.destination),
+      source: addressText(bytes.subarray(datagram.sourceOffset, datagram.sourceOffset + addressLength(datagram))),
+      destination: addressText(
+        bytes.subarray(datagram.destinationOffset, datagram.destinationOffset + addressLength(datagram)),
+      ),
       sourcePort: datagram.sourcePort,
       destinationPort: datagram.destinationPort,
       dscp: datagram.dscp,

@@ -5,7 +5,9 @@ import { analyzeCapture } from '../core/analyze.js';
 import { collectorList, makeCollectors } from '../core/collectors.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from '../core/media/fast-path.js';
 import { addressingOf } from '../core/model/addressing.js';
+import { MadeRecord } from '../core/media/made-record.js';
 import { RecordPayloads } from '../core/media/record-payloads.js';
+import type { PacketRecord } from '../core/tshark/record.js';
 import { RecordReader, type CaptureIndex } from '../core/records/capture-index.js';
 import { FrameCollector } from '../core/model/frames.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';
@@ -32,8 +34,8 @@ function fieldsFromRecords(payloads: RecordPayloads): string[] {
 /** Every record of one analysis pass, by frame: through tshark alone, or with the fast path's records merged in. */
 async function recordsByFrame(capture: string, index: CaptureIndex, plan?: FastPathPlan, chunking?: ChunkingOptions) {
   const tshark = await locateTshark();
-  const records = new Map<number, Layers>();
-  const keep = (packet: { frame: number; layers: Layers }) => records.set(packet.frame, packet.layers);
+  const records = new Map<number, PacketRecord>();
+  const keep = (packet: PacketRecord) => records.set(packet.frame, packet);
   const reader = new RecordReader(capture, index);
   const merge = plan && new FastPathMerge(reader, plan, keep);
   try {
@@ -83,10 +85,30 @@ describe('media fast path (core/media/fast-path.ts)', function () {
           recordsByFrame(capture, plan.index, plan, chunking),
         ]);
         assert.equal(merged.size, whole.size, 'every frame once');
-        for (const [frame, layers] of whole) {
-          const made = merged.get(frame);
-          assert.ok(made, `frame ${frame} is in the merged pass`);
-          assert.deepEqual(comparable(made), comparable(layers), `frame ${frame}`);
+        const reader = new RecordReader(capture, plan.index);
+        const fields = fieldsFromRecords(new RecordPayloads(reader, plan.index));
+        reader.close();
+        for (const [frame, tsharks] of whole) {
+          const record = merged.get(frame);
+          assert.ok(record, `frame ${frame} is in the merged pass`);
+          if (!(record instanceof MadeRecord)) continue;
+          assert.deepEqual(comparable(record.written()), comparable(tsharks.layers), `frame ${frame}`);
+          // What the collectors read of it, field by field, as they read tshark's record.
+          const read = (packet: PacketRecord) =>
+            fields.map((field) => [
+              field,
+              packet.values(field),
+              packet.first(field),
+              packet.has(field),
+              packet.int(field),
+              packet.ints(field),
+              packet.flag(field),
+            ]);
+          assert.deepEqual(read(record), read(tsharks), `frame ${frame}`);
+          assert.deepEqual(
+            [record.time, record.length, record.timed, record.protocols],
+            [tsharks.time, tsharks.length, tsharks.timed, tsharks.protocols],
+          );
         }
       });
     }

@@ -6,9 +6,10 @@ import {
   type RecordLayout,
 } from '../records/capture-index.js';
 import { word16, word32 } from '../records/bytes.js';
-import { readUdpDatagram, type UdpDatagram } from '../records/datagram.js';
+import { addressLength, readUdpDatagram, type UdpDatagram } from '../records/datagram.js';
 import type { EkRecord } from '../schema/generated/ek-record.js';
-import { PacketRecord } from '../tshark/record.js';
+import type { PacketRecord } from '../tshark/record.js';
+import { MadeRecord, madeFieldsOf, writtenFields } from './made-record.js';
 import { RTP_FIRST, RTP_HEADER_BYTES, RTP_LAST, STUN_HEADER_BYTES, STUN_MAGIC_COOKIE } from './reader.js';
 
 type Layers = EkRecord['layers'];
@@ -73,9 +74,6 @@ const SHARED_FIELDS = new Set([
 ]);
 /** Why the fast path gave up; the analysis then reads the capture whole through tshark. */
 export class FastPathMiss extends Error {}
-
-/** A record the fast path made from a packet's bytes. */
-export class MadeRecord extends PacketRecord {}
 
 /** What the scan decided: which frames tshark reads, which the fast path makes, which are checked. */
 export interface FastPathPlan {
@@ -206,8 +204,9 @@ function isWholeRtp(bytes: Uint8Array, at: number, length: number): boolean {
 
 /** A datagram's addresses and ports as a key, or the reverse direction's. */
 function directionOf({ datagram, bytes }: MediaPacket, reverse = false): string {
-  const source = latin1(bytes, datagram.source);
-  const destination = latin1(bytes, datagram.destination);
+  const length = addressLength(datagram);
+  const source = bytes.toString('latin1', datagram.sourceOffset, datagram.sourceOffset + length);
+  const destination = bytes.toString('latin1', datagram.destinationOffset, datagram.destinationOffset + length);
   return reverse
     ? destination + source + String.fromCharCode(datagram.destinationPort, datagram.sourcePort)
     : source + destination + String.fromCharCode(datagram.sourcePort, datagram.destinationPort);
@@ -221,12 +220,6 @@ function kindOf(record: CaptureRecord, { datagram, bytes, linkType }: MediaPacke
     direction +
     bytes.toString('latin1', 0, datagram.ipOffset)
   );
-}
-
-/** A view's bytes as a string of one character per byte. */
-function latin1(bytes: Buffer, view: Uint8Array): string {
-  const start = view.byteOffset - bytes.byteOffset;
-  return bytes.toString('latin1', start, start + view.length);
 }
 
 /**
@@ -266,15 +259,14 @@ export class FastPathMerge {
       const { record, packet } = this.read(frame);
       if (template === undefined || template === 'contradicted')
         throw new FastPathMiss(`frame ${frame}: tshark did not read a packet of its kind as expected`);
-      // The template's fields are inherited, not copied: a call has hundreds of thousands of these records.
-      this.onPacket(new MadeRecord(perPacketFields(record, packet, Object.create(template) as Layers)));
+      this.onPacket(new MadeRecord(template, madeFieldsOf(record, packet.datagram, packet.bytes)));
     }
   }
 
   /** Compares tshark's record of a checked packet with what its bytes give, and takes or checks its kind's template. */
   private check(packet: PacketRecord, kind: number): void {
     const read = this.read(packet.frame);
-    const fields = perPacketFields(read.record, read.packet, {} as Layers);
+    const fields = writtenFields(madeFieldsOf(read.record, read.packet.datagram, read.packet.bytes));
     const template = {} as Layers;
     let agrees = PER_PACKET_FIELDS.every((field) => sameValues(packet.layers[field], fields[field]));
     for (const [field, values] of Object.entries(packet.layers)) {
@@ -299,29 +291,6 @@ export class FastPathMerge {
     if (!record || !packet) throw new FastPathMiss(`frame ${frame}: its record could not be read again`);
     return { record, packet };
   }
-}
-
-/** Sets the fields of a record that vary per packet (PER_PACKET_FIELDS) on layers, as tshark writes them. */
-function perPacketFields(record: CaptureRecord, { datagram, bytes }: MediaPacket, layers: Layers): Layers {
-  const at = datagram.payloadOffset;
-  const second = bytes[at + 1]!;
-  layers.frame_number = [String(record.frame)];
-  layers.frame_time_epoch = [`${record.seconds}.${String(record.nanoseconds).padStart(9, '0')}`];
-  layers.frame_len = [String(record.originalLength)];
-  layers.frame_cap_len = [String(record.capturedLength)];
-  layers.udp_length = [String(datagram.udpLength)];
-  layers.rtp_ssrc = [
-    `0x${word32(bytes, at + 8)
-      .toString(16)
-      .padStart(8, '0')}`,
-  ];
-  layers.rtp_seq = [String(word16(bytes, at + 2))];
-  layers.rtp_timestamp = [String(word32(bytes, at + 4))];
-  layers.rtp_marker = [second & 0x80 ? '1' : '0'];
-  layers.rtp_p_type = [String(second & 0x7f)];
-  if (datagram.ipVersion === 4) layers.ip_dsfield_dscp = [String(datagram.dscp)];
-  else layers.ipv6_tclass_dscp = [String(datagram.dscp)];
-  return layers;
 }
 
 function sameValues(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

@@ -2,7 +2,7 @@ import type { CaptureIndex, RecordReader } from '../records/capture-index.js';
 import { readsLinkType, readUdpDatagram } from '../records/datagram.js';
 import type { PacketAddressing } from '../model/addressing.js';
 import type { PacketRecord } from '../tshark/record.js';
-import { FastPathMiss, MadeRecord } from './fast-path.js';
+import { FastPathMiss } from './fast-path.js';
 
 /**
  * The UDP payloads the media-plane reader (core/media/reader.ts) reads, taken from the capture's records instead of
@@ -26,12 +26,8 @@ export class RecordPayloads {
     private readonly index: CaptureIndex,
   ) {}
 
-  /**
-   * The payload of a UDP packet tshark read, valid until the next call; undefined for a record the fast path made
-   * from the bytes already (its RTP fields are the bytes').
-   */
-  of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array | undefined {
-    if (packet instanceof MadeRecord) return undefined;
+  /** The payload of a UDP packet tshark read (not one the fast path made), valid until the next call. */
+  of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array {
     const record = this.reader.record(packet.frame);
     const linkType = record && this.index.layout.interfaces[record.interfaceId]?.linkType;
     const cut = record !== undefined && record.capturedLength < record.originalLength;

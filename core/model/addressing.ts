@@ -45,8 +45,8 @@ export function addressingOf(packet: PacketRecord): PacketAddressing | undefined
 const addressingByTemplate = new WeakMap<object, PacketAddressing | undefined>();
 
 function templateAddressing(packet: PacketRecord): PacketAddressing | undefined {
-  const template: unknown = Object.getPrototypeOf(packet.layers);
-  if (template === Object.prototype || template === null || typeof template !== 'object') return undefined;
+  const template = packet.sharedLayers;
+  if (template === undefined) return undefined;
   if (!addressingByTemplate.has(template)) addressingByTemplate.set(template, readAddressing(packet));
   return addressingByTemplate.get(template);
 }

@@ -18,6 +18,11 @@ export interface FinishContext {
 export interface Collector<Result> {
   readonly fields: readonly string[];
   readonly namedFields?: readonly string[];
+  /**
+   * The packets it reads: those whose protocol stack names one of these protocols; without it, every packet. Only
+   * spares the call: the collector ignores any other packet anyway.
+   */
+  readonly protocols?: readonly string[];
   add(packet: PacketRecord): void;
   finish(context: FinishContext): Result;
 }

@@ -58,6 +58,7 @@ interface RawRecord {
 
 /** DNS, mDNS and LLMNR transactions: each query with its response (tshark's dns.response_to links them). */
 export class DnsCollector implements Collector<DnsTransaction[]> {
+  readonly protocols = ['dns', 'mdns', 'llmnr'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     'dns.id',

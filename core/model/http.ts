@@ -21,6 +21,7 @@ type RawRequest = Omit<DecryptedRequest, 'time'> & { epoch: number; stream: numb
  * records (certificate structures aside, which TLS 1.2 shows in clear).
  */
 export class HttpCollector implements Collector<DecryptedTraffic> {
+  readonly protocols = ['tls'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     'tls.handshake.type',

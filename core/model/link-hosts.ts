@@ -63,48 +63,87 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
   ];
 
   private readonly outgoing = new Map<string, SourceAddress>();
-  private readonly hosts = new Map<string, LinkHost>();
+  /** By interface, then MAC: no key string built per packet. */
+  private readonly hosts = new Map<number, Map<string, LinkHost>>();
   private readonly groupDestinations = new Set<string>();
   private readonly sources = new Set<string>();
 
+  /** What a packet of shared layers counts (a fast-path record's kind): all it reads is shared, so worked out once. */
+  private readonly countsByLayers = new WeakMap<object, FrameCounts>();
+
   add(packet: PacketRecord): void {
+    const shared = packet.sharedLayers;
+    let counts = shared && this.countsByLayers.get(shared);
+    if (!counts) {
+      counts = this.countsOf(packet);
+      if (shared) this.countsByLayers.set(shared, counts);
+    }
+    this.count(counts, packet.frame);
+  }
+
+  /** What the packet counts for, from its link and IP layers and whether a client sent it; not its frame. */
+  private countsOf(packet: PacketRecord): FrameCounts {
     const source = packet.first('ip.src') ?? packet.first('ipv6.src');
-    if (source) this.sources.add(source);
     const packetType = packet.int('sll.pkttype');
     const receiver = packet.first('eth.dst');
-    if ((receiver !== undefined && isGroupAddress(receiver)) || SLL_GROUP.has(packetType ?? -1)) {
-      const destination = packet.first('ip.dst') ?? packet.first('ipv6.dst');
-      if (destination) this.groupDestinations.add(destination);
-    }
-    if (packetType === SLL_OUTGOING) {
-      if (source) countSource(this.outgoing, source, packet.frame);
-      return;
-    }
+    const counts: FrameCounts = { source, outgoing: packetType === SLL_OUTGOING };
+    if ((receiver !== undefined && isGroupAddress(receiver)) || SLL_GROUP.has(packetType ?? -1))
+      counts.groupDestination = packet.first('ip.dst') ?? packet.first('ipv6.dst');
+    if (counts.outgoing) return counts;
     const sender = packet.first('eth.src');
     // Linux's loopback interface frames its packets from and to 00:00:00:00:00:00: no host to tell apart there.
-    if (!sender || sender === receiver) return;
+    if (!sender || sender === receiver) return counts;
     const interfaceId = packet.int('frame.interface_id') ?? 0;
-    const unicast = receiver !== undefined && !isGroupAddress(receiver);
-    const senderHost = this.host(interfaceId, sender);
-    if (unicast) {
-      senderHost.unicastFrames += 1;
-      this.host(interfaceId, receiver).unicastFrames += 1;
-      if (isRequest(packet)) senderHost.requests += 1;
+    counts.sender = this.host(interfaceId, sender);
+    if (receiver !== undefined && !isGroupAddress(receiver)) {
+      counts.receiver = this.host(interfaceId, receiver);
+      counts.request = isRequest(packet);
     }
-    if (source) countSource(senderHost.sentFrom, source, packet.frame);
+    return counts;
+  }
+
+  private count(counts: FrameCounts, frame: number): void {
+    const { source, sender, receiver } = counts;
+    if (source) this.sources.add(source);
+    if (counts.groupDestination) this.groupDestinations.add(counts.groupDestination);
+    if (counts.outgoing) {
+      if (source) countSource(this.outgoing, source, frame);
+      return;
+    }
+    if (!sender) return;
+    if (receiver) {
+      sender.unicastFrames += 1;
+      receiver.unicastFrames += 1;
+      if (counts.request) sender.requests += 1;
+    }
+    if (source) countSource(sender.sentFrom, source, frame);
   }
 
   private host(interfaceId: number, mac: string): LinkHost {
-    const key = `${interfaceId} ${mac}`;
-    let host = this.hosts.get(key);
-    if (!host) this.hosts.set(key, (host = { interfaceId, mac, unicastFrames: 0, sentFrom: new Map(), requests: 0 }));
+    let onInterface = this.hosts.get(interfaceId);
+    if (!onInterface) this.hosts.set(interfaceId, (onInterface = new Map<string, LinkHost>()));
+    let host = onInterface.get(mac);
+    if (!host) onInterface.set(mac, (host = { interfaceId, mac, unicastFrames: 0, sentFrom: new Map(), requests: 0 }));
     return host;
   }
 
   finish(): LinkHosts {
     const groupDestinations = new Set([...this.groupDestinations].filter((ip) => !this.sources.has(ip)));
-    return { outgoing: this.outgoing, ethernet: [...this.hosts.values()], groupDestinations };
+    const ethernet = [...this.hosts.values()].flatMap((onInterface) => [...onInterface.values()]);
+    return { outgoing: this.outgoing, ethernet, groupDestinations };
   }
+}
+
+/** What one frame counts for: its IP source, a group destination, and the hosts that sent and (unicast) received it. */
+interface FrameCounts {
+  source?: string;
+  groupDestination?: string;
+  /** Marked by Linux cooked capture as sent by the capturing host. */
+  outgoing: boolean;
+  sender?: LinkHost;
+  receiver?: LinkHost;
+  /** A client's request (isRequest), sent unicast. */
+  request?: boolean;
 }
 
 function countSource(sources: Map<string, SourceAddress>, ip: string, frame: number): void {

@@ -15,6 +15,7 @@ interface ConnectionState {
 
 /** QUIC (IETF, versions as tshark shows them) and Google QUIC, one entry per UDP flow, with the SNI offered. */
 export class QuicCollector implements Collector<QuicConnection[]> {
+  readonly protocols = ['quic', 'gquic'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     'quic.version',

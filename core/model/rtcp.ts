@@ -13,6 +13,7 @@ export interface RtcpPacketReports extends Omit<RtcpReport, 'time' | 'packetType
 
 /** RTCP reports (sender and receiver reports and their blocks), as tshark's rtcp_udp/rtcp_stun heuristics decode them. */
 export class RtcpCollector implements Collector<RtcpPacketReports[]> {
+  readonly protocols = ['rtcp', 'srtcp'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     'rtcp.pt',

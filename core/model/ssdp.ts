@@ -7,6 +7,7 @@ type RawSsdp = Omit<SsdpMessage, 'time'> & { epoch: number };
 
 /** SSDP (UPnP discovery) messages: LAN noise the report keeps apart from Teams traffic. */
 export class SsdpCollector implements Collector<SsdpMessage[]> {
+  readonly protocols = ['ssdp'];
   readonly fields = [...ADDRESSING_FIELDS, 'http.request.method', 'http.user_agent', 'http.server', 'http.location'];
   private readonly messages: RawSsdp[] = [];
 

@@ -45,6 +45,7 @@ interface RawMessage extends Omit<StunMessage, 'time' | 'type' | 'attributes'> {
  * one kind of message here.
  */
 export class StunCollector implements Collector<StunMessage[]> {
+  readonly protocols = ['stun', 'classicstun'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     ...Object.values(DIALECT_FIELDS).flatMap((fields) => Object.values(fields)),

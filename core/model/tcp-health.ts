@@ -45,6 +45,7 @@ export interface TcpConnectionEvents {
 
 /** Per TCP connection (tcp.stream), what tshark's TCP analysis marks in each direction. */
 export class TcpHealthCollector implements Collector<TcpConnectionEvents[]> {
+  readonly protocols = ['tcp'];
   readonly fields = [
     ...ADDRESSING_FIELDS,
     'tcp.len',

@@ -54,6 +54,8 @@ function hasPseudoTlsHello({ handshake: h, serverHelloDone }: PendingHandshake):
  * frames comes through the same tls.* fields and is marked protocol "quic".
  */
 export class TlsCollector implements Collector<TlsHandshake[]> {
+  /** Handshakes and alerts in their protocol (QUIC's TLS included); TLS also the TCP frames of pseudo-TLS flows. */
+  readonly protocols: readonly string[];
   readonly fields: readonly string[];
   readonly namedFields: readonly string[];
   private readonly pending: PendingHandshake[] = [];
@@ -68,6 +70,7 @@ export class TlsCollector implements Collector<TlsHandshake[]> {
 
   constructor(private readonly prefix: 'tls' | 'dtls') {
     const p = prefix;
+    this.protocols = p === 'tls' ? ['tls', 'tcp'] : ['dtls'];
     this.fields = [
       ...ADDRESSING_FIELDS,
       'tcp.len',

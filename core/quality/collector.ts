@@ -57,6 +57,8 @@ export class QualityCollector implements Collector<QualityPackets> {
   readonly namedFields = ['rtp.p_type'];
 
   private readonly legs = new Map<string, GrowingStream>();
+  /** The legs of packets whose addressing is shared (a fast-path record's kind), by addressing and SSRC: no key built. */
+  private readonly legsBySharedAddress = new WeakMap<LegAddress, Map<number, GrowingStream>>();
   /** UDP flows a STUN message with a magic cookie was seen on: ICE candidate pairs and TURN allocations. */
   private readonly mediaFlows = new Set<string>();
   private readonly handshakes = new Map<string, TcpHandshake>();
@@ -75,6 +77,11 @@ export class QualityCollector implements Collector<QualityPackets> {
       if (packet.flag('tcp.flags.syn'))
         this.addSyn(packet, addressing.flowId, addressing.source, addressing.destination);
       if (packet.has('rtp.ssrc')) this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true);
+      return;
+    }
+    if (packet.sharedLayers) {
+      // A record the fast path made: plain RTP, its header fields the bytes' (core/media/made-record.ts).
+      this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true, true);
       return;
     }
     const payload = this.payloads ? this.payloads.of(packet, addressing) : tsharkPayload(packet);
@@ -136,8 +143,21 @@ export class QualityCollector implements Collector<QualityPackets> {
     if (decoded) sender.decoded++;
   }
 
-  private addRtp(addressing: LegAddress, arrival: Arrival, rtp: RtpFields, decoded: boolean): void {
-    const ssrc = ssrcText(String(rtp.ssrc));
+  private addRtp(addressing: LegAddress, arrival: Arrival, rtp: RtpFields, decoded: boolean, shared = false): void {
+    const leg = shared ? this.sharedLeg(addressing, rtp.ssrc) : this.legOf(addressing, rtp.ssrc);
+    leg.add(arrival.frame, arrival.time, rtp, arrival.bytes, arrival.dscp, decoded);
+  }
+
+  private sharedLeg(addressing: LegAddress, ssrc: number): GrowingStream {
+    let bySsrc = this.legsBySharedAddress.get(addressing);
+    if (!bySsrc) this.legsBySharedAddress.set(addressing, (bySsrc = new Map<number, GrowingStream>()));
+    let leg = bySsrc.get(ssrc);
+    if (!leg) bySsrc.set(ssrc, (leg = this.legOf(addressing, ssrc)));
+    return leg;
+  }
+
+  private legOf(addressing: LegAddress, ssrcNumber: number): GrowingStream {
+    const ssrc = ssrcText(String(ssrcNumber));
     const key = `${addressing.flowId}/${addressing.source.ip}:${addressing.source.port}/${ssrc}`;
     let leg = this.legs.get(key);
     if (!leg) {
@@ -151,7 +171,7 @@ export class QualityCollector implements Collector<QualityPackets> {
       });
       this.legs.set(key, leg);
     }
-    leg.add(arrival.frame, arrival.time, rtp, arrival.bytes, arrival.dscp, decoded);
+    return leg;
   }
 
   private addSyn(packet: PacketRecord, flowId: string, source: Endpoint, destination: Endpoint): void {
@@ -224,7 +244,7 @@ function tsharkPayload(packet: PacketRecord): Uint8Array | undefined {
 /** RTP header fields as tshark's RTP dissector gives them. */
 function tsharkRtp(packet: PacketRecord): RtpFields {
   return {
-    ssrc: Number(packet.first('rtp.ssrc')),
+    ssrc: packet.int('rtp.ssrc') ?? 0,
     sequence: packet.int('rtp.seq') ?? 0,
     timestamp: packet.int('rtp.timestamp') ?? 0,
     payloadType: packet.int('rtp.p_type') ?? -1,

@@ -10,9 +10,9 @@ export interface UdpDatagram {
   ipVersion: 4 | 6;
   /** Offset of the IP header in bytes; the bytes before it are the link layer header(s). */
   ipOffset: number;
-  /** Source and destination addresses as raw bytes (subarrays of `bytes`, 4 or 16 long). */
-  source: Uint8Array;
-  destination: Uint8Array;
+  /** Offsets of the source and destination addresses in bytes (4 bytes long for IPv4, 16 for IPv6: addressLength). */
+  sourceOffset: number;
+  destinationOffset: number;
   sourcePort: number;
   destinationPort: number;
   /** DSCP: top 6 bits of IPv4 TOS or of IPv6 traffic class. */
@@ -56,6 +56,11 @@ const UDP_HEADER_LENGTH = 8;
 const IPV6_HEADER_LENGTH = 40;
 /** Ethertype-like tag for "the IP version says which": raw IP (LINKTYPE_RAW). */
 const EITHER_IP = -1;
+
+/** How many bytes each of the datagram's addresses takes. */
+export function addressLength(datagram: UdpDatagram): 4 | 16 {
+  return datagram.ipVersion === 4 ? 4 : 16;
+}
 
 /**
  * How much of the IP packet a record must hold. 'whole': exactly the packet, nothing cut and nothing after it (what the
@@ -179,8 +184,8 @@ function readIpv4(bytes: Uint8Array, ipOffset: number, limits: Extent): UdpDatag
     bytes,
     ipOffset,
     4,
-    bytes.subarray(ipOffset + 12, ipOffset + 16),
-    bytes.subarray(ipOffset + 16, ipOffset + 20),
+    ipOffset + 12,
+    ipOffset + 16,
     bytes[ipOffset + 1] >> 2,
     ipOffset + headerLength,
     ipLength - headerLength,
@@ -198,8 +203,8 @@ function readIpv6(bytes: Uint8Array, ipOffset: number, limits: Extent): UdpDatag
     bytes,
     ipOffset,
     6,
-    bytes.subarray(ipOffset + 8, ipOffset + 24),
-    bytes.subarray(ipOffset + 24, ipOffset + 40),
+    ipOffset + 8,
+    ipOffset + 24,
     ((bytes[ipOffset] & 0x0f) << 2) | (bytes[ipOffset + 1] >> 6),
     ipOffset + IPV6_HEADER_LENGTH,
     payloadLength,
@@ -215,8 +220,8 @@ function readUdp(
   bytes: Uint8Array,
   ipOffset: number,
   ipVersion: 4 | 6,
-  source: Uint8Array,
-  destination: Uint8Array,
+  sourceOffset: number,
+  destinationOffset: number,
   dscp: number,
   udpOffset: number,
   udpLength: number,
@@ -227,8 +232,8 @@ function readUdp(
   return {
     ipVersion,
     ipOffset,
-    source,
-    destination,
+    sourceOffset,
+    destinationOffset,
     sourcePort: word16(bytes, udpOffset),
     destinationPort: word16(bytes, udpOffset + 2),
     dscp,

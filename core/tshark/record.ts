@@ -23,14 +23,29 @@ export class PacketRecord {
   readonly timed: boolean;
   readonly length: number;
 
+  /**
+   * `header`: the frame number, time and length, when the record is made without them in its layers (a record the
+   * media fast path makes shares its layers with the other packets of its kind: see core/media/fast-path.ts).
+   */
   constructor(
     readonly layers: EkRecord['layers'],
     previousTime = 0,
+    header?: { frame: number; time: number; length: number },
   ) {
+    if (header) {
+      ({ frame: this.frame, time: this.time, length: this.length } = header);
+      this.timed = true;
+      return;
+    }
     this.frame = Number(layers.frame_number[0]);
     this.timed = layers.frame_time_epoch !== undefined;
     this.time = this.timed ? Number(layers.frame_time_epoch![0]) : previousTime;
     this.length = Number(layers.frame_len[0]);
+  }
+
+  /** The layers this record shares with others of its kind, whatever is derived from them once serving all; or none. */
+  get sharedLayers(): EkRecord['layers'] | undefined {
+    return undefined;
   }
 
   values(field: string): readonly string[] {
