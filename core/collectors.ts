@@ -49,9 +49,10 @@ type Registry = {
  * Every collector that makes a part of the capture model, under the part's name, in the order they finish: some
  * warn as they finish, and the report's warnings keep this order.
  *
- * To add a part to the model: write its collector (core/model/collector.ts: the fields it reads, `add` for each
- * packet, `finish` for its part), declare the part in CaptureModel, and add the collector here under the same
- * name; the analysis asks tshark for its fields, feeds it every packet and puts its part in the model.
+ * To add a part to the model: write its collector (core/model/collector.ts: the fields it reads, the protocols whose
+ * packets it reads if not all, `add` for each packet, `finish` for its part), declare the part in CaptureModel, and
+ * add the collector here under the same name; the analysis asks tshark for its fields, feeds it every packet of
+ * those protocols and puts its part in the model.
  */
 export const MODEL_COLLECTORS = {
   tls: () => new TlsCollector('tls'),
