@@ -2,7 +2,6 @@ import type { CaptureIndex, RecordReader } from '../records/capture-index.js';
 import { readsLinkType, readUdpDatagram } from '../records/datagram.js';
 import type { PacketAddressing } from '../model/addressing.js';
 import type { PacketRecord } from '../tshark/record.js';
-import { FastPathMiss } from './fast-path.js';
 
 /**
  * The UDP payloads the media-plane reader (core/media/reader.ts) reads, taken from the capture's records instead of
@@ -12,8 +11,8 @@ import { FastPathMiss } from './fast-path.js';
  * A payload is the datagram tshark's innermost UDP layer read, or none: the record's datagram (core/records/
  * datagram.ts, read as captured — Ethernet padding is not the datagram's, a record the snap length cut holds what it
  * holds) must have tshark's ports and UDP length. Where it has not — a tunnel (the record's outer datagram is not the
- * inner one tshark addresses the packet by), IP fragments tshark reassembled, a record the reader leaves to tshark —
- * the payloads end in FastPathMiss, and the analysis reads the capture again with tshark's `udp.payload`.
+ * inner one tshark addresses the packet by), IP fragments tshark reassembled, a link layer the reader does not read
+ * (PPPoE) — there is none, and the quality collector decides whether the analysis needs tshark's `udp.payload` for it.
  */
 export class RecordPayloads {
   /** Whether the records of this capture can give payloads: every interface has a link type the reader reads. */
@@ -26,8 +25,11 @@ export class RecordPayloads {
     private readonly index: CaptureIndex,
   ) {}
 
-  /** The payload of a UDP packet tshark read (not one the fast path made), valid until the next call. */
-  of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array {
+  /**
+   * The payload of a UDP packet tshark read (not one the fast path made), valid until the next call; undefined when
+   * the record does not hold the datagram tshark read.
+   */
+  of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array | undefined {
     const record = this.reader.record(packet.frame);
     const linkType = record && this.index.layout.interfaces[record.interfaceId]?.linkType;
     const cut = record !== undefined && record.capturedLength < record.originalLength;
@@ -38,7 +40,7 @@ export class RecordPayloads {
       datagram.destinationPort !== addressing.destination.port ||
       datagram.udpLength !== Number(packet.values('udp.length').at(-1))
     )
-      throw new FastPathMiss(`frame ${packet.frame}: its record does not hold the UDP datagram tshark read`);
+      return undefined;
     return record!.bytes.subarray(datagram.payloadOffset, datagram.payloadOffset + datagram.payloadLength);
   }
 }

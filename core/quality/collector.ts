@@ -6,6 +6,7 @@ import type { CutShort, QualityPackets, RtcpSender, StreamPackets, TcpHandshake 
 import { ssrcText } from '../model/ssrc.js';
 import { readDatagram } from '../media/reader.js';
 import type { RecordPayloads } from '../media/record-payloads.js';
+import { FastPathMiss } from '../media/fast-path.js';
 import { mergeLegs } from '../media/merge.js';
 import type { TcpMediaMessage } from '../media/tcp-stream.js';
 import { groupBy } from '../util/collections.js';
@@ -18,6 +19,9 @@ interface RtpFields {
   payloadType: number;
   marker: boolean;
 }
+
+/** What tshark calls a datagram that may be media, or STUN making its flow a media flow. */
+const MEDIA_PROTOCOLS: ReadonlySet<string> = new Set(['stun', 'classicstun', 'rtp', 'rtcp', 'srtcp', 'data']);
 
 /** The fields every packet is read by; then the datagram's length or bytes (see the constructor). */
 const PACKET_FIELDS = [
@@ -64,6 +68,8 @@ export class QualityCollector implements Collector<QualityPackets> {
   private readonly handshakes = new Map<string, TcpHandshake>();
   private readonly rtcpSenders = new Map<string, RtcpSender>();
   private readonly cutShort = new Map<string, CutShort>();
+  /** Flows with a UDP packet whose datagram the capture's record did not hold, and the first such frame. */
+  private readonly setAside = new Map<string, number>();
 
   constructor(private readonly payloads?: RecordPayloads) {
     // The records' datagrams are checked against the length of the one tshark read.
@@ -84,7 +90,7 @@ export class QualityCollector implements Collector<QualityPackets> {
       this.addRtp(addressing, arrivalOf(packet), tsharkRtp(packet), true, true);
       return;
     }
-    const payload = this.payloads ? this.payloads.of(packet, addressing) : tsharkPayload(packet);
+    const payload = this.payloads ? this.recordPayload(packet, addressing) : tsharkPayload(packet);
     const content = payload && readDatagram(payload);
     if (content?.kind === 'stun') this.mediaFlows.add(addressing.flowId);
     const decoded = packet.has('rtp.ssrc');
@@ -95,6 +101,21 @@ export class QualityCollector implements Collector<QualityPackets> {
     // Too short for a header though the capture kept it whole is not a cut: only the snap length cuts.
     else if (content?.kind === 'truncated' && (packet.int('frame.cap_len') ?? packet.length) < packet.length)
       this.addCutShort(packet, addressing);
+  }
+
+  /**
+   * The datagram from the capture's record. One the record does not hold (a tunnel, reassembled fragments, PPPoE)
+   * only matters on a media flow: tshark's reading of it as STUN, RTP, RTCP or undecoded data says it may be one,
+   * and so does its flow turning out one by the end (finish); either way the capture is read again with tshark's
+   * bytes. Any other (DNS over PPPoE, say) is set aside: its bytes could change nothing.
+   */
+  private recordPayload(packet: PacketRecord, addressing: PacketAddressing): Uint8Array | undefined {
+    const payload = this.payloads!.of(packet, addressing);
+    if (payload) return payload;
+    if (packet.protocols.some((protocol) => MEDIA_PROTOCOLS.has(protocol)))
+      throw new FastPathMiss(`frame ${packet.frame}: its record does not hold the media datagram tshark read`);
+    if (!this.setAside.has(addressing.flowId)) this.setAside.set(addressing.flowId, packet.frame);
+    return undefined;
   }
 
   private addCutShort(packet: PacketRecord, addressing: PacketAddressing): void {
@@ -198,6 +219,9 @@ export class QualityCollector implements Collector<QualityPackets> {
   }
 
   finish(): QualityPackets {
+    for (const [flowId, frame] of this.setAside)
+      if (this.mediaFlows.has(flowId))
+        throw new FastPathMiss(`frame ${frame}: its record does not hold a datagram of a media flow tshark read`);
     // Off the media flows, bytes that merely look like RTP are not media: only what tshark decoded counts there.
     const legs = [...this.legs.values()].flatMap((leg) => {
       const packets = leg.finish(!this.mediaFlows.has(leg.flowId));
