@@ -32,8 +32,9 @@ export class RecordPayloads {
   of(packet: PacketRecord, addressing: PacketAddressing): Uint8Array | undefined {
     const record = this.reader.record(packet.frame);
     const linkType = record && this.index.layout.interfaces[record.interfaceId]?.linkType;
-    const cut = record !== undefined && record.capturedLength < record.originalLength;
-    const datagram = linkType !== undefined ? readUdpDatagram(linkType, record!.bytes, 'as-captured', cut) : undefined;
+    if (!record || linkType === undefined) return undefined;
+    const cut = record.capturedLength < record.originalLength;
+    const datagram = readUdpDatagram(linkType, record.bytes, 'as-captured', cut);
     if (
       !datagram ||
       datagram.sourcePort !== addressing.source.port ||
@@ -41,6 +42,6 @@ export class RecordPayloads {
       datagram.udpLength !== Number(packet.values('udp.length').at(-1))
     )
       return undefined;
-    return record!.bytes.subarray(datagram.payloadOffset, datagram.payloadOffset + datagram.payloadLength);
+    return record.bytes.subarray(datagram.payloadOffset, datagram.payloadOffset + datagram.payloadLength);
   }
 }

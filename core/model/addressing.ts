@@ -1,5 +1,5 @@
 import type { Endpoint } from '../schema/generated/report.js';
-import { perStack, type PacketRecord } from '../tshark/record.js';
+import { perSharedLayers, perStack, type PacketRecord } from '../tshark/record.js';
 
 export const ADDRESSING_FIELDS = [
   'frame.protocols',
@@ -33,7 +33,7 @@ export function addressingOf(packet: PacketRecord): PacketAddressing | undefined
   // Every collector asks for the same packet's addressing in turn: computed once per packet.
   if (packet !== lastPacket) {
     lastPacket = packet;
-    lastAddressing = templateAddressing(packet) ?? readAddressing(packet);
+    lastAddressing = sharedAddressing(packet);
   }
   return lastAddressing;
 }
@@ -42,14 +42,7 @@ export function addressingOf(packet: PacketRecord): PacketAddressing | undefined
  * Records the media fast path makes (core/media/fast-path.ts) inherit every field addressing reads — stack,
  * addresses, ports, stream — from their kind's template: one addressing per template serves all its packets.
  */
-const addressingByTemplate = new WeakMap<object, PacketAddressing | undefined>();
-
-function templateAddressing(packet: PacketRecord): PacketAddressing | undefined {
-  const template = packet.sharedLayers;
-  if (template === undefined) return undefined;
-  if (!addressingByTemplate.has(template)) addressingByTemplate.set(template, readAddressing(packet));
-  return addressingByTemplate.get(template);
-}
+const sharedAddressing = perSharedLayers(readAddressing);
 
 let lastPacket: PacketRecord | undefined;
 let lastAddressing: PacketAddressing | undefined;

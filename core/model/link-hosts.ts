@@ -1,4 +1,4 @@
-import type { PacketRecord } from '../tshark/record.js';
+import { perSharedLayers, type PacketRecord } from '../tshark/record.js';
 import type { Collector } from './collector.js';
 
 /** Linux cooked capture's packet types (sll.pkttype): a frame the capturing host sent, or one sent to a group. */
@@ -68,17 +68,11 @@ export class LinkHostsCollector implements Collector<LinkHosts> {
   private readonly groupDestinations = new Set<string>();
   private readonly sources = new Set<string>();
 
-  /** What a packet of shared layers counts (a fast-path record's kind): all it reads is shared, so worked out once. */
-  private readonly countsByLayers = new WeakMap<object, FrameCounts>();
+  /** All countsOf reads is shared by a fast-path record's kind: worked out once per kind. */
+  private readonly countsFor = perSharedLayers((packet) => this.countsOf(packet));
 
   add(packet: PacketRecord): void {
-    const shared = packet.sharedLayers;
-    let counts = shared && this.countsByLayers.get(shared);
-    if (!counts) {
-      counts = this.countsOf(packet);
-      if (shared) this.countsByLayers.set(shared, counts);
-    }
-    this.count(counts, packet.frame);
+    this.count(this.countsFor(packet), packet.frame);
   }
 
   /** What the packet counts for, from its link and IP layers and whether a client sent it; not its frame. */

@@ -2,8 +2,8 @@ import { word16, word32 } from './bytes.js';
 
 /**
  * The cheap per-packet path of the record scanner: the UDP datagram inside a capture record's bytes, read without
- * tshark. Anything that is not plainly one UDP datagram in one whole IP packet is left to tshark (undefined), so
- * a packet read here reads the same as tshark would read it.
+ * tshark. Anything that is not plainly one UDP datagram in one IP packet (whole, or as captured: see DatagramExtent)
+ * is left to tshark (undefined), so a packet read here reads the same as tshark would read it.
  */
 
 export interface UdpDatagram {

@@ -122,6 +122,22 @@ export function perStack<T>(derive: (stack: readonly string[]) => T): (stack: re
   };
 }
 
+/**
+ * What a collector derives from a packet's shared layers alone (the fields all packets of a fast-path record's kind
+ * share: core/media/made-record.ts), worked out once per kind; a packet without shared layers derives it afresh.
+ */
+export function perSharedLayers<T>(derive: (packet: PacketRecord) => T): (packet: PacketRecord) => T {
+  const derived = new WeakMap<object, T>();
+  return (packet) => {
+    const shared = packet.sharedLayers;
+    if (!shared) return derive(packet);
+    if (derived.has(shared)) return derived.get(shared)!;
+    const value = derive(packet);
+    derived.set(shared, value);
+    return value;
+  };
+}
+
 /** tshark writes a set flag as 1 (True in some versions). */
 export function isSetFlag(value: string): boolean {
   return value === '1' || value === 'true' || value === 'True';
