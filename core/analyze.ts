@@ -343,16 +343,17 @@ async function readCaptureThrough(
       signal: options.signal,
     };
     const dnsNames = new NameIndex(parts.dns, []);
-    const found = await findTcpStun(relayCandidates, search);
+    // The payloads are read beside the STUN search, not after it (a tshark's start-up each): of the flows that may
+    // carry media, which confirmation can only narrow.
+    const mayCarryMedia = tcpRelayMediaFlows(parts.tls, parts.flows).map((f) => f.id);
+    const [found, payloads] = await Promise.all([
+      findTcpStun(relayCandidates, search),
+      mayCarryMedia.length ? readTcpPayloads(mayCarryMedia, search) : undefined,
+    ]);
     confirmPseudoTls(parts.tls, found, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
     const mediaFlows = tcpRelayMediaFlows(parts.tls, parts.flows);
-    if (mediaFlows.length) {
-      const payloads = await readTcpPayloads(
-        mediaFlows.map((f) => f.id),
-        search,
-      );
+    if (mediaFlows.length && payloads)
       qualityPackets = withRelayTcpMedia(modelCollectors.qualityPackets, mediaFlows, payloads, warn);
-    }
   }
   return {
     capture: {

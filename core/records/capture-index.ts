@@ -239,6 +239,8 @@ function timeOf(high: number, low: number, unitsPerSecond: number): { seconds: n
  */
 export class RecordReader {
   private readonly fd: number;
+  /** The memory every window is read into: reused, since a record's bytes are valid only until the next read. */
+  private storage = Buffer.alloc(0);
   private window = Buffer.alloc(0);
   private windowStart = 0;
 
@@ -268,9 +270,10 @@ export class RecordReader {
 
   private bytes(offset: number, length: number): Buffer | undefined {
     if (offset < this.windowStart || offset + length > this.windowStart + this.window.length) {
-      const window = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
-      const read = readSync(this.fd, window, 0, window.length, offset);
-      this.window = window.subarray(0, read);
+      if (this.storage.length < length || this.storage.length < READ_SIZE)
+        this.storage = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
+      const read = readSync(this.fd, this.storage, 0, this.storage.length, offset);
+      this.window = this.storage.subarray(0, read);
       this.windowStart = offset;
       if (read < length) return undefined;
     }
@@ -280,6 +283,8 @@ export class RecordReader {
 
 /** Reads small pieces at increasing offsets through one large buffer: a handful of reads per 4 MB of file. */
 class BufferedReader {
+  /** Reused for every read: what `bytes` and `cached` return is valid only until the next read. */
+  private storage = Buffer.alloc(0);
   private buffer = Buffer.alloc(0);
   private start = 0;
 
@@ -297,9 +302,10 @@ class BufferedReader {
   async bytes(offset: number, length: number): Promise<Buffer | undefined> {
     if (offset + length > this.size) return undefined;
     if (!this.cached(offset, length)) {
-      const buffer = Buffer.alloc(Math.max(READ_SIZE, length));
-      const { bytesRead } = await this.file.read(buffer, 0, buffer.length, offset);
-      this.buffer = buffer.subarray(0, bytesRead);
+      if (this.storage.length < length || this.storage.length < READ_SIZE)
+        this.storage = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
+      const { bytesRead } = await this.file.read(this.storage, 0, this.storage.length, offset);
+      this.buffer = this.storage.subarray(0, bytesRead);
       this.start = offset;
       if (bytesRead < length) return undefined;
     }

@@ -39,7 +39,9 @@ export function readRanges(file: string, ranges: readonly (readonly [number, num
     (async function* () {
       const handle = await open(file, 'r');
       try {
-        let window = Buffer.alloc(0);
+        // One buffer for every window: what is yielded is a copy (Buffer.concat), so it may be read over.
+        const storage = Buffer.allocUnsafe(WINDOW_BYTES);
+        let window = storage.subarray(0, 0);
         let windowStart = 0;
         let pending: Buffer[] = [];
         for (const [start, end] of ranges) {
@@ -47,10 +49,9 @@ export function readRanges(file: string, ranges: readonly (readonly [number, num
             if (position < windowStart || position >= windowStart + window.length) {
               if (pending.length) yield Buffer.concat(pending); // before the window they view is replaced
               pending = [];
-              window = Buffer.alloc(WINDOW_BYTES);
-              const { bytesRead } = await handle.read(window, 0, window.length, position);
+              const { bytesRead } = await handle.read(storage, 0, storage.length, position);
               if (bytesRead === 0) return; // the file shrank: tshark sees a capture cut short
-              window = window.subarray(0, bytesRead);
+              window = storage.subarray(0, bytesRead);
               windowStart = position;
             }
             const until = Math.min(end, windowStart + window.length);
