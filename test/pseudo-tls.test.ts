@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
+import fs from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import type { Report } from '../core/schema/generated/report.js';
 import { indexCapture } from '../core/records/capture-index.js';
-import { readRanges, subsetRanges } from '../core/tshark/chunking/frame-subset.js';
+import { subsetRanges } from '../core/tshark/chunking/frame-subset.js';
+import { copyRanges, flatRanges } from '../core/tshark/range-copy.js';
 import { MS_TURN_TCP_COOKIE_FILTER } from '../core/tshark/tcp-stun.js';
 import { analyzed, courseLabels, sharedCapture, temporaryFolder, tsharkFrames } from './helpers.js';
 
@@ -23,7 +23,7 @@ async function packetLines(path: string, filter?: string): Promise<string[]> {
 async function writeSubset(capture: string, frames: number[], path: string): Promise<string> {
   const index = await indexCapture(capture);
   assert.ok(index, `${capture} is indexed`);
-  await pipeline(readRanges(capture, subsetRanges(index, frames)), createWriteStream(path));
+  copyRanges(fs, { file: capture, ranges: flatRanges(subsetRanges(index, frames)), to: path });
   return path;
 }
 

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { constants, createWriteStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { TsharkInfo } from './locate.js';
 import { forEachLine } from './lines.js';
+import { copyRangesInWorker, flatRanges } from './range-copy.js';
 
 /** How a tshark run ended, for the caller to judge. */
 export interface TsharkExit {
@@ -25,25 +23,27 @@ export interface RunningTshark {
   kill(): void;
 }
 
-/** Byte ranges of a capture file, [start, end), that together make a capture (its header blocks, then a run of packets). */
+/** Byte ranges of a capture file, [start, end), that together make a capture (its header blocks, then packet records). */
 export interface FileRanges {
   file: string;
   ranges: readonly (readonly [number, number])[];
 }
 
 /**
- * Starts tshark on a capture — a file, a stream of capture bytes, or byte ranges of a file — and hands each line
+ * Starts tshark on a capture — a file, or byte ranges of a file copied into a FIFO by a worker thread
+ * (core/tshark/range-copy.ts) — and hands each line
  * of its standard output to onLine as it arrives, or has tshark write its output to a file (`{ file }`), for
  * reading once it is needed. `args` are everything but the input.
  */
 export function startTshark(
   tshark: TsharkInfo,
-  input: string | Readable | FileRanges,
+  input: string | FileRanges,
   args: readonly string[],
   output: ((line: string) => void) | { file: string },
   signal?: AbortSignal,
 ): RunningTshark {
   let subprocess: ResultPromise | undefined;
+  let copier: { stop: () => void } | undefined;
   let killed = false;
   const done = (async (): Promise<TsharkExit> => {
     const fifo = typeof input === 'string' ? undefined : await NamedPipe.create();
@@ -67,8 +67,8 @@ export function startTshark(
       });
       if (killed) subprocess.kill();
       // tshark stopping early (an error, a cancel) breaks the pipe: its exit status says why, not the EPIPE.
-      if (fifo && isFileRanges(input)) copyRanges(input, fifo.path).catch(() => undefined);
-      else if (fifo) pipeline(input as Readable, createWriteStream(fifo.path)).catch(() => undefined);
+      if (fifo && typeof input !== 'string')
+        copier = copyRangesInWorker({ file: input.file, ranges: flatRanges(input.ranges), to: fifo.path });
       try {
         if (typeof output === 'function') await forEachLine(subprocess.stdout!, output);
       } catch (error) {
@@ -88,7 +88,8 @@ export function startTshark(
         stderr: cleanStderr(String(result.stderr ?? '')),
       };
     } finally {
-      await fifo?.remove();
+      await fifo?.remove(); // releases a copier still waiting for tshark to open the FIFO
+      copier?.stop();
     }
   })();
   return {
@@ -98,41 +99,6 @@ export function startTshark(
       subprocess?.kill();
     },
   };
-}
-
-function isFileRanges(input: string | Readable | FileRanges): input is FileRanges {
-  return typeof input === 'object' && 'ranges' in input;
-}
-
-/**
- * Copies the ranges into the FIFO with dd, outside Node: for a chunk of a large capture that is hundreds of
- * megabytes, which through Node's streams cost more CPU than parsing a tenth of the records.
- */
-async function copyRanges({ file, ranges }: FileRanges, fifo: string): Promise<void> {
-  const out = await open(fifo, 'w'); // waits for tshark to open it; NamedPipe.remove releases it if tshark never does
-  try {
-    for (const [start, end] of ranges) {
-      const copied = await new Promise<boolean>((resolve) => {
-        const dd = spawn(
-          'dd',
-          [
-            `if=${file}`,
-            'iflag=skip_bytes,count_bytes',
-            `skip=${start}`,
-            `count=${end - start}`,
-            'bs=1M',
-            'status=none',
-          ],
-          { stdio: ['ignore', out.fd, 'ignore'] },
-        );
-        dd.on('error', () => resolve(false));
-        dd.on('close', (code) => resolve(code === 0));
-      });
-      if (!copied) return; // tshark stopped reading (its exit says why) or the file went away (tshark sees it cut short)
-    }
-  } finally {
-    await out.close();
-  }
 }
 
 /**

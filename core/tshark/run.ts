@@ -4,7 +4,7 @@ import type { Warning } from '../schema/generated/report.js';
 import { indexCapture, type CaptureIndex } from '../records/capture-index.js';
 import { runChunkedPass } from './chunking/chunked-pass.js';
 import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from './chunking/plan.js';
-import { readRanges, subsetRanges } from './chunking/frame-subset.js';
+import { subsetRanges } from './chunking/frame-subset.js';
 import { STITCHER_FIELDS } from './chunking/stream-stitcher.js';
 import type { TsharkInfo } from './locate.js';
 import { PacketReader } from './packet-reader.js';
@@ -87,7 +87,7 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
   for (;;) {
     const reader = new PacketReader(options.onPacket, frames);
     const args = ['-T', 'ek', ...tsharkOptions, ...fields.flatMap((f) => ['-e', f])];
-    const input = frames ? readRanges(options.capture, subsetRanges(index!, frames)) : options.capture;
+    const input = frames ? { file: options.capture, ranges: subsetRanges(index!, frames) } : options.capture;
     const exits = split
       ? await runChunkedPass({ ...options, ...split, args, reader, frames })
       : [await startTshark(options.tshark, input, args, (line) => reader.read(line), options.signal).done];

@@ -2,7 +2,7 @@ import { appendTo } from '../util/collections.js';
 import { flowsFilter } from '../util/display-filter.js';
 import { AnalysisCancelled } from '../util/errors.js';
 import type { CaptureIndex } from '../records/capture-index.js';
-import { readRanges, subsetRanges } from './chunking/frame-subset.js';
+import { subsetRanges } from './chunking/frame-subset.js';
 import type { TsharkInfo } from './locate.js';
 import { startTshark, type TsharkExit } from './process.js';
 
@@ -141,7 +141,7 @@ async function readFlowFrames(
   let exit: TsharkExit;
   if (index) {
     const { frames, flows } = mergeFrames(flowIds, search.framesOf);
-    const input = readRanges(search.capture, subsetRanges(index, frames));
+    const input = { file: search.capture, ranges: subsetRanges(index, frames) };
     const filter = read.filter ? ['-Y', read.filter] : [];
     const args = [...search.options, ...filter, '-T', 'fields', '-e', 'frame.number', ...fields];
     exit = await startTshark(

@@ -2,14 +2,13 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { forEachLine } from '../lines.js';
 import type { TsharkInfo } from '../locate.js';
 import type { PacketReader } from '../packet-reader.js';
 import { startTshark, type FileRanges, type RunningTshark, type TsharkExit } from '../process.js';
 import type { CaptureIndex } from '../../records/capture-index.js';
 import type { Chunk } from './plan.js';
-import { readRanges, subsetRanges } from './frame-subset.js';
+import { subsetRanges } from './frame-subset.js';
 import { StreamStitcher } from './stream-stitcher.js';
 
 export interface ChunkedPassOptions {
@@ -133,8 +132,8 @@ class ChunkRun {
 }
 
 /** The chunk as a capture file of its own: the file's header blocks, then its packets from the warm-up on. */
-function chunkInput({ capture: path, index, frames }: ChunkedPassOptions, chunk: Chunk): FileRanges | Readable {
-  if (frames) return readRanges(path, subsetRanges(index, frames.subarray(chunk.warmupFirst - 1, chunk.last)));
+function chunkInput({ capture: path, index, frames }: ChunkedPassOptions, chunk: Chunk): FileRanges {
+  if (frames) return { file: path, ranges: subsetRanges(index, frames.subarray(chunk.warmupFirst - 1, chunk.last)) };
   const from = index.offsets[chunk.warmupFirst - 1]!;
   const to = chunk.last < index.packets ? index.offsets[chunk.last]! : index.size;
   const headers = index.headerBlocks
