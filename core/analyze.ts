@@ -30,7 +30,7 @@ import { runTsharkPass } from './tshark/run.js';
 import { perStack, type PacketRecord } from './tshark/record.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
 import { RecordPayloads } from './media/record-payloads.js';
-import { findTcpStun, readTcpPayloads, type TcpFlowsSearch } from './tshark/tcp-stun.js';
+import { searchRelayFlows, type TcpFlowsSearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
@@ -337,23 +337,20 @@ async function readCaptureThrough(
       capture,
       options: run.options,
       rereadable: !file.pipe,
-      // Made once for both searches when the pass made none (it read the capture in one piece).
+      // Made for the search when the pass made none (it read the capture in one piece).
       index: run.index ?? (file.pipe ? undefined : await indexCapture(capture).catch(() => undefined)),
       framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
       signal: options.signal,
     };
     const dnsNames = new NameIndex(parts.dns, []);
-    // The payloads are read beside the STUN search, not after it (a tshark's start-up each): of the flows that may
-    // carry media, which confirmation can only narrow.
-    const mayCarryMedia = tcpRelayMediaFlows(parts.tls, parts.flows).map((f) => f.id);
-    const [found, payloads] = await Promise.all([
-      findTcpStun(relayCandidates, search),
-      mayCarryMedia.length ? readTcpPayloads(mayCarryMedia, search) : undefined,
-    ]);
-    confirmPseudoTls(parts.tls, found, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
+    // One read, not one for the STUN and then one for the media (a tshark's start-up and memory each): the payloads
+    // of the flows that may carry media, which confirmation can only narrow.
+    const mayCarryMedia = new Set(tcpRelayMediaFlows(parts.tls, parts.flows).map((f) => f.id));
+    const found = await searchRelayFlows(relayCandidates, mayCarryMedia, search);
+    confirmPseudoTls(parts.tls, found.stun, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
     const mediaFlows = tcpRelayMediaFlows(parts.tls, parts.flows);
-    if (mediaFlows.length && payloads)
-      qualityPackets = withRelayTcpMedia(modelCollectors.qualityPackets, mediaFlows, payloads, warn);
+    if (mediaFlows.length)
+      qualityPackets = withRelayTcpMedia(modelCollectors.qualityPackets, mediaFlows, found.payloads, warn);
   }
   return {
     capture: {

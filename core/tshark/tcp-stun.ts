@@ -11,13 +11,18 @@ import { startTshark, type TsharkExit } from './process.js';
  * 4-byte header (type 0x02 control / 0x03 data, a reserved byte, a 16-bit length; [MS-TURN] §2.2.1), then the
  * STUN header's type and length, then the cookie. tshark has no dissector for that framing (decode-as STUN
  * on the port fails on the 4-byte header, and the TLS dissector calls these records "Ignored Unknown
- * Record"), but its display filter can test the bytes, so tshark, not Teamshark, reads them.
+ * Record"), but its display filter can test the bytes: the findings' filters and the Wireshark profile use this
+ * one. The search (searchRelayFlows) tests the same bytes of the `tcp.payload` tshark gives it, in the read that
+ * also takes the media's payloads; test/pseudo-tls.test.ts holds its frames equal to this filter's.
  */
 export const MS_TURN_TCP_COOKIE_FILTER = 'tcp.payload[8:4] == 21:12:a4:42';
 
 /** What tshark found in the TCP connections it was asked about: the frames carrying STUN by flow, or why it could not look. */
 export type TcpStun =
   { readonly framesByFlow: ReadonlyMap<string, readonly number[]> } | { readonly unchecked: string };
+
+/** The payload-carrying segments of relay TCP flows, by flow, or why they could not be read. */
+export type TcpPayloads = { readonly segmentsByFlow: ReadonlyMap<string, FlowSegment[]> } | { readonly unread: string };
 
 /** What a second read of some TCP flows needs of the analysis' tshark pass. */
 export interface TcpFlowsSearch {
@@ -26,31 +31,12 @@ export interface TcpFlowsSearch {
   /** The options the pass gave tshark besides its fields: the same dissection. */
   options: readonly string[];
   rereadable: boolean;
-  /** The capture's record index (the pass's, or one made for the searches), when the capture has one. */
+  /** The capture's record index (the pass's, or one made for the search), when the capture has one. */
   index?: CaptureIndex;
   /** For each flow to search, its frames with TCP payload (core/model/tls.ts notes them after a pseudo-TLS hello). */
   framesOf: ReadonlyMap<string, readonly number[]>;
   signal?: AbortSignal;
 }
-
-/**
- * Asks tshark which frames of the TCP flows carry a STUN message in MS-TURN's framing: a second read, of only
- * those flows' frames when the capture has a record index. A capture that cannot be read twice (a FIFO) is not
- * searched.
- */
-export async function findTcpStun(flowIds: readonly string[], search: TcpFlowsSearch): Promise<TcpStun> {
-  if (!search.rereadable) return { unchecked: 'the STUN inside was not checked (the capture was read from a pipe)' };
-  const framesByFlow = new Map<string, number[]>();
-  const exit = await readFlowFrames(flowIds, search, { filter: MS_TURN_TCP_COOKIE_FILTER, fields: [] }, (row) =>
-    appendTo(framesByFlow, row.flowId, [row.frame]),
-  );
-  if (exit.exitCode !== 0 || exit.failed)
-    return { unchecked: `the STUN inside could not be checked (tshark: ${exit.stderr.split('\n')[0] ?? 'failed'})` };
-  return { framesByFlow };
-}
-
-/** The payload-carrying segments of relay TCP flows, by flow, or why they could not be read. */
-export type TcpPayloads = { readonly segmentsByFlow: ReadonlyMap<string, FlowSegment[]> } | { readonly unread: string };
 
 /** One TCP segment of one direction, as tshark gives it: its frame, time, relative sequence number and payload. */
 export interface TcpSegment {
@@ -80,20 +66,39 @@ const PAYLOAD_FIELDS = [
   'ipv6.tclass.dscp',
 ];
 
+/** MS_TURN_TCP_COOKIE_FILTER's test on tshark's `tcp.payload` values (hex, one per TCP layer): true where any passes. */
+function carriesTurnCookie(payloads: string): boolean {
+  return payloads.split(',').some((hex) => hex.slice(16, 24) === TURN_COOKIE_HEX);
+}
+const TURN_COOKIE_HEX = '2112a442';
+
 /**
- * Asks tshark for the TCP payload of the flows' frames (relay connections that carry a call's media, a few
- * thousand frames of the capture): tshark hands over the bytes, the media reader reads MS-TURN's framing in them.
- * Sequence numbers are the raw ones, made relative to each sender's first segment here, so that a read of a
- * subset of the capture numbers them as a read of the whole would.
+ * One second read of the relay-shaped TCP flows, from tshark: which of their frames carry a STUN message in
+ * MS-TURN's framing (the payload's bytes 8–11 are the magic cookie: what MS_TURN_TCP_COOKIE_FILTER tests, on the
+ * `tcp.payload` tshark gives), and the payload-carrying segments of `mediaFlows` (those with packets enough to
+ * carry a call), for the media reader. Sequence numbers are the raw ones, made relative to each sender's first
+ * segment here, so that a read of a subset of the capture numbers them as a read of the whole would. A capture
+ * that cannot be read twice (a FIFO) is not searched.
  */
-export async function readTcpPayloads(flowIds: readonly string[], search: TcpFlowsSearch): Promise<TcpPayloads> {
-  if (!search.rereadable) return { unread: 'the capture was read from a pipe and cannot be read again' };
+export async function searchRelayFlows(
+  flowIds: readonly string[],
+  mediaFlows: ReadonlySet<string>,
+  search: TcpFlowsSearch,
+): Promise<{ stun: TcpStun; payloads: TcpPayloads }> {
+  if (!search.rereadable)
+    return {
+      stun: { unchecked: 'the STUN inside was not checked (the capture was read from a pipe)' },
+      payloads: { unread: 'the capture was read from a pipe and cannot be read again' },
+    };
+  const framesByFlow = new Map<string, number[]>();
   const segmentsByFlow = new Map<string, FlowSegment[]>();
   /** Each direction's first raw sequence number, by flow and sender (a relay's endpoint serves several flows). */
   const firstSequence = new Map<string, number>();
-  const exit = await readFlowFrames(flowIds, search, { fields: PAYLOAD_FIELDS }, ({ frame, flowId, columns }) => {
+  const exit = await readFlowFrames(flowIds, search, PAYLOAD_FIELDS, ({ frame, flowId, columns }) => {
     const [time, ip4, ip6, port, sequence, payload, dscp4, dscp6] = columns;
     if (!payload) return;
+    if (carriesTurnCookie(payload)) appendTo(framesByFlow, flowId, [frame]);
+    if (!mediaFlows.has(flowId)) return;
     const sender = `${lastOf(ip4) || lastOf(ip6)}:${lastOf(port)}`;
     const direction = `${flowId}/${sender}`;
     const raw = Number(lastOf(sequence));
@@ -111,9 +116,14 @@ export async function readTcpPayloads(flowIds: readonly string[], search: TcpFlo
       },
     ]);
   });
-  if (exit.exitCode !== 0 || exit.failed)
-    return { unread: `tshark could not read them again (${exit.stderr.split('\n')[0] ?? 'failed'})` };
-  return { segmentsByFlow };
+  if (exit.exitCode !== 0 || exit.failed) {
+    const why = exit.stderr.split('\n')[0] ?? 'failed';
+    return {
+      stun: { unchecked: `the STUN inside could not be checked (tshark: ${why})` },
+      payloads: { unread: `tshark could not read them again (${why})` },
+    };
+  }
+  return { stun: { framesByFlow }, payloads: { segmentsByFlow } };
 }
 
 /** One frame tshark printed for a flow: its number in the capture and the fields asked for, in order. */
@@ -133,17 +143,16 @@ interface FlowFrameRow {
 async function readFlowFrames(
   flowIds: readonly string[],
   search: TcpFlowsSearch,
-  read: { filter?: string; fields: readonly string[] },
+  fieldNames: readonly string[],
   onRow: (row: FlowFrameRow) => void,
 ): Promise<TsharkExit> {
   const { index } = search;
-  const fields = read.fields.flatMap((field) => ['-e', field]);
+  const fields = fieldNames.flatMap((field) => ['-e', field]);
   let exit: TsharkExit;
   if (index) {
     const { frames, flows } = mergeFrames(flowIds, search.framesOf);
     const input = { file: search.capture, ranges: subsetRanges(index, frames) };
-    const filter = read.filter ? ['-Y', read.filter] : [];
-    const args = [...search.options, ...filter, '-T', 'fields', '-e', 'frame.number', ...fields];
+    const args = [...search.options, '-T', 'fields', '-e', 'frame.number', ...fields];
     exit = await startTshark(
       search.tshark,
       input,
@@ -156,8 +165,10 @@ async function readFlowFrames(
       search.signal,
     ).done;
   } else {
-    const filter = read.filter ? `(${flowsFilter(flowIds)}) && ${read.filter}` : flowsFilter(flowIds);
-    const args = [...search.options, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', ...fields];
+    const args = [
+      ...search.options,
+      ...['-Y', flowsFilter(flowIds), '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', ...fields],
+    ];
     exit = await startTshark(
       search.tshark,
       search.capture,
