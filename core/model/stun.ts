@@ -149,17 +149,30 @@ export class StunCollector implements Collector<StunMessage[]> {
         count: this.unlabelled.length,
       });
     }
+    const shared = this.interner;
+    // Tens of thousands of messages share a handful of attribute lists and types: each is named once. The
+    // attribute lists are interned as collected, so the list itself keys its named form.
+    const namedAttributes = new Map<string, Map<number[], StunMessage['attributes']>>();
+    const kinds = new Map<string, Pick<StunMessage, 'type' | 'method' | 'class'>>();
     return this.messages.map(({ epoch, typeCode, attributeCodes, ...rest }) => {
       const msTurn = rest.protocol === 'stun' && attributeCodes.includes(MS_TURN_MAGIC_COOKIE_ATTRIBUTE);
       const attributeName = (code: number) =>
         (rest.protocol === 'classicstun' ? names('classicstun.att.type', code) : undefined) ??
         (msTurn && code === MS_TURN_REMOTE_ADDRESS ? 'REMOTE-ADDRESS (MS-TURN)' : STUN_ATTRIBUTE_NAMES.get(code));
-      const shared = this.interner;
+      const naming = `${rest.protocol}/${msTurn}`;
+      let named = namedAttributes.get(naming);
+      if (!named) namedAttributes.set(naming, (named = new Map<number[], StunMessage['attributes']>()));
+      let attributes = named.get(attributeCodes);
+      if (!attributes)
+        named.set(
+          attributeCodes,
+          (attributes = shared.json(attributeCodes.map((code) => codeOf(code, attributeName(code))!))),
+        );
       const message: StunMessage = {
         ...rest,
         time: relativeTime(epoch, start),
         type: { code: typeCode },
-        attributes: shared.json(attributeCodes.map((code) => codeOf(code, attributeName(code))!)),
+        attributes,
         addresses: shared.json(
           rest.addresses.map((a) =>
             a.attribute ? { ...a, attribute: codeOf(a.attribute.code, attributeName(a.attribute.code)) } : a,
@@ -169,8 +182,13 @@ export class StunCollector implements Collector<StunMessage[]> {
       if (message.microsoft?.streamType)
         message.microsoft.streamType = namedCode(names, 'stun.att.ms.stream_type', message.microsoft.streamType.code);
       if (message.microsoft) message.microsoft = shared.json(message.microsoft);
-      const { type, ...kind } = methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn);
-      return withoutUndefined({ ...message, type: shared.json(type), ...kind });
+      const kindKey = `${rest.protocol}/${typeCode}/${rest.channel}/${msTurn}`;
+      let kind = kinds.get(kindKey);
+      if (!kind) {
+        const { type, ...methodAndClassOf } = methodAndClass(rest.protocol, typeCode, rest.channel, names, msTurn);
+        kinds.set(kindKey, (kind = { ...methodAndClassOf, type: shared.json(type) }));
+      }
+      return withoutUndefined({ ...message, ...kind });
     });
   }
 }
