@@ -107,20 +107,33 @@ export async function planFastPath(capture: string): Promise<{ index?: CaptureIn
   return { index, plan: { index, tsharkFrames, cutFrames: cut, cutKinds: kinds, checkedFrames: scan.checked } };
 }
 
+/** What the scan knows of one direction of a UDP flow that carried STUN. */
+interface Direction {
+  /** The kind of its last RTP packet and what decided it: the next packet is mostly of the same kind. */
+  last?: { kind: Kind; interfaceId: number; linkType: number; first: number; payloadType: number; linkHeader: Buffer };
+}
+
+interface Kind {
+  id: number;
+  seen: number;
+}
+
 /**
- * The scan's decisions, record by record, in frame order. Flows and kinds are keyed by strings of their raw bytes
- * (addresses, ports, link header; latin1, one character per byte): a hex or dotted text per packet would cost
- * more than the rest of the scan.
+ * The scan's decisions, record by record, in frame order. Kinds are keyed by strings of their raw bytes (addresses,
+ * ports, link header; latin1, one character per byte), built only when a packet is not of its direction's last
+ * kind; IPv4 directions are found by numbers (address and port), IPv6 ones by those strings: a hex or dotted text,
+ * or even a string, per packet would cost more than the rest of the scan.
  */
 class MediaScan {
   readonly checked = new Map<number, number>();
   private cut: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
   private cutKinds: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
   private cutCount = 0;
-  /** Both directions of every UDP flow a STUN message with the magic cookie was seen on. */
-  private readonly stunFlows = new Set<string>();
+  /** Both directions of every UDP flow a STUN message with the magic cookie was seen on, IPv4 by source then destination. */
+  private readonly ipv4 = new Map<number, Map<number, Direction>>();
+  private readonly ipv6 = new Map<string, Direction>();
   /** Each kind's number, and how many of its packets were seen. */
-  private readonly kinds = new Map<string, { id: number; seen: number }>();
+  private readonly kinds = new Map<string, Kind>();
 
   add(record: CaptureRecord, layout: RecordLayout): void {
     const packet = mediaPacket(record, layout);
@@ -128,18 +141,17 @@ class MediaScan {
     const { datagram, bytes } = packet;
     const at = datagram.payloadOffset;
     const first = bytes[at]!;
-    const way = directionOf(packet);
     if (first < RTP_FIRST) {
       if (datagram.payloadLength >= STUN_HEADER_BYTES && word32(bytes, at + 4) === STUN_MAGIC_COOKIE) {
-        this.stunFlows.add(way);
-        this.stunFlows.add(directionOf(packet, true));
+        this.direction(packet, false, true);
+        this.direction(packet, true, true);
       }
       return;
     }
-    if (first > RTP_LAST || !this.stunFlows.has(way) || !isWholeRtp(bytes, at, datagram.payloadLength)) return;
-    const key = kindOf(record, packet, way);
-    let kind = this.kinds.get(key);
-    if (!kind) this.kinds.set(key, (kind = { id: this.kinds.size, seen: 0 }));
+    if (first > RTP_LAST) return;
+    const direction = this.direction(packet, false, false);
+    if (!direction || !isWholeRtp(bytes, at, datagram.payloadLength)) return;
+    const kind = this.kindOf(record, packet, direction);
     if (kind.seen < CHECKED_FIRST || kind.seen % CHECK_INTERVAL === 0) this.checked.set(record.frame, kind.id);
     else this.keepOut(record.frame, kind.id);
     kind.seen++;
@@ -150,6 +162,52 @@ class MediaScan {
     return { frames: this.cut.subarray(0, this.cutCount), kinds: this.cutKinds.subarray(0, this.cutCount) };
   }
 
+  /** The packet's direction (or the reverse one) among those of STUN flows; with `add`, made one if new. */
+  private direction(packet: MediaPacket, reverse: boolean, add: true): Direction;
+  private direction(packet: MediaPacket, reverse: boolean, add: false): Direction | undefined;
+  private direction({ datagram, bytes, linkType }: MediaPacket, reverse: boolean, add: boolean): Direction | undefined {
+    if (datagram.ipVersion === 6) {
+      const key = directionOf({ datagram, bytes, linkType }, reverse);
+      let direction = this.ipv6.get(key);
+      if (!direction && add) this.ipv6.set(key, (direction = {}));
+      return direction;
+    }
+    const source = word32(bytes, datagram.sourceOffset) * 0x10000 + datagram.sourcePort;
+    const destination = word32(bytes, datagram.destinationOffset) * 0x10000 + datagram.destinationPort;
+    let from = this.ipv4.get(reverse ? destination : source);
+    if (!from) {
+      if (!add) return undefined;
+      this.ipv4.set(reverse ? destination : source, (from = new Map<number, Direction>()));
+    }
+    let direction = from.get(reverse ? source : destination);
+    if (!direction && add) from.set(reverse ? source : destination, (direction = {}));
+    return direction;
+  }
+
+  /** The packet's kind: its direction's last one when the packet matches it, else found (or numbered) by its key. */
+  private kindOf(record: CaptureRecord, packet: MediaPacket, direction: Direction): Kind {
+    const { datagram, bytes, linkType } = packet;
+    const first = bytes[datagram.payloadOffset]!;
+    const payloadType = bytes[datagram.payloadOffset + 1]! & 0x7f;
+    const last = direction.last;
+    if (
+      last &&
+      last.first === first &&
+      last.payloadType === payloadType &&
+      last.interfaceId === record.interfaceId &&
+      last.linkType === linkType &&
+      startsWith(bytes, last.linkHeader, datagram.ipOffset)
+    )
+      return last.kind;
+    const key = kindKey(record, packet, directionOf(packet));
+    let kind = this.kinds.get(key);
+    if (!kind) this.kinds.set(key, (kind = { id: this.kinds.size, seen: 0 }));
+    // A copy: the record's bytes are read over by the next record.
+    const linkHeader = Buffer.from(bytes.subarray(0, datagram.ipOffset));
+    direction.last = { kind, interfaceId: record.interfaceId, linkType, first, payloadType, linkHeader };
+    return kind;
+  }
+
   private keepOut(frame: number, kind: number): void {
     if (this.cutCount === this.cut.length) {
       this.cut = doubled(this.cut);
@@ -158,6 +216,13 @@ class MediaScan {
     this.cutKinds[this.cutCount] = kind;
     this.cut[this.cutCount++] = frame;
   }
+}
+
+/** Whether the packet's first `length` bytes are `prefix` (a link header: a loop beats a Buffer view per packet). */
+function startsWith(bytes: Uint8Array, prefix: Uint8Array, length: number): boolean {
+  if (prefix.length !== length) return false;
+  for (let i = 0; i < length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 function doubled(column: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
@@ -213,7 +278,7 @@ function directionOf({ datagram, bytes }: MediaPacket, reverse = false): string 
 }
 
 /** What makes two RTP packets read alike but for their per-packet fields (see the module comment). */
-function kindOf(record: CaptureRecord, { datagram, bytes, linkType }: MediaPacket, direction: string): string {
+function kindKey(record: CaptureRecord, { datagram, bytes, linkType }: MediaPacket, direction: string): string {
   const at = datagram.payloadOffset;
   return (
     String.fromCharCode(record.interfaceId, linkType & 0xffff, bytes[at]!, bytes[at + 1]! & 0x7f) +
