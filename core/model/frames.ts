@@ -20,9 +20,6 @@ export interface FrameSummary {
 /** Frames the time table holds before it first grows (it doubles as needed). */
 const INITIAL_FRAMES = 4096;
 
-/** Each protocol of a stack once (a tunnel repeats ip, udp…). */
-const distinctProtocols = perStack((stack) => [...new Set(stack)]);
-
 /** Counts, time span, link types, malformed frames and the protocol mix of the whole capture. */
 export class FrameCollector implements Collector<FrameSummary> {
   readonly fields = [
@@ -46,6 +43,18 @@ export class FrameCollector implements Collector<FrameSummary> {
   private readonly shares = new Map<string, ProtocolShare>();
   /** Each frame's epoch time by frame number (NaN: not seen): 8 bytes a frame, so a finding can say when it starts. */
   private times = new Float64Array(INITIAL_FRAMES).fill(NaN);
+  /** Per distinct stack: the shares of its protocols, each once (a tunnel repeats ip, udp…), and whether it has IP. */
+  private readonly stackShares = perStack((stack) => {
+    const protocols = [...new Set(stack)];
+    return {
+      ip: protocols.includes('ip') || protocols.includes('ipv6'),
+      shares: protocols.map((protocol) => {
+        let share = this.shares.get(protocol);
+        if (!share) this.shares.set(protocol, (share = { protocol, packets: 0, bytes: 0 }));
+        return share;
+      }),
+    };
+  });
 
   add(packet: PacketRecord): void {
     this.packets++;
@@ -61,11 +70,9 @@ export class FrameCollector implements Collector<FrameSummary> {
     const encapsulation = packet.int('frame.encap_type');
     if (encapsulation !== undefined) this.encapsulations.add(encapsulation);
     if (packet.has('_ws.malformed')) this.malformed.push(packet.frame);
-    const protocols = distinctProtocols(packet.protocols);
-    if (protocols.includes('ip') || protocols.includes('ipv6')) this.ipPackets++;
-    for (const protocol of protocols) {
-      let share = this.shares.get(protocol);
-      if (!share) this.shares.set(protocol, (share = { protocol, packets: 0, bytes: 0 }));
+    const { ip, shares } = this.stackShares(packet.protocols);
+    if (ip) this.ipPackets++;
+    for (const share of shares) {
       share.packets++;
       share.bytes += packet.length;
     }

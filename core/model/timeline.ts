@@ -61,10 +61,12 @@ export class TimelineCollector implements Collector<Timeline> {
     let ticks = this.perTick.get(category);
     if (!ticks) this.perTick.set(category, (ticks = new Map<number, [number, number]>()));
     const tick = Math.floor((packet.time - this.anchor) * TICKS_PER_SECOND);
-    const counts = ticks.get(tick) ?? [0, 0];
-    counts[0]++;
-    counts[1] += packet.length;
-    ticks.set(tick, counts);
+    const counts = ticks.get(tick);
+    if (!counts) ticks.set(tick, [1, packet.length]);
+    else {
+      counts[0]++;
+      counts[1] += packet.length;
+    }
   }
 
   finish({ start }: FinishContext): Timeline {

@@ -186,8 +186,10 @@ function interfaceDescription(block: Buffer, littleEndian: boolean): CaptureInte
   return description;
 }
 
-function pcapRecord(layout: RecordLayout, frame: number, record: Buffer): CaptureRecord {
-  const read32 = (at: number) => (layout.littleEndian ? record.readUInt32LE(at) : record.readUInt32BE(at));
+/** The pcap record at `start` of `buffer` (its header, then its bytes). */
+function pcapRecord(layout: RecordLayout, frame: number, buffer: Buffer, start = 0): CaptureRecord {
+  const read32 = (at: number) =>
+    layout.littleEndian ? buffer.readUInt32LE(start + at) : buffer.readUInt32BE(start + at);
   const fraction = read32(4);
   const captured = read32(8);
   return {
@@ -197,17 +199,27 @@ function pcapRecord(layout: RecordLayout, frame: number, record: Buffer): Captur
     nanoseconds: layout.interfaces[0]!.unitsPerSecond === MICROSECONDS ? fraction * 1000 : fraction,
     capturedLength: captured,
     originalLength: read32(12),
-    bytes: record.subarray(PCAP_RECORD_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES + captured),
+    bytes: buffer.subarray(start + PCAP_RECORD_HEADER_BYTES, start + PCAP_RECORD_HEADER_BYTES + captured),
   };
 }
 
-/** An enhanced packet block as a record; undefined when its interface or lengths make no sense. */
-function enhancedPacket(layout: RecordLayout, frame: number, block: Buffer): CaptureRecord | undefined {
-  const read32 = (at: number) => (layout.littleEndian ? block.readUInt32LE(at) : block.readUInt32BE(at));
+/**
+ * The enhanced packet block of `length` bytes at `start` of `buffer` as a record (a view, not a copy: a record per
+ * packet of a large capture); undefined when its interface or lengths make no sense.
+ */
+function enhancedPacket(
+  layout: RecordLayout,
+  frame: number,
+  buffer: Buffer,
+  start = 0,
+  length = buffer.length,
+): CaptureRecord | undefined {
+  const read32 = (at: number) =>
+    layout.littleEndian ? buffer.readUInt32LE(start + at) : buffer.readUInt32BE(start + at);
   const interfaceId = read32(8);
   const captured = read32(20);
   const description = layout.interfaces[interfaceId];
-  if (!description?.unitsPerSecond || 28 + captured > block.length - 4) return undefined;
+  if (!description?.unitsPerSecond || 28 + captured > length - 4) return undefined;
   const time = timeOf(read32(12), read32(16), description.unitsPerSecond);
   return {
     frame,
@@ -216,7 +228,7 @@ function enhancedPacket(layout: RecordLayout, frame: number, block: Buffer): Cap
     nanoseconds: time.nanoseconds,
     capturedLength: captured,
     originalLength: read32(24),
-    bytes: block.subarray(28, 28 + captured),
+    bytes: buffer.subarray(start + 28, start + 28 + captured),
   };
 }
 
@@ -255,20 +267,24 @@ export class RecordReader {
   record(frame: number): CaptureRecord | undefined {
     const offset = this.index.offsets[frame - 1]!;
     const end = frame < this.index.packets ? this.index.offsets[frame]! : this.index.size;
-    const bytes = this.bytes(offset, end - offset);
-    if (!bytes) return undefined;
+    const start = this.load(offset, end - offset);
+    if (start === undefined) return undefined;
     const { layout } = this.index;
-    if (layout.format === 'pcap') return pcapRecord(layout, frame, bytes);
-    const type = layout.littleEndian ? bytes.readUInt32LE(0) : bytes.readUInt32BE(0);
-    const length = layout.littleEndian ? bytes.readUInt32LE(4) : bytes.readUInt32BE(4);
-    return type === PCAPNG_ENHANCED_PACKET ? enhancedPacket(layout, frame, bytes.subarray(0, length)) : undefined;
+    const window = this.window;
+    if (layout.format === 'pcap') return pcapRecord(layout, frame, window, start);
+    const type = layout.littleEndian ? window.readUInt32LE(start) : window.readUInt32BE(start);
+    const length = layout.littleEndian ? window.readUInt32LE(start + 4) : window.readUInt32BE(start + 4);
+    return type === PCAPNG_ENHANCED_PACKET
+      ? enhancedPacket(layout, frame, window, start, Math.min(length, end - offset))
+      : undefined;
   }
 
   close(): void {
     closeSync(this.fd);
   }
 
-  private bytes(offset: number, length: number): Buffer | undefined {
+  /** Makes the window hold the bytes at offset…offset + length; returns where they start in it. */
+  private load(offset: number, length: number): number | undefined {
     if (offset < this.windowStart || offset + length > this.windowStart + this.window.length) {
       if (this.storage.length < length || this.storage.length < READ_SIZE)
         this.storage = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
@@ -277,7 +293,7 @@ export class RecordReader {
       this.windowStart = offset;
       if (read < length) return undefined;
     }
-    return this.window.subarray(offset - this.windowStart, offset - this.windowStart + length);
+    return offset - this.windowStart;
   }
 }
 
