@@ -21,7 +21,7 @@ import {
 } from './model/capped-list.js';
 import type { CaptureModel } from './model/capture-model.js';
 import { analyseCallQuality } from './quality/index.js';
-import { confirmPseudoTls, pseudoTlsFlows, tcpRelayMediaFlows } from './model/pseudo-tls.js';
+import { confirmPseudoTls, tcpRelayMediaFlows } from './model/pseudo-tls.js';
 import { withRelayTcpMedia } from './quality/relay-tcp.js';
 import type { Report, Warning } from './schema/generated/report.js';
 import { locateTshark, type TsharkInfo } from './tshark/locate.js';
@@ -30,7 +30,7 @@ import { runTsharkPass } from './tshark/run.js';
 import { perStack, type PacketRecord } from './tshark/record.js';
 import { FastPathMerge, FastPathMiss, planFastPath, type FastPathPlan } from './media/fast-path.js';
 import { RecordPayloads } from './media/record-payloads.js';
-import { searchRelayFlows, type TcpFlowsSearch } from './tshark/tcp-stun.js';
+import { startRelaySearch } from './tshark/tcp-stun.js';
 import { isPcapFamily } from './tshark/capture-format.js';
 import { TimeLimits } from './util/time-limits.js';
 import { loadValueNames } from './tshark/value-names.js';
@@ -326,27 +326,30 @@ async function readCaptureThrough(
   if (frameSummary.packets === 0) warn({ code: 'no-packets', message: 'the capture holds no packets' });
 
   const context = { start: frameSummary.firstTime ?? 0, names, warn };
+  // TLS whose hello is shaped like a relay's pseudo-TLS (a superset of the handshakes finishing marks so): tshark
+  // reads those connections again, for the STUN inside and the payload of those that carry a call, in one read
+  // that runs while the collectors finish.
+  const framesOf = modelCollectors.tls.framesAfterPseudoTlsHello;
+  const helloShaped = [...framesOf.keys()];
+  const relaySearch = helloShaped.length
+    ? startRelaySearch(helloShaped, new Set(helloShaped), {
+        tshark,
+        capture,
+        options: run.options,
+        rereadable: !file.pipe,
+        // Made for the search when the pass made none (it read the capture in one piece).
+        index: run.index ?? (file.pipe ? undefined : await indexCapture(capture).catch(() => undefined)),
+        framesOf,
+        signal: options.signal,
+      })
+    : undefined;
+  relaySearch?.result.catch(() => undefined); // awaited below; a cancel must not surface as unhandled meanwhile
+  await relaySearch?.started;
   const { dtls, rtcp, ...parts } = finishCollectors(modelCollectors, context);
-  // TLS shaped like a relay's pseudo-TLS: tshark reads those connections again for the STUN inside, and the
-  // payload of those that carry a call, for the media inside.
-  const relayCandidates = pseudoTlsFlows(parts.tls);
   let { qualityPackets } = parts;
-  if (relayCandidates.length) {
-    const search: TcpFlowsSearch = {
-      tshark,
-      capture,
-      options: run.options,
-      rereadable: !file.pipe,
-      // Made for the search when the pass made none (it read the capture in one piece).
-      index: run.index ?? (file.pipe ? undefined : await indexCapture(capture).catch(() => undefined)),
-      framesOf: modelCollectors.tls.framesAfterPseudoTlsHello,
-      signal: options.signal,
-    };
+  if (relaySearch) {
+    const found = await relaySearch.result;
     const dnsNames = new NameIndex(parts.dns, []);
-    // One read, not one for the STUN and then one for the media (a tshark's start-up and memory each): the payloads
-    // of the flows that may carry media, which confirmation can only narrow.
-    const mayCarryMedia = new Set(tcpRelayMediaFlows(parts.tls, parts.flows).map((f) => f.id));
-    const found = await searchRelayFlows(relayCandidates, mayCarryMedia, search);
     confirmPseudoTls(parts.tls, found.stun, parts.stun, (ip) => dnsNames.namesOf(ip).map((s) => s.name));
     const mediaFlows = tcpRelayMediaFlows(parts.tls, parts.flows);
     if (mediaFlows.length)

@@ -19,11 +19,6 @@ export function tcpRelayMediaFlows<F extends { id: string; packets: number }>(
   return flows.filter((f) => relayFlows.has(f.id) && f.packets >= MEDIA_OVER_TCP_PACKETS);
 }
 
-/** The flows of the handshakes shaped like Teams' relay pseudo-TLS (TlsHandshake.pseudoTls, set by the TLS collector): where tshark looks for STUN. */
-export function pseudoTlsFlows(handshakes: readonly TlsHandshake[]): string[] {
-  return [...new Set(handshakes.filter((h) => h.pseudoTls).map((h) => h.flowId))];
-}
-
 /**
  * Confirms the handshakes shaped like Teams' relay pseudo-TLS with what tshark found in their streams
  * (core/tshark/tcp-stun.ts): a handshake whose stream carries no STUN message is TLS after all and loses the

@@ -20,6 +20,8 @@ export interface TsharkExit {
 export interface RunningTshark {
   /** Settles once tshark has exited and every line of its output was handed over; rejects when onLine threw. */
   readonly done: Promise<TsharkExit>;
+  /** Resolves once tshark is spawned (or could not be): the caller may then do other work while it runs. */
+  readonly started: Promise<void>;
   kill(): void;
 }
 
@@ -45,6 +47,8 @@ export function startTshark(
   let subprocess: ResultPromise | undefined;
   let copier: { stop: () => void } | undefined;
   let killed = false;
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
   const done = (async (): Promise<TsharkExit> => {
     const fifo = typeof input === 'string' ? undefined : await NamedPipe.create();
     try {
@@ -65,6 +69,7 @@ export function startTshark(
         cancelSignal: signal,
         forceKillAfterDelay: 2000,
       });
+      markStarted();
       if (killed) subprocess.kill();
       // tshark stopping early (an error, a cancel) breaks the pipe: its exit status says why, not the EPIPE.
       if (fifo && typeof input !== 'string')
@@ -88,12 +93,14 @@ export function startTshark(
         stderr: cleanStderr(String(result.stderr ?? '')),
       };
     } finally {
+      markStarted(); // when it failed before tshark was spawned
       await fifo?.remove(); // releases a copier still waiting for tshark to open the FIFO
       copier?.stop();
     }
   })();
   return {
     done,
+    started,
     kill: () => {
       killed = true;
       subprocess?.kill();

@@ -72,29 +72,38 @@ function carriesTurnCookie(payloads: string): boolean {
 }
 const TURN_COOKIE_HEX = '2112a442';
 
+/** What the relay search finds: see startRelaySearch. */
+export interface RelaySearchResult {
+  stun: TcpStun;
+  payloads: TcpPayloads;
+}
+
 /**
- * One second read of the relay-shaped TCP flows, from tshark: which of their frames carry a STUN message in
+ * Starts one second read of the relay-shaped TCP flows, by tshark: which of their frames carry a STUN message in
  * MS-TURN's framing (the payload's bytes 8–11 are the magic cookie: what MS_TURN_TCP_COOKIE_FILTER tests, on the
- * `tcp.payload` tshark gives), and the payload-carrying segments of `mediaFlows` (those with packets enough to
- * carry a call), for the media reader. Sequence numbers are the raw ones, made relative to each sender's first
- * segment here, so that a read of a subset of the capture numbers them as a read of the whole would. A capture
- * that cannot be read twice (a FIFO) is not searched.
+ * `tcp.payload` tshark gives), and the payload-carrying segments of `mediaFlows` (those that may carry a call),
+ * for the media reader. Sequence numbers are the raw ones, made relative to each sender's first segment here, so
+ * that a read of a subset of the capture numbers them as a read of the whole would. A capture that cannot be read
+ * twice (a FIFO) is not searched. `started` resolves once tshark runs, `result` once it is read.
  */
-export async function searchRelayFlows(
+export function startRelaySearch(
   flowIds: readonly string[],
   mediaFlows: ReadonlySet<string>,
   search: TcpFlowsSearch,
-): Promise<{ stun: TcpStun; payloads: TcpPayloads }> {
+): { started: Promise<void>; result: Promise<RelaySearchResult> } {
   if (!search.rereadable)
     return {
-      stun: { unchecked: 'the STUN inside was not checked (the capture was read from a pipe)' },
-      payloads: { unread: 'the capture was read from a pipe and cannot be read again' },
+      started: Promise.resolve(),
+      result: Promise.resolve({
+        stun: { unchecked: 'the STUN inside was not checked (the capture was read from a pipe)' },
+        payloads: { unread: 'the capture was read from a pipe and cannot be read again' },
+      }),
     };
   const framesByFlow = new Map<string, number[]>();
   const segmentsByFlow = new Map<string, FlowSegment[]>();
   /** Each direction's first raw sequence number, by flow and sender (a relay's endpoint serves several flows). */
   const firstSequence = new Map<string, number>();
-  const exit = await readFlowFrames(flowIds, search, PAYLOAD_FIELDS, ({ frame, flowId, columns }) => {
+  const read = readFlowFrames(flowIds, search, PAYLOAD_FIELDS, ({ frame, flowId, columns }) => {
     const [time, ip4, ip6, port, sequence, payload, dscp4, dscp6] = columns;
     if (!payload) return;
     if (carriesTurnCookie(payload)) appendTo(framesByFlow, flowId, [frame]);
@@ -116,14 +125,17 @@ export async function searchRelayFlows(
       },
     ]);
   });
-  if (exit.exitCode !== 0 || exit.failed) {
-    const why = exit.stderr.split('\n')[0] ?? 'failed';
-    return {
-      stun: { unchecked: `the STUN inside could not be checked (tshark: ${why})` },
-      payloads: { unread: `tshark could not read them again (${why})` },
-    };
-  }
-  return { stun: { framesByFlow }, payloads: { segmentsByFlow } };
+  const result = read.done.then((exit): RelaySearchResult => {
+    if (exit.exitCode !== 0 || exit.failed) {
+      const why = exit.stderr.split('\n')[0] ?? 'failed';
+      return {
+        stun: { unchecked: `the STUN inside could not be checked (tshark: ${why})` },
+        payloads: { unread: `tshark could not read them again (${why})` },
+      };
+    }
+    return { stun: { framesByFlow }, payloads: { segmentsByFlow } };
+  });
+  return { started: read.started, result };
 }
 
 /** One frame tshark printed for a flow: its number in the capture and the fields asked for, in order. */
@@ -137,23 +149,23 @@ interface FlowFrameRow {
  * tshark reads only the flows' frames, cut out of the capture through its record index: a call relayed over TCP
  * is a few thousand frames of a capture that can hold a million. What is read of each segment is its own (its
  * payload, the cookie in it), which the frames around it do not change. A capture the record index does not cut
- * (compressed, several pcapng sections) is read whole, filtered to the flows' streams. Throws AnalysisCancelled
- * when the search is cancelled.
+ * (compressed, several pcapng sections) is read whole, filtered to the flows' streams. `done` rejects with
+ * AnalysisCancelled when the search is cancelled.
  */
-async function readFlowFrames(
+function readFlowFrames(
   flowIds: readonly string[],
   search: TcpFlowsSearch,
   fieldNames: readonly string[],
   onRow: (row: FlowFrameRow) => void,
-): Promise<TsharkExit> {
+): { started: Promise<void>; done: Promise<TsharkExit> } {
   const { index } = search;
   const fields = fieldNames.flatMap((field) => ['-e', field]);
-  let exit: TsharkExit;
+  let running;
   if (index) {
     const { frames, flows } = mergeFrames(flowIds, search.framesOf);
     const input = { file: search.capture, ranges: subsetRanges(index, frames) };
     const args = [...search.options, '-T', 'fields', '-e', 'frame.number', ...fields];
-    exit = await startTshark(
+    running = startTshark(
       search.tshark,
       input,
       args,
@@ -163,13 +175,13 @@ async function readFlowFrames(
         if (frames[position] !== undefined) onRow({ frame: frames[position]!, flowId: flows[position]!, columns });
       },
       search.signal,
-    ).done;
+    );
   } else {
     const args = [
       ...search.options,
       ...['-Y', flowsFilter(flowIds), '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', ...fields],
     ];
-    exit = await startTshark(
+    running = startTshark(
       search.tshark,
       search.capture,
       args,
@@ -178,10 +190,13 @@ async function readFlowFrames(
         if (frame && stream) onRow({ frame: Number(frame), flowId: `tcp:${lastOf(stream)}`, columns });
       },
       search.signal,
-    ).done;
+    );
   }
-  if (search.signal?.aborted || exit.cancelled) throw new AnalysisCancelled();
-  return exit;
+  const done = running.done.then((exit) => {
+    if (search.signal?.aborted || exit.cancelled) throw new AnalysisCancelled();
+    return exit;
+  });
+  return { started: running.started, done };
 }
 
 /** A field's innermost value (tshark joins a tunnel's layers with commas). */

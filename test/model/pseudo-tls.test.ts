@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { confirmPseudoTls, pseudoTlsFlows } from '../../core/model/pseudo-tls.js';
+import { confirmPseudoTls } from '../../core/model/pseudo-tls.js';
+import { TlsCollector } from '../../core/model/tls.js';
 import type { StunMessage, TlsHandshake } from '../../core/schema/generated/report.js';
+import { PacketRecord } from '../../core/tshark/record.js';
 
 const SHAPE = 'the handshake shape of Teams transport relays';
 
@@ -37,13 +39,42 @@ function allocate(server: string): StunMessage {
 const reasons = (handshakes: TlsHandshake[]) => handshakes.map((h) => h.pseudoTls?.reason);
 
 describe('pseudo-TLS confirmation from the STUN tshark found inside the connections', function () {
-  it('asks about each shaped connection once, and not about real TLS', function () {
-    const handshakes = [
-      handshake('tcp:1', '52.0.0.1'),
-      handshake('tcp:1', '52.0.0.1'),
-      handshake('tcp:2', '1.1.1.1', false),
-    ];
-    assert.deepEqual(pseudoTlsFlows(handshakes), ['tcp:1']);
+  it('asks about each connection whose hello has the shape once, with its frames of payload after it, and not about real TLS', function () {
+    const collector = new TlsCollector('tls');
+    let frame = 0;
+    /** A TLS packet of TCP stream `stream` between 10.0.0.2:50000 and the server's port 443. */
+    const add = (stream: number, fromClient: boolean, fields: Record<string, string[]>) =>
+      collector.add(
+        new PacketRecord({
+          frame_number: [String(++frame)],
+          frame_len: ['100'],
+          frame_protocols: ['eth:ethertype:ip:tcp:tls'],
+          ip_src: [fromClient ? '10.0.0.2' : `52.0.0.${stream}`],
+          ip_dst: [fromClient ? `52.0.0.${stream}` : '10.0.0.2'],
+          tcp_stream: [String(stream)],
+          tcp_srcport: [fromClient ? '50000' : '443'],
+          tcp_dstport: [fromClient ? '443' : '50000'],
+          tcp_len: ['100'],
+          ...fields,
+        } as ConstructorParameters<typeof PacketRecord>[0]),
+      );
+    const serverHello = { tls_handshake_type: ['2', '14'], tls_handshake_ciphersuite: ['49199'] };
+    // tcp:1 a relay's shape, twice; tcp:2 a browser's ClientHello (two suites, extensions, SNI).
+    for (const stream of [1, 1, 2]) {
+      add(stream, true, {
+        tls_handshake_type: ['1'],
+        tls_handshake_ciphersuite: stream === 1 ? ['49199'] : ['4865', '49199'],
+        ...(stream === 2 && {
+          tls_handshake_extension_type: ['0', '43'],
+          tls_handshake_extensions_server_name: ['teams.microsoft.com'],
+        }),
+      });
+      add(stream, false, serverHello);
+    }
+    add(1, true, { tcp_len: ['120'] });
+    add(2, true, { tcp_len: ['120'] });
+    add(1, false, { tcp_len: ['0'] });
+    assert.deepEqual([...collector.framesAfterPseudoTlsHello], [['tcp:1', [2, 3, 4, 7]]]);
   });
 
   it('a connection whose records carry STUN keeps the mark, with those frames', function () {
