@@ -33,9 +33,8 @@ export interface FileRanges {
 
 /**
  * Starts tshark on a capture — a file, or byte ranges of a file copied into a FIFO by a worker thread
- * (core/tshark/range-copy.ts) — and hands each line
- * of its standard output to onLine as it arrives, or has tshark write its output to a file (`{ file }`), for
- * reading once it is needed. `args` are everything but the input.
+ * (core/tshark/range-copy.ts) — and hands each line of its standard output to onLine as it arrives, or has tshark
+ * write its output to a file (`{ file }`), for reading once it is needed. `args` are everything but the input.
  */
 export function startTshark(
   tshark: TsharkInfo,
@@ -93,11 +92,11 @@ export function startTshark(
         stderr: cleanStderr(String(result.stderr ?? '')),
       };
     } finally {
-      markStarted(); // when it failed before tshark was spawned
       await fifo?.remove(); // releases a copier still waiting for tshark to open the FIFO
       copier?.stop();
     }
   })();
+  done.then(markStarted, markStarted); // also when it failed before tshark was spawned (no FIFO could be made)
   return {
     done,
     started,
