@@ -332,7 +332,7 @@ async function readCaptureThrough(
   const framesOf = modelCollectors.tls.framesAfterPseudoTlsHello;
   const helloShaped = [...framesOf.keys()];
   const relaySearch = helloShaped.length
-    ? startRelaySearch(helloShaped, new Set(helloShaped), {
+    ? startRelaySearch(helloShaped, {
         tshark,
         capture,
         options: run.options,

@@ -165,9 +165,10 @@ class MediaScan {
   /** The packet's direction (or the reverse one) among those of STUN flows; with `add`, made one if new. */
   private direction(packet: MediaPacket, reverse: boolean, add: true): Direction;
   private direction(packet: MediaPacket, reverse: boolean, add: false): Direction | undefined;
-  private direction({ datagram, bytes, linkType }: MediaPacket, reverse: boolean, add: boolean): Direction | undefined {
+  private direction(packet: MediaPacket, reverse: boolean, add: boolean): Direction | undefined {
+    const { datagram, bytes } = packet;
     if (datagram.ipVersion === 6) {
-      const key = directionOf({ datagram, bytes, linkType }, reverse);
+      const key = directionOf(packet, reverse);
       let direction = this.ipv6.get(key);
       if (!direction && add) this.ipv6.set(key, (direction = {}));
       return direction;

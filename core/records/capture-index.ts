@@ -286,8 +286,7 @@ export class RecordReader {
   /** Makes the window hold the bytes at offset…offset + length; returns where they start in it. */
   private load(offset: number, length: number): number | undefined {
     if (offset < this.windowStart || offset + length > this.windowStart + this.window.length) {
-      if (this.storage.length < length || this.storage.length < READ_SIZE)
-        this.storage = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
+      this.storage = readBuffer(this.storage, length);
       const read = readSync(this.fd, this.storage, 0, this.storage.length, offset);
       this.window = this.storage.subarray(0, read);
       this.windowStart = offset;
@@ -295,6 +294,12 @@ export class RecordReader {
     }
     return offset - this.windowStart;
   }
+}
+
+/** The buffer to read `length` bytes or more into: the reader's own, unless it is too small (a record over 4 MB). */
+function readBuffer(current: Buffer<ArrayBuffer>, length: number): Buffer<ArrayBuffer> {
+  const size = Math.max(READ_SIZE, length);
+  return current.length >= size ? current : Buffer.allocUnsafe(size);
 }
 
 /** Reads small pieces at increasing offsets through one large buffer: a handful of reads per 4 MB of file. */
@@ -318,8 +323,7 @@ class BufferedReader {
   async bytes(offset: number, length: number): Promise<Buffer | undefined> {
     if (offset + length > this.size) return undefined;
     if (!this.cached(offset, length)) {
-      if (this.storage.length < length || this.storage.length < READ_SIZE)
-        this.storage = Buffer.allocUnsafe(Math.max(READ_SIZE, length));
+      this.storage = readBuffer(this.storage, length);
       const { bytesRead } = await this.file.read(this.storage, 0, this.storage.length, offset);
       this.buffer = this.storage.subarray(0, bytesRead);
       this.start = offset;

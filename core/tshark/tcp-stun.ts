@@ -12,7 +12,7 @@ import { startTshark, type TsharkExit } from './process.js';
  * STUN header's type and length, then the cookie. tshark has no dissector for that framing (decode-as STUN
  * on the port fails on the 4-byte header, and the TLS dissector calls these records "Ignored Unknown
  * Record"), but its display filter can test the bytes: the findings' filters and the Wireshark profile use this
- * one. The search (searchRelayFlows) tests the same bytes of the `tcp.payload` tshark gives it, in the read that
+ * one. The search (startRelaySearch) tests the same bytes of the `tcp.payload` tshark gives it, in the read that
  * also takes the media's payloads; test/pseudo-tls.test.ts holds its frames equal to this filter's.
  */
 export const MS_TURN_TCP_COOKIE_FILTER = 'tcp.payload[8:4] == 21:12:a4:42';
@@ -81,14 +81,12 @@ export interface RelaySearchResult {
 /**
  * Starts one second read of the relay-shaped TCP flows, by tshark: which of their frames carry a STUN message in
  * MS-TURN's framing (the payload's bytes 8–11 are the magic cookie: what MS_TURN_TCP_COOKIE_FILTER tests, on the
- * `tcp.payload` tshark gives), and the payload-carrying segments of `mediaFlows` (those that may carry a call),
- * for the media reader. Sequence numbers are the raw ones, made relative to each sender's first segment here, so
+ * `tcp.payload` tshark gives), and their payload-carrying segments, for the media reader of those that carry a call. Sequence numbers are the raw ones, made relative to each sender's first segment here, so
  * that a read of a subset of the capture numbers them as a read of the whole would. A capture that cannot be read
  * twice (a FIFO) is not searched. `started` resolves once tshark runs, `result` once it is read.
  */
 export function startRelaySearch(
   flowIds: readonly string[],
-  mediaFlows: ReadonlySet<string>,
   search: TcpFlowsSearch,
 ): { started: Promise<void>; result: Promise<RelaySearchResult> } {
   if (!search.rereadable)
@@ -107,7 +105,6 @@ export function startRelaySearch(
     const [time, ip4, ip6, port, sequence, payload, dscp4, dscp6] = columns;
     if (!payload) return;
     if (carriesTurnCookie(payload)) appendTo(framesByFlow, flowId, [frame]);
-    if (!mediaFlows.has(flowId)) return;
     const sender = `${lastOf(ip4) || lastOf(ip6)}:${lastOf(port)}`;
     const direction = `${flowId}/${sender}`;
     const raw = Number(lastOf(sequence));
