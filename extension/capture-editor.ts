@@ -27,15 +27,19 @@ interface CaptureView {
   body: string;
   /** The page last set has announced itself. */
   ready: boolean;
+  /** How many times the page last set has been set again for want of its announcement. */
+  retries: number;
   closed?: boolean;
 }
 
 /**
- * How long the page last set may take to announce itself after a page it replaced did, before it is set
- * again: the webview kept showing the old page (once, a progress page counting "181 s" over a finished
- * analysis, its Cancel doing nothing).
+ * How long a page may take to announce itself before it is set again, doubled at each try. The webview has kept
+ * showing a page it was told to replace (a progress page counting "181 s" over a finished analysis), and a page
+ * can load without its script running: only the page's own `ready` says it is shown and working.
  */
-const STALE_PAGE_MS = 3_000;
+const PAGE_ANNOUNCE_MS = 3_000;
+/** Tries after the first (3 + 6 + 12 + 24 + 48 s): a page that never loads is not set forever. */
+const PAGE_RETRIES = 5;
 
 /**
  * The read-only editor for .pcap, .pcapng and .cap files: opening a capture shows its analysis (verdicts,
@@ -81,7 +85,15 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       enableCommandUris: false,
       localResourceRoots: [this.roots.media, this.roots.webview],
     };
-    const view: CaptureView = { document, panel, state: { kind: 'analysing' }, page: 0, body: '', ready: false };
+    const view: CaptureView = {
+      document,
+      panel,
+      state: { kind: 'analysing' },
+      page: 0,
+      body: '',
+      ready: false,
+      retries: 0,
+    };
     const key = document.uri.toString();
     const views = this.views.get(key) ?? new Set();
     views.add(view);
@@ -108,18 +120,23 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           void vscode.commands.executeCommand('teamshark.copyFilter', { ...this.contextOf(document), ...message });
           break;
         case 'ready':
-          if (message.page !== view.page) {
-            this.setAgainUnlessAnnounced(view);
-            break;
-          }
+          // A replaced page announcing itself is still shown: the page last set is watched for its own.
+          if (message.page !== view.page) break;
           view.ready = true;
           if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
           break;
       }
     });
+    // A hidden view's page may not load until it is shown: it is watched again from then.
+    const shown = panel.onDidChangeViewState(() => {
+      if (!panel.visible || view.ready) return;
+      view.retries = 0;
+      this.watchAnnouncement(view, view.page);
+    });
     panel.onDidDispose(() => {
       view.closed = true;
       messages.dispose();
+      shown.dispose();
       views.delete(view);
       if (views.size === 0) this.views.delete(key);
     });
@@ -208,26 +225,31 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     }
   }
 
-  private render(view: CaptureView, state: ViewState, body: string): void {
+  private render(view: CaptureView, state: ViewState, body: string, retries = 0): void {
     if (view.closed) return;
     view.state = state;
     view.body = body;
     view.page += 1;
     view.ready = false; // a new page: its script announces itself again
+    view.retries = retries;
     view.panel.webview.html = analysisPage(view.panel.webview, this.roots, {
       title: `Teamshark: ${basename(view.document.uri.fsPath)}`,
       body,
       capture: view.document.uri,
       serial: view.page,
     });
+    this.watchAnnouncement(view, view.page);
   }
 
-  /** A replaced page announced itself: the page set after it gets STALE_PAGE_MS to do so too, or is set again. */
-  private setAgainUnlessAnnounced(view: CaptureView): void {
-    const page = view.page;
-    setTimeout(() => {
-      if (!view.closed && !view.ready && view.page === page) this.render(view, view.state, view.body);
-    }, STALE_PAGE_MS);
+  /** Sets the page again if it has not announced itself in time, while the view is visible. */
+  private watchAnnouncement(view: CaptureView, page: number): void {
+    setTimeout(
+      () => {
+        if (view.closed || view.ready || view.page !== page || !view.panel.visible) return;
+        if (view.retries < PAGE_RETRIES) this.render(view, view.state, view.body, view.retries + 1);
+      },
+      PAGE_ANNOUNCE_MS * 2 ** view.retries,
+    );
   }
 
   dispose(): void {

@@ -2,7 +2,16 @@
 /// <reference lib="dom.iterable" />
 // (page.evaluate callbacks run in the browser: DOM types for them)
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -773,6 +782,25 @@ describe('Teamshark in the VS Code workbench (browser)', function () {
     await view.locator('.stale-progress button').click();
     await view.locator('.stale-progress').waitFor({ state: 'detached', timeout: 30_000 });
     await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 30_000 });
+  });
+
+  it('issue 31.9: a page that never announced itself is set again, and works', async () => {
+    // A page shown without its script running never announces itself. Here the installed view script is empty
+    // until the report's page is shown (the webview shows a page once its scripts have run); without being set
+    // again, the report would stay without its chart, its reveals and its buttons.
+    await closeAllEditors(page);
+    const installed = readdirSync(server!.extensionsDir).find((name) => name.startsWith('teamshark.'))!;
+    const script = join(server!.extensionsDir, installed, 'media', 'analysis.js');
+    const original = readFileSync(script);
+    const view = analysisView(page);
+    writeFileSync(script, '');
+    try {
+      await runQuickOpen(page, 'teams.pcap');
+      await view.locator('h1', { hasText: /^teams\.pcap$/ }).waitFor({ timeout: 60_000 });
+    } finally {
+      writeFileSync(script, original);
+    }
+    await view.locator('figure.chart canvas').waitFor({ timeout: 60_000 }); // drawn by the script
   });
 
   it('issue 31.10: with a note active, Open in Wireshark and Export use its linked capture', async () => {
