@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { analyzeCapture } from '../core/analyze.js';
 import { indexCapture } from '../core/records/capture-index.js';
-import { planChunks, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
+import { planChunks, planChunksAmong, resolveChunking, type Chunk } from '../core/tshark/chunking/plan.js';
 import { StreamStitcher } from '../core/tshark/chunking/stream-stitcher.js';
 import type { EkRecord } from '../core/schema/generated/ek-record.js';
 import { TSHARK_ANALYSIS_OPTIONS } from '../core/tshark/run.js';
@@ -205,6 +205,29 @@ describe('cutting a capture into chunks', function () {
       [['1'], ['0'], ['1'], ['2']],
     );
     assert.deepEqual(second[5]!.dns_response_to, ['6']);
+  });
+
+  it('sizes chunks by the frames tshark reads when the fast path keeps the rest out', function () {
+    // A 1M-packet call with one frame in ten left to tshark: 100k frames for tshark, one chunk's worth.
+    const packets = 1_000_000;
+    const frames = Uint32Array.from({ length: packets / 10 }, (_, i) => 10 * i + 1);
+    const settings = (chunkPackets: number) => resolveChunking({ workers: 1, chunkPackets, warmupPackets: 5000 }, {});
+    assert.equal(planChunksAmong(frames, packets, settings(100_000)), undefined, 'one pass, not ten chunks of 10k');
+    assert.deepEqual(
+      planChunksAmong(frames, packets, settings(40_000))?.map(({ first, last }) => [first, last]),
+      [
+        [1, 40_000],
+        [40_001, 80_000],
+        [80_001, 100_000],
+      ],
+      'numbered among the frames tshark reads',
+    );
+    // Cut points given as capture frames stay where they are: frame 500001 is the 50001st of those read.
+    const chosen = resolveChunking({ starts: [500_001], warmupPackets: 5000 }, {});
+    assert.deepEqual(planChunksAmong(frames, packets, chosen), [
+      { first: 1, last: 50_000, warmupFirst: 1 },
+      { first: 50_001, last: 100_000, warmupFirst: 49_501 },
+    ]);
   });
 
   it('splits only captures worth splitting, into chunks that cover every frame once', function () {

@@ -3,7 +3,7 @@ import { AnalysisCancelled, TeamsharkError, oneLine } from '../util/errors.js';
 import type { Warning } from '../schema/generated/report.js';
 import { indexCapture, type CaptureIndex } from '../records/capture-index.js';
 import { runChunkedPass } from './chunking/chunked-pass.js';
-import { planChunks, resolveChunking, type Chunk, type ChunkingOptions } from './chunking/plan.js';
+import { planChunks, planChunksAmong, resolveChunking, type Chunk, type ChunkingOptions } from './chunking/plan.js';
 import { subsetRanges } from './chunking/frame-subset.js';
 import { STITCHER_FIELDS } from './chunking/stream-stitcher.js';
 import type { TsharkInfo } from './locate.js';
@@ -116,8 +116,10 @@ export async function runTsharkPass(options: TsharkPassOptions): Promise<TsharkP
 
 /**
  * The capture's record index — the caller's, or one made when chunking may split it or the caller wants the
- * total (a pipe can be read once only, so it has none) — and the chunks to read it in, cut among the frames tshark
- * reads; no split for one pass (a small capture, or a file not cut safely).
+ * total (a pipe can be read once only, so it has none) — and the chunks to read it in; no split for one pass (a
+ * small capture, or a file not cut safely). When tshark reads only some frames (the media fast path keeps most of
+ * a call's out), the chunks are cut among those: sized by the frames a tshark reads, not by the capture's, so that
+ * a call whose media is read from the records is one pass, not ten tsharks reading a few thousand frames each.
  */
 async function indexAndSplit({ capture, chunking, onTotal, index: given, frames }: TsharkPassOptions): Promise<{
   index?: CaptureIndex;
@@ -127,36 +129,13 @@ async function indexAndSplit({ capture, chunking, onTotal, index: given, frames 
   const mayChunk = settings.chunkPackets !== 0 || settings.starts !== undefined;
   if (!given && ((!mayChunk && !onTotal) || !(await stat(capture)).isFile())) return {};
   const index = given ?? (await indexCapture(capture));
-  const planned = mayChunk && index ? planChunks(index.packets, settings) : undefined;
-  const chunks = planned && frames ? amongFrames(planned, frames) : planned;
+  const chunks =
+    !mayChunk || !index
+      ? undefined
+      : frames
+        ? planChunksAmong(frames, index.packets, settings)
+        : planChunks(index.packets, settings);
   return { index, split: chunks && index ? { index, chunks, workers: settings.workers } : undefined };
-}
-
-/**
- * Chunks of the capture as chunks of the frames tshark reads (numbered 1… among them): each starts, ends and warms
- * up at the same packets as it would over the whole capture, so that TCP reassembly and every other state tshark
- * builds in a chunk's warm-up is what it builds without the fast path. A chunk left with no frame is dropped.
- */
-function amongFrames(chunks: readonly Chunk[], frames: Uint32Array): Chunk[] | undefined {
-  /** How many of the frames come before the capture's frame `frame`. */
-  const before = (frame: number) => {
-    let low = 0;
-    let high = frames.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (frames[middle]! < frame) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
-  const mapped = chunks
-    .map((chunk) => ({
-      first: before(chunk.first) + 1,
-      last: before(chunk.last + 1),
-      warmupFirst: before(chunk.warmupFirst) + 1,
-    }))
-    .filter((chunk) => chunk.first <= chunk.last);
-  return mapped.length > 1 ? mapped : undefined;
 }
 
 /** Warns about damage past the first packet; throws for everything else tshark failed at. */

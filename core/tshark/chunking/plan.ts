@@ -65,6 +65,35 @@ export function planChunks(packets: number, options: ResolvedChunking): Chunk[] 
   }));
 }
 
+/**
+ * Chunks numbered among the frames tshark reads (1… among them). Cut points given as capture frames (tests
+ * choose them) start, end and warm up at the same packets as over the whole capture, so that TCP reassembly
+ * and every other state tshark builds in a chunk's warm-up is what it builds without the fast path; a chunk
+ * left with no frame is dropped.
+ */
+export function planChunksAmong(frames: Uint32Array, packets: number, settings: ResolvedChunking): Chunk[] | undefined {
+  if (!settings.starts) return planChunks(frames.length, settings);
+  /** How many of the frames come before the capture's frame `frame`. */
+  const before = (frame: number) => {
+    let low = 0;
+    let high = frames.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (frames[middle]! < frame) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const mapped = planChunks(packets, settings)
+    ?.map((chunk) => ({
+      first: before(chunk.first) + 1,
+      last: before(chunk.last + 1),
+      warmupFirst: before(chunk.warmupFirst) + 1,
+    }))
+    .filter((chunk) => chunk.first <= chunk.last);
+  return mapped && mapped.length > 1 ? mapped : undefined;
+}
+
 function equalStarts(packets: number, { workers, chunkPackets }: ResolvedChunking): number[] | undefined {
   if (chunkPackets === 0) return undefined;
   const size = Math.min(chunkPackets, Math.max(MIN_CHUNK_PACKETS, Math.ceil(packets / workers)));
