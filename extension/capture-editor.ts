@@ -29,15 +29,22 @@ interface CaptureView {
   ready: boolean;
   /** How many times the page last set has been set again for want of its announcement. */
   retries: number;
+  /** The view's state changed while its page had not yet announced itself: the new page waits for that. */
+  deferred: boolean;
   closed?: boolean;
 }
 
 /**
- * How long a page may take to announce itself before it is set again, doubled at each try. The webview has kept
- * showing a page it was told to replace (a progress page counting "181 s" over a finished analysis), and a page
- * can load without its script running: only the page's own `ready` says it is shown and working.
+ * How long a page may take to announce itself before it is set again, doubled at each try. A page announces
+ * itself once loaded (after its `load` event), and a new page is set only then: the webview host keeps one
+ * load timer for all its frames, so a page's late `load` cancelled the swap to the page set after it, which
+ * then ran its script unseen while the old page stayed (a progress page counting "59 s" over "not analysed",
+ * 2 runs in ~80 of the untrusted-workspace UI test; once "181 s" over a report). A page that does not
+ * announce itself in time is set again, or replaced if the view has moved on.
  */
 const PAGE_ANNOUNCE_MS = 3_000;
+/** How long a view waits for its report before showing the progress page: a cached one comes within it. */
+const CACHED_REPORT_MS = 150;
 /** Tries after the first (3 + 6 + 12 + 24 + 48 s): a page that never loads is not set forever. */
 const PAGE_RETRIES = 5;
 
@@ -93,6 +100,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       body: '',
       ready: false,
       retries: 0,
+      deferred: false,
     };
     const key = document.uri.toString();
     const views = this.views.get(key) ?? new Set();
@@ -123,7 +131,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           // A replaced page announcing itself is still shown: the page last set is watched for its own.
           if (message.page !== view.page) break;
           view.ready = true;
-          if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
+          if (view.deferred) this.setPage(view);
+          else if (view.pendingReveal && view.state.kind === 'report') this.post(view, view.pendingReveal);
           break;
       }
     });
@@ -202,9 +211,18 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   private async show(view: CaptureView, force: boolean): Promise<void> {
     const { uri } = view.document;
     const name = basename(uri.fsPath);
-    this.render(view, { kind: 'analysing' }, progressBody(`Analysing ${name}…`));
+    const analysis = view.document.analysis(force);
+    // A cached report comes at once: its page is then the first set, not one waiting for a progress page to load.
+    const settled = await Promise.race([
+      analysis.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => setTimeout(resolve, CACHED_REPORT_MS, false)),
+    ]);
+    if (!settled) this.render(view, { kind: 'analysing' }, progressBody(`Analysing ${name}…`));
     try {
-      const report = await view.document.analysis(force);
+      const report = await analysis;
       view.reportBody = this.bodies.get(report) ?? renderAnalysisBody(report, uri.fsPath);
       this.bodies.set(report, view.reportBody);
       this.render(view, { kind: 'report' }, view.reportBody);
@@ -225,28 +243,36 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     }
   }
 
-  private render(view: CaptureView, state: ViewState, body: string, retries = 0): void {
+  /** Shows a state: its page is set now, or as soon as the page before it has announced itself. */
+  private render(view: CaptureView, state: ViewState, body: string): void {
     if (view.closed) return;
     view.state = state;
     view.body = body;
+    if (view.page > 0 && !view.ready) view.deferred = true;
+    else this.setPage(view);
+  }
+
+  private setPage(view: CaptureView, retries = 0): void {
     view.page += 1;
     view.ready = false; // a new page: its script announces itself again
     view.retries = retries;
+    view.deferred = false;
     view.panel.webview.html = analysisPage(view.panel.webview, this.roots, {
       title: `Teamshark: ${basename(view.document.uri.fsPath)}`,
-      body,
+      body: view.body,
       capture: view.document.uri,
       serial: view.page,
     });
     this.watchAnnouncement(view, view.page);
   }
 
-  /** Sets the page again if it has not announced itself in time, while the view is visible. */
+  /** Sets the view's page (again, or its new state's) if it has not announced itself in time, while visible. */
   private watchAnnouncement(view: CaptureView, page: number): void {
     setTimeout(
       () => {
         if (view.closed || view.ready || view.page !== page || !view.panel.visible) return;
-        if (view.retries < PAGE_RETRIES) this.render(view, view.state, view.body, view.retries + 1);
+        if (view.deferred) this.setPage(view);
+        else if (view.retries < PAGE_RETRIES) this.setPage(view, view.retries + 1);
       },
       PAGE_ANNOUNCE_MS * 2 ** view.retries,
     );

@@ -349,5 +349,12 @@
   });
 
   drawChart();
-  send({ type: 'ready', page: Number(document.querySelector('.analysis')?.getAttribute('data-page')) });
+  // Announced once loaded, after the webview host's own load handler has shown this page: the extension sets
+  // the next page only then (extension/capture-editor.ts says why).
+  const announce = () =>
+    setTimeout(() =>
+      send({ type: 'ready', page: Number(document.querySelector('.analysis')?.getAttribute('data-page')) }),
+    );
+  if (document.readyState === 'complete') announce();
+  else window.addEventListener('load', announce, { once: true });
 })();
