@@ -140,7 +140,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const shown = panel.onDidChangeViewState(() => {
       if (!panel.visible || view.ready) return;
       view.retries = 0;
-      this.watchAnnouncement(view, view.page);
+      this.watchAnnouncement(view);
     });
     panel.onDidDispose(() => {
       view.closed = true;
@@ -263,11 +263,12 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       capture: view.document.uri,
       serial: view.page,
     });
-    this.watchAnnouncement(view, view.page);
+    this.watchAnnouncement(view);
   }
 
   /** Sets the view's page (again, or its new state's) if it has not announced itself in time, while visible. */
-  private watchAnnouncement(view: CaptureView, page: number): void {
+  private watchAnnouncement(view: CaptureView): void {
+    const page = view.page;
     setTimeout(
       () => {
         if (view.closed || view.ready || view.page !== page || !view.panel.visible) return;

@@ -81,9 +81,10 @@ export interface RelaySearchResult {
 /**
  * Starts one second read of the relay-shaped TCP flows, by tshark: which of their frames carry a STUN message in
  * MS-TURN's framing (the payload's bytes 8–11 are the magic cookie: what MS_TURN_TCP_COOKIE_FILTER tests, on the
- * `tcp.payload` tshark gives), and their payload-carrying segments, for the media reader of those that carry a call. Sequence numbers are the raw ones, made relative to each sender's first segment here, so
- * that a read of a subset of the capture numbers them as a read of the whole would. A capture that cannot be read
- * twice (a FIFO) is not searched. `started` resolves once tshark runs, `result` once it is read.
+ * `tcp.payload` tshark gives), and their payload-carrying segments, for the media reader of those that carry a
+ * call. Sequence numbers are the raw ones, made relative to each sender's first segment here, so that a read of
+ * a subset of the capture numbers them as a read of the whole would. A capture that cannot be read twice (a FIFO)
+ * is not searched. `started` resolves once tshark runs, `result` once it is read.
  */
 export function startRelaySearch(
   flowIds: readonly string[],
