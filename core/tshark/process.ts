@@ -1,11 +1,10 @@
-import { constants } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { TsharkInfo } from './locate.js';
 import { forEachLine } from './lines.js';
-import { copyRangesInWorker, flatRanges } from './range-copy.js';
+import { copyRangesInWorker, flatRanges, type RunningCopy } from './range-copy.js';
 
 /** How a tshark run ended, for the caller to judge. */
 export interface TsharkExit {
@@ -44,7 +43,7 @@ export function startTshark(
   signal?: AbortSignal,
 ): RunningTshark {
   let subprocess: ResultPromise | undefined;
-  let copier: { stop: () => void } | undefined;
+  let copier: RunningCopy | undefined;
   let killed = false;
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
@@ -92,8 +91,8 @@ export function startTshark(
         stderr: cleanStderr(String(result.stderr ?? '')),
       };
     } finally {
-      await fifo?.remove(); // releases a copier still waiting for tshark to open the FIFO
-      copier?.stop();
+      await copier?.stop(); // before its FIFO goes: a copier still waiting to open it is released through it
+      await fifo?.remove();
     }
   })();
   done.then(markStarted, markStarted); // also when it failed before tshark was spawned (no FIFO could be made)
@@ -124,10 +123,7 @@ class NamedPipe {
     return new NamedPipe(folder, path);
   }
 
-  /** Opening it for reading releases a writer still waiting for tshark to open it (tshark failed first). */
   async remove(): Promise<void> {
-    const reader = await open(this.path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
-    await reader?.close();
     await rm(this.folder, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,7 @@
 import type * as Fs from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 /** What to copy: byte ranges of a file, [start, end) in file order, into a path (a FIFO tshark reads, a file). */
@@ -60,19 +63,44 @@ export function copyRangesSync(fs: typeof Fs, { file, ranges, to }: RangeCopy, s
 const WORKER_SOURCE = `const { workerData } = require('node:worker_threads');
 (${copyRangesSync.toString()})(require('node:fs'), workerData.copy, workerData.sizes);`;
 
+/** How often a stopping copy's FIFO is opened for reading, until its worker has ended. */
+const RELEASE_INTERVAL_MS = 10;
+
+/** A copy running in a worker thread. */
+export interface RunningCopy {
+  /** Resolves when the copy ends: every range written, or the reader gone. */
+  readonly done: Promise<void>;
+  /** Ends the copy once its FIFO has no reader left (tshark has exited); resolves when its thread has ended. */
+  stop(): Promise<void>;
+}
+
 /**
  * Copies the ranges into `to` in a worker thread: a call's media fast path feeds tshark tens of thousands of
  * records cut out of the capture, and the analysis' own thread, busy with tshark's output, would otherwise starve
- * the tsharks waiting on their input. Resolves when the copy ends; the worker never keeps the process alive.
+ * the tsharks waiting on their input. The worker never keeps the process alive.
  */
-export function copyRangesInWorker(copy: RangeCopy): { done: Promise<void>; stop: () => void } {
+export function copyRangesInWorker(copy: RangeCopy): RunningCopy {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { copy, sizes: BUFFER_BYTES } });
   worker.unref();
+  let ended = false;
   const done = new Promise<void>((resolve) => {
     worker.once('exit', () => resolve());
     worker.once('error', () => resolve());
-  });
-  return { done, stop: () => void worker.terminate() };
+  }).then(() => void (ended = true));
+  return {
+    done,
+    // A worker blocked opening the FIFO for writing, because tshark ended before it opened its input, waits for
+    // a reader forever, and terminating its thread cannot interrupt that system call (nor close its files).
+    // Opening the FIFO for reading releases it; closing it again breaks the pipe, so its writes end the copy.
+    // Repeated, since the worker may reach its open only after a release.
+    stop: async () => {
+      while (!ended) {
+        const reader = await open(copy.to, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+        await reader?.close();
+        await Promise.race([done, delay(RELEASE_INTERVAL_MS)]);
+      }
+    },
+  };
 }
 
 /** Ranges as pairs, flattened for the worker. */

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
-import fs, { readFileSync, writeFileSync } from 'node:fs';
+import fs, { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { copyRangesInWorker, copyRangesSync, flatRanges } from '../../core/tshark/range-copy.js';
 import { temporaryFolder } from '../helpers.js';
+import { threadCount } from '../process-table.js';
+
+/** Files this process has open (Linux). */
+function openFiles(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return []; // closed while we looked
+    }
+  });
+}
 
 describe('copying byte ranges of a capture (the input of a tshark that reads only some frames)', () => {
   const folder = temporaryFolder('range-copy');
@@ -56,5 +69,20 @@ describe('copying byte ranges of a capture (the input of a tshark that reads onl
     const stopped = copyRangesInWorker({ file, ranges: flatRanges([[0, 10_000]]), to: early });
     await execa('head', ['-c', '10', early]); // reads 10 bytes and closes: the writer gets EPIPE
     await stopped.done;
+  });
+
+  it('stops a copy whose reader never came (tshark ended before opening its input): its thread ends, its files close', async () => {
+    const file = join(folder(), 'unread');
+    writeFileSync(file, content);
+    const fifo = join(folder(), 'fifo-unread');
+    await execa('mkfifo', [fifo]);
+    const threads = threadCount();
+    const copy = copyRangesInWorker({ file, ranges: flatRanges(ranges), to: fifo });
+    // Once the worker has its input open, its next step is opening the FIFO, where it waits for a reader.
+    while (!openFiles().includes(file)) await delay(5);
+    await delay(50);
+    await copy.stop();
+    assert.equal(threadCount(), threads, 'the worker thread ended');
+    assert.ok(!openFiles().includes(file), 'the input file is closed');
   });
 });
