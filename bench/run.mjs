@@ -33,7 +33,7 @@ const RUNS = Number(options.runs);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = join(root, '..', 'shared', 'captures');
 const cache = join(root, 'bench', 'cache');
-const cli = join(root, 'out', 'core', 'cli.js');
+const cli = join(root, 'dist', 'cli', 'teamshark.mjs'); // the program `teamshark` runs
 
 /** `copies` copies of source one after the other (each shifted past the previous one's end), in one file. */
 function replicate(name, copies, source) {

@@ -4,10 +4,10 @@
 //
 //   npm run compare-reports -- BASELINE_DIR                  regenerate with this build, list the files that differ
 //   npm run compare-reports -- BASELINE_DIR --write          write the baseline with this build
-//   npm run compare-reports -- BASELINE_DIR --write --cli /other/checkout/out/core/cli.js
+//   npm run compare-reports -- BASELINE_DIR --write --cli /other/checkout/dist/cli/teamshark.mjs
 //                                                            write the baseline with another build (e.g. main's)
 //
-// Options: --cli FILE (the teamshark CLI to run; default: this checkout's out/core/cli.js), --jobs N (default 2),
+// Options: --cli FILE (the teamshark CLI to run; default: this checkout's dist/cli/teamshark.mjs), --jobs N (default 2),
 // --captures DIR (default ../shared/captures), --only SUBSTRING (only the reports whose name contains it).
 // Captures are analysed from the repository root under the path strings `../shared/captures/…`, so that
 // `capture.file` is the same whichever build made the report; samples are analysed from standard input.
@@ -29,7 +29,7 @@ try {
     allowPositionals: true,
     options: {
       write: { type: 'boolean', default: false },
-      cli: { type: 'string', default: join(root, 'out/core/cli.js') },
+      cli: { type: 'string', default: join(root, 'dist/cli/teamshark.mjs') },
       jobs: { type: 'string', default: '2' },
       captures: { type: 'string', default: '../shared/captures' },
       only: { type: 'string' },

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p docs
-node out/core/cli.js analyze ../shared/captures/teams.pcap --out docs/example-report.md --force
+node dist/cli/teamshark.mjs analyze ../shared/captures/teams.pcap --out docs/example-report.md --force
 echo "docs/example-report.md and docs/example-report.packets-per-second.svg regenerated" >&2

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import {
+  BUNDLED_CLI,
+  CLI,
   analysisTsharkPid,
   assertValidReport,
   parseReport,
@@ -165,6 +168,45 @@ describe('teamshark analyze (the CLI)', function () {
   it('--help and --version', async function () {
     assert.match((await runCli(['--help'])).stdout, /^Usage: teamshark analyze/);
     assert.match((await runCli(['--version'])).stdout, /^teamshark \d+\.\d+\.\d+\n?$/);
+  });
+
+  it('the bundled program (dist/cli, what `teamshark` runs) prints and writes what the compiled modules do', async function () {
+    assert.ok(existsSync(BUNDLED_CLI), `${BUNDLED_CLI} is missing: npm run build makes it`);
+    const run = (cli: string, args: string[], inputFile?: string) =>
+      execa(process.execPath, [cli, ...args], { reject: false, timeout: 120_000, ...(inputFile && { inputFile }) });
+    const sample = join(folder(), 'sample.pcapng');
+    assert.equal((await run(BUNDLED_CLI, ['sample', '--out', sample])).exitCode, 0);
+    // A call read through the media fast path (its range copier is a worker made from source), the chart drawn by
+    // vega (a chunk of its own), a capture from standard input, and the version read from package.json.
+    const cases: { args: (out: string) => string[]; inputFile?: string; files?: string[] }[] = [
+      {
+        args: () => [
+          'analyze',
+          sharedCapture(this, 'teams-activities/audio-wifi-K1AW-60sec.pcapng'),
+          '--format',
+          'json',
+          '--no-cache',
+        ],
+      },
+      {
+        args: (out) => ['analyze', sharedCapture(this, 'teams.pcap'), '--no-cache', '--out', join(out, 'report.md')],
+        files: ['report.md', 'report.packets-per-second.svg'],
+      },
+      { args: () => ['analyze', '-', '--format', 'json'], inputFile: sample },
+      { args: () => ['--version'] },
+    ];
+    for (const [i, { args, inputFile, files = [] }] of cases.entries()) {
+      const [bundled, compiled] = [join(folder(), `bundled-${i}`), join(folder(), `compiled-${i}`)];
+      await Promise.all([mkdir(bundled), mkdir(compiled)]);
+      const [fromBundle, fromModules] = await Promise.all([
+        run(BUNDLED_CLI, args(bundled), inputFile),
+        run(CLI, args(compiled), inputFile),
+      ]);
+      assert.equal(fromBundle.exitCode, 0, fromBundle.stderr);
+      assert.equal(fromBundle.stdout, fromModules.stdout, args(bundled).join(' '));
+      for (const file of files)
+        assert.equal(await readFile(join(bundled, file), 'utf8'), await readFile(join(compiled, file), 'utf8'), file);
+    }
   });
 
   it('Ctrl-C (SIGINT) stops tshark and exits 130', async function () {

@@ -17,6 +17,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_CAPTURES = resolve(repoRoot, '../shared/captures');
 
 export const CLI = join(repoRoot, 'out/core/cli.js');
+/** The same command line bundled (scripts/build-cli.mjs): the program `teamshark` and `npm start` run. */
+export const BUNDLED_CLI = join(repoRoot, 'dist/cli/teamshark.mjs');
 
 /**
  * Path of a shared capture. In CI a missing ../shared fails the test; on a developer machine without it the

@@ -10,16 +10,16 @@ const REPO = new URL('../..', import.meta.url).pathname;
 describe('npm package: what `npm pack` ships installs anywhere and runs', function () {
   const folder = temporaryFolder('package');
 
-  it('installs from a clean copy of the sources with `npm install -g .`: prepare builds out/', async function () {
+  it('installs from a clean copy of the sources with `npm install -g .`: prepare builds the CLI', async function () {
     this.timeout(4 * 60_000);
     const capture = sharedCapture(this, 'teams.pcap');
-    // What a fresh clone holds: the tracked files (as they are in this checkout), no out/, no generated types.
+    // What a fresh clone holds: the tracked files (as they are in this checkout), no out/ or dist/, no generated types.
     const clone = join(folder(), 'clone');
     const tracked = (await execa('git', ['ls-files', '-z'], { cwd: REPO })).stdout.split('\0').filter(Boolean);
     for (const file of tracked.filter((f) => existsSync(join(REPO, f))))
       await cp(join(REPO, file), join(clone, file), { recursive: true });
-    assert.ok(!existsSync(join(clone, 'out')));
-    // The devDependencies `npm install` would have put there (TypeScript for prepare).
+    assert.ok(!existsSync(join(clone, 'out')) && !existsSync(join(clone, 'dist')));
+    // The devDependencies `npm install` would have put there (TypeScript and esbuild for prepare).
     await symlink(await realpath(join(REPO, 'node_modules')), join(clone, 'node_modules'));
     const prefix = join(folder(), 'linked');
     await execa('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, '.'], {
@@ -30,21 +30,20 @@ describe('npm package: what `npm pack` ships installs anywhere and runs', functi
     assert.match(analysis.stdout, /^# Teamshark report: /);
   });
 
-  it('packs the compiled CLI only, installs into an empty prefix and analyses teams.pcap', async function () {
+  it('packs the bundled CLI only, installs into an empty prefix and analyses teams.pcap', async function () {
     this.timeout(5 * 60_000);
     const capture = sharedCapture(this, 'teams.pcap');
-    // The test run has built out/ already: pack it as prepare left it.
+    // The test run has built dist/cli already: pack it as prepare left it.
     const pack = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', folder()], {
       cwd: REPO,
     });
     const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    assert.ok(files.includes('out/core/cli.js') && files.includes('out/package.json'), files.join(' '));
-    assert.deepEqual(files.filter((f) => !f.startsWith('out/core/')).sort(), [
+    assert.ok(files.includes('dist/cli/teamshark.mjs'), files.join(' '));
+    assert.deepEqual(files.filter((f) => !f.startsWith('dist/cli/')).sort(), [
       'LICENSE',
       'README.md',
       'docs/dataset.md',
-      'out/package.json',
       'package.json',
     ]);
     assert.ok(!files.some((f) => f.endsWith('.ts') || f.endsWith('.map')));
