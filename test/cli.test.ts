@@ -10,6 +10,7 @@ import {
   assertValidReport,
   parseReport,
   runCli,
+  runProgram,
   sharedCapture,
   temporaryFolder,
   writeCutCopy,
@@ -172,10 +173,8 @@ describe('teamshark analyze (the CLI)', function () {
 
   it('the bundled program (dist/cli, what `teamshark` runs) prints and writes what the compiled modules do', async function () {
     assert.ok(existsSync(BUNDLED_CLI), `${BUNDLED_CLI} is missing: npm run build makes it`);
-    const run = (cli: string, args: string[], inputFile?: string) =>
-      execa(process.execPath, [cli, ...args], { reject: false, timeout: 120_000, ...(inputFile && { inputFile }) });
     const sample = join(folder(), 'sample.pcapng');
-    assert.equal((await run(BUNDLED_CLI, ['sample', '--out', sample])).exitCode, 0);
+    assert.equal((await runProgram(BUNDLED_CLI, ['sample', '--out', sample])).exitCode, 0);
     // A call read through the media fast path (its range copier is a worker made from source), the chart drawn by
     // vega (a chunk of its own), a capture from standard input, and the version read from package.json.
     const cases: { args: (out: string) => string[]; inputFile?: string; files?: string[] }[] = [
@@ -199,8 +198,8 @@ describe('teamshark analyze (the CLI)', function () {
       const [bundled, compiled] = [join(folder(), `bundled-${i}`), join(folder(), `compiled-${i}`)];
       await Promise.all([mkdir(bundled), mkdir(compiled)]);
       const [fromBundle, fromModules] = await Promise.all([
-        run(BUNDLED_CLI, args(bundled), inputFile),
-        run(CLI, args(compiled), inputFile),
+        runProgram(BUNDLED_CLI, args(bundled), { inputFile }),
+        runProgram(CLI, args(compiled), { inputFile }),
       ]);
       assert.equal(fromBundle.exitCode, 0, fromBundle.stderr);
       assert.equal(fromBundle.stdout, fromModules.stdout, args(bundled).join(' '));

@@ -104,7 +104,21 @@ export function parseReport(json: string): Report {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [CLI, ...args], { reject: false, env, stdin: 'ignore', timeout: 120_000 });
+  return runProgram(CLI, args, { env });
+}
+
+/** Runs a build of the command line (CLI or BUNDLED_CLI); its standard input is `inputFile`, else nothing. */
+export function runProgram(
+  program: string,
+  args: string[],
+  { env = {}, inputFile }: { env?: Record<string, string>; inputFile?: string } = {},
+) {
+  return execa(process.execPath, [program, ...args], {
+    reject: false,
+    env,
+    timeout: 120_000,
+    ...(inputFile ? { inputFile } : { stdin: 'ignore' as const }),
+  });
 }
 
 /** A fresh folder for the suite's files, removed after it; call at the top of a describe(). */

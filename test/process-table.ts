@@ -1,6 +1,6 @@
-// What the tests ask /proc about the processes and threads Teamshark starts (Linux): no tshark may outlive an
-// analysis, and no analysis thread may outlive its analysis.
-import { readdirSync, readFileSync } from 'node:fs';
+// What the tests ask /proc about the processes, threads and files Teamshark opens (Linux): no tshark may outlive
+// an analysis, and no analysis thread or open file may outlive its analysis.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** tshark processes whose parent is this process (the extension host, or a test's Node), from the process table. */
 export function tsharkChildren(): number[] {
@@ -26,6 +26,17 @@ export function commandLine(pid: number): string {
   } catch {
     return `${pid}: ended`;
   }
+}
+
+/** Files this process has open. */
+export function openFiles(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return []; // closed while we looked
+    }
+  });
 }
 
 /** Threads of this process (a worker thread is one of them). */

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import fs, { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import fs, { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { copyRangesInWorker, copyRangesSync, flatRanges } from '../../core/tshark/range-copy.js';
 import { temporaryFolder } from '../helpers.js';
-import { threadCount } from '../process-table.js';
-
-/** Files this process has open (Linux). */
-function openFiles(): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/self/fd/${fd}`)];
-    } catch {
-      return []; // closed while we looked
-    }
-  });
-}
+import { openFiles, threadCount } from '../process-table.js';
 
 describe('copying byte ranges of a capture (the input of a tshark that reads only some frames)', () => {
   const folder = temporaryFolder('range-copy');
